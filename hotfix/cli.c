@@ -1,0 +1,80 @@
+/*
+ * cli: shared option parsing and the table of messages.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <windows.h>
+
+#include "cli.h"
+
+static const char *const messages[] = {
+    [MSG_UNKNOWN_VERB] = "unknown command '%s'; try 'trackfix --help'",
+    [MSG_UNKNOWN_OPTION] = "%s: unknown option '%s'; try 'trackfix %s --help'",
+    [MSG_BAD_OPTION_VALUE] = "bad value in '%s': expected %s",
+    [MSG_MISSING_ARGUMENT] = "%s: missing %s; try 'trackfix %s --help'",
+    [MSG_BAD_TIME_VALUE] = "cannot parse '%s' as a time: expected a FILETIME in decimal or 0x hex, "
+                           "or ISO-8601 UTC like 1601-01-01T00:00:00Z",
+    [MSG_WARNING] = "warning: %s",
+    [MSG_REFUSED] = "%s refused: %s",
+    [MSG_FAILED] = "%s failed: %s",
+};
+
+void cli_message(enum cli_msg id, ...)
+{
+    va_list args;
+
+    fflush(stdout);
+    fputs("trackfix: ", stderr);
+    va_start(args, id);
+    vfprintf(stderr, messages[id], args);
+    va_end(args);
+    fputc('\n', stderr);
+}
+
+/* Matches "NAME=VALUE" against the CHOICES (NULL-terminated); stores the
+ * index.  Returns S_OK, S_FALSE when ARG is not NAME=, E_INVALIDARG. */
+static HRESULT option_choice(const char *arg, const char *name, const char *const *choices,
+                             const char *expected, int *index)
+{
+    size_t len = strlen(name);
+    int i;
+
+    if (strncmp(arg, name, len) || arg[len] != '=') return S_FALSE;
+    for (i = 0; choices[i]; i++)
+    {
+        if (!strcmp(arg + len + 1, choices[i]))
+        {
+            *index = i;
+            return S_OK;
+        }
+    }
+    cli_message(MSG_BAD_OPTION_VALUE, arg, expected);
+    return E_INVALIDARG;
+}
+
+HRESULT cli_option_fix(const char *arg, enum cli_fix_mode *mode)
+{
+    static const char *const choices[] = {"auto", "on", "off", NULL};
+    int index;
+    HRESULT hr = option_choice(arg, "--fix", choices, "auto, on or off", &index);
+
+    if (hr == S_OK) *mode = (enum cli_fix_mode)index;
+    return hr;
+}
+
+HRESULT cli_option_format(const char *arg, enum cli_format *format)
+{
+    static const char *const choices[] = {"text", "json", NULL};
+    int index;
+    HRESULT hr = option_choice(arg, "--format", choices, "text or json", &index);
+
+    if (hr == S_OK) *format = (enum cli_format)index;
+    return hr;
+}
+
+BOOL cli_is_help(const char *arg)
+{
+    return !strcmp(arg, "--help") || !strcmp(arg, "-h");
+}

@@ -1,0 +1,47 @@
+/*
+ * cli: what the verbs of the trackfix command line share: the verb
+ * signature, option parsing, and every message the program prints to stderr.
+ */
+#ifndef TRACKFIX_CLI_H
+#define TRACKFIX_CLI_H
+
+#include <windef.h>
+
+#include "exitcode.h"
+
+/* A verb: ARGV[0] is the verb's name, the rest its arguments (UTF-8).
+ * Returns the process exit code (exitcode.h). */
+typedef int (*cli_verb_fn)(int argc, char **argv);
+
+int cmd_time(int argc, char **argv);
+int cmd_server(int argc, char **argv);
+int cmd_hotfix(int argc, char **argv);
+
+enum cli_fix_mode { CLI_FIX_AUTO, CLI_FIX_ON, CLI_FIX_OFF };
+enum cli_format { CLI_FORMAT_TEXT, CLI_FORMAT_JSON };
+
+/* If ARG is "--fix=MODE", stores MODE and returns S_OK; S_FALSE when ARG is
+ * another argument; E_INVALIDARG (after printing why) for a bad MODE. */
+HRESULT cli_option_fix(const char *arg, enum cli_fix_mode *mode);
+/* The same for "--format=text|json". */
+HRESULT cli_option_format(const char *arg, enum cli_format *format);
+/* TRUE when ARG is "--help" or "-h". */
+BOOL cli_is_help(const char *arg);
+
+enum cli_msg
+{
+    MSG_UNKNOWN_VERB,
+    MSG_UNKNOWN_OPTION,
+    MSG_BAD_OPTION_VALUE,
+    MSG_MISSING_ARGUMENT,
+    MSG_BAD_TIME_VALUE,
+    MSG_WARNING,
+    MSG_REFUSED,
+    MSG_FAILED,
+};
+
+/* Prints message ID to stderr as "trackfix: ...", formatted with the
+ * arguments its table entry names. */
+void cli_message(enum cli_msg id, ...);
+
+#endif

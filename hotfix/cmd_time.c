@@ -1,0 +1,122 @@
+/*
+ * trackfix time: convert PR_RECIPIENT_TRACKSTATUS_TIME values along the
+ * legacy or the clamped path, the gate deciding unless --fix says otherwise.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <windows.h>
+
+#include "cli.h"
+#include "gate.h"
+#include "systime.h"
+
+static const char usage_text[] =
+    "usage: trackfix time [--fix=auto|on|off] [--format=text|json] VALUE...\n"
+    "\n"
+    "Converts each VALUE as Exchange 2003 SP2 converts PR_RECIPIENT_TRACKSTATUS_TIME\n"
+    "to iCalendar.  VALUE is a FILETIME in decimal or 0x hex, or an ISO-8601 UTC\n"
+    "time such as 1601-01-01T00:00:00Z.\n"
+    "\n"
+    "  --fix=auto   ask the registry before each value (default): clamped when\n"
+    "               KB938650 is installed and FixRecipientTrackStatusTime is non-zero\n"
+    "  --fix=on     always the clamped path;  --fix=off  always the legacy path\n"
+    "  --format=    text (default): FILETIME ISO-TIME PATH RESULT, one line a value;\n"
+    "               json: one JSON object a line\n"
+    "\n"
+    "Exit status: 0 all converted, 3 any failed, 2 usage error or unparsable VALUE.\n";
+
+/* Picks the path for the next conversion; with auto, reads the gate now and
+ * prints its warning when it differs from the last one printed. */
+static enum systime_path choose_path(enum cli_fix_mode mode, char *last_warning, size_t size)
+{
+    struct gate_status gate;
+
+    if (mode != CLI_FIX_AUTO) return mode == CLI_FIX_ON ? SYSTIME_PATH_CLAMPED : SYSTIME_PATH_LEGACY;
+    gate_read(gate_reader_registry(), &gate);
+    if (gate.warning[0] && strcmp(gate.warning, last_warning))
+        cli_message(MSG_WARNING, gate.warning);
+    snprintf(last_warning, size, "%s", gate.warning);
+    return gate.active ? SYSTIME_PATH_CLAMPED : SYSTIME_PATH_LEGACY;
+}
+
+static void print_result(enum cli_format format, ULONGLONG t, enum systime_path path, HRESULT hr,
+                         const char *ical)
+{
+    char iso[SYSTIME_ISO_SIZE];
+
+    systime_format_iso(t, iso);
+    if (format == CLI_FORMAT_JSON)
+    {
+        printf("{\"filetime\":%llu,\"iso\":\"%s\",\"path\":\"%s\",", (unsigned long long)t, iso, systime_path_name(path));
+        if (SUCCEEDED(hr)) printf("\"converted\":true,\"datetime\":\"%s\"}\n", ical);
+        else printf("\"converted\":false,\"hresult\":\"%#x\"}\n", (unsigned)hr);
+    }
+    else if (SUCCEEDED(hr))
+        printf("%llu %s %s %s\n", (unsigned long long)t, iso, systime_path_name(path), ical);
+    else
+        printf("%llu %s %s %#x\n", (unsigned long long)t, iso, systime_path_name(path), (unsigned)hr);
+}
+
+int cmd_time(int argc, char **argv)
+{
+    enum cli_fix_mode mode = CLI_FIX_AUTO;
+    enum cli_format format = CLI_FORMAT_TEXT;
+    char last_warning[GATE_TEXT_SIZE * 2] = "";
+    ULONGLONG *values = NULL;
+    int count = 0, failed = 0, i, ret = EXIT_USAGE;
+
+    if (!(values = calloc((size_t)argc, sizeof(*values))))
+    {
+        cli_message(MSG_FAILED, "time", "out of memory");
+        return EXIT_ERROR;
+    }
+    for (i = 1; i < argc; i++)
+    {
+        HRESULT hr;
+
+        if (cli_is_help(argv[i]))
+        {
+            fputs(usage_text, stdout);
+            ret = EXIT_OK;
+            goto done;
+        }
+        if ((hr = cli_option_fix(argv[i], &mode)) != S_FALSE ||
+            (hr = cli_option_format(argv[i], &format)) != S_FALSE)
+        {
+            if (FAILED(hr)) goto done;
+            continue;
+        }
+        if (argv[i][0] == '-' && argv[i][1] == '-')
+        {
+            cli_message(MSG_UNKNOWN_OPTION, "time", argv[i], "time");
+            goto done;
+        }
+        if (FAILED(systime_parse(argv[i], &values[count])))
+        {
+            cli_message(MSG_BAD_TIME_VALUE, argv[i]);
+            goto done;
+        }
+        count++;
+    }
+    if (!count)
+    {
+        cli_message(MSG_MISSING_ARGUMENT, "time", "VALUE", "time");
+        goto done;
+    }
+
+    for (i = 0; i < count; i++)
+    {
+        enum systime_path path = choose_path(mode, last_warning, sizeof(last_warning));
+        char ical[SYSTIME_ICAL_SIZE];
+        HRESULT hr = systime_to_ical(values[i], path, ical);
+
+        if (FAILED(hr)) failed++;
+        print_result(format, values[i], path, hr, ical);
+    }
+    ret = failed ? EXIT_CONVERT : EXIT_OK;
+done:
+    free(values);
+    return ret;
+}

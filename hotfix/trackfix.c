@@ -1,0 +1,96 @@
+/*
+ * trackfix: emulates Exchange 2003 SP2's MAPI -> MIME step for meeting
+ * updates and cancellations, with and without KB938650.
+ *
+ * wmain converts the arguments to UTF-8 once and dispatches on the verb
+ * through a const table, as Wine's reg.exe does.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <windows.h>
+
+#include "cli.h"
+
+static const struct
+{
+    const char *name;
+    cli_verb_fn run;
+    const char *summary;
+} verbs[] = {
+    {"time", cmd_time, "convert PR_RECIPIENT_TRACKSTATUS_TIME values, legacy or clamped"},
+    {"server", cmd_server, "provision the simulated Exchange 2003 SP2 server"},
+    {"hotfix", cmd_hotfix, "show, install, uninstall, enable or disable KB938650"},
+};
+
+static void usage(FILE *out)
+{
+    size_t i;
+
+    fprintf(out, "usage: trackfix COMMAND [ARGS...]\n\ncommands:\n");
+    for (i = 0; i < ARRAYSIZE(verbs); i++)
+        fprintf(out, "  %-8s %s\n", verbs[i].name, verbs[i].summary);
+    fprintf(out, "\n'trackfix COMMAND --help' describes each command.\n");
+}
+
+/* Returns ARGV as freshly allocated UTF-8 strings (caller frees with
+ * free_args), or NULL when out of memory. */
+static char **utf8_args(int argc, WCHAR **argv)
+{
+    char **args = calloc((size_t)argc + 1, sizeof(*args));
+    int i;
+
+    if (!args) return NULL;
+    for (i = 0; i < argc; i++)
+    {
+        int size = WideCharToMultiByte(CP_UTF8, 0, argv[i], -1, NULL, 0, NULL, NULL);
+        if (size <= 0 || !(args[i] = malloc(size))) goto fail;
+        WideCharToMultiByte(CP_UTF8, 0, argv[i], -1, args[i], size, NULL, NULL);
+    }
+    return args;
+fail:
+    while (i-- > 0) free(args[i]);
+    free(args);
+    return NULL;
+}
+
+static void free_args(int argc, char **args)
+{
+    int i;
+
+    for (i = 0; i < argc; i++) free(args[i]);
+    free(args);
+}
+
+int wmain(int argc, WCHAR **wargv)
+{
+    char **argv;
+    int ret = EXIT_USAGE;
+    size_t i;
+
+    if (!(argv = utf8_args(argc, wargv)))
+    {
+        fprintf(stderr, "trackfix: out of memory\n");
+        return EXIT_ERROR;
+    }
+    if (argc < 2 || cli_is_help(argv[1]))
+    {
+        usage(argc < 2 ? stderr : stdout);
+        ret = argc < 2 ? EXIT_USAGE : EXIT_OK;
+        goto done;
+    }
+    for (i = 0; i < ARRAYSIZE(verbs); i++)
+    {
+        if (!strcmp(argv[1], verbs[i].name))
+        {
+            ret = verbs[i].run(argc - 1, argv + 1);
+            goto done;
+        }
+    }
+    cli_message(MSG_UNKNOWN_VERB, argv[1]);
+done:
+    fflush(stdout);
+    free_args(argc, argv);
+    return ret;
+}

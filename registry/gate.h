@@ -1,0 +1,65 @@
+/*
+ * gate: is the KB938650 fix active right now? (SPEC.md 3)
+ *
+ * The fix is active only when it is installed (the KB938650 key exists) AND
+ * FixRecipientTrackStatusTime is a REG_DWORD of four bytes that is not zero.
+ * Anything else (wrong type, empty data, missing key, access denied) reads as
+ * disabled and leaves a warning that names the key, the value and what was
+ * found.  Nothing is cached: every call reads the registry again, so a value
+ * changed with reg.exe takes effect at the next conversion.
+ */
+#ifndef TRACKFIX_GATE_H
+#define TRACKFIX_GATE_H
+
+#include <windef.h>
+
+#include "regpaths.h"
+
+/* The seam between the gate and advapi32, so tests can play any registry.
+ * query() has the contract of RegOpenKeyExW(HKLM, key) followed by
+ * RegQueryValueExW(value): it returns ERROR_SUCCESS, ERROR_MORE_DATA (with
+ * *type and the needed *size set), ERROR_FILE_NOT_FOUND for a missing key or
+ * value (*key_missing says which), ERROR_ACCESS_DENIED, or another code. */
+struct gate_reader
+{
+    LSTATUS (*query)(void *ctx, const WCHAR *key, const WCHAR *value, BOOL *key_missing,
+                     DWORD *type, BYTE *data, DWORD *size);
+    void *ctx;
+};
+
+/* The reader over the real registry of the current Wine prefix. */
+const struct gate_reader *gate_reader_registry(void);
+
+#define GATE_TEXT_SIZE 512
+#define GATE_FOUND_SIZE 160
+
+/* One registry value as found. */
+struct gate_dword
+{
+    BOOL valid;   /* a four-byte REG_DWORD was read; VALUE holds it */
+    BOOL present; /* the value exists, whatever its type */
+    DWORD value;
+    char found[GATE_FOUND_SIZE];   /* e.g. "REG_DWORD 1", "REG_SZ \"1\"", "no value" */
+    char warning[GATE_TEXT_SIZE]; /* "" when the value is fine or plainly absent */
+};
+
+/* Reads ITEM as a REG_DWORD through READER into OUT.  Always fills OUT.
+ * Returns S_OK when a valid DWORD was read, S_FALSE when the value or its
+ * key is absent, E_UNEXPECTED for the wrong type or size, or the
+ * HRESULT_FROM_WIN32 of the registry error (access denied, ...). */
+HRESULT gate_read_dword(const struct gate_reader *reader, enum reg_item item, struct gate_dword *out);
+
+struct gate_status
+{
+    BOOL installed;           /* the KB938650 key exists */
+    struct gate_dword fix;    /* FixRecipientTrackStatusTime as found */
+    BOOL active;              /* installed and fix.valid and fix.value != 0 */
+    char warning[GATE_TEXT_SIZE * 2]; /* every warning, "; "-separated; "" when none */
+};
+
+/* Reads the gate through READER into OUT.  Never fails: anything unreadable
+ * counts as disabled and is described in OUT->warning.  Returns S_OK when the
+ * fix is active, S_FALSE when it is not. */
+HRESULT gate_read(const struct gate_reader *reader, struct gate_status *out);
+
+#endif

@@ -1,0 +1,31 @@
+#!/bin/sh
+# Install the Debian packages trackfix needs that this machine lacks.
+# Usage: scripts/deps.sh build|test
+# build: compiler, Wine, libical, cmocka.  test: build plus the independent
+# readers the tests compare against.  Does nothing when all are present.
+set -eu
+
+build_pkgs="wine wine64 wine64-tools libwine-dev libcmocka-dev libical-dev pkg-config"
+test_pkgs="python3 python3-olefile python3-icalendar libemail-outlook-message-perl"
+
+case "${1:-build}" in
+build) wanted=$build_pkgs ;;
+test) wanted="$build_pkgs $test_pkgs" ;;
+*) echo "usage: $0 build|test" >&2; exit 2 ;;
+esac
+
+missing=
+for pkg in $wanted; do
+    status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+    case "$status" in
+    *" installed") ;;
+    *) missing="$missing $pkg" ;;
+    esac
+done
+[ -z "$missing" ] && exit 0
+
+echo "trackfix: installing missing Debian packages:$missing" >&2
+sudo=
+[ "$(id -u)" = 0 ] || sudo=sudo
+$sudo apt-get update -q
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing
