@@ -1,0 +1,62 @@
+# Helpers for the end-to-end tests: run the real build/trackfix.exe and the
+# real reg.exe in the private prefix, and check what they did.
+# Sourced by tests/e2e_*.sh; BUILD and WINEPREFIX come from `make test`.
+set -u
+
+: "${BUILD:?run through make test}"
+: "${WINEPREFIX:?run through make test}"
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TRACKFIX="$BUILD/trackfix.exe"
+failures=0
+
+KEY_PARAMS='HKLM\SYSTEM\CurrentControlSet\Services\MSExchangeIS\ParametersSystem'
+KEY_DIAG='HKLM\SYSTEM\CurrentControlSet\Services\MSExchangeTransport\Diagnostics'
+KEY_SETUP='HKLM\SOFTWARE\Microsoft\Exchange\Setup'
+KEY_HOTFIX='HKLM\SOFTWARE\Microsoft\Updates\Exchange Server 2003\SP3\KB938650'
+
+# run CMD...: runs CMD, keeping its stdout in $out, stderr in $err, status in $rc.
+run() {
+    local tmp
+    tmp=$(mktemp -d)
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    out=$(cat "$tmp/out")
+    err=$(cat "$tmp/err")
+    rm -rf "$tmp"
+}
+
+fail() {
+    echo "FAIL ${BASH_SOURCE[2]##*/}:${BASH_LINENO[1]}: $*" >&2
+    echo "  stdout: $out" >&2
+    echo "  stderr: $err" >&2
+    failures=$((failures + 1))
+}
+
+expect_rc() { [ "$rc" = "$1" ] || fail "exit status $rc, expected $1"; }
+expect_out() { [[ "$out" == *"$1"* ]] || fail "stdout lacks '$1'"; }
+expect_no_out() { [[ "$out" != *"$1"* ]] || fail "stdout has '$1'"; }
+expect_err() { [[ "$err" == *"$1"* ]] || fail "stderr lacks '$1'"; }
+expect_no_err() { [ -z "$err" ] || fail "stderr not empty"; }
+
+# reg ARGS...: the real reg.exe of the prefix; the test fails when it does.
+reg() {
+    local rc out err
+    run wine reg "$@"
+    [ "$rc" = 0 ] || { echo "FAIL: wine reg $* -> $rc: $err" >&2; failures=$((failures + 1)); }
+}
+
+# Removes everything trackfix writes to the registry: a server-less prefix.
+reset_registry() {
+    local key
+    for key in "$KEY_PARAMS" "$KEY_DIAG" "$KEY_SETUP" "$KEY_HOTFIX"; do
+        wine reg delete "$key" /f >/dev/null 2>&1 || true
+    done
+}
+
+finish() {
+    if [ "$failures" -ne 0 ]; then
+        echo "$failures check(s) failed" >&2
+        exit 1
+    fi
+    echo "ok"
+}
