@@ -2,7 +2,6 @@
 #   make        build build/trackfix.exe (launcher + .exe.so)
 #   make test   build and run every test under Wine
 #   make demo   play the KB 938650 story in build/
-#   make bench  print conversion figures
 #   make clean  remove build/
 # V=1 shows the commands.
 
@@ -36,7 +35,7 @@ CLI_OBJS := $(CLI_SRCS:%.c=$(OBJDIR)/%.o)
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/%.exe,$(wildcard tests/test_*.c))
 E2E_TESTS := $(wildcard tests/e2e_*.sh)
 
-.PHONY: all deps test-deps test unit e2e demo bench clean prefix
+.PHONY: all deps test-deps test demo clean prefix
 
 all: $(BUILD)/trackfix.exe
 
@@ -74,10 +73,9 @@ test: test-deps all $(UNIT_TESTS) prefix
 demo: all prefix
 	$(Q)$(WINEENV) BUILD=$(abspath $(BUILD)) bash scripts/demo.sh
 
-bench: all prefix
-	$(Q)$(WINEENV) $(BUILD)/trackfix.exe bench
-
 clean:
 	rm -rf $(BUILD)
+
+.SECONDARY:
 
 -include $(shell find $(OBJDIR) -name '*.d' 2>/dev/null)
