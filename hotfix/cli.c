@@ -19,6 +19,8 @@ static const char *const messages[] = {
     [MSG_WARNING] = "warning: %s",
     [MSG_REFUSED] = "%s refused: %s",
     [MSG_FAILED] = "%s failed: %s",
+    [MSG_CANNOT_READ] = "cannot read %s",
+    [MSG_CANNOT_WRITE] = "cannot write %s",
 };
 
 void cli_message(enum cli_msg id, ...)

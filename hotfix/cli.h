@@ -16,6 +16,7 @@ typedef int (*cli_verb_fn)(int argc, char **argv);
 int cmd_time(int argc, char **argv);
 int cmd_server(int argc, char **argv);
 int cmd_hotfix(int argc, char **argv);
+int cmd_msg(int argc, char **argv);
 
 enum cli_fix_mode { CLI_FIX_AUTO, CLI_FIX_ON, CLI_FIX_OFF };
 enum cli_format { CLI_FORMAT_TEXT, CLI_FORMAT_JSON };
@@ -38,6 +39,8 @@ enum cli_msg
     MSG_WARNING,
     MSG_REFUSED,
     MSG_FAILED,
+    MSG_CANNOT_READ,
+    MSG_CANNOT_WRITE,
 };
 
 /* Prints message ID to stderr as "trackfix: ...", formatted with the

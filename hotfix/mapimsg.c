@@ -1,0 +1,310 @@
+/*
+ * mapimsg: the MAPI message model and the table of property names.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <windows.h>
+
+#include "mapimsg.h"
+
+const GUID mapi_psetid_meeting = {0x6ed8da90, 0x450b, 0x101b, {0x98, 0xda, 0x00, 0xaa, 0x00, 0x3f, 0x13, 0x05}};
+const GUID mapi_psetid_appointment = {0x00062002, 0x0000, 0x0000, {0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}};
+const GUID mapi_ps_mapi = {0x00020328, 0x0000, 0x0000, {0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}};
+const GUID mapi_ps_public_strings = {0x00020329, 0x0000, 0x0000, {0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}};
+
+static const struct
+{
+    ULONG type;
+    const char *name;
+    ULONG fixed_size; /* bytes used of the 8 inline ones; 0 for variable */
+} types[] = {
+    {PT_SHORT, "PT_SHORT", 2},     {PT_LONG, "PT_LONG", 4},         {PT_FLOAT, "PT_FLOAT", 4},
+    {PT_DOUBLE, "PT_DOUBLE", 8},   {PT_CURRENCY, "PT_CURRENCY", 8}, {PT_APPTIME, "PT_APPTIME", 8},
+    {PT_ERROR, "PT_ERROR", 4},     {PT_BOOLEAN, "PT_BOOLEAN", 2},   {PT_I8, "PT_I8", 8},
+    {PT_SYSTIME, "PT_SYSTIME", 8}, {PT_OBJECT, "PT_OBJECT", 0},     {PT_STRING8, "PT_STRING8", 0},
+    {PT_UNICODE, "PT_UNICODE", 0}, {PT_CLSID, "PT_CLSID", 0},       {PT_BINARY, "PT_BINARY", 0},
+    {MV_FLAG | PT_SHORT, "PT_MV_SHORT", 0},     {MV_FLAG | PT_LONG, "PT_MV_LONG", 0},
+    {MV_FLAG | PT_FLOAT, "PT_MV_FLOAT", 0},     {MV_FLAG | PT_DOUBLE, "PT_MV_DOUBLE", 0},
+    {MV_FLAG | PT_CURRENCY, "PT_MV_CURRENCY", 0}, {MV_FLAG | PT_APPTIME, "PT_MV_APPTIME", 0},
+    {MV_FLAG | PT_I8, "PT_MV_I8", 0},           {MV_FLAG | PT_SYSTIME, "PT_MV_SYSTIME", 0},
+    {MV_FLAG | PT_CLSID, "PT_MV_CLSID", 0},     {PT_MV_STRING8, "PT_MV_STRING8", 0},
+    {PT_MV_UNICODE, "PT_MV_UNICODE", 0},        {PT_MV_BINARY, "PT_MV_BINARY", 0},
+};
+
+/* Tagged properties by name. */
+static const struct
+{
+    ULONG tag;
+    const char *name;
+} tagged_names[] = {
+    {PR_MESSAGE_CLASS, "PR_MESSAGE_CLASS"},
+    {PR_SUBJECT, "PR_SUBJECT"},
+    {PR_CLIENT_SUBMIT_TIME, "PR_CLIENT_SUBMIT_TIME"},
+    {PR_SENT_REPRESENTING_NAME, "PR_SENT_REPRESENTING_NAME"},
+    {PR_SENT_REPRESENTING_EMAIL_ADDRESS, "PR_SENT_REPRESENTING_EMAIL_ADDRESS"},
+    {PR_SENDER_NAME, "PR_SENDER_NAME"},
+    {PR_SENDER_ADDRTYPE, "PR_SENDER_ADDRTYPE"},
+    {PR_SENDER_EMAIL_ADDRESS, "PR_SENDER_EMAIL_ADDRESS"},
+    {PR_SENDER_SMTP_ADDRESS, "PR_SENDER_SMTP_ADDRESS"},
+    {PR_BODY, "PR_BODY"},
+    {PR_INTERNET_MESSAGE_ID, "PR_INTERNET_MESSAGE_ID"},
+    {PR_ROWID, "PR_ROWID"},
+    {PR_DISPLAY_NAME, "PR_DISPLAY_NAME"},
+    {PR_ADDRTYPE, "PR_ADDRTYPE"},
+    {PR_EMAIL_ADDRESS, "PR_EMAIL_ADDRESS"},
+    {PR_SMTP_ADDRESS, "PR_SMTP_ADDRESS"},
+    {PR_RECIPIENT_TYPE, "PR_RECIPIENT_TYPE"},
+    {PR_RECIPIENT_FLAGS, "PR_RECIPIENT_FLAGS"},
+    {PR_RECIPIENT_TRACKSTATUS, "PR_RECIPIENT_TRACKSTATUS"},
+    {PR_RECIPIENT_TRACKSTATUS_TIME, "PR_RECIPIENT_TRACKSTATUS_TIME"},
+};
+
+/* Named properties by name (MS-OXPROPS). */
+static const struct
+{
+    const GUID *guid;
+    ULONG lid, type;
+    const char *name;
+} lid_names[LID_COUNT] = {
+    [LID_GLOBAL_OBJECT_ID] = {&mapi_psetid_meeting, 0x0003, PT_BINARY, "PidLidGlobalObjectId"},
+    [LID_CLEAN_GLOBAL_OBJECT_ID] = {&mapi_psetid_meeting, 0x0023, PT_BINARY, "PidLidCleanGlobalObjectId"},
+    [LID_APPOINTMENT_SEQUENCE] = {&mapi_psetid_appointment, 0x8201, PT_LONG, "PidLidAppointmentSequence"},
+    [LID_APPOINTMENT_START_WHOLE] = {&mapi_psetid_appointment, 0x820D, PT_SYSTIME, "PidLidAppointmentStartWhole"},
+    [LID_APPOINTMENT_END_WHOLE] = {&mapi_psetid_appointment, 0x820E, PT_SYSTIME, "PidLidAppointmentEndWhole"},
+    [LID_LOCATION] = {&mapi_psetid_appointment, 0x8208, PT_UNICODE, "PidLidLocation"},
+    [LID_OWNER_CRITICAL_CHANGE] = {&mapi_psetid_meeting, 0x001A, PT_SYSTIME, "PidLidOwnerCriticalChange"},
+    [LID_ATTENDEE_CRITICAL_CHANGE] = {&mapi_psetid_meeting, 0x0001, PT_SYSTIME, "PidLidAttendeeCriticalChange"},
+    [LID_RESPONSE_STATUS] = {&mapi_psetid_appointment, 0x8218, PT_LONG, "PidLidResponseStatus"},
+};
+
+static int type_index(ULONG type)
+{
+    size_t i;
+
+    for (i = 0; i < ARRAYSIZE(types); i++)
+        if (types[i].type == type) return (int)i;
+    return -1;
+}
+
+BOOL mapi_type_is_known(ULONG type)
+{
+    return type_index(type) >= 0;
+}
+
+BOOL mapi_type_is_variable(ULONG type)
+{
+    int i = type_index(type);
+    return i >= 0 && types[i].fixed_size == 0;
+}
+
+const char *mapi_type_name(ULONG type)
+{
+    int i = type_index(type);
+    return i >= 0 ? types[i].name : NULL;
+}
+
+BOOL mapi_type_parse(const char *text, ULONG *type)
+{
+    size_t i;
+    char *end;
+    unsigned long value;
+
+    for (i = 0; i < ARRAYSIZE(types); i++)
+    {
+        if (!strcmp(text, types[i].name))
+        {
+            *type = types[i].type;
+            return TRUE;
+        }
+    }
+    if (strncmp(text, "0x", 2)) return FALSE;
+    value = strtoul(text + 2, &end, 16);
+    if (*end || end == text + 2 || value > 0xffff) return FALSE;
+    *type = (ULONG)value;
+    return TRUE;
+}
+
+static BOOL lid_matches(const struct mapi_prop *prop, enum mapi_lid_prop lid)
+{
+    return prop->named && !prop->name.is_string && prop->name.lid == lid_names[lid].lid &&
+           IsEqualGUID(&prop->name.guid, lid_names[lid].guid) && PROP_TYPE(prop->tag) == lid_names[lid].type;
+}
+
+const char *mapi_prop_name(const struct mapi_prop *prop)
+{
+    size_t i;
+
+    if (prop->named)
+    {
+        for (i = 0; i < LID_COUNT; i++)
+            if (lid_matches(prop, (enum mapi_lid_prop)i)) return lid_names[i].name;
+        return NULL;
+    }
+    for (i = 0; i < ARRAYSIZE(tagged_names); i++)
+        if (tagged_names[i].tag == prop->tag) return tagged_names[i].name;
+    return NULL;
+}
+
+BOOL mapi_name_lookup(const char *name, ULONG *tag, BOOL *named, struct mapi_name *name_out, ULONG *type)
+{
+    size_t i;
+
+    for (i = 0; i < ARRAYSIZE(tagged_names); i++)
+    {
+        if (strcmp(name, tagged_names[i].name)) continue;
+        *tag = tagged_names[i].tag;
+        *type = PROP_TYPE(*tag);
+        *named = FALSE;
+        return TRUE;
+    }
+    for (i = 0; i < LID_COUNT; i++)
+    {
+        if (strcmp(name, lid_names[i].name)) continue;
+        memset(name_out, 0, sizeof(*name_out));
+        name_out->guid = *lid_names[i].guid;
+        name_out->lid = lid_names[i].lid;
+        *type = lid_names[i].type;
+        *tag = PROP_TAG(*type, 0);
+        *named = TRUE;
+        return TRUE;
+    }
+    return FALSE;
+}
+
+const struct mapi_prop *mapi_propset_find(const struct mapi_propset *set, ULONG tag)
+{
+    ULONG i;
+
+    for (i = 0; i < set->count; i++)
+        if (!set->props[i].named && set->props[i].tag == tag) return &set->props[i];
+    return NULL;
+}
+
+const struct mapi_prop *mapi_propset_find_lid(const struct mapi_propset *set, enum mapi_lid_prop lid)
+{
+    ULONG i;
+
+    for (i = 0; i < set->count; i++)
+        if (lid_matches(&set->props[i], lid)) return &set->props[i];
+    return NULL;
+}
+
+struct mapi_prop *mapi_propset_add(struct mapi_propset *set, ULONG tag)
+{
+    struct mapi_prop *prop;
+
+    if (set->count == set->capacity)
+    {
+        ULONG capacity = set->capacity ? set->capacity * 2 : 16;
+        struct mapi_prop *props = realloc(set->props, capacity * sizeof(*props));
+        if (!props) return NULL;
+        set->props = props;
+        set->capacity = capacity;
+    }
+    prop = &set->props[set->count++];
+    memset(prop, 0, sizeof(*prop));
+    prop->tag = tag;
+    return prop;
+}
+
+HRESULT mapi_prop_alloc_values(struct mapi_prop *prop, ULONG count)
+{
+    if (!count) return S_OK;
+    if (!(prop->values = calloc(count, sizeof(*prop->values)))) return E_OUTOFMEMORY;
+    prop->count = count;
+    return S_OK;
+}
+
+HRESULT mapi_value_set(struct mapi_value *value, const void *data, ULONG size)
+{
+    value->data = NULL;
+    value->size = 0;
+    if (!size) return S_OK;
+    if (!(value->data = malloc(size))) return E_OUTOFMEMORY;
+    memcpy(value->data, data, size);
+    value->size = size;
+    return S_OK;
+}
+
+BOOL mapi_prop_get_long(const struct mapi_prop *prop, LONG *value)
+{
+    if (!prop || PROP_TYPE(prop->tag) != PT_LONG) return FALSE;
+    memcpy(value, prop->fixed, sizeof(*value));
+    return TRUE;
+}
+
+BOOL mapi_prop_get_systime(const struct mapi_prop *prop, ULONGLONG *value)
+{
+    if (!prop || PROP_TYPE(prop->tag) != PT_SYSTIME) return FALSE;
+    memcpy(value, prop->fixed, sizeof(*value));
+    return TRUE;
+}
+
+char *mapi_prop_get_utf8(const struct mapi_prop *prop)
+{
+    const struct mapi_value *value;
+    WCHAR *wide = NULL;
+    char *utf8 = NULL;
+    int chars, size;
+
+    if (!prop || prop->count != 1) return NULL;
+    value = &prop->values[0];
+    if (PROP_TYPE(prop->tag) == PT_UNICODE)
+    {
+        chars = (int)(value->size / sizeof(WCHAR));
+        size = WideCharToMultiByte(CP_UTF8, 0, (const WCHAR *)value->data, chars, NULL, 0, NULL, NULL);
+        if ((utf8 = malloc(size + 1)))
+        {
+            WideCharToMultiByte(CP_UTF8, 0, (const WCHAR *)value->data, chars, utf8, size, NULL, NULL);
+            utf8[size] = 0;
+        }
+        return utf8;
+    }
+    if (PROP_TYPE(prop->tag) != PT_STRING8) return NULL;
+    chars = MultiByteToWideChar(CP_ACP, 0, (const char *)value->data, (int)value->size, NULL, 0);
+    if (!(wide = malloc((chars + 1) * sizeof(WCHAR)))) return NULL;
+    MultiByteToWideChar(CP_ACP, 0, (const char *)value->data, (int)value->size, wide, chars);
+    size = WideCharToMultiByte(CP_UTF8, 0, wide, chars, NULL, 0, NULL, NULL);
+    if ((utf8 = malloc(size + 1)))
+    {
+        WideCharToMultiByte(CP_UTF8, 0, wide, chars, utf8, size, NULL, NULL);
+        utf8[size] = 0;
+    }
+    free(wide);
+    return utf8;
+}
+
+void mapi_propset_clear(struct mapi_propset *set)
+{
+    ULONG i, j;
+
+    for (i = 0; i < set->count; i++)
+    {
+        for (j = 0; j < set->props[i].count; j++) free(set->props[i].values[j].data);
+        free(set->props[i].values);
+        free(set->props[i].name.string);
+    }
+    free(set->props);
+    memset(set, 0, sizeof(*set));
+}
+
+void mapi_message_clear(struct mapi_message *message)
+{
+    ULONG i;
+
+    mapi_propset_clear(&message->props);
+    for (i = 0; i < message->recipient_count; i++) mapi_propset_clear(&message->recipients[i]);
+    free(message->recipients);
+    memset(message, 0, sizeof(*message));
+}
+
+struct mapi_propset *mapi_message_add_recipient(struct mapi_message *message)
+{
+    struct mapi_propset *rows = realloc(message->recipients, (message->recipient_count + 1) * sizeof(*rows));
+
+    if (!rows) return NULL;
+    message->recipients = rows;
+    memset(&rows[message->recipient_count], 0, sizeof(*rows));
+    return &rows[message->recipient_count++];
+}

@@ -1,0 +1,737 @@
+/*
+ * msgfile: MS-OXMSG on ole32 structured storage.
+ *
+ * Layout (MS-OXMSG 2.2, 2.4): the root storage holds __properties_version1.0
+ * (a 32-byte header, then 16-byte entries: tag, flags, 8 value bytes),
+ * __substg1.0_TTTTTTTT streams for variable-size values, one
+ * __recip_version1.0_#NNNNNNNN storage per recipient (8-byte header),
+ * __attach_version1.0_#NNNNNNNN storages, and __nameid_version1.0 with the
+ * GUID (00020102), entry (00030102) and string (00040102) streams.
+ */
+#define COBJMACROS
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <windows.h>
+#include <objbase.h>
+#include <wine/debug.h>
+
+#include "msgfile.h"
+
+WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
+
+#define PROPS_STREAM "__properties_version1.0"
+#define NAMEID_STORAGE "__nameid_version1.0"
+#define RECIP_PREFIX "__recip_version1.0_#"
+#define ATTACH_PREFIX "__attach_version1.0_#"
+#define TOP_HEADER_SIZE 32
+#define ROW_HEADER_SIZE 8
+#define ENTRY_SIZE 16
+/* Entry flags: PROPATTR_READABLE | PROPATTR_WRITABLE */
+#define ENTRY_FLAGS 6
+/* Named properties beyond this many entries cannot be addressed (0x8000-0xFFFE) */
+#define NAMED_MAX 0x7fff
+/* GUID index 1 is PS_MAPI, 2 PS_PUBLIC_STRINGS, 3 and up the GUID stream */
+#define GUID_INDEX_FIRST_STREAM 3
+
+struct reader
+{
+    const char *path;
+    ULONGLONG limit; /* no stream may be larger than the file */
+    char *error;
+    struct mapi_name *names; /* by named property index */
+    BYTE *name_set;          /* names[i] was mapped by an entry */
+    ULONG name_count;
+};
+
+static HRESULT fail(char *error, HRESULT hr, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Writes "cannot read 'PATH': ..." into ERROR and returns HR. */
+static HRESULT fail(char *error, HRESULT hr, const char *path, const char *fmt, ...)
+{
+    va_list args;
+    int len = snprintf(error, MSGFILE_ERROR_SIZE, "'%s': ", path);
+
+    va_start(args, fmt);
+    if (len > 0 && len < MSGFILE_ERROR_SIZE) vsnprintf(error + len, MSGFILE_ERROR_SIZE - len, fmt, args);
+    va_end(args);
+    return hr;
+}
+
+static void to_wide(const char *text, WCHAR *out, int size)
+{
+    if (!MultiByteToWideChar(CP_UTF8, 0, text, -1, out, size)) out[0] = 0;
+}
+
+static DWORD get_le32(const BYTE *p)
+{
+    return p[0] | p[1] << 8 | p[2] << 16 | (DWORD)p[3] << 24;
+}
+
+static void put_le32(BYTE *p, DWORD v)
+{
+    p[0] = v & 0xff;
+    p[1] = (v >> 8) & 0xff;
+    p[2] = (v >> 16) & 0xff;
+    p[3] = v >> 24;
+}
+
+/* Reads stream NAME of STG whole into *DATA (caller frees) and *SIZE.
+ * S_FALSE when it does not exist (*DATA NULL), E_FAIL when it is larger than
+ * the file or shorter than it says.  WHERE names the storage for errors. */
+static HRESULT read_stream(struct reader *r, IStorage *stg, const char *where, const char *name, BYTE **data,
+                           ULONG *size)
+{
+    WCHAR wname[64];
+    IStream *stream = NULL;
+    STATSTG stat;
+    ULONG got = 0;
+    HRESULT hr;
+
+    *data = NULL;
+    *size = 0;
+    to_wide(name, wname, ARRAYSIZE(wname));
+    hr = IStorage_OpenStream(stg, wname, NULL, STGM_READ | STGM_SHARE_EXCLUSIVE, 0, &stream);
+    if (hr == STG_E_FILENOTFOUND) return S_FALSE;
+    if (FAILED(hr)) return fail(r->error, hr, r->path, "%s%s: cannot open stream (%#x)", where, name, (unsigned)hr);
+    if (FAILED(hr = IStream_Stat(stream, &stat, STATFLAG_NONAME)))
+    {
+        fail(r->error, hr, r->path, "%s%s: cannot stat stream (%#x)", where, name, (unsigned)hr);
+        goto done;
+    }
+    if (stat.cbSize.QuadPart > r->limit)
+    {
+        hr = fail(r->error, E_FAIL, r->path, "%s%s: stream claims %llu bytes, more than the file holds", where, name,
+                  (unsigned long long)stat.cbSize.QuadPart);
+        goto done;
+    }
+    *size = (ULONG)stat.cbSize.QuadPart;
+    if (*size && !(*data = malloc(*size)))
+    {
+        hr = fail(r->error, E_OUTOFMEMORY, r->path, "%s%s: out of memory", where, name);
+        goto done;
+    }
+    hr = *size ? IStream_Read(stream, *data, *size, &got) : S_OK;
+    if (SUCCEEDED(hr) && got != *size)
+        hr = fail(r->error, E_FAIL, r->path, "%s%s: truncated stream: %u of %u bytes", where, name, got, *size);
+    else if (FAILED(hr))
+        fail(r->error, hr, r->path, "%s%s: cannot read stream (%#x)", where, name, (unsigned)hr);
+    else
+        hr = S_OK;
+done:
+    if (FAILED(hr))
+    {
+        free(*data);
+        *data = NULL;
+    }
+    IStream_Release(stream);
+    return hr;
+}
+
+/* Reads a variable-size value of PROP (entry size DECLARED) from STG. */
+static HRESULT read_variable(struct reader *r, IStorage *stg, const char *where, struct mapi_prop *prop,
+                             ULONG declared)
+{
+    ULONG type = PROP_TYPE(prop->tag), base = type & ~MV_FLAG, size, i, count, stride, terminator;
+    char name[64];
+    BYTE *data = NULL;
+    HRESULT hr;
+
+    snprintf(name, sizeof(name), "__substg1.0_%08X", prop->tag);
+    hr = read_stream(r, stg, where, name, &data, &size);
+    if (FAILED(hr)) return hr;
+    if (hr == S_FALSE)
+        return fail(r->error, STG_E_FILENOTFOUND, r->path, "%s%s: stream missing for property 0x%08X", where, name,
+                    prop->tag);
+
+    if (!(type & MV_FLAG) || (base != PT_UNICODE && base != PT_STRING8 && base != PT_BINARY))
+    {
+        /* one value: strings may or may not include their terminator */
+        terminator = type == PT_UNICODE ? 2 : type == PT_STRING8 ? 1 : 0;
+        if (declared != size && declared != size + terminator && type != PT_OBJECT)
+        {
+            hr = fail(r->error, E_FAIL, r->path, "%s%s: size fields disagree: the property says %u bytes, the stream has %u",
+                      where, name, declared, size);
+            goto done;
+        }
+        if (type == PT_CLSID && size != sizeof(GUID))
+        {
+            hr = fail(r->error, E_FAIL, r->path, "%s%s: a PT_CLSID of %u bytes", where, name, size);
+            goto done;
+        }
+        while (terminator && size >= terminator && !memcmp(data + size - terminator, "\0\0", terminator))
+            size -= terminator;
+        if (FAILED(hr = mapi_prop_alloc_values(prop, 1))) goto done;
+        prop->values[0].data = size ? data : NULL;
+        prop->values[0].size = size;
+        if (!size) free(data);
+        return S_OK;
+    }
+
+    /* multi-valued strings and binaries: a length stream and one stream each */
+    stride = base == PT_BINARY ? 8 : 4;
+    if (declared != size || size % stride)
+    {
+        hr = fail(r->error, E_FAIL, r->path, "%s%s: size fields disagree: the property says %u bytes, the length stream has %u",
+                  where, name, declared, size);
+        goto done;
+    }
+    count = size / stride;
+    if (FAILED(hr = mapi_prop_alloc_values(prop, count))) goto done;
+    for (i = 0; i < count; i++)
+    {
+        char item[80];
+        ULONG length = get_le32(data + i * stride), got;
+        BYTE *value;
+
+        snprintf(item, sizeof(item), "%s-%08X", name, i);
+        hr = read_stream(r, stg, where, item, &value, &got);
+        if (hr == S_FALSE)
+            hr = fail(r->error, STG_E_FILENOTFOUND, r->path, "%s%s: stream missing for value %u", where, item, i);
+        if (FAILED(hr)) goto done;
+        terminator = base == PT_UNICODE ? 2 : base == PT_STRING8 ? 1 : 0;
+        if (length != got && length != got + terminator)
+        {
+            free(value);
+            hr = fail(r->error, E_FAIL, r->path, "%s%s: size fields disagree: the length stream says %u bytes, the stream has %u",
+                      where, item, length, got);
+            goto done;
+        }
+        while (terminator && got >= terminator && !memcmp(value + got - terminator, "\0\0", terminator))
+            got -= terminator;
+        prop->values[i].data = value;
+        prop->values[i].size = got;
+        if (!got)
+        {
+            free(value);
+            prop->values[i].data = NULL;
+        }
+    }
+    hr = S_OK;
+done:
+    free(data);
+    return hr;
+}
+
+/* Reads the property stream of STG (HEADER bytes of header) into SET. */
+static HRESULT read_props(struct reader *r, IStorage *stg, const char *where, ULONG header,
+                          struct mapi_propset *set)
+{
+    BYTE *data = NULL;
+    ULONG size, offset;
+    HRESULT hr;
+
+    hr = read_stream(r, stg, where, PROPS_STREAM, &data, &size);
+    if (hr == S_FALSE)
+        return fail(r->error, STG_E_FILENOTFOUND, r->path, "%s%s: missing: %s without properties", where, PROPS_STREAM,
+                    *where ? "a storage" : "not an Outlook message,");
+    if (FAILED(hr)) return hr;
+    if (size < header || (size - header) % ENTRY_SIZE)
+    {
+        hr = fail(r->error, E_FAIL, r->path, "%s%s: truncated stream: %u bytes is not a %u-byte header plus 16-byte entries",
+                  where, PROPS_STREAM, size, header);
+        goto done;
+    }
+    for (offset = header; offset < size; offset += ENTRY_SIZE)
+    {
+        ULONG tag = get_le32(data + offset), type = PROP_TYPE(tag);
+        struct mapi_prop *prop;
+
+        if (!mapi_type_is_known(type))
+        {
+            hr = fail(r->error, E_INVALIDARG, r->path, "%s%s: property 0x%08X has unknown type 0x%04X", where,
+                      PROPS_STREAM, tag, type);
+            goto done;
+        }
+        if (!(prop = mapi_propset_add(set, tag)))
+        {
+            hr = fail(r->error, E_OUTOFMEMORY, r->path, "out of memory");
+            goto done;
+        }
+        if (PROP_ID(tag) >= PROP_ID_NAMED_FIRST && PROP_ID(tag) - PROP_ID_NAMED_FIRST < r->name_count &&
+            r->name_set[PROP_ID(tag) - PROP_ID_NAMED_FIRST])
+        {
+            const struct mapi_name *name = &r->names[PROP_ID(tag) - PROP_ID_NAMED_FIRST];
+            prop->named = TRUE;
+            prop->name = *name;
+            if (name->string && !(prop->name.string = strdup(name->string)))
+            {
+                hr = fail(r->error, E_OUTOFMEMORY, r->path, "out of memory");
+                goto done;
+            }
+        }
+        if (!mapi_type_is_variable(type))
+        {
+            memcpy(prop->fixed, data + offset + 8, 8);
+            continue;
+        }
+        if (FAILED(hr = read_variable(r, stg, where, prop, get_le32(data + offset + 8)))) goto done;
+    }
+    hr = S_OK;
+done:
+    free(data);
+    if (FAILED(hr)) mapi_propset_clear(set);
+    return hr;
+}
+
+/* Reads the named property map of the root storage into R->names. */
+static HRESULT read_names(struct reader *r, IStorage *root)
+{
+    static const char where[] = NAMEID_STORAGE "/";
+    BYTE *guids = NULL, *entries = NULL, *strings = NULL;
+    ULONG guids_size, entries_size, strings_size, i;
+    IStorage *stg = NULL;
+    WCHAR wname[64];
+    HRESULT hr;
+
+    to_wide(NAMEID_STORAGE, wname, ARRAYSIZE(wname));
+    hr = IStorage_OpenStorage(root, wname, NULL, STGM_READ | STGM_SHARE_EXCLUSIVE, NULL, 0, &stg);
+    if (hr == STG_E_FILENOTFOUND) return S_OK; /* no named properties */
+    if (FAILED(hr)) return fail(r->error, hr, r->path, "%s: cannot open storage (%#x)", NAMEID_STORAGE, (unsigned)hr);
+
+    if (FAILED(hr = read_stream(r, stg, where, "__substg1.0_00020102", &guids, &guids_size)) ||
+        FAILED(hr = read_stream(r, stg, where, "__substg1.0_00030102", &entries, &entries_size)) ||
+        FAILED(hr = read_stream(r, stg, where, "__substg1.0_00040102", &strings, &strings_size)))
+        goto done;
+    if (guids_size % 16 || entries_size % 8)
+    {
+        hr = fail(r->error, E_FAIL, r->path, "%s: size fields disagree: GUID stream %u bytes, entry stream %u bytes",
+                  NAMEID_STORAGE, guids_size, entries_size);
+        goto done;
+    }
+    r->name_count = 0;
+    for (i = 0; i < entries_size / 8; i++)
+    {
+        ULONG index = get_le32(entries + i * 8 + 4) >> 16;
+        if (index + 1 > r->name_count) r->name_count = index + 1;
+    }
+    if (r->name_count > NAMED_MAX) r->name_count = NAMED_MAX;
+    if (r->name_count && (!(r->names = calloc(r->name_count, sizeof(*r->names))) ||
+                          !(r->name_set = calloc(r->name_count, 1))))
+    {
+        hr = fail(r->error, E_OUTOFMEMORY, r->path, "out of memory");
+        goto done;
+    }
+    /* unmapped indexes stay unset and are shown as plain tags */
+    for (i = 0; i < entries_size / 8; i++)
+    {
+        ULONG id = get_le32(entries + i * 8), kind = get_le32(entries + i * 8 + 4);
+        ULONG index = kind >> 16, guid_index = (kind >> 1) & 0x7fff;
+        struct mapi_name *name;
+
+        if (index >= r->name_count) continue;
+        name = &r->names[index];
+        r->name_set[index] = TRUE;
+        if (guid_index == 1) name->guid = mapi_ps_mapi;
+        else if (guid_index == 2) name->guid = mapi_ps_public_strings;
+        else if (guid_index >= GUID_INDEX_FIRST_STREAM && (guid_index - GUID_INDEX_FIRST_STREAM + 1) * 16 <= guids_size)
+            memcpy(&name->guid, guids + (guid_index - GUID_INDEX_FIRST_STREAM) * 16, 16);
+        else
+        {
+            hr = fail(r->error, E_FAIL, r->path, "%s: named property entry %u refers to GUID %u of %u", NAMEID_STORAGE, i,
+                      guid_index, guids_size / 16);
+            goto done;
+        }
+        if (kind & 1)
+        {
+            ULONG length, chars;
+            int size;
+            if (id + 4 > strings_size || (length = get_le32(strings + id)) > strings_size - id - 4)
+            {
+                hr = fail(r->error, E_FAIL, r->path, "%s: named property entry %u: string at %u outside the %u-byte string stream",
+                          NAMEID_STORAGE, i, id, strings_size);
+                goto done;
+            }
+            chars = length / 2;
+            size = WideCharToMultiByte(CP_UTF8, 0, (const WCHAR *)(strings + id + 4), chars, NULL, 0, NULL, NULL);
+            if (!(name->string = malloc(size + 1)))
+            {
+                hr = fail(r->error, E_OUTOFMEMORY, r->path, "out of memory");
+                goto done;
+            }
+            WideCharToMultiByte(CP_UTF8, 0, (const WCHAR *)(strings + id + 4), chars, name->string, size, NULL, NULL);
+            name->string[size] = 0;
+            name->is_string = TRUE;
+        }
+        else
+            name->lid = id;
+    }
+    hr = S_OK;
+done:
+    free(guids);
+    free(entries);
+    free(strings);
+    IStorage_Release(stg);
+    return hr;
+}
+
+static int compare_ulong(const void *a, const void *b)
+{
+    ULONG x = *(const ULONG *)a, y = *(const ULONG *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Lists the recipient storage numbers of ROOT (sorted, caller frees) and
+ * counts the attachment storages. */
+static HRESULT list_storages(struct reader *r, IStorage *root, ULONG **recips, ULONG *recip_count,
+                             ULONG *attach_count)
+{
+    IEnumSTATSTG *enumerator = NULL;
+    STATSTG stat;
+    ULONG capacity = 0;
+    HRESULT hr;
+
+    *recips = NULL;
+    *recip_count = *attach_count = 0;
+    if (FAILED(hr = IStorage_EnumElements(root, 0, NULL, 0, &enumerator)))
+        return fail(r->error, hr, r->path, "cannot list the root storage (%#x)", (unsigned)hr);
+    while (IEnumSTATSTG_Next(enumerator, 1, &stat, NULL) == S_OK)
+    {
+        char name[64] = "";
+        WideCharToMultiByte(CP_UTF8, 0, stat.pwcsName, -1, name, sizeof(name) - 1, NULL, NULL);
+        CoTaskMemFree(stat.pwcsName);
+        if (stat.type != STGTY_STORAGE) continue;
+        if (!strncmp(name, ATTACH_PREFIX, strlen(ATTACH_PREFIX))) (*attach_count)++;
+        if (strncmp(name, RECIP_PREFIX, strlen(RECIP_PREFIX))) continue;
+        if (*recip_count == capacity)
+        {
+            ULONG *grown = realloc(*recips, (capacity = capacity ? capacity * 2 : 16) * sizeof(**recips));
+            if (!grown)
+            {
+                hr = fail(r->error, E_OUTOFMEMORY, r->path, "out of memory");
+                goto done;
+            }
+            *recips = grown;
+        }
+        (*recips)[(*recip_count)++] = strtoul(name + strlen(RECIP_PREFIX), NULL, 16);
+    }
+    qsort(*recips, *recip_count, sizeof(**recips), compare_ulong);
+    hr = S_OK;
+done:
+    IEnumSTATSTG_Release(enumerator);
+    return hr;
+}
+
+HRESULT msgfile_read(const char *path, struct mapi_message *message, char error[MSGFILE_ERROR_SIZE])
+{
+    struct reader r = {path, 0, error, NULL, NULL, 0};
+    WIN32_FILE_ATTRIBUTE_DATA attributes;
+    IStorage *root = NULL;
+    WCHAR wpath[MAX_PATH];
+    ULONG *recips = NULL, count = 0, i;
+    HRESULT hr;
+
+    memset(message, 0, sizeof(*message));
+    to_wide(path, wpath, ARRAYSIZE(wpath));
+    if (!GetFileAttributesExW(wpath, GetFileExInfoStandard, &attributes))
+        return fail(error, HRESULT_FROM_WIN32(GetLastError()), path, "no such file");
+    if (attributes.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
+        return fail(error, E_INVALIDARG, path, "is a directory");
+    r.limit = (ULONGLONG)attributes.nFileSizeHigh << 32 | attributes.nFileSizeLow;
+
+    hr = StgOpenStorage(wpath, NULL, STGM_READ | STGM_SHARE_DENY_WRITE, NULL, 0, &root);
+    if (hr == STG_E_FILEALREADYEXISTS || hr == STG_E_INVALIDHEADER)
+        return fail(error, hr, path, "not a compound file");
+    if (FAILED(hr)) return fail(error, hr, path, "cannot open as a compound file (%#x)", (unsigned)hr);
+
+    if (FAILED(hr = read_names(&r, root))) goto done;
+    if (FAILED(hr = read_props(&r, root, "", TOP_HEADER_SIZE, &message->props))) goto done;
+    if (FAILED(hr = list_storages(&r, root, &recips, &count, &message->attachment_count))) goto done;
+    for (i = 0; i < count; i++)
+    {
+        char name[64], where[72];
+        WCHAR wname[64];
+        IStorage *row = NULL;
+        struct mapi_propset *set;
+
+        snprintf(name, sizeof(name), RECIP_PREFIX "%08X", recips[i]);
+        snprintf(where, sizeof(where), "%s/", name);
+        to_wide(name, wname, ARRAYSIZE(wname));
+        if (FAILED(hr = IStorage_OpenStorage(root, wname, NULL, STGM_READ | STGM_SHARE_EXCLUSIVE, NULL, 0, &row)))
+        {
+            fail(error, hr, path, "%s: cannot open storage (%#x)", name, (unsigned)hr);
+            goto done;
+        }
+        if (!(set = mapi_message_add_recipient(message))) hr = fail(error, E_OUTOFMEMORY, path, "out of memory");
+        else hr = read_props(&r, row, where, ROW_HEADER_SIZE, set);
+        IStorage_Release(row);
+        if (FAILED(hr)) goto done;
+    }
+    hr = S_OK;
+done:
+    free(recips);
+    for (i = 0; i < r.name_count; i++) free(r.names[i].string);
+    free(r.names);
+    free(r.name_set);
+    IStorage_Release(root);
+    if (FAILED(hr)) mapi_message_clear(message);
+    return hr;
+}
+
+struct writer
+{
+    const char *path;
+    char *error;
+    const struct mapi_name **names; /* distinct names; index = id - 0x8000 */
+    ULONG name_count;
+};
+
+static BOOL same_name(const struct mapi_name *a, const struct mapi_name *b)
+{
+    if (!IsEqualGUID(&a->guid, &b->guid) || a->is_string != b->is_string) return FALSE;
+    return a->is_string ? !strcmp(a->string, b->string) : a->lid == b->lid;
+}
+
+/* Adds the names used in SET to W->names; returns S_OK or E_OUTOFMEMORY. */
+static HRESULT collect_names(struct writer *w, const struct mapi_propset *set)
+{
+    ULONG i, j;
+
+    for (i = 0; i < set->count; i++)
+    {
+        const struct mapi_prop *prop = &set->props[i];
+        const struct mapi_name **grown;
+
+        if (!prop->named) continue;
+        for (j = 0; j < w->name_count; j++)
+            if (same_name(w->names[j], &prop->name)) break;
+        if (j < w->name_count) continue;
+        if (w->name_count == NAMED_MAX) return fail(w->error, E_INVALIDARG, w->path, "more than %u named properties", NAMED_MAX);
+        if (!(grown = realloc(w->names, (w->name_count + 1) * sizeof(*grown))))
+            return fail(w->error, E_OUTOFMEMORY, w->path, "out of memory");
+        w->names = grown;
+        w->names[w->name_count++] = &prop->name;
+    }
+    return S_OK;
+}
+
+static HRESULT write_stream(struct writer *w, IStorage *stg, const char *name, const void *data, ULONG size)
+{
+    WCHAR wname[64];
+    IStream *stream = NULL;
+    ULONG written = 0;
+    HRESULT hr;
+
+    to_wide(name, wname, ARRAYSIZE(wname));
+    hr = IStorage_CreateStream(stg, wname, STGM_CREATE | STGM_WRITE | STGM_SHARE_EXCLUSIVE, 0, 0, &stream);
+    if (FAILED(hr)) return fail(w->error, hr, w->path, "%s: cannot create stream (%#x)", name, (unsigned)hr);
+    hr = size ? IStream_Write(stream, data, size, &written) : S_OK;
+    IStream_Release(stream);
+    if (SUCCEEDED(hr) && written != size) hr = STG_E_WRITEFAULT;
+    if (FAILED(hr)) return fail(w->error, hr, w->path, "%s: short write (%u of %u bytes, %#x)", name, written, size,
+                                (unsigned)hr);
+    return S_OK;
+}
+
+/* Writes VALUE as stream NAME, a string type with its terminator appended. */
+static HRESULT write_value(struct writer *w, IStorage *stg, const char *name, ULONG type,
+                           const struct mapi_value *value, ULONG *declared)
+{
+    ULONG terminator = type == PT_UNICODE ? 2 : type == PT_STRING8 ? 1 : 0;
+
+    *declared = value->size + terminator;
+    return write_stream(w, stg, name, value->data, value->size);
+}
+
+static ULONG name_index(const struct writer *w, const struct mapi_name *name)
+{
+    ULONG i;
+
+    for (i = 0; i < w->name_count; i++)
+        if (same_name(w->names[i], name)) return i;
+    return 0; /* not reached: collect_names saw every name */
+}
+
+/* Writes SET into STG: its value streams and the property stream with a
+ * header of HEADER (HEADER_SIZE bytes). */
+static HRESULT write_props(struct writer *w, IStorage *stg, const BYTE *header, ULONG header_size,
+                           const struct mapi_propset *set)
+{
+    ULONG size = header_size + set->count * ENTRY_SIZE, i, j;
+    BYTE *data = calloc(1, size);
+    HRESULT hr = S_OK;
+
+    if (!data) return fail(w->error, E_OUTOFMEMORY, w->path, "out of memory");
+    memcpy(data, header, header_size);
+    for (i = 0; i < set->count; i++)
+    {
+        const struct mapi_prop *prop = &set->props[i];
+        ULONG type = PROP_TYPE(prop->tag), base = type & ~MV_FLAG, declared = 0;
+        ULONG tag = prop->named ? PROP_TAG(type, PROP_ID_NAMED_FIRST + name_index(w, &prop->name)) : prop->tag;
+        BYTE *entry = data + header_size + i * ENTRY_SIZE;
+        char name[64];
+
+        put_le32(entry, tag);
+        put_le32(entry + 4, ENTRY_FLAGS);
+        if (!mapi_type_is_variable(type))
+        {
+            memcpy(entry + 8, prop->fixed, 8);
+            continue;
+        }
+        snprintf(name, sizeof(name), "__substg1.0_%08X", tag);
+        if (!(type & MV_FLAG) || (base != PT_UNICODE && base != PT_STRING8 && base != PT_BINARY))
+        {
+            static const struct mapi_value empty = {NULL, 0};
+            hr = write_value(w, stg, name, type, prop->count ? &prop->values[0] : &empty, &declared);
+        }
+        else
+        {
+            ULONG stride = base == PT_BINARY ? 8 : 4;
+            BYTE *lengths = calloc(prop->count ? prop->count : 1, stride);
+
+            if (!lengths) hr = fail(w->error, E_OUTOFMEMORY, w->path, "out of memory");
+            for (j = 0; SUCCEEDED(hr) && j < prop->count; j++)
+            {
+                char item[80];
+                ULONG length;
+                snprintf(item, sizeof(item), "%s-%08X", name, j);
+                hr = write_value(w, stg, item, base, &prop->values[j], &length);
+                put_le32(lengths + j * stride, length);
+            }
+            if (SUCCEEDED(hr)) hr = write_stream(w, stg, name, lengths, prop->count * stride);
+            declared = prop->count * stride;
+            free(lengths);
+        }
+        if (FAILED(hr)) goto done;
+        put_le32(entry + 8, declared);
+    }
+    hr = write_stream(w, stg, PROPS_STREAM, data, size);
+done:
+    free(data);
+    return hr;
+}
+
+/* Writes the __nameid_version1.0 storage for W->names. */
+static HRESULT write_names(struct writer *w, IStorage *root)
+{
+    BYTE *guids = NULL, *entries = NULL, *strings = NULL;
+    ULONG guid_count = 0, strings_size = 0, i, j;
+    IStorage *stg = NULL;
+    WCHAR wname[64];
+    HRESULT hr = E_OUTOFMEMORY;
+
+    for (i = 0; i < w->name_count; i++)
+        if (w->names[i]->is_string) strings_size += 4 + (ULONG)(strlen(w->names[i]->string) * 2 + 3) / 4 * 4;
+    if (!(guids = calloc(w->name_count + 1, 16)) || !(entries = calloc(w->name_count + 1, 8)) ||
+        !(strings = calloc(strings_size + 1, 1)))
+    {
+        fail(w->error, hr, w->path, "out of memory");
+        goto done;
+    }
+    strings_size = 0;
+    for (i = 0; i < w->name_count; i++)
+    {
+        const struct mapi_name *name = w->names[i];
+        ULONG guid_index;
+
+        if (IsEqualGUID(&name->guid, &mapi_ps_mapi)) guid_index = 1;
+        else if (IsEqualGUID(&name->guid, &mapi_ps_public_strings)) guid_index = 2;
+        else
+        {
+            for (j = 0; j < guid_count; j++)
+                if (!memcmp(guids + j * 16, &name->guid, 16)) break;
+            if (j == guid_count) memcpy(guids + guid_count++ * 16, &name->guid, 16);
+            guid_index = GUID_INDEX_FIRST_STREAM + j;
+        }
+        put_le32(entries + i * 8 + 4, i << 16 | guid_index << 1 | (name->is_string ? 1 : 0));
+        if (!name->is_string)
+        {
+            put_le32(entries + i * 8, name->lid);
+            continue;
+        }
+        put_le32(entries + i * 8, strings_size);
+        {
+            int chars = MultiByteToWideChar(CP_UTF8, 0, name->string, -1, (WCHAR *)(strings + strings_size + 4),
+                                            (int)strlen(name->string) + 1) - 1;
+            put_le32(strings + strings_size, (ULONG)chars * 2);
+            strings_size += 4 + ((ULONG)chars * 2 + 3) / 4 * 4;
+        }
+    }
+    to_wide(NAMEID_STORAGE, wname, ARRAYSIZE(wname));
+    hr = IStorage_CreateStorage(root, wname, STGM_CREATE | STGM_WRITE | STGM_SHARE_EXCLUSIVE, 0, 0, &stg);
+    if (FAILED(hr))
+    {
+        fail(w->error, hr, w->path, "%s: cannot create storage (%#x)", NAMEID_STORAGE, (unsigned)hr);
+        goto done;
+    }
+    if (SUCCEEDED(hr = write_stream(w, stg, "__substg1.0_00020102", guids, guid_count * 16)) &&
+        SUCCEEDED(hr = write_stream(w, stg, "__substg1.0_00030102", entries, w->name_count * 8)))
+        hr = write_stream(w, stg, "__substg1.0_00040102", strings, strings_size);
+done:
+    if (stg) IStorage_Release(stg);
+    free(guids);
+    free(entries);
+    free(strings);
+    return hr;
+}
+
+/* Writes MESSAGE into the new compound file ROOT. */
+static HRESULT write_message(struct writer *w, IStorage *root, const struct mapi_message *message)
+{
+    BYTE top[TOP_HEADER_SIZE] = {0}, row[ROW_HEADER_SIZE] = {0};
+    HRESULT hr;
+    ULONG i;
+
+    if (FAILED(hr = collect_names(w, &message->props))) return hr;
+    for (i = 0; i < message->recipient_count; i++)
+        if (FAILED(hr = collect_names(w, &message->recipients[i]))) return hr;
+    if (FAILED(hr = write_names(w, root))) return hr;
+
+    /* header: reserved, next recipient id, next attachment id, recipient
+     * count, attachment count, reserved (MS-OXMSG 2.4.1.1) */
+    put_le32(top + 8, message->recipient_count);
+    put_le32(top + 16, message->recipient_count);
+    if (FAILED(hr = write_props(w, root, top, sizeof(top), &message->props))) return hr;
+    for (i = 0; i < message->recipient_count; i++)
+    {
+        char name[64];
+        WCHAR wname[64];
+        IStorage *stg = NULL;
+
+        snprintf(name, sizeof(name), RECIP_PREFIX "%08X", i);
+        to_wide(name, wname, ARRAYSIZE(wname));
+        hr = IStorage_CreateStorage(root, wname, STGM_CREATE | STGM_WRITE | STGM_SHARE_EXCLUSIVE, 0, 0, &stg);
+        if (FAILED(hr)) return fail(w->error, hr, w->path, "%s: cannot create storage (%#x)", name, (unsigned)hr);
+        hr = write_props(w, stg, row, sizeof(row), &message->recipients[i]);
+        IStorage_Release(stg);
+        if (FAILED(hr)) return hr;
+    }
+    return IStorage_Commit(root, STGC_DEFAULT);
+}
+
+HRESULT msgfile_write(const char *path, const struct mapi_message *message, char error[MSGFILE_ERROR_SIZE])
+{
+    struct writer w = {path, error, NULL, 0};
+    WCHAR wpath[MAX_PATH], wtemp[MAX_PATH + 4];
+    IStorage *root = NULL;
+    HANDLE file;
+    HRESULT hr;
+
+    to_wide(path, wpath, ARRAYSIZE(wpath));
+    lstrcpyW(wtemp, wpath);
+    lstrcatW(wtemp, L".tmp");
+    hr = StgCreateDocfile(wtemp, STGM_CREATE | STGM_READWRITE | STGM_SHARE_EXCLUSIVE, 0, &root);
+    if (FAILED(hr))
+    {
+        fail(error, hr, path, "cannot create '%s.tmp' (%#x)", path, (unsigned)hr);
+        goto done;
+    }
+    hr = write_message(&w, root, message);
+    IStorage_Release(root);
+    if (FAILED(hr)) goto done;
+
+    /* the data reaches the disk before the rename makes it visible */
+    file = CreateFileW(wtemp, GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    if (file == INVALID_HANDLE_VALUE || !FlushFileBuffers(file))
+        hr = fail(error, HRESULT_FROM_WIN32(GetLastError()), path, "cannot flush '%s.tmp'", path);
+    if (file != INVALID_HANDLE_VALUE) CloseHandle(file);
+    if (SUCCEEDED(hr) && !MoveFileExW(wtemp, wpath, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+        hr = fail(error, HRESULT_FROM_WIN32(GetLastError()), path, "cannot rename '%s.tmp' over it", path);
+done:
+    if (FAILED(hr)) DeleteFileW(wtemp);
+    free(w.names);
+    return hr;
+}
