@@ -65,7 +65,7 @@ prefix: $(PREFIX)/system.reg
 
 test: test-deps all $(UNIT_TESTS) prefix
 	$(Q)set -e; for t in $(UNIT_TESTS); do \
-	    echo "== $$t"; $(WINEENV) $$t; done
+	    echo "== $$t"; (cd $(BUILD) && $(WINEENV) ./$${t##*/}); done
 	$(Q)set -e; for t in $(E2E_TESTS); do \
 	    echo "== $$t"; $(WINEENV) BUILD=$(abspath $(BUILD)) bash $$t; done
 	@echo "all tests passed"

@@ -26,7 +26,10 @@ run() {
 }
 
 fail() {
-    echo "FAIL ${BASH_SOURCE[2]##*/}:${BASH_LINENO[1]}: $*" >&2
+    local i=1
+    # name the line of the test script, not of these helpers
+    while [ "${BASH_SOURCE[$i]##*/}" = lib.sh ]; do i=$((i + 1)); done
+    echo "FAIL ${BASH_SOURCE[$i]##*/}:${BASH_LINENO[$((i - 1))]}: $*" >&2
     echo "  stdout: $out" >&2
     echo "  stderr: $err" >&2
     failures=$((failures + 1))

@@ -1,0 +1,71 @@
+# End to end: .msg files in and out with the real binary, checked against
+# independent readers (python3-olefile, msgconvert).
+source "$(dirname "$0")/lib.sh"
+
+CORPUS="$TOP/../shared/corpus/msg"
+work=$(mktemp -d "$BUILD/e2e_msg.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# The whole corpus in one Wine process; olefile must agree on each file.
+run "$TRACKFIX" msg dump "$CORPUS"/*.msg
+expect_rc 0
+expect_no_err
+printf '%s\n' "$out" > "$work/corpus.txt"
+[ "$(grep -c '^# file: ' "$work/corpus.txt")" = "$(ls "$CORPUS"/*.msg | wc -l)" ] || fail "not every corpus file dumped"
+run /usr/bin/python3 "$TOP/tests/msgcheck.py" corpus "$work/corpus.txt" "$CORPUS"
+expect_rc 0
+# Named properties of a real organizer's meeting resolve to their names.
+grep -A400 '^# file: .*/A schedule.msg' "$work/corpus.txt" > "$work/schedule.txt"
+grep -q '^PidLidLocation = "A place"$' "$work/schedule.txt" || fail "PidLidLocation of 'A schedule.msg'"
+grep -q '^PidLidAppointmentStartWhole = 2021-10-13T09:30:00Z$' "$work/schedule.txt" || fail "start of 'A schedule.msg'"
+grep -q '^PidLidGlobalObjectId = 040000008200e00074c5b7101a82e008' "$work/schedule.txt" || fail "global object id"
+
+# Each sample: dump(new(x)) is x, byte for byte; olefile and msgconvert
+# read the written file.
+for text in "$TOP"/tests/data/*.txt; do
+    name=$(basename "$text" .txt)
+    run "$TRACKFIX" msg new "$text" -o "$work/$name.msg"
+    expect_rc 0
+    [ -e "$work/$name.msg.tmp" ] && fail "$name.msg.tmp left behind"
+    run "$TRACKFIX" msg dump "$work/$name.msg"
+    expect_rc 0
+    printf '%s\n' "$out" | cmp -s - "$text" || fail "dump(new($name.txt)) differs from $name.txt"
+    run /usr/bin/python3 "$TOP/tests/msgcheck.py" written "$work/$name.msg" "$text"
+    expect_rc 0
+    run msgconvert --outfile "$work/$name.eml" "$work/$name.msg"
+    expect_rc 0
+    subject=$(sed -n 's/^PR_SUBJECT = "\(.*\)"$/\1/p' "$text")
+    grep -q "^Subject: $subject" "$work/$name.eml" || fail "msgconvert: no 'Subject: $subject' in $name.eml"
+    grep -q '^To: .*Adam Attendee <adam@fabrikam.example>' "$work/$name.eml" || fail "msgconvert: attendee missing from To in $name.eml"
+done
+
+# Stdin as the text; an existing .msg is replaced whole.
+run "$TRACKFIX" msg new - -o "$work/request-1601.msg" < "$TOP/tests/data/update-1601.txt"
+expect_rc 0
+run "$TRACKFIX" msg dump "$work/request-1601.msg"
+expect_out 'PR_SUBJECT = "Updated: Project review"'
+
+# Bad input: a clear error naming the file, exit 2, nothing written.
+run "$TRACKFIX" msg dump "$TOP/tests/data/update-1601.txt"
+expect_rc 2
+expect_err "cannot read '$TOP/tests/data/update-1601.txt': not a compound file"
+run "$TRACKFIX" msg dump "$work/nothing.msg" "$work/request-1601.msg"
+expect_rc 2
+expect_err "cannot read '$work/nothing.msg': no such file"
+expect_out 'PR_SUBJECT = "Updated: Project review"'
+printf '[message]\nPR_SUBJECT = "unterminated\n' > "$work/bad.txt"
+run "$TRACKFIX" msg new "$work/bad.txt" -o "$work/bad.msg"
+expect_rc 2
+expect_err "$work/bad.txt:2: string without its closing quote"
+[ -e "$work/bad.msg" ] && fail "bad.msg written from a bad text"
+run "$TRACKFIX" msg new "$work/none.txt" -o "$work/none.msg"
+expect_rc 2
+expect_err "cannot read '$work/none.txt'"
+run "$TRACKFIX" msg new "$TOP/tests/data/update-1601.txt" -o "$work/no-such-dir/x.msg"
+expect_rc 1
+expect_err "cannot write '$work/no-such-dir/x.msg'"
+run "$TRACKFIX" msg --help
+expect_rc 0
+expect_out "usage: trackfix msg dump"
+
+finish

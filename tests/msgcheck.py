@@ -1,0 +1,231 @@
+#!/usr/bin/python3
+"""Independent checks of trackfix's .msg handling with Debian's python3-olefile.
+
+  msgcheck.py corpus DUMP DIR    DUMP is `trackfix msg dump DIR/*.msg` output:
+                                 class, subject, recipient and attachment
+                                 counts of each file must match olefile's.
+  msgcheck.py written FILE TEXT  FILE was written by `trackfix msg new TEXT`:
+                                 its streams and property entries must hold
+                                 what TEXT says.
+Prints one line per problem and exits 1 if there was any.
+"""
+import os
+import re
+import struct
+import sys
+import uuid
+
+import olefile
+
+problems = []
+
+
+def problem(text):
+    problems.append(text)
+    print("FAIL: " + text)
+
+
+def unescape(text):
+    """Bytes of a trackfix quoted string (without its quotes)."""
+    out = bytearray()
+    i = 0
+    raw = text.encode("utf-8")
+    while i < len(raw):
+        c = raw[i]
+        if c == 0x5C:
+            e = chr(raw[i + 1])
+            if e == "x":
+                out.append(int(raw[i + 2:i + 4], 16))
+                i += 4
+                continue
+            out += {"n": b"\n", "r": b"\r", "t": b"\t", "\\": b"\\", '"': b'"'}[e]
+            i += 2
+            continue
+        out.append(c)
+        i += 1
+    return bytes(out)
+
+
+def parse_dump(text):
+    """{file: {"props": {name: value}, "recipients": [ {name: value} ]}}"""
+    files, current, section = {}, None, None
+    for line in text.splitlines():
+        m = re.match(r"^# file: (.*)$", line)
+        if m:
+            current = files.setdefault(m.group(1), {"props": {}, "recipients": []})
+            continue
+        if current is None:
+            current = files.setdefault("", {"props": {}, "recipients": []})
+        m = re.match(r"^# (\d+) attachment\(s\), not read$", line)
+        if m:
+            current["attachments"] = int(m.group(1))
+        if line == "[message]":
+            section = current["props"]
+        elif line == "[recipient]":
+            section = {}
+            current["recipients"].append(section)
+        elif " = " in line and section is not None:
+            name, value = line.split(" = ", 1)
+            section[name] = value
+    return files
+
+
+def stream_string(ole, path, tag_id):
+    """The string property TAG_ID (e.g. '001A') of storage PATH as bytes/str."""
+    for kind in ("001F", "001E"):
+        name = path + ["__substg1.0_%s%s" % (tag_id, kind)]
+        if ole.exists("/".join(name)):
+            data = ole.openstream(name).read()
+            if kind == "001F":
+                return kind, data.decode("utf-16-le").rstrip("\0")
+            return kind, data.rstrip(b"\0")
+    return None, None
+
+
+def dumped_string(props, table_name, tag_id, kind):
+    if kind == "001F":
+        value = props.get(table_name)
+        return None if value is None else unescape(value[1:-1]).decode("utf-8")
+    value = props.get("0x%s001E" % tag_id)
+    return None if value is None else unescape(value[1:-1])
+
+
+def check_corpus(dump_path, directory):
+    dumps = parse_dump(open(dump_path, encoding="utf-8").read())
+    names = sorted(f for f in os.listdir(directory) if f.endswith(".msg"))
+    for name in names:
+        path = os.path.join(directory, name)
+        key = next((k for k in dumps if k.endswith("/" + name) or k == name), None)
+        if key is None:
+            problem("%s: not in the dump" % name)
+            continue
+        dump = dumps[key]
+        ole = olefile.OleFileIO(path)
+        for label, table_name, tag_id in (("class", "PR_MESSAGE_CLASS", "001A"), ("subject", "PR_SUBJECT", "0037")):
+            kind, expected = stream_string(ole, [], tag_id)
+            got = dumped_string(dump["props"], table_name, tag_id, kind) if kind else None
+            if got != expected:
+                problem("%s: %s %r, olefile reads %r" % (name, label, got, expected))
+        recipients = {e[0] for e in ole.listdir(streams=True, storages=True) if e[0].startswith("__recip_version1.0_#")}
+        if len(dump["recipients"]) != len(recipients):
+            problem("%s: %d recipients, olefile sees %d" % (name, len(dump["recipients"]), len(recipients)))
+        attachments = {e[0] for e in ole.listdir(streams=True, storages=True) if e[0].startswith("__attach_version1.0_#")}
+        if dump.get("attachments", 0) != len(attachments):
+            problem("%s: %d attachments, olefile sees %d" % (name, dump.get("attachments", 0), len(attachments)))
+    print("%d corpus files compared" % len(names))
+
+
+PSETID = {"PidLidLocation": ("00062002-0000-0000-c000-000000000046", 0x8208, 0x001F),
+          "PidLidAppointmentSequence": ("00062002-0000-0000-c000-000000000046", 0x8201, 0x0003),
+          "PidLidGlobalObjectId": ("6ed8da90-450b-101b-98da-00aa003f1305", 0x0003, 0x0102)}
+TAGS = {"PR_MESSAGE_CLASS": 0x001A001F, "PR_SUBJECT": 0x0037001F, "PR_RECIPIENT_TYPE": 0x0C150003,
+        "PR_RECIPIENT_TRACKSTATUS": 0x5FFF0003, "PR_RECIPIENT_TRACKSTATUS_TIME": 0x5FFB0040,
+        "PR_DISPLAY_NAME": 0x3001001F}
+
+
+def read_entries(ole, path, header):
+    data = ole.openstream(path + ["__properties_version1.0"]).read()
+    if (len(data) - header) % 16:
+        problem("%s: property stream of %d bytes" % ("/".join(path), len(data)))
+    entries = {}
+    for off in range(header, len(data) - 15, 16):
+        tag, flags = struct.unpack_from("<II", data, off)
+        entries[tag] = data[off + 8:off + 16]
+    return entries
+
+
+def named_ids(ole):
+    """{(guid, lid): property id} from __nameid_version1.0."""
+    base = "__nameid_version1.0/"
+    guids = ole.openstream(base + "__substg1.0_00020102").read()
+    entries = ole.openstream(base + "__substg1.0_00030102").read()
+    ids = {}
+    for off in range(0, len(entries), 8):
+        lid, kind = struct.unpack_from("<II", entries, off)
+        if kind & 1:
+            continue
+        gi = (kind >> 1) & 0x7FFF
+        guid = {1: "00020328-0000-0000-c000-000000000046", 2: "00020329-0000-0000-c000-000000000046"}.get(gi)
+        if guid is None:
+            guid = str(uuid.UUID(bytes_le=guids[(gi - 3) * 16:(gi - 2) * 16]))
+        ids[(guid, lid)] = 0x8000 + (kind >> 16)
+    return ids
+
+
+def expected_value(tag, entry, ole, path):
+    kind = tag & 0xFFFF
+    if kind == 0x0003:
+        return str(struct.unpack_from("<i", entry)[0])
+    if kind == 0x0040:
+        ticks = struct.unpack_from("<Q", entry)[0]
+        return ticks
+    stream = ole.openstream(path + ["__substg1.0_%08X" % tag]).read()
+    declared = struct.unpack_from("<I", entry)[0]
+    if kind == 0x001F:
+        if declared not in (len(stream), len(stream) + 2):
+            problem("0x%08X: declared %d bytes, stream %d" % (tag, declared, len(stream)))
+        return '"%s"' % stream.decode("utf-16-le").rstrip("\0")
+    if declared != len(stream):
+        problem("0x%08X: declared %d bytes, stream %d" % (tag, declared, len(stream)))
+    return stream.hex()
+
+
+def iso_ticks(text):
+    import datetime
+    m = re.match(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,7}))?Z$", text)
+    d = datetime.datetime(*map(int, m.groups()[:6]))
+    delta = d - datetime.datetime(1601, 1, 1)
+    frac = int((m.group(7) or "0").ljust(7, "0"))
+    return (delta.days * 86400 + delta.seconds) * 10 ** 7 + frac
+
+
+def compare(where, name, text_value, tag, entries, ole, path):
+    if tag not in entries:
+        problem("%s: %s (0x%08X) missing from __properties_version1.0" % (where, name, tag))
+        return
+    got = expected_value(tag, entries[tag], ole, path)
+    want = iso_ticks(text_value) if tag & 0xFFFF == 0x0040 else text_value
+    if got != want:
+        problem("%s: %s is %r in the file, %r in the text" % (where, name, got, want))
+
+
+def check_written(msg_path, text_path):
+    text = parse_dump(open(text_path, encoding="utf-8").read())[""]
+    ole = olefile.OleFileIO(msg_path)
+    streams = ["/".join(e) for e in ole.listdir(streams=True, storages=False)]
+    for needed in ("__properties_version1.0", "__nameid_version1.0/__substg1.0_00020102",
+                   "__nameid_version1.0/__substg1.0_00030102", "__nameid_version1.0/__substg1.0_00040102"):
+        if needed not in streams:
+            problem("%s: no stream %s" % (msg_path, needed))
+    top = read_entries(ole, [], 32)
+    header = ole.openstream("__properties_version1.0").read()[:32]
+    recipient_count = struct.unpack_from("<I", header, 16)[0]
+    if recipient_count != len(text["recipients"]):
+        problem("header says %d recipients, text has %d" % (recipient_count, len(text["recipients"])))
+    for name, tag in TAGS.items():
+        if name in text["props"]:
+            compare("[message]", name, text["props"][name], tag, top, ole, [])
+    ids = named_ids(ole)
+    for name, (guid, lid, kind) in PSETID.items():
+        if name in text["props"]:
+            if (guid, lid) not in ids:
+                problem("%s: not in __nameid_version1.0" % name)
+                continue
+            compare("[message]", name, text["props"][name], ids[(guid, lid)] << 16 | kind, top, ole, [])
+    for i, row in enumerate(text["recipients"]):
+        path = ["__recip_version1.0_#%08X" % i]
+        entries = read_entries(ole, path, 8)
+        for name, tag in TAGS.items():
+            if name in row:
+                compare("[recipient %d]" % i, name, row[name], tag, entries, ole, path)
+    print("%s: %d streams checked against %s" % (msg_path, len(streams), text_path))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "corpus":
+        check_corpus(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 4 and sys.argv[1] == "written":
+        check_written(sys.argv[2], sys.argv[3])
+    else:
+        sys.exit(__doc__)
+    sys.exit(1 if problems else 0)

@@ -1,0 +1,300 @@
+/*
+ * Unit tests of hotfix/msgfile and hotfix/msgtext: a message written and
+ * read back in one process, and every malformed input refused with an
+ * error that names the file and the stream or property, never a crash.
+ */
+#define COBJMACROS
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <windows.h>
+#include <objbase.h>
+
+#include "cmocka_wine.h"
+#include "msgfile.h"
+#include "msgtext.h"
+
+#define TEST_MSG "test_msgfile.msg"
+
+static const char sample_text[] =
+    "[message]\n"
+    "PR_MESSAGE_CLASS = \"IPM.Schedule.Meeting.Request\"\n"
+    "PR_SUBJECT = \"Caf\xc3\xa9 \\\"review\\\"\\r\\n\"\n"
+    "0x0E070003 = -5\n"
+    "0x0E1F000B = true\n"
+    "0x00360002 = -2\n"
+    "0x10800014 = -9000000000\n"
+    "0x00390005 = 0.10000000000000001\n"
+    "0x3FDE0003 = 65001\n"
+    "0x0E1E001E = \"ANSI \\xe9t\\xe9\"\n"
+    "0x0FF90102 = 00ff10\n"
+    "0x0E590048 = {6ED8DA90-450B-101B-98DA-00AA003F1305}\n"
+    "0x6000101F = [\"a\", \"\", \"c\"]\n"
+    "PidLidGlobalObjectId = 040000008200e00074c5b7101a82e008\n"
+    "PidLidAppointmentStartWhole = 2007-08-10T14:00:00Z\n"
+    "PidLidLocation = \"Room 2\"\n"
+    "named:{00020329-0000-0000-C000-000000000046}:\"Keywords\":PT_MV_UNICODE = [\"x\", \"y\"]\n"
+    "named:{00062002-0000-0000-C000-000000000046}:0x8215:PT_BOOLEAN = false\n"
+    "named:{00062008-0000-0000-C000-000000000046}:0x8580:PT_MV_BINARY = [01, , 0203]\n"
+    "\n"
+    "[recipient]\n"
+    "PR_DISPLAY_NAME = \"Adam Attendee\"\n"
+    "PR_RECIPIENT_TYPE = 1\n"
+    "PR_RECIPIENT_TRACKSTATUS = 3\n"
+    "PR_RECIPIENT_TRACKSTATUS_TIME = 1601-01-01T00:00:00Z\n"
+    "\n"
+    "[recipient]\n"
+    "PR_DISPLAY_NAME = \"\"\n"
+    "PidLidLocation = \"per row\"\n";
+
+/* Formats MESSAGE into a new string; caller frees. */
+static char *format_message(const struct mapi_message *message)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+
+    assert_non_null(out);
+    assert_int_equal(msgtext_write(out, message), S_OK);
+    fclose(out);
+    return text;
+}
+
+static void text_round_trips_through_a_msg_file(void **state)
+{
+    struct mapi_message parsed, read;
+    char error[MSGFILE_ERROR_SIZE];
+    char *text;
+    (void)state;
+
+    if (FAILED(msgtext_parse(sample_text, "sample", &parsed, error))) fail_msg("%s", error);
+    text = format_message(&parsed);
+    assert_string_equal(text, sample_text);
+    free(text);
+
+    if (FAILED(msgfile_write(TEST_MSG, &parsed, error))) fail_msg("%s", error);
+    assert_int_equal(GetFileAttributesA(TEST_MSG ".tmp"), INVALID_FILE_ATTRIBUTES);
+    if (FAILED(msgfile_read(TEST_MSG, &read, error))) fail_msg("%s", error);
+    assert_int_equal(read.recipient_count, 2);
+    assert_non_null(mapi_propset_find_lid(&read.props, LID_LOCATION));
+    text = format_message(&read);
+    assert_string_equal(text, sample_text);
+    free(text);
+    mapi_message_clear(&parsed);
+    mapi_message_clear(&read);
+    DeleteFileA(TEST_MSG);
+}
+
+struct bad_text
+{
+    int line;
+    const char *text;
+    const char *error;
+};
+
+static const struct bad_text bad_texts[] = {
+    {__LINE__, "", "t:0: no [message] section"},
+    {__LINE__, "PR_SUBJECT = \"x\"\n", "t:1: property before the [message] section"},
+    {__LINE__, "[message]\n[other]\n", "t:2: unknown section '[other]'"},
+    {__LINE__, "[message]\nPR_SUBJECT \"x\"\n", "t:2: expected NAME = VALUE"},
+    {__LINE__, "[message]\nPR_NOPE = 1\n", "t:2: unknown property name 'PR_NOPE'"},
+    {__LINE__, "[message]\n0x00370099 = 1\n", "unknown type 0x0099"},
+    {__LINE__, "[message]\n0x80000003 = 1\n", "is in the named range"},
+    {__LINE__, "[message]\nPR_SUBJECT = \"x\n", "string without its closing quote"},
+    {__LINE__, "[message]\nPR_SUBJECT = \"\\q\"\n", "unknown escape"},
+    {__LINE__, "[message]\nPR_SUBJECT = \"\xff\"\n", "not valid UTF-8"},
+    {__LINE__, "[message]\nPR_RECIPIENT_TYPE = 4294967296\n", "expected an integer"},
+    {__LINE__, "[message]\nPR_CLIENT_SUBMIT_TIME = 0\n", "expected an ISO-8601 UTC time"},
+    {__LINE__, "[message]\nPidLidGlobalObjectId = 0g\n", "expected pairs of hex digits"},
+    {__LINE__, "[message]\n0x0E1F000B = yes\n", "expected true or false"},
+    {__LINE__, "[message]\nnamed:{nope}:0x1:PT_LONG = 1\n", "bad named property"},
+    {__LINE__, "[message]\n[message]\n", "[message] must come once"},
+};
+
+static void bad_text_is_refused_with_its_line(void **state)
+{
+    size_t i;
+    (void)state;
+
+    for (i = 0; i < ARRAYSIZE(bad_texts); i++)
+    {
+        struct mapi_message message;
+        char error[MSGTEXT_ERROR_SIZE] = "";
+
+        _assert_int_equal(msgtext_parse(bad_texts[i].text, "t", &message, error), E_INVALIDARG, __FILE__,
+                          bad_texts[i].line);
+        if (!strstr(error, bad_texts[i].error)) print_error("error '%s'\n", error), _fail(__FILE__, bad_texts[i].line);
+        _assert_int_equal(message.props.count, 0, __FILE__, bad_texts[i].line);
+    }
+}
+
+/* Builds a compound file holding the given streams: NAME (a "dir/stream"
+ * path makes one storage level) and its bytes. */
+struct stream_spec
+{
+    const char *name;
+    const BYTE *data;
+    ULONG size;
+};
+
+static void make_compound_file(const char *path, const struct stream_spec *streams, size_t count)
+{
+    WCHAR wpath[MAX_PATH];
+    IStorage *root;
+    size_t i;
+
+    MultiByteToWideChar(CP_UTF8, 0, path, -1, wpath, MAX_PATH);
+    assert_int_equal(StgCreateDocfile(wpath, STGM_CREATE | STGM_READWRITE | STGM_SHARE_EXCLUSIVE, 0, &root), S_OK);
+    for (i = 0; i < count; i++)
+    {
+        char dir[64] = "";
+        const char *slash = strchr(streams[i].name, '/'), *leaf = slash ? slash + 1 : streams[i].name;
+        WCHAR wname[64];
+        IStorage *parent = root, *child = NULL;
+        IStream *stream;
+
+        if (slash)
+        {
+            memcpy(dir, streams[i].name, slash - streams[i].name);
+            MultiByteToWideChar(CP_UTF8, 0, dir, -1, wname, 64);
+            if (FAILED(IStorage_OpenStorage(root, wname, NULL, STGM_READWRITE | STGM_SHARE_EXCLUSIVE, NULL, 0, &child)))
+                assert_int_equal(IStorage_CreateStorage(root, wname, STGM_CREATE | STGM_READWRITE | STGM_SHARE_EXCLUSIVE,
+                                                        0, 0, &child), S_OK);
+            parent = child;
+        }
+        if (*leaf)
+        {
+            MultiByteToWideChar(CP_UTF8, 0, leaf, -1, wname, 64);
+            assert_int_equal(IStorage_CreateStream(parent, wname, STGM_CREATE | STGM_READWRITE | STGM_SHARE_EXCLUSIVE,
+                                                   0, 0, &stream), S_OK);
+            if (streams[i].size) assert_int_equal(IStream_Write(stream, streams[i].data, streams[i].size, NULL), S_OK);
+            IStream_Release(stream);
+        }
+        if (child) IStorage_Release(child);
+    }
+    IStorage_Release(root);
+}
+
+/* A 32-byte top header followed by one entry TAG with size/value VALUE. */
+static void top_props(BYTE out[48], ULONG tag, ULONG value)
+{
+    memset(out, 0, 48);
+    memcpy(out + 32, &tag, 4);
+    out[36] = 6;
+    memcpy(out + 40, &value, 4);
+}
+
+static void expect_read_error(int line, const char *path, HRESULT expected, const char *what)
+{
+    struct mapi_message message;
+    char error[MSGFILE_ERROR_SIZE] = "";
+    HRESULT hr = msgfile_read(path, &message, error);
+
+    if (hr != expected) print_error("hr %#x, expected %#x: %s\n", (unsigned)hr, (unsigned)expected, error);
+    _assert_int_equal(hr, expected, __FILE__, line);
+    if (!strstr(error, path) || !strstr(error, what))
+        print_error("error '%s' lacks '%s'\n", error, what), _fail(__FILE__, line);
+    _assert_int_equal(message.props.count + message.recipient_count, 0, __FILE__, line);
+}
+
+static void malformed_files_get_an_error_naming_file_and_stream(void **state)
+{
+    static const char path[] = "bad.msg";
+    BYTE props[48], props8[24] = {0};
+    FILE *f;
+    (void)state;
+
+    expect_read_error(__LINE__, "missing.msg", HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND), "no such file");
+
+    f = fopen(path, "wb");
+    fputs("From: not a compound file\r\n", f);
+    fclose(f);
+    expect_read_error(__LINE__, path, STG_E_FILEALREADYEXISTS, "not a compound file");
+
+    {
+        const struct stream_spec s[] = {{"other", (const BYTE *)"x", 1}};
+        make_compound_file(path, s, 1);
+        expect_read_error(__LINE__, path, STG_E_FILENOTFOUND, "__properties_version1.0: missing");
+    }
+    {
+        const struct stream_spec s[] = {{"__properties_version1.0", props, 40}};
+        top_props(props, 0x0E070003, 1);
+        make_compound_file(path, s, 1);
+        expect_read_error(__LINE__, path, E_FAIL, "__properties_version1.0: truncated stream: 40 bytes");
+    }
+    {
+        const struct stream_spec s[] = {{"__properties_version1.0", props, 20}};
+        make_compound_file(path, s, 1);
+        expect_read_error(__LINE__, path, E_FAIL, "truncated stream");
+    }
+    {
+        const struct stream_spec s[] = {{"__properties_version1.0", props, 48}};
+        top_props(props, 0x00370099, 1);
+        make_compound_file(path, s, 1);
+        expect_read_error(__LINE__, path, E_INVALIDARG, "property 0x00370099 has unknown type 0x0099");
+    }
+    {
+        const struct stream_spec s[] = {{"__properties_version1.0", props, 48}};
+        top_props(props, PR_SUBJECT, 10);
+        make_compound_file(path, s, 1);
+        expect_read_error(__LINE__, path, STG_E_FILENOTFOUND, "__substg1.0_0037001F: stream missing");
+    }
+    {
+        const struct stream_spec s[] = {{"__properties_version1.0", props, 48},
+                                        {"__substg1.0_0037001F", (const BYTE *)"a\0b\0", 4}};
+        top_props(props, PR_SUBJECT, 40);
+        make_compound_file(path, s, 2);
+        expect_read_error(__LINE__, path, E_FAIL, "__substg1.0_0037001F: size fields disagree: the property says 40 bytes, the stream has 4");
+    }
+    {
+        const struct stream_spec s[] = {{"__properties_version1.0", props, 48},
+                                        {"__recip_version1.0_#00000000/", NULL, 0}};
+        top_props(props, 0x0E070003, 1);
+        make_compound_file(path, s, 2);
+        expect_read_error(__LINE__, path, STG_E_FILENOTFOUND,
+                          "__recip_version1.0_#00000000/__properties_version1.0: missing: a storage without properties");
+    }
+    {
+        const struct stream_spec s[] = {{"__properties_version1.0", props, 48},
+                                        {"__recip_version1.0_#00000000/__properties_version1.0", props8, 20}};
+        top_props(props, 0x0E070003, 1);
+        make_compound_file(path, s, 2);
+        expect_read_error(__LINE__, path, E_FAIL, "__recip_version1.0_#00000000/__properties_version1.0: truncated stream");
+    }
+    {
+        /* a multi-valued string whose length stream is not whole entries */
+        const struct stream_spec s[] = {{"__properties_version1.0", props, 48},
+                                        {"__substg1.0_8000101F", (const BYTE *)"\4\0\0\0\4\0", 6}};
+        top_props(props, 0x8000101F, 6);
+        make_compound_file(path, s, 2);
+        expect_read_error(__LINE__, path, E_FAIL, "__substg1.0_8000101F: size fields disagree");
+    }
+    {
+        /* a named property entry pointing at a GUID that is not there */
+        static const BYTE entry[8] = {0x05, 0x82, 0, 0, 0x0e, 0, 0, 0};
+        const struct stream_spec s[] = {{"__properties_version1.0", props, 48},
+                                        {"__nameid_version1.0/__substg1.0_00020102", NULL, 0},
+                                        {"__nameid_version1.0/__substg1.0_00030102", entry, 8},
+                                        {"__nameid_version1.0/__substg1.0_00040102", NULL, 0}};
+        top_props(props, 0x80000003, 1);
+        make_compound_file(path, s, 4);
+        expect_read_error(__LINE__, path, E_FAIL, "__nameid_version1.0: named property entry 0 refers to GUID 7 of 0");
+    }
+    DeleteFileA(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(text_round_trips_through_a_msg_file),
+        cmocka_unit_test(bad_text_is_refused_with_its_line),
+        cmocka_unit_test(malformed_files_get_an_error_naming_file_and_stream),
+    };
+    int ret;
+
+    CoInitialize(NULL);
+    ret = cmocka_run_group_tests_name("msgfile", tests, NULL, NULL);
+    CoUninitialize();
+    return ret;
+}
