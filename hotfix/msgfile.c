@@ -18,6 +18,7 @@
 #include <objbase.h>
 #include <wine/debug.h>
 
+#include "atomicfile.h"
 #include "msgfile.h"
 
 WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
@@ -705,14 +706,11 @@ static HRESULT write_message(struct writer *w, IStorage *root, const struct mapi
 HRESULT msgfile_write(const char *path, const struct mapi_message *message, char error[MSGFILE_ERROR_SIZE])
 {
     struct writer w = {path, error, NULL, 0};
-    WCHAR wpath[MAX_PATH], wtemp[MAX_PATH + 4];
+    WCHAR wpath[MAX_PATH], wtemp[MAX_PATH];
     IStorage *root = NULL;
-    HANDLE file;
     HRESULT hr;
 
-    to_wide(path, wpath, ARRAYSIZE(wpath));
-    lstrcpyW(wtemp, wpath);
-    lstrcatW(wtemp, L".tmp");
+    if (!atomicfile_names(path, wpath, wtemp)) return fail(error, E_INVALIDARG, path, "path too long");
     hr = StgCreateDocfile(wtemp, STGM_CREATE | STGM_READWRITE | STGM_SHARE_EXCLUSIVE, 0, &root);
     if (FAILED(hr))
     {
@@ -722,14 +720,8 @@ HRESULT msgfile_write(const char *path, const struct mapi_message *message, char
     hr = write_message(&w, root, message);
     IStorage_Release(root);
     if (FAILED(hr)) goto done;
-
-    /* the data reaches the disk before the rename makes it visible */
-    file = CreateFileW(wtemp, GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
-    if (file == INVALID_HANDLE_VALUE || !FlushFileBuffers(file))
-        hr = fail(error, HRESULT_FROM_WIN32(GetLastError()), path, "cannot flush '%s.tmp'", path);
-    if (file != INVALID_HANDLE_VALUE) CloseHandle(file);
-    if (SUCCEEDED(hr) && !MoveFileExW(wtemp, wpath, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
-        hr = fail(error, HRESULT_FROM_WIN32(GetLastError()), path, "cannot rename '%s.tmp' over it", path);
+    if (FAILED(hr = atomicfile_commit(wtemp, wpath)))
+        fail(error, hr, path, "cannot flush '%s.tmp' and rename it over it (%#x)", path, (unsigned)hr);
 done:
     if (FAILED(hr)) DeleteFileW(wtemp);
     free(w.names);

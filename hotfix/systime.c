@@ -20,12 +20,10 @@ const char *systime_path_name(enum systime_path path)
     return path == SYSTIME_PATH_CLAMPED ? "clamped" : "legacy";
 }
 
-HRESULT systime_to_ical(ULONGLONG t, enum systime_path path, char out[SYSTIME_ICAL_SIZE])
+HRESULT systime_to_systemtime(ULONGLONG t, enum systime_path path, SYSTEMTIME *st)
 {
-    SYSTEMTIME st;
     double date;
 
-    out[0] = 0;
     if (path == SYSTIME_PATH_CLAMPED)
     {
         if (t < SYSTIME_OLE_EPOCH) t = SYSTIME_OLE_EPOCH;
@@ -34,19 +32,30 @@ HRESULT systime_to_ical(ULONGLONG t, enum systime_path path, char out[SYSTIME_IC
     /* Unsigned on purpose: below OLE_EPOCH this wraps to a huge positive
      * date, which is how SP2 turns the 1601 sentinel into a failure. */
     date = (double)(t - SYSTIME_OLE_EPOCH) / (double)SYSTIME_TICKS_PER_DAY;
-    if (!VariantTimeToSystemTime(date, &st))
+    if (!VariantTimeToSystemTime(date, st))
     {
         WINE_TRACE("VariantTimeToSystemTime(%.17g) failed for %s\n", date, wine_dbgstr_longlong(t));
         return E_FAIL;
     }
-    if (st.wYear < 1601 || st.wYear > 9999)
+    if (st->wYear < 1601 || st->wYear > 9999)
     {
-        WINE_TRACE("VariantTimeToSystemTime(%.17g) gave year %u for %s\n", date, st.wYear,
+        WINE_TRACE("VariantTimeToSystemTime(%.17g) gave year %u for %s\n", date, st->wYear,
                    wine_dbgstr_longlong(t));
         return E_FAIL;
     }
-    snprintf(out, SYSTIME_ICAL_SIZE, "%04u%02u%02uT%02u%02u%02uZ", st.wYear, st.wMonth,
-             st.wDay, st.wHour, st.wMinute, st.wSecond);
+    return S_OK;
+}
+
+HRESULT systime_to_ical(ULONGLONG t, enum systime_path path, char out[SYSTIME_ICAL_SIZE])
+{
+    SYSTEMTIME st;
+    HRESULT hr;
+
+    out[0] = 0;
+    if (FAILED(hr = systime_to_systemtime(t, path, &st))) return hr;
+    /* the remainders only tell the compiler the ranges checked above */
+    snprintf(out, SYSTIME_ICAL_SIZE, "%04u%02u%02uT%02u%02u%02uZ", st.wYear % 10000u, st.wMonth % 100u,
+             st.wDay % 100u, st.wHour % 100u, st.wMinute % 100u, st.wSecond % 100u);
     return S_OK;
 }
 
@@ -89,7 +98,7 @@ void systime_format_iso(ULONGLONG t, char out[SYSTIME_ISO_SIZE])
     int len;
 
     civil_from_days((LONGLONG)days - DAYS_1601_TO_1970, &year, &month, &day);
-    len = snprintf(out, SYSTIME_ISO_SIZE, "%04lld-%02u-%02uT%02u:%02u:%02u", year, month, day,
+    len = snprintf(out, SYSTIME_ISO_SIZE, "%04lld-%02u-%02uT%02u:%02u:%02u", (long long)year, month, day,
                    secs / 3600, secs / 60 % 60, secs % 60);
     if (frac)
         snprintf(out + len, SYSTIME_ISO_SIZE - len, ".%07uZ", frac);

@@ -40,6 +40,11 @@ enum systime_path
 /* Name of a path as the CLI prints it: "legacy" or "clamped". */
 const char *systime_path_name(enum systime_path path);
 
+/* Converts T along PATH into *ST (whole seconds, UTC), as EcGetMime does.
+ * Returns S_OK, or E_FAIL when VariantTimeToSystemTime refuses the value or
+ * returns a year outside 1601..9999 (legacy path only). */
+HRESULT systime_to_systemtime(ULONGLONG t, enum systime_path path, SYSTEMTIME *st);
+
 /* Converts T along PATH into OUT as "YYYYMMDDTHHMMSSZ".
  * Returns S_OK, or E_FAIL when VariantTimeToSystemTime refuses the value or
  * returns a year outside 1601..9999 (legacy path only); OUT is then "". */
