@@ -22,6 +22,7 @@ static const struct
     {"time", cmd_time, "convert PR_RECIPIENT_TRACKSTATUS_TIME values, legacy or clamped"},
     {"server", cmd_server, "provision the simulated Exchange 2003 SP2 server"},
     {"hotfix", cmd_hotfix, "show, install, uninstall, enable or disable KB938650"},
+    {"convert", cmd_convert, "EcGetMime: convert meeting .msg files to MIME, gated by KB938650"},
     {"msg", cmd_msg, "dump Outlook .msg files as text, or write one from text"},
 };
 

@@ -1,0 +1,255 @@
+/*
+ * trackfix convert: EcGetMime on .msg files, one process for all of them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <windows.h>
+
+#include "atomicfile.h"
+#include "cli.h"
+#include "ecgetmime.h"
+#include "gate.h"
+#include "msgfile.h"
+#include "strbuf.h"
+
+/* Above this many messages an interactive stderr shows progress */
+#define PROGRESS_THRESHOLD 1000
+
+static const char usage_text[] =
+    "usage: trackfix convert [--fix=auto|on|off] [-o DIR] [--format=text|json] [--cancel]\n"
+    "                        [--now=TIME] MSG...\n"
+    "\n"
+    "Converts each meeting .msg (IPM.Schedule.Meeting.Request or .Canceled, or an\n"
+    "organizer's IPM.Appointment with attendees) to the MIME message Exchange 2003\n"
+    "SP2 hands to SMTP, written atomically as DIR/<name>.eml (DIR defaults to .).\n"
+    "A message that fails leaves no .eml (an older one of that name is removed).\n"
+    "\n"
+    "  --fix=auto   read the KB938650 gate before each message (default)\n"
+    "  --fix=on|off force the clamped or the legacy PR_RECIPIENT_TRACKSTATUS_TIME path\n"
+    "  --cancel     convert as the meeting's cancellation (METHOD:CANCEL)\n"
+    "  --now=TIME   the clock for Date, Message-ID and an unset DTSTAMP (ISO-8601 UTC)\n"
+    "  --format=    text (default) or json: one line per message, then a summary\n"
+    "\n"
+    "Exit status: 0 all converted, 3 any failed, 2 usage error or unreadable input.\n";
+
+struct convert_run
+{
+    enum cli_fix_mode fix;
+    enum cli_format format;
+    const char *dir;
+    struct ecgetmime_options options;
+    BOOL now_fixed;
+    char last_warning[GATE_TEXT_SIZE * 2];
+    ULONG converted, failed, unreadable;
+};
+
+/* Prints S as a JSON string. */
+static void print_json_string(const char *s)
+{
+    putchar('"');
+    for (; *s; s++)
+    {
+        if (*s == '"' || *s == '\\') printf("\\%c", *s);
+        else if ((unsigned char)*s < 0x20) printf("\\u%04x", *s);
+        else putchar(*s);
+    }
+    putchar('"');
+}
+
+static enum systime_path choose_path(struct convert_run *run)
+{
+    struct gate_status gate;
+
+    if (run->fix != CLI_FIX_AUTO) return run->fix == CLI_FIX_ON ? SYSTIME_PATH_CLAMPED : SYSTIME_PATH_LEGACY;
+    gate_read(gate_reader_registry(), &gate);
+    if (gate.warning[0] && strcmp(gate.warning, run->last_warning)) cli_message(MSG_WARNING, gate.warning);
+    snprintf(run->last_warning, sizeof(run->last_warning), "%s", gate.warning);
+    return gate.active ? SYSTIME_PATH_CLAMPED : SYSTIME_PATH_LEGACY;
+}
+
+/* DIR/<base name of PATH without .msg>.eml; caller frees. */
+static char *output_path(const char *dir, const char *path)
+{
+    const char *base = strrchr(path, '/'), *back = strrchr(path, '\\');
+    struct strbuf sb = {0};
+    size_t len;
+
+    if (back > base) base = back;
+    base = base ? base + 1 : path;
+    len = strlen(base);
+    if (len > 4 && !strcasecmp(base + len - 4, ".msg")) len -= 4;
+    strbuf_printf(&sb, "%s/%.*s.eml", dir, (int)len, base);
+    return strbuf_detach(&sb);
+}
+
+static void report(struct convert_run *run, const char *path, const char *output, HRESULT hr, const char *text,
+                   const struct ecgetmime_result *result, enum systime_path track_path)
+{
+    if (run->format == CLI_FORMAT_JSON)
+    {
+        printf("{\"file\":");
+        print_json_string(path);
+        if (SUCCEEDED(hr))
+        {
+            printf(",\"converted\":true,\"output\":");
+            print_json_string(output);
+            printf(",\"method\":\"%s\",\"attendees\":%u,\"path\":\"%s\"}\n",
+                   result->method == ECGETMIME_CANCEL ? "CANCEL" : "REQUEST", result->attendees,
+                   systime_path_name(track_path));
+        }
+        else
+        {
+            printf(",\"converted\":false,\"hresult\":\"%#x\",\"reason\":", (unsigned)hr);
+            print_json_string(text);
+            printf("}\n");
+        }
+    }
+    else if (SUCCEEDED(hr))
+        printf("converted %s -> %s (%s, %u attendee%s, %s track time)\n", path, output,
+               result->method == ECGETMIME_CANCEL ? "CANCEL" : "REQUEST", result->attendees,
+               result->attendees == 1 ? "" : "s", systime_path_name(track_path));
+    else
+        printf("failed %s %#x: %s\n", path, (unsigned)hr, text);
+}
+
+static void convert_one(struct convert_run *run, const char *path)
+{
+    struct mapi_message message;
+    struct ecgetmime_result result = {0};
+    char error[ECGETMIME_ERROR_SIZE] = "", read_error[MSGFILE_ERROR_SIZE];
+    char *output = output_path(run->dir, path);
+    enum systime_path track_path = SYSTIME_PATH_LEGACY;
+    HRESULT hr;
+
+    if (!output)
+    {
+        report(run, path, "", E_OUTOFMEMORY, "out of memory", NULL, track_path);
+        run->failed++;
+        return;
+    }
+    if (FAILED(hr = msgfile_read(path, &message, read_error)))
+    {
+        cli_message(MSG_CANNOT_READ, read_error);
+        report(run, path, output, hr, read_error, NULL, track_path);
+        run->unreadable++;
+        free(output);
+        return;
+    }
+    if (!run->now_fixed)
+    {
+        FILETIME ft;
+        GetSystemTimeAsFileTime(&ft);
+        run->options.now = (ULONGLONG)ft.dwHighDateTime << 32 | ft.dwLowDateTime;
+    }
+    run->options.track_path = track_path = choose_path(run);
+    run->options.serial++;
+    hr = ecgetmime_convert(&message, path, &run->options, &result, error);
+    if (SUCCEEDED(hr) && FAILED(hr = atomicfile_write(output, result.mime, (DWORD)strlen(result.mime))))
+        snprintf(error, sizeof(error), "cannot write '%s' (%#x)", output, (unsigned)hr);
+    if (FAILED(hr))
+    {
+        WCHAR wpath[MAX_PATH], wtemp[MAX_PATH];
+        /* no output file is left behind, not even one from an earlier run */
+        if (atomicfile_names(output, wpath, wtemp)) DeleteFileW(wpath);
+        run->failed++;
+    }
+    else
+        run->converted++;
+    report(run, path, output, hr, error, &result, track_path);
+    free(result.mime);
+    free(output);
+    mapi_message_clear(&message);
+}
+
+int cmd_convert(int argc, char **argv)
+{
+    struct convert_run run;
+    LARGE_INTEGER start, stop, frequency;
+    int i, first_file = 0, files = 0;
+    double seconds;
+    HRESULT hr;
+
+    memset(&run, 0, sizeof(run));
+    run.dir = ".";
+    for (i = 1; i < argc; i++)
+    {
+        if (cli_is_help(argv[i]))
+        {
+            fputs(usage_text, stdout);
+            return EXIT_OK;
+        }
+        if ((hr = cli_option_fix(argv[i], &run.fix)) != S_FALSE ||
+            (hr = cli_option_format(argv[i], &run.format)) != S_FALSE)
+        {
+            if (FAILED(hr)) return EXIT_USAGE;
+        }
+        else if (!strcmp(argv[i], "--cancel"))
+            run.options.cancel = TRUE;
+        else if (!strncmp(argv[i], "--now=", 6))
+        {
+            if (FAILED(systime_parse(argv[i] + 6, &run.options.now)) || !strchr(argv[i], 'T'))
+            {
+                cli_message(MSG_BAD_TIME_VALUE, argv[i] + 6);
+                return EXIT_USAGE;
+            }
+            run.now_fixed = TRUE;
+        }
+        else if (!strcmp(argv[i], "-o"))
+        {
+            if (++i == argc)
+            {
+                cli_message(MSG_MISSING_ARGUMENT, "convert", "DIR after -o", "convert");
+                return EXIT_USAGE;
+            }
+            run.dir = argv[i];
+        }
+        else if (argv[i][0] == '-' && argv[i][1])
+        {
+            cli_message(MSG_UNKNOWN_OPTION, "convert", argv[i], "convert");
+            return EXIT_USAGE;
+        }
+        else
+        {
+            if (!files++) first_file = i;
+            argv[first_file + files - 1] = argv[i]; /* gather the files in order */
+        }
+    }
+    if (!files)
+    {
+        cli_message(MSG_MISSING_ARGUMENT, "convert", "MSG", "convert");
+        return EXIT_USAGE;
+    }
+    {
+        WCHAR wdir[MAX_PATH];
+        MultiByteToWideChar(CP_UTF8, 0, run.dir, -1, wdir, MAX_PATH);
+        CreateDirectoryW(wdir, NULL);
+        if (!(GetFileAttributesW(wdir) & FILE_ATTRIBUTE_DIRECTORY) || GetFileAttributesW(wdir) == INVALID_FILE_ATTRIBUTES)
+        {
+            char text[MAX_PATH + 64];
+            snprintf(text, sizeof(text), "'%s': not a folder that can be created", run.dir);
+            cli_message(MSG_CANNOT_WRITE, text);
+            return EXIT_USAGE;
+        }
+    }
+
+    QueryPerformanceFrequency(&frequency);
+    QueryPerformanceCounter(&start);
+    for (i = 0; i < files; i++)
+    {
+        convert_one(&run, argv[first_file + i]);
+        if (files > PROGRESS_THRESHOLD && isatty(2) && (i % 100 == 99 || i + 1 == files))
+            fprintf(stderr, "\rtrackfix: %d of %d messages%s", i + 1, files, i + 1 == files ? "\n" : "");
+    }
+    QueryPerformanceCounter(&stop);
+    seconds = (double)(stop.QuadPart - start.QuadPart) / (double)frequency.QuadPart;
+    if (run.format == CLI_FORMAT_JSON)
+        printf("{\"summary\":{\"converted\":%u,\"failed\":%u,\"unreadable\":%u,\"seconds\":%.3f}}\n", run.converted,
+               run.failed, run.unreadable, seconds);
+    else
+        printf("%u converted, %u failed, %u unreadable, %.3f seconds\n", run.converted, run.failed, run.unreadable,
+               seconds);
+    return run.unreadable ? EXIT_USAGE : run.failed ? EXIT_CONVERT : EXIT_OK;
+}

@@ -1,0 +1,480 @@
+/*
+ * ecgetmime: MAPI meeting message to RFC 5322 + iMIP (SPEC.md 4).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <windows.h>
+#include <wine/debug.h>
+
+#include <libical/ical.h>
+
+#include "ecgetmime.h"
+#include "mimeenc.h"
+#include "strbuf.h"
+
+WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
+
+#define PRODID "-//trackfix//Exchange Server 2003 SP2 EcGetMime emulation//EN"
+/* PR_RECIPIENT_FLAGS: recipOrganizer (MS-OXOCAL 2.2.4.10.1) */
+#define RECIP_ORGANIZER 0x0002
+/* PR_RECIPIENT_TYPE: MAPI_TO, MAPI_CC, MAPI_BCC */
+#define RECIP_TO 1
+#define RECIP_CC 2
+#define RECIP_BCC 3
+/* "vCal-Uid" then 01 00 00 00: a UID kept verbatim in the global object id
+ * (MS-OXCICAL 2.1.3.1.1.20.26) */
+static const BYTE vcal_uid_marker[12] = {'v', 'C', 'a', 'l', '-', 'U', 'i', 'd', 1, 0, 0, 0};
+/* the Data field of a global object id starts after a 40-byte header */
+#define GOID_HEADER_SIZE 40
+
+/* Message classes EcGetMime converts, most specific first. */
+static const struct
+{
+    const char *prefix;
+    enum ecgetmime_method method;
+} classes[] = {
+    {"IPM.Schedule.Meeting.Request", ECGETMIME_REQUEST},
+    {"IPM.Schedule.Meeting.Canceled", ECGETMIME_CANCEL},
+    {"IPM.Appointment", ECGETMIME_REQUEST},
+};
+
+/* PR_RECIPIENT_TRACKSTATUS to PARTSTAT (MS-OXOCAL respXxx values). */
+static const icalparameter_partstat partstats[] = {
+    [0] = ICAL_PARTSTAT_NEEDSACTION, /* respNone */
+    [1] = ICAL_PARTSTAT_ACCEPTED,    /* respOrganized */
+    [2] = ICAL_PARTSTAT_TENTATIVE,   /* respTentative */
+    [3] = ICAL_PARTSTAT_ACCEPTED,    /* respAccepted */
+    [4] = ICAL_PARTSTAT_DECLINED,    /* respDeclined */
+    [5] = ICAL_PARTSTAT_NEEDSACTION, /* respNotResponded */
+};
+
+struct participant
+{
+    ULONG row;           /* 1-based recipient row, for messages */
+    char *name;          /* UTF-8, owned; may be NULL */
+    char *address;       /* SMTP address, owned */
+    LONG type;           /* PR_RECIPIENT_TYPE */
+    BOOL has_status;
+    LONG status;         /* PR_RECIPIENT_TRACKSTATUS */
+    BOOL has_time;
+    ULONGLONG time;      /* PR_RECIPIENT_TRACKSTATUS_TIME */
+    char reply_time[SYSTIME_ICAL_SIZE];
+};
+
+struct conversion
+{
+    const struct mapi_message *message;
+    const char *name;
+    const struct ecgetmime_options *options;
+    char *error;
+    enum ecgetmime_method method;
+    BOOL canceled_by_option; /* a request or appointment sent as its cancellation */
+    struct participant organizer;
+    struct participant *attendees;
+    ULONG attendee_count;
+    char *subject, *location, *body, *uid;
+    LONG sequence;
+    char start[SYSTIME_ICAL_SIZE], end[SYSTIME_ICAL_SIZE], dtstamp[SYSTIME_ICAL_SIZE];
+    char owner_change[SYSTIME_ICAL_SIZE], attendee_change[SYSTIME_ICAL_SIZE];
+};
+
+static HRESULT fail(struct conversion *c, HRESULT hr, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Writes "'NAME': ..." into the error and returns HR. */
+static HRESULT fail(struct conversion *c, HRESULT hr, const char *fmt, ...)
+{
+    va_list args;
+    int len = snprintf(c->error, ECGETMIME_ERROR_SIZE, "'%s': ", c->name);
+
+    va_start(args, fmt);
+    if (len > 0 && len < ECGETMIME_ERROR_SIZE) vsnprintf(c->error + len, ECGETMIME_ERROR_SIZE - len, fmt, args);
+    va_end(args);
+    return hr;
+}
+
+/* A string property of SET as UTF-8 (PT_UNICODE, else PT_STRING8); caller frees. */
+static char *get_string(const struct mapi_propset *set, ULONG unicode_tag)
+{
+    const struct mapi_prop *prop = mapi_propset_find(set, unicode_tag);
+
+    if (!prop) prop = mapi_propset_find(set, PROP_TAG(PT_STRING8, PROP_ID(unicode_tag)));
+    return mapi_prop_get_utf8(prop);
+}
+
+/* Converts the PT_SYSTIME T of WHAT along PATH into OUT, or fails as SP2
+ * does, naming WHAT and the raw value. */
+static HRESULT convert_time(struct conversion *c, ULONGLONG t, enum systime_path path, const char *what,
+                            char out[SYSTIME_ICAL_SIZE])
+{
+    char iso[SYSTIME_ISO_SIZE];
+    HRESULT hr = systime_to_ical(t, path, out);
+
+    if (SUCCEEDED(hr)) return S_OK;
+    systime_format_iso(t, iso);
+    return fail(c, hr, "%s 0x%016llX (%s) cannot be converted: VariantTimeToSystemTime failed (%s path, %#x)", what,
+                (unsigned long long)t, iso, systime_path_name(path), (unsigned)hr);
+}
+
+/* An SMTP address of row SET: PR_SMTP_ADDRESS, else an SMTP PR_EMAIL_ADDRESS. */
+static char *smtp_address(const struct mapi_propset *set)
+{
+    char *address = get_string(set, PR_SMTP_ADDRESS), *type;
+
+    if (address && *address) return address;
+    free(address);
+    address = get_string(set, PR_EMAIL_ADDRESS);
+    type = get_string(set, PR_ADDRTYPE);
+    if (address && ((type && !strcasecmp(type, "SMTP")) || strchr(address, '@')))
+    {
+        free(type);
+        return address;
+    }
+    free(type);
+    free(address);
+    return NULL;
+}
+
+static void clear_participant(struct participant *p)
+{
+    free(p->name);
+    free(p->address);
+    memset(p, 0, sizeof(*p));
+}
+
+static HRESULT read_class(struct conversion *c)
+{
+    char *class = get_string(&c->message->props, PR_MESSAGE_CLASS);
+    HRESULT hr = S_OK;
+    size_t i;
+
+    if (!class) return fail(c, E_INVALIDARG, "PR_MESSAGE_CLASS missing: not a meeting");
+    for (i = 0; i < ARRAYSIZE(classes); i++)
+        if (!strncasecmp(class, classes[i].prefix, strlen(classes[i].prefix))) break;
+    if (i == ARRAYSIZE(classes))
+        hr = fail(c, E_INVALIDARG, "message class '%s' is not a meeting request, cancellation or appointment", class);
+    else
+    {
+        c->method = c->options->cancel ? ECGETMIME_CANCEL : classes[i].method;
+        c->canceled_by_option = c->options->cancel && classes[i].method != ECGETMIME_CANCEL;
+    }
+    free(class);
+    return hr;
+}
+
+/* Splits the recipient table into the organizer row and the attendees. */
+static HRESULT read_recipients(struct conversion *c)
+{
+    const struct mapi_message *m = c->message;
+    BOOL have_organizer = FALSE;
+    ULONG i;
+
+    if (m->recipient_count && !(c->attendees = calloc(m->recipient_count, sizeof(*c->attendees))))
+        return fail(c, E_OUTOFMEMORY, "out of memory");
+    for (i = 0; i < m->recipient_count; i++)
+    {
+        const struct mapi_propset *row = &m->recipients[i];
+        LONG flags = 0;
+        struct participant *p;
+
+        mapi_prop_get_long(mapi_propset_find(row, PR_RECIPIENT_FLAGS), &flags);
+        p = (flags & RECIP_ORGANIZER) && !have_organizer ? &c->organizer : &c->attendees[c->attendee_count++];
+        have_organizer |= p == &c->organizer;
+        p->row = i + 1;
+        p->name = get_string(row, PR_DISPLAY_NAME);
+        p->type = RECIP_TO;
+        mapi_prop_get_long(mapi_propset_find(row, PR_RECIPIENT_TYPE), &p->type);
+        p->has_status = mapi_prop_get_long(mapi_propset_find(row, PR_RECIPIENT_TRACKSTATUS), &p->status);
+        p->has_time = mapi_prop_get_systime(mapi_propset_find(row, PR_RECIPIENT_TRACKSTATUS_TIME), &p->time);
+        if (!(p->address = smtp_address(row)) && p != &c->organizer)
+            return fail(c, E_INVALIDARG,
+                        "recipient %u '%s' has no SMTP address (PR_SMTP_ADDRESS, or PR_EMAIL_ADDRESS of type SMTP)",
+                        p->row, p->name ? p->name : "");
+    }
+    if (!c->attendee_count)
+        return fail(c, E_INVALIDARG, "no attendees: %s", m->recipient_count ? "the only recipient row is the organizer's"
+                                                                           : "the recipient table is empty");
+    if (!c->organizer.address)
+    {
+        /* no usable organizer row: the sender is the organizer */
+        static const ULONG address_tags[] = {PR_SENDER_SMTP_ADDRESS, PR_SENT_REPRESENTING_EMAIL_ADDRESS,
+                                             PR_SENDER_EMAIL_ADDRESS};
+        for (i = 0; i < ARRAYSIZE(address_tags) && !c->organizer.address; i++)
+        {
+            char *address = get_string(&m->props, address_tags[i]);
+            if (address && strchr(address, '@')) c->organizer.address = address;
+            else free(address);
+        }
+        if (!c->organizer.address)
+            return fail(c, E_INVALIDARG, "no organizer address: no organizer row with an SMTP address, and no "
+                                         "PR_SENDER_SMTP_ADDRESS or SMTP PR_SENT_REPRESENTING_EMAIL_ADDRESS");
+        free(c->organizer.name);
+        if (!(c->organizer.name = get_string(&m->props, PR_SENT_REPRESENTING_NAME)))
+            c->organizer.name = get_string(&m->props, PR_SENDER_NAME);
+    }
+    return S_OK;
+}
+
+/* The UID from PidLidGlobalObjectId: the vCal-Uid it carries, else the
+ * whole id in upper-case hex, as Exchange writes it. */
+static HRESULT read_uid(struct conversion *c)
+{
+    const struct mapi_prop *goid = mapi_propset_find_lid(&c->message->props, LID_GLOBAL_OBJECT_ID);
+    const struct mapi_value *v;
+    struct strbuf sb = {0};
+    ULONG i;
+
+    if (!goid || !goid->count || !goid->values[0].size)
+        return fail(c, E_INVALIDARG, "PidLidGlobalObjectId missing: the meeting has no UID");
+    v = &goid->values[0];
+    if (v->size > GOID_HEADER_SIZE + sizeof(vcal_uid_marker) &&
+        !memcmp(v->data + GOID_HEADER_SIZE, vcal_uid_marker, sizeof(vcal_uid_marker)))
+    {
+        const char *text = (const char *)v->data + GOID_HEADER_SIZE + sizeof(vcal_uid_marker);
+        size_t len = strnlen(text, v->size - GOID_HEADER_SIZE - sizeof(vcal_uid_marker));
+        strbuf_add(&sb, text, len);
+    }
+    else
+        for (i = 0; i < v->size; i++) strbuf_printf(&sb, "%02X", v->data[i]);
+    if (!(c->uid = strbuf_detach(&sb))) return fail(c, E_OUTOFMEMORY, "out of memory");
+    return S_OK;
+}
+
+/* Every PT_SYSTIME of the meeting, legacy path; the track times along the
+ * caller's path. */
+static HRESULT read_times(struct conversion *c)
+{
+    const struct mapi_propset *props = &c->message->props;
+    ULONGLONG t;
+    HRESULT hr;
+    ULONG i;
+
+    if (!mapi_prop_get_systime(mapi_propset_find_lid(props, LID_APPOINTMENT_START_WHOLE), &t))
+        return fail(c, E_INVALIDARG, "PidLidAppointmentStartWhole missing: the meeting has no start");
+    if (FAILED(hr = convert_time(c, t, SYSTIME_PATH_LEGACY, "PidLidAppointmentStartWhole", c->start))) return hr;
+    if (!mapi_prop_get_systime(mapi_propset_find_lid(props, LID_APPOINTMENT_END_WHOLE), &t))
+        return fail(c, E_INVALIDARG, "PidLidAppointmentEndWhole missing: the meeting has no end");
+    if (FAILED(hr = convert_time(c, t, SYSTIME_PATH_LEGACY, "PidLidAppointmentEndWhole", c->end))) return hr;
+    if (mapi_prop_get_systime(mapi_propset_find_lid(props, LID_OWNER_CRITICAL_CHANGE), &t) &&
+        FAILED(hr = convert_time(c, t, SYSTIME_PATH_LEGACY, "PidLidOwnerCriticalChange", c->owner_change)))
+        return hr;
+    if (mapi_prop_get_systime(mapi_propset_find_lid(props, LID_ATTENDEE_CRITICAL_CHANGE), &t) &&
+        FAILED(hr = convert_time(c, t, SYSTIME_PATH_LEGACY, "PidLidAttendeeCriticalChange", c->attendee_change)))
+        return hr;
+    /* DTSTAMP of a REQUEST or CANCEL: PidLidOwnerCriticalChange, else now */
+    if (c->owner_change[0]) strcpy(c->dtstamp, c->owner_change);
+    else if (FAILED(hr = convert_time(c, c->options->now, SYSTIME_PATH_LEGACY, "the current time", c->dtstamp)))
+        return hr;
+
+    for (i = 0; i < c->attendee_count; i++)
+    {
+        struct participant *p = &c->attendees[i];
+        char what[256];
+
+        if (!p->has_status || !p->has_time) continue;
+        snprintf(what, sizeof(what), "recipient %u '%s' <%s>: PR_RECIPIENT_TRACKSTATUS_TIME", p->row,
+                 p->name ? p->name : "", p->address);
+        if (FAILED(hr = convert_time(c, p->time, c->options->track_path, what, p->reply_time))) return hr;
+    }
+    return S_OK;
+}
+
+static void add_x_property(icalcomponent *event, const char *name, const char *value)
+{
+    icalproperty *prop = icalproperty_new_x(value);
+
+    icalproperty_set_x_name(prop, name);
+    icalcomponent_add_property(event, prop);
+}
+
+static icalproperty *new_participant(icalproperty *prop, const struct participant *p)
+{
+    if (p->name && *p->name) icalproperty_add_parameter(prop, icalparameter_new_cn(p->name));
+    return prop;
+}
+
+/* The VCALENDAR as CRLF text folded at 75 octets; caller frees. */
+static char *build_calendar(struct conversion *c)
+{
+    icalcomponent *calendar = icalcomponent_new_vcalendar(), *event = icalcomponent_new_vevent();
+    char mailto[512], sequence[16], *text;
+    ULONG i;
+
+    icalcomponent_add_property(calendar, icalproperty_new_prodid(PRODID));
+    icalcomponent_add_property(calendar, icalproperty_new_version("2.0"));
+    icalcomponent_add_property(calendar, icalproperty_new_method(c->method == ECGETMIME_CANCEL ? ICAL_METHOD_CANCEL
+                                                                                              : ICAL_METHOD_REQUEST));
+    icalcomponent_add_property(event, icalproperty_new_uid(c->uid));
+    icalcomponent_add_property(event, icalproperty_new_sequence(c->sequence));
+    icalcomponent_add_property(event, icalproperty_new_dtstamp(icaltime_from_string(c->dtstamp)));
+    icalcomponent_add_property(event, icalproperty_new_dtstart(icaltime_from_string(c->start)));
+    icalcomponent_add_property(event, icalproperty_new_dtend(icaltime_from_string(c->end)));
+    icalcomponent_add_property(event, icalproperty_new_summary(c->subject ? c->subject : ""));
+    if (c->location) icalcomponent_add_property(event, icalproperty_new_location(c->location));
+    snprintf(mailto, sizeof(mailto), "mailto:%s", c->organizer.address);
+    icalcomponent_add_property(event, new_participant(icalproperty_new_organizer(mailto), &c->organizer));
+    for (i = 0; i < c->attendee_count; i++)
+    {
+        const struct participant *p = &c->attendees[i];
+        icalproperty *attendee;
+
+        snprintf(mailto, sizeof(mailto), "mailto:%s", p->address);
+        attendee = new_participant(icalproperty_new_attendee(mailto), p);
+        icalproperty_add_parameter(attendee, icalparameter_new_role(p->type == RECIP_CC    ? ICAL_ROLE_OPTPARTICIPANT
+                                                                    : p->type == RECIP_BCC ? ICAL_ROLE_NONPARTICIPANT
+                                                                                           : ICAL_ROLE_REQPARTICIPANT));
+        if (p->type == RECIP_BCC) icalproperty_add_parameter(attendee, icalparameter_new_cutype(ICAL_CUTYPE_RESOURCE));
+        icalproperty_add_parameter(attendee, icalparameter_new_rsvp(c->method == ECGETMIME_REQUEST ? ICAL_RSVP_TRUE
+                                                                                                  : ICAL_RSVP_FALSE));
+        icalproperty_add_parameter(attendee, icalparameter_new_partstat(
+            p->has_status && p->status >= 0 && p->status < (LONG)ARRAYSIZE(partstats) ? partstats[p->status]
+                                                                                       : ICAL_PARTSTAT_NEEDSACTION));
+        if (p->reply_time[0])
+        {
+            icalparameter *reply = icalparameter_new_x(p->reply_time);
+            icalparameter_set_xname(reply, "X-MICROSOFT-CDO-REPLYTIME");
+            icalproperty_add_parameter(attendee, reply);
+        }
+        icalcomponent_add_property(event, attendee);
+    }
+    if (c->method == ECGETMIME_CANCEL) icalcomponent_add_property(event, icalproperty_new_status(ICAL_STATUS_CANCELLED));
+    snprintf(sequence, sizeof(sequence), "%d", c->sequence);
+    add_x_property(event, "X-MICROSOFT-CDO-APPT-SEQUENCE", sequence);
+    if (c->owner_change[0]) add_x_property(event, "X-MICROSOFT-CDO-OWNER-CRITICAL-CHANGE", c->owner_change);
+    if (c->attendee_change[0]) add_x_property(event, "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE", c->attendee_change);
+    icalcomponent_add_component(calendar, event);
+    text = icalcomponent_as_ical_string_r(calendar);
+    icalcomponent_free(calendar);
+    return text;
+}
+
+/* FNV-1a: a short stable fingerprint for ids and the boundary. */
+static ULONG fingerprint(const char *text, ULONGLONG salt)
+{
+    ULONG hash = 2166136261u ^ (ULONG)salt ^ (ULONG)(salt >> 32);
+
+    for (; *text; text++) hash = (hash ^ (BYTE)*text) * 16777619u;
+    return hash;
+}
+
+static void add_date_header(struct strbuf *out, const SYSTEMTIME *st, ULONGLONG now)
+{
+    static const char days[7][4] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+    /* 1601-01-01 was a Monday */
+    strbuf_printf(out, "Date: %s, %02u %s %04u %02u:%02u:%02u +0000\r\n",
+                  days[(now + SYSTIME_TICKS_PER_SECOND / 2) / SYSTIME_TICKS_PER_DAY % 7], st->wDay,
+                  months[(st->wMonth - 1) % 12], st->wYear, st->wHour, st->wMinute, st->wSecond);
+}
+
+static void add_recipient_header(struct strbuf *out, struct conversion *c, const char *header, LONG type)
+{
+    BOOL first = TRUE;
+    ULONG i;
+
+    for (i = 0; i < c->attendee_count; i++)
+    {
+        if (c->attendees[i].type != type) continue;
+        strbuf_puts(out, first ? header : ",\r\n ");
+        mimeenc_mailbox(out, c->attendees[i].name, c->attendees[i].address);
+        first = FALSE;
+    }
+    if (!first) strbuf_puts(out, "\r\n");
+}
+
+static HRESULT build_mime(struct conversion *c, char **mime)
+{
+    const char *method = c->method == ECGETMIME_CANCEL ? "CANCEL" : "REQUEST";
+    const char *domain = strchr(c->organizer.address, '@');
+    struct strbuf out = {0}, summary = {0};
+    char boundary[64], *calendar, *text;
+    SYSTEMTIME now;
+    ULONG id;
+    HRESULT hr;
+
+    if (FAILED(hr = systime_to_systemtime(c->options->now, SYSTIME_PATH_LEGACY, &now)))
+        return fail(c, hr, "the current time cannot be converted");
+    if (!(calendar = build_calendar(c))) return fail(c, E_OUTOFMEMORY, "out of memory");
+    id = fingerprint(c->uid, c->options->now);
+    snprintf(boundary, sizeof(boundary), "----_=_trackfix_%08X.%u", id, c->options->serial);
+
+    add_date_header(&out, &now, c->options->now);
+    strbuf_puts(&out, "From: ");
+    mimeenc_mailbox(&out, c->organizer.name, c->organizer.address);
+    strbuf_puts(&out, "\r\n");
+    add_recipient_header(&out, c, "To: ", RECIP_TO);
+    add_recipient_header(&out, c, "Cc: ", RECIP_CC);
+    strbuf_puts(&out, "Subject: ");
+    if (c->canceled_by_option) strbuf_puts(&out, "Canceled: ");
+    mimeenc_header_text(&out, c->subject ? c->subject : "");
+    strbuf_printf(&out, "\r\nMessage-ID: <%08X.%d.%016llX.%u%s>\r\n", id, c->sequence,
+                  (unsigned long long)c->options->now, c->options->serial, domain ? domain : "@trackfix.invalid");
+    strbuf_puts(&out, "MIME-Version: 1.0\r\n"
+                      "Content-Class: urn:content-classes:calendarmessage\r\n");
+    strbuf_printf(&out, "Content-Type: multipart/alternative;\r\n\tboundary=\"%s\"\r\n\r\n", boundary);
+
+    strbuf_printf(&summary, "%s\nWhen: %.4s-%.2s-%.2s %.2s:%.2s - %.4s-%.2s-%.2s %.2s:%.2s UTC\n",
+                  c->method == ECGETMIME_CANCEL ? "This meeting has been canceled." : "Meeting request",
+                  c->start, c->start + 4, c->start + 6, c->start + 9, c->start + 11, c->end, c->end + 4, c->end + 6,
+                  c->end + 9, c->end + 11);
+    if (c->location) strbuf_printf(&summary, "Where: %s\n", c->location);
+    strbuf_printf(&summary, "\n%s", c->body ? c->body : "");
+    text = strbuf_detach(&summary);
+    strbuf_printf(&out, "--%s\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                        "Content-Transfer-Encoding: quoted-printable\r\n\r\n", boundary);
+    if (text) mimeenc_quoted_printable(&out, text);
+    strbuf_printf(&out, "\r\n\r\n--%s\r\nContent-Type: text/calendar; method=%s; charset=utf-8\r\n"
+                        "Content-Transfer-Encoding: 8bit\r\n\r\n", boundary, method);
+    strbuf_puts(&out, calendar);
+    strbuf_printf(&out, "\r\n--%s--\r\n", boundary);
+    free(text);
+    free(calendar);
+    if (!text || !(*mime = strbuf_detach(&out)))
+    {
+        strbuf_free(&out);
+        return fail(c, E_OUTOFMEMORY, "out of memory");
+    }
+    return S_OK;
+}
+
+HRESULT ecgetmime_convert(const struct mapi_message *message, const char *name,
+                          const struct ecgetmime_options *options, struct ecgetmime_result *result,
+                          char error[ECGETMIME_ERROR_SIZE])
+{
+    struct conversion c;
+    HRESULT hr;
+    ULONG i;
+
+    memset(&c, 0, sizeof(c));
+    memset(result, 0, sizeof(*result));
+    c.message = message;
+    c.name = name;
+    c.options = options;
+    c.error = error;
+    error[0] = 0;
+
+    if (FAILED(hr = read_class(&c)) || FAILED(hr = read_recipients(&c)) || FAILED(hr = read_uid(&c)) ||
+        FAILED(hr = read_times(&c)))
+        goto done;
+    c.subject = get_string(&message->props, PR_SUBJECT);
+    c.body = get_string(&message->props, PR_BODY);
+    c.location = mapi_prop_get_utf8(mapi_propset_find_lid(&message->props, LID_LOCATION));
+    mapi_prop_get_long(mapi_propset_find_lid(&message->props, LID_APPOINTMENT_SEQUENCE), &c.sequence);
+    if (FAILED(hr = build_mime(&c, &result->mime))) goto done;
+    result->method = c.method;
+    result->attendees = c.attendee_count;
+    WINE_TRACE("%s: converted, %u attendees\n", name, c.attendee_count);
+done:
+    clear_participant(&c.organizer);
+    for (i = 0; i < c.attendee_count; i++) clear_participant(&c.attendees[i]);
+    free(c.attendees);
+    free(c.subject);
+    free(c.body);
+    free(c.location);
+    free(c.uid);
+    return hr;
+}

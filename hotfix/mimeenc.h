@@ -1,0 +1,26 @@
+/*
+ * mimeenc: the MIME encodings EcGetMime output needs: base64,
+ * quoted-printable bodies, RFC 2047 header words and RFC 5322 addresses.
+ * Everything appends to a strbuf and uses CRLF line ends.
+ */
+#ifndef TRACKFIX_MIMEENC_H
+#define TRACKFIX_MIMEENC_H
+
+#include "strbuf.h"
+
+/* Appends SIZE bytes of DATA as base64, no line breaks. */
+void mimeenc_base64(struct strbuf *out, const void *data, size_t size);
+
+/* Appends TEXT (UTF-8, LF or CRLF line ends) as quoted-printable with CRLF
+ * line ends and soft breaks before 76 columns. */
+void mimeenc_quoted_printable(struct strbuf *out, const char *text);
+
+/* Appends TEXT (UTF-8) for a header: as is when it is printable ASCII, else
+ * as RFC 2047 "=?utf-8?B?...?=" words, folded with CRLF SP. */
+void mimeenc_header_text(struct strbuf *out, const char *text);
+
+/* Appends a mailbox, "Name" <address> (name encoded as needed, omitted when
+ * NULL or empty). */
+void mimeenc_mailbox(struct strbuf *out, const char *name, const char *address);
+
+#endif

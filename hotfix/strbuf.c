@@ -1,0 +1,72 @@
+/*
+ * strbuf: growable byte strings.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+
+static BOOL reserve(struct strbuf *sb, size_t extra)
+{
+    size_t capacity;
+    char *grown;
+
+    if (sb->failed) return FALSE;
+    if (sb->size + extra + 1 <= sb->capacity) return TRUE;
+    capacity = (sb->size + extra + 1) * 2;
+    if (capacity < 256) capacity = 256;
+    if (!(grown = realloc(sb->data, capacity)))
+    {
+        sb->failed = TRUE;
+        return FALSE;
+    }
+    sb->data = grown;
+    sb->capacity = capacity;
+    return TRUE;
+}
+
+void strbuf_add(struct strbuf *sb, const void *data, size_t size)
+{
+    if (!reserve(sb, size)) return;
+    memcpy(sb->data + sb->size, data, size);
+    sb->size += size;
+    sb->data[sb->size] = 0;
+}
+
+void strbuf_puts(struct strbuf *sb, const char *text)
+{
+    strbuf_add(sb, text, strlen(text));
+}
+
+void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
+{
+    va_list args;
+    int len;
+
+    va_start(args, fmt);
+    len = vsnprintf(NULL, 0, fmt, args);
+    va_end(args);
+    if (len < 0 || !reserve(sb, (size_t)len)) return;
+    va_start(args, fmt);
+    vsnprintf(sb->data + sb->size, (size_t)len + 1, fmt, args);
+    va_end(args);
+    sb->size += (size_t)len;
+}
+
+char *strbuf_detach(struct strbuf *sb)
+{
+    char *data = sb->failed ? NULL : sb->data;
+
+    if (sb->failed) free(sb->data);
+    else if (!data && (data = malloc(1))) data[0] = 0;
+    memset(sb, 0, sizeof(*sb));
+    return data;
+}
+
+void strbuf_free(struct strbuf *sb)
+{
+    free(sb->data);
+    memset(sb, 0, sizeof(*sb));
+}

@@ -1,0 +1,32 @@
+/*
+ * strbuf: a growable byte string that remembers its first allocation
+ * failure, so callers append freely and check once at the end.
+ */
+#ifndef TRACKFIX_STRBUF_H
+#define TRACKFIX_STRBUF_H
+
+#include <stddef.h>
+
+#include <windef.h>
+
+struct strbuf
+{
+    char *data;  /* NUL-terminated when not NULL; owned */
+    size_t size; /* bytes used, terminator excluded */
+    size_t capacity;
+    BOOL failed; /* an append ran out of memory; later appends do nothing */
+};
+
+/* Appends SIZE bytes of DATA. */
+void strbuf_add(struct strbuf *sb, const void *data, size_t size);
+/* Appends the NUL-terminated TEXT. */
+void strbuf_puts(struct strbuf *sb, const char *text);
+/* Appends printf-formatted text. */
+void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Returns the data (caller frees) and empties SB; NULL when an append
+ * failed, the data then freed. */
+char *strbuf_detach(struct strbuf *sb);
+/* Frees the data and empties SB. */
+void strbuf_free(struct strbuf *sb);
+
+#endif

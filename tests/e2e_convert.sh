@@ -1,0 +1,129 @@
+# End to end: trackfix convert (EcGetMime) on real .msg files, the gate read
+# from the real registry, output compared with golden files and read back by
+# python3-icalendar.
+source "$(dirname "$0")/lib.sh"
+
+NOW=2007-08-03T14:05:00Z
+GOLDEN="$TOP/tests/data/golden"
+CORPUS="$TOP/../shared/corpus/msg"
+work=$(mktemp -d "$BUILD/e2e_convert.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+for text in "$TOP"/tests/data/*.txt; do
+    "$TRACKFIX" msg new "$text" -o "$work/$(basename "$text" .txt).msg" || fail "msg new $text"
+done
+# The golden runs name their inputs after the golden file.
+for kind in request update cancel; do
+    cp "$work/$kind-realtime.msg" "$work/$kind-realtime.fix-off.msg"
+    cp "$work/$kind-1601.msg" "$work/$kind-1601.fix-on.msg"
+done
+
+# Golden files, byte for byte: real track time with the fix off, 1601 with it on.
+for kind in request update cancel; do
+    method=REQUEST
+    [ "$kind" = cancel ] && method=CANCEL
+    run "$TRACKFIX" convert --fix=off --now=$NOW -o "$work/out" "$work/$kind-realtime.fix-off.msg"
+    expect_rc 0
+    expect_out "converted $work/$kind-realtime.fix-off.msg -> $work/out/$kind-realtime.fix-off.eml ($method, 1 attendee, legacy track time)"
+    cmp "$work/out/$kind-realtime.fix-off.eml" "$GOLDEN/$kind-realtime.fix-off.eml" || fail "$kind-realtime.fix-off.eml differs from golden"
+    run /usr/bin/python3 "$TOP/tests/icalcheck.py" "$work/out/$kind-realtime.fix-off.eml" $method adam@fabrikam.example 20070801T101500Z
+    expect_rc 0
+
+    run "$TRACKFIX" convert --fix=on --now=$NOW -o "$work/out" "$work/$kind-1601.fix-on.msg"
+    expect_rc 0
+    cmp "$work/out/$kind-1601.fix-on.eml" "$GOLDEN/$kind-1601.fix-on.eml" || fail "$kind-1601.fix-on.eml differs from golden"
+    run /usr/bin/python3 "$TOP/tests/icalcheck.py" "$work/out/$kind-1601.fix-on.eml" $method adam@fabrikam.example 18991230T000000Z
+    expect_rc 0
+
+    # Fix off, 1601: E_FAIL naming message, recipient and raw FILETIME; no file.
+    run "$TRACKFIX" convert --fix=off --now=$NOW -o "$work/out" "$work/$kind-1601.msg"
+    expect_rc 3
+    expect_out "failed $work/$kind-1601.msg 0x80004005: '$work/$kind-1601.msg': recipient 2 'Adam Attendee' <adam@fabrikam.example>: PR_RECIPIENT_TRACKSTATUS_TIME 0x0000000000000000 (1601-01-01T00:00:00Z) cannot be converted"
+    expect_out "0 converted, 1 failed, 0 unreadable"
+    [ -e "$work/out/$kind-1601.eml" ] && fail "$kind-1601.eml left behind"
+    ls "$work/out" | grep -q '\.tmp$' && fail "temp file left in the output folder"
+done
+
+# The gate decides with --fix=auto (the default), read from the real registry.
+reset_registry
+run "$TRACKFIX" server init
+run "$TRACKFIX" hotfix install
+reg add "$KEY_PARAMS" /v FixRecipientTrackStatusTime /t REG_DWORD /d 0 /f
+run "$TRACKFIX" convert --now=$NOW -o "$work/auto" "$work/update-1601.msg"
+expect_rc 3
+expect_out "0x80004005"
+[ -e "$work/auto/update-1601.eml" ] && fail "update-1601.eml written with the fix off"
+reg add "$KEY_PARAMS" /v FixRecipientTrackStatusTime /t REG_DWORD /d 1 /f
+run "$TRACKFIX" convert --now=$NOW -o "$work/auto" "$work/update-1601.msg"
+expect_rc 0
+expect_out "(REQUEST, 1 attendee, clamped track time)"
+grep -q 'X-MICROSOFT-CDO-REPLYTIME=18991230T000000Z' "$work/auto/update-1601.eml" || fail "no clamped REPLYTIME"
+# A later failure removes the earlier output: the folder tells this run.
+reg add "$KEY_PARAMS" /v FixRecipientTrackStatusTime /t REG_SZ /d 1 /f
+run "$TRACKFIX" convert --now=$NOW -o "$work/auto" "$work/update-1601.msg"
+expect_rc 3
+expect_err "expected a REG_DWORD, found REG_SZ \"1\""
+[ -e "$work/auto/update-1601.eml" ] && fail "stale update-1601.eml kept after a failure"
+
+# A meeting dated 1850 fails with the fix on too: only the track time is clamped.
+run "$TRACKFIX" convert --fix=on --now=$NOW -o "$work/out" "$work/update-1850.msg"
+expect_rc 3
+expect_out "PidLidAppointmentStartWhole 0x0117D70360223000 (1850-08-10T14:00:00Z) cannot be converted: VariantTimeToSystemTime failed (legacy path, 0x80004005)"
+
+# Many messages, one process, exit 3 when any failed; JSON lines.
+run "$TRACKFIX" convert --fix=off --now=$NOW --format=json -o "$work/json" "$work/request-realtime.msg" "$work/update-1601.msg"
+expect_rc 3
+expect_out "{\"file\":\"$work/request-realtime.msg\",\"converted\":true,\"output\":\"$work/json/request-realtime.eml\",\"method\":\"REQUEST\",\"attendees\":1,\"path\":\"legacy\"}"
+expect_out "{\"file\":\"$work/update-1601.msg\",\"converted\":false,\"hresult\":\"0x80004005\",\"reason\":"
+expect_out '{"summary":{"converted":1,"failed":1,"unreadable":0,"seconds":'
+
+# An appointment converts as the update it sends, or with --cancel as its cancellation.
+sed -e 's/IPM.Schedule.Meeting.Request/IPM.Appointment/' -e 's/Updated: //' "$TOP/tests/data/update-realtime.txt" > "$work/appointment.txt"
+"$TRACKFIX" msg new "$work/appointment.txt" -o "$work/appointment.msg"
+run "$TRACKFIX" convert --now=$NOW --fix=off -o "$work/appt" "$work/appointment.msg"
+expect_rc 0
+expect_out "(REQUEST, 1 attendee"
+run "$TRACKFIX" convert --now=$NOW --fix=off --cancel -o "$work/appt" "$work/appointment.msg"
+expect_rc 0
+expect_out "(CANCEL, 1 attendee"
+grep -q '^Subject: Canceled: Project review' "$work/appt/appointment.eml" || fail "cancellation subject"
+run /usr/bin/python3 "$TOP/tests/icalcheck.py" "$work/appt/appointment.eml" CANCEL adam@fabrikam.example 20070801T101500Z
+expect_rc 0
+
+# Every meeting of the corpus: converted, or a reason that names what is missing.
+meetings=()
+for f in "$CORPUS"/*.msg; do
+    "$TRACKFIX" msg dump "$f" | grep -q '^PR_MESSAGE_CLASS = "IPM.\(Appointment\|Schedule.Meeting\)' && meetings+=("$f")
+done
+[ "${#meetings[@]}" -ge 10 ] || fail "only ${#meetings[@]} meetings found in the corpus"
+run "$TRACKFIX" convert --fix=on --now=$NOW -o "$work/corpus" "${meetings[@]}"
+[ "$rc" = 0 ] || [ "$rc" = 3 ] || fail "corpus conversion exit $rc"
+n=$(grep -c '^converted \|^failed ' <<<"$out")
+[ "$n" = "${#meetings[@]}" ] || fail "$n result lines for ${#meetings[@]} meetings"
+while IFS= read -r line; do
+    case "$line" in
+    "converted "*) ;;
+    "failed "*"no attendees: the only recipient row is the organizer's"*) ;;
+    "failed "*"no attendees: the recipient table is empty"*) ;;
+    "failed "*"has no SMTP address"*) ;;
+    "failed "*"missing"*) ;;
+    "failed "*) fail "corpus failure without a named cause: $line" ;;
+    esac
+done <<<"$out"
+expect_out "A schedule.msg 0x80070057: '$CORPUS/A schedule.msg': no attendees: the only recipient row is the organizer's"
+
+# Usage and unreadable input.
+run "$TRACKFIX" convert --fix=off "$TOP/tests/data/update-1601.txt"
+expect_rc 2
+expect_err "not a compound file"
+run "$TRACKFIX" convert --bogus x.msg
+expect_rc 2
+run "$TRACKFIX" convert
+expect_rc 2
+run "$TRACKFIX" convert --now=yesterday "$work/update-1601.msg"
+expect_rc 2
+run "$TRACKFIX" convert --help
+expect_rc 0
+
+reset_registry
+finish
