@@ -311,7 +311,8 @@ static char *build_calendar(struct conversion *c)
     icalcomponent_add_property(event, icalproperty_new_dtstamp(icaltime_from_string(c->dtstamp)));
     icalcomponent_add_property(event, icalproperty_new_dtstart(icaltime_from_string(c->start)));
     icalcomponent_add_property(event, icalproperty_new_dtend(icaltime_from_string(c->end)));
-    icalcomponent_add_property(event, icalproperty_new_summary(c->subject ? c->subject : ""));
+    /* an empty SUMMARY is an error to libical: a subject-less meeting has none */
+    if (c->subject && *c->subject) icalcomponent_add_property(event, icalproperty_new_summary(c->subject));
     if (c->location) icalcomponent_add_property(event, icalproperty_new_location(c->location));
     snprintf(mailto, sizeof(mailto), "mailto:%s", c->organizer.address);
     icalcomponent_add_property(event, new_participant(icalproperty_new_organizer(mailto), &c->organizer));

@@ -1,0 +1,350 @@
+/*
+ * Unit tests of hotfix/ecgetmime: MAPI meetings (built from the text form)
+ * to MIME, checked by parsing the iCalendar part back with libical.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <windows.h>
+
+#include <libical/ical.h>
+
+#include "cmocka_wine.h"
+#include "ecgetmime.h"
+#include "msgtext.h"
+
+/* 2007-08-03T14:05:00Z */
+#define NOW 128306235000000000ULL
+
+static const char meeting_head[] =
+    "PR_MESSAGE_CLASS = \"IPM.Schedule.Meeting.Request\"\n"
+    "PR_SUBJECT = \"R\xc3\xa9union \xe2\x80\x94 project review with a subject long enough to fold\"\n"
+    "PR_SENDER_NAME = \"Olivia Organizer\"\n"
+    "PR_SENDER_EMAIL_ADDRESS = \"olivia@contoso.example\"\n"
+    "PidLidGlobalObjectId = 040000008200e00074c5b7101a82e00800000000000000000000000000000000000000002000000076"
+    "43616c2d55696401000000756964406578616d706c652e636f6d00\n"
+    "PidLidAppointmentSequence = 3\n"
+    "PidLidAppointmentStartWhole = 2007-08-10T14:00:00Z\n"
+    "PidLidAppointmentEndWhole = 2007-08-10T15:00:00Z\n"
+    "PidLidLocation = \"Room 2\"\n";
+
+static const char rows[] =
+    "[recipient]\n"
+    "PR_DISPLAY_NAME = \"To Accepted\"\n"
+    "PR_SMTP_ADDRESS = \"to@fabrikam.example\"\n"
+    "PR_RECIPIENT_TYPE = 1\n"
+    "PR_RECIPIENT_TRACKSTATUS = 3\n"
+    "PR_RECIPIENT_TRACKSTATUS_TIME = %s\n"
+    "[recipient]\n"
+    "PR_DISPLAY_NAME = \"Cc Tentative\"\n"
+    "PR_ADDRTYPE = \"SMTP\"\n"
+    "PR_EMAIL_ADDRESS = \"cc@fabrikam.example\"\n"
+    "PR_RECIPIENT_TYPE = 2\n"
+    "PR_RECIPIENT_TRACKSTATUS = 2\n"
+    "[recipient]\n"
+    "PR_DISPLAY_NAME = \"Room 2\"\n"
+    "PR_SMTP_ADDRESS = \"room2@contoso.example\"\n"
+    "PR_RECIPIENT_TYPE = 3\n"
+    "PR_RECIPIENT_TRACKSTATUS = 4\n"
+    "[recipient]\n"
+    "PR_DISPLAY_NAME = \"Nobody Yet\"\n"
+    "PR_SMTP_ADDRESS = \"none@fabrikam.example\"\n";
+
+/* Parses the meeting with the first attendee's track time TRACK_TIME. */
+static void make_meeting(struct mapi_message *message, const char *extra, const char *track_time)
+{
+    char text[4096], error[MSGTEXT_ERROR_SIZE];
+    /* EXTRA comes first, so its properties are the ones found */
+    int len = snprintf(text, sizeof(text), "[message]\n%s%s", extra, meeting_head);
+
+    snprintf(text + len, sizeof(text) - len, rows, track_time);
+    if (FAILED(msgtext_parse(text, "meeting", message, error))) fail_msg("%s", error);
+}
+
+static HRESULT convert(const struct mapi_message *message, enum systime_path path, BOOL cancel,
+                       struct ecgetmime_result *result, char *error)
+{
+    struct ecgetmime_options options = {cancel, path, NOW, 1};
+    return ecgetmime_convert(message, "meeting.msg", &options, result, error);
+}
+
+/* The text/calendar part of MIME parsed with libical; caller frees. */
+static icalcomponent *parse_calendar(const char *mime, char **text_out)
+{
+    const char *start = strstr(mime, "BEGIN:VCALENDAR"), *end = strstr(mime, "END:VCALENDAR\r\n");
+    icalcomponent *calendar;
+    char *text;
+
+    assert_non_null(start);
+    assert_non_null(end);
+    end += strlen("END:VCALENDAR\r\n");
+    text = strndup(start, end - start);
+    calendar = icalparser_parse_string(text);
+    assert_non_null(calendar);
+    if (icalcomponent_count_errors(calendar)) fail_msg("libical errors in:\n%s", text);
+    *text_out = text;
+    return calendar;
+}
+
+static icalproperty *find_attendee(icalcomponent *event, const char *mailto)
+{
+    icalproperty *p;
+
+    for (p = icalcomponent_get_first_property(event, ICAL_ATTENDEE_PROPERTY); p;
+         p = icalcomponent_get_next_property(event, ICAL_ATTENDEE_PROPERTY))
+        if (!strcmp(icalproperty_get_attendee(p), mailto)) return p;
+    fail_msg("no ATTENDEE %s", mailto);
+    return NULL;
+}
+
+static const char *x_param(icalproperty *prop, const char *name)
+{
+    icalparameter *param;
+
+    for (param = icalproperty_get_first_parameter(prop, ICAL_X_PARAMETER); param;
+         param = icalproperty_get_next_parameter(prop, ICAL_X_PARAMETER))
+        if (!strcmp(icalparameter_get_xname(param), name)) return icalparameter_get_xvalue(param);
+    return NULL;
+}
+
+struct attendee_row
+{
+    int line;
+    const char *mailto;
+    icalparameter_role role;
+    icalparameter_partstat partstat;
+    BOOL resource;
+};
+
+static const struct attendee_row attendee_rows[] = {
+    {__LINE__, "mailto:to@fabrikam.example", ICAL_ROLE_REQPARTICIPANT, ICAL_PARTSTAT_ACCEPTED, FALSE},
+    {__LINE__, "mailto:cc@fabrikam.example", ICAL_ROLE_OPTPARTICIPANT, ICAL_PARTSTAT_TENTATIVE, FALSE},
+    {__LINE__, "mailto:room2@contoso.example", ICAL_ROLE_NONPARTICIPANT, ICAL_PARTSTAT_DECLINED, TRUE},
+    {__LINE__, "mailto:none@fabrikam.example", ICAL_ROLE_REQPARTICIPANT, ICAL_PARTSTAT_NEEDSACTION, FALSE},
+};
+
+static void request_parses_back_with_every_attendee_mapped(void **state)
+{
+    struct mapi_message message;
+    struct ecgetmime_result result;
+    char error[ECGETMIME_ERROR_SIZE], *text;
+    icalcomponent *calendar, *event;
+    size_t i;
+    (void)state;
+
+    make_meeting(&message, "", "2007-08-01T10:15:00Z");
+    assert_int_equal(convert(&message, SYSTIME_PATH_LEGACY, FALSE, &result, error), S_OK);
+    assert_int_equal(result.method, ECGETMIME_REQUEST);
+    assert_int_equal(result.attendees, 4);
+    calendar = parse_calendar(result.mime, &text);
+    assert_int_equal(icalcomponent_get_method(calendar), ICAL_METHOD_REQUEST);
+    event = icalcomponent_get_first_component(calendar, ICAL_VEVENT_COMPONENT);
+    assert_string_equal(icalcomponent_get_uid(event), "uid@example.com"); /* the vCal-Uid form */
+    assert_int_equal(icalcomponent_get_sequence(event), 3);
+    assert_string_equal(icaltime_as_ical_string(icalcomponent_get_dtstart(event)), "20070810T140000Z");
+    assert_string_equal(icaltime_as_ical_string(icalcomponent_get_dtstamp(event)), "20070803T140500Z"); /* now */
+    assert_string_equal(icalcomponent_get_location(event), "Room 2");
+    assert_string_equal(icalproperty_get_organizer(icalcomponent_get_first_property(event, ICAL_ORGANIZER_PROPERTY)),
+                        "mailto:olivia@contoso.example");
+    for (i = 0; i < ARRAYSIZE(attendee_rows); i++)
+    {
+        const struct attendee_row *row = &attendee_rows[i];
+        icalproperty *attendee = find_attendee(event, row->mailto);
+        icalparameter *cutype = icalproperty_get_first_parameter(attendee, ICAL_CUTYPE_PARAMETER);
+
+        _assert_int_equal(icalparameter_get_role(icalproperty_get_first_parameter(attendee, ICAL_ROLE_PARAMETER)),
+                          row->role, __FILE__, row->line);
+        _assert_int_equal(icalparameter_get_partstat(icalproperty_get_first_parameter(attendee, ICAL_PARTSTAT_PARAMETER)),
+                          row->partstat, __FILE__, row->line);
+        _assert_int_equal(cutype && icalparameter_get_cutype(cutype) == ICAL_CUTYPE_RESOURCE, row->resource, __FILE__,
+                          row->line);
+    }
+    assert_string_equal(x_param(find_attendee(event, "mailto:to@fabrikam.example"), "X-MICROSOFT-CDO-REPLYTIME"),
+                        "20070801T101500Z");
+    assert_null(x_param(find_attendee(event, "mailto:cc@fabrikam.example"), "X-MICROSOFT-CDO-REPLYTIME"));
+    /* headers: Cc from the table, Bcc not shown, non-ASCII subject as RFC 2047 */
+    assert_non_null(strstr(result.mime, "\r\nCc: \"Cc Tentative\" <cc@fabrikam.example>\r\n"));
+    assert_null(strstr(result.mime, "room2@contoso.example>"));
+    assert_non_null(strstr(result.mime, "\r\nSubject: =?utf-8?B?"));
+    assert_non_null(strstr(result.mime, "Content-Class: urn:content-classes:calendarmessage\r\n"));
+    free(text);
+    icalcomponent_free(calendar);
+    free(result.mime);
+    mapi_message_clear(&message);
+}
+
+static void every_line_is_crlf_and_at_most_75_octets_in_the_calendar(void **state)
+{
+    struct mapi_message message;
+    struct ecgetmime_result result;
+    char error[ECGETMIME_ERROR_SIZE], *text, *line, *next;
+    icalcomponent *calendar;
+    (void)state;
+
+    make_meeting(&message, "", "2007-08-01T10:15:00Z");
+    assert_int_equal(convert(&message, SYSTIME_PATH_CLAMPED, TRUE, &result, error), S_OK);
+    calendar = parse_calendar(result.mime, &text);
+    for (line = text; *line; line = next + 2)
+    {
+        next = strstr(line, "\r\n");
+        assert_non_null(next);
+        if ((size_t)(next - line) > 75) fail_msg("line of %d octets: %.*s", (int)(next - line), (int)(next - line), line);
+        assert_null(memchr(line, '\n', next - line));
+    }
+    assert_int_equal(icalcomponent_get_method(calendar), ICAL_METHOD_CANCEL);
+    assert_int_equal(icalcomponent_get_status(icalcomponent_get_first_component(calendar, ICAL_VEVENT_COMPONENT)),
+                     ICAL_STATUS_CANCELLED);
+    free(text);
+    icalcomponent_free(calendar);
+    free(result.mime);
+    mapi_message_clear(&message);
+}
+
+struct failure_row
+{
+    int line;
+    const char *extra;      /* more message properties */
+    const char *track_time; /* the first attendee's */
+    enum systime_path path;
+    HRESULT hr;
+    const char *error;      /* substring */
+};
+
+static const struct failure_row failure_rows[] = {
+    {__LINE__, "", "1601-01-01T00:00:00Z", SYSTIME_PATH_LEGACY, E_FAIL,
+     "'meeting.msg': recipient 1 'To Accepted' <to@fabrikam.example>: PR_RECIPIENT_TRACKSTATUS_TIME "
+     "0x0000000000000000 (1601-01-01T00:00:00Z) cannot be converted"},
+    {__LINE__, "", "1601-01-01T00:00:00Z", SYSTIME_PATH_CLAMPED, S_OK, ""},
+    {__LINE__, "", "1899-12-29T23:59:59Z", SYSTIME_PATH_LEGACY, E_FAIL, "(1899-12-29T23:59:59Z) cannot be converted"},
+    {__LINE__, "", "1899-12-30T00:00:00Z", SYSTIME_PATH_LEGACY, S_OK, ""},
+    /* the fix is narrow: critical-change times keep the legacy path */
+    {__LINE__, "PidLidOwnerCriticalChange = 1601-01-01T00:00:00Z\n", "2007-08-01T10:15:00Z", SYSTIME_PATH_CLAMPED,
+     E_FAIL, "PidLidOwnerCriticalChange 0x0000000000000000"},
+    {__LINE__, "PidLidAttendeeCriticalChange = 1601-01-01T00:00:00Z\n", "2007-08-01T10:15:00Z", SYSTIME_PATH_CLAMPED,
+     E_FAIL, "PidLidAttendeeCriticalChange 0x0000000000000000"},
+    /* a meeting dated 1850 fails with the fix on as well */
+    {__LINE__, "PidLidAppointmentStartWhole = 1850-08-10T14:00:00Z\n", "1601-01-01T00:00:00Z", SYSTIME_PATH_CLAMPED,
+     E_FAIL, "PidLidAppointmentStartWhole 0x0117D70360223000 (1850-08-10T14:00:00Z) cannot be converted"},
+};
+
+static void failures_name_message_recipient_and_raw_value(void **state)
+{
+    size_t i;
+    (void)state;
+
+    for (i = 0; i < ARRAYSIZE(failure_rows); i++)
+    {
+        const struct failure_row *row = &failure_rows[i];
+        struct mapi_message message;
+        struct ecgetmime_result result;
+        char error[ECGETMIME_ERROR_SIZE] = "";
+        HRESULT hr;
+
+        make_meeting(&message, row->extra, row->track_time);
+        hr = convert(&message, row->path, FALSE, &result, error);
+        if (hr != row->hr) print_error("hr %#x: %s\n", (unsigned)hr, error);
+        _assert_int_equal(hr, row->hr, __FILE__, row->line);
+        if (!strstr(error, row->error)) print_error("error '%s'\n", error), _fail(__FILE__, row->line);
+        if (FAILED(hr)) _assert_true(result.mime == NULL, "no output on failure", __FILE__, row->line);
+        free(result.mime);
+        mapi_message_clear(&message);
+    }
+}
+
+struct incomplete_row
+{
+    int line;
+    const char *text;
+    const char *error;
+};
+
+static const struct incomplete_row incomplete_rows[] = {
+    {__LINE__, "[message]\nPR_SUBJECT = \"x\"\n", "PR_MESSAGE_CLASS missing"},
+    {__LINE__, "[message]\nPR_MESSAGE_CLASS = \"IPM.Note\"\n", "message class 'IPM.Note' is not a meeting"},
+    {__LINE__, "[message]\nPR_MESSAGE_CLASS = \"IPM.Appointment\"\n", "no attendees: the recipient table is empty"},
+    {__LINE__,
+     "[message]\nPR_MESSAGE_CLASS = \"IPM.Appointment\"\n[recipient]\nPR_RECIPIENT_FLAGS = 3\n"
+     "PR_SMTP_ADDRESS = \"o@x.example\"\n",
+     "no attendees: the only recipient row is the organizer's"},
+    {__LINE__,
+     "[message]\nPR_MESSAGE_CLASS = \"IPM.Appointment\"\n[recipient]\nPR_DISPLAY_NAME = \"Unknown\"\n"
+     "PR_ADDRTYPE = \"EX\"\nPR_EMAIL_ADDRESS = \"/o=Org/cn=x\"\n",
+     "recipient 1 'Unknown' has no SMTP address"},
+    {__LINE__, "[message]\nPR_MESSAGE_CLASS = \"IPM.Appointment\"\n[recipient]\nPR_SMTP_ADDRESS = \"a@x.example\"\n",
+     "no organizer address"},
+    {__LINE__,
+     "[message]\nPR_MESSAGE_CLASS = \"IPM.Appointment\"\nPR_SENDER_EMAIL_ADDRESS = \"o@x.example\"\n"
+     "[recipient]\nPR_SMTP_ADDRESS = \"a@x.example\"\n",
+     "PidLidGlobalObjectId missing"},
+    {__LINE__,
+     "[message]\nPR_MESSAGE_CLASS = \"IPM.Appointment\"\nPR_SENDER_EMAIL_ADDRESS = \"o@x.example\"\n"
+     "PidLidGlobalObjectId = 01\n[recipient]\nPR_SMTP_ADDRESS = \"a@x.example\"\n",
+     "PidLidAppointmentStartWhole missing"},
+    {__LINE__,
+     "[message]\nPR_MESSAGE_CLASS = \"IPM.Appointment\"\nPR_SENDER_EMAIL_ADDRESS = \"o@x.example\"\n"
+     "PidLidGlobalObjectId = 01\nPidLidAppointmentStartWhole = 2007-08-10T14:00:00Z\n"
+     "[recipient]\nPR_SMTP_ADDRESS = \"a@x.example\"\n",
+     "PidLidAppointmentEndWhole missing"},
+};
+
+static void incomplete_meetings_name_what_is_missing(void **state)
+{
+    size_t i;
+    (void)state;
+
+    for (i = 0; i < ARRAYSIZE(incomplete_rows); i++)
+    {
+        const struct incomplete_row *row = &incomplete_rows[i];
+        struct mapi_message message;
+        struct ecgetmime_result result;
+        char error[ECGETMIME_ERROR_SIZE] = "";
+
+        if (FAILED(msgtext_parse(row->text, "row", &message, error))) fail_msg("%s", error);
+        _assert_int_equal(convert(&message, SYSTIME_PATH_CLAMPED, FALSE, &result, error), E_INVALIDARG, __FILE__,
+                          row->line);
+        if (!strstr(error, row->error)) print_error("error '%s'\n", error), _fail(__FILE__, row->line);
+        _assert_true(result.mime == NULL, "no output", __FILE__, row->line);
+        mapi_message_clear(&message);
+    }
+}
+
+static void sender_is_the_organizer_without_an_organizer_row_and_hex_uid(void **state)
+{
+    static const char text[] =
+        "[message]\nPR_MESSAGE_CLASS = \"IPM.Appointment\"\nPR_SENT_REPRESENTING_NAME = \"Olivia\"\n"
+        "PR_SENDER_EMAIL_ADDRESS = \"olivia@contoso.example\"\nPidLidGlobalObjectId = 0400ab\n"
+        "PidLidAppointmentStartWhole = 2007-08-10T14:00:00Z\nPidLidAppointmentEndWhole = 2007-08-10T15:00:00Z\n"
+        "PidLidOwnerCriticalChange = 2007-08-02T08:00:00Z\n"
+        "[recipient]\nPR_SMTP_ADDRESS = \"a@x.example\"\n";
+    struct mapi_message message;
+    struct ecgetmime_result result;
+    char error[ECGETMIME_ERROR_SIZE], *calendar_text;
+    icalcomponent *calendar, *event;
+    (void)state;
+
+    if (FAILED(msgtext_parse(text, "t", &message, error))) fail_msg("%s", error);
+    assert_int_equal(convert(&message, SYSTIME_PATH_LEGACY, FALSE, &result, error), S_OK);
+    calendar = parse_calendar(result.mime, &calendar_text);
+    event = icalcomponent_get_first_component(calendar, ICAL_VEVENT_COMPONENT);
+    assert_string_equal(icalcomponent_get_uid(event), "0400AB");
+    assert_string_equal(icaltime_as_ical_string(icalcomponent_get_dtstamp(event)), "20070802T080000Z");
+    assert_non_null(strstr(result.mime, "\r\nFrom: \"Olivia\" <olivia@contoso.example>\r\n"));
+    assert_non_null(strstr(result.mime, "\r\nDate: Fri, 03 Aug 2007 14:05:00 +0000\r\n"));
+    free(calendar_text);
+    icalcomponent_free(calendar);
+    free(result.mime);
+    mapi_message_clear(&message);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(request_parses_back_with_every_attendee_mapped),
+        cmocka_unit_test(every_line_is_crlf_and_at_most_75_octets_in_the_calendar),
+        cmocka_unit_test(failures_name_message_recipient_and_raw_value),
+        cmocka_unit_test(incomplete_meetings_name_what_is_missing),
+        cmocka_unit_test(sender_is_the_organizer_without_an_organizer_row_and_hex_uid),
+    };
+    return cmocka_run_group_tests_name("ecgetmime", tests, NULL, NULL);
+}
