@@ -2,6 +2,7 @@
 #   make        build build/trackfix.exe (launcher + .exe.so)
 #   make test   build and run every test under Wine
 #   make demo   play the KB 938650 story in build/
+#   make bench  print conversion figures (one Wine process per run)
 #   make clean  remove build/
 # V=1 shows the commands.
 
@@ -35,7 +36,7 @@ CLI_OBJS := $(CLI_SRCS:%.c=$(OBJDIR)/%.o)
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/%.exe,$(wildcard tests/test_*.c))
 E2E_TESTS := $(wildcard tests/e2e_*.sh)
 
-.PHONY: all deps test-deps test demo clean prefix
+.PHONY: all deps test-deps test demo bench clean prefix
 
 all: $(BUILD)/trackfix.exe
 
@@ -72,6 +73,9 @@ test: test-deps all $(UNIT_TESTS) prefix
 
 demo: all prefix
 	$(Q)$(WINEENV) BUILD=$(abspath $(BUILD)) bash scripts/demo.sh
+
+bench: all prefix
+	$(Q)$(WINEENV) BUILD=$(abspath $(BUILD)) bash scripts/bench.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -20,12 +20,13 @@
 
 static const char usage_text[] =
     "usage: trackfix convert [--fix=auto|on|off] [-o DIR] [--format=text|json] [--cancel]\n"
-    "                        [--now=TIME] MSG...\n"
+    "                        [--now=TIME] MSG|DIR...\n"
     "\n"
     "Converts each meeting .msg (IPM.Schedule.Meeting.Request or .Canceled, or an\n"
     "organizer's IPM.Appointment with attendees) to the MIME message Exchange 2003\n"
     "SP2 hands to SMTP, written atomically as DIR/<name>.eml (DIR defaults to .).\n"
     "A message that fails leaves no .eml (an older one of that name is removed).\n"
+    "A DIR argument stands for every *.msg file in it, in name order.\n"
     "\n"
     "  --fix=auto   read the KB938650 gate before each message (default)\n"
     "  --fix=on|off force the clamped or the legacy PR_RECIPIENT_TRACKSTATUS_TIME path\n"
@@ -164,11 +165,90 @@ static void convert_one(struct convert_run *run, const char *path)
     mapi_message_clear(&message);
 }
 
+/* A growable list of input paths, owned. */
+struct file_list
+{
+    char **paths;
+    int count, capacity;
+};
+
+static BOOL list_add(struct file_list *list, const char *path)
+{
+    if (list->count == list->capacity)
+    {
+        int capacity = list->capacity ? list->capacity * 2 : 64;
+        char **grown = realloc(list->paths, capacity * sizeof(*grown));
+        if (!grown) return FALSE;
+        list->paths = grown;
+        list->capacity = capacity;
+    }
+    return (list->paths[list->count] = strdup(path)) ? (list->count++, TRUE) : FALSE;
+}
+
+static int compare_paths(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Adds ARG to LIST: the path itself, or every *.msg in it when it is a
+ * folder (sorted).  FALSE when out of memory. */
+static BOOL list_add_argument(struct file_list *list, const char *arg)
+{
+    WCHAR pattern[MAX_PATH];
+    WIN32_FIND_DATAW found;
+    HANDLE find;
+    int first = list->count;
+    BOOL ok = TRUE;
+    DWORD attributes;
+
+    MultiByteToWideChar(CP_UTF8, 0, arg, -1, pattern, MAX_PATH - 8);
+    attributes = GetFileAttributesW(pattern);
+    if (attributes == INVALID_FILE_ATTRIBUTES || !(attributes & FILE_ATTRIBUTE_DIRECTORY)) return list_add(list, arg);
+    lstrcatW(pattern, L"\\*.msg");
+    if ((find = FindFirstFileW(pattern, &found)) == INVALID_HANDLE_VALUE) return TRUE;
+    do
+    {
+        char name[MAX_PATH * 3];
+        struct strbuf path = {0};
+        char *joined;
+
+        if (found.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) continue;
+        WideCharToMultiByte(CP_UTF8, 0, found.cFileName, -1, name, sizeof(name), NULL, NULL);
+        strbuf_printf(&path, "%s/%s", arg, name);
+        ok = (joined = strbuf_detach(&path)) && list_add(list, joined);
+        free(joined);
+    } while (ok && FindNextFileW(find, &found));
+    FindClose(find);
+    qsort(list->paths + first, list->count - first, sizeof(*list->paths), compare_paths);
+    return ok;
+}
+
+static void list_free(struct file_list *list)
+{
+    int i;
+
+    for (i = 0; i < list->count; i++) free(list->paths[i]);
+    free(list->paths);
+}
+
+/* Creates DIR when missing; FALSE when it is not (and cannot be) a folder. */
+static BOOL ensure_folder(const char *dir)
+{
+    WCHAR wdir[MAX_PATH];
+    DWORD attributes;
+
+    MultiByteToWideChar(CP_UTF8, 0, dir, -1, wdir, MAX_PATH);
+    CreateDirectoryW(wdir, NULL);
+    attributes = GetFileAttributesW(wdir);
+    return attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_DIRECTORY);
+}
+
 int cmd_convert(int argc, char **argv)
 {
     struct convert_run run;
+    struct file_list files = {0};
     LARGE_INTEGER start, stop, frequency;
-    int i, first_file = 0, files = 0;
+    int i, ret = EXIT_USAGE;
     double seconds;
     HRESULT hr;
 
@@ -179,12 +259,13 @@ int cmd_convert(int argc, char **argv)
         if (cli_is_help(argv[i]))
         {
             fputs(usage_text, stdout);
-            return EXIT_OK;
+            ret = EXIT_OK;
+            goto done;
         }
         if ((hr = cli_option_fix(argv[i], &run.fix)) != S_FALSE ||
             (hr = cli_option_format(argv[i], &run.format)) != S_FALSE)
         {
-            if (FAILED(hr)) return EXIT_USAGE;
+            if (FAILED(hr)) goto done;
         }
         else if (!strcmp(argv[i], "--cancel"))
             run.options.cancel = TRUE;
@@ -193,7 +274,7 @@ int cmd_convert(int argc, char **argv)
             if (FAILED(systime_parse(argv[i] + 6, &run.options.now)) || !strchr(argv[i], 'T'))
             {
                 cli_message(MSG_BAD_TIME_VALUE, argv[i] + 6);
-                return EXIT_USAGE;
+                goto done;
             }
             run.now_fixed = TRUE;
         }
@@ -202,46 +283,42 @@ int cmd_convert(int argc, char **argv)
             if (++i == argc)
             {
                 cli_message(MSG_MISSING_ARGUMENT, "convert", "DIR after -o", "convert");
-                return EXIT_USAGE;
+                goto done;
             }
             run.dir = argv[i];
         }
         else if (argv[i][0] == '-' && argv[i][1])
         {
             cli_message(MSG_UNKNOWN_OPTION, "convert", argv[i], "convert");
-            return EXIT_USAGE;
+            goto done;
         }
-        else
+        else if (!list_add_argument(&files, argv[i]))
         {
-            if (!files++) first_file = i;
-            argv[first_file + files - 1] = argv[i]; /* gather the files in order */
+            cli_message(MSG_FAILED, "convert", "out of memory");
+            ret = EXIT_ERROR;
+            goto done;
         }
     }
-    if (!files)
+    if (!files.count)
     {
         cli_message(MSG_MISSING_ARGUMENT, "convert", "MSG", "convert");
-        return EXIT_USAGE;
+        goto done;
     }
+    if (!ensure_folder(run.dir))
     {
-        WCHAR wdir[MAX_PATH];
-        MultiByteToWideChar(CP_UTF8, 0, run.dir, -1, wdir, MAX_PATH);
-        CreateDirectoryW(wdir, NULL);
-        if (!(GetFileAttributesW(wdir) & FILE_ATTRIBUTE_DIRECTORY) || GetFileAttributesW(wdir) == INVALID_FILE_ATTRIBUTES)
-        {
-            char text[MAX_PATH + 64];
-            snprintf(text, sizeof(text), "'%s': not a folder that can be created", run.dir);
-            cli_message(MSG_CANNOT_WRITE, text);
-            return EXIT_USAGE;
-        }
+        char text[MAX_PATH + 64];
+        snprintf(text, sizeof(text), "'%s': not a folder that can be created", run.dir);
+        cli_message(MSG_CANNOT_WRITE, text);
+        goto done;
     }
 
     QueryPerformanceFrequency(&frequency);
     QueryPerformanceCounter(&start);
-    for (i = 0; i < files; i++)
+    for (i = 0; i < files.count; i++)
     {
-        convert_one(&run, argv[first_file + i]);
-        if (files > PROGRESS_THRESHOLD && isatty(2) && (i % 100 == 99 || i + 1 == files))
-            fprintf(stderr, "\rtrackfix: %d of %d messages%s", i + 1, files, i + 1 == files ? "\n" : "");
+        convert_one(&run, files.paths[i]);
+        if (files.count > PROGRESS_THRESHOLD && isatty(2) && (i % 100 == 99 || i + 1 == files.count))
+            fprintf(stderr, "\rtrackfix: %d of %d messages%s", i + 1, files.count, i + 1 == files.count ? "\n" : "");
     }
     QueryPerformanceCounter(&stop);
     seconds = (double)(stop.QuadPart - start.QuadPart) / (double)frequency.QuadPart;
@@ -251,5 +328,8 @@ int cmd_convert(int argc, char **argv)
     else
         printf("%u converted, %u failed, %u unreadable, %.3f seconds\n", run.converted, run.failed, run.unreadable,
                seconds);
-    return run.unreadable ? EXIT_USAGE : run.failed ? EXIT_CONVERT : EXIT_OK;
+    ret = run.unreadable ? EXIT_USAGE : run.failed ? EXIT_CONVERT : EXIT_OK;
+done:
+    list_free(&files);
+    return ret;
 }
