@@ -77,6 +77,27 @@ expect_out "{\"file\":\"$work/request-realtime.msg\",\"converted\":true,\"output
 expect_out "{\"file\":\"$work/update-1601.msg\",\"converted\":false,\"hresult\":\"0x80004005\",\"reason\":"
 expect_out '{"summary":{"converted":1,"failed":1,"unreadable":0,"seconds":'
 
+# A folder stands for its *.msg files, in name order, in the same one process.
+mkdir -p "$work/folder"
+cp "$work/update-realtime.msg" "$work/folder/b.msg"
+cp "$work/update-1601.msg" "$work/folder/a.msg"
+cp "$TOP/tests/data/update-1601.txt" "$work/folder/not-a-message.txt"
+run "$TRACKFIX" convert --fix=off --now=$NOW -o "$work/folder-out" "$work/folder"
+expect_rc 3
+[ "$(grep -c '^converted \|^failed ' <<<"$out")" = 2 ] || fail "folder: expected 2 messages"
+[[ "$out" == "failed $work/folder/a.msg"*"converted $work/folder/b.msg"* ]] || fail "folder: not in name order"
+
+# Progress on stderr above 1,000 messages, only when stderr is a terminal
+# (script(1) gives it one).
+mkdir -p "$work/many"
+for i in $(seq -w 1 1001); do ln "$work/update-1601.msg" "$work/many/m$i.msg"; done
+run "$TRACKFIX" convert --fix=off --now=$NOW -o "$work/many-out" "$work/many"
+expect_rc 3
+[ -z "$err" ] || fail "progress written to a stderr that is not a terminal"
+expect_out "0 converted, 1001 failed"
+progress=$(script -qec "'$TRACKFIX' convert --fix=off --now=$NOW -o '$work/many-out' '$work/many' >/dev/null" /dev/null | tr '\r' '\n')
+[[ "$progress" == *"trackfix: 1001 of 1001 messages"* ]] || fail "no progress on a terminal: $progress"
+
 # An appointment converts as the update it sends, or with --cancel as its cancellation.
 sed -e 's/IPM.Schedule.Meeting.Request/IPM.Appointment/' -e 's/Updated: //' "$TOP/tests/data/update-realtime.txt" > "$work/appointment.txt"
 "$TRACKFIX" msg new "$work/appointment.txt" -o "$work/appointment.msg"
