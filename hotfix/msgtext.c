@@ -10,6 +10,7 @@
 #include <windows.h>
 
 #include "msgtext.h"
+#include "strbuf.h"
 #include "systime.h"
 
 static void write_guid(FILE *out, const GUID *g)
@@ -217,31 +218,9 @@ static BOOL parse_guid(const char **s, GUID *guid)
     return TRUE;
 }
 
-/* Growable byte buffer for parsed values. */
-struct bytes
-{
-    BYTE *data;
-    ULONG size, capacity;
-};
-
-static BOOL bytes_add(struct bytes *b, const void *data, ULONG size)
-{
-    if (b->size + size > b->capacity)
-    {
-        ULONG capacity = (b->size + size) * 2 + 16;
-        BYTE *grown = realloc(b->data, capacity);
-        if (!grown) return FALSE;
-        b->data = grown;
-        b->capacity = capacity;
-    }
-    memcpy(b->data + b->size, data, size);
-    b->size += size;
-    return TRUE;
-}
-
 /* Parses a quoted string at *S into OUT (raw bytes, UTF-8 as written);
  * advances *S past the closing quote. */
-static HRESULT parse_quoted(struct parser *p, const char **s, struct bytes *out)
+static HRESULT parse_quoted(struct parser *p, const char **s, struct strbuf *out)
 {
     const char *q = *s;
 
@@ -266,17 +245,17 @@ static HRESULT parse_quoted(struct parser *p, const char **s, struct bytes *out)
             default: return parse_fail(p, "unknown escape '\\%c'", q[-1]);
             }
         }
-        if (!bytes_add(out, &c, 1)) return E_OUTOFMEMORY;
+        strbuf_add(out, &c, 1);
     }
     if (*q != '"') return parse_fail(p, "string without its closing quote");
     *s = q + 1;
-    return S_OK;
+    return out->failed ? E_OUTOFMEMORY : S_OK;
 }
 
 /* Parses a string of TYPE (PT_UNICODE: to UTF-16LE) at *S into VALUE. */
 static HRESULT parse_string(struct parser *p, const char **s, ULONG type, struct mapi_value *value)
 {
-    struct bytes raw = {0};
+    struct strbuf raw = {0};
     WCHAR *wide = NULL;
     HRESULT hr;
     int chars;
@@ -284,10 +263,10 @@ static HRESULT parse_string(struct parser *p, const char **s, ULONG type, struct
     if (FAILED(hr = parse_quoted(p, s, &raw))) goto done;
     if (type == PT_STRING8)
     {
-        hr = mapi_value_set(value, raw.data, raw.size);
+        hr = mapi_value_set(value, raw.data, (ULONG)raw.size);
         goto done;
     }
-    chars = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, (const char *)raw.data, (int)raw.size, NULL, 0);
+    chars = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, raw.data, (int)raw.size, NULL, 0);
     if (raw.size && !chars)
     {
         hr = parse_fail(p, "string is not valid UTF-8");
@@ -298,41 +277,37 @@ static HRESULT parse_string(struct parser *p, const char **s, ULONG type, struct
         hr = E_OUTOFMEMORY;
         goto done;
     }
-    MultiByteToWideChar(CP_UTF8, 0, (const char *)raw.data, (int)raw.size, wide, chars);
+    MultiByteToWideChar(CP_UTF8, 0, raw.data, (int)raw.size, wide, chars);
     hr = mapi_value_set(value, wide, (ULONG)chars * sizeof(WCHAR));
 done:
     free(wide);
-    free(raw.data);
+    strbuf_free(&raw);
     return hr;
 }
 
 /* Parses hex digits at *S (up to a ',' ']' or the end) into VALUE. */
 static HRESULT parse_hex(struct parser *p, const char **s, struct mapi_value *value)
 {
-    struct bytes raw = {0};
+    struct strbuf raw = {0};
     const char *q = *s;
-    HRESULT hr = S_OK;
+    HRESULT hr;
 
     while (*q && *q != ',' && *q != ']')
     {
-        BYTE c;
+        char c;
         if (hex_digit(q[0]) < 0 || hex_digit(q[1]) < 0)
         {
             hr = parse_fail(p, "expected pairs of hex digits at '%.20s'", q);
             goto done;
         }
-        c = (BYTE)(hex_digit(q[0]) << 4 | hex_digit(q[1]));
-        if (!bytes_add(&raw, &c, 1))
-        {
-            hr = E_OUTOFMEMORY;
-            goto done;
-        }
+        c = (char)(hex_digit(q[0]) << 4 | hex_digit(q[1]));
+        strbuf_add(&raw, &c, 1);
         q += 2;
     }
     *s = q;
-    hr = mapi_value_set(value, raw.data, raw.size);
+    hr = raw.failed ? E_OUTOFMEMORY : mapi_value_set(value, raw.data, (ULONG)raw.size);
 done:
-    free(raw.data);
+    strbuf_free(&raw);
     return hr;
 }
 
@@ -455,7 +430,7 @@ static HRESULT parse_value(struct parser *p, const char *s, struct mapi_prop *pr
 /* Parses NAME into PROP's tag and name. */
 static HRESULT parse_name(struct parser *p, const char *s, struct mapi_prop *prop)
 {
-    struct bytes raw = {0};
+    struct strbuf raw = {0};
     ULONG type;
     HRESULT hr;
     char *end;
@@ -476,9 +451,12 @@ static HRESULT parse_name(struct parser *p, const char *s, struct mapi_prop *pro
     if (!parse_guid(&s, &prop->name.guid) || *s++ != ':') return parse_fail(p, "bad named property: expected named:{GUID}:");
     if (*s == '"')
     {
-        if (FAILED(hr = parse_quoted(p, &s, &raw))) return hr;
-        if (!bytes_add(&raw, "", 1)) return E_OUTOFMEMORY;
-        prop->name.string = (char *)raw.data;
+        if (FAILED(hr = parse_quoted(p, &s, &raw)))
+        {
+            strbuf_free(&raw);
+            return hr;
+        }
+        if (!(prop->name.string = strbuf_detach(&raw))) return E_OUTOFMEMORY;
         prop->name.is_string = TRUE;
     }
     else
