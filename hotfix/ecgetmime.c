@@ -12,6 +12,7 @@
 #include <libical/ical.h>
 
 #include "ecgetmime.h"
+#include "meeting.h"
 #include "mimeenc.h"
 #include "strbuf.h"
 
@@ -24,12 +25,6 @@ WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
 #define RECIP_TO 1
 #define RECIP_CC 2
 #define RECIP_BCC 3
-/* "vCal-Uid" then 01 00 00 00: a UID kept verbatim in the global object id
- * (MS-OXCICAL 2.1.3.1.1.20.26) */
-static const BYTE vcal_uid_marker[12] = {'v', 'C', 'a', 'l', '-', 'U', 'i', 'd', 1, 0, 0, 0};
-/* the Data field of a global object id starts after a 40-byte header */
-#define GOID_HEADER_SIZE 40
-
 /* Message classes EcGetMime converts, most specific first. */
 static const struct
 {
@@ -95,15 +90,6 @@ static HRESULT fail(struct conversion *c, HRESULT hr, const char *fmt, ...)
     return hr;
 }
 
-/* A string property of SET as UTF-8 (PT_UNICODE, else PT_STRING8); caller frees. */
-static char *get_string(const struct mapi_propset *set, ULONG unicode_tag)
-{
-    const struct mapi_prop *prop = mapi_propset_find(set, unicode_tag);
-
-    if (!prop) prop = mapi_propset_find(set, PROP_TAG(PT_STRING8, PROP_ID(unicode_tag)));
-    return mapi_prop_get_utf8(prop);
-}
-
 /* Converts the PT_SYSTIME T of WHAT along PATH into OUT, or fails as SP2
  * does, naming WHAT and the raw value. */
 static HRESULT convert_time(struct conversion *c, ULONGLONG t, enum systime_path path, const char *what,
@@ -118,25 +104,6 @@ static HRESULT convert_time(struct conversion *c, ULONGLONG t, enum systime_path
                 (unsigned long long)t, iso, systime_path_name(path), (unsigned)hr);
 }
 
-/* An SMTP address of row SET: PR_SMTP_ADDRESS, else an SMTP PR_EMAIL_ADDRESS. */
-static char *smtp_address(const struct mapi_propset *set)
-{
-    char *address = get_string(set, PR_SMTP_ADDRESS), *type;
-
-    if (address && *address) return address;
-    free(address);
-    address = get_string(set, PR_EMAIL_ADDRESS);
-    type = get_string(set, PR_ADDRTYPE);
-    if (address && ((type && !strcasecmp(type, "SMTP")) || strchr(address, '@')))
-    {
-        free(type);
-        return address;
-    }
-    free(type);
-    free(address);
-    return NULL;
-}
-
 static void clear_participant(struct participant *p)
 {
     free(p->name);
@@ -146,7 +113,7 @@ static void clear_participant(struct participant *p)
 
 static HRESULT read_class(struct conversion *c)
 {
-    char *class = get_string(&c->message->props, PR_MESSAGE_CLASS);
+    char *class = meeting_get_string(&c->message->props, PR_MESSAGE_CLASS);
     HRESULT hr = S_OK;
     size_t i;
 
@@ -183,12 +150,12 @@ static HRESULT read_recipients(struct conversion *c)
         p = (flags & RECIP_ORGANIZER) && !have_organizer ? &c->organizer : &c->attendees[c->attendee_count++];
         have_organizer |= p == &c->organizer;
         p->row = i + 1;
-        p->name = get_string(row, PR_DISPLAY_NAME);
+        p->name = meeting_get_string(row, PR_DISPLAY_NAME);
         p->type = RECIP_TO;
         mapi_prop_get_long(mapi_propset_find(row, PR_RECIPIENT_TYPE), &p->type);
         p->has_status = mapi_prop_get_long(mapi_propset_find(row, PR_RECIPIENT_TRACKSTATUS), &p->status);
         p->has_time = mapi_prop_get_systime(mapi_propset_find(row, PR_RECIPIENT_TRACKSTATUS_TIME), &p->time);
-        if (!(p->address = smtp_address(row)) && p != &c->organizer)
+        if (!(p->address = meeting_smtp_address(row)) && p != &c->organizer)
             return fail(c, E_INVALIDARG,
                         "recipient %u '%s' has no SMTP address (PR_SMTP_ADDRESS, or PR_EMAIL_ADDRESS of type SMTP)",
                         p->row, p->name ? p->name : "");
@@ -203,7 +170,7 @@ static HRESULT read_recipients(struct conversion *c)
                                              PR_SENDER_EMAIL_ADDRESS};
         for (i = 0; i < ARRAYSIZE(address_tags) && !c->organizer.address; i++)
         {
-            char *address = get_string(&m->props, address_tags[i]);
+            char *address = meeting_get_string(&m->props, address_tags[i]);
             if (address && strchr(address, '@')) c->organizer.address = address;
             else free(address);
         }
@@ -211,34 +178,20 @@ static HRESULT read_recipients(struct conversion *c)
             return fail(c, E_INVALIDARG, "no organizer address: no organizer row with an SMTP address, and no "
                                          "PR_SENDER_SMTP_ADDRESS or SMTP PR_SENT_REPRESENTING_EMAIL_ADDRESS");
         free(c->organizer.name);
-        if (!(c->organizer.name = get_string(&m->props, PR_SENT_REPRESENTING_NAME)))
-            c->organizer.name = get_string(&m->props, PR_SENDER_NAME);
+        if (!(c->organizer.name = meeting_get_string(&m->props, PR_SENT_REPRESENTING_NAME)))
+            c->organizer.name = meeting_get_string(&m->props, PR_SENDER_NAME);
     }
     return S_OK;
 }
 
-/* The UID from PidLidGlobalObjectId: the vCal-Uid it carries, else the
- * whole id in upper-case hex, as Exchange writes it. */
+/* The UID from PidLidGlobalObjectId. */
 static HRESULT read_uid(struct conversion *c)
 {
     const struct mapi_prop *goid = mapi_propset_find_lid(&c->message->props, LID_GLOBAL_OBJECT_ID);
-    const struct mapi_value *v;
-    struct strbuf sb = {0};
-    ULONG i;
 
     if (!goid || !goid->count || !goid->values[0].size)
         return fail(c, E_INVALIDARG, "PidLidGlobalObjectId missing: the meeting has no UID");
-    v = &goid->values[0];
-    if (v->size > GOID_HEADER_SIZE + sizeof(vcal_uid_marker) &&
-        !memcmp(v->data + GOID_HEADER_SIZE, vcal_uid_marker, sizeof(vcal_uid_marker)))
-    {
-        const char *text = (const char *)v->data + GOID_HEADER_SIZE + sizeof(vcal_uid_marker);
-        size_t len = strnlen(text, v->size - GOID_HEADER_SIZE - sizeof(vcal_uid_marker));
-        strbuf_add(&sb, text, len);
-    }
-    else
-        for (i = 0; i < v->size; i++) strbuf_printf(&sb, "%02X", v->data[i]);
-    if (!(c->uid = strbuf_detach(&sb))) return fail(c, E_OUTOFMEMORY, "out of memory");
+    if (!(c->uid = meeting_uid(goid))) return fail(c, E_OUTOFMEMORY, "out of memory");
     return S_OK;
 }
 
@@ -461,8 +414,8 @@ HRESULT ecgetmime_convert(const struct mapi_message *message, const char *name,
     if (FAILED(hr = read_class(&c)) || FAILED(hr = read_recipients(&c)) || FAILED(hr = read_uid(&c)) ||
         FAILED(hr = read_times(&c)))
         goto done;
-    c.subject = get_string(&message->props, PR_SUBJECT);
-    c.body = get_string(&message->props, PR_BODY);
+    c.subject = meeting_get_string(&message->props, PR_SUBJECT);
+    c.body = meeting_get_string(&message->props, PR_BODY);
     c.location = mapi_prop_get_utf8(mapi_propset_find_lid(&message->props, LID_LOCATION));
     mapi_prop_get_long(mapi_propset_find_lid(&message->props, LID_APPOINTMENT_SEQUENCE), &c.sequence);
     if (FAILED(hr = build_mime(&c, &result->mime))) goto done;

@@ -1,0 +1,27 @@
+/*
+ * meeting: what a MAPI meeting says about itself, read the same way by
+ * EcGetMime and by the reply step: its UID, and a row's SMTP address.
+ */
+#ifndef TRACKFIX_MEETING_H
+#define TRACKFIX_MEETING_H
+
+#include <windef.h>
+
+#include "mapimsg.h"
+
+/* A string property of SET as new UTF-8: the PT_UNICODE form of
+ * UNICODE_TAG, else its PT_STRING8 form.  Caller frees; NULL if absent. */
+char *meeting_get_string(const struct mapi_propset *set, ULONG unicode_tag);
+
+/* The iCalendar UID of a global object id (PidLidGlobalObjectId or
+ * PidLidCleanGlobalObjectId): the vCal-Uid it carries, else the whole id in
+ * upper-case hex, as Exchange writes it.  Caller frees; NULL when PROP is
+ * NULL or empty, or out of memory. */
+char *meeting_uid(const struct mapi_prop *goid);
+
+/* The SMTP address of recipient row ROW: PR_SMTP_ADDRESS, else
+ * PR_EMAIL_ADDRESS when its PR_ADDRTYPE is SMTP or it holds an '@'.
+ * Caller frees; NULL when the row has none. */
+char *meeting_smtp_address(const struct mapi_propset *row);
+
+#endif
