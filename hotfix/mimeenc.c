@@ -129,3 +129,67 @@ void mimeenc_mailbox(struct strbuf *out, const char *name, const char *address)
     }
     strbuf_printf(out, "<%s>", address);
 }
+
+static int base64_value(char c)
+{
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+}
+
+void mimeenc_decode_base64(const char *text, size_t size, struct strbuf *out)
+{
+    unsigned bits = 0, count = 0;
+    size_t i;
+
+    for (i = 0; i < size && text[i] != '='; i++)
+    {
+        int v = base64_value(text[i]);
+        if (v < 0) continue; /* line breaks and other whitespace */
+        bits = bits << 6 | (unsigned)v;
+        if (++count == 4)
+        {
+            char bytes[3] = {(char)(bits >> 16), (char)(bits >> 8), (char)bits};
+            strbuf_add(out, bytes, 3);
+            bits = count = 0;
+        }
+    }
+    if (count == 2) { char b = (char)(bits >> 4); strbuf_add(out, &b, 1); }
+    if (count == 3) { char b[2] = {(char)(bits >> 10), (char)(bits >> 2)}; strbuf_add(out, b, 2); }
+}
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+}
+
+void mimeenc_decode_quoted_printable(const char *text, size_t size, struct strbuf *out)
+{
+    size_t i;
+
+    for (i = 0; i < size; i++)
+    {
+        if (text[i] != '=')
+        {
+            strbuf_add(out, text + i, 1);
+            continue;
+        }
+        if (i + 1 < size && text[i + 1] == '\n') i += 1; /* soft line break */
+        else if (i + 2 < size && text[i + 1] == '\r' && text[i + 2] == '\n') i += 2;
+        else if (i + 2 < size && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0)
+        {
+            char c = (char)(hex_value(text[i + 1]) << 4 | hex_value(text[i + 2]));
+            strbuf_add(out, &c, 1);
+            i += 2;
+        }
+        else
+            strbuf_add(out, text + i, 1);
+    }
+}
+

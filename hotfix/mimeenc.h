@@ -1,7 +1,7 @@
 /*
- * mimeenc: the MIME encodings EcGetMime output needs: base64,
- * quoted-printable bodies, RFC 2047 header words and RFC 5322 addresses.
- * Everything appends to a strbuf and uses CRLF line ends.
+ * mimeenc: MIME encodings: base64 and quoted-printable both ways, RFC 2047
+ * header words and RFC 5322 addresses.  Everything appends to a strbuf;
+ * what it writes has CRLF line ends.
  */
 #ifndef TRACKFIX_MIMEENC_H
 #define TRACKFIX_MIMEENC_H
@@ -22,5 +22,13 @@ void mimeenc_header_text(struct strbuf *out, const char *text);
 /* Appends a mailbox, "Name" <address> (name encoded as needed, omitted when
  * NULL or empty). */
 void mimeenc_mailbox(struct strbuf *out, const char *name, const char *address);
+
+/* Appends the bytes base64 TEXT (SIZE bytes) encodes; whitespace and other
+ * stray characters are skipped, decoding stops at '='. */
+void mimeenc_decode_base64(const char *text, size_t size, struct strbuf *out);
+
+/* Appends the bytes quoted-printable TEXT encodes; soft line breaks go,
+ * a malformed '=' is kept as it is. */
+void mimeenc_decode_quoted_printable(const char *text, size_t size, struct strbuf *out);
 
 #endif

@@ -23,6 +23,7 @@ static const struct
     {"server", cmd_server, "provision the simulated Exchange 2003 SP2 server"},
     {"hotfix", cmd_hotfix, "show, install, uninstall, enable or disable KB938650"},
     {"convert", cmd_convert, "EcGetMime: convert meeting .msg files to MIME, gated by KB938650"},
+    {"reply", cmd_reply, "apply attendees' iMIP replies to the organizer's meeting .msg"},
     {"msg", cmd_msg, "dump Outlook .msg files as text, or write one from text"},
 };
 

@@ -1,0 +1,166 @@
+/*
+ * trackfix reply: apply attendees' iMIP replies to the organizer's meeting.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <windows.h>
+
+#include "cli.h"
+#include "imipreply.h"
+#include "msgfile.h"
+#include "systime.h"
+
+static const char usage_text[] =
+    "usage: trackfix reply [--dry-run] [--format=text|json] MEETING.msg REPLY...\n"
+    "\n"
+    "Applies each iMIP reply (an .ics with METHOD:REPLY, or an .eml whose\n"
+    "text/calendar part carries one) to the organizer's meeting, as Outlook does:\n"
+    "the attendee's row gets PR_RECIPIENT_TRACKSTATUS from PARTSTAT (ACCEPTED 3,\n"
+    "TENTATIVE 2, DECLINED 4) and PR_RECIPIENT_TRACKSTATUS_TIME from\n"
+    "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE, or 1601-01-01T00:00:00Z when the\n"
+    "reply lacks it (KB 938650).  MEETING.msg is rewritten atomically once, after\n"
+    "all replies; --dry-run shows the changes and writes nothing.\n"
+    "\n"
+    "Exit status: 0 all applied, 4 any not applied (other UID, unknown attendee),\n"
+    "2 usage error or unreadable input, 1 the meeting could not be written.\n";
+
+static void print_json_string(const char *s)
+{
+    putchar('"');
+    for (; *s; s++)
+    {
+        if (*s == '"' || *s == '\\') printf("\\%c", *s);
+        else if ((unsigned char)*s < 0x20) printf("\\u%04x", *s);
+        else putchar(*s);
+    }
+    putchar('"');
+}
+
+static void format_time(BOOL has, ULONGLONG t, char out[SYSTIME_ISO_SIZE])
+{
+    if (has) systime_format_iso(t, out);
+    else strcpy(out, "none");
+}
+
+static void report_applied(enum cli_format format, BOOL dry_run, const char *path, const struct imip_reply *reply,
+                           const struct imip_change *change)
+{
+    char old_time[SYSTIME_ISO_SIZE], new_time[SYSTIME_ISO_SIZE], old_status[16];
+
+    format_time(change->had_time, change->old_time, old_time);
+    systime_format_iso(reply->track_time, new_time);
+    if (change->had_status) snprintf(old_status, sizeof(old_status), "%d", change->old_status);
+    else strcpy(old_status, "none");
+    if (format == CLI_FORMAT_JSON)
+    {
+        printf("{\"reply\":");
+        print_json_string(path);
+        printf(",\"applied\":true,\"dry_run\":%s,\"row\":%u,\"attendee\":", dry_run ? "true" : "false", change->row);
+        print_json_string(reply->attendee);
+        printf(",\"partstat\":\"%s\",\"old_status\":%s,\"status\":%d,\"old_time\":%s%s%s,\"time\":\"%s\","
+               "\"critical_change\":%s}\n",
+               reply->partstat, change->had_status ? old_status : "null", reply->track_status,
+               change->had_time ? "\"" : "", change->had_time ? old_time : "null", change->had_time ? "\"" : "",
+               new_time, reply->has_critical_change ? "true" : "false");
+        return;
+    }
+    printf("%s %s: recipient %u <%s> %s: PR_RECIPIENT_TRACKSTATUS %s -> %d, PR_RECIPIENT_TRACKSTATUS_TIME %s -> %s%s\n",
+           dry_run ? "would apply" : "applied", path, change->row, reply->attendee, reply->partstat, old_status,
+           reply->track_status, old_time, new_time,
+           reply->has_critical_change ? "" : " (no X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE)");
+}
+
+static void report_refused(enum cli_format format, const char *path, const char *what, const char *reason)
+{
+    if (format == CLI_FORMAT_JSON)
+    {
+        printf("{\"reply\":");
+        print_json_string(path);
+        printf(",\"applied\":false,\"%s\":", what);
+        print_json_string(reason);
+        printf("}\n");
+    }
+    else
+        printf("not applied %s: %s\n", path, reason);
+}
+
+int cmd_reply(int argc, char **argv)
+{
+    enum cli_format format = CLI_FORMAT_TEXT;
+    struct mapi_message meeting;
+    char error[IMIPREPLY_ERROR_SIZE], read_error[MSGFILE_ERROR_SIZE];
+    const char *meeting_path = NULL;
+    BOOL dry_run = FALSE;
+    int i, first_reply = 0, applied = 0, not_applied = 0, unreadable = 0, ret;
+    HRESULT hr;
+
+    for (i = 1; i < argc && !first_reply; i++)
+    {
+        if (cli_is_help(argv[i]))
+        {
+            fputs(usage_text, stdout);
+            return EXIT_OK;
+        }
+        if ((hr = cli_option_format(argv[i], &format)) != S_FALSE)
+        {
+            if (FAILED(hr)) return EXIT_USAGE;
+        }
+        else if (!strcmp(argv[i], "--dry-run"))
+            dry_run = TRUE;
+        else if (argv[i][0] == '-' && argv[i][1])
+        {
+            cli_message(MSG_UNKNOWN_OPTION, "reply", argv[i], "reply");
+            return EXIT_USAGE;
+        }
+        else if (!meeting_path)
+            meeting_path = argv[i];
+        else
+            first_reply = i;
+    }
+    if (!meeting_path || !first_reply)
+    {
+        cli_message(MSG_MISSING_ARGUMENT, "reply", "MEETING.msg and at least one REPLY", "reply");
+        return EXIT_USAGE;
+    }
+    if (FAILED(msgfile_read(meeting_path, &meeting, read_error)))
+    {
+        cli_message(MSG_CANNOT_READ, read_error);
+        return EXIT_USAGE;
+    }
+    for (i = first_reply; i < argc; i++)
+    {
+        struct imip_reply reply;
+        struct imip_change change;
+
+        if (FAILED(imipreply_read(argv[i], &reply, error)))
+        {
+            cli_message(MSG_CANNOT_READ, error);
+            report_refused(format, argv[i], "refused", error);
+            unreadable++;
+            continue;
+        }
+        hr = imipreply_apply(&meeting, &reply, &change, error);
+        if (hr == S_OK)
+        {
+            report_applied(format, dry_run, argv[i], &reply, &change);
+            applied++;
+        }
+        else
+        {
+            report_refused(format, argv[i], "reason", error);
+            if (FAILED(hr)) unreadable++;
+            else not_applied++;
+        }
+        imipreply_clear(&reply);
+    }
+    ret = unreadable ? EXIT_USAGE : not_applied ? EXIT_NOT_APPLIED : EXIT_OK;
+    if (applied && !dry_run && FAILED(msgfile_write(meeting_path, &meeting, read_error)))
+    {
+        cli_message(MSG_CANNOT_WRITE, read_error);
+        ret = EXIT_ERROR;
+    }
+    mapi_message_clear(&meeting);
+    return ret;
+}

@@ -1,0 +1,457 @@
+/*
+ * imipreply: read an iMIP reply (.ics or .eml) with libical and apply it.
+ */
+#include <errno.h>
+#include <iconv.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <windows.h>
+#include <wine/debug.h>
+
+#include <libical/ical.h>
+
+#include "imipreply.h"
+#include "meeting.h"
+#include "mimeenc.h"
+#include "strbuf.h"
+#include "systime.h"
+
+WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
+
+/* A reply larger than this is refused, not read */
+#define REPLY_MAX (16 * 1024 * 1024)
+/* multipart nesting deeper than this is refused */
+#define MIME_DEPTH_MAX 8
+#define CRITICAL_CHANGE "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE"
+
+/* PARTSTAT to PR_RECIPIENT_TRACKSTATUS: the answers a reply can carry. */
+static const struct
+{
+    const char *partstat;
+    LONG track_status;
+} answers[] = {
+    {"TENTATIVE", 2}, /* respTentative */
+    {"ACCEPTED", 3},  /* respAccepted */
+    {"DECLINED", 4},  /* respDeclined */
+};
+
+static HRESULT fail(char *error, HRESULT hr, const char *source, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static HRESULT fail(char *error, HRESULT hr, const char *source, const char *fmt, ...)
+{
+    va_list args;
+    int len = snprintf(error, IMIPREPLY_ERROR_SIZE, "'%s': ", source);
+
+    va_start(args, fmt);
+    if (len > 0 && len < IMIPREPLY_ERROR_SIZE) vsnprintf(error + len, IMIPREPLY_ERROR_SIZE - len, fmt, args);
+    va_end(args);
+    return hr;
+}
+
+void imipreply_clear(struct imip_reply *reply)
+{
+    free(reply->uid);
+    free(reply->attendee);
+    free(reply->partstat);
+    memset(reply, 0, sizeof(*reply));
+}
+
+/* The text of the first X-LIC-ERROR in COMP or below it, or NULL. */
+static const char *first_error(icalcomponent *comp)
+{
+    icalproperty *prop = icalcomponent_get_first_property(comp, ICAL_XLICERROR_PROPERTY);
+    icalcomponent *child;
+    const char *text;
+
+    if (prop) return icalproperty_get_xlicerror(prop);
+    for (child = icalcomponent_get_first_component(comp, ICAL_ANY_COMPONENT); child;
+         child = icalcomponent_get_next_component(comp, ICAL_ANY_COMPONENT))
+        if ((text = first_error(child))) return text;
+    return NULL;
+}
+
+/* Parses "YYYYMMDDTHHMMSSZ" into a FILETIME. */
+static BOOL parse_utc_datetime(const char *text, ULONGLONG *t)
+{
+    char iso[32];
+
+    if (strlen(text) != 16 || text[8] != 'T' || text[15] != 'Z') return FALSE;
+    snprintf(iso, sizeof(iso), "%.4s-%.2s-%.2sT%.2s:%.2s:%.2sZ", text, text + 4, text + 6, text + 9, text + 11,
+             text + 13);
+    return SUCCEEDED(systime_parse(iso, t));
+}
+
+/* Reads the reply's parts out of the VCALENDAR CAL. */
+static HRESULT read_calendar(icalcomponent *cal, const char *source, struct imip_reply *reply, char *error)
+{
+    icalproperty *method = icalcomponent_get_first_property(cal, ICAL_METHOD_PROPERTY), *attendee, *prop;
+    icalcomponent *event = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+    icalparameter *partstat;
+    const char *address, *uid, *state;
+    int count = 0;
+    size_t i;
+
+    if (!method) return fail(error, E_INVALIDARG, source, "no METHOD: an iMIP reply has METHOD:REPLY");
+    if (icalproperty_get_method(method) != ICAL_METHOD_REPLY)
+        return fail(error, E_INVALIDARG, source, "METHOD is %s, not REPLY",
+                    icalproperty_method_to_string(icalproperty_get_method(method)));
+    if (!event) return fail(error, E_INVALIDARG, source, "no VEVENT in the VCALENDAR");
+    if (!(uid = icalcomponent_get_uid(event)) || !*uid) return fail(error, E_INVALIDARG, source, "the VEVENT has no UID");
+    for (prop = icalcomponent_get_first_property(event, ICAL_ATTENDEE_PROPERTY); prop;
+         prop = icalcomponent_get_next_property(event, ICAL_ATTENDEE_PROPERTY))
+        count++;
+    if (!count) return fail(error, E_INVALIDARG, source, "the VEVENT has no ATTENDEE");
+    if (count > 1)
+        return fail(error, E_INVALIDARG, source, "the VEVENT has %d ATTENDEEs; a reply answers for one", count);
+    attendee = icalcomponent_get_first_property(event, ICAL_ATTENDEE_PROPERTY);
+    address = icalproperty_get_attendee(attendee);
+    if (address && !strncasecmp(address, "mailto:", 7)) address += 7;
+    if (!address || !*address) return fail(error, E_INVALIDARG, source, "the ATTENDEE has no address");
+    if (!(partstat = icalproperty_get_first_parameter(attendee, ICAL_PARTSTAT_PARAMETER)))
+        return fail(error, E_INVALIDARG, source, "the ATTENDEE %s has no PARTSTAT", address);
+    state = icalparameter_enum_to_string(icalparameter_get_partstat(partstat));
+    for (i = 0; i < ARRAYSIZE(answers); i++)
+        if (state && !strcmp(state, answers[i].partstat)) break;
+    if (i == ARRAYSIZE(answers))
+        return fail(error, E_INVALIDARG, source, "PARTSTAT %s of %s is no answer (ACCEPTED, TENTATIVE or DECLINED)",
+                    state ? state : "(unknown)", address);
+    reply->track_status = answers[i].track_status;
+
+    for (prop = icalcomponent_get_first_property(event, ICAL_X_PROPERTY); prop;
+         prop = icalcomponent_get_next_property(event, ICAL_X_PROPERTY))
+    {
+        const char *name = icalproperty_get_x_name(prop), *value = icalproperty_get_x(prop);
+        if (!name || strcasecmp(name, CRITICAL_CHANGE)) continue;
+        if (!value || !parse_utc_datetime(value, &reply->track_time))
+            return fail(error, E_INVALIDARG, source, CRITICAL_CHANGE " '%s' is not a UTC DATE-TIME", value ? value : "");
+        reply->has_critical_change = TRUE;
+        break;
+    }
+    /* Outlook's value when the critical change is missing: 1601-01-01 */
+    if (!reply->has_critical_change) reply->track_time = 0;
+    if (!(reply->uid = strdup(uid)) || !(reply->attendee = strdup(address)) || !(reply->partstat = strdup(state)))
+        return fail(error, E_OUTOFMEMORY, source, "out of memory");
+    return S_OK;
+}
+
+static HRESULT parse_ics(const char *text, size_t size, const char *source, struct imip_reply *reply, char *error)
+{
+    icalcomponent *root = NULL, *cal;
+    const char *problem;
+    char *copy;
+    HRESULT hr;
+
+    if (size >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) /* a UTF-8 byte-order mark */
+    {
+        text += 3;
+        size -= 3;
+    }
+    if (memchr(text, 0, size)) return fail(error, E_INVALIDARG, source, "not iCalendar: it contains a NUL byte");
+    if (!(copy = strndup(text, size))) return fail(error, E_OUTOFMEMORY, source, "out of memory");
+    root = icalparser_parse_string(copy);
+    free(copy);
+    if (!root) return fail(error, E_INVALIDARG, source, "not iCalendar: libical found no component");
+    cal = icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT
+              ? root
+              : icalcomponent_get_first_component(root, ICAL_VCALENDAR_COMPONENT);
+    if ((problem = first_error(root)) || icalcomponent_count_errors(root))
+        hr = fail(error, E_INVALIDARG, source, "not valid iCalendar: %s", problem ? problem : "libical reports errors");
+    else if (!cal)
+        hr = fail(error, E_INVALIDARG, source, "no VCALENDAR");
+    else
+        hr = read_calendar(cal, source, reply, error);
+    icalcomponent_free(root);
+    return hr;
+}
+
+/* MIME, as much as a reply needs. */
+
+/* Splits TEXT into the header block and the body. */
+static void split_part(const char *text, size_t size, size_t *header_size, const char **body, size_t *body_size)
+{
+    size_t i;
+
+    for (i = 0; i < size; i++)
+    {
+        if (text[i] != '\n') continue;
+        if (i + 1 < size && text[i + 1] == '\n') { *header_size = i + 1; *body = text + i + 2; break; }
+        if (i + 2 < size && text[i + 1] == '\r' && text[i + 2] == '\n') { *header_size = i + 1; *body = text + i + 3; break; }
+    }
+    if (i == size)
+    {
+        *header_size = size;
+        *body = text + size;
+    }
+    *body_size = (size_t)(text + size - *body);
+}
+
+/* The unfolded value of header NAME in HEADERS into OUT; FALSE if absent. */
+static BOOL get_header(const char *headers, size_t size, const char *name, struct strbuf *out)
+{
+    size_t len = strlen(name), i = 0;
+
+    while (i < size)
+    {
+        size_t end = i;
+        while (end < size && headers[end] != '\n') end++;
+        if (end - i > len && !strncasecmp(headers + i, name, len) && headers[i + len] == ':')
+        {
+            size_t j = i + len + 1;
+            while (j < end && (headers[j] == ' ' || headers[j] == '\t')) j++;
+            for (;;)
+            {
+                for (; j < end; j++)
+                    if (headers[j] != '\r') strbuf_add(out, headers + j, 1);
+                /* continuation lines start with a space or a tab */
+                if (end + 1 >= size || (headers[end + 1] != ' ' && headers[end + 1] != '\t')) break;
+                j = end + 1;
+                for (end = j; end < size && headers[end] != '\n'; end++) {}
+            }
+            return TRUE;
+        }
+        i = end + 1;
+    }
+    return FALSE;
+}
+
+/* The value of parameter NAME in header VALUE ("text/calendar; charset=x"),
+ * unquoted, into OUT; FALSE if absent. */
+static BOOL get_param(const char *value, const char *name, struct strbuf *out)
+{
+    size_t len = strlen(name);
+    const char *p = strchr(value, ';');
+
+    while (p)
+    {
+        for (p++; *p == ' ' || *p == '\t'; p++) {}
+        if (!strncasecmp(p, name, len) && p[len] == '=')
+        {
+            p += len + 1;
+            if (*p == '"')
+            {
+                for (p++; *p && *p != '"'; p++) strbuf_add(out, p, 1);
+            }
+            else
+                strbuf_add(out, p, strcspn(p, "; \t"));
+            return TRUE;
+        }
+        p = strchr(p, ';');
+    }
+    return FALSE;
+}
+
+/* Converts IN from CHARSET to UTF-8 into OUT. */
+static HRESULT to_utf8(const char *charset, const struct strbuf *in, struct strbuf *out, const char *source,
+                       char *error)
+{
+    iconv_t cd;
+    char *inp = in->data, buffer[4096];
+    size_t inleft = in->size;
+
+    if (!strcasecmp(charset, "utf-8") || !strcasecmp(charset, "us-ascii") || !strcasecmp(charset, "utf8"))
+    {
+        strbuf_add(out, in->data, in->size);
+        return S_OK;
+    }
+    if ((cd = iconv_open("UTF-8", charset)) == (iconv_t)-1)
+        return fail(error, E_INVALIDARG, source, "the text/calendar part has charset '%s', which is unknown", charset);
+    while (inleft)
+    {
+        char *outp = buffer;
+        size_t outleft = sizeof(buffer);
+        if (iconv(cd, &inp, &inleft, &outp, &outleft) == (size_t)-1 && errno != E2BIG)
+        {
+            iconv_close(cd);
+            return fail(error, E_INVALIDARG, source, "the text/calendar part is not valid %s", charset);
+        }
+        strbuf_add(out, buffer, sizeof(buffer) - outleft);
+    }
+    iconv_close(cd);
+    return S_OK;
+}
+
+/* Finds the text/calendar part in the MIME entity TEXT and parses it. */
+static HRESULT parse_mime(const char *text, size_t size, int depth, const char *source, struct imip_reply *reply,
+                          char *error)
+{
+    struct strbuf type = {0}, param = {0}, encoding = {0}, raw = {0}, utf8 = {0};
+    size_t header_size, body_size;
+    const char *body;
+    HRESULT hr = S_FALSE; /* no calendar here */
+
+    if (depth > MIME_DEPTH_MAX) return fail(error, E_INVALIDARG, source, "MIME parts nested too deep");
+    split_part(text, size, &header_size, &body, &body_size);
+    if (!get_header(text, header_size, "Content-Type", &type)) strbuf_puts(&type, "text/plain");
+    if (type.failed) { hr = E_OUTOFMEMORY; goto done; }
+
+    if (!strncasecmp(type.data, "multipart/", 10))
+    {
+        char delimiter[256];
+        const char *p, *end = body + body_size, *part = NULL;
+
+        if (!get_param(type.data, "boundary", &param) || param.failed || !param.size || param.size > 200)
+        {
+            hr = fail(error, E_INVALIDARG, source, "a multipart part without a usable boundary");
+            goto done;
+        }
+        snprintf(delimiter, sizeof(delimiter), "--%s", param.data);
+        /* each part runs from after a delimiter line to before the next */
+        for (p = body; p < end && hr == S_FALSE; p++)
+        {
+            if ((p == body || p[-1] == '\n') && (size_t)(end - p) >= strlen(delimiter) &&
+                !memcmp(p, delimiter, strlen(delimiter)))
+            {
+                if (part)
+                {
+                    const char *part_end = p;
+                    if (part_end > part && part_end[-1] == '\n') part_end--;
+                    if (part_end > part && part_end[-1] == '\r') part_end--;
+                    hr = parse_mime(part, (size_t)(part_end - part), depth + 1, source, reply, error);
+                }
+                p += strlen(delimiter);
+                if (p + 1 < end && p[0] == '-' && p[1] == '-') break; /* the closing delimiter */
+                while (p < end && *p != '\n') p++;
+                part = p + 1;
+            }
+        }
+        goto done;
+    }
+    if (strncasecmp(type.data, "text/calendar", 13)) goto done;
+
+    get_header(text, header_size, "Content-Transfer-Encoding", &encoding);
+    if (encoding.size && !strncasecmp(encoding.data, "base64", 6)) mimeenc_decode_base64(body, body_size, &raw);
+    else if (encoding.size && !strncasecmp(encoding.data, "quoted-printable", 16))
+        mimeenc_decode_quoted_printable(body, body_size, &raw);
+    else
+        strbuf_add(&raw, body, body_size);
+    if (!get_param(type.data, "charset", &param)) strbuf_puts(&param, "utf-8");
+    if (raw.failed || param.failed) { hr = E_OUTOFMEMORY; goto done; }
+    if (FAILED(hr = to_utf8(param.data, &raw, &utf8, source, error))) goto done;
+    if (utf8.failed) { hr = E_OUTOFMEMORY; goto done; }
+    hr = parse_ics(utf8.data ? utf8.data : "", utf8.size, source, reply, error);
+done:
+    strbuf_free(&type);
+    strbuf_free(&param);
+    strbuf_free(&encoding);
+    strbuf_free(&raw);
+    strbuf_free(&utf8);
+    if (hr == E_OUTOFMEMORY) fail(error, hr, source, "out of memory");
+    return hr;
+}
+
+HRESULT imipreply_parse(const char *text, size_t size, const char *source, struct imip_reply *reply,
+                        char error[IMIPREPLY_ERROR_SIZE])
+{
+    const char *start = text;
+    HRESULT hr;
+
+    memset(reply, 0, sizeof(*reply));
+    if (size >= 3 && !memcmp(start, "\xef\xbb\xbf", 3)) start += 3;
+    if ((size_t)(text + size - start) >= 15 && !strncasecmp(start, "BEGIN:VCALENDAR", 15))
+        hr = parse_ics(text, size, source, reply, error);
+    else
+    {
+        hr = parse_mime(text, size, 0, source, reply, error);
+        if (hr == S_FALSE) hr = fail(error, E_INVALIDARG, source, "neither iCalendar nor a message with a text/calendar part");
+    }
+    if (FAILED(hr)) imipreply_clear(reply);
+    return hr;
+}
+
+HRESULT imipreply_read(const char *path, struct imip_reply *reply, char error[IMIPREPLY_ERROR_SIZE])
+{
+    WCHAR wpath[MAX_PATH];
+    LARGE_INTEGER size;
+    HANDLE file;
+    DWORD got = 0;
+    char *text;
+    HRESULT hr;
+
+    memset(reply, 0, sizeof(*reply));
+    MultiByteToWideChar(CP_UTF8, 0, path, -1, wpath, MAX_PATH);
+    file = CreateFileW(wpath, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    if (file == INVALID_HANDLE_VALUE)
+        return fail(error, HRESULT_FROM_WIN32(GetLastError()), path, "cannot open (error %u)", GetLastError());
+    if (!GetFileSizeEx(file, &size) || size.QuadPart > REPLY_MAX)
+    {
+        CloseHandle(file);
+        return fail(error, E_INVALIDARG, path, "larger than %u bytes, or its size is unknown", REPLY_MAX);
+    }
+    if (!(text = malloc((size_t)size.QuadPart + 1)))
+    {
+        CloseHandle(file);
+        return fail(error, E_OUTOFMEMORY, path, "out of memory");
+    }
+    if (!ReadFile(file, text, (DWORD)size.QuadPart, &got, NULL) || got != (DWORD)size.QuadPart)
+        hr = fail(error, HRESULT_FROM_WIN32(ERROR_READ_FAULT), path, "short read");
+    else
+        hr = imipreply_parse(text, got, path, reply, error);
+    CloseHandle(file);
+    free(text);
+    return hr;
+}
+
+/* Sets PT_LONG or PT_SYSTIME TAG in ROW (8 inline bytes VALUE). */
+static HRESULT set_fixed(struct mapi_propset *row, ULONG tag, const void *value, size_t size)
+{
+    struct mapi_prop *prop = (struct mapi_prop *)mapi_propset_find(row, tag);
+
+    if (!prop && !(prop = mapi_propset_add(row, tag))) return E_OUTOFMEMORY;
+    memset(prop->fixed, 0, sizeof(prop->fixed));
+    memcpy(prop->fixed, value, size);
+    return S_OK;
+}
+
+HRESULT imipreply_apply(struct mapi_message *meeting, const struct imip_reply *reply, struct imip_change *change,
+                        char error[IMIPREPLY_ERROR_SIZE])
+{
+    char *uid = meeting_uid(mapi_propset_find_lid(&meeting->props, LID_GLOBAL_OBJECT_ID));
+    char *clean = meeting_uid(mapi_propset_find_lid(&meeting->props, LID_CLEAN_GLOBAL_OBJECT_ID));
+    BOOL same = (uid && !strcasecmp(uid, reply->uid)) || (clean && !strcasecmp(clean, reply->uid));
+    HRESULT hr;
+    ULONG i;
+
+    memset(change, 0, sizeof(*change));
+    if (!same)
+    {
+        snprintf(error, IMIPREPLY_ERROR_SIZE, "the reply's UID %s is not this meeting's (%s)", reply->uid,
+                 uid ? uid : "no PidLidGlobalObjectId");
+        free(uid);
+        free(clean);
+        return S_FALSE;
+    }
+    free(uid);
+    free(clean);
+    for (i = 0; i < meeting->recipient_count; i++)
+    {
+        char *address = meeting_smtp_address(&meeting->recipients[i]);
+        BOOL match = address && !strcasecmp(address, reply->attendee);
+        free(address);
+        if (match) break;
+    }
+    if (i == meeting->recipient_count)
+    {
+        snprintf(error, IMIPREPLY_ERROR_SIZE, "no recipient of the meeting has the address %s", reply->attendee);
+        return S_FALSE;
+    }
+    change->row = i + 1;
+    change->had_status =
+        mapi_prop_get_long(mapi_propset_find(&meeting->recipients[i], PR_RECIPIENT_TRACKSTATUS), &change->old_status);
+    change->had_time = mapi_prop_get_systime(mapi_propset_find(&meeting->recipients[i], PR_RECIPIENT_TRACKSTATUS_TIME),
+                                             &change->old_time);
+    if (FAILED(hr = set_fixed(&meeting->recipients[i], PR_RECIPIENT_TRACKSTATUS, &reply->track_status,
+                              sizeof(reply->track_status))) ||
+        FAILED(hr = set_fixed(&meeting->recipients[i], PR_RECIPIENT_TRACKSTATUS_TIME, &reply->track_time,
+                              sizeof(reply->track_time))))
+    {
+        snprintf(error, IMIPREPLY_ERROR_SIZE, "out of memory");
+        return hr;
+    }
+    WINE_TRACE("row %u: track status %d, time %s\n", change->row, reply->track_status,
+               wine_dbgstr_longlong(reply->track_time));
+    return S_OK;
+}

@@ -1,0 +1,59 @@
+/*
+ * imipreply: an attendee's iMIP reply (RFC 6047, METHOD:REPLY) read from an
+ * .ics file or from the text/calendar part of an .eml, and applied to the
+ * organizer's meeting the way Outlook applies it (SPEC.md 1.3): the
+ * attendee's row gets PR_RECIPIENT_TRACKSTATUS from PARTSTAT and
+ * PR_RECIPIENT_TRACKSTATUS_TIME from X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE,
+ * or 1601-01-01 (FILETIME 0) when the reply lacks it.
+ */
+#ifndef TRACKFIX_IMIPREPLY_H
+#define TRACKFIX_IMIPREPLY_H
+
+#include <windef.h>
+
+#include "mapimsg.h"
+
+#define IMIPREPLY_ERROR_SIZE 512
+
+struct imip_reply
+{
+    char *uid;                  /* owned */
+    char *attendee;             /* address, "mailto:" stripped; owned */
+    char *partstat;             /* as written: "ACCEPTED"; owned */
+    LONG track_status;          /* respTentative 2, respAccepted 3, respDeclined 4 */
+    BOOL has_critical_change;   /* X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE present */
+    ULONGLONG track_time;       /* its value, or 0 (1601-01-01) when absent */
+};
+
+/* Reads the reply in PATH (UTF-8): an .ics file, or an .eml (any file that
+ * does not start with BEGIN:VCALENDAR) whose text/calendar part is 7bit,
+ * 8bit, base64 or quoted-printable in any charset iconv knows.
+ * Returns S_OK; E_INVALIDARG with ERROR naming the file and the reason when
+ * it is not a usable reply (libical errors, no VEVENT, no ATTENDEE, no UID,
+ * METHOD other than REPLY, PARTSTAT that is no answer...); the HRESULT of
+ * the I/O error when the file cannot be read.  REPLY is empty on failure. */
+HRESULT imipreply_read(const char *path, struct imip_reply *reply, char error[IMIPREPLY_ERROR_SIZE]);
+
+/* The same for text already in memory (TEXT, SIZE bytes; SOURCE names it). */
+HRESULT imipreply_parse(const char *text, size_t size, const char *source, struct imip_reply *reply,
+                        char error[IMIPREPLY_ERROR_SIZE]);
+
+/* Frees what REPLY owns and empties it. */
+void imipreply_clear(struct imip_reply *reply);
+
+/* What applying a reply changed (or would change) in the meeting. */
+struct imip_change
+{
+    ULONG row;                   /* 1-based recipient row */
+    BOOL had_status, had_time;
+    LONG old_status;
+    ULONGLONG old_time;
+};
+
+/* Applies REPLY to MEETING in memory.  Returns S_OK with CHANGE filled;
+ * S_FALSE when it does not apply (ERROR says why: another meeting's UID, or
+ * no recipient with the reply's address); E_OUTOFMEMORY. */
+HRESULT imipreply_apply(struct mapi_message *meeting, const struct imip_reply *reply, struct imip_change *change,
+                        char error[IMIPREPLY_ERROR_SIZE]);
+
+#endif
