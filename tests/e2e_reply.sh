@@ -1,0 +1,93 @@
+# End to end: the cause of KB 938650.  An Exchange 2007 acceptance without
+# X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE, applied to the organizer's
+# meeting, leaves 1601-01-01 in the attendee's row; the next update then
+# fails with the fix off and converts with it on.
+source "$(dirname "$0")/lib.sh"
+
+DATA="$TOP/tests/data"
+NOW=2007-08-03T14:05:00Z
+work=$(mktemp -d "$BUILD/e2e_reply.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# The organizer's request, before anyone answered: no track status yet.
+grep -v '^PR_RECIPIENT_TRACKSTATUS' "$DATA/request-realtime.txt" > "$work/request.txt"
+"$TRACKFIX" msg new "$work/request.txt" -o "$work/meeting.msg" || fail "msg new"
+run "$TRACKFIX" convert --fix=off --now=$NOW -o "$work/out" "$work/meeting.msg"
+expect_rc 0
+
+# --dry-run shows the change and writes nothing.
+cp "$work/meeting.msg" "$work/before.msg"
+run "$TRACKFIX" reply --dry-run "$work/meeting.msg" "$DATA/reply-accepted.ics"
+expect_rc 0
+expect_out "would apply $DATA/reply-accepted.ics: recipient 2 <Adam@Fabrikam.EXAMPLE> ACCEPTED: PR_RECIPIENT_TRACKSTATUS none -> 3, PR_RECIPIENT_TRACKSTATUS_TIME none -> 1601-01-01T00:00:00Z (no X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE)"
+cmp -s "$work/meeting.msg" "$work/before.msg" || fail "--dry-run changed the meeting"
+
+# The Exchange 2007 acceptance, for real.
+run "$TRACKFIX" reply "$work/meeting.msg" "$DATA/reply-accepted.ics"
+expect_rc 0
+expect_out "applied $DATA/reply-accepted.ics: recipient 2"
+run "$TRACKFIX" msg dump "$work/meeting.msg"
+[[ "$out" == *$'PR_RECIPIENT_TRACKSTATUS = 3\nPR_RECIPIENT_TRACKSTATUS_TIME = 1601-01-01T00:00:00Z'* ]] || fail "track status and time not stored"
+ls "$work" | grep -q '\.tmp$' && fail "temp file left beside the meeting"
+
+# The update now fails with the fix off and converts with it on (the gate
+# read from the real registry).
+reset_registry
+run "$TRACKFIX" server init
+run "$TRACKFIX" hotfix install
+run "$TRACKFIX" convert --now=$NOW -o "$work/out" "$work/meeting.msg"
+expect_rc 3
+expect_out "PR_RECIPIENT_TRACKSTATUS_TIME 0x0000000000000000 (1601-01-01T00:00:00Z) cannot be converted"
+reg add "$KEY_PARAMS" /v FixRecipientTrackStatusTime /t REG_DWORD /d 1 /f
+run "$TRACKFIX" convert --now=$NOW -o "$work/out" "$work/meeting.msg"
+expect_rc 0
+grep -q 'X-MICROSOFT-CDO-REPLYTIME=18991230T000000Z' "$work/out/meeting.eml" || fail "clamped REPLYTIME missing"
+reset_registry
+
+# With the critical change present, its time is stored and the update converts
+# with the fix off.
+run "$TRACKFIX" reply --format=json "$work/meeting.msg" "$DATA/reply-accepted-critical.ics"
+expect_rc 0
+expect_out '"old_status":3,"status":3,"old_time":"1601-01-01T00:00:00Z","time":"2007-08-01T10:15:00Z","critical_change":true}'
+run "$TRACKFIX" convert --fix=off --now=$NOW -o "$work/out" "$work/meeting.msg"
+expect_rc 0
+
+# Tentative (base64 .eml) and declined (quoted-printable ISO-8859-1 .eml),
+# both in one call: one write, in order.
+run "$TRACKFIX" reply "$work/meeting.msg" "$DATA/reply-tentative-base64.eml" "$DATA/reply-declined-qp.eml"
+expect_rc 0
+expect_out "TENTATIVE: PR_RECIPIENT_TRACKSTATUS 3 -> 2"
+expect_out "DECLINED: PR_RECIPIENT_TRACKSTATUS 2 -> 4, PR_RECIPIENT_TRACKSTATUS_TIME 1601-01-01T00:00:00Z -> 2007-08-02T08:00:00Z"
+run "$TRACKFIX" msg dump "$work/meeting.msg"
+[[ "$out" == *$'PR_RECIPIENT_TRACKSTATUS = 4\nPR_RECIPIENT_TRACKSTATUS_TIME = 2007-08-02T08:00:00Z'* ]] || fail "declined not stored"
+
+# Not applied: another meeting's UID, an unknown attendee: exit 4, untouched.
+cp "$work/meeting.msg" "$work/before.msg"
+sed 's/^UID:0400/UID:0500/' "$DATA/reply-accepted.ics" > "$work/other-uid.ics"
+run "$TRACKFIX" reply "$work/meeting.msg" "$work/other-uid.ics"
+expect_rc 4
+expect_out "not applied $work/other-uid.ics: the reply's UID 0500"
+sed 's/MAILTO:Adam@Fabrikam.EXAMPLE/mailto:eve@fabrikam.example/' "$DATA/reply-accepted.ics" > "$work/eve.ics"
+run "$TRACKFIX" reply "$work/meeting.msg" "$work/eve.ics"
+expect_rc 4
+expect_out "no recipient of the meeting has the address eve@fabrikam.example"
+cmp -s "$work/meeting.msg" "$work/before.msg" || fail "a reply that did not apply changed the meeting"
+
+# Unreadable input: exit 2, reason named, meeting untouched.
+for f in "$TOP"/../shared/corpus/ics/*.ics; do
+    run "$TRACKFIX" reply "$work/meeting.msg" "$f"
+    expect_rc 2
+    expect_err "cannot read '$f': "
+done
+run "$TRACKFIX" reply "$work/meeting.msg" "$work/missing.ics"
+expect_rc 2
+run "$TRACKFIX" reply "$DATA/reply-accepted.ics" "$DATA/reply-accepted.ics"
+expect_rc 2
+expect_err "not a compound file"
+cmp -s "$work/meeting.msg" "$work/before.msg" || fail "unreadable replies changed the meeting"
+run "$TRACKFIX" reply "$work/meeting.msg"
+expect_rc 2
+run "$TRACKFIX" reply --help
+expect_rc 0
+
+finish

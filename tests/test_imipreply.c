@@ -1,0 +1,248 @@
+/*
+ * Unit tests of hotfix/imipreply: iMIP replies parsed (every PARTSTAT, with
+ * and without the critical change, folded lines, MIME encodings), refused
+ * for the right reason, read from the third-party corpus, and applied.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <windows.h>
+
+#include "cmocka_wine.h"
+#include "imipreply.h"
+#include "msgtext.h"
+
+/* Unit tests run in build/; the corpus sits beside the checkout */
+#define CORPUS_ICS "../../shared/corpus/ics/"
+
+#define UID "040000008200E00074C5B7101A82E0080000000000A1C7A3F9D3C701"
+
+/* A reply with PARTSTAT and EXTRA lines in its VEVENT, CRLF line ends. */
+static char *make_reply(const char *method, const char *attendee, const char *extra)
+{
+    static char text[2048];
+
+    snprintf(text, sizeof(text),
+             "BEGIN:VCALENDAR\r\n%sPRODID:Microsoft Exchange Server 2007\r\nVERSION:2.0\r\n"
+             "BEGIN:VEVENT\r\n%sUID:" UID "\r\nDTSTAMP:20070801T101500Z\r\n%sEND:VEVENT\r\nEND:VCALENDAR\r\n",
+             method, attendee, extra);
+    return text;
+}
+
+struct parse_row
+{
+    int line;
+    const char *method, *attendee, *extra;
+    HRESULT hr;
+    const char *address;   /* when S_OK */
+    LONG track_status;
+    BOOL critical;
+    ULONGLONG track_time;
+    const char *error;     /* substring, when failed */
+};
+
+/* 2007-08-01T10:15:00Z */
+#define REPLY_TIME 128304369000000000ULL
+
+static const struct parse_row parse_rows[] = {
+    {__LINE__, "METHOD:REPLY\r\n", "ATTENDEE;PARTSTAT=ACCEPTED:mailto:adam@fabrikam.example\r\n", "", S_OK,
+     "adam@fabrikam.example", 3, FALSE, 0, ""},
+    {__LINE__, "METHOD:REPLY\r\n", "ATTENDEE;PARTSTAT=TENTATIVE;CN=Adam:MAILTO:Adam@Fabrikam.Example\r\n", "", S_OK,
+     "Adam@Fabrikam.Example", 2, FALSE, 0, ""},
+    {__LINE__, "METHOD:REPLY\r\n", "ATTENDEE;PARTSTAT=DECLINED:mailto:adam@fabrikam.example\r\n",
+     "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE:20070801T101500Z\r\n", S_OK, "adam@fabrikam.example", 4, TRUE,
+     REPLY_TIME, ""},
+    /* a folded ATTENDEE line and a folded critical change */
+    {__LINE__, "METHOD:REPLY\r\n", "ATTENDEE;PARTSTAT=ACCEPTED;CN=\"Adam Attendee\":mailto:adam@fab\r\n rikam.example\r\n",
+     "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE:20070801\r\n\tT101500Z\r\n", S_OK, "adam@fabrikam.example", 3, TRUE,
+     REPLY_TIME, ""},
+    {__LINE__, "METHOD:REQUEST\r\n", "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@x\r\n", "", E_INVALIDARG, NULL, 0, FALSE,
+     0, "METHOD is REQUEST, not REPLY"},
+    {__LINE__, "", "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@x\r\n", "", E_INVALIDARG, NULL, 0, FALSE, 0, "no METHOD"},
+    {__LINE__, "METHOD:REPLY\r\n", "", "", E_INVALIDARG, NULL, 0, FALSE, 0, "the VEVENT has no ATTENDEE"},
+    {__LINE__, "METHOD:REPLY\r\n", "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@x\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:b@x\r\n",
+     "", E_INVALIDARG, NULL, 0, FALSE, 0, "2 ATTENDEEs"},
+    {__LINE__, "METHOD:REPLY\r\n", "ATTENDEE:mailto:a@x\r\n", "", E_INVALIDARG, NULL, 0, FALSE, 0, "has no PARTSTAT"},
+    {__LINE__, "METHOD:REPLY\r\n", "ATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:a@x\r\n", "", E_INVALIDARG, NULL, 0, FALSE,
+     0, "PARTSTAT NEEDS-ACTION of a@x is no answer"},
+    {__LINE__, "METHOD:REPLY\r\n", "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@x\r\n",
+     "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE:yesterday\r\n", E_INVALIDARG, NULL, 0, FALSE, 0,
+     "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE 'yesterday' is not a UTC DATE-TIME"},
+    {__LINE__, "METHOD:REPLY\r\n", "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@x\r\n", "DTSTART:NOT-A-DATE\r\n",
+     E_INVALIDARG, NULL, 0, FALSE, 0, "not valid iCalendar: "},
+};
+
+static void parses_replies_and_refuses_with_the_reason(void **state)
+{
+    size_t i;
+    (void)state;
+
+    for (i = 0; i < ARRAYSIZE(parse_rows); i++)
+    {
+        const struct parse_row *row = &parse_rows[i];
+        const char *text = make_reply(row->method, row->attendee, row->extra);
+        struct imip_reply reply;
+        char error[IMIPREPLY_ERROR_SIZE] = "";
+        HRESULT hr = imipreply_parse(text, strlen(text), "r.ics", &reply, error);
+
+        if (hr != row->hr) print_error("hr %#x: %s\n", (unsigned)hr, error);
+        _assert_int_equal(hr, row->hr, __FILE__, row->line);
+        if (FAILED(hr))
+        {
+            if (!strstr(error, row->error) || strncmp(error, "'r.ics': ", 9))
+                print_error("error '%s'\n", error), _fail(__FILE__, row->line);
+            _assert_true(reply.uid == NULL, "reply empty on failure", __FILE__, row->line);
+            continue;
+        }
+        _assert_string_equal(reply.uid, UID, __FILE__, row->line);
+        _assert_string_equal(reply.attendee, row->address, __FILE__, row->line);
+        _assert_int_equal(reply.track_status, row->track_status, __FILE__, row->line);
+        _assert_int_equal(reply.has_critical_change, row->critical, __FILE__, row->line);
+        _assert_int_equal(reply.track_time, row->track_time, __FILE__, row->line);
+        imipreply_clear(&reply);
+    }
+}
+
+static void reads_calendar_parts_of_messages_in_every_encoding(void **state)
+{
+    static const char base64_eml[] =
+        "From: a@x\r\nContent-Type: multipart/mixed; boundary=\"outer\"\r\n\r\n"
+        "--outer\r\nContent-Type: multipart/alternative;\r\n boundary=inner\r\n\r\n"
+        "--inner\r\nContent-Type: text/plain\r\n\r\nhello\r\n"
+        "--inner\r\nContent-Type: text/calendar; method=REPLY\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        "QkVHSU46VkNBTEVOREFSDQpNRVRIT0Q6UkVQTFkNClZFUlNJT046Mi4wDQpQUk9ESUQ6eA0KQkVH\r\n"
+        "SU46VkVWRU5UDQpBVFRFTkRFRTtQQVJUU1RBVD1BQ0NFUFRFRDptYWlsdG86YUB4DQpVSUQ6dTEN\r\n"
+        "CkRUU1RBTVA6MjAwNzA4MDFUMTAxNTAwWg0KRU5EOlZFVkVOVA0KRU5EOlZDQUxFTkRBUg0K\r\n"
+        "--inner--\r\n--outer--\r\n";
+    /* quoted-printable, ISO-8859-1: CN=Ad\xe1m with a soft line break */
+    static const char qp_eml[] =
+        "Content-Type: text/calendar; charset=iso-8859-1; method=REPLY\n"
+        "Content-Transfer-Encoding: quoted-printable\n\n"
+        "BEGIN:VCALENDAR\nMETHOD:REPLY\nVERSION:2.0\nPRODID:x\nBEGIN:VEVENT\n"
+        "ATTENDEE;PARTSTAT=3DDECLINED;CN=3DAd=E1m:mailto:=\nb@x\nUID:u2\nDTSTAMP:20070801T101500Z\n"
+        "END:VEVENT\nEND:VCALENDAR\n";
+    static const char plain_eml[] = "Subject: no calendar\r\n\r\nJust text.\r\n";
+    static const char bad_charset[] =
+        "Content-Type: text/calendar; charset=x-nonesuch\r\n\r\nBEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n";
+    struct imip_reply reply;
+    char error[IMIPREPLY_ERROR_SIZE];
+    (void)state;
+
+    assert_int_equal(imipreply_parse(base64_eml, strlen(base64_eml), "b.eml", &reply, error), S_OK);
+    assert_string_equal(reply.uid, "u1");
+    assert_string_equal(reply.attendee, "a@x");
+    assert_int_equal(reply.track_status, 3);
+    imipreply_clear(&reply);
+    if (FAILED(imipreply_parse(qp_eml, strlen(qp_eml), "q.eml", &reply, error))) fail_msg("%s", error);
+    assert_string_equal(reply.attendee, "b@x");
+    assert_int_equal(reply.track_status, 4);
+    imipreply_clear(&reply);
+    assert_int_equal(imipreply_parse(plain_eml, strlen(plain_eml), "p.eml", &reply, error), E_INVALIDARG);
+    assert_non_null(strstr(error, "neither iCalendar nor a message with a text/calendar part"));
+    assert_int_equal(imipreply_parse(bad_charset, strlen(bad_charset), "c.eml", &reply, error), E_INVALIDARG);
+    assert_non_null(strstr(error, "charset 'x-nonesuch', which is unknown"));
+}
+
+struct corpus_row
+{
+    int line;
+    const char *file;
+    const char *reason;
+};
+
+/* None of the corpus is a reply: each is refused, for its own reason. */
+static const struct corpus_row corpus_rows[] = {
+    {__LINE__, "big_bad_calendar.ics", "not iCalendar"},
+    {__LINE__, "bom_calendar.ics", "no METHOD"},
+    {__LINE__, "broken_dtstart.ics", "not valid iCalendar: Can't parse as DATE-TIME value in DTSTART"},
+    {__LINE__, "broken_ical.ics", "no METHOD"},
+    {__LINE__, "fuzz_testcase_0_char_in_component_name.ics", "neither iCalendar nor a message"},
+    {__LINE__, "fuzz_testcase_invalid_month.ics", "neither iCalendar nor a message"},
+    {__LINE__, "fuzz_testcase_vtimezone_lone_cr.ics", "neither iCalendar nor a message"},
+    {__LINE__, "issue_165_missing_event.ics", "METHOD is REQUEST, not REPLY"},
+    {__LINE__, "issue_350.ics", "METHOD is REQUEST, not REPLY"},
+    {__LINE__, "issue_836_do_not_quote_tzid.ics", "METHOD is PUBLISH, not REPLY"},
+    {__LINE__, "property_params.ics", "METHOD is REQUEST, not REPLY"},
+    {__LINE__, "timezone_same_start.ics", "METHOD is REQUEST, not REPLY"},
+    {__LINE__, "timezone_same_start_and_offset.ics", "no METHOD"},
+};
+
+static void corpus_calendars_are_refused_with_their_reason(void **state)
+{
+    size_t i;
+    (void)state;
+
+    for (i = 0; i < ARRAYSIZE(corpus_rows); i++)
+    {
+        struct imip_reply reply;
+        char path[256], error[IMIPREPLY_ERROR_SIZE] = "";
+
+        snprintf(path, sizeof(path), CORPUS_ICS "%s", corpus_rows[i].file);
+        _assert_int_equal(imipreply_read(path, &reply, error), E_INVALIDARG, __FILE__, corpus_rows[i].line);
+        if (!strstr(error, corpus_rows[i].reason) || !strstr(error, corpus_rows[i].file))
+            print_error("error '%s'\n", error), _fail(__FILE__, corpus_rows[i].line);
+    }
+}
+
+static const char meeting_text[] =
+    "[message]\n"
+    "PR_MESSAGE_CLASS = \"IPM.Appointment\"\n"
+    "PidLidGlobalObjectId = 040000008200e00074c5b7101a82e0080000000000a1c7a3f9d3c701\n"
+    "[recipient]\n"
+    "PR_SMTP_ADDRESS = \"olivia@contoso.example\"\n"
+    "PR_RECIPIENT_FLAGS = 3\n"
+    "[recipient]\n"
+    "PR_ADDRTYPE = \"SMTP\"\n"
+    "PR_EMAIL_ADDRESS = \"adam@fabrikam.example\"\n"
+    "PR_RECIPIENT_TRACKSTATUS = 5\n"
+    "PR_RECIPIENT_TRACKSTATUS_TIME = 2007-07-01T00:00:00Z\n";
+
+static void applies_to_the_attendee_row_and_only_to_this_meeting(void **state)
+{
+    struct mapi_message meeting;
+    struct imip_reply reply = {0};
+    struct imip_change change;
+    char error[IMIPREPLY_ERROR_SIZE];
+    LONG status;
+    ULONGLONG t;
+    (void)state;
+
+    if (FAILED(msgtext_parse(meeting_text, "meeting", &meeting, error))) fail_msg("%s", error);
+    reply.uid = strdup(UID);
+    reply.attendee = strdup("ADAM@fabrikam.example");
+    reply.partstat = strdup("ACCEPTED");
+    reply.track_status = 3;
+    reply.track_time = 0; /* no critical change: 1601-01-01 */
+    assert_int_equal(imipreply_apply(&meeting, &reply, &change, error), S_OK);
+    assert_int_equal(change.row, 2);
+    assert_true(change.had_status);
+    assert_int_equal(change.old_status, 5);
+    assert_true(mapi_prop_get_long(mapi_propset_find(&meeting.recipients[1], PR_RECIPIENT_TRACKSTATUS), &status));
+    assert_int_equal(status, 3);
+    assert_true(mapi_prop_get_systime(mapi_propset_find(&meeting.recipients[1], PR_RECIPIENT_TRACKSTATUS_TIME), &t));
+    assert_int_equal(t, 0);
+    assert_null(mapi_propset_find(&meeting.recipients[0], PR_RECIPIENT_TRACKSTATUS));
+
+    free(reply.attendee);
+    reply.attendee = strdup("eve@fabrikam.example");
+    assert_int_equal(imipreply_apply(&meeting, &reply, &change, error), S_FALSE);
+    assert_non_null(strstr(error, "no recipient of the meeting has the address eve@fabrikam.example"));
+    free(reply.uid);
+    reply.uid = strdup("other-uid");
+    assert_int_equal(imipreply_apply(&meeting, &reply, &change, error), S_FALSE);
+    assert_non_null(strstr(error, "the reply's UID other-uid is not this meeting's"));
+    imipreply_clear(&reply);
+    mapi_message_clear(&meeting);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(parses_replies_and_refuses_with_the_reason),
+        cmocka_unit_test(reads_calendar_parts_of_messages_in_every_encoding),
+        cmocka_unit_test(corpus_calendars_are_refused_with_their_reason),
+        cmocka_unit_test(applies_to_the_attendee_row_and_only_to_this_meeting),
+    };
+    return cmocka_run_group_tests_name("imipreply", tests, NULL, NULL);
+}
