@@ -166,20 +166,10 @@ static HRESULT read_recipients(struct conversion *c)
     if (!c->organizer.address)
     {
         /* no usable organizer row: the sender is the organizer */
-        static const ULONG address_tags[] = {PR_SENDER_SMTP_ADDRESS, PR_SENT_REPRESENTING_EMAIL_ADDRESS,
-                                             PR_SENDER_EMAIL_ADDRESS};
-        for (i = 0; i < ARRAYSIZE(address_tags) && !c->organizer.address; i++)
-        {
-            char *address = meeting_get_string(&m->props, address_tags[i]);
-            if (address && strchr(address, '@')) c->organizer.address = address;
-            else free(address);
-        }
-        if (!c->organizer.address)
+        free(c->organizer.name);
+        if (!meeting_sender(m, &c->organizer.name, &c->organizer.address))
             return fail(c, E_INVALIDARG, "no organizer address: no organizer row with an SMTP address, and no "
                                          "PR_SENDER_SMTP_ADDRESS or SMTP PR_SENT_REPRESENTING_EMAIL_ADDRESS");
-        free(c->organizer.name);
-        if (!(c->organizer.name = meeting_get_string(&m->props, PR_SENT_REPRESENTING_NAME)))
-            c->organizer.name = meeting_get_string(&m->props, PR_SENDER_NAME);
     }
     return S_OK;
 }

@@ -59,3 +59,21 @@ char *meeting_smtp_address(const struct mapi_propset *row)
     free(address);
     return NULL;
 }
+
+BOOL meeting_sender(const struct mapi_message *message, char **name, char **address)
+{
+    static const ULONG address_tags[] = {PR_SENDER_SMTP_ADDRESS, PR_SENT_REPRESENTING_EMAIL_ADDRESS,
+                                         PR_SENDER_EMAIL_ADDRESS};
+    size_t i;
+
+    *address = NULL;
+    for (i = 0; i < ARRAYSIZE(address_tags) && !*address; i++)
+    {
+        char *candidate = meeting_get_string(&message->props, address_tags[i]);
+        if (candidate && strchr(candidate, '@')) *address = candidate;
+        else free(candidate);
+    }
+    if (!(*name = meeting_get_string(&message->props, PR_SENT_REPRESENTING_NAME)))
+        *name = meeting_get_string(&message->props, PR_SENDER_NAME);
+    return *address != NULL;
+}

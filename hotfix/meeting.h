@@ -24,4 +24,11 @@ char *meeting_uid(const struct mapi_prop *goid);
  * Caller frees; NULL when the row has none. */
 char *meeting_smtp_address(const struct mapi_propset *row);
 
+/* The sender of MESSAGE as the organizer: *ADDRESS from
+ * PR_SENDER_SMTP_ADDRESS, else PR_SENT_REPRESENTING_EMAIL_ADDRESS, else
+ * PR_SENDER_EMAIL_ADDRESS, the first that holds an '@'; *NAME from
+ * PR_SENT_REPRESENTING_NAME, else PR_SENDER_NAME.  Both new UTF-8 (caller
+ * frees) or NULL.  Returns FALSE when no address was found. */
+BOOL meeting_sender(const struct mapi_message *message, char **name, char **address);
+
 #endif
