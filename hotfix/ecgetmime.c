@@ -303,18 +303,6 @@ static ULONG fingerprint(const char *text, ULONGLONG salt)
     return hash;
 }
 
-static void add_date_header(struct strbuf *out, const SYSTEMTIME *st, ULONGLONG now)
-{
-    static const char days[7][4] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-    static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-
-    /* 1601-01-01 was a Monday */
-    strbuf_printf(out, "Date: %s, %02u %s %04u %02u:%02u:%02u +0000\r\n",
-                  days[(now + SYSTIME_TICKS_PER_SECOND / 2) / SYSTIME_TICKS_PER_DAY % 7], st->wDay,
-                  months[(st->wMonth - 1) % 12], st->wYear, st->wHour, st->wMinute, st->wSecond);
-}
-
 static void add_recipient_header(struct strbuf *out, struct conversion *c, const char *header, LONG type)
 {
     BOOL first = TRUE;
@@ -336,17 +324,23 @@ static HRESULT build_mime(struct conversion *c, char **mime)
     const char *domain = strchr(c->organizer.address, '@');
     struct strbuf out = {0}, summary = {0};
     char boundary[64], *calendar, *text;
-    SYSTEMTIME now;
     ULONG id;
-    HRESULT hr;
 
-    if (FAILED(hr = systime_to_systemtime(c->options->now, SYSTIME_PATH_LEGACY, &now)))
-        return fail(c, hr, "the current time cannot be converted");
-    if (!(calendar = build_calendar(c))) return fail(c, E_OUTOFMEMORY, "out of memory");
+    strbuf_puts(&out, "Date: ");
+    if (!mimeenc_date(&out, c->options->now))
+    {
+        strbuf_free(&out);
+        return fail(c, E_FAIL, "the current time cannot be converted");
+    }
+    strbuf_puts(&out, "\r\n");
+    if (!(calendar = build_calendar(c)))
+    {
+        strbuf_free(&out);
+        return fail(c, E_OUTOFMEMORY, "out of memory");
+    }
     id = fingerprint(c->uid, c->options->now);
     snprintf(boundary, sizeof(boundary), "----_=_trackfix_%08X.%u", id, c->options->serial);
 
-    add_date_header(&out, &now, c->options->now);
     strbuf_puts(&out, "From: ");
     mimeenc_mailbox(&out, c->organizer.name, c->organizer.address);
     strbuf_puts(&out, "\r\n");

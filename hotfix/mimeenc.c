@@ -3,7 +3,10 @@
  */
 #include <string.h>
 
+#include <windows.h>
+
 #include "mimeenc.h"
+#include "systime.h"
 
 /* An encoded word holds at most 75 octets: 45 bytes give 60 of base64 */
 #define WORD_BYTES 45
@@ -191,5 +194,22 @@ void mimeenc_decode_quoted_printable(const char *text, size_t size, struct strbu
         else
             strbuf_add(out, text + i, 1);
     }
+}
+
+
+/* Appends T as an RFC 5322 date: "Fri, 03 Aug 2007 14:05:00 +0000". */
+BOOL mimeenc_date(struct strbuf *out, ULONGLONG t)
+{
+    static const char days[7][4] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    SYSTEMTIME st;
+
+    if (FAILED(systime_to_systemtime(t, SYSTIME_PATH_LEGACY, &st))) return FALSE;
+    /* 1601-01-01 was a Monday */
+    strbuf_printf(out, "%s, %02u %s %04u %02u:%02u:%02u +0000",
+                  days[(t + SYSTIME_TICKS_PER_SECOND / 2) / SYSTIME_TICKS_PER_DAY % 7], st.wDay,
+                  months[(st.wMonth - 1) % 12], st.wYear, st.wHour, st.wMinute, st.wSecond);
+    return TRUE;
 }
 

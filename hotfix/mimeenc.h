@@ -6,6 +6,8 @@
 #ifndef TRACKFIX_MIMEENC_H
 #define TRACKFIX_MIMEENC_H
 
+#include <windef.h>
+
 #include "strbuf.h"
 
 /* Appends SIZE bytes of DATA as base64, no line breaks. */
@@ -30,5 +32,10 @@ void mimeenc_decode_base64(const char *text, size_t size, struct strbuf *out);
 /* Appends the bytes quoted-printable TEXT encodes; soft line breaks go,
  * a malformed '=' is kept as it is. */
 void mimeenc_decode_quoted_printable(const char *text, size_t size, struct strbuf *out);
+
+/* Appends the FILETIME T as an RFC 5322 date, "Fri, 03 Aug 2007 14:05:00
+ * +0000", converted along the legacy path.  FALSE (nothing appended) when
+ * that conversion fails. */
+BOOL mimeenc_date(struct strbuf *out, ULONGLONG t);
 
 #endif

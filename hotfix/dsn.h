@@ -1,0 +1,36 @@
+/*
+ * dsn: delivery status notifications (RFC 3464 multipart/report) that the
+ * SMTP queue sends the organizer: "delayed" after the delay notification
+ * time, "failed" with status 4.4.7 at expiry (SPEC.md 6).
+ */
+#ifndef TRACKFIX_DSN_H
+#define TRACKFIX_DSN_H
+
+#include <windef.h>
+
+enum dsn_action
+{
+    DSN_DELAYED,
+    DSN_FAILED,
+};
+
+/* What the report is about: the queued message as the queue knows it. */
+struct dsn_subject
+{
+    const char *id;          /* queue id, makes the report's Message-ID unique */
+    const char *sender;      /* the organizer's address, who gets the report */
+    const char *recipients;  /* ", "-separated addresses */
+    const char *subject;     /* UTF-8 */
+    const char *message_id;  /* the original's, "" when unknown */
+    ULONGLONG submitted;     /* arrival in the queue */
+    ULONGLONG last_attempt;  /* 0 when none */
+    ULONGLONG expires;       /* when the queue gives up */
+    const char *last_error;  /* why the attempts failed */
+};
+
+/* Builds the report of ACTION about S at time NOW.  Returns the message
+ * (CRLF lines; caller frees) or NULL when out of memory or NOW is beyond
+ * year 9999. */
+char *dsn_build(enum dsn_action action, const struct dsn_subject *s, ULONGLONG now);
+
+#endif

@@ -1,0 +1,112 @@
+/*
+ * eventlog: event 327 records, written and shown.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <windows.h>
+
+#include "eventlog.h"
+#include "strbuf.h"
+#include "systime.h"
+
+#define EVENT_SOURCE "MSExchangeTransport"
+#define EVENT_CATEGORY "Exchange Store Driver"
+/* the category number of "Exchange Store Driver" in MSExchangeTransport's
+ * message file is not public; 1 stands for it in ReportEventW */
+#define EVENT_CATEGORY_ID 1
+/* longest record line read back */
+#define LINE_MAX_SIZE 4096
+
+HRESULT eventlog_write_327(const char *log_path, ULONGLONG now, HRESULT hr, const char *mdb, const char *fid,
+                           const char *mid)
+{
+    struct strbuf line = {0}, description = {0};
+    char iso[SYSTIME_ISO_SIZE];
+    WCHAR wpath[MAX_PATH], *wdescription = NULL;
+    HANDLE file, source;
+    DWORD written = 0;
+    HRESULT result = S_OK;
+    int chars;
+
+    strbuf_printf(&description,
+                  "The following call : EcGetMime to the store failed. Error code : %d. MDB : %s. FID : %s . MID : %s. "
+                  "File : .",
+                  (int)hr, mdb, fid, mid);
+    systime_format_iso(now, iso);
+    strbuf_printf(&line, "%s\tWarning\t" EVENT_SOURCE "\t" EVENT_CATEGORY "\t%d\t%s\r\n", iso,
+                  EVENTLOG_ECGETMIME_FAILED, description.data ? description.data : "");
+    if (line.failed || description.failed)
+    {
+        result = E_OUTOFMEMORY;
+        goto done;
+    }
+    MultiByteToWideChar(CP_UTF8, 0, log_path, -1, wpath, MAX_PATH);
+    file = CreateFileW(wpath, FILE_APPEND_DATA, FILE_SHARE_READ, NULL, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    if (file == INVALID_HANDLE_VALUE)
+    {
+        result = HRESULT_FROM_WIN32(GetLastError());
+        goto done;
+    }
+    if (!WriteFile(file, line.data, (DWORD)line.size, &written, NULL) || written != line.size ||
+        !FlushFileBuffers(file))
+        result = written != line.size ? HRESULT_FROM_WIN32(ERROR_WRITE_FAULT) : HRESULT_FROM_WIN32(GetLastError());
+    CloseHandle(file);
+
+    /* and to the Windows event log, as the real service does */
+    chars = MultiByteToWideChar(CP_UTF8, 0, description.data, -1, NULL, 0);
+    if ((wdescription = malloc(chars * sizeof(WCHAR))) && (source = RegisterEventSourceW(NULL, L"" EVENT_SOURCE)))
+    {
+        const WCHAR *strings[1] = {wdescription};
+        MultiByteToWideChar(CP_UTF8, 0, description.data, -1, wdescription, chars);
+        ReportEventW(source, EVENTLOG_WARNING_TYPE, EVENT_CATEGORY_ID, EVENTLOG_ECGETMIME_FAILED, NULL, 1, 0, strings,
+                     NULL);
+        DeregisterEventSource(source);
+    }
+done:
+    free(wdescription);
+    strbuf_free(&line);
+    strbuf_free(&description);
+    return result;
+}
+
+/* Splits LINE at tabs into up to COUNT fields; returns how many. */
+static int split_fields(char *line, char **fields, int count)
+{
+    int n = 0;
+
+    while (n < count)
+    {
+        fields[n++] = line;
+        if (!(line = strchr(line, '\t'))) break;
+        *line++ = 0;
+    }
+    return n;
+}
+
+HRESULT eventlog_print(const char *log_path, ULONGLONG since, FILE *out)
+{
+    FILE *in = fopen(log_path, "rb");
+    char line[LINE_MAX_SIZE];
+
+    if (!in) return S_FALSE;
+    while (fgets(line, sizeof(line), in))
+    {
+        char *fields[6];
+        ULONGLONG t;
+        SYSTEMTIME st;
+
+        line[strcspn(line, "\r\n")] = 0;
+        if (split_fields(line, fields, 6) != 6 || FAILED(systime_parse(fields[0], &t))) continue;
+        if (t < since || FAILED(systime_to_systemtime(t, SYSTIME_PATH_LEGACY, &st))) continue;
+        fprintf(out,
+                "Event Type:\t%s\nEvent Source:\t%s\nEvent Category:\t%s\nEvent ID:\t%s\n"
+                "Date:\t\t%u/%u/%04u\nTime:\t\t%u:%02u:%02u %s\nUser:\t\tN/A\nComputer:\tEXCHANGE2003\n"
+                "Description:\n%s\n\n",
+                fields[1], fields[2], fields[3], fields[4], st.wMonth, st.wDay, st.wYear,
+                st.wHour % 12 ? st.wHour % 12 : 12, st.wMinute, st.wSecond, st.wHour < 12 ? "AM" : "PM", fields[5]);
+    }
+    fclose(in);
+    return S_OK;
+}

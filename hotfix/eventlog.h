@@ -1,0 +1,32 @@
+/*
+ * eventlog: event 327 of MSExchangeTransport (SPEC.md 5), kept in a plain
+ * text file beside the queue (one record per line, newest last) and also
+ * reported with ReportEventW.
+ *
+ * A line is: TIME<TAB>TYPE<TAB>SOURCE<TAB>CATEGORY<TAB>ID<TAB>DESCRIPTION,
+ * TIME in ISO-8601 UTC.
+ */
+#ifndef TRACKFIX_EVENTLOG_H
+#define TRACKFIX_EVENTLOG_H
+
+#include <stdio.h>
+
+#include <windef.h>
+
+#define EVENTLOG_ECGETMIME_FAILED 327
+/* "Exchange Store Driver" diagnostics levels (SPEC.md 3) */
+#define EVENTLOG_LEVEL_MAXIMUM 5
+
+/* Appends event 327 for a failed EcGetMime (HR) of the message in store MDB
+ * (a GUID), folder FID and message MID, at time NOW, to the file LOG_PATH,
+ * flushed before it returns, and reports it with ReportEventW.
+ * Returns S_OK or the HRESULT of the failed write. */
+HRESULT eventlog_write_327(const char *log_path, ULONGLONG now, HRESULT hr, const char *mdb, const char *fid,
+                           const char *mid);
+
+/* Prints the records of LOG_PATH at or after SINCE to OUT in the layout of
+ * Event Viewer's copied records.  Returns S_OK, S_FALSE when the log does
+ * not exist (nothing printed), or the HRESULT of the read error. */
+HRESULT eventlog_print(const char *log_path, ULONGLONG since, FILE *out);
+
+#endif
