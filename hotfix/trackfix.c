@@ -24,6 +24,8 @@ static const struct
     {"hotfix", cmd_hotfix, "show, install, uninstall, enable or disable KB938650"},
     {"convert", cmd_convert, "EcGetMime: convert meeting .msg files to MIME, gated by KB938650"},
     {"reply", cmd_reply, "apply attendees' iMIP replies to the organizer's meeting .msg"},
+    {"queue", cmd_queue, "the SMTP retry queue: submit, run, list, open, retry, delete"},
+    {"eventlog", cmd_eventlog, "show event 327 records as Event Viewer does"},
     {"msg", cmd_msg, "dump Outlook .msg files as text, or write one from text"},
 };
 

@@ -1,0 +1,967 @@
+/*
+ * queue: the SMTP retry queue, one folder per message, moved by rename.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <windows.h>
+#include <wine/debug.h>
+
+#include "atomicfile.h"
+#include "dsn.h"
+#include "eventlog.h"
+#include "gate.h"
+#include "meeting.h"
+#include "msgfile.h"
+#include "queue.h"
+#include "strbuf.h"
+#include "systime.h"
+
+WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
+
+#define TICKS_PER_MINUTE (60 * SYSTIME_TICKS_PER_SECOND)
+#define MESSAGE_FILE "message.msg"
+#define STATE_FILE "state"
+/* where submissions and deletions pass through; cleared at every open */
+#define INCOMING "incoming"
+#define STATE_MAX_SIZE 65536
+/* a source key: the replica GUID, then a 6-byte big-endian global counter */
+#define SOURCE_KEY_SIZE 22
+
+static const char *const state_folders[QUEUE_STATE_COUNT] = {"queued", "delivered", "expired"};
+
+const char *queue_state_name(enum queue_state state)
+{
+    return state < QUEUE_STATE_COUNT ? state_folders[state] : "unknown";
+}
+
+static HRESULT fail(char *error, HRESULT hr, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static HRESULT fail(char *error, HRESULT hr, const char *fmt, ...)
+{
+    va_list args;
+
+    va_start(args, fmt);
+    vsnprintf(error, QUEUE_ERROR_SIZE, fmt, args);
+    va_end(args);
+    return hr;
+}
+
+/* A new string "A/B[/C]"; NULL when out of memory. */
+static char *join(const char *a, const char *b, const char *c)
+{
+    struct strbuf sb = {0};
+
+    strbuf_printf(&sb, c ? "%s/%s/%s" : "%s/%s", a, b, c);
+    return strbuf_detach(&sb);
+}
+
+static void widen(const char *path, WCHAR *out)
+{
+    if (!MultiByteToWideChar(CP_UTF8, 0, path, -1, out, MAX_PATH)) out[0] = 0;
+}
+
+/* One durable step done; dies here when the crash test asks for it. */
+static void step(struct queue *queue)
+{
+    if (++queue->steps == queue->crash_after)
+    {
+        WINE_TRACE("injected crash after step %u\n", queue->steps);
+        TerminateProcess(GetCurrentProcess(), 99);
+    }
+}
+
+/* Creates PATH and its missing parents. */
+static HRESULT make_folders(const char *path, char *error)
+{
+    WCHAR wpath[MAX_PATH];
+    char *copy = strdup(path), *p;
+    DWORD attributes;
+
+    if (!copy) return fail(error, E_OUTOFMEMORY, "out of memory");
+    for (p = copy + 1; ; p++)
+    {
+        if (*p != '/' && *p) continue;
+        char saved = *p;
+        *p = 0;
+        widen(copy, wpath);
+        CreateDirectoryW(wpath, NULL);
+        *p = saved;
+        if (!saved) break;
+    }
+    free(copy);
+    widen(path, wpath);
+    attributes = GetFileAttributesW(wpath);
+    if (attributes == INVALID_FILE_ATTRIBUTES || !(attributes & FILE_ATTRIBUTE_DIRECTORY))
+        return fail(error, HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND), "cannot create the folder '%s'", path);
+    return S_OK;
+}
+
+/* Deletes every file in FOLDER whose name matches PATTERN; with
+ * REMOVE_FOLDER, the folder too. */
+static void remove_files(const char *folder, const char *pattern, BOOL remove_folder)
+{
+    WCHAR wpattern[MAX_PATH], wfile[MAX_PATH];
+    WIN32_FIND_DATAW found;
+    char *glob = join(folder, pattern, NULL);
+    HANDLE find;
+
+    if (!glob) return;
+    widen(glob, wpattern);
+    free(glob);
+    if ((find = FindFirstFileW(wpattern, &found)) != INVALID_HANDLE_VALUE)
+    {
+        do
+        {
+            char name[MAX_PATH * 3], *path;
+            if (found.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) continue;
+            WideCharToMultiByte(CP_UTF8, 0, found.cFileName, -1, name, sizeof(name), NULL, NULL);
+            if (!(path = join(folder, name, NULL))) continue;
+            widen(path, wfile);
+            DeleteFileW(wfile);
+            free(path);
+        } while (FindNextFileW(find, &found));
+        FindClose(find);
+    }
+    if (remove_folder)
+    {
+        widen(folder, wfile);
+        RemoveDirectoryW(wfile);
+    }
+}
+
+/* Calls VISIT for each subfolder name of FOLDER. */
+static void for_each_folder(const char *folder, void (*visit)(void *ctx, const char *folder, const char *name), void *ctx)
+{
+    WCHAR wpattern[MAX_PATH];
+    WIN32_FIND_DATAW found;
+    char *glob = join(folder, "*", NULL);
+    HANDLE find;
+
+    if (!glob) return;
+    widen(glob, wpattern);
+    free(glob);
+    if ((find = FindFirstFileW(wpattern, &found)) == INVALID_HANDLE_VALUE) return;
+    do
+    {
+        char name[MAX_PATH * 3];
+        if (!(found.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) || found.cFileName[0] == '.') continue;
+        WideCharToMultiByte(CP_UTF8, 0, found.cFileName, -1, name, sizeof(name), NULL, NULL);
+        visit(ctx, folder, name);
+    } while (FindNextFileW(find, &found));
+    FindClose(find);
+}
+
+static void clear_incoming(void *ctx, const char *folder, const char *name)
+{
+    char *path = join(folder, name, NULL);
+
+    (void)ctx;
+    if (path) remove_files(path, "*", TRUE);
+    free(path);
+}
+
+static void clear_temp(void *ctx, const char *folder, const char *name)
+{
+    char *path = join(folder, name, NULL);
+
+    (void)ctx;
+    if (path) remove_files(path, "*.tmp", FALSE);
+    free(path);
+}
+
+void queue_policy_default(struct queue_policy *policy)
+{
+    memset(policy, 0, sizeof(*policy));
+    /* Exchange 2003 SMTP virtual server, Delivery tab: first, second and
+     * third retry after 10 minutes, subsequent ones every 15 */
+    policy->retry_minutes[0] = policy->retry_minutes[1] = policy->retry_minutes[2] = 10;
+    policy->retry_minutes[3] = 15;
+    policy->retry_count = 4;
+    policy->delay_minutes = QUEUE_DELAY_MINUTES;
+    policy->expire_minutes = QUEUE_EXPIRE_MINUTES;
+    policy->fix = -1;
+}
+
+HRESULT queue_open(const char *dir, BOOL lock, struct queue *queue, char error[QUEUE_ERROR_SIZE])
+{
+    const char *crash = getenv("TRACKFIX_CRASH_AFTER");
+    WCHAR wlock[MAX_PATH];
+    char *path, *slash;
+    HRESULT hr;
+    int i;
+
+    memset(queue, 0, sizeof(*queue));
+    queue->lock = INVALID_HANDLE_VALUE;
+    if (crash) queue->crash_after = (ULONG)strtoul(crash, NULL, 10);
+    if (!(queue->dir = strdup(dir)) || !(queue->server = strdup(dir))) return fail(error, E_OUTOFMEMORY, "out of memory");
+    while ((slash = strrchr(queue->server, '/')) && !slash[1] && slash != queue->server) *slash = 0;
+    if ((slash = strrchr(queue->server, '/'))) *slash = 0;
+    else strcpy(queue->server, ".");
+
+    for (i = 0; i <= QUEUE_STATE_COUNT; i++)
+    {
+        path = join(dir, i < QUEUE_STATE_COUNT ? state_folders[i] : INCOMING, NULL);
+        hr = path ? make_folders(path, error) : fail(error, E_OUTOFMEMORY, "out of memory");
+        free(path);
+        if (FAILED(hr)) return hr;
+    }
+    if (!lock) return S_OK;
+
+    if (!(path = join(dir, "lock", NULL))) return fail(error, E_OUTOFMEMORY, "out of memory");
+    widen(path, wlock);
+    queue->lock = CreateFileW(wlock, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    if (queue->lock == INVALID_HANDLE_VALUE)
+    {
+        DWORD code = GetLastError();
+        hr = fail(error, HRESULT_FROM_WIN32(code),
+                  code == ERROR_SHARING_VIOLATION ? "the queue '%s' is in use by another run (%s is held)"
+                                                  : "cannot lock the queue '%s' (%s)", dir, path);
+        free(path);
+        return hr;
+    }
+    free(path);
+
+    /* what a killed run left half-done: submissions, deletions, temp files */
+    if ((path = join(dir, INCOMING, NULL))) for_each_folder(path, clear_incoming, NULL);
+    free(path);
+    for (i = 0; i < QUEUE_STATE_COUNT; i++)
+    {
+        if ((path = join(dir, state_folders[i], NULL))) for_each_folder(path, clear_temp, NULL);
+        free(path);
+    }
+    if ((path = join(queue->server, "drop", NULL))) remove_files(path, "*.tmp", FALSE);
+    free(path);
+    if ((path = join(queue->server, "mailboxes", NULL))) for_each_folder(path, clear_temp, NULL);
+    free(path);
+    return S_OK;
+}
+
+void queue_close(struct queue *queue)
+{
+    if (queue->lock != INVALID_HANDLE_VALUE) CloseHandle(queue->lock);
+    free(queue->dir);
+    free(queue->server);
+    memset(queue, 0, sizeof(*queue));
+    queue->lock = INVALID_HANDLE_VALUE;
+}
+
+/* Entries. */
+
+static void entry_clear(struct queue_entry *e)
+{
+    free(e->source);
+    free(e->sender);
+    free(e->recipients);
+    free(e->subject);
+    free(e->message_id);
+    free(e->mdb);
+    free(e->fid);
+    free(e->mid);
+    free(e->last_error);
+    memset(e, 0, sizeof(*e));
+}
+
+void queue_entries_free(struct queue_entry *entries, ULONG count)
+{
+    ULONG i;
+
+    for (i = 0; i < count; i++) entry_clear(&entries[i]);
+    free(entries);
+}
+
+/* Appends KEY=VALUE with line breaks in VALUE turned into spaces. */
+static void put_field(struct strbuf *sb, const char *key, const char *value)
+{
+    strbuf_printf(sb, "%s=", key);
+    for (; value && *value; value++) strbuf_add(sb, *value == '\r' || *value == '\n' ? " " : value, 1);
+    strbuf_puts(sb, "\n");
+}
+
+static void put_time(struct strbuf *sb, const char *key, ULONGLONG t)
+{
+    char iso[SYSTIME_ISO_SIZE];
+
+    systime_format_iso(t, iso);
+    put_field(sb, key, t ? iso : "");
+}
+
+/* The folder of message ID in STATE; caller frees. */
+static char *entry_folder(const struct queue *queue, enum queue_state state, const char *id)
+{
+    return join(queue->dir, state_folders[state], id);
+}
+
+/* Writes E's state file into FOLDER atomically. */
+static HRESULT save_state(struct queue *queue, const char *folder, const struct queue_entry *e, char *error)
+{
+    struct strbuf sb = {0};
+    char number[32], *path = join(folder, STATE_FILE, NULL);
+    HRESULT hr;
+
+    put_field(&sb, "source", e->source);
+    put_field(&sb, "sender", e->sender);
+    put_field(&sb, "recipients", e->recipients);
+    put_field(&sb, "subject", e->subject);
+    put_field(&sb, "message_id", e->message_id);
+    put_field(&sb, "mdb", e->mdb);
+    put_field(&sb, "fid", e->fid);
+    put_field(&sb, "mid", e->mid);
+    put_time(&sb, "submitted", e->submitted);
+    put_time(&sb, "next_retry", e->next_retry);
+    put_time(&sb, "last_attempt", e->last_attempt);
+    snprintf(number, sizeof(number), "%u", e->attempts);
+    put_field(&sb, "attempts", number);
+    put_field(&sb, "delay_notified", e->delay_notified ? "yes" : "no");
+    snprintf(number, sizeof(number), "%#x", (unsigned)e->last_hresult);
+    put_field(&sb, "last_hresult", number);
+    put_field(&sb, "last_error", e->last_error);
+    if (sb.failed || !path) hr = fail(error, E_OUTOFMEMORY, "out of memory");
+    else if (FAILED(hr = atomicfile_write(path, sb.data, (DWORD)sb.size)))
+        fail(error, hr, "cannot write '%s' (%#x)", path, (unsigned)hr);
+    else
+        step(queue);
+    strbuf_free(&sb);
+    free(path);
+    return hr;
+}
+
+static BOOL parse_time_field(const char *value, ULONGLONG *t)
+{
+    *t = 0;
+    return !*value || SUCCEEDED(systime_parse(value, t));
+}
+
+/* Reads the state file of FOLDER into E (id and state set by the caller). */
+static HRESULT load_state(const char *folder, struct queue_entry *e, char *error)
+{
+    char *path = join(folder, STATE_FILE, NULL), line[STATE_MAX_SIZE / 4];
+    FILE *in = path ? fopen(path, "rb") : NULL;
+    HRESULT hr = S_OK;
+
+    if (!in)
+    {
+        hr = fail(error, HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND), "'%s': no state file", folder);
+        free(path);
+        return hr;
+    }
+    while (fgets(line, sizeof(line), in))
+    {
+        char *eq = strchr(line, '='), *value;
+        char **text = NULL;
+        ULONGLONG *time = NULL;
+
+        line[strcspn(line, "\r\n")] = 0;
+        if (!eq) continue;
+        *eq = 0;
+        value = eq + 1;
+        if (!strcmp(line, "source")) text = &e->source;
+        else if (!strcmp(line, "sender")) text = &e->sender;
+        else if (!strcmp(line, "recipients")) text = &e->recipients;
+        else if (!strcmp(line, "subject")) text = &e->subject;
+        else if (!strcmp(line, "message_id")) text = &e->message_id;
+        else if (!strcmp(line, "mdb")) text = &e->mdb;
+        else if (!strcmp(line, "fid")) text = &e->fid;
+        else if (!strcmp(line, "mid")) text = &e->mid;
+        else if (!strcmp(line, "last_error")) text = &e->last_error;
+        else if (!strcmp(line, "submitted")) time = &e->submitted;
+        else if (!strcmp(line, "next_retry")) time = &e->next_retry;
+        else if (!strcmp(line, "last_attempt")) time = &e->last_attempt;
+        else if (!strcmp(line, "attempts")) e->attempts = (ULONG)strtoul(value, NULL, 10);
+        else if (!strcmp(line, "delay_notified")) e->delay_notified = !strcmp(value, "yes");
+        else if (!strcmp(line, "last_hresult")) e->last_hresult = (HRESULT)strtoul(value, NULL, 16);
+        if (text)
+        {
+            free(*text);
+            if (!(*text = strdup(value))) hr = E_OUTOFMEMORY;
+        }
+        if (time && !parse_time_field(value, time))
+            hr = fail(error, E_INVALIDARG, "'%s': bad time '%s' for %s", path, value, line);
+    }
+    fclose(in);
+    free(path);
+    /* every text field is present, even when the file predates one */
+    {
+        char **texts[] = {&e->source, &e->sender, &e->recipients, &e->subject, &e->message_id,
+                          &e->mdb, &e->fid, &e->mid, &e->last_error};
+        size_t i;
+        for (i = 0; i < ARRAYSIZE(texts); i++)
+            if (!*texts[i] && !(*texts[i] = strdup(""))) hr = E_OUTOFMEMORY;
+    }
+    if (hr == E_OUTOFMEMORY) fail(error, hr, "out of memory");
+    return hr;
+}
+
+struct listing
+{
+    struct queue_entry *entries;
+    ULONG count, capacity;
+    enum queue_state state;
+    HRESULT hr;
+    char *error;
+};
+
+static void add_listed(void *ctx, const char *folder, const char *name)
+{
+    struct listing *l = ctx;
+    struct queue_entry *e;
+    char *path;
+
+    if (FAILED(l->hr) || strlen(name) >= QUEUE_ID_SIZE) return;
+    if (l->count == l->capacity)
+    {
+        ULONG capacity = l->capacity ? l->capacity * 2 : 32;
+        struct queue_entry *grown = realloc(l->entries, capacity * sizeof(*grown));
+        if (!grown)
+        {
+            l->hr = fail(l->error, E_OUTOFMEMORY, "out of memory");
+            return;
+        }
+        l->entries = grown;
+        l->capacity = capacity;
+    }
+    e = &l->entries[l->count];
+    memset(e, 0, sizeof(*e));
+    strcpy(e->id, name);
+    e->state = l->state;
+    if (!(path = join(folder, name, NULL)))
+    {
+        l->hr = fail(l->error, E_OUTOFMEMORY, "out of memory");
+        return;
+    }
+    l->hr = load_state(path, e, l->error);
+    free(path);
+    if (FAILED(l->hr)) entry_clear(e);
+    else l->count++;
+}
+
+static int compare_entries(const void *a, const void *b)
+{
+    return strcmp(((const struct queue_entry *)a)->id, ((const struct queue_entry *)b)->id);
+}
+
+/* Lists the messages in the states of MASK (bit per state). */
+static HRESULT list_states(struct queue *queue, unsigned mask, struct queue_entry **entries, ULONG *count, char *error)
+{
+    struct listing l = {NULL, 0, 0, QUEUE_QUEUED, S_OK, error};
+    int i;
+
+    for (i = 0; i < QUEUE_STATE_COUNT && SUCCEEDED(l.hr); i++)
+    {
+        char *folder;
+        if (!(mask & 1u << i)) continue;
+        if (!(folder = join(queue->dir, state_folders[i], NULL))) return fail(error, E_OUTOFMEMORY, "out of memory");
+        l.state = (enum queue_state)i;
+        for_each_folder(folder, add_listed, &l);
+        free(folder);
+    }
+    if (FAILED(l.hr))
+    {
+        queue_entries_free(l.entries, l.count);
+        return l.hr;
+    }
+    qsort(l.entries, l.count, sizeof(*l.entries), compare_entries);
+    *entries = l.entries;
+    *count = l.count;
+    return S_OK;
+}
+
+HRESULT queue_list(struct queue *queue, struct queue_entry **entries, ULONG *count, char error[QUEUE_ERROR_SIZE])
+{
+    return list_states(queue, 7, entries, count, error);
+}
+
+/* Finds message ID in the states of MASK; fills E. */
+static HRESULT find_entry(struct queue *queue, unsigned mask, const char *id, struct queue_entry *e, char *error)
+{
+    struct queue_entry *entries;
+    ULONG count, i;
+    HRESULT hr = list_states(queue, mask, &entries, &count, error);
+
+    if (FAILED(hr)) return hr;
+    for (i = 0; i < count; i++)
+    {
+        if (strcmp(entries[i].id, id)) continue;
+        *e = entries[i];
+        memset(&entries[i], 0, sizeof(entries[i]));
+        queue_entries_free(entries, count);
+        return S_OK;
+    }
+    queue_entries_free(entries, count);
+    return fail(error, HRESULT_FROM_WIN32(ERROR_NOT_FOUND), "no message '%s' in the queue '%s'", id, queue->dir);
+}
+
+/* Submission. */
+
+static void next_id(void *ctx, const char *folder, const char *name)
+{
+    ULONG *max = ctx, n = (ULONG)strtoul(name, NULL, 10);
+
+    (void)folder;
+    if (n > *max) *max = n;
+}
+
+/* "1-XXXX" from a source key; "0-0" when absent. */
+static char *format_source_key(const struct mapi_prop *prop)
+{
+    struct strbuf sb = {0};
+    ULONGLONG counter = 0;
+    int i;
+
+    if (prop && prop->count && prop->values[0].size == SOURCE_KEY_SIZE)
+        for (i = 16; i < SOURCE_KEY_SIZE; i++) counter = counter << 8 | prop->values[0].data[i];
+    strbuf_printf(&sb, counter ? "1-%llX" : "0-0", (unsigned long long)counter);
+    return strbuf_detach(&sb);
+}
+
+static char *format_store_key(const struct mapi_prop *prop)
+{
+    struct strbuf sb = {0};
+    GUID g = {0};
+
+    if (prop && prop->count && prop->values[0].size == sizeof(GUID)) memcpy(&g, prop->values[0].data, sizeof(g));
+    strbuf_printf(&sb, "%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x", g.Data1, g.Data2, g.Data3, g.Data4[0],
+                  g.Data4[1], g.Data4[2], g.Data4[3], g.Data4[4], g.Data4[5], g.Data4[6], g.Data4[7]);
+    return strbuf_detach(&sb);
+}
+
+/* What the queue keeps about MESSAGE. */
+static HRESULT describe(const struct mapi_message *message, const char *path, struct queue_entry *e, char *error)
+{
+    struct strbuf recipients = {0};
+    char *name = NULL;
+    ULONG i;
+
+    if (!meeting_sender(message, &name, &e->sender))
+    {
+        /* no sender address: the organizer's row, else nobody to tell */
+        for (i = 0; i < message->recipient_count && !e->sender; i++)
+        {
+            LONG flags = 0;
+            mapi_prop_get_long(mapi_propset_find(&message->recipients[i], PR_RECIPIENT_FLAGS), &flags);
+            if (flags & 2) e->sender = meeting_smtp_address(&message->recipients[i]);
+        }
+        if (!e->sender) e->sender = strdup("postmaster");
+    }
+    free(name);
+    for (i = 0; i < message->recipient_count; i++)
+    {
+        LONG flags = 0;
+        char *address;
+        mapi_prop_get_long(mapi_propset_find(&message->recipients[i], PR_RECIPIENT_FLAGS), &flags);
+        if ((flags & 2) || !(address = meeting_smtp_address(&message->recipients[i]))) continue;
+        strbuf_printf(&recipients, "%s%s", recipients.size ? ", " : "", address);
+        free(address);
+    }
+    e->recipients = strbuf_detach(&recipients);
+    if (!(e->subject = meeting_get_string(&message->props, PR_SUBJECT))) e->subject = strdup("");
+    if (!(e->message_id = meeting_get_string(&message->props, PR_INTERNET_MESSAGE_ID))) e->message_id = strdup("");
+    e->mdb = format_store_key(mapi_propset_find(&message->props, PR_STORE_RECORD_KEY));
+    e->fid = format_source_key(mapi_propset_find(&message->props, PR_PARENT_SOURCE_KEY));
+    e->mid = format_source_key(mapi_propset_find(&message->props, PR_SOURCE_KEY));
+    e->source = strdup(path);
+    e->last_error = strdup("");
+    if (!e->sender || !e->recipients || !e->subject || !e->message_id || !e->mdb || !e->fid || !e->mid ||
+        !e->source || !e->last_error)
+        return fail(error, E_OUTOFMEMORY, "out of memory");
+    return S_OK;
+}
+
+/* Renames folder FROM to TO (both UTF-8), one durable step. */
+static HRESULT move_folder(struct queue *queue, const char *from, const char *to, char *error)
+{
+    WCHAR wfrom[MAX_PATH], wto[MAX_PATH];
+
+    widen(from, wfrom);
+    widen(to, wto);
+    if (!MoveFileExW(wfrom, wto, MOVEFILE_WRITE_THROUGH))
+        return fail(error, HRESULT_FROM_WIN32(GetLastError()), "cannot move '%s' to '%s' (error %u)", from, to,
+                    GetLastError());
+    step(queue);
+    return S_OK;
+}
+
+HRESULT queue_submit(struct queue *queue, const char *path, ULONGLONG now, char id[QUEUE_ID_SIZE],
+                     char error[QUEUE_ERROR_SIZE])
+{
+    struct mapi_message message;
+    struct queue_entry e;
+    char read_error[MSGFILE_ERROR_SIZE], *incoming = NULL, *folder = NULL, *target = NULL, *copy = NULL;
+    WCHAR wsource[MAX_PATH], wcopy[MAX_PATH], wtemp[MAX_PATH];
+    ULONG max = 0;
+    int i;
+    HRESULT hr;
+
+    memset(&e, 0, sizeof(e));
+    if (FAILED(hr = msgfile_read(path, &message, read_error)))
+        return fail(error, hr, "cannot read %s", read_error);
+    hr = describe(&message, path, &e, error);
+    mapi_message_clear(&message);
+    if (FAILED(hr)) goto done;
+
+    for (i = 0; i < QUEUE_STATE_COUNT; i++)
+    {
+        char *states = join(queue->dir, state_folders[i], NULL);
+        if (states) for_each_folder(states, next_id, &max);
+        free(states);
+    }
+    snprintf(id, QUEUE_ID_SIZE, "%08u", max + 1);
+    e.submitted = e.next_retry = now;
+
+    /* built in incoming/, then moved into queued/ in one rename */
+    if (!(incoming = join(queue->dir, INCOMING, NULL)) || !(folder = join(incoming, id, NULL)) ||
+        !(target = entry_folder(queue, QUEUE_QUEUED, id)) || !(copy = join(folder, MESSAGE_FILE, NULL)))
+    {
+        hr = fail(error, E_OUTOFMEMORY, "out of memory");
+        goto done;
+    }
+    if (FAILED(hr = make_folders(folder, error))) goto done;
+    widen(path, wsource);
+    if (!atomicfile_names(copy, wcopy, wtemp) || !CopyFileW(wsource, wtemp, FALSE) ||
+        FAILED(hr = atomicfile_commit(wtemp, wcopy)))
+    {
+        if (SUCCEEDED(hr)) hr = HRESULT_FROM_WIN32(GetLastError());
+        fail(error, hr, "cannot copy '%s' into the queue (%#x)", path, (unsigned)hr);
+        goto done;
+    }
+    step(queue);
+    if (FAILED(hr = save_state(queue, folder, &e, error))) goto done;
+    hr = move_folder(queue, folder, target, error);
+done:
+    if (FAILED(hr) && folder) remove_files(folder, "*", TRUE);
+    free(incoming);
+    free(folder);
+    free(target);
+    free(copy);
+    entry_clear(&e);
+    return hr;
+}
+
+/* Delivery attempts. */
+
+struct run
+{
+    struct queue *queue;
+    const struct queue_policy *policy;
+    queue_report_fn report;
+    void *ctx;
+    char *error;
+};
+
+static void say(struct run *run, ULONGLONG when, const struct queue_entry *e, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void say(struct run *run, ULONGLONG when, const struct queue_entry *e, const char *fmt, ...)
+{
+    char text[1024];
+    va_list args;
+
+    if (!run->report) return;
+    va_start(args, fmt);
+    vsnprintf(text, sizeof(text), fmt, args);
+    va_end(args);
+    run->report(run->ctx, when, e, text);
+}
+
+/* The sender's mailbox folder under SERVER/mailboxes; caller frees. */
+static char *mailbox_folder(const struct queue *queue, const char *sender)
+{
+    char *safe = strdup(sender), *p, *folder;
+
+    if (!safe) return NULL;
+    for (p = safe; *p; p++)
+        if (strchr("\\/:*?\"<>|", *p) || (unsigned char)*p < 0x20) *p = '_';
+    folder = join(queue->server, "mailboxes", safe);
+    free(safe);
+    return folder;
+}
+
+/* Writes TEXT as FOLDER/NAME atomically, creating FOLDER; one durable step.
+ * *WRITTEN: the path (caller frees). */
+static HRESULT write_file(struct queue *queue, const char *folder, const char *name, const char *text, char **written,
+                          char *error)
+{
+    char *path;
+    HRESULT hr;
+
+    *written = NULL;
+    if (FAILED(hr = make_folders(folder, error))) return hr;
+    if (!(path = join(folder, name, NULL))) return fail(error, E_OUTOFMEMORY, "out of memory");
+    if (FAILED(hr = atomicfile_write(path, text, (DWORD)strlen(text))))
+    {
+        fail(error, hr, "cannot write '%s' (%#x)", path, (unsigned)hr);
+        free(path);
+        return hr;
+    }
+    step(queue);
+    *written = path;
+    return S_OK;
+}
+
+static HRESULT notify(struct run *run, struct queue_entry *e, enum dsn_action action, ULONGLONG now)
+{
+    struct dsn_subject s = {e->id, e->sender, e->recipients, e->subject, e->message_id, e->submitted,
+                            e->last_attempt, e->submitted + (ULONGLONG)run->policy->expire_minutes * TICKS_PER_MINUTE,
+                            e->last_error};
+    char name[QUEUE_ID_SIZE + 16], *report = dsn_build(action, &s, now), *folder = mailbox_folder(run->queue, e->sender);
+    char *written = NULL;
+    HRESULT hr;
+
+    snprintf(name, sizeof(name), "%s.%s.eml", e->id, action == DSN_FAILED ? "ndr" : "delay");
+    if (!report || !folder) hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+    else hr = write_file(run->queue, folder, name, report, &written, run->error);
+    if (SUCCEEDED(hr))
+        say(run, now, e, action == DSN_FAILED ? "expired after %u attempts: NDR 4.4.7 to %s in %s"
+                                              : "still queued after %u attempts: delay notification to %s in %s",
+            e->attempts, e->sender, written);
+    free(written);
+    free(report);
+    free(folder);
+    return hr;
+}
+
+static enum systime_path track_path(const struct queue_policy *policy)
+{
+    struct gate_status gate;
+
+    if (policy->fix >= 0) return policy->fix ? SYSTIME_PATH_CLAMPED : SYSTIME_PATH_LEGACY;
+    gate_read(gate_reader_registry(), &gate); /* at every attempt: no restart needed */
+    return gate.active ? SYSTIME_PATH_CLAMPED : SYSTIME_PATH_LEGACY;
+}
+
+/* Converts the message in FOLDER at NOW; *MIME on success. */
+static HRESULT convert_message(const char *folder, const struct queue_entry *e, const struct queue_policy *policy,
+                               ULONGLONG now, char **mime, char *error)
+{
+    struct ecgetmime_options options = {FALSE, track_path(policy), now, e->attempts + 1};
+    struct ecgetmime_result result;
+    struct mapi_message message;
+    char convert_error[ECGETMIME_ERROR_SIZE], read_error[MSGFILE_ERROR_SIZE];
+    char *path = join(folder, MESSAGE_FILE, NULL);
+    HRESULT hr;
+
+    *mime = NULL;
+    if (!path) return fail(error, E_OUTOFMEMORY, "out of memory");
+    if (FAILED(hr = msgfile_read(path, &message, read_error)))
+    {
+        free(path);
+        return fail(error, hr, "%s", read_error);
+    }
+    hr = ecgetmime_convert(&message, e->source, &options, &result, convert_error);
+    if (FAILED(hr)) fail(error, hr, "%s", convert_error);
+    else *mime = result.mime;
+    mapi_message_clear(&message);
+    free(path);
+    return hr;
+}
+
+static ULONGLONG retry_interval(const struct queue_policy *policy, ULONG attempts)
+{
+    ULONG index = attempts - 1 < policy->retry_count ? attempts - 1 : policy->retry_count - 1;
+
+    return (ULONGLONG)policy->retry_minutes[index] * TICKS_PER_MINUTE;
+}
+
+static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
+{
+    char *folder = entry_folder(run->queue, QUEUE_QUEUED, e->id), *mime = NULL, *written = NULL, *drop = NULL, *target = NULL;
+    char reason[QUEUE_ERROR_SIZE], name[QUEUE_ID_SIZE + 8];
+    struct gate_dword level;
+    HRESULT hr, converted;
+
+    if (!folder) return fail(run->error, E_OUTOFMEMORY, "out of memory");
+    converted = convert_message(folder, e, run->policy, now, &mime, reason);
+    e->attempts++;
+    e->last_attempt = now;
+    if (SUCCEEDED(converted))
+    {
+        snprintf(name, sizeof(name), "%s.eml", e->id);
+        if (!(drop = join(run->queue->server, "drop", NULL)) || !(target = entry_folder(run->queue, QUEUE_DELIVERED, e->id)))
+            hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+        else if (SUCCEEDED(hr = write_file(run->queue, drop, name, mime, &written, run->error)))
+        {
+            e->last_hresult = S_OK;
+            free(e->last_error);
+            e->last_error = strdup("");
+            if (SUCCEEDED(hr = save_state(run->queue, folder, e, run->error)) &&
+                SUCCEEDED(hr = move_folder(run->queue, folder, target, run->error)))
+            {
+                e->state = QUEUE_DELIVERED;
+                say(run, now, e, "attempt %u: delivered to %s", e->attempts, written);
+            }
+        }
+        goto done;
+    }
+
+    e->last_hresult = converted;
+    free(e->last_error);
+    e->last_error = strdup(reason);
+    e->next_retry = now + retry_interval(run->policy, e->attempts);
+    if (FAILED(hr = save_state(run->queue, folder, e, run->error))) goto done;
+    {
+        char next[SYSTIME_ISO_SIZE];
+        systime_format_iso(e->next_retry, next);
+        say(run, now, e, "attempt %u: EcGetMime failed %#x, Unable to open for delivery; next retry %s", e->attempts,
+            (unsigned)converted, next);
+    }
+    gate_read_dword(gate_reader_registry(), REG_ITEM_STORE_DRIVER_LEVEL, &level);
+    if (level.valid && level.value >= EVENTLOG_LEVEL_MAXIMUM)
+    {
+        char *log = join(run->queue->server, "eventlog.log", NULL);
+        if (!log) hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+        else if (FAILED(hr = eventlog_write_327(log, now, converted, e->mdb, e->fid, e->mid)))
+            fail(run->error, hr, "cannot append to '%s' (%#x)", log, (unsigned)hr);
+        else
+        {
+            step(run->queue);
+            say(run, now, e, "event 327 logged in %s", log);
+        }
+        free(log);
+    }
+done:
+    free(folder);
+    free(mime);
+    free(written);
+    free(drop);
+    free(target);
+    return hr;
+}
+
+static HRESULT expire(struct run *run, struct queue_entry *e, ULONGLONG now)
+{
+    char *folder = entry_folder(run->queue, QUEUE_QUEUED, e->id), *target = entry_folder(run->queue, QUEUE_EXPIRED, e->id);
+    HRESULT hr;
+
+    if (!folder || !target) hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+    else if (SUCCEEDED(hr = notify(run, e, DSN_FAILED, now)) &&
+             SUCCEEDED(hr = move_folder(run->queue, folder, target, run->error)))
+        e->state = QUEUE_EXPIRED;
+    free(folder);
+    free(target);
+    return hr;
+}
+
+/* Does what is due for E at NOW. */
+static HRESULT process(struct run *run, struct queue_entry *e, ULONGLONG now)
+{
+    const struct queue_policy *p = run->policy;
+    ULONGLONG expires = e->submitted + (ULONGLONG)p->expire_minutes * TICKS_PER_MINUTE;
+    ULONGLONG delay = e->submitted + (ULONGLONG)p->delay_minutes * TICKS_PER_MINUTE;
+    HRESULT hr;
+
+    if (now >= expires) return expire(run, e, now);
+    if (!e->delay_notified && now >= delay && e->attempts)
+    {
+        char *folder = entry_folder(run->queue, QUEUE_QUEUED, e->id);
+        if (!folder) return fail(run->error, E_OUTOFMEMORY, "out of memory");
+        if (SUCCEEDED(hr = notify(run, e, DSN_DELAYED, now)))
+        {
+            e->delay_notified = TRUE;
+            hr = save_state(run->queue, folder, e, run->error);
+        }
+        free(folder);
+        if (FAILED(hr)) return hr;
+    }
+    if (e->next_retry <= now) return attempt(run, e, now);
+    return S_OK;
+}
+
+/* The next time something is due for E after NOW, or ~0. */
+static ULONGLONG next_due(const struct queue_policy *p, const struct queue_entry *e)
+{
+    ULONGLONG expires = e->submitted + (ULONGLONG)p->expire_minutes * TICKS_PER_MINUTE;
+    ULONGLONG delay = e->submitted + (ULONGLONG)p->delay_minutes * TICKS_PER_MINUTE;
+    ULONGLONG next = e->next_retry < expires ? e->next_retry : expires;
+
+    if (!e->delay_notified && e->attempts && delay < next) next = delay;
+    return next;
+}
+
+HRESULT queue_run(struct queue *queue, const struct queue_policy *policy, ULONGLONG now, ULONGLONG until,
+                  queue_report_fn report, void *ctx, char error[QUEUE_ERROR_SIZE])
+{
+    struct run run = {queue, policy, report, ctx, error};
+    struct queue_entry *entries = NULL;
+    ULONG count = 0, i;
+    ULONGLONG clock = now;
+    HRESULT hr;
+
+    if (FAILED(hr = list_states(queue, 1u << QUEUE_QUEUED, &entries, &count, error))) return hr;
+    for (;;)
+    {
+        ULONGLONG next = ~0ULL;
+
+        for (i = 0; i < count; i++)
+        {
+            if (entries[i].state != QUEUE_QUEUED) continue;
+            if (FAILED(hr = process(&run, &entries[i], clock))) goto done;
+        }
+        for (i = 0; i < count; i++)
+        {
+            ULONGLONG due;
+            if (entries[i].state != QUEUE_QUEUED) continue;
+            due = next_due(policy, &entries[i]);
+            if (due < next) next = due;
+        }
+        /* the clock only moves forward, and only as far as UNTIL */
+        if (next == ~0ULL || next > until) break;
+        clock = next > clock ? next : clock + 1;
+    }
+done:
+    queue_entries_free(entries, count);
+    return hr;
+}
+
+HRESULT queue_open_message(struct queue *queue, const char *id, const struct queue_policy *policy, ULONGLONG now,
+                           char **mime, char error[QUEUE_ERROR_SIZE])
+{
+    struct queue_entry e;
+    char *folder;
+    HRESULT hr;
+
+    *mime = NULL;
+    if (FAILED(hr = find_entry(queue, 7, id, &e, error))) return hr;
+    if (!(folder = entry_folder(queue, e.state, id))) hr = fail(error, E_OUTOFMEMORY, "out of memory");
+    else hr = convert_message(folder, &e, policy, now, mime, error);
+    free(folder);
+    entry_clear(&e);
+    return hr;
+}
+
+HRESULT queue_retry(struct queue *queue, const char *id, ULONGLONG now, char error[QUEUE_ERROR_SIZE])
+{
+    struct queue_entry e;
+    char *folder;
+    HRESULT hr;
+
+    if (FAILED(hr = find_entry(queue, 1u << QUEUE_QUEUED, id, &e, error))) return hr;
+    e.next_retry = now;
+    if (!(folder = entry_folder(queue, QUEUE_QUEUED, id))) hr = fail(error, E_OUTOFMEMORY, "out of memory");
+    else hr = save_state(queue, folder, &e, error);
+    free(folder);
+    entry_clear(&e);
+    return hr;
+}
+
+HRESULT queue_delete(struct queue *queue, const char *id, char error[QUEUE_ERROR_SIZE])
+{
+    struct queue_entry e;
+    char *folder = NULL, *incoming = NULL, *gone = NULL;
+    HRESULT hr;
+
+    if (FAILED(hr = find_entry(queue, 7, id, &e, error))) return hr;
+    /* out of every state in one rename, then emptied; a leftover is cleared
+     * at the next open */
+    if (!(folder = entry_folder(queue, e.state, id)) || !(incoming = join(queue->dir, INCOMING, NULL)) ||
+        !(gone = join(incoming, id, NULL)))
+        hr = fail(error, E_OUTOFMEMORY, "out of memory");
+    else if (SUCCEEDED(hr = move_folder(queue, folder, gone, error)))
+        remove_files(gone, "*", TRUE);
+    free(folder);
+    free(incoming);
+    free(gone);
+    entry_clear(&e);
+    return hr;
+}

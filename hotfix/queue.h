@@ -1,0 +1,126 @@
+/*
+ * queue: the SMTP retry queue of the simulated Exchange 2003 server
+ * (SPEC.md 1.4, 6).
+ *
+ * A queue folder QUEUE holds one folder per message, in exactly one of
+ *   QUEUE/queued/ID/     waiting for its next retry
+ *   QUEUE/delivered/ID/  its MIME is SERVER/drop/ID.eml
+ *   QUEUE/expired/ID/    its NDR is SERVER/mailboxes/SENDER/ID.ndr.eml
+ * where SERVER is the folder that holds QUEUE.  Each message folder has
+ * message.msg and state (key=value lines).  A state change writes the
+ * state file as temp, flushes, renames; a change of place is one rename of
+ * the message folder, made after the files it promises (the .eml, the NDR)
+ * are on disk under names fixed by the id, so a run killed at any point and
+ * started again redoes at most a write of the same file: nothing is lost
+ * and nothing is delivered twice.  QUEUE/lock, held open without sharing,
+ * keeps a second run out.  The event log is SERVER/eventlog.log.
+ */
+#ifndef TRACKFIX_QUEUE_H
+#define TRACKFIX_QUEUE_H
+
+#include <windef.h>
+
+#include "ecgetmime.h"
+
+#define QUEUE_ERROR_SIZE 768
+#define QUEUE_ID_SIZE 16
+/* Exchange 2003 SMTP virtual server defaults (SPEC.md 6), in minutes */
+#define QUEUE_RETRY_MAX 8
+#define QUEUE_DELAY_MINUTES (12 * 60)
+#define QUEUE_EXPIRE_MINUTES (2 * 24 * 60)
+
+enum queue_state
+{
+    QUEUE_QUEUED,
+    QUEUE_DELIVERED,
+    QUEUE_EXPIRED,
+    QUEUE_STATE_COUNT
+};
+
+struct queue_entry
+{
+    char id[QUEUE_ID_SIZE];
+    enum queue_state state;
+    char *source;     /* the file it was submitted from */
+    char *sender, *recipients, *subject, *message_id;
+    char *mdb, *fid, *mid; /* where the store keeps it, for event 327 */
+    ULONGLONG submitted, next_retry, last_attempt;
+    ULONG attempts;
+    BOOL delay_notified;
+    HRESULT last_hresult; /* S_OK before the first failure */
+    char *last_error;
+};
+
+struct queue
+{
+    char *dir;      /* QUEUE */
+    char *server;   /* the folder that holds QUEUE */
+    HANDLE lock;    /* INVALID_HANDLE_VALUE when not locked */
+    ULONG steps;    /* durable steps taken, for fault injection */
+    ULONG crash_after; /* TRACKFIX_CRASH_AFTER: die after this many steps (0: never) */
+};
+
+/* How a run attempts deliveries. */
+struct queue_policy
+{
+    ULONG retry_minutes[QUEUE_RETRY_MAX]; /* the last one repeats */
+    ULONG retry_count;
+    ULONG delay_minutes, expire_minutes;
+    int fix;                 /* -1 ask the gate at each attempt, 0 legacy, 1 clamped */
+};
+
+/* Called for each thing a run does, with a line that says it. */
+typedef void (*queue_report_fn)(void *ctx, ULONGLONG when, const struct queue_entry *entry, const char *what);
+
+/* Opens the queue in DIR (UTF-8), creating its folders.  With LOCK, takes
+ * QUEUE/lock and clears what a killed run left half-done (temp files,
+ * half-submitted messages); fails with HRESULT_FROM_WIN32(
+ * ERROR_SHARING_VIOLATION) when another run holds it.  Returns S_OK or the
+ * failure, ERROR saying what. */
+HRESULT queue_open(const char *dir, BOOL lock, struct queue *queue, char error[QUEUE_ERROR_SIZE]);
+
+/* Releases the lock and frees QUEUE. */
+void queue_close(struct queue *queue);
+
+/* Fills POLICY with the Exchange 2003 defaults: 10, 10, 10 then every 15
+ * minutes; delay notification at 12 hours; expiry at 2 days; the gate. */
+void queue_policy_default(struct queue_policy *policy);
+
+/* Copies the .msg PATH into the queue, submitted at NOW and due at once.
+ * Needs the lock.  Returns S_OK with ID set, or the failure (unreadable
+ * message...), ERROR saying what. */
+HRESULT queue_submit(struct queue *queue, const char *path, ULONGLONG now, char id[QUEUE_ID_SIZE],
+                     char error[QUEUE_ERROR_SIZE]);
+
+/* Reads every message of the queue, in id order.  *ENTRIES: caller frees
+ * with queue_entries_free.  Returns S_OK or the failure. */
+HRESULT queue_list(struct queue *queue, struct queue_entry **entries, ULONG *count, char error[QUEUE_ERROR_SIZE]);
+void queue_entries_free(struct queue_entry *entries, ULONG count);
+
+/* Processes what is due at NOW; with UNTIL > NOW, goes on to each next due
+ * time up to UNTIL, as the clock would.  An attempt converts the message
+ * with the gate read at that moment; a failure is logged as event 327 when
+ * the store-driver diagnostics level is 5 or more.  Needs the lock.
+ * Returns S_OK, or the HRESULT of an I/O failure (ERROR says what). */
+HRESULT queue_run(struct queue *queue, const struct queue_policy *policy, ULONGLONG now, ULONGLONG until,
+                  queue_report_fn report, void *ctx, char error[QUEUE_ERROR_SIZE]);
+
+/* Converts message ID as delivery would at NOW, without changing it.
+ * Returns S_OK with *MIME (caller frees), or the conversion's HRESULT with
+ * ERROR saying why, or HRESULT_FROM_WIN32(ERROR_NOT_FOUND). */
+HRESULT queue_open_message(struct queue *queue, const char *id, const struct queue_policy *policy, ULONGLONG now,
+                           char **mime, char error[QUEUE_ERROR_SIZE]);
+
+/* Makes queued message ID due at NOW.  Needs the lock.  S_OK, or
+ * HRESULT_FROM_WIN32(ERROR_NOT_FOUND) when no queued message has that id. */
+HRESULT queue_retry(struct queue *queue, const char *id, ULONGLONG now, char error[QUEUE_ERROR_SIZE]);
+
+/* Removes message ID from the queue, whatever its state, without an NDR
+ * (its .eml or NDR stays where it was written).  Needs the lock.  S_OK or
+ * HRESULT_FROM_WIN32(ERROR_NOT_FOUND). */
+HRESULT queue_delete(struct queue *queue, const char *id, char error[QUEUE_ERROR_SIZE]);
+
+/* "queued", "delivered", "expired". */
+const char *queue_state_name(enum queue_state state);
+
+#endif
