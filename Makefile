@@ -59,12 +59,17 @@ $(BUILD)/test_%.exe: $(OBJDIR)/tests/test_%.o $(LIB_OBJS)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS:-municode=) -o $@ $^ $(LIBS) $(TESTLIBS)
 
+# Test helpers: plain Winelib programs, no library code.
+$(BUILD)/hold_lock.exe: $(OBJDIR)/tests/hold_lock.o
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS:-municode=) -o $@ $^
+
 $(PREFIX)/system.reg: | deps
 	$(Q)scripts/prefix.sh $(PREFIX)
 
 prefix: $(PREFIX)/system.reg
 
-test: test-deps all $(UNIT_TESTS) prefix
+test: test-deps all $(UNIT_TESTS) $(BUILD)/hold_lock.exe prefix
 	$(Q)set -e; for t in $(UNIT_TESTS); do \
 	    echo "== $$t"; (cd $(BUILD) && $(WINEENV) ./$${t##*/}); done
 	$(Q)set -e; for t in $(E2E_TESTS); do \

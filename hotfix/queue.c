@@ -495,12 +495,46 @@ static HRESULT find_entry(struct queue *queue, unsigned mask, const char *id, st
 
 /* Submission. */
 
-static void next_id(void *ctx, const char *folder, const char *name)
+static void max_id(void *ctx, const char *folder, const char *name)
 {
     ULONG *max = ctx, n = (ULONG)strtoul(name, NULL, 10);
 
     (void)folder;
     if (n > *max) *max = n;
+}
+
+/* The next id, from QUEUE/next-id (kept so that an id is never used twice,
+ * not even after a delete: its .eml or NDR may still be out there), and
+ * never below one past the largest id present. */
+static HRESULT allocate_id(struct queue *queue, char id[QUEUE_ID_SIZE], char *error)
+{
+    char *path = join(queue->dir, "next-id", NULL), text[32];
+    ULONG next = 0, max = 0;
+    FILE *in;
+    HRESULT hr;
+    int i;
+
+    if (!path) return fail(error, E_OUTOFMEMORY, "out of memory");
+    if ((in = fopen(path, "rb")))
+    {
+        if (fgets(text, sizeof(text), in)) next = (ULONG)strtoul(text, NULL, 10);
+        fclose(in);
+    }
+    for (i = 0; i < QUEUE_STATE_COUNT; i++)
+    {
+        char *states = join(queue->dir, state_folders[i], NULL);
+        if (states) for_each_folder(states, max_id, &max);
+        free(states);
+    }
+    if (next <= max) next = max + 1;
+    snprintf(id, QUEUE_ID_SIZE, "%08u", next);
+    snprintf(text, sizeof(text), "%u\n", next + 1);
+    if (FAILED(hr = atomicfile_write(path, text, (DWORD)strlen(text))))
+        fail(error, hr, "cannot write '%s' (%#x)", path, (unsigned)hr);
+    else
+        step(queue);
+    free(path);
+    return hr;
 }
 
 /* "1-XXXX" from a source key; "0-0" when absent. */
@@ -590,8 +624,6 @@ HRESULT queue_submit(struct queue *queue, const char *path, ULONGLONG now, char 
     struct queue_entry e;
     char read_error[MSGFILE_ERROR_SIZE], *incoming = NULL, *folder = NULL, *target = NULL, *copy = NULL;
     WCHAR wsource[MAX_PATH], wcopy[MAX_PATH], wtemp[MAX_PATH];
-    ULONG max = 0;
-    int i;
     HRESULT hr;
 
     memset(&e, 0, sizeof(e));
@@ -601,13 +633,7 @@ HRESULT queue_submit(struct queue *queue, const char *path, ULONGLONG now, char 
     mapi_message_clear(&message);
     if (FAILED(hr)) goto done;
 
-    for (i = 0; i < QUEUE_STATE_COUNT; i++)
-    {
-        char *states = join(queue->dir, state_folders[i], NULL);
-        if (states) for_each_folder(states, next_id, &max);
-        free(states);
-    }
-    snprintf(id, QUEUE_ID_SIZE, "%08u", max + 1);
+    if (FAILED(hr = allocate_id(queue, id, error))) goto done;
     e.submitted = e.next_retry = now;
 
     /* built in incoming/, then moved into queued/ in one rename */
@@ -678,8 +704,18 @@ static char *mailbox_folder(const struct queue *queue, const char *sender)
     return folder;
 }
 
+static BOOL file_exists(const char *path)
+{
+    WCHAR wpath[MAX_PATH];
+
+    widen(path, wpath);
+    return GetFileAttributesW(wpath) != INVALID_FILE_ATTRIBUTES;
+}
+
 /* Writes TEXT as FOLDER/NAME atomically, creating FOLDER; one durable step.
- * *WRITTEN: the path (caller frees). */
+ * Names are fixed by the message id, so a file already there was written
+ * for this very message and stays as it is.  *WRITTEN: the path (caller
+ * frees). */
 static HRESULT write_file(struct queue *queue, const char *folder, const char *name, const char *text, char **written,
                           char *error)
 {
@@ -689,6 +725,12 @@ static HRESULT write_file(struct queue *queue, const char *folder, const char *n
     *written = NULL;
     if (FAILED(hr = make_folders(folder, error))) return hr;
     if (!(path = join(folder, name, NULL))) return fail(error, E_OUTOFMEMORY, "out of memory");
+    if (file_exists(path))
+    {
+        /* written by a run that died before it moved the message on */
+        *written = path;
+        return S_OK;
+    }
     if (FAILED(hr = atomicfile_write(path, text, (DWORD)strlen(text))))
     {
         fail(error, hr, "cannot write '%s' (%#x)", path, (unsigned)hr);
@@ -772,15 +814,37 @@ static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
     HRESULT hr, converted;
 
     if (!folder) return fail(run->error, E_OUTOFMEMORY, "out of memory");
-    converted = convert_message(folder, e, run->policy, now, &mime, reason);
-    e->attempts++;
-    e->last_attempt = now;
+    snprintf(name, sizeof(name), "%s.eml", e->id);
+    if (!(drop = join(run->queue->server, "drop", NULL)) || !(written = join(drop, name, NULL)))
+    {
+        hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+        goto done;
+    }
+    if (file_exists(written))
+    {
+        /* delivered by a run that died before it moved the message on; if
+         * it died before saving the state too, count that attempt, made
+         * when it was due */
+        converted = S_OK;
+        if (FAILED(e->last_hresult) || !e->attempts)
+        {
+            e->attempts++;
+            e->last_attempt = e->next_retry;
+        }
+    }
+    else
+    {
+        converted = convert_message(folder, e, run->policy, now, &mime, reason);
+        e->attempts++;
+        e->last_attempt = now;
+    }
+    free(written);
+    written = NULL;
     if (SUCCEEDED(converted))
     {
-        snprintf(name, sizeof(name), "%s.eml", e->id);
-        if (!(drop = join(run->queue->server, "drop", NULL)) || !(target = entry_folder(run->queue, QUEUE_DELIVERED, e->id)))
+        if (!(target = entry_folder(run->queue, QUEUE_DELIVERED, e->id)))
             hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
-        else if (SUCCEEDED(hr = write_file(run->queue, drop, name, mime, &written, run->error)))
+        else if (SUCCEEDED(hr = write_file(run->queue, drop, name, mime ? mime : "", &written, run->error)))
         {
             e->last_hresult = S_OK;
             free(e->last_error);

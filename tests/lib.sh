@@ -30,8 +30,8 @@ fail() {
     # name the line of the test script, not of these helpers
     while [ "${BASH_SOURCE[$i]##*/}" = lib.sh ]; do i=$((i + 1)); done
     echo "FAIL ${BASH_SOURCE[$i]##*/}:${BASH_LINENO[$((i - 1))]}: $*" >&2
-    echo "  stdout: $out" >&2
-    echo "  stderr: $err" >&2
+    echo "  stdout: ${out:0:1500}" >&2
+    echo "  stderr: ${err:0:1500}" >&2
     failures=$((failures + 1))
 }
 
