@@ -395,23 +395,13 @@ HRESULT imipreply_read(const char *path, struct imip_reply *reply, char error[IM
     return hr;
 }
 
-/* Sets PT_LONG or PT_SYSTIME TAG in ROW (8 inline bytes VALUE). */
-static HRESULT set_fixed(struct mapi_propset *row, ULONG tag, const void *value, size_t size)
-{
-    struct mapi_prop *prop = (struct mapi_prop *)mapi_propset_find(row, tag);
-
-    if (!prop && !(prop = mapi_propset_add(row, tag))) return E_OUTOFMEMORY;
-    memset(prop->fixed, 0, sizeof(prop->fixed));
-    memcpy(prop->fixed, value, size);
-    return S_OK;
-}
-
 HRESULT imipreply_apply(struct mapi_message *meeting, const struct imip_reply *reply, struct imip_change *change,
                         char error[IMIPREPLY_ERROR_SIZE])
 {
     char *uid = meeting_uid(mapi_propset_find_lid(&meeting->props, LID_GLOBAL_OBJECT_ID));
     char *clean = meeting_uid(mapi_propset_find_lid(&meeting->props, LID_CLEAN_GLOBAL_OBJECT_ID));
     BOOL same = (uid && !strcasecmp(uid, reply->uid)) || (clean && !strcasecmp(clean, reply->uid));
+    struct mapi_prop *status, *time;
     HRESULT hr;
     ULONG i;
 
@@ -443,11 +433,12 @@ HRESULT imipreply_apply(struct mapi_message *meeting, const struct imip_reply *r
         mapi_prop_get_long(mapi_propset_find(&meeting->recipients[i], PR_RECIPIENT_TRACKSTATUS), &change->old_status);
     change->had_time = mapi_prop_get_systime(mapi_propset_find(&meeting->recipients[i], PR_RECIPIENT_TRACKSTATUS_TIME),
                                              &change->old_time);
-    if (FAILED(hr = set_fixed(&meeting->recipients[i], PR_RECIPIENT_TRACKSTATUS, &reply->track_status,
-                              sizeof(reply->track_status))) ||
-        FAILED(hr = set_fixed(&meeting->recipients[i], PR_RECIPIENT_TRACKSTATUS_TIME, &reply->track_time,
-                              sizeof(reply->track_time))))
+    if (!(status = mapi_propset_obtain(&meeting->recipients[i], PR_RECIPIENT_TRACKSTATUS)) ||
+        !(time = mapi_propset_obtain(&meeting->recipients[i], PR_RECIPIENT_TRACKSTATUS_TIME)) ||
+        FAILED(hr = mapi_prop_set_long(status, reply->track_status)) ||
+        FAILED(hr = mapi_prop_set_systime(time, reply->track_time)))
     {
+        hr = E_OUTOFMEMORY;
         snprintf(error, IMIPREPLY_ERROR_SIZE, "out of memory");
         return hr;
     }

@@ -232,6 +232,59 @@ HRESULT mapi_value_set(struct mapi_value *value, const void *data, ULONG size)
     return S_OK;
 }
 
+struct mapi_prop *mapi_propset_obtain(struct mapi_propset *set, ULONG tag)
+{
+    struct mapi_prop *prop = (struct mapi_prop *)mapi_propset_find(set, tag);
+
+    return prop ? prop : mapi_propset_add(set, tag);
+}
+
+struct mapi_prop *mapi_propset_obtain_lid(struct mapi_propset *set, enum mapi_lid_prop lid)
+{
+    struct mapi_prop *prop = (struct mapi_prop *)mapi_propset_find_lid(set, lid);
+
+    if (prop || !(prop = mapi_propset_add(set, PROP_TAG(lid_names[lid].type, 0)))) return prop;
+    prop->named = TRUE;
+    prop->name.guid = *lid_names[lid].guid;
+    prop->name.lid = lid_names[lid].lid;
+    return prop;
+}
+
+HRESULT mapi_prop_set_long(struct mapi_prop *prop, LONG value)
+{
+    if (PROP_TYPE(prop->tag) != PT_LONG) return E_INVALIDARG;
+    memset(prop->fixed, 0, sizeof(prop->fixed));
+    memcpy(prop->fixed, &value, sizeof(value));
+    return S_OK;
+}
+
+HRESULT mapi_prop_set_systime(struct mapi_prop *prop, ULONGLONG value)
+{
+    if (PROP_TYPE(prop->tag) != PT_SYSTIME) return E_INVALIDARG;
+    memcpy(prop->fixed, &value, sizeof(value));
+    return S_OK;
+}
+
+HRESULT mapi_prop_set_utf8(struct mapi_prop *prop, const char *text)
+{
+    int chars = MultiByteToWideChar(CP_UTF8, 0, text, -1, NULL, 0) - 1;
+    WCHAR *wide;
+    HRESULT hr;
+
+    if (PROP_TYPE(prop->tag) != PT_UNICODE || chars < 0) return E_INVALIDARG;
+    if (!(wide = malloc((chars + 1) * sizeof(WCHAR)))) return E_OUTOFMEMORY;
+    MultiByteToWideChar(CP_UTF8, 0, text, -1, wide, chars + 1);
+    if (!prop->count && FAILED(hr = mapi_prop_alloc_values(prop, 1)))
+    {
+        free(wide);
+        return hr;
+    }
+    free(prop->values[0].data);
+    hr = mapi_value_set(&prop->values[0], wide, (ULONG)chars * sizeof(WCHAR));
+    free(wide);
+    return hr;
+}
+
 BOOL mapi_prop_get_long(const struct mapi_prop *prop, LONG *value)
 {
     if (!prop || PROP_TYPE(prop->tag) != PT_LONG) return FALSE;

@@ -154,6 +154,20 @@ HRESULT mapi_prop_alloc_values(struct mapi_prop *prop, ULONG count);
 /* Copies SIZE bytes into VALUE (allocating).  E_OUTOFMEMORY or S_OK. */
 HRESULT mapi_value_set(struct mapi_value *value, const void *data, ULONG size);
 
+/* The property with TAG in SET, added empty when missing; NULL when out of
+ * memory. */
+struct mapi_prop *mapi_propset_obtain(struct mapi_propset *set, ULONG tag);
+/* The named property LID of the table in SET, added (with its name and
+ * the table's type) when missing; NULL when out of memory. */
+struct mapi_prop *mapi_propset_obtain_lid(struct mapi_propset *set, enum mapi_lid_prop lid);
+
+/* Setters: the property's type must be PT_LONG, PT_SYSTIME, PT_UNICODE
+ * (from UTF-8) or PT_BINARY.  S_OK, E_INVALIDARG for another type,
+ * E_OUTOFMEMORY. */
+HRESULT mapi_prop_set_long(struct mapi_prop *prop, LONG value);
+HRESULT mapi_prop_set_systime(struct mapi_prop *prop, ULONGLONG value);
+HRESULT mapi_prop_set_utf8(struct mapi_prop *prop, const char *text);
+
 /* Convenience readers; return FALSE when absent or of another type. */
 BOOL mapi_prop_get_long(const struct mapi_prop *prop, LONG *value);
 BOOL mapi_prop_get_systime(const struct mapi_prop *prop, ULONGLONG *value);
