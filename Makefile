@@ -77,7 +77,7 @@ test: test-deps all $(UNIT_TESTS) $(BUILD)/hold_lock.exe prefix
 	@echo "all tests passed"
 
 demo: all prefix
-	$(Q)$(WINEENV) BUILD=$(abspath $(BUILD)) bash scripts/demo.sh
+	$(Q)$(WINEENV) $(BUILD)/trackfix.exe scenario --fix=toggle --dir=$(BUILD)/server
 
 bench: all prefix
 	$(Q)$(WINEENV) BUILD=$(abspath $(BUILD)) bash scripts/bench.sh

@@ -21,6 +21,7 @@ int cmd_convert(int argc, char **argv);
 int cmd_reply(int argc, char **argv);
 int cmd_queue(int argc, char **argv);
 int cmd_eventlog(int argc, char **argv);
+int cmd_scenario(int argc, char **argv);
 
 enum cli_fix_mode { CLI_FIX_AUTO, CLI_FIX_ON, CLI_FIX_OFF };
 enum cli_format { CLI_FORMAT_TEXT, CLI_FORMAT_JSON };

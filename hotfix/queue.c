@@ -250,7 +250,7 @@ void queue_close(struct queue *queue)
 
 /* Entries. */
 
-static void entry_clear(struct queue_entry *e)
+void queue_entry_clear(struct queue_entry *e)
 {
     free(e->source);
     free(e->sender);
@@ -268,7 +268,7 @@ void queue_entries_free(struct queue_entry *entries, ULONG count)
 {
     ULONG i;
 
-    for (i = 0; i < count; i++) entry_clear(&entries[i]);
+    for (i = 0; i < count; i++) queue_entry_clear(&entries[i]);
     free(entries);
 }
 
@@ -433,7 +433,7 @@ static void add_listed(void *ctx, const char *folder, const char *name)
     }
     l->hr = load_state(path, e, l->error);
     free(path);
-    if (FAILED(l->hr)) entry_clear(e);
+    if (FAILED(l->hr)) queue_entry_clear(e);
     else l->count++;
 }
 
@@ -661,7 +661,7 @@ done:
     free(folder);
     free(target);
     free(copy);
-    entry_clear(&e);
+    queue_entry_clear(&e);
     return hr;
 }
 
@@ -990,7 +990,7 @@ HRESULT queue_open_message(struct queue *queue, const char *id, const struct que
     if (!(folder = entry_folder(queue, e.state, id))) hr = fail(error, E_OUTOFMEMORY, "out of memory");
     else hr = convert_message(folder, &e, policy, now, mime, error);
     free(folder);
-    entry_clear(&e);
+    queue_entry_clear(&e);
     return hr;
 }
 
@@ -1005,7 +1005,7 @@ HRESULT queue_retry(struct queue *queue, const char *id, ULONGLONG now, char err
     if (!(folder = entry_folder(queue, QUEUE_QUEUED, id))) hr = fail(error, E_OUTOFMEMORY, "out of memory");
     else hr = save_state(queue, folder, &e, error);
     free(folder);
-    entry_clear(&e);
+    queue_entry_clear(&e);
     return hr;
 }
 
@@ -1026,6 +1026,6 @@ HRESULT queue_delete(struct queue *queue, const char *id, char error[QUEUE_ERROR
     free(folder);
     free(incoming);
     free(gone);
-    entry_clear(&e);
+    queue_entry_clear(&e);
     return hr;
 }

@@ -96,6 +96,8 @@ HRESULT queue_submit(struct queue *queue, const char *path, ULONGLONG now, char 
  * with queue_entries_free.  Returns S_OK or the failure. */
 HRESULT queue_list(struct queue *queue, struct queue_entry **entries, ULONG *count, char error[QUEUE_ERROR_SIZE]);
 void queue_entries_free(struct queue_entry *entries, ULONG count);
+/* Frees what one entry owns and empties it. */
+void queue_entry_clear(struct queue_entry *entry);
 
 /* Processes what is due at NOW; with UNTIL > NOW, goes on to each next due
  * time up to UNTIL, as the clock would.  An attempt converts the message

@@ -19,6 +19,7 @@ static const struct
     cli_verb_fn run;
     const char *summary;
 } verbs[] = {
+    {"scenario", cmd_scenario, "play the whole KB 938650 story: fix off, on, or toggled while running"},
     {"time", cmd_time, "convert PR_RECIPIENT_TRACKSTATUS_TIME values, legacy or clamped"},
     {"server", cmd_server, "provision the simulated Exchange 2003 SP2 server"},
     {"hotfix", cmd_hotfix, "show, install, uninstall, enable or disable KB938650"},

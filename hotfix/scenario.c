@@ -1,0 +1,648 @@
+/*
+ * scenario: KB 938650 from the first request to the NDR or the delivery.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <windows.h>
+
+#include "atomicfile.h"
+#include "eventlog.h"
+#include "gate.h"
+#include "imipreply.h"
+#include "meeting.h"
+#include "msgfile.h"
+#include "msgtext.h"
+#include "queue.h"
+#include "scenario.h"
+#include "server.h"
+#include "strbuf.h"
+#include "systime.h"
+
+/* marks a folder this module may empty again */
+#define MARKER ".trackfix-scenario"
+#define TICKS_PER_MINUTE (60 * SYSTIME_TICKS_PER_SECOND)
+/* what the queue log shows of a long run: its first and last lines */
+#define LOG_HEAD 5
+#define LOG_TAIL 3
+
+/* The story's clock (all UTC): the request goes out on 1 August 2007, the
+ * Exchange 2007 attendee accepts 75 minutes later, the organizer sends the
+ * update and the cancellation on 3 August at 14:00. */
+#define T_REQUEST "2007-08-01T09:00:00Z"
+#define T_REPLY "2007-08-01T10:15:00Z"
+#define T_UPDATE "2007-08-03T14:00:00Z"
+
+/* The organizer's own calendar item: an Exchange 2003 user's meeting with
+ * one Exchange 2007 attendee in another organization, who has not answered. */
+static const char organizer_meeting[] =
+    "[message]\n"
+    "PR_MESSAGE_CLASS = \"IPM.Appointment\"\n"
+    "PR_SUBJECT = \"Project review\"\n"
+    "PR_CLIENT_SUBMIT_TIME = " T_REQUEST "\n"
+    "PR_SENDER_NAME = \"Olivia Organizer\"\n"
+    "PR_SENDER_ADDRTYPE = \"SMTP\"\n"
+    "PR_SENDER_EMAIL_ADDRESS = \"olivia@contoso.example\"\n"
+    "PR_SENT_REPRESENTING_NAME = \"Olivia Organizer\"\n"
+    "PR_SENT_REPRESENTING_EMAIL_ADDRESS = \"olivia@contoso.example\"\n"
+    "PR_DISPLAY_TO = \"Adam Attendee\"\n"
+    "PR_INTERNET_MESSAGE_ID = \"<project-review.938650@contoso.example>\"\n"
+    "PR_STORE_RECORD_KEY = a7d04b5e631ff74da2b15d5e1e2c1d1f\n"
+    "PR_PARENT_SOURCE_KEY = d9c2990c6efba54e8b52bf2e49cf3884000000000b3c\n"
+    "PR_SOURCE_KEY = d9c2990c6efba54e8b52bf2e49cf3884000000094d9b\n"
+    "PR_BODY = \"Please review the project plan before the meeting.\\r\\n\"\n"
+    "PidLidGlobalObjectId = 040000008200e00074c5b7101a82e0080000000000a1c7a3f9d3c7010000000000000000100000009d1f7a5e"
+    "3c2b4a1d8e6f0a1b2c3d4e5f\n"
+    "PidLidCleanGlobalObjectId = 040000008200e00074c5b7101a82e0080000000000a1c7a3f9d3c70100000000000000001000000"
+    "09d1f7a5e3c2b4a1d8e6f0a1b2c3d4e5f\n"
+    "PidLidAppointmentSequence = 0\n"
+    "PidLidAppointmentStartWhole = 2007-08-10T09:00:00Z\n"
+    "PidLidAppointmentEndWhole = 2007-08-10T10:00:00Z\n"
+    "PidLidLocation = \"Room 1\"\n"
+    "PidLidOwnerCriticalChange = " T_REQUEST "\n"
+    "PidLidAttendeeCriticalChange = " T_REQUEST "\n"
+    "PidLidResponseStatus = 1\n"
+    "[recipient]\n"
+    "PR_ROWID = 0\n"
+    "PR_DISPLAY_NAME = \"Olivia Organizer\"\n"
+    "PR_ADDRTYPE = \"SMTP\"\n"
+    "PR_EMAIL_ADDRESS = \"olivia@contoso.example\"\n"
+    "PR_SMTP_ADDRESS = \"olivia@contoso.example\"\n"
+    "PR_RECIPIENT_TYPE = 1\n"
+    "PR_RECIPIENT_FLAGS = 3\n"
+    "PR_RECIPIENT_TRACKSTATUS = 1\n"
+    "[recipient]\n"
+    "PR_ROWID = 1\n"
+    "PR_DISPLAY_NAME = \"Adam Attendee\"\n"
+    "PR_ADDRTYPE = \"SMTP\"\n"
+    "PR_EMAIL_ADDRESS = \"adam@fabrikam.example\"\n"
+    "PR_SMTP_ADDRESS = \"adam@fabrikam.example\"\n"
+    "PR_RECIPIENT_TYPE = 1\n"
+    "PR_RECIPIENT_FLAGS = 1\n";
+
+/* What an organizer sends from the meeting (SPEC.md 1.1 and 1.4). */
+struct sending
+{
+    const char *file, *message_class, *subject, *start, *end, *location;
+    LONG sequence;
+};
+
+static const struct sending request = {"request.msg", "IPM.Schedule.Meeting.Request", "Project review",
+                                       "2007-08-10T09:00:00Z", "2007-08-10T10:00:00Z", "Room 1", 0};
+static const struct sending sendings[] = {
+    {"update.msg", "IPM.Schedule.Meeting.Request", "Updated: Project review", "2007-08-10T14:00:00Z",
+     "2007-08-10T15:00:00Z", "Room 2", 1},
+    {"cancel.msg", "IPM.Schedule.Meeting.Canceled", "Canceled: Project review", "2007-08-10T14:00:00Z",
+     "2007-08-10T15:00:00Z", "Room 2", 2},
+};
+
+struct story
+{
+    const char *dir;
+    enum scenario_mode mode;
+    scenario_narrate_fn narrate;
+    void *ctx;
+    char *error;
+    int step;
+    struct queue queue;
+    struct queue_policy policy;
+    struct strbuf log; /* what the queue did, for the narration */
+    ULONG log_lines;
+};
+
+static HRESULT fail(char *error, HRESULT hr, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static HRESULT fail(char *error, HRESULT hr, const char *fmt, ...)
+{
+    va_list args;
+
+    va_start(args, fmt);
+    vsnprintf(error, SCENARIO_ERROR_SIZE, fmt, args);
+    va_end(args);
+    return hr;
+}
+
+static void tell(struct story *s, const char *title, struct strbuf *evidence)
+{
+    s->narrate(s->ctx, ++s->step, title, evidence->data ? evidence->data : "");
+    strbuf_free(evidence);
+}
+
+static char *path_of(const struct story *s, const char *a, const char *b)
+{
+    struct strbuf sb = {0};
+
+    strbuf_printf(&sb, b ? "%s/%s/%s" : "%s/%s", s->dir, a, b);
+    return strbuf_detach(&sb);
+}
+
+static ULONGLONG when(const char *iso)
+{
+    ULONGLONG t = 0;
+
+    systime_parse(iso, &t);
+    return t;
+}
+
+/* Removes PATH and everything under it. */
+static void remove_tree(const WCHAR *path)
+{
+    WCHAR pattern[MAX_PATH], child[MAX_PATH];
+    WIN32_FIND_DATAW found;
+    HANDLE find;
+
+    if (lstrlenW(path) + 3 >= MAX_PATH) return;
+    lstrcpyW(pattern, path);
+    lstrcatW(pattern, L"\\*");
+    if ((find = FindFirstFileW(pattern, &found)) != INVALID_HANDLE_VALUE)
+    {
+        do
+        {
+            if (!lstrcmpW(found.cFileName, L".") || !lstrcmpW(found.cFileName, L"..")) continue;
+            if (lstrlenW(path) + lstrlenW(found.cFileName) + 2 >= MAX_PATH) continue;
+            lstrcpyW(child, path);
+            lstrcatW(child, L"\\");
+            lstrcatW(child, found.cFileName);
+            if (found.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) remove_tree(child);
+            else DeleteFileW(child);
+        } while (FindNextFileW(find, &found));
+        FindClose(find);
+    }
+    RemoveDirectoryW(path);
+}
+
+/* DIR from nothing: created, or emptied when an earlier scenario made it. */
+static HRESULT prepare_folder(struct story *s)
+{
+    WCHAR wdir[MAX_PATH], wmarker[MAX_PATH];
+    char *marker = path_of(s, MARKER, NULL);
+    WIN32_FIND_DATAW found;
+    HANDLE find;
+    HRESULT hr = S_OK;
+
+    MultiByteToWideChar(CP_UTF8, 0, s->dir, -1, wdir, MAX_PATH);
+    MultiByteToWideChar(CP_UTF8, 0, marker ? marker : "", -1, wmarker, MAX_PATH);
+    if (GetFileAttributesW(wmarker) != INVALID_FILE_ATTRIBUTES)
+        remove_tree(wdir);
+    else if (GetFileAttributesW(wdir) != INVALID_FILE_ATTRIBUTES)
+    {
+        WCHAR pattern[MAX_PATH];
+        BOOL empty = TRUE;
+        lstrcpyW(pattern, wdir);
+        lstrcatW(pattern, L"\\*");
+        if ((find = FindFirstFileW(pattern, &found)) != INVALID_HANDLE_VALUE)
+        {
+            do empty &= !lstrcmpW(found.cFileName, L".") || !lstrcmpW(found.cFileName, L"..");
+            while (FindNextFileW(find, &found));
+            FindClose(find);
+        }
+        if (!empty)
+            hr = fail(s->error, HRESULT_FROM_WIN32(ERROR_DIR_NOT_EMPTY),
+                      "'%s' holds files that no earlier scenario made; give an empty or new folder with --dir", s->dir);
+    }
+    if (SUCCEEDED(hr))
+    {
+        /* the queue creates the rest of the path; the marker goes in first */
+        char *queue = path_of(s, "queue", NULL);
+        if (!queue || FAILED(hr = queue_open(queue, TRUE, &s->queue, s->error)))
+            hr = queue ? hr : fail(s->error, E_OUTOFMEMORY, "out of memory");
+        else if (FAILED(hr = atomicfile_write(marker, "trackfix scenario\n", 18)))
+            fail(s->error, hr, "cannot write '%s'", marker);
+        else
+        {
+            /* the organizer's mailbox files and what Exchange 2007 sends back */
+            static const char *const folders[] = {"organizer", "exchange2007"};
+            size_t i;
+            for (i = 0; i < ARRAYSIZE(folders) && SUCCEEDED(hr); i++)
+            {
+                char *folder = path_of(s, folders[i], NULL);
+                WCHAR wfolder[MAX_PATH];
+                if (!folder) hr = fail(s->error, E_OUTOFMEMORY, "out of memory");
+                else
+                {
+                    MultiByteToWideChar(CP_UTF8, 0, folder, -1, wfolder, MAX_PATH);
+                    if (!CreateDirectoryW(wfolder, NULL))
+                        hr = fail(s->error, HRESULT_FROM_WIN32(GetLastError()), "cannot create '%s'", folder);
+                }
+                free(folder);
+            }
+        }
+        free(queue);
+    }
+    free(marker);
+    return hr;
+}
+
+static HRESULT provision(struct story *s)
+{
+    struct strbuf evidence = {0};
+    char error[SERVER_TEXT_SIZE];
+    struct gate_status gate;
+    struct gate_dword level;
+    HRESULT hr;
+
+    if (FAILED(hr = server_init(7638, EVENTLOG_LEVEL_MAXIMUM, error)) ||
+        FAILED(hr = server_install_hotfix(gate_reader_registry(), "20070801", error)) ||
+        FAILED(hr = server_set_fix_value(s->mode == SCENARIO_ON, error)))
+        return fail(s->error, hr, "%s", error);
+    gate_read(gate_reader_registry(), &gate);
+    gate_read_dword(gate_reader_registry(), REG_ITEM_STORE_DRIVER_LEVEL, &level);
+    strbuf_printf(&evidence,
+                  "HKLM\\SOFTWARE\\Microsoft\\Exchange\\Setup: MsiProductMajor 6, MsiProductMinor 5, MsiBuildMajor 7638\n"
+                  "KB938650 installed: %s; FixRecipientTrackStatusTime: %s; fix active: %s\n"
+                  "MSExchangeTransport diagnostics, Exchange Store Driver: %s (Maximum)\n"
+                  "server folder: %s",
+                  gate.installed ? "yes" : "no", gate.fix.found, gate.active ? "yes" : "no", level.found, s->dir);
+    tell(s, "An Exchange Server 2003 SP2 server is provisioned in the Wine prefix", &evidence);
+    return S_OK;
+}
+
+/* Writes MESSAGE with SENDING's class, subject, times, place and sequence
+ * to the organizer's folder. */
+static HRESULT write_sending(struct story *s, struct mapi_message *message, const struct sending *sending,
+                             ULONGLONG sent, char **path)
+{
+    struct mapi_propset *p = &message->props;
+    char read_error[MSGFILE_ERROR_SIZE];
+    struct mapi_prop *prop;
+    HRESULT hr = E_OUTOFMEMORY;
+
+    *path = path_of(s, "organizer", sending->file);
+    if (*path && (prop = mapi_propset_obtain(p, PR_MESSAGE_CLASS)) &&
+        SUCCEEDED(mapi_prop_set_utf8(prop, sending->message_class)) && (prop = mapi_propset_obtain(p, PR_SUBJECT)) &&
+        SUCCEEDED(mapi_prop_set_utf8(prop, sending->subject)) &&
+        (prop = mapi_propset_obtain(p, PR_CLIENT_SUBMIT_TIME)) && SUCCEEDED(mapi_prop_set_systime(prop, sent)) &&
+        (prop = mapi_propset_obtain_lid(p, LID_APPOINTMENT_START_WHOLE)) &&
+        SUCCEEDED(mapi_prop_set_systime(prop, when(sending->start))) &&
+        (prop = mapi_propset_obtain_lid(p, LID_APPOINTMENT_END_WHOLE)) &&
+        SUCCEEDED(mapi_prop_set_systime(prop, when(sending->end))) && (prop = mapi_propset_obtain_lid(p, LID_LOCATION)) &&
+        SUCCEEDED(mapi_prop_set_utf8(prop, sending->location)) &&
+        (prop = mapi_propset_obtain_lid(p, LID_APPOINTMENT_SEQUENCE)) &&
+        SUCCEEDED(mapi_prop_set_long(prop, sending->sequence)) &&
+        (prop = mapi_propset_obtain_lid(p, LID_OWNER_CRITICAL_CHANGE)) && SUCCEEDED(mapi_prop_set_systime(prop, sent)))
+        hr = S_OK;
+    if (FAILED(hr)) return fail(s->error, hr, "out of memory");
+    if (FAILED(hr = msgfile_write(*path, message, read_error))) return fail(s->error, hr, "%s", read_error);
+    return S_OK;
+}
+
+static void collect(void *ctx, ULONGLONG at, const struct queue_entry *entry, const char *what)
+{
+    struct story *s = ctx;
+    char iso[SYSTIME_ISO_SIZE];
+
+    systime_format_iso(at, iso);
+    strbuf_printf(&s->log, "%s %s %s\n", iso, entry->id, what);
+    s->log_lines++;
+}
+
+/* The queue's log since the last call, its middle left out when long. */
+static void take_log(struct story *s, struct strbuf *evidence)
+{
+    const char *p = s->log.data ? s->log.data : "";
+    ULONG line = 0;
+
+    for (; *p; line++)
+    {
+        size_t len = strcspn(p, "\n") + 1;
+        if (line < LOG_HEAD || line + LOG_TAIL >= s->log_lines) strbuf_add(evidence, p, len);
+        else if (line == LOG_HEAD)
+            strbuf_printf(evidence, "... %u more lines like these ...\n", s->log_lines - LOG_HEAD - LOG_TAIL);
+        p += len;
+    }
+    strbuf_free(&s->log);
+    s->log_lines = 0;
+}
+
+static HRESULT run_queue(struct story *s, ULONGLONG from, ULONGLONG until)
+{
+    return queue_run(&s->queue, &s->policy, from, until, collect, s, s->error);
+}
+
+/* The entry ID of the queue; FALSE when missing. */
+static BOOL find_entry(struct story *s, const char *id, struct queue_entry *out)
+{
+    struct queue_entry *entries;
+    char error[QUEUE_ERROR_SIZE];
+    ULONG count, i;
+    BOOL found = FALSE;
+
+    if (FAILED(queue_list(&s->queue, &entries, &count, error))) return FALSE;
+    for (i = 0; i < count && !found; i++)
+    {
+        if (strcmp(entries[i].id, id)) continue;
+        *out = entries[i];
+        memset(&entries[i], 0, sizeof(entries[i]));
+        found = TRUE;
+    }
+    queue_entries_free(entries, count);
+    return found;
+}
+
+/* Appends the unfolded line of FILE that starts with PREFIX (iCalendar
+ * folding undone), or "(not found)". */
+static void quote_line(struct strbuf *evidence, const char *file, const char *prefix)
+{
+    FILE *in = fopen(file, "rb");
+    char line[1024];
+    BOOL found = FALSE;
+
+    while (in && fgets(line, sizeof(line), in))
+    {
+        line[strcspn(line, "\r\n")] = 0;
+        if (found && line[0] == ' ') strbuf_puts(evidence, line + 1);
+        else if (found) break;
+        else if (!strncmp(line, prefix, strlen(prefix)))
+        {
+            strbuf_puts(evidence, line);
+            found = TRUE;
+        }
+    }
+    if (in) fclose(in);
+    strbuf_puts(evidence, found ? "\n" : "(not found)\n");
+}
+
+static void describe_entry(struct strbuf *evidence, const struct queue_entry *e)
+{
+    char next[SYSTIME_ISO_SIZE] = "-";
+
+    if (e->state == QUEUE_QUEUED) systime_format_iso(e->next_retry, next);
+    strbuf_printf(evidence, "queue viewer: %s  %-9s  %u attempts  next retry %s  %s -> %s  \"%s\"\n", e->id,
+                  queue_state_name(e->state), e->attempts, next, e->sender, e->recipients, e->subject);
+}
+
+/* Steps 2-4: the meeting, the request delivered, the Exchange 2007 reply
+ * applied.  *MEETING_PATH: the organizer's meeting (caller frees). */
+static HRESULT request_and_reply(struct story *s, char **meeting_path)
+{
+    struct mapi_message meeting;
+    struct imip_reply reply;
+    struct imip_change change;
+    struct strbuf evidence = {0}, ics = {0};
+    char error[IMIPREPLY_ERROR_SIZE], id[QUEUE_ID_SIZE], *request_path = NULL, *reply_path = NULL, *uid = NULL;
+    char *drop = path_of(s, "drop", "00000001.eml");
+    char time_text[SYSTIME_ISO_SIZE];
+    HRESULT hr;
+
+    *meeting_path = path_of(s, "organizer", "meeting.msg");
+    if (FAILED(hr = msgtext_parse(organizer_meeting, "scenario", &meeting, error))) return fail(s->error, hr, "%s", error);
+    if (!*meeting_path || !drop || FAILED(hr = msgfile_write(*meeting_path, &meeting, error)) ||
+        FAILED(hr = write_sending(s, &meeting, &request, when(T_REQUEST), &request_path)))
+    {
+        if (SUCCEEDED(hr)) hr = E_OUTOFMEMORY;
+        if (!s->error[0]) fail(s->error, hr, "%s", error);
+        goto done;
+    }
+    if (FAILED(hr = queue_submit(&s->queue, request_path, when(T_REQUEST), id, s->error)) ||
+        FAILED(hr = run_queue(s, when(T_REQUEST), when(T_REQUEST))))
+        goto done;
+    strbuf_printf(&evidence, "organizer's meeting: %s; request: %s\n", *meeting_path, request_path);
+    take_log(s, &evidence);
+    quote_line(&evidence, drop, "ATTENDEE");
+    tell(s, "The organizer sends a meeting request to an Exchange 2007 user; it converts and is delivered", &evidence);
+
+    /* the Exchange 2007 acceptance: METHOD:REPLY without the critical change */
+    uid = meeting_uid(mapi_propset_find_lid(&meeting.props, LID_GLOBAL_OBJECT_ID));
+    reply_path = path_of(s, "exchange2007", "accept.ics");
+    strbuf_printf(&ics,
+                  "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nPRODID:Microsoft Exchange Server 2007\r\nVERSION:2.0\r\n"
+                  "BEGIN:VEVENT\r\nATTENDEE;PARTSTAT=ACCEPTED;CN=Adam Attendee:MAILTO:adam@fabrikam.example\r\n"
+                  "SUMMARY;LANGUAGE=en-US:Accepted: Project review\r\nDTSTART:20070810T090000Z\r\n"
+                  "DTEND:20070810T100000Z\r\nUID:%s\r\nDTSTAMP:20070801T101500Z\r\nSEQUENCE:0\r\n"
+                  "X-MICROSOFT-CDO-APPT-SEQUENCE:0\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+                  uid ? uid : "");
+    if (!uid || !reply_path || ics.failed) hr = fail(s->error, E_OUTOFMEMORY, "out of memory");
+    else if (FAILED(hr = atomicfile_write(reply_path, ics.data, (DWORD)ics.size)))
+        fail(s->error, hr, "cannot write '%s'", reply_path);
+    if (FAILED(hr)) goto done;
+    if (FAILED(hr = imipreply_read(reply_path, &reply, error)))
+    {
+        fail(s->error, hr, "%s", error);
+        goto done;
+    }
+    hr = imipreply_apply(&meeting, &reply, &change, error);
+    imipreply_clear(&reply);
+    if (hr != S_OK || FAILED(hr = msgfile_write(*meeting_path, &meeting, error)))
+    {
+        hr = fail(s->error, FAILED(hr) ? hr : E_FAIL, "%s", error);
+        goto done;
+    }
+    {
+        ULONGLONG stored = ~0ULL;
+        LONG status = -1;
+        mapi_prop_get_systime(mapi_propset_find(&meeting.recipients[change.row - 1], PR_RECIPIENT_TRACKSTATUS_TIME), &stored);
+        mapi_prop_get_long(mapi_propset_find(&meeting.recipients[change.row - 1], PR_RECIPIENT_TRACKSTATUS), &status);
+        systime_format_iso(stored, time_text);
+        strbuf_printf(&evidence,
+                      "reply: %s (METHOD:REPLY, PARTSTAT=ACCEPTED, no X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE)\n"
+                      "applied to %s, recipient %u adam@fabrikam.example:\n"
+                      "  PR_RECIPIENT_TRACKSTATUS = %d (respAccepted)\n"
+                      "  PR_RECIPIENT_TRACKSTATUS_TIME = %s (FILETIME 0x%016llX)\n",
+                      reply_path, *meeting_path, change.row, status, time_text, (unsigned long long)stored);
+    }
+    tell(s, "The Exchange 2007 user accepts; the reply lacks the critical-change time, so 1601-01-01 is stored",
+         &evidence);
+done:
+    mapi_message_clear(&meeting);
+    strbuf_free(&ics);
+    free(request_path);
+    free(reply_path);
+    free(uid);
+    free(drop);
+    return hr;
+}
+
+/* Step 5: the update and the cancellation, from the meeting as it now is. */
+static HRESULT send_changes(struct story *s, const char *meeting_path)
+{
+    struct mapi_message meeting;
+    struct strbuf evidence = {0};
+    char error[MSGFILE_ERROR_SIZE], id[QUEUE_ID_SIZE];
+    HRESULT hr;
+    size_t i;
+
+    for (i = 0; i < ARRAYSIZE(sendings); i++)
+    {
+        char *path = NULL;
+        if (FAILED(hr = msgfile_read(meeting_path, &meeting, error))) return fail(s->error, hr, "%s", error);
+        hr = write_sending(s, &meeting, &sendings[i], when(T_UPDATE), &path);
+        mapi_message_clear(&meeting);
+        if (SUCCEEDED(hr) && SUCCEEDED(hr = queue_submit(&s->queue, path, when(T_UPDATE), id, s->error)))
+            strbuf_printf(&evidence, "%s (%s, sequence %d) queued as %s\n", path, sendings[i].message_class,
+                          sendings[i].sequence, id);
+        free(path);
+        if (FAILED(hr)) return hr;
+    }
+    tell(s, "The organizer sends an update and a cancellation of the meeting", &evidence);
+    return S_OK;
+}
+
+/* Evidence that a message is stuck: the viewer line, open, event 327. */
+static void show_stuck(struct story *s, struct strbuf *evidence, const char *id)
+{
+    struct queue_entry e;
+    char error[QUEUE_ERROR_SIZE], *mime = NULL, *log = path_of(s, "eventlog.log", NULL);
+    HRESULT hr;
+
+    if (find_entry(s, id, &e))
+    {
+        describe_entry(evidence, &e);
+        hr = queue_open_message(&s->queue, id, &s->policy, e.last_attempt, &mime, error);
+        if (FAILED(hr))
+            strbuf_printf(evidence, "open %s: Unable to open for delivery (%#x, EcGetMime)\n  %s\n", id, (unsigned)hr,
+                          error);
+        free(mime);
+        queue_entry_clear(&e);
+    }
+    if (log)
+    {
+        /* the newest record, as Event Viewer shows it */
+        char *text = NULL;
+        size_t size = 0;
+        FILE *out = open_memstream(&text, &size);
+        if (out)
+        {
+            eventlog_print(log, 0, out);
+            fclose(out);
+            if (text)
+            {
+                char *last = text, *p;
+                for (p = text; (p = strstr(p, "Event Type:")); p++) last = p;
+                strbuf_printf(evidence, "event log %s, newest record:\n%s", log, last);
+            }
+            free(text);
+        }
+    }
+    free(log);
+}
+
+static BOOL file_contains(const char *path, const char *text)
+{
+    FILE *in = fopen(path, "rb");
+    char line[1024], previous[1024] = "";
+    BOOL found = FALSE;
+
+    while (in && !found && fgets(line, sizeof(line), in))
+    {
+        char joined[2048];
+        line[strcspn(line, "\r\n")] = 0;
+        /* across one fold too */
+        snprintf(joined, sizeof(joined), "%s%s", previous, line[0] == ' ' ? line + 1 : line);
+        found = strstr(line, text) || strstr(joined, text);
+        snprintf(previous, sizeof(previous), "%s", line);
+    }
+    if (in) fclose(in);
+    return found;
+}
+
+/* Step 6 on: the queue over two days, and the verdict for the mode. */
+static HRESULT play_queue(struct story *s, BOOL *as_the_article_says)
+{
+    const ULONGLONG t1 = when(T_UPDATE), two_days = 2ULL * 24 * 60 * TICKS_PER_MINUTE;
+    static const char *const ids[] = {"00000002", "00000003"};
+    struct strbuf evidence = {0};
+    char error[SERVER_TEXT_SIZE];
+    HRESULT hr;
+    size_t i;
+
+    *as_the_article_says = TRUE;
+    if (s->mode != SCENARIO_ON)
+    {
+        /* stuck: the first retries fail */
+        if (FAILED(hr = run_queue(s, t1, t1 + 35 * TICKS_PER_MINUTE))) return hr;
+        take_log(s, &evidence);
+        show_stuck(s, &evidence, ids[0]);
+        tell(s, "Fix off: EcGetMime fails with E_FAIL; the update and the cancellation sit in the SMTP retry queue",
+             &evidence);
+    }
+    if (s->mode == SCENARIO_TOGGLE)
+    {
+        struct gate_status gate;
+        if (FAILED(hr = server_set_fix_value(1, error))) return fail(s->error, hr, "%s", error);
+        gate_read(gate_reader_registry(), &gate);
+        strbuf_printf(&evidence,
+                      "HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeIS\\ParametersSystem\\"
+                      "FixRecipientTrackStatusTime = %s; fix active: %s\n"
+                      "nothing restarts: the queue run goes on and reads the value at its next attempt\n",
+                      gate.fix.found, gate.active ? "yes" : "no");
+        tell(s, "The administrator enables the fix while the queue is running", &evidence);
+    }
+    if (FAILED(hr = run_queue(s, s->mode == SCENARIO_ON ? t1 : t1 + 35 * TICKS_PER_MINUTE, t1 + two_days))) return hr;
+    take_log(s, &evidence);
+
+    for (i = 0; i < ARRAYSIZE(ids); i++)
+    {
+        struct queue_entry e;
+        char name[32], *file = NULL;
+        if (!find_entry(s, ids[i], &e)) return fail(s->error, E_FAIL, "message %s is missing from the queue", ids[i]);
+        describe_entry(&evidence, &e);
+        if (s->mode == SCENARIO_OFF)
+        {
+            snprintf(name, sizeof(name), "%s.ndr.eml", e.id);
+            file = path_of(s, "mailboxes/olivia@contoso.example", name);
+            char *log = path_of(s, "eventlog.log", NULL);
+            if (e.state != QUEUE_EXPIRED || !file || !file_contains(file, "Status: 4.4.7") || !log ||
+                !file_contains(log, "\tExchange Store Driver\t327\t"))
+                *as_the_article_says = FALSE;
+            else
+            {
+                strbuf_printf(&evidence, "NDR %s:\n", file);
+                quote_line(&evidence, file, "Date:");
+                quote_line(&evidence, file, "Status:");
+                quote_line(&evidence, file, "Could not deliver");
+            }
+            free(log);
+        }
+        else
+        {
+            snprintf(name, sizeof(name), "%s.eml", e.id);
+            file = path_of(s, "drop", name);
+            if (e.state != QUEUE_DELIVERED || !file ||
+                !file_contains(file, "X-MICROSOFT-CDO-REPLYTIME=18991230T000000Z") ||
+                (s->mode == SCENARIO_TOGGLE && e.last_attempt != t1 + 45 * TICKS_PER_MINUTE))
+                *as_the_article_says = FALSE;
+            else
+            {
+                strbuf_printf(&evidence, "delivered %s, its attendee:\n", file);
+                quote_line(&evidence, file, "ATTENDEE");
+            }
+        }
+        free(file);
+        queue_entry_clear(&e);
+    }
+    tell(s, s->mode == SCENARIO_OFF ? "Two days later the queue gives up: the sender gets an NDR 4.4.7"
+         : s->mode == SCENARIO_ON   ? "Fix on: the track time converts clamped, 18991230T000000Z, and both are delivered"
+                                    : "At the next retry after the change both are delivered, the track time clamped",
+         &evidence);
+    return S_OK;
+}
+
+HRESULT scenario_play(const char *dir, enum scenario_mode mode, scenario_narrate_fn narrate, void *ctx,
+                      char error[SCENARIO_ERROR_SIZE])
+{
+    struct story s;
+    char *meeting_path = NULL;
+    BOOL ok = FALSE;
+    HRESULT hr;
+
+    memset(&s, 0, sizeof(s));
+    s.dir = dir;
+    s.mode = mode;
+    s.narrate = narrate;
+    s.ctx = ctx;
+    s.error = error;
+    s.queue.lock = INVALID_HANDLE_VALUE;
+    error[0] = 0;
+    queue_policy_default(&s.policy);
+
+    if (SUCCEEDED(hr = prepare_folder(&s)) && SUCCEEDED(hr = provision(&s)) &&
+        SUCCEEDED(hr = request_and_reply(&s, &meeting_path)) && SUCCEEDED(hr = send_changes(&s, meeting_path)))
+        hr = play_queue(&s, &ok);
+    free(meeting_path);
+    strbuf_free(&s.log);
+    queue_close(&s.queue);
+    if (FAILED(hr)) return hr;
+    return ok ? S_OK : S_FALSE;
+}
