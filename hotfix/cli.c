@@ -8,6 +8,7 @@
 #include <windows.h>
 
 #include "cli.h"
+#include "gate.h"
 
 static const char *const messages[] = {
     [MSG_UNKNOWN_VERB] = "unknown command '%s'; try 'trackfix --help'",
@@ -79,4 +80,28 @@ HRESULT cli_option_format(const char *arg, enum cli_format *format)
 BOOL cli_is_help(const char *arg)
 {
     return !strcmp(arg, "--help") || !strcmp(arg, "-h");
+}
+
+void cli_print_json_string(const char *s)
+{
+    putchar('"');
+    for (; *s; s++)
+    {
+        if (*s == '"' || *s == '\\') printf("\\%c", *s);
+        else if (*s == '\n') printf("\\n");
+        else if ((unsigned char)*s < 0x20) printf("\\u%04x", *s);
+        else putchar(*s);
+    }
+    putchar('"');
+}
+
+enum systime_path cli_track_path(enum cli_fix_mode mode, char *last_warning, size_t size)
+{
+    struct gate_status gate;
+
+    if (mode != CLI_FIX_AUTO) return mode == CLI_FIX_ON ? SYSTIME_PATH_CLAMPED : SYSTIME_PATH_LEGACY;
+    gate_read(gate_reader_registry(), &gate);
+    if (gate.warning[0] && strcmp(gate.warning, last_warning)) cli_message(MSG_WARNING, gate.warning);
+    snprintf(last_warning, size, "%s", gate.warning);
+    return gate.active ? SYSTIME_PATH_CLAMPED : SYSTIME_PATH_LEGACY;
 }

@@ -8,6 +8,7 @@
 #include <windef.h>
 
 #include "exitcode.h"
+#include "systime.h"
 
 /* A verb: ARGV[0] is the verb's name, the rest its arguments (UTF-8).
  * Returns the process exit code (exitcode.h). */
@@ -33,6 +34,14 @@ HRESULT cli_option_fix(const char *arg, enum cli_fix_mode *mode);
 HRESULT cli_option_format(const char *arg, enum cli_format *format);
 /* TRUE when ARG is "--help" or "-h". */
 BOOL cli_is_help(const char *arg);
+
+/* Prints S (UTF-8) to stdout as a JSON string, quotes included. */
+void cli_print_json_string(const char *s);
+
+/* The path for the next PR_RECIPIENT_TRACKSTATUS_TIME conversion: MODE
+ * when forced, else the gate read now; its warning is printed when it
+ * differs from LAST_WARNING (SIZE bytes), which then holds it. */
+enum systime_path cli_track_path(enum cli_fix_mode mode, char *last_warning, size_t size);
 
 enum cli_msg
 {

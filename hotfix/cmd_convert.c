@@ -47,29 +47,7 @@ struct convert_run
     ULONG converted, failed, unreadable;
 };
 
-/* Prints S as a JSON string. */
-static void print_json_string(const char *s)
-{
-    putchar('"');
-    for (; *s; s++)
-    {
-        if (*s == '"' || *s == '\\') printf("\\%c", *s);
-        else if ((unsigned char)*s < 0x20) printf("\\u%04x", *s);
-        else putchar(*s);
-    }
-    putchar('"');
-}
 
-static enum systime_path choose_path(struct convert_run *run)
-{
-    struct gate_status gate;
-
-    if (run->fix != CLI_FIX_AUTO) return run->fix == CLI_FIX_ON ? SYSTIME_PATH_CLAMPED : SYSTIME_PATH_LEGACY;
-    gate_read(gate_reader_registry(), &gate);
-    if (gate.warning[0] && strcmp(gate.warning, run->last_warning)) cli_message(MSG_WARNING, gate.warning);
-    snprintf(run->last_warning, sizeof(run->last_warning), "%s", gate.warning);
-    return gate.active ? SYSTIME_PATH_CLAMPED : SYSTIME_PATH_LEGACY;
-}
 
 /* DIR/<base name of PATH without .msg>.eml; caller frees. */
 static char *output_path(const char *dir, const char *path)
@@ -92,11 +70,11 @@ static void report(struct convert_run *run, const char *path, const char *output
     if (run->format == CLI_FORMAT_JSON)
     {
         printf("{\"file\":");
-        print_json_string(path);
+        cli_print_json_string(path);
         if (SUCCEEDED(hr))
         {
             printf(",\"converted\":true,\"output\":");
-            print_json_string(output);
+            cli_print_json_string(output);
             printf(",\"method\":\"%s\",\"attendees\":%u,\"path\":\"%s\"}\n",
                    result->method == ECGETMIME_CANCEL ? "CANCEL" : "REQUEST", result->attendees,
                    systime_path_name(track_path));
@@ -104,7 +82,7 @@ static void report(struct convert_run *run, const char *path, const char *output
         else
         {
             printf(",\"converted\":false,\"hresult\":\"%#x\",\"reason\":", (unsigned)hr);
-            print_json_string(text);
+            cli_print_json_string(text);
             printf("}\n");
         }
     }
@@ -145,7 +123,7 @@ static void convert_one(struct convert_run *run, const char *path)
         GetSystemTimeAsFileTime(&ft);
         run->options.now = (ULONGLONG)ft.dwHighDateTime << 32 | ft.dwLowDateTime;
     }
-    run->options.track_path = track_path = choose_path(run);
+    run->options.track_path = track_path = cli_track_path(run->fix, run->last_warning, sizeof(run->last_warning));
     run->options.serial++;
     hr = ecgetmime_convert(&message, path, &run->options, &result, error);
     if (SUCCEEDED(hr) && FAILED(hr = atomicfile_write(output, result.mime, (DWORD)strlen(result.mime))))

@@ -196,17 +196,6 @@ static void print_report(void *ctx, ULONGLONG when, const struct queue_entry *en
     printf("%s %s %s\n", iso, entry->id, what);
 }
 
-static void print_json_string(const char *s)
-{
-    putchar('"');
-    for (; *s; s++)
-    {
-        if (*s == '"' || *s == '\\') printf("\\%c", *s);
-        else if ((unsigned char)*s < 0x20) printf("\\u%04x", *s);
-        else putchar(*s);
-    }
-    putchar('"');
-}
 
 static int queue_list_print(struct queue *queue, enum cli_format format)
 {
@@ -233,13 +222,13 @@ static int queue_list_print(struct queue *queue, enum cli_format format)
         {
             printf("{\"id\":\"%s\",\"state\":\"%s\",\"attempts\":%u,\"next_retry\":\"%s\",\"sender\":", e->id,
                    queue_state_name(e->state), e->attempts, next);
-            print_json_string(e->sender);
+            cli_print_json_string(e->sender);
             printf(",\"recipients\":");
-            print_json_string(e->recipients);
+            cli_print_json_string(e->recipients);
             printf(",\"subject\":");
-            print_json_string(e->subject);
+            cli_print_json_string(e->subject);
             printf(",\"last_hresult\":\"%s\",\"last_error\":", hresult);
-            print_json_string(e->last_error);
+            cli_print_json_string(e->last_error);
             printf("}\n");
         }
         else

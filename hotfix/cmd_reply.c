@@ -26,17 +26,6 @@ static const char usage_text[] =
     "Exit status: 0 all applied, 4 any not applied (other UID, unknown attendee),\n"
     "2 usage error or unreadable input, 1 the meeting could not be written.\n";
 
-static void print_json_string(const char *s)
-{
-    putchar('"');
-    for (; *s; s++)
-    {
-        if (*s == '"' || *s == '\\') printf("\\%c", *s);
-        else if ((unsigned char)*s < 0x20) printf("\\u%04x", *s);
-        else putchar(*s);
-    }
-    putchar('"');
-}
 
 static void format_time(BOOL has, ULONGLONG t, char out[SYSTIME_ISO_SIZE])
 {
@@ -56,9 +45,9 @@ static void report_applied(enum cli_format format, BOOL dry_run, const char *pat
     if (format == CLI_FORMAT_JSON)
     {
         printf("{\"reply\":");
-        print_json_string(path);
+        cli_print_json_string(path);
         printf(",\"applied\":true,\"dry_run\":%s,\"row\":%u,\"attendee\":", dry_run ? "true" : "false", change->row);
-        print_json_string(reply->attendee);
+        cli_print_json_string(reply->attendee);
         printf(",\"partstat\":\"%s\",\"old_status\":%s,\"status\":%d,\"old_time\":%s%s%s,\"time\":\"%s\","
                "\"critical_change\":%s}\n",
                reply->partstat, change->had_status ? old_status : "null", reply->track_status,
@@ -77,9 +66,9 @@ static void report_refused(enum cli_format format, const char *path, const char 
     if (format == CLI_FORMAT_JSON)
     {
         printf("{\"reply\":");
-        print_json_string(path);
+        cli_print_json_string(path);
         printf(",\"applied\":false,\"%s\":", what);
-        print_json_string(reason);
+        cli_print_json_string(reason);
         printf("}\n");
     }
     else

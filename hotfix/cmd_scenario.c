@@ -44,26 +44,14 @@ static void narrate_text(void *ctx, int step, const char *title, const char *evi
     fflush(stdout);
 }
 
-static void print_json_string(const char *s)
-{
-    putchar('"');
-    for (; *s; s++)
-    {
-        if (*s == '"' || *s == '\\') printf("\\%c", *s);
-        else if (*s == '\n') printf("\\n");
-        else if ((unsigned char)*s < 0x20) printf("\\u%04x", *s);
-        else putchar(*s);
-    }
-    putchar('"');
-}
 
 static void narrate_json(void *ctx, int step, const char *title, const char *evidence)
 {
     (void)ctx;
     printf("{\"step\":%d,\"title\":", step);
-    print_json_string(title);
+    cli_print_json_string(title);
     printf(",\"evidence\":");
-    print_json_string(evidence);
+    cli_print_json_string(evidence);
     printf("}\n");
     fflush(stdout);
 }

@@ -27,19 +27,6 @@ static const char usage_text[] =
     "\n"
     "Exit status: 0 all converted, 3 any failed, 2 usage error or unparsable VALUE.\n";
 
-/* Picks the path for the next conversion; with auto, reads the gate now and
- * prints its warning when it differs from the last one printed. */
-static enum systime_path choose_path(enum cli_fix_mode mode, char *last_warning, size_t size)
-{
-    struct gate_status gate;
-
-    if (mode != CLI_FIX_AUTO) return mode == CLI_FIX_ON ? SYSTIME_PATH_CLAMPED : SYSTIME_PATH_LEGACY;
-    gate_read(gate_reader_registry(), &gate);
-    if (gate.warning[0] && strcmp(gate.warning, last_warning))
-        cli_message(MSG_WARNING, gate.warning);
-    snprintf(last_warning, size, "%s", gate.warning);
-    return gate.active ? SYSTIME_PATH_CLAMPED : SYSTIME_PATH_LEGACY;
-}
 
 static void print_result(enum cli_format format, ULONGLONG t, enum systime_path path, HRESULT hr,
                          const char *ical)
@@ -108,7 +95,7 @@ int cmd_time(int argc, char **argv)
 
     for (i = 0; i < count; i++)
     {
-        enum systime_path path = choose_path(mode, last_warning, sizeof(last_warning));
+        enum systime_path path = cli_track_path(mode, last_warning, sizeof(last_warning));
         char ical[SYSTIME_ICAL_SIZE];
         HRESULT hr = systime_to_ical(values[i], path, ical);
 
