@@ -17,6 +17,9 @@ LDFLAGS := -m64 -mconsole -municode
 LIBS     = $(shell pkg-config --libs libical 2>/dev/null) -lole32 -loleaut32 -ladvapi32
 TESTLIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
+# A test that runs longer than this has hung: it fails instead of stalling CI.
+TEST_TIMEOUT := 600
+
 # Everything the tests and the demo run sees: private prefix, UTC, quiet Wine.
 WINEENV := WINEPREFIX=$(PREFIX) WINEDEBUG=-all TZ=UTC LC_ALL=C.UTF-8 \
            WINEDLLOVERRIDES=mscoree,mshtml=
@@ -71,9 +74,9 @@ prefix: $(PREFIX)/system.reg
 
 test: test-deps all $(UNIT_TESTS) $(BUILD)/hold_lock.exe prefix
 	$(Q)set -e; for t in $(UNIT_TESTS); do \
-	    echo "== $$t"; (cd $(BUILD) && $(WINEENV) ./$${t##*/}); done
+	    echo "== $$t"; (cd $(BUILD) && $(WINEENV) timeout $(TEST_TIMEOUT) ./$${t##*/}); done
 	$(Q)set -e; for t in $(E2E_TESTS); do \
-	    echo "== $$t"; $(WINEENV) BUILD=$(abspath $(BUILD)) bash $$t; done
+	    echo "== $$t"; $(WINEENV) BUILD=$(abspath $(BUILD)) timeout $(TEST_TIMEOUT) bash $$t; done
 	@echo "all tests passed"
 
 demo: all prefix

@@ -19,6 +19,7 @@
 #include <wine/debug.h>
 
 #include "atomicfile.h"
+#include "cfbcheck.h"
 #include "msgfile.h"
 
 WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
@@ -34,6 +35,8 @@ WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
 #define ENTRY_FLAGS 6
 /* Named properties beyond this many entries cannot be addressed (0x8000-0xFFFE) */
 #define NAMED_MAX 0x7fff
+/* a .msg larger than this is refused rather than read into memory */
+#define MSG_FILE_MAX (256u * 1024 * 1024)
 /* GUID index 1 is PS_MAPI, 2 PS_PUBLIC_STRINGS, 3 and up the GUID stream */
 #define GUID_INDEX_FIRST_STREAM 3
 
@@ -416,27 +419,76 @@ done:
     return hr;
 }
 
+/* Reads PATH into memory, checks its structure (cfbcheck), and opens it
+ * as a storage on that memory: one read, and ole32 never sees a file that
+ * could make it loop.  *SIZE: the file's size. */
+static HRESULT open_checked(const char *path, IStorage **root, ULONGLONG *size, char *error)
+{
+    char check_error[CFBCHECK_ERROR_SIZE];
+    WCHAR wpath[MAX_PATH];
+    LARGE_INTEGER file_size;
+    ILockBytes *bytes = NULL;
+    HGLOBAL memory = NULL;
+    HANDLE file;
+    DWORD got = 0;
+    BYTE *data;
+    HRESULT hr;
+
+    *root = NULL;
+    to_wide(path, wpath, ARRAYSIZE(wpath));
+    file = CreateFileW(wpath, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    if (file == INVALID_HANDLE_VALUE)
+    {
+        DWORD code = GetLastError();
+        return fail(error, HRESULT_FROM_WIN32(code), path,
+                    code == ERROR_FILE_NOT_FOUND || code == ERROR_PATH_NOT_FOUND ? "no such file" : "cannot open (error %u)", code);
+    }
+    if (!GetFileSizeEx(file, &file_size) || file_size.QuadPart > MSG_FILE_MAX)
+    {
+        CloseHandle(file);
+        return fail(error, E_INVALIDARG, path, "larger than %u bytes, or not a regular file", MSG_FILE_MAX);
+    }
+    *size = (ULONGLONG)file_size.QuadPart;
+    if (!(memory = GlobalAlloc(GMEM_MOVEABLE, (SIZE_T)*size + 1)) || !(data = GlobalLock(memory)))
+    {
+        CloseHandle(file);
+        if (memory) GlobalFree(memory);
+        return fail(error, E_OUTOFMEMORY, path, "out of memory");
+    }
+    if (!ReadFile(file, data, (DWORD)*size, &got, NULL) || got != *size)
+    {
+        GlobalUnlock(memory);
+        GlobalFree(memory);
+        CloseHandle(file);
+        return fail(error, HRESULT_FROM_WIN32(ERROR_READ_FAULT), path, "short read");
+    }
+    CloseHandle(file);
+    hr = cfbcheck_data(data, (size_t)*size, check_error);
+    GlobalUnlock(memory);
+    if (hr == STG_E_FILEALREADYEXISTS) hr = fail(error, hr, path, "not a compound file");
+    else if (FAILED(hr)) fail(error, hr, path, "damaged compound file: %s", check_error);
+    else if (FAILED(hr = CreateILockBytesOnHGlobal(memory, TRUE, &bytes)))
+        fail(error, hr, path, "out of memory");
+    else
+    {
+        memory = NULL; /* the lock bytes own it now */
+        hr = StgOpenStorageOnILockBytes(bytes, NULL, STGM_READ | STGM_SHARE_DENY_WRITE, NULL, 0, root);
+        if (FAILED(hr)) fail(error, hr, path, "cannot open as a compound file (%#x)", (unsigned)hr);
+        ILockBytes_Release(bytes);
+    }
+    if (memory) GlobalFree(memory);
+    return hr;
+}
+
 HRESULT msgfile_read(const char *path, struct mapi_message *message, char error[MSGFILE_ERROR_SIZE])
 {
     struct reader r = {path, 0, error, NULL, NULL, 0};
-    WIN32_FILE_ATTRIBUTE_DATA attributes;
     IStorage *root = NULL;
-    WCHAR wpath[MAX_PATH];
     ULONG *recips = NULL, count = 0, i;
     HRESULT hr;
 
     memset(message, 0, sizeof(*message));
-    to_wide(path, wpath, ARRAYSIZE(wpath));
-    if (!GetFileAttributesExW(wpath, GetFileExInfoStandard, &attributes))
-        return fail(error, HRESULT_FROM_WIN32(GetLastError()), path, "no such file");
-    if (attributes.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
-        return fail(error, E_INVALIDARG, path, "is a directory");
-    r.limit = (ULONGLONG)attributes.nFileSizeHigh << 32 | attributes.nFileSizeLow;
-
-    hr = StgOpenStorage(wpath, NULL, STGM_READ | STGM_SHARE_DENY_WRITE, NULL, 0, &root);
-    if (hr == STG_E_FILEALREADYEXISTS || hr == STG_E_INVALIDHEADER)
-        return fail(error, hr, path, "not a compound file");
-    if (FAILED(hr)) return fail(error, hr, path, "cannot open as a compound file (%#x)", (unsigned)hr);
+    if (FAILED(hr = open_checked(path, &root, &r.limit, error))) return hr;
 
     if (FAILED(hr = read_names(&r, root))) goto done;
     if (FAILED(hr = read_props(&r, root, "", TOP_HEADER_SIZE, &message->props))) goto done;

@@ -284,12 +284,73 @@ static void malformed_files_get_an_error_naming_file_and_stream(void **state)
     DeleteFileA(path);
 }
 
+/* The bytes of PATH, read whole; caller frees. */
+static BYTE *slurp(const char *path, long *size)
+{
+    FILE *f = fopen(path, "rb");
+    BYTE *data;
+
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    *size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    data = malloc(*size);
+    assert_int_equal(fread(data, 1, *size, f), (size_t)*size);
+    fclose(f);
+    return data;
+}
+
+static void spit(const char *path, const BYTE *data, long size)
+{
+    FILE *f = fopen(path, "wb");
+
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, size, f), (size_t)size);
+    fclose(f);
+}
+
+static ULONG le32(const BYTE *p)
+{
+    return p[0] | p[1] << 8 | p[2] << 16 | (ULONG)p[3] << 24;
+}
+
+/* Wine's ole32 spins forever on these; the structure check refuses them. */
+static void looping_and_truncated_compound_files_are_refused(void **state)
+{
+    static const char path[] = "loop.msg";
+    const struct stream_spec s[] = {{"__properties_version1.0", (const BYTE *)"0123456789012345678901234567890123456789"
+                                                                              "01234567",
+                                     48}};
+    BYTE *data;
+    long size;
+    ULONG dir_sector, fat_sector;
+    (void)state;
+
+    make_compound_file(path, s, 1);
+    data = slurp(path, &size);
+    dir_sector = le32(data + 0x30);
+    fat_sector = le32(data + 0x4C);
+    /* the directory's FAT entry points back at the directory sector */
+    memcpy(data + 512 + fat_sector * 512 + dir_sector * 4, &dir_sector, 4);
+    spit(path, data, size);
+    expect_read_error(__LINE__, path, STG_E_DOCFILECORRUPT, "damaged compound file: the directory: the sector chain loops");
+    /* the same file cut after its first sectors */
+    free(data);
+    make_compound_file(path, s, 1);
+    data = slurp(path, &size);
+    spit(path, data, 1024);
+    expect_read_error(__LINE__, path, STG_E_DOCFILECORRUPT, "damaged compound file: ");
+    free(data);
+    DeleteFileA(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(text_round_trips_through_a_msg_file),
         cmocka_unit_test(bad_text_is_refused_with_its_line),
         cmocka_unit_test(malformed_files_get_an_error_naming_file_and_stream),
+        cmocka_unit_test(looping_and_truncated_compound_files_are_refused),
     };
     int ret;
 
