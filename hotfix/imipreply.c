@@ -285,7 +285,12 @@ static HRESULT parse_mime(const char *text, size_t size, int depth, const char *
 
     if (depth > MIME_DEPTH_MAX) return fail(error, E_INVALIDARG, source, "MIME parts nested too deep");
     split_part(text, size, &header_size, &body, &body_size);
-    if (!get_header(text, header_size, "Content-Type", &type)) strbuf_puts(&type, "text/plain");
+    /* an absent or empty Content-Type means text/plain (RFC 2045 5.2) */
+    if (!get_header(text, header_size, "Content-Type", &type) || !type.size)
+    {
+        strbuf_free(&type);
+        strbuf_puts(&type, "text/plain");
+    }
     if (type.failed) { hr = E_OUTOFMEMORY; goto done; }
 
     if (!strncasecmp(type.data, "multipart/", 10))
@@ -328,7 +333,11 @@ static HRESULT parse_mime(const char *text, size_t size, int depth, const char *
         mimeenc_decode_quoted_printable(body, body_size, &raw);
     else
         strbuf_add(&raw, body, body_size);
-    if (!get_param(type.data, "charset", &param)) strbuf_puts(&param, "utf-8");
+    if (!get_param(type.data, "charset", &param) || !param.size)
+    {
+        strbuf_free(&param);
+        strbuf_puts(&param, "utf-8");
+    }
     if (raw.failed || param.failed) { hr = E_OUTOFMEMORY; goto done; }
     if (FAILED(hr = to_utf8(param.data, &raw, &utf8, source, error))) goto done;
     if (utf8.failed) { hr = E_OUTOFMEMORY; goto done; }

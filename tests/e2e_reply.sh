@@ -85,6 +85,30 @@ run "$TRACKFIX" reply "$DATA/reply-accepted.ics" "$DATA/reply-accepted.ics"
 expect_rc 2
 expect_err "not a compound file"
 cmp -s "$work/meeting.msg" "$work/before.msg" || fail "unreadable replies changed the meeting"
+# Damaged replies: 300 replies and corpus calendars with bytes changed or
+# cut short (a fixed seed), in one process.  Each is applied or refused
+# with a reason; none may crash it.
+/usr/bin/python3 - "$work/damaged" "$DATA" "$TOP/../shared/corpus/ics" <<'PY'
+import os, random, sys
+out, data, corpus = sys.argv[1:4]
+os.makedirs(out)
+random.seed(6047)
+sources = [os.path.join(data, n) for n in ("reply-accepted.ics", "reply-tentative-base64.eml", "reply-declined-qp.eml")]
+sources += [os.path.join(corpus, n) for n in ("issue_350.ics", "property_params.ics", "timezone_same_start.ics")]
+for n in range(300):
+    text = bytearray(open(sources[n % len(sources)], "rb").read())
+    for _ in range(random.choice([1, 2, 4, 8, 32])):
+        text[random.randrange(len(text))] = random.choice([random.randrange(256)] + [ord(c) for c in ";:\n=,\""])
+    if n % 7 == 0:
+        text = text[:random.randrange(len(text))]
+    open(os.path.join(out, "r%03d%s" % (n, os.path.splitext(sources[n % len(sources)])[1])), "wb").write(text)
+PY
+timeout 300 "$TRACKFIX" reply --dry-run "$work/meeting.msg" "$work"/damaged/* > "$work/damaged.out" 2> "$work/damaged.err"
+rc=$?
+[ "$rc" = 0 ] || [ "$rc" = 2 ] || [ "$rc" = 4 ] || fail "damaged replies ended with exit $rc"
+[ "$(grep -c '^would apply \|^not applied ' "$work/damaged.out")" = 300 ] || fail "not every damaged reply got its line"
+cmp -s "$work/meeting.msg" "$work/before.msg" || fail "--dry-run with damaged replies changed the meeting"
+
 run "$TRACKFIX" reply "$work/meeting.msg"
 expect_rc 2
 run "$TRACKFIX" reply --help
