@@ -164,7 +164,12 @@ expect_rc 2
 expect_err "unknown command 'frobnicate'"
 run "$TRACKFIX" server init --build=abc
 expect_rc 2
-for verb in time server hotfix; do
+# Every verb of the dispatch table answers --help.
+run "$TRACKFIX" --help
+expect_rc 0
+verbs=$(sed -n 's/^  \([a-z]*\) .*/\1/p' <<<"$out")
+[ "$(wc -w <<<"$verbs")" = 9 ] || fail "expected 9 verbs in --help, found: $verbs"
+for verb in $verbs; do
     run "$TRACKFIX" $verb --help
     expect_rc 0
     expect_out "usage: trackfix $verb"
