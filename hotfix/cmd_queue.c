@@ -18,6 +18,7 @@ static const char usage_text[] =
     "usage: trackfix queue [--queue=DIR] submit [--now=TIME] MSG...\n"
     "       trackfix queue [--queue=DIR] run [--now=TIME] [--until=TIME|+N{m,h,d}] [--fix=auto|on|off]\n"
     "                                    [--retry=MIN,MIN,...] [--delay=MIN] [--expire=MIN]\n"
+    "                                    [--smtp=HOST[:PORT]]\n"
     "       trackfix queue [--queue=DIR] list [--format=text|json]\n"
     "       trackfix queue [--queue=DIR] open ID [--now=TIME] [--fix=auto|on|off]\n"
     "       trackfix queue [--queue=DIR] retry ID [--now=TIME]\n"
@@ -29,7 +30,8 @@ static const char usage_text[] =
     "KB938650 gate read at that attempt, and with --until plays the clock forward\n"
     "over the schedule: retries after 10, 10, 10, then every 15 minutes, a delay\n"
     "notification after 12 hours (720 minutes), expiry with an NDR 4.4.7 after\n"
-    "2 days (2880 minutes).  Delivered MIME goes to DIR/../drop/ID.eml, reports\n"
+    "2 days (2880 minutes).  Delivered MIME goes to DIR/../drop/ID.eml, or with\n"
+    "--smtp to that SMTP server (a copy kept in DIR/../sent/ID.eml); reports go\n"
     "to DIR/../mailboxes/SENDER/, event 327 to DIR/../eventlog.log when the\n"
     "'Exchange Store Driver' diagnostics level is 5 or more.\n"
     "list shows what the queue viewer shows; open converts a message as delivery\n"
@@ -122,6 +124,8 @@ static int parse_args(int argc, char **argv, int first, const char *action, stru
         }
         else if (!strncmp(arg, "--until=", 8))
             until = arg + 8;
+        else if (!strncmp(arg, "--smtp=", 7) && arg[7])
+            a->policy.smtp_server = arg + 7;
         else if (!strncmp(arg, "--retry=", 8))
         {
             if (!parse_retry(arg + 8, &a->policy))

@@ -16,6 +16,7 @@
 #include "meeting.h"
 #include "msgfile.h"
 #include "queue.h"
+#include "smtp.h"
 #include "strbuf.h"
 #include "systime.h"
 
@@ -233,6 +234,8 @@ HRESULT queue_open(const char *dir, BOOL lock, struct queue *queue, char error[Q
         free(path);
     }
     if ((path = join(queue->server, "drop", NULL))) remove_files(path, "*.tmp", FALSE);
+    free(path);
+    if ((path = join(queue->server, "sent", NULL))) remove_files(path, "*.tmp", FALSE);
     free(path);
     if ((path = join(queue->server, "mailboxes", NULL))) for_each_folder(path, clear_temp, NULL);
     free(path);
@@ -806,26 +809,52 @@ static ULONGLONG retry_interval(const struct queue_policy *policy, ULONG attempt
     return (ULONGLONG)policy->retry_minutes[index] * TICKS_PER_MINUTE;
 }
 
+/* Logs event 327 for E's failed EcGetMime (HR) when the store-driver
+ * diagnostics level asks for it. */
+static HRESULT log_event_327(struct run *run, const struct queue_entry *e, ULONGLONG now, HRESULT failure)
+{
+    struct gate_dword level;
+    char *log;
+    HRESULT hr;
+
+    gate_read_dword(gate_reader_registry(), REG_ITEM_STORE_DRIVER_LEVEL, &level);
+    if (!level.valid || level.value < EVENTLOG_LEVEL_MAXIMUM) return S_OK;
+    if (!(log = join(run->queue->server, "eventlog.log", NULL))) return fail(run->error, E_OUTOFMEMORY, "out of memory");
+    if (FAILED(hr = eventlog_write_327(log, now, failure, e->mdb, e->fid, e->mid)))
+        fail(run->error, hr, "cannot append to '%s' (%#x)", log, (unsigned)hr);
+    else
+    {
+        step(run->queue);
+        say(run, now, e, "event 327 logged in %s", log);
+    }
+    free(log);
+    return hr;
+}
+
+/* One delivery attempt of E at NOW.  The record of a delivery is
+ * SERVER/drop/ID.eml, or SERVER/sent/ID.eml when it went out over SMTP;
+ * a record already there means a run died after delivering, and the
+ * message is only moved on. */
 static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
 {
-    char *folder = entry_folder(run->queue, QUEUE_QUEUED, e->id), *mime = NULL, *written = NULL, *drop = NULL, *target = NULL;
-    char reason[QUEUE_ERROR_SIZE], name[QUEUE_ID_SIZE + 8];
-    struct gate_dword level;
-    HRESULT hr, converted;
+    const char *smtp = run->policy->smtp_server;
+    char *folder = entry_folder(run->queue, QUEUE_QUEUED, e->id), *mime = NULL, *written = NULL, *records = NULL;
+    char *target = NULL, reason[QUEUE_ERROR_SIZE], name[QUEUE_ID_SIZE + 8], next[SYSTIME_ISO_SIZE];
+    BOOL redo = FALSE;
+    HRESULT hr = S_OK, result;
 
-    if (!folder) return fail(run->error, E_OUTOFMEMORY, "out of memory");
     snprintf(name, sizeof(name), "%s.eml", e->id);
-    if (!(drop = join(run->queue->server, "drop", NULL)) || !(written = join(drop, name, NULL)))
+    if (!folder || !(records = join(run->queue->server, smtp ? "sent" : "drop", NULL)) ||
+        !(written = join(records, name, NULL)) || !(target = entry_folder(run->queue, QUEUE_DELIVERED, e->id)))
     {
         hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
         goto done;
     }
-    if (file_exists(written))
+    if ((redo = file_exists(written)))
     {
-        /* delivered by a run that died before it moved the message on; if
-         * it died before saving the state too, count that attempt, made
-         * when it was due */
-        converted = S_OK;
+        /* if the run died before saving the state too, count that attempt,
+         * made when it was due */
+        result = S_OK;
         if (FAILED(e->last_hresult) || !e->attempts)
         {
             e->attempts++;
@@ -834,17 +863,22 @@ static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
     }
     else
     {
-        converted = convert_message(folder, e, run->policy, now, &mime, reason);
+        result = convert_message(folder, e, run->policy, now, &mime, reason);
         e->attempts++;
         e->last_attempt = now;
+        if (SUCCEEDED(result) && smtp)
+        {
+            char smtp_error[SMTP_ERROR_SIZE];
+            if (FAILED(result = smtp_send(smtp, e->sender, e->recipients, mime, smtp_error)))
+                snprintf(reason, sizeof(reason), "%s", smtp_error);
+        }
     }
     free(written);
     written = NULL;
-    if (SUCCEEDED(converted))
+
+    if (SUCCEEDED(result))
     {
-        if (!(target = entry_folder(run->queue, QUEUE_DELIVERED, e->id)))
-            hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
-        else if (SUCCEEDED(hr = write_file(run->queue, drop, name, mime ? mime : "", &written, run->error)))
+        if (SUCCEEDED(hr = write_file(run->queue, records, name, mime ? mime : "", &written, run->error)))
         {
             e->last_hresult = S_OK;
             free(e->last_error);
@@ -853,42 +887,33 @@ static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
                 SUCCEEDED(hr = move_folder(run->queue, folder, target, run->error)))
             {
                 e->state = QUEUE_DELIVERED;
-                say(run, now, e, "attempt %u: delivered to %s", e->attempts, written);
+                say(run, now, e, smtp && !redo ? "attempt %u: delivered to %s over SMTP, copy in %s"
+                                               : "attempt %u: delivered to %s", e->attempts, smtp && !redo ? smtp : written,
+                    written);
             }
         }
         goto done;
     }
 
-    e->last_hresult = converted;
+    e->last_hresult = result;
     free(e->last_error);
     e->last_error = strdup(reason);
     e->next_retry = now + retry_interval(run->policy, e->attempts);
     if (FAILED(hr = save_state(run->queue, folder, e, run->error))) goto done;
+    systime_format_iso(e->next_retry, next);
+    if (!mime) /* EcGetMime failed; an SMTP failure leaves MIME in hand */
     {
-        char next[SYSTIME_ISO_SIZE];
-        systime_format_iso(e->next_retry, next);
         say(run, now, e, "attempt %u: EcGetMime failed %#x, Unable to open for delivery; next retry %s", e->attempts,
-            (unsigned)converted, next);
+            (unsigned)result, next);
+        hr = log_event_327(run, e, now, result);
     }
-    gate_read_dword(gate_reader_registry(), REG_ITEM_STORE_DRIVER_LEVEL, &level);
-    if (level.valid && level.value >= EVENTLOG_LEVEL_MAXIMUM)
-    {
-        char *log = join(run->queue->server, "eventlog.log", NULL);
-        if (!log) hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
-        else if (FAILED(hr = eventlog_write_327(log, now, converted, e->mdb, e->fid, e->mid)))
-            fail(run->error, hr, "cannot append to '%s' (%#x)", log, (unsigned)hr);
-        else
-        {
-            step(run->queue);
-            say(run, now, e, "event 327 logged in %s", log);
-        }
-        free(log);
-    }
+    else
+        say(run, now, e, "attempt %u: %s; next retry %s", e->attempts, reason, next);
 done:
     free(folder);
     free(mime);
     free(written);
-    free(drop);
+    free(records);
     free(target);
     return hr;
 }

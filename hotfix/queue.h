@@ -4,7 +4,8 @@
  *
  * A queue folder QUEUE holds one folder per message, in exactly one of
  *   QUEUE/queued/ID/     waiting for its next retry
- *   QUEUE/delivered/ID/  its MIME is SERVER/drop/ID.eml
+ *   QUEUE/delivered/ID/  its MIME is SERVER/drop/ID.eml (or went out over
+ *                        SMTP, a copy kept as SERVER/sent/ID.eml)
  *   QUEUE/expired/ID/    its NDR is SERVER/mailboxes/SENDER/ID.ndr.eml
  * where SERVER is the folder that holds QUEUE.  Each message folder has
  * message.msg and state (key=value lines).  A state change writes the
@@ -67,6 +68,7 @@ struct queue_policy
     ULONG retry_count;
     ULONG delay_minutes, expire_minutes;
     int fix;                 /* -1 ask the gate at each attempt, 0 legacy, 1 clamped */
+    const char *smtp_server; /* "host[:port]" to deliver over SMTP; NULL: the drop folder */
 };
 
 /* Called for each thing a run does, with a line that says it. */
