@@ -1,0 +1,203 @@
+/*
+ * Unit tests of hotfix/queue: the schedule a policy gives, the lock, ids,
+ * retry, delete and open, on a queue folder under build/.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <windows.h>
+
+#include "cmocka_wine.h"
+#include "msgfile.h"
+#include "msgtext.h"
+#include "queue.h"
+#include "server.h"
+#include "systime.h"
+
+/* Unit tests run in build/ */
+#define SAMPLE "../tests/data/update-1601.txt"
+#define MESSAGE "test_queue-update.msg"
+#define QUEUE_DIR "test_queue-server/queue"
+#define MINUTE (60 * SYSTIME_TICKS_PER_SECOND)
+
+static ULONGLONG t0(void)
+{
+    ULONGLONG t;
+
+    assert_int_equal(systime_parse("2007-08-03T14:00:00Z", &t), S_OK);
+    return t;
+}
+
+/* A fresh queue folder, the sample as a .msg, diagnostics level 0. */
+static int setup(void **state)
+{
+    char error[MSGFILE_ERROR_SIZE], server_error[SERVER_TEXT_SIZE], *text;
+    struct mapi_message message;
+    FILE *in = fopen(SAMPLE, "rb");
+    long size;
+
+    (void)state;
+    system("rm -rf test_queue-server");
+    assert_non_null(in);
+    fseek(in, 0, SEEK_END);
+    size = ftell(in);
+    fseek(in, 0, SEEK_SET);
+    text = calloc(1, size + 1);
+    assert_int_equal(fread(text, 1, size, in), (size_t)size);
+    fclose(in);
+    if (FAILED(msgtext_parse(text, SAMPLE, &message, error))) fail_msg("%s", error);
+    free(text);
+    if (FAILED(msgfile_write(MESSAGE, &message, error))) fail_msg("%s", error);
+    mapi_message_clear(&message);
+    assert_int_equal(server_init(7638, 0, server_error), S_OK);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    system("rm -rf test_queue-server");
+    DeleteFileA(MESSAGE);
+    return 0;
+}
+
+struct record
+{
+    char lines[64][160];
+    int count;
+    ULONGLONG start;
+};
+
+static void remember(void *ctx, ULONGLONG when, const struct queue_entry *entry, const char *what)
+{
+    struct record *r = ctx;
+    char kind[32];
+
+    (void)entry;
+    sscanf(what, "%31s", kind);
+    if (r->count < 64)
+        snprintf(r->lines[r->count++], sizeof(r->lines[0]), "%u %s", (unsigned)((when - r->start) / MINUTE), kind);
+}
+
+static void the_schedule_follows_the_policy(void **state)
+{
+    /* retries after 5, then every 20 minutes; delay notice at 60; expiry at 120 */
+    static const char *const expected[] = {"0 attempt", "5 attempt", "25 attempt", "45 attempt", "60 still",
+                                           "65 attempt", "85 attempt", "105 attempt", "120 expired"};
+    struct queue queue;
+    struct queue_policy policy;
+    struct record record = {{{0}}, 0, 0};
+    char error[QUEUE_ERROR_SIZE], id[QUEUE_ID_SIZE];
+    size_t i;
+    (void)state;
+
+    record.start = t0();
+    queue_policy_default(&policy);
+    policy.retry_minutes[0] = 5;
+    policy.retry_minutes[1] = 20;
+    policy.retry_count = 2;
+    policy.delay_minutes = 60;
+    policy.expire_minutes = 120;
+    policy.fix = 0; /* legacy: the 1601 track time fails every time */
+    assert_int_equal(queue_open(QUEUE_DIR, TRUE, &queue, error), S_OK);
+    assert_int_equal(queue_submit(&queue, MESSAGE, t0(), id, error), S_OK);
+    assert_string_equal(id, "00000001");
+    assert_int_equal(queue_run(&queue, &policy, t0(), t0() + 24 * 60 * MINUTE, remember, &record, error), S_OK);
+    queue_close(&queue);
+    for (i = 0; i < ARRAYSIZE(expected) && i < (size_t)record.count; i++)
+        assert_string_equal(record.lines[i], expected[i]);
+    assert_int_equal(record.count, ARRAYSIZE(expected));
+}
+
+static void the_default_schedule_is_exchange_2003s(void **state)
+{
+    struct queue_policy policy;
+    (void)state;
+
+    queue_policy_default(&policy);
+    assert_int_equal(policy.retry_count, 4);
+    assert_int_equal(policy.retry_minutes[0], 10);
+    assert_int_equal(policy.retry_minutes[1], 10);
+    assert_int_equal(policy.retry_minutes[2], 10);
+    assert_int_equal(policy.retry_minutes[3], 15);
+    assert_int_equal(policy.delay_minutes, 12 * 60);
+    assert_int_equal(policy.expire_minutes, 2 * 24 * 60);
+    assert_int_equal(policy.fix, -1); /* the gate decides */
+}
+
+static void a_second_run_is_refused_while_one_holds_the_lock(void **state)
+{
+    struct queue first, second, reader;
+    char error[QUEUE_ERROR_SIZE];
+    (void)state;
+
+    assert_int_equal(queue_open(QUEUE_DIR, TRUE, &first, error), S_OK);
+    assert_int_equal(queue_open(QUEUE_DIR, TRUE, &second, error), HRESULT_FROM_WIN32(ERROR_SHARING_VIOLATION));
+    assert_non_null(strstr(error, "is in use by another run"));
+    queue_close(&second);
+    /* reading (list, open) needs no lock */
+    assert_int_equal(queue_open(QUEUE_DIR, FALSE, &reader, error), S_OK);
+    queue_close(&reader);
+    queue_close(&first);
+    assert_int_equal(queue_open(QUEUE_DIR, TRUE, &second, error), S_OK);
+    queue_close(&second);
+}
+
+static void ids_are_never_reused_and_retry_delete_open_work(void **state)
+{
+    struct queue queue;
+    struct queue_policy policy;
+    struct queue_entry *entries;
+    char error[QUEUE_ERROR_SIZE], id[QUEUE_ID_SIZE], *mime = NULL;
+    ULONG count;
+    (void)state;
+
+    queue_policy_default(&policy);
+    assert_int_equal(queue_open(QUEUE_DIR, TRUE, &queue, error), S_OK);
+    assert_int_equal(queue_submit(&queue, MESSAGE, t0(), id, error), S_OK);
+    assert_int_equal(queue_submit(&queue, MESSAGE, t0(), id, error), S_OK);
+    assert_string_equal(id, "00000002");
+    assert_int_equal(queue_delete(&queue, "00000002", error), S_OK);
+    assert_int_equal(queue_submit(&queue, MESSAGE, t0(), id, error), S_OK);
+    assert_string_equal(id, "00000003");
+    assert_int_equal(queue_delete(&queue, "00000002", error), HRESULT_FROM_WIN32(ERROR_NOT_FOUND));
+
+    assert_int_equal(queue_retry(&queue, "00000003", t0() + 7 * MINUTE, error), S_OK);
+    assert_int_equal(queue_list(&queue, &entries, &count, error), S_OK);
+    assert_int_equal(count, 2);
+    assert_string_equal(entries[1].id, "00000003");
+    assert_int_equal(entries[1].next_retry, t0() + 7 * MINUTE);
+    assert_string_equal(entries[1].sender, "olivia@contoso.example");
+    assert_string_equal(entries[1].recipients, "adam@fabrikam.example");
+    assert_string_equal(entries[1].mdb, "5e4bd0a7-1f63-4df7-a2b1-5d5e1e2c1d1f");
+    assert_string_equal(entries[1].fid, "1-B3C");
+    assert_string_equal(entries[1].mid, "1-94DA1");
+    queue_entries_free(entries, count);
+
+    policy.fix = 0;
+    assert_int_equal(queue_open_message(&queue, "00000001", &policy, t0(), &mime, error), E_FAIL);
+    assert_null(mime);
+    assert_non_null(strstr(error, "PR_RECIPIENT_TRACKSTATUS_TIME 0x0000000000000000"));
+    policy.fix = 1;
+    assert_int_equal(queue_open_message(&queue, "00000001", &policy, t0(), &mime, error), S_OK);
+    assert_non_null(strstr(mime, "X-MICROSOFT-CDO-REPLYTIME=18991230T000000Z"));
+    free(mime);
+    /* open changes nothing */
+    assert_int_equal(queue_list(&queue, &entries, &count, error), S_OK);
+    assert_int_equal(entries[0].attempts, 0);
+    assert_int_equal(entries[0].state, QUEUE_QUEUED);
+    queue_entries_free(entries, count);
+    queue_close(&queue);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(the_schedule_follows_the_policy, setup, teardown),
+        cmocka_unit_test(the_default_schedule_is_exchange_2003s),
+        cmocka_unit_test_setup_teardown(a_second_run_is_refused_while_one_holds_the_lock, setup, teardown),
+        cmocka_unit_test_setup_teardown(ids_are_never_reused_and_retry_delete_open_work, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("queue", tests, NULL, NULL);
+}
