@@ -37,6 +37,8 @@ WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
 #define NAMED_MAX 0x7fff
 /* a .msg larger than this is refused rather than read into memory */
 #define MSG_FILE_MAX (256u * 1024 * 1024)
+/* the named-property hash buckets: streams __substg1.0_1000 to _101E */
+#define NAME_BUCKETS 0x1F
 /* GUID index 1 is PS_MAPI, 2 PS_PUBLIC_STRINGS, 3 and up the GUID stream */
 #define GUID_INDEX_FIRST_STREAM 3
 
@@ -657,11 +659,29 @@ done:
     return hr;
 }
 
-/* Writes the __nameid_version1.0 storage for W->names. */
+/* CRC-32 as MS-OXMSG hashes string names: the reflected polynomial
+ * 0xEDB88320, starting at 0, no final XOR (checked against the buckets of
+ * Outlook-written files in the corpus). */
+static ULONG name_crc32(const BYTE *data, ULONG size)
+{
+    ULONG crc = 0, i;
+    int bit;
+
+    for (i = 0; i < size; i++)
+    {
+        crc ^= data[i];
+        for (bit = 0; bit < 8; bit++) crc = crc & 1 ? crc >> 1 ^ 0xEDB88320u : crc >> 1;
+    }
+    return crc;
+}
+
+/* Writes the __nameid_version1.0 storage for W->names: GUIDs, entries,
+ * strings, and the hash buckets __substg1.0_10XX0102 that Outlook looks
+ * names up in (MS-OXMSG 2.2.3.1.4). */
 static HRESULT write_names(struct writer *w, IStorage *root)
 {
-    BYTE *guids = NULL, *entries = NULL, *strings = NULL;
-    ULONG guid_count = 0, strings_size = 0, i, j;
+    BYTE *guids = NULL, *entries = NULL, *strings = NULL, *buckets = NULL;
+    ULONG guid_count = 0, strings_size = 0, bucket_size[NAME_BUCKETS] = {0}, i, j;
     IStorage *stg = NULL;
     WCHAR wname[64];
     HRESULT hr = E_OUTOFMEMORY;
@@ -669,7 +689,7 @@ static HRESULT write_names(struct writer *w, IStorage *root)
     for (i = 0; i < w->name_count; i++)
         if (w->names[i]->is_string) strings_size += 4 + (ULONG)(strlen(w->names[i]->string) * 2 + 3) / 4 * 4;
     if (!(guids = calloc(w->name_count + 1, 16)) || !(entries = calloc(w->name_count + 1, 8)) ||
-        !(strings = calloc(strings_size + 1, 1)))
+        !(strings = calloc(strings_size + 1, 1)) || !(buckets = calloc((size_t)NAME_BUCKETS * (w->name_count + 1), 8)))
     {
         fail(w->error, hr, w->path, "out of memory");
         goto done;
@@ -678,7 +698,7 @@ static HRESULT write_names(struct writer *w, IStorage *root)
     for (i = 0; i < w->name_count; i++)
     {
         const struct mapi_name *name = w->names[i];
-        ULONG guid_index;
+        ULONG guid_index, ident, bucket;
 
         if (IsEqualGUID(&name->guid, &mapi_ps_mapi)) guid_index = 1;
         else if (IsEqualGUID(&name->guid, &mapi_ps_public_strings)) guid_index = 2;
@@ -693,15 +713,22 @@ static HRESULT write_names(struct writer *w, IStorage *root)
         if (!name->is_string)
         {
             put_le32(entries + i * 8, name->lid);
-            continue;
+            ident = name->lid;
         }
-        put_le32(entries + i * 8, strings_size);
+        else
         {
             int chars = MultiByteToWideChar(CP_UTF8, 0, name->string, -1, (WCHAR *)(strings + strings_size + 4),
                                             (int)strlen(name->string) + 1) - 1;
+            put_le32(entries + i * 8, strings_size);
             put_le32(strings + strings_size, (ULONG)chars * 2);
+            ident = name_crc32(strings + strings_size + 4, (ULONG)chars * 2);
             strings_size += 4 + ((ULONG)chars * 2 + 3) / 4 * 4;
         }
+        /* the bucket: (name id or CRC) XOR (GUID index << 1 | kind), mod 0x1F */
+        bucket = (ident ^ (guid_index << 1 | (name->is_string ? 1 : 0))) % NAME_BUCKETS;
+        put_le32(buckets + ((size_t)bucket * (w->name_count + 1) + bucket_size[bucket]) * 8, ident);
+        memcpy(buckets + ((size_t)bucket * (w->name_count + 1) + bucket_size[bucket]) * 8 + 4, entries + i * 8 + 4, 4);
+        bucket_size[bucket]++;
     }
     to_wide(NAMEID_STORAGE, wname, ARRAYSIZE(wname));
     hr = IStorage_CreateStorage(root, wname, STGM_CREATE | STGM_WRITE | STGM_SHARE_EXCLUSIVE, 0, 0, &stg);
@@ -713,11 +740,19 @@ static HRESULT write_names(struct writer *w, IStorage *root)
     if (SUCCEEDED(hr = write_stream(w, stg, "__substg1.0_00020102", guids, guid_count * 16)) &&
         SUCCEEDED(hr = write_stream(w, stg, "__substg1.0_00030102", entries, w->name_count * 8)))
         hr = write_stream(w, stg, "__substg1.0_00040102", strings, strings_size);
+    for (i = 0; i < NAME_BUCKETS && SUCCEEDED(hr); i++)
+    {
+        char name[32];
+        if (!bucket_size[i]) continue;
+        snprintf(name, sizeof(name), "__substg1.0_%04X0102", 0x1000 + i);
+        hr = write_stream(w, stg, name, buckets + (size_t)i * (w->name_count + 1) * 8, bucket_size[i] * 8);
+    }
 done:
     if (stg) IStorage_Release(stg);
     free(guids);
     free(entries);
     free(strings);
+    free(buckets);
     return hr;
 }
 

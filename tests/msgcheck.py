@@ -7,6 +7,8 @@
   msgcheck.py written FILE TEXT  FILE was written by `trackfix msg new TEXT`:
                                  its streams and property entries must hold
                                  what TEXT says.
+  msgcheck.py buckets FILE       every named-property entry of FILE is in the
+                                 hash bucket MS-OXMSG 2.2.3.1.4 puts it in.
 Prints one line per problem and exits 1 if there was any.
 """
 import os
@@ -221,11 +223,42 @@ def check_written(msg_path, text_path):
     print("%s: %d streams checked against %s" % (msg_path, len(streams), text_path))
 
 
+def name_crc32(data):
+    """CRC-32 of MS-OXMSG string names: reflected 0xEDB88320, from 0, no final XOR."""
+    crc = 0
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xEDB88320 if crc & 1 else crc >> 1
+    return crc
+
+
+def check_buckets(msg_path):
+    ole = olefile.OleFileIO(msg_path)
+    base = "__nameid_version1.0/"
+    entries = ole.openstream(base + "__substg1.0_00030102").read()
+    strings = ole.openstream(base + "__substg1.0_00040102").read()
+    for off in range(0, len(entries), 8):
+        ident, kind = struct.unpack_from("<II", entries, off)
+        if kind & 1:
+            length = struct.unpack_from("<I", strings, ident)[0]
+            ident = name_crc32(strings[ident + 4:ident + 4 + length])
+        guid_index = (kind >> 1) & 0x7FFF
+        stream = base + "__substg1.0_%04X0102" % (0x1000 + ((ident ^ (guid_index << 1 | (kind & 1))) % 0x1F))
+        record = struct.pack("<II", ident, kind)
+        data = ole.openstream(stream).read() if ole.exists(stream) else b""
+        if not any(data[i:i + 8] == record for i in range(0, len(data), 8)):
+            problem("%s: entry %d (%08x %08x) missing from %s" % (msg_path, off // 8, ident, kind, stream))
+    print("%s: %d named-property entries in their buckets" % (msg_path, len(entries) // 8))
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "corpus":
         check_corpus(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 4 and sys.argv[1] == "written":
         check_written(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 3 and sys.argv[1] == "buckets":
+        check_buckets(sys.argv[2])
     else:
         sys.exit(__doc__)
     sys.exit(1 if problems else 0)
