@@ -104,6 +104,36 @@ static void parses_replies_and_refuses_with_the_reason(void **state)
     }
 }
 
+static void a_reply_without_vevent_or_uid_is_refused_saying_which(void **state)
+{
+    static const struct
+    {
+        int line;
+        const char *text, *error;
+    } rows[] = {
+        {__LINE__, "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nVERSION:2.0\r\nPRODID:x\r\nEND:VCALENDAR\r\n",
+         "no VEVENT in the VCALENDAR"},
+        {__LINE__,
+         "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\n"
+         "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@x\r\nDTSTAMP:20070801T101500Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+         "the VEVENT has no UID"},
+        {__LINE__, "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VTODO\r\nUID:x\r\nEND:VTODO\r\nEND:VCALENDAR\r\n",
+         "no VEVENT in the VCALENDAR"},
+    };
+    size_t i;
+    (void)state;
+
+    for (i = 0; i < ARRAYSIZE(rows); i++)
+    {
+        struct imip_reply reply;
+        char error[IMIPREPLY_ERROR_SIZE] = "";
+
+        _assert_int_equal(imipreply_parse(rows[i].text, strlen(rows[i].text), "r.ics", &reply, error), E_INVALIDARG,
+                          __FILE__, rows[i].line);
+        if (!strstr(error, rows[i].error)) print_error("error '%s'\n", error), _fail(__FILE__, rows[i].line);
+    }
+}
+
 static void reads_calendar_parts_of_messages_in_every_encoding(void **state)
 {
     static const char base64_eml[] =
@@ -240,6 +270,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parses_replies_and_refuses_with_the_reason),
+        cmocka_unit_test(a_reply_without_vevent_or_uid_is_refused_saying_which),
         cmocka_unit_test(reads_calendar_parts_of_messages_in_every_encoding),
         cmocka_unit_test(corpus_calendars_are_refused_with_their_reason),
         cmocka_unit_test(applies_to_the_attendee_row_and_only_to_this_meeting),
