@@ -32,6 +32,8 @@ WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
 #define SOURCE_KEY_SIZE 22
 
 static const char *const state_folders[QUEUE_STATE_COUNT] = {"queued", "delivered", "expired"};
+/* a mask of states for list_states and find_entry: one bit per state */
+#define ALL_STATES ((1u << QUEUE_STATE_COUNT) - 1)
 
 const char *queue_state_name(enum queue_state state)
 {
@@ -473,7 +475,7 @@ static HRESULT list_states(struct queue *queue, unsigned mask, struct queue_entr
 
 HRESULT queue_list(struct queue *queue, struct queue_entry **entries, ULONG *count, char error[QUEUE_ERROR_SIZE])
 {
-    return list_states(queue, 7, entries, count, error);
+    return list_states(queue, ALL_STATES, entries, count, error);
 }
 
 /* Finds message ID in the states of MASK; fills E. */
@@ -494,6 +496,12 @@ static HRESULT find_entry(struct queue *queue, unsigned mask, const char *id, st
     }
     queue_entries_free(entries, count);
     return fail(error, HRESULT_FROM_WIN32(ERROR_NOT_FOUND), "no message '%s' in the queue '%s'", id, queue->dir);
+}
+
+HRESULT queue_find(struct queue *queue, const char *id, struct queue_entry *entry, char error[QUEUE_ERROR_SIZE])
+{
+    memset(entry, 0, sizeof(*entry));
+    return find_entry(queue, ALL_STATES, id, entry, error);
 }
 
 /* Submission. */
@@ -1011,7 +1019,7 @@ HRESULT queue_open_message(struct queue *queue, const char *id, const struct que
     HRESULT hr;
 
     *mime = NULL;
-    if (FAILED(hr = find_entry(queue, 7, id, &e, error))) return hr;
+    if (FAILED(hr = find_entry(queue, ALL_STATES, id, &e, error))) return hr;
     if (!(folder = entry_folder(queue, e.state, id))) hr = fail(error, E_OUTOFMEMORY, "out of memory");
     else hr = convert_message(folder, &e, policy, now, mime, error);
     free(folder);
@@ -1040,7 +1048,7 @@ HRESULT queue_delete(struct queue *queue, const char *id, char error[QUEUE_ERROR
     char *folder = NULL, *incoming = NULL, *gone = NULL;
     HRESULT hr;
 
-    if (FAILED(hr = find_entry(queue, 7, id, &e, error))) return hr;
+    if (FAILED(hr = find_entry(queue, ALL_STATES, id, &e, error))) return hr;
     /* out of every state in one rename, then emptied; a leftover is cleared
      * at the next open */
     if (!(folder = entry_folder(queue, e.state, id)) || !(incoming = join(queue->dir, INCOMING, NULL)) ||

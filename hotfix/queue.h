@@ -98,6 +98,9 @@ HRESULT queue_submit(struct queue *queue, const char *path, ULONGLONG now, char 
  * with queue_entries_free.  Returns S_OK or the failure. */
 HRESULT queue_list(struct queue *queue, struct queue_entry **entries, ULONG *count, char error[QUEUE_ERROR_SIZE]);
 void queue_entries_free(struct queue_entry *entries, ULONG count);
+/* Reads message ID, whatever its state, into ENTRY (caller clears it).
+ * S_OK, or HRESULT_FROM_WIN32(ERROR_NOT_FOUND) with ERROR saying so. */
+HRESULT queue_find(struct queue *queue, const char *id, struct queue_entry *entry, char error[QUEUE_ERROR_SIZE]);
 /* Frees what one entry owns and empties it. */
 void queue_entry_clear(struct queue_entry *entry);
 

@@ -321,26 +321,6 @@ static HRESULT run_queue(struct story *s, ULONGLONG from, ULONGLONG until)
     return queue_run(&s->queue, &s->policy, from, until, collect, s, s->error);
 }
 
-/* The entry ID of the queue; FALSE when missing. */
-static BOOL find_entry(struct story *s, const char *id, struct queue_entry *out)
-{
-    struct queue_entry *entries;
-    char error[QUEUE_ERROR_SIZE];
-    ULONG count, i;
-    BOOL found = FALSE;
-
-    if (FAILED(queue_list(&s->queue, &entries, &count, error))) return FALSE;
-    for (i = 0; i < count && !found; i++)
-    {
-        if (strcmp(entries[i].id, id)) continue;
-        *out = entries[i];
-        memset(&entries[i], 0, sizeof(entries[i]));
-        found = TRUE;
-    }
-    queue_entries_free(entries, count);
-    return found;
-}
-
 /* Appends the unfolded line of FILE that starts with PREFIX (iCalendar
  * folding undone), or "(not found)". */
 static void quote_line(struct strbuf *evidence, const char *file, const char *prefix)
@@ -486,7 +466,7 @@ static void show_stuck(struct story *s, struct strbuf *evidence, const char *id)
     char error[QUEUE_ERROR_SIZE], *mime = NULL, *log = path_of(s, "eventlog.log", NULL);
     HRESULT hr;
 
-    if (find_entry(s, id, &e))
+    if (SUCCEEDED(queue_find(&s->queue, id, &e, error)))
     {
         describe_entry(evidence, &e);
         hr = queue_open_message(&s->queue, id, &s->policy, e.last_attempt, &mime, error);
@@ -576,7 +556,7 @@ static HRESULT play_queue(struct story *s, BOOL *as_the_article_says)
     {
         struct queue_entry e;
         char name[32], *file = NULL;
-        if (!find_entry(s, ids[i], &e)) return fail(s->error, E_FAIL, "message %s is missing from the queue", ids[i]);
+        if (FAILED(hr = queue_find(&s->queue, ids[i], &e, s->error))) return hr;
         describe_entry(&evidence, &e);
         if (s->mode == SCENARIO_OFF)
         {
