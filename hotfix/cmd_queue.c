@@ -12,7 +12,6 @@
 #include "systime.h"
 
 #define DEFAULT_QUEUE "build/server/queue"
-#define TICKS_PER_MINUTE (60 * SYSTIME_TICKS_PER_SECOND)
 
 static const char usage_text[] =
     "usage: trackfix queue [--queue=DIR] submit [--now=TIME] MSG...\n"
@@ -70,9 +69,9 @@ static BOOL parse_when(const char *text, ULONGLONG base, ULONGLONG *t)
     if (*text != '+') return strchr(text, 'T') && SUCCEEDED(systime_parse(text, t));
     n = strtoul(text + 1, &end, 10);
     if (end == text + 1 || end[1]) return FALSE;
-    if (*end == 'm') *t = base + n * TICKS_PER_MINUTE;
-    else if (*end == 'h') *t = base + n * 60 * TICKS_PER_MINUTE;
-    else if (*end == 'd') *t = base + n * 24 * 60 * TICKS_PER_MINUTE;
+    if (*end == 'm') *t = base + n * SYSTIME_TICKS_PER_MINUTE;
+    else if (*end == 'h') *t = base + n * 60 * SYSTIME_TICKS_PER_MINUTE;
+    else if (*end == 'd') *t = base + n * 24 * 60 * SYSTIME_TICKS_PER_MINUTE;
     else return FALSE;
     return TRUE;
 }

@@ -22,7 +22,6 @@
 
 WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
 
-#define TICKS_PER_MINUTE (60 * SYSTIME_TICKS_PER_SECOND)
 #define MESSAGE_FILE "message.msg"
 #define STATE_FILE "state"
 /* where submissions and deletions pass through; cleared at every open */
@@ -753,10 +752,21 @@ static HRESULT write_file(struct queue *queue, const char *folder, const char *n
     return S_OK;
 }
 
+/* When E expires, and when its delay notification is due, under P. */
+static ULONGLONG expiry_time(const struct queue_policy *p, const struct queue_entry *e)
+{
+    return e->submitted + (ULONGLONG)p->expire_minutes * SYSTIME_TICKS_PER_MINUTE;
+}
+
+static ULONGLONG delay_time(const struct queue_policy *p, const struct queue_entry *e)
+{
+    return e->submitted + (ULONGLONG)p->delay_minutes * SYSTIME_TICKS_PER_MINUTE;
+}
+
 static HRESULT notify(struct run *run, struct queue_entry *e, enum dsn_action action, ULONGLONG now)
 {
     struct dsn_subject s = {e->id, e->sender, e->recipients, e->subject, e->message_id, e->submitted,
-                            e->last_attempt, e->submitted + (ULONGLONG)run->policy->expire_minutes * TICKS_PER_MINUTE,
+                            e->last_attempt, expiry_time(run->policy, e),
                             e->last_error};
     char name[QUEUE_ID_SIZE + 16], *report = dsn_build(action, &s, now), *folder = mailbox_folder(run->queue, e->sender);
     char *written = NULL;
@@ -814,7 +824,7 @@ static ULONGLONG retry_interval(const struct queue_policy *policy, ULONG attempt
 {
     ULONG index = attempts - 1 < policy->retry_count ? attempts - 1 : policy->retry_count - 1;
 
-    return (ULONGLONG)policy->retry_minutes[index] * TICKS_PER_MINUTE;
+    return (ULONGLONG)policy->retry_minutes[index] * SYSTIME_TICKS_PER_MINUTE;
 }
 
 /* Logs event 327 for E's failed EcGetMime (HR) when the store-driver
@@ -943,13 +953,10 @@ static HRESULT expire(struct run *run, struct queue_entry *e, ULONGLONG now)
 /* Does what is due for E at NOW. */
 static HRESULT process(struct run *run, struct queue_entry *e, ULONGLONG now)
 {
-    const struct queue_policy *p = run->policy;
-    ULONGLONG expires = e->submitted + (ULONGLONG)p->expire_minutes * TICKS_PER_MINUTE;
-    ULONGLONG delay = e->submitted + (ULONGLONG)p->delay_minutes * TICKS_PER_MINUTE;
     HRESULT hr;
 
-    if (now >= expires) return expire(run, e, now);
-    if (!e->delay_notified && now >= delay && e->attempts)
+    if (now >= expiry_time(run->policy, e)) return expire(run, e, now);
+    if (!e->delay_notified && now >= delay_time(run->policy, e) && e->attempts)
     {
         char *folder = entry_folder(run->queue, QUEUE_QUEUED, e->id);
         if (!folder) return fail(run->error, E_OUTOFMEMORY, "out of memory");
@@ -968,8 +975,7 @@ static HRESULT process(struct run *run, struct queue_entry *e, ULONGLONG now)
 /* The next time something is due for E after NOW, or ~0. */
 static ULONGLONG next_due(const struct queue_policy *p, const struct queue_entry *e)
 {
-    ULONGLONG expires = e->submitted + (ULONGLONG)p->expire_minutes * TICKS_PER_MINUTE;
-    ULONGLONG delay = e->submitted + (ULONGLONG)p->delay_minutes * TICKS_PER_MINUTE;
+    ULONGLONG expires = expiry_time(p, e), delay = delay_time(p, e);
     ULONGLONG next = e->next_retry < expires ? e->next_retry : expires;
 
     if (!e->delay_notified && e->attempts && delay < next) next = delay;

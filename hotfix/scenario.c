@@ -23,7 +23,6 @@
 
 /* marks a folder this module may empty again */
 #define MARKER ".trackfix-scenario"
-#define TICKS_PER_MINUTE (60 * SYSTIME_TICKS_PER_SECOND)
 /* what the queue log shows of a long run: its first and last lines */
 #define LOG_HEAD 5
 #define LOG_TAIL 3
@@ -520,7 +519,7 @@ static BOOL file_contains(const char *path, const char *text)
 /* Step 6 on: the queue over two days, and the verdict for the mode. */
 static HRESULT play_queue(struct story *s, BOOL *as_the_article_says)
 {
-    const ULONGLONG t1 = when(T_UPDATE), two_days = 2ULL * 24 * 60 * TICKS_PER_MINUTE;
+    const ULONGLONG t1 = when(T_UPDATE), two_days = 2ULL * 24 * 60 * SYSTIME_TICKS_PER_MINUTE;
     static const char *const ids[] = {"00000002", "00000003"};
     struct strbuf evidence = {0};
     char error[SERVER_TEXT_SIZE];
@@ -531,7 +530,7 @@ static HRESULT play_queue(struct story *s, BOOL *as_the_article_says)
     if (s->mode != SCENARIO_ON)
     {
         /* stuck: the first retries fail */
-        if (FAILED(hr = run_queue(s, t1, t1 + 35 * TICKS_PER_MINUTE))) return hr;
+        if (FAILED(hr = run_queue(s, t1, t1 + 35 * SYSTIME_TICKS_PER_MINUTE))) return hr;
         take_log(s, &evidence);
         show_stuck(s, &evidence, ids[0]);
         tell(s, "Fix off: EcGetMime fails with E_FAIL; the update and the cancellation sit in the SMTP retry queue",
@@ -549,7 +548,7 @@ static HRESULT play_queue(struct story *s, BOOL *as_the_article_says)
                       gate.fix.found, gate.active ? "yes" : "no");
         tell(s, "The administrator enables the fix while the queue is running", &evidence);
     }
-    if (FAILED(hr = run_queue(s, s->mode == SCENARIO_ON ? t1 : t1 + 35 * TICKS_PER_MINUTE, t1 + two_days))) return hr;
+    if (FAILED(hr = run_queue(s, s->mode == SCENARIO_ON ? t1 : t1 + 35 * SYSTIME_TICKS_PER_MINUTE, t1 + two_days))) return hr;
     take_log(s, &evidence);
 
     for (i = 0; i < ARRAYSIZE(ids); i++)
@@ -581,7 +580,7 @@ static HRESULT play_queue(struct story *s, BOOL *as_the_article_says)
             file = path_of(s, "drop", name);
             if (e.state != QUEUE_DELIVERED || !file ||
                 !file_contains(file, "X-MICROSOFT-CDO-REPLYTIME=18991230T000000Z") ||
-                (s->mode == SCENARIO_TOGGLE && e.last_attempt != t1 + 45 * TICKS_PER_MINUTE))
+                (s->mode == SCENARIO_TOGGLE && e.last_attempt != t1 + 45 * SYSTIME_TICKS_PER_MINUTE))
                 *as_the_article_says = FALSE;
             else
             {
