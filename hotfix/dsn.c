@@ -20,7 +20,8 @@ char *dsn_build(enum dsn_action action, const struct dsn_subject *s, ULONGLONG n
 {
     const char *domain = strchr(s->sender, '@'), *failed = action == DSN_FAILED ? "Failure" : "Delay";
     struct strbuf out = {0};
-    const char *p;
+    const char *p, *cursor;
+    size_t len;
     char boundary[64];
 
     snprintf(boundary, sizeof(boundary), "----_=_NDR_%s_%s", action == DSN_FAILED ? "failed" : "delayed", s->id);
@@ -39,22 +40,16 @@ char *dsn_build(enum dsn_action action, const struct dsn_subject *s, ULONGLONG n
     else
         strbuf_puts(&out, "THIS IS A WARNING MESSAGE ONLY.\r\nYOU DO NOT NEED TO RESEND YOUR MESSAGE.\r\n\r\n"
                           "Delivery to the following recipients has been delayed.\r\n\r\n");
-    for (p = s->recipients; *p;)
-    {
-        size_t len = strcspn(p, ",");
+    for (cursor = s->recipients; mimeenc_next_address(&cursor, &p, &len);)
         strbuf_printf(&out, "       %.*s\r\n", (int)len, p);
-        p += len;
-        while (*p == ',' || *p == ' ') p++;
-    }
     strbuf_printf(&out, "\r\n%s\r\n\r\n", action == DSN_FAILED ? EXPIRED_TEXT : s->last_error);
 
     strbuf_printf(&out, "--%s\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns;" REPORTING_MTA
                         "\r\nArrival-Date: ", boundary);
     if (!mimeenc_date(&out, s->submitted)) goto fail;
     strbuf_puts(&out, "\r\n");
-    for (p = s->recipients; *p;)
+    for (cursor = s->recipients; mimeenc_next_address(&cursor, &p, &len);)
     {
-        size_t len = strcspn(p, ",");
         strbuf_printf(&out, "\r\nFinal-Recipient: rfc822;%.*s\r\nAction: %s\r\nStatus: 4.4.7\r\n", (int)len, p,
                       action == DSN_FAILED ? "failed" : "delayed");
         if (action == DSN_FAILED) strbuf_puts(&out, "Diagnostic-Code: smtp;400 4.4.7 " EXPIRED_TEXT "\r\n");
@@ -70,8 +65,6 @@ char *dsn_build(enum dsn_action action, const struct dsn_subject *s, ULONGLONG n
             if (!mimeenc_date(&out, s->expires)) goto fail;
             strbuf_puts(&out, "\r\n");
         }
-        p += len;
-        while (*p == ',' || *p == ' ') p++;
     }
 
     /* the original's headers, as the queue knows them: it never became MIME */

@@ -213,3 +213,16 @@ BOOL mimeenc_date(struct strbuf *out, ULONGLONG t)
     return TRUE;
 }
 
+
+BOOL mimeenc_next_address(const char **cursor, const char **start, size_t *len)
+{
+    const char *p = *cursor;
+
+    if (!*p) return FALSE;
+    *start = p;
+    *len = strcspn(p, ",");
+    p += *len;
+    while (*p == ',' || *p == ' ') p++;
+    *cursor = p;
+    return TRUE;
+}

@@ -33,6 +33,11 @@ void mimeenc_decode_base64(const char *text, size_t size, struct strbuf *out);
  * a malformed '=' is kept as it is. */
 void mimeenc_decode_quoted_printable(const char *text, size_t size, struct strbuf *out);
 
+/* Walks an address list "a@x, b@y": sets *START and *LEN to the next
+ * address after *CURSOR and moves *CURSOR past it and its separator.
+ * FALSE when the list is used up. */
+BOOL mimeenc_next_address(const char **cursor, const char **start, size_t *len);
+
 /* Appends the FILETIME T as an RFC 5322 date, "Fri, 03 Aug 2007 14:05:00
  * +0000", converted along the legacy path.  FALSE (nothing appended) when
  * that conversion fails. */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mimeenc.h"
 #include "smtp.h"
 #include "strbuf.h"
 
@@ -156,7 +157,8 @@ HRESULT smtp_send(const char *server, const char *from, const char *recipients, 
                   char error[SMTP_ERROR_SIZE])
 {
     struct session s = {INVALID_SOCKET, server, error, ""};
-    const char *p;
+    const char *p, *cursor;
+    size_t len;
     WSADATA wsa;
     HRESULT hr;
 
@@ -164,13 +166,8 @@ HRESULT smtp_send(const char *server, const char *from, const char *recipients, 
     if (FAILED(hr = connect_server(&s)) || FAILED(hr = command(&s, '2', "EHLO trackfix.invalid")) ||
         FAILED(hr = command(&s, '2', "MAIL FROM:<%s>", from)))
         goto done;
-    for (p = recipients; *p && SUCCEEDED(hr);)
-    {
-        size_t len = strcspn(p, ",");
+    for (cursor = recipients; SUCCEEDED(hr) && mimeenc_next_address(&cursor, &p, &len);)
         hr = command(&s, '2', "RCPT TO:<%.*s>", (int)len, p);
-        p += len;
-        while (*p == ',' || *p == ' ') p++;
-    }
     if (SUCCEEDED(hr) && SUCCEEDED(hr = command(&s, '3', "DATA")) && SUCCEEDED(hr = send_data(&s, mime)))
         command(&s, '2', "QUIT"); /* the message is accepted whatever QUIT answers */
 done:
