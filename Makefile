@@ -73,11 +73,8 @@ $(PREFIX)/system.reg: | deps
 prefix: $(PREFIX)/system.reg
 
 test: test-deps all $(UNIT_TESTS) $(BUILD)/hold_lock.exe prefix
-	$(Q)set -e; for t in $(UNIT_TESTS); do \
-	    echo "== $$t"; (cd $(BUILD) && $(WINEENV) timeout $(TEST_TIMEOUT) ./$${t##*/}); done
-	$(Q)set -e; for t in $(E2E_TESTS); do \
-	    echo "== $$t"; $(WINEENV) BUILD=$(abspath $(BUILD)) timeout $(TEST_TIMEOUT) bash $$t; done
-	@echo "all tests passed"
+	$(Q)$(WINEENV) BUILD=$(abspath $(BUILD)) TEST_TIMEOUT=$(TEST_TIMEOUT) \
+	    scripts/wine-session.sh scripts/run-tests.sh $(UNIT_TESTS) $(E2E_TESTS)
 
 demo: all prefix
 	$(Q)$(WINEENV) $(BUILD)/trackfix.exe scenario --fix=toggle --dir=$(BUILD)/server

@@ -13,6 +13,7 @@
 set -u
 cd "$(dirname "$0")/.."
 TOP=$PWD
+args=("$@")
 pause=1
 DIR=build/toggle-demo
 while [ $# -gt 0 ]; do
@@ -27,6 +28,9 @@ done
 
 make -s all prefix || exit 1
 export WINEPREFIX=${WINEPREFIX:-$TOP/build/wineprefix} WINEDEBUG=${WINEDEBUG:--all} TZ=UTC
+# one wineserver session for all the commands below (see wine-session.sh)
+[ "${TRACKFIX_WINE_SESSION:-}" = "$WINEPREFIX" ] ||
+    exec scripts/wine-session.sh "$TOP/scripts/registry-toggle-demo.sh" "${args[@]}"
 TRACKFIX=$TOP/build/trackfix.exe
 KEY='HKLM\SYSTEM\CurrentControlSet\Services\MSExchangeIS\ParametersSystem'
 T1=2007-08-03T14:00:00Z

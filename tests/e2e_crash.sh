@@ -22,7 +22,7 @@ reset_registry
 fresh() {
     rm -rf "$1"
     "$TRACKFIX" queue --queue="$1/queue" submit --now=$T0 "$work/update-1601.msg" "$work/update-realtime.msg" \
-        "$work/cancel-realtime.msg" >/dev/null || fail "submit"
+        "$work/cancel-realtime.msg" >/dev/null 2>"$work/submit.err" || fail "submit: $(cat "$work/submit.err")"
 }
 
 # what SERVER ends with: one line per message and the files it made
