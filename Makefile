@@ -39,7 +39,7 @@ CLI_OBJS := $(CLI_SRCS:%.c=$(OBJDIR)/%.o)
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/%.exe,$(wildcard tests/test_*.c))
 E2E_TESTS := $(wildcard tests/e2e_*.sh)
 
-.PHONY: all deps test-deps test demo bench clean prefix
+.PHONY: all deps test-deps bench-deps test demo bench clean prefix
 
 all: $(BUILD)/trackfix.exe
 
@@ -48,6 +48,9 @@ deps:
 
 test-deps:
 	$(Q)scripts/deps.sh test
+
+bench-deps:
+	$(Q)scripts/deps.sh bench
 
 $(OBJDIR)/%.o: %.c | deps
 	@mkdir -p $(dir $@)
@@ -61,6 +64,11 @@ $(BUILD)/trackfix.exe: $(CLI_OBJS) $(LIB_OBJS)
 $(BUILD)/test_%.exe: $(OBJDIR)/tests/test_%.o $(LIB_OBJS)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS:-municode=) -o $@ $^ $(LIBS) $(TESTLIBS)
+
+# Benchmark drivers (make bench): library code, no cmocka.
+$(BUILD)/bench_%.exe: $(OBJDIR)/tests/bench_%.o $(LIB_OBJS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS:-municode=) -o $@ $^ $(LIBS)
 
 # Test helpers: plain Winelib programs, no library code.
 $(BUILD)/hold_lock.exe: $(OBJDIR)/tests/hold_lock.o
@@ -79,8 +87,8 @@ test: test-deps all $(UNIT_TESTS) $(BUILD)/hold_lock.exe prefix
 demo: all prefix
 	$(Q)$(WINEENV) $(BUILD)/trackfix.exe scenario --fix=toggle --dir=$(BUILD)/server
 
-bench: all prefix
-	$(Q)$(WINEENV) BUILD=$(abspath $(BUILD)) bash scripts/bench.sh
+bench: bench-deps all $(BUILD)/bench_time.exe prefix
+	$(Q)$(WINEENV) BUILD=$(abspath $(BUILD)) scripts/wine-session.sh scripts/bench.sh
 
 clean:
 	rm -rf $(BUILD)

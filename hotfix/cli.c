@@ -3,12 +3,14 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <windows.h>
 
 #include "cli.h"
 #include "gate.h"
+#include "strbuf.h"
 
 static const char *const messages[] = {
     [MSG_UNKNOWN_VERB] = "unknown command '%s'; try 'trackfix --help'",
@@ -104,4 +106,79 @@ enum systime_path cli_track_path(enum cli_fix_mode mode, char *last_warning, siz
     if (gate.warning[0] && strcmp(gate.warning, last_warning)) cli_message(MSG_WARNING, gate.warning);
     snprintf(last_warning, size, "%s", gate.warning);
     return gate.active ? SYSTIME_PATH_CLAMPED : SYSTIME_PATH_LEGACY;
+}
+
+static BOOL paths_append(struct cli_paths *list, const char *path)
+{
+    if (list->count == list->capacity)
+    {
+        int capacity = list->capacity ? list->capacity * 2 : 64;
+        char **grown = realloc(list->paths, capacity * sizeof(*grown));
+        if (!grown) return FALSE;
+        list->paths = grown;
+        list->capacity = capacity;
+    }
+    return (list->paths[list->count] = strdup(path)) ? (list->count++, TRUE) : FALSE;
+}
+
+static int compare_paths(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+BOOL cli_paths_add(struct cli_paths *list, const char *arg, const WCHAR *pattern)
+{
+    WCHAR search[MAX_PATH];
+    WIN32_FIND_DATAW found;
+    HANDLE find;
+    int first = list->count;
+    BOOL ok = TRUE;
+
+    if (!cli_is_folder(arg)) return paths_append(list, arg);
+    MultiByteToWideChar(CP_UTF8, 0, arg, -1, search, MAX_PATH - 16);
+    lstrcatW(search, L"\\");
+    lstrcatW(search, pattern);
+    if ((find = FindFirstFileW(search, &found)) == INVALID_HANDLE_VALUE) return TRUE;
+    do
+    {
+        char name[MAX_PATH * 3];
+        struct strbuf path = {0};
+        char *joined;
+
+        if (found.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) continue;
+        WideCharToMultiByte(CP_UTF8, 0, found.cFileName, -1, name, sizeof(name), NULL, NULL);
+        strbuf_printf(&path, "%s/%s", arg, name);
+        ok = (joined = strbuf_detach(&path)) && paths_append(list, joined);
+        free(joined);
+    } while (ok && FindNextFileW(find, &found));
+    FindClose(find);
+    qsort(list->paths + first, list->count - first, sizeof(*list->paths), compare_paths);
+    return ok;
+}
+
+void cli_paths_free(struct cli_paths *list)
+{
+    int i;
+
+    for (i = 0; i < list->count; i++) free(list->paths[i]);
+    free(list->paths);
+    memset(list, 0, sizeof(*list));
+}
+
+BOOL cli_is_folder(const char *path)
+{
+    WCHAR wpath[MAX_PATH];
+    DWORD attributes;
+
+    if (!MultiByteToWideChar(CP_UTF8, 0, path, -1, wpath, MAX_PATH)) return FALSE;
+    attributes = GetFileAttributesW(wpath);
+    return attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_DIRECTORY);
+}
+
+BOOL cli_ensure_folder(const char *dir)
+{
+    WCHAR wdir[MAX_PATH];
+
+    if (MultiByteToWideChar(CP_UTF8, 0, dir, -1, wdir, MAX_PATH)) CreateDirectoryW(wdir, NULL);
+    return cli_is_folder(dir);
 }

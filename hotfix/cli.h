@@ -35,6 +35,23 @@ HRESULT cli_option_format(const char *arg, enum cli_format *format);
 /* TRUE when ARG is "--help" or "-h". */
 BOOL cli_is_help(const char *arg);
 
+/* Input paths from the command line, owned.  A Windows command line holds
+ * about 32,000 characters, so a folder argument stands for its files. */
+struct cli_paths
+{
+    char **paths;
+    int count, capacity;
+};
+/* Adds ARG (UTF-8) to LIST: the path itself, or, when ARG is a folder, the
+ * files in it that match PATTERN ("*.msg"), sorted.  FALSE when out of
+ * memory. */
+BOOL cli_paths_add(struct cli_paths *list, const char *arg, const WCHAR *pattern);
+void cli_paths_free(struct cli_paths *list);
+/* TRUE when PATH (UTF-8) names a folder. */
+BOOL cli_is_folder(const char *path);
+/* Creates folder DIR when missing; FALSE when it is not and cannot be one. */
+BOOL cli_ensure_folder(const char *dir);
+
 /* Prints S (UTF-8) to stdout as a JSON string, quotes included. */
 void cli_print_json_string(const char *s);
 

@@ -143,88 +143,10 @@ static void convert_one(struct convert_run *run, const char *path)
     mapi_message_clear(&message);
 }
 
-/* A growable list of input paths, owned. */
-struct file_list
-{
-    char **paths;
-    int count, capacity;
-};
-
-static BOOL list_add(struct file_list *list, const char *path)
-{
-    if (list->count == list->capacity)
-    {
-        int capacity = list->capacity ? list->capacity * 2 : 64;
-        char **grown = realloc(list->paths, capacity * sizeof(*grown));
-        if (!grown) return FALSE;
-        list->paths = grown;
-        list->capacity = capacity;
-    }
-    return (list->paths[list->count] = strdup(path)) ? (list->count++, TRUE) : FALSE;
-}
-
-static int compare_paths(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Adds ARG to LIST: the path itself, or every *.msg in it when it is a
- * folder (sorted).  FALSE when out of memory. */
-static BOOL list_add_argument(struct file_list *list, const char *arg)
-{
-    WCHAR pattern[MAX_PATH];
-    WIN32_FIND_DATAW found;
-    HANDLE find;
-    int first = list->count;
-    BOOL ok = TRUE;
-    DWORD attributes;
-
-    MultiByteToWideChar(CP_UTF8, 0, arg, -1, pattern, MAX_PATH - 8);
-    attributes = GetFileAttributesW(pattern);
-    if (attributes == INVALID_FILE_ATTRIBUTES || !(attributes & FILE_ATTRIBUTE_DIRECTORY)) return list_add(list, arg);
-    lstrcatW(pattern, L"\\*.msg");
-    if ((find = FindFirstFileW(pattern, &found)) == INVALID_HANDLE_VALUE) return TRUE;
-    do
-    {
-        char name[MAX_PATH * 3];
-        struct strbuf path = {0};
-        char *joined;
-
-        if (found.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) continue;
-        WideCharToMultiByte(CP_UTF8, 0, found.cFileName, -1, name, sizeof(name), NULL, NULL);
-        strbuf_printf(&path, "%s/%s", arg, name);
-        ok = (joined = strbuf_detach(&path)) && list_add(list, joined);
-        free(joined);
-    } while (ok && FindNextFileW(find, &found));
-    FindClose(find);
-    qsort(list->paths + first, list->count - first, sizeof(*list->paths), compare_paths);
-    return ok;
-}
-
-static void list_free(struct file_list *list)
-{
-    int i;
-
-    for (i = 0; i < list->count; i++) free(list->paths[i]);
-    free(list->paths);
-}
-
-/* Creates DIR when missing; FALSE when it is not (and cannot be) a folder. */
-static BOOL ensure_folder(const char *dir)
-{
-    WCHAR wdir[MAX_PATH];
-    DWORD attributes;
-
-    MultiByteToWideChar(CP_UTF8, 0, dir, -1, wdir, MAX_PATH);
-    CreateDirectoryW(wdir, NULL);
-    attributes = GetFileAttributesW(wdir);
-    return attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_DIRECTORY);
-}
-
 int cmd_convert(int argc, char **argv)
 {
     struct convert_run run;
-    struct file_list files = {0};
+    struct cli_paths files = {0};
     LARGE_INTEGER start, stop, frequency;
     int i, ret = EXIT_USAGE;
     double seconds;
@@ -270,7 +192,7 @@ int cmd_convert(int argc, char **argv)
             cli_message(MSG_UNKNOWN_OPTION, "convert", argv[i], "convert");
             goto done;
         }
-        else if (!list_add_argument(&files, argv[i]))
+        else if (!cli_paths_add(&files, argv[i], L"*.msg"))
         {
             cli_message(MSG_FAILED, "convert", "out of memory");
             ret = EXIT_ERROR;
@@ -282,7 +204,7 @@ int cmd_convert(int argc, char **argv)
         cli_message(MSG_MISSING_ARGUMENT, "convert", "MSG", "convert");
         goto done;
     }
-    if (!ensure_folder(run.dir))
+    if (!cli_ensure_folder(run.dir))
     {
         char text[MAX_PATH + 64];
         snprintf(text, sizeof(text), "'%s': not a folder that can be created", run.dir);
@@ -308,6 +230,6 @@ int cmd_convert(int argc, char **argv)
                seconds);
     ret = run.unreadable ? EXIT_USAGE : run.failed ? EXIT_CONVERT : EXIT_OK;
 done:
-    list_free(&files);
+    cli_paths_free(&files);
     return ret;
 }

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "msgfile.h"
 #include "msgtext.h"
+#include "strbuf.h"
 
 /* A text form larger than this is refused rather than read */
 #define TEXT_MAX (64 * 1024 * 1024)
@@ -17,13 +18,16 @@
 static const char usage_text[] =
     "usage: trackfix msg dump FILE.msg...\n"
     "       trackfix msg new TEXT -o FILE.msg\n"
+    "       trackfix msg new TEXT... -o DIR\n"
     "\n"
     "dump prints each Outlook .msg file as text: a [message] section and one\n"
     "[recipient] section per row, one 'NAME = VALUE' line per property (names\n"
     "from the table, else 0xPPPPTTTT or named:{GUID}:LID:TYPE; times in ISO-8601\n"
     "UTC; binary in hex).  With several files each starts with '# file: NAME'.\n"
     "new reads that text form from TEXT ('-' for stdin) and writes FILE.msg\n"
-    "atomically; dump of the result gives the text back.\n"
+    "atomically; dump of the result gives the text back.  With several TEXT\n"
+    "files, or a folder (its *.txt files), -o names a folder and NAME.txt\n"
+    "becomes DIR/NAME.msg; all are written in this one process.\n"
     "\n"
     "Exit status: 0 done, 2 usage error or unreadable input, 1 write failure.\n";
 
@@ -83,37 +87,88 @@ fail:
     return NULL;
 }
 
-static int msg_new(int argc, char **argv)
+/* Writes the .msg OUTPUT from the text form in TEXT_PATH; an exit code. */
+static int new_one(const char *text_path, const char *output)
 {
     struct mapi_message message;
     char error[MSGFILE_ERROR_SIZE], *text;
-    int ret;
+    int ret = EXIT_OK;
 
-    if (argc != 5 || strcmp(argv[3], "-o"))
+    if (!(text = read_text(text_path)))
     {
-        cli_message(MSG_MISSING_ARGUMENT, "msg new", "TEXT -o FILE.msg", "msg");
-        return EXIT_USAGE;
-    }
-    if (!(text = read_text(argv[2])))
-    {
-        snprintf(error, sizeof(error), "'%s': no such file, unreadable, or over 64 MiB", argv[2]);
+        snprintf(error, sizeof(error), "'%s': no such file, unreadable, or over 64 MiB", text_path);
         cli_message(MSG_CANNOT_READ, error);
         return EXIT_USAGE;
     }
-    if (FAILED(msgtext_parse(text, argv[2], &message, error)))
+    if (FAILED(msgtext_parse(text, text_path, &message, error)))
     {
         cli_message(MSG_CANNOT_READ, error);
         free(text);
         return EXIT_USAGE;
     }
     free(text);
-    ret = EXIT_OK;
-    if (FAILED(msgfile_write(argv[4], &message, error)))
+    if (FAILED(msgfile_write(output, &message, error)))
     {
         cli_message(MSG_CANNOT_WRITE, error);
         ret = EXIT_ERROR;
     }
     mapi_message_clear(&message);
+    return ret;
+}
+
+/* DIR/NAME.msg for the text file PATH (.../NAME.txt); caller frees. */
+static char *output_in(const char *dir, const char *path)
+{
+    const char *base = strrchr(path, '/'), *dot;
+    struct strbuf out = {0};
+    size_t len;
+
+    base = base ? base + 1 : path;
+    dot = strrchr(base, '.');
+    len = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+    strbuf_printf(&out, "%s/%.*s.msg", dir, (int)len, base);
+    return strbuf_detach(&out);
+}
+
+static int msg_new(int argc, char **argv)
+{
+    struct cli_paths texts = {0};
+    int i, ret = EXIT_OK, worst;
+
+    if (argc < 5 || strcmp(argv[argc - 2], "-o"))
+    {
+        cli_message(MSG_MISSING_ARGUMENT, "msg new", "TEXT -o FILE.msg", "msg");
+        return EXIT_USAGE;
+    }
+    if (argc == 5 && !cli_is_folder(argv[2])) return new_one(argv[2], argv[4]);
+
+    for (i = 2; i < argc - 2; i++)
+    {
+        if (!cli_paths_add(&texts, argv[i], L"*.txt"))
+        {
+            cli_message(MSG_FAILED, "msg new", "out of memory");
+            cli_paths_free(&texts);
+            return EXIT_ERROR;
+        }
+    }
+    if (!cli_ensure_folder(argv[argc - 1]))
+    {
+        char text[MAX_PATH + 64];
+        snprintf(text, sizeof(text), "'%s': not a folder that can be created", argv[argc - 1]);
+        cli_message(MSG_CANNOT_WRITE, text);
+        cli_paths_free(&texts);
+        return EXIT_USAGE;
+    }
+    for (i = 0; i < texts.count; i++)
+    {
+        char *output = output_in(argv[argc - 1], texts.paths[i]);
+
+        worst = output ? new_one(texts.paths[i], output) : EXIT_ERROR;
+        free(output);
+        /* a write failure outranks unreadable input */
+        if (worst == EXIT_ERROR || ret == EXIT_OK) ret = worst;
+    }
+    cli_paths_free(&texts);
     return ret;
 }
 

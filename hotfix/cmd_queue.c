@@ -24,7 +24,8 @@ static const char usage_text[] =
     "       trackfix queue [--queue=DIR] delete ID\n"
     "\n"
     "The SMTP retry queue of the simulated Exchange 2003 server (default DIR\n"
-    "build/server/queue).  submit queues meeting .msg files; run attempts every\n"
+    "build/server/queue).  submit queues meeting .msg files (a folder: its *.msg,\n"
+    "in name order); run attempts every\n"
     "message due at --now (default: the real clock), converting it with the\n"
     "KB938650 gate read at that attempt, and with --until plays the clock forward\n"
     "over the schedule: retries after 10, 10, 10, then every 15 minutes, a delay\n"
@@ -259,16 +260,27 @@ static int run_action(const char *action, struct queue_args *a)
     }
     if (!strcmp(action, "submit"))
     {
+        struct cli_paths files = {0};
+
         for (i = 0; i < a->file_count; i++)
         {
-            if (FAILED(queue_submit(&queue, a->files[i], a->now, id, error)))
+            if (cli_paths_add(&files, a->files[i], L"*.msg")) continue;
+            cli_message(MSG_FAILED, "submit", "out of memory");
+            ret = EXIT_ERROR;
+            files.count = 0;
+            break;
+        }
+        for (i = 0; i < files.count; i++)
+        {
+            if (FAILED(queue_submit(&queue, files.paths[i], a->now, id, error)))
             {
                 cli_message(MSG_FAILED, "submit", error);
                 ret = EXIT_USAGE;
                 continue;
             }
-            printf("queued %s as %s\n", a->files[i], id);
+            printf("queued %s as %s\n", files.paths[i], id);
         }
+        cli_paths_free(&files);
     }
     else if (!strcmp(action, "run"))
     {

@@ -515,34 +515,43 @@ static void max_id(void *ctx, const char *folder, const char *name)
 
 /* The next id, from QUEUE/next-id (kept so that an id is never used twice,
  * not even after a delete: its .eml or NDR may still be out there), and
- * never below one past the largest id present. */
+ * never below one past the largest id present.  Read and scanned once per
+ * open queue (the lock keeps other writers out); a batch of submissions
+ * then costs one small write each, not a scan of the whole queue. */
 static HRESULT allocate_id(struct queue *queue, char id[QUEUE_ID_SIZE], char *error)
 {
     char *path = join(queue->dir, "next-id", NULL), text[32];
-    ULONG next = 0, max = 0;
-    FILE *in;
     HRESULT hr;
     int i;
 
     if (!path) return fail(error, E_OUTOFMEMORY, "out of memory");
-    if ((in = fopen(path, "rb")))
+    if (!queue->next_id)
     {
-        if (fgets(text, sizeof(text), in)) next = (ULONG)strtoul(text, NULL, 10);
-        fclose(in);
+        ULONG max = 0;
+        FILE *in;
+
+        if ((in = fopen(path, "rb")))
+        {
+            if (fgets(text, sizeof(text), in)) queue->next_id = (ULONG)strtoul(text, NULL, 10);
+            fclose(in);
+        }
+        for (i = 0; i < QUEUE_STATE_COUNT; i++)
+        {
+            char *states = join(queue->dir, state_folders[i], NULL);
+            if (states) for_each_folder(states, max_id, &max);
+            free(states);
+        }
+        if (queue->next_id <= max) queue->next_id = max + 1;
     }
-    for (i = 0; i < QUEUE_STATE_COUNT; i++)
-    {
-        char *states = join(queue->dir, state_folders[i], NULL);
-        if (states) for_each_folder(states, max_id, &max);
-        free(states);
-    }
-    if (next <= max) next = max + 1;
-    snprintf(id, QUEUE_ID_SIZE, "%08u", next);
-    snprintf(text, sizeof(text), "%u\n", next + 1);
+    snprintf(id, QUEUE_ID_SIZE, "%08u", queue->next_id);
+    snprintf(text, sizeof(text), "%u\n", queue->next_id + 1);
     if (FAILED(hr = atomicfile_write(path, text, (DWORD)strlen(text))))
         fail(error, hr, "cannot write '%s' (%#x)", path, (unsigned)hr);
     else
+    {
+        queue->next_id++;
         step(queue);
+    }
     free(path);
     return hr;
 }

@@ -59,6 +59,7 @@ struct queue
     HANDLE lock;    /* INVALID_HANDLE_VALUE when not locked */
     ULONG steps;    /* durable steps taken, for fault injection */
     ULONG crash_after; /* TRACKFIX_CRASH_AFTER: die after this many steps (0: never) */
+    ULONG next_id;     /* the id the next submission gets; 0 until first read */
 };
 
 /* How a run attempts deliveries. */

@@ -1,40 +1,186 @@
 #!/bin/bash
-# make bench: figures for the conversion, measured in one Wine process each.
-#   - trackfix convert of 10,000 meeting updates (hard links of one .msg)
-#   - trackfix msg dump of the whole third-party corpus
-# Prints messages per second.  Each converted .eml is flushed to disk before
-# its rename, so the fix-on figure is mostly fsync.  Not a test: nothing here fails on a
-# slow machine.
+# make bench: how fast trackfix is, against what a user would pick instead
+# and against the floor.  Prints a table and writes it as build/bench.json.
+# Not a test: nothing here fails on a slow machine.
+#
+#   batch conversion  BENCH_N generated updates and cancellations (half with
+#                     the 1601 sentinel) through `trackfix convert --fix=on`
+#                     in one process; the same files through msgconvert; and
+#                     cat of every byte (the floor)
+#   queue scale       BENCH_QUEUE_SIZES messages submitted and run over
+#                     --until=+1h with the fix off (half stuck, half delivered)
+#   time conversion   ns per value, legacy and clamped, 10^7 values in-process
+#   start-up          one `trackfix time` process with a warm wineserver
+#
+# Each figure is the median of BENCH_RUNS runs (default 3) with min and max;
+# the queue sizes above BENCH_QUEUE_REPEAT_MAX (default 10,000) run once,
+# since one 100,000-message run takes many minutes.  Runs inside one
+# persistent wineserver session (make bench uses scripts/wine-session.sh).
 set -euo pipefail
 : "${BUILD:?run through make bench}"
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 TRACKFIX="$BUILD/trackfix.exe"
-COUNT=${BENCH_COUNT:-10000}
+N=${BENCH_N:-10000}
+RUNS=${BENCH_RUNS:-3}
+QUEUE_SIZES=${BENCH_QUEUE_SIZES:-1000 10000 100000}
+QUEUE_REPEAT_MAX=${BENCH_QUEUE_REPEAT_MAX:-10000}
+STARTS=${BENCH_STARTS:-20}
+NOW=2007-08-03T14:00:00Z
 work="$BUILD/bench"
+samples="$work/samples.tsv"
+
 rm -rf "$work"
-mkdir -p "$work/in" "$work/out"
+mkdir -p "$work"
+: > "$samples"
 
-"$TRACKFIX" msg new "$TOP/tests/data/update-1601.txt" -o "$work/update.msg"
-for i in $(seq -w 1 "$COUNT"); do ln "$work/update.msg" "$work/in/update-$i.msg"; done
+# sample NAME VALUE: one measurement of figure NAME
+sample() { printf '%s\t%s\n' "$1" "$2" >> "$samples"; }
+now_ns() { date +%s%N; }
+# seconds START END
+seconds() { awk -v s="$1" -v e="$2" 'BEGIN { printf "%.6f", (e - s) / 1e9 }'; }
+# measure CMD...: runs CMD (output to $work/last.out), sets $elapsed
+# (seconds, wall) and $peak_kb (peak resident set of CMD's process, from
+# GNU time); the bench stops when CMD fails
+measure() {
+    local start end
+    start=$(now_ns)
+    if ! /usr/bin/time -f '%M' -o "$work/time.out" "$@" > "$work/last.out" 2> "$work/last.err"; then
+        echo "bench: failed: $*" >&2
+        cat "$work/last.err" >&2
+        exit 1
+    fi
+    end=$(now_ns)
+    elapsed=$(seconds "$start" "$end")
+    peak_kb=$(tail -n 1 "$work/time.out")
+}
+say() { printf '%s\n' "$*" >&2; }
 
-seconds() { awk -v s="$1" -v e="$2" 'BEGIN { printf "%.3f", (e - s) / 1e9 }'; }
+say "bench: generating $N messages"
+"$TOP/scripts/bench-corpus.sh" "$N" "$work/text"
+measure "$TRACKFIX" msg new "$work/text" -o "$work/corpus"
+rm -rf "$work/text"
+corpus_bytes=$(find "$work/corpus" -name '*.msg' -printf '%s\n' | awk '{ s += $1 } END { print s }')
+sample corpus.messages "$N"
+sample corpus.mb "$(awk -v b="$corpus_bytes" 'BEGIN { printf "%.3f", b / 1e6 }')"
+sample generate.messages_per_s "$(awk -v n="$N" -v s="$elapsed" 'BEGIN { printf "%.1f", n / s }')"
 
-start=$(date +%s%N)
-"$TRACKFIX" convert --fix=on --now=2007-08-03T14:05:00Z -o "$work/out" "$work/in" > "$work/convert.txt"
-end=$(date +%s%N)
-tail -n 1 "$work/convert.txt"
-echo "convert, fix on: $COUNT messages in $(seconds "$start" "$end") s wall, one process:" \
-     "$(awk -v n="$COUNT" -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", n / ((e - s) / 1e9) }') messages/s"
+rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.1f", n / s }'; }
+mb_rate() { awk -v b="$corpus_bytes" -v s="$1" 'BEGIN { printf "%.2f", b / 1e6 / s }'; }
 
-start=$(date +%s%N)
-"$TRACKFIX" convert --fix=off --now=2007-08-03T14:05:00Z -o "$work/out" "$work/in" > "$work/convert.txt" || true
-end=$(date +%s%N)
-echo "convert, fix off (every message fails E_FAIL): $COUNT messages in $(seconds "$start" "$end") s"
+for run in $(seq "$RUNS"); do
+    say "bench: batch conversion, run $run of $RUNS"
+    measure sh -c 'find "$1" -name "*.msg" -print0 | xargs -0 cat > /dev/null' sh "$work/corpus"
+    sample floor_cat.seconds "$elapsed"
+    sample floor_cat.mb_per_s "$(mb_rate "$elapsed")"
 
-files=("$TOP"/../shared/corpus/msg/*.msg)
-start=$(date +%s%N)
-"$TRACKFIX" msg dump "${files[@]}" > /dev/null
-end=$(date +%s%N)
-echo "msg dump of the corpus: ${#files[@]} files in $(seconds "$start" "$end") s"
+    rm -rf "$work/out"
+    measure "$TRACKFIX" convert --fix=on --now=$NOW -o "$work/out" "$work/corpus"
+    grep -q "^$N converted, 0 failed" "$work/last.out" || { say "convert: $(tail -n 1 "$work/last.out")"; exit 1; }
+    trackfix_rate=$(rate "$N" "$elapsed")
+    sample convert.seconds "$elapsed"
+    sample convert.messages_per_s "$trackfix_rate"
+    sample convert.mb_per_s "$(mb_rate "$elapsed")"
+    sample convert.peak_mb "$(awk -v k="$peak_kb" 'BEGIN { printf "%.1f", k / 1024 }')"
 
-rm -rf "$work/in" "$work/out"
+    rm -rf "$work/mc" && mkdir -p "$work/mc"
+    measure sh -c 'cd "$1" && find "$2" -name "*.msg" -print0 | xargs -0 msgconvert' sh "$work/mc" "$work/corpus"
+    got=$(find "$work/mc" -name '*.eml' | wc -l)
+    [ "$got" = "$N" ] || { say "msgconvert wrote $got of $N"; exit 1; }
+    msgconvert_rate=$(rate "$N" "$elapsed")
+    sample msgconvert.seconds "$elapsed"
+    sample msgconvert.messages_per_s "$msgconvert_rate"
+    sample msgconvert.mb_per_s "$(mb_rate "$elapsed")"
+    sample ratio.trackfix_over_msgconvert "$(awk -v a="$trackfix_rate" -v b="$msgconvert_rate" 'BEGIN { printf "%.2f", a / b }')"
+done
+rm -rf "$work/out" "$work/mc"
+
+for run in $(seq "$RUNS"); do
+    say "bench: time conversion, run $run of $RUNS"
+    measure "$BUILD/bench_time.exe" 10000000
+    sample time_legacy.ns_per_value "$(awk '$1 == "legacy" { print $2 }' "$work/last.out")"
+    sample time_clamped.ns_per_value "$(awk '$1 == "clamped" { print $2 }' "$work/last.out")"
+done
+
+say "bench: start-up, $STARTS processes"
+measure "$TRACKFIX" time --fix=on 0   # warms the session
+for run in $(seq "$STARTS"); do
+    measure "$TRACKFIX" time --fix=on 0
+    sample startup.ms "$(awk -v s="$elapsed" 'BEGIN { printf "%.1f", s * 1000 }')"
+done
+
+# The queue corpus: SIZE hard links cycling through the batch corpus (the
+# queue copies each message in, so links cost nothing and change nothing).
+"$TRACKFIX" server init > /dev/null
+for size in $QUEUE_SIZES; do
+    repeats=$RUNS
+    [ "$size" -le "$QUEUE_REPEAT_MAX" ] || repeats=1
+    rm -rf "$work/qin" && mkdir -p "$work/qin"
+    /usr/bin/python3 - "$work/corpus" "$work/qin" "$size" <<'EOF'
+import os, sys
+src, dst, size = sys.argv[1], sys.argv[2], int(sys.argv[3])
+names = sorted(os.listdir(src))
+for i in range(size):
+    os.link(os.path.join(src, names[i % len(names)]), os.path.join(dst, "%06d.msg" % (i + 1)))
+EOF
+    for run in $(seq "$repeats"); do
+        say "bench: queue of $size, run $run of $repeats"
+        rm -rf "$work/server"
+        measure "$TRACKFIX" queue --queue="$work/server/queue" submit --now=$NOW "$work/qin"
+        submit_s=$elapsed submit_kb=$peak_kb
+        measure "$TRACKFIX" queue --queue="$work/server/queue" run --fix=off --now=$NOW --until=+1h
+        half=$((size / 2))
+        grep -q "^$((size - half)) queued, $half delivered, 0 expired" "$work/last.out" ||
+            { say "queue run: $(tail -n 1 "$work/last.out")"; exit 1; }
+        total=$(awk -v a="$submit_s" -v b="$elapsed" 'BEGIN { printf "%.3f", a + b }')
+        sample "queue_$size.submit_seconds" "$submit_s"
+        sample "queue_$size.run_seconds" "$elapsed"
+        sample "queue_$size.total_seconds" "$total"
+        sample "queue_$size.messages_per_s" "$(rate "$size" "$total")"
+        sample "queue_$size.us_per_message" "$(awk -v n="$size" -v s="$total" 'BEGIN { printf "%.0f", s * 1e6 / n }')"
+        sample "queue_$size.peak_mb" "$(awk -v a="$submit_kb" -v b="$peak_kb" 'BEGIN { printf "%.1f", (a > b ? a : b) / 1024 }')"
+    done
+    rm -rf "$work/server" "$work/qin"
+done
+rm -rf "$work/corpus"
+
+/usr/bin/python3 - "$samples" "$BUILD/bench.json" <<'EOF'
+import json, os, platform, statistics, subprocess, sys
+samples, out = sys.argv[1], sys.argv[2]
+figures = {}
+for line in open(samples):
+    name, value = line.rstrip("\n").split("\t")
+    figures.setdefault(name, []).append(float(value))
+
+def cpu():
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor()
+
+def wine_version():
+    try:
+        return subprocess.run(["wine", "--version"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return "unknown"
+
+machine = {
+    "cpu": cpu(), "cores": os.cpu_count(),
+    "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+    "kernel": platform.release(), "wine": wine_version(),
+}
+table = {}
+for name, values in figures.items():
+    table[name] = {"median": statistics.median(values), "min": min(values), "max": max(values), "runs": len(values)}
+with open(out + ".tmp", "w") as f:
+    json.dump({"machine": machine, "figures": table}, f, indent=1, sort_keys=True)
+    f.flush()
+    os.fsync(f.fileno())
+os.replace(out + ".tmp", out)
+
+print("machine: %(cpu)s, %(cores)s cores, %(memory_gb)s GiB, Linux %(kernel)s, %(wine)s" % machine)
+print("%-40s %12s %12s %12s %5s" % ("figure", "median", "min", "max", "runs"))
+for name in figures:
+    row = table[name]
+    print("%-40s %12.6g %12.6g %12.6g %5d" % (name, row["median"], row["min"], row["max"], row["runs"]))
+print("written to %s" % out)
+EOF

@@ -106,6 +106,24 @@ refused=$(grep -c "^trackfix: cannot read '$work/damaged/d[0-9]*.msg': " "$work/
 [ $((read_ok + refused)) = 300 ] || fail "damaged files: $read_ok read + $refused refused is not 300"
 grep -q 'damaged compound file: .*loops\|damaged compound file: .*outside' "$work/damaged.err" || fail "no damaged-structure refusal"
 
+# Many at once, in one process: a folder of text forms (the bench corpus
+# generator's output) and a list of files, each NAME.txt to DIR/NAME.msg.
+"$TOP/scripts/bench-corpus.sh" 8 "$work/many-text"
+run "$TRACKFIX" msg new "$work/many-text" -o "$work/many"
+expect_rc 0
+[ "$(ls "$work/many" | tr '\n' ' ')" = "000001.msg 000002.msg 000003.msg 000004.msg 000005.msg 000006.msg 000007.msg 000008.msg " ] ||
+    fail "msg new of a folder wrote: $(ls "$work/many")"
+run "$TRACKFIX" msg dump "$work/many/000006.msg"
+expect_out 'PR_SUBJECT = "Updated: Project review #6"'
+expect_out 'PR_INTERNET_MESSAGE_ID = "<update.realtime.938650.6@contoso.example>"'
+expect_out "PidLidGlobalObjectId = 040000008200e00074c5b7101a82e0080000000000a1c7a3f9d3c7010000000000000000100000009d1f7a5e3c2b4a1d8e6f0a1b00000006"
+cp "$work/bad.txt" "$work/many-text/000009.txt"
+run "$TRACKFIX" msg new "$work/many-text/000001.txt" "$work/many-text/000009.txt" "$work/many-text/000002.txt" -o "$work/list"
+expect_rc 2
+expect_err "000009.txt"
+[ -s "$work/list/000001.msg" ] && [ -s "$work/list/000002.msg" ] && [ ! -e "$work/list/000009.msg" ] ||
+    fail "one bad text form stopped the others or left a file: $(ls "$work/list")"
+
 run "$TRACKFIX" msg --help
 expect_rc 0
 expect_out "usage: trackfix msg dump"

@@ -130,6 +130,16 @@ run "$TRACKFIX" queue --queue="$Q3" run --until=tomorrow
 expect_rc 2
 run "$TRACKFIX" queue --queue="$Q3" frobnicate
 expect_rc 2
+# A folder stands for its *.msg files, in name order, in one process.
+mkdir -p "$work/batch"
+for i in 3 1 2; do cp "$work/update-realtime.msg" "$work/batch/m$i.msg"; done
+touch "$work/batch/notes.txt"
+run "$TRACKFIX" queue --queue="$work/batch-q" submit --now=$T0 "$work/batch"
+expect_rc 0
+[ "$out" = "queued $work/batch/m1.msg as 00000001
+queued $work/batch/m2.msg as 00000002
+queued $work/batch/m3.msg as 00000003" ] || fail "folder submit said: $out"
+
 run "$TRACKFIX" queue --help
 expect_rc 0
 
