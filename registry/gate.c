@@ -126,9 +126,12 @@ static void add_warning(char *warning, size_t size, const char *text)
 HRESULT gate_read(const struct gate_reader *reader, struct gate_status *out)
 {
     const struct reg_item_def *hotfix = reg_item_get(REG_ITEM_HOTFIX_DESCRIPTION);
+    const struct reg_item_def *build_item = reg_item_get(REG_ITEM_BUILD_MAJOR);
+    struct gate_dword build;
+    char text[GATE_TEXT_SIZE];
     BYTE data[512];
     DWORD type, size = sizeof(data);
-    BOOL key_missing = FALSE;
+    BOOL key_missing = FALSE, too_old = FALSE;
     LSTATUS status;
 
     memset(out, 0, sizeof(*out));
@@ -137,9 +140,21 @@ HRESULT gate_read(const struct gate_reader *reader, struct gate_status *out)
                                       status == ERROR_FILE_NOT_FOUND);
     if (!out->installed && !key_missing)
     {
-        char text[GATE_TEXT_SIZE];
         snprintf(text, sizeof(text), "HKLM\\%s: cannot be read (error %d), so KB938650 counts as not installed",
                  hotfix->key_utf8, status);
+        add_warning(out->warning, sizeof(out->warning), text);
+    }
+    /* the hotfix is SP2 code: on an older store its key changes nothing (a
+     * missing or unreadable build is not held against it) */
+    gate_read_dword(reader, REG_ITEM_BUILD_MAJOR, &build);
+    if (out->installed && build.valid && build.value < REG_BUILD_EXCHANGE_2003_SP2)
+    {
+        out->installed = FALSE;
+        too_old = TRUE;
+        snprintf(text, sizeof(text),
+                 "HKLM\\%s\\%s is %u, older than Exchange 2003 SP2 (build %u), which KB938650 is for, "
+                 "so KB938650 counts as not installed",
+                 build_item->key_utf8, build_item->value_utf8, build.value, REG_BUILD_EXCHANGE_2003_SP2);
         add_warning(out->warning, sizeof(out->warning), text);
     }
 
@@ -147,9 +162,8 @@ HRESULT gate_read(const struct gate_reader *reader, struct gate_status *out)
     add_warning(out->warning, sizeof(out->warning), out->fix.warning);
 
     out->active = out->installed && out->fix.valid && out->fix.value != 0;
-    if (!out->installed && out->fix.valid && out->fix.value != 0)
+    if (!out->installed && !too_old && out->fix.valid && out->fix.value != 0)
     {
-        char text[GATE_TEXT_SIZE];
         snprintf(text, sizeof(text), "'%s' is %u but KB938650 is not installed (HKLM\\%s not found), so the fix is inactive",
                  reg_item_get(REG_ITEM_FIX_VALUE)->value_utf8, out->fix.value,
                  hotfix->key_utf8);

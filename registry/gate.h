@@ -1,7 +1,8 @@
 /*
  * gate: is the KB938650 fix active right now? (SPEC.md 3)
  *
- * The fix is active only when it is installed (the KB938650 key exists) AND
+ * The fix is active only when it is installed (the KB938650 key exists, on a
+ * server that is not older than Exchange 2003 SP2, build 7638) AND
  * FixRecipientTrackStatusTime is a REG_DWORD of four bytes that is not zero.
  * Anything else (wrong type, empty data, missing key, access denied) reads as
  * disabled and leaves a warning that names the key, the value and what was

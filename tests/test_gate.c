@@ -26,6 +26,7 @@ struct mock_registry
 {
     struct mock_value hotfix; /* the KB938650 key's Description */
     struct mock_value fix;    /* FixRecipientTrackStatusTime */
+    struct mock_value build;  /* MsExchangeBuild... of the Setup key; zeroed: no value */
     int queries;
 };
 
@@ -36,9 +37,17 @@ static LSTATUS mock_query(void *ctx, const WCHAR *key, const WCHAR *value, BOOL 
     const struct mock_value *found;
 
     registry->queries++;
-    found = !lstrcmpW(value, reg_item_get(REG_ITEM_FIX_VALUE)->value) ? &registry->fix : &registry->hotfix;
-    assert_true(!lstrcmpW(key, reg_item_get(found == &registry->fix ? REG_ITEM_FIX_VALUE
-                                                                    : REG_ITEM_HOTFIX_DESCRIPTION)->key));
+    enum reg_item item = !lstrcmpW(value, reg_item_get(REG_ITEM_FIX_VALUE)->value)   ? REG_ITEM_FIX_VALUE
+                         : !lstrcmpW(value, reg_item_get(REG_ITEM_BUILD_MAJOR)->value) ? REG_ITEM_BUILD_MAJOR
+                                                                                        : REG_ITEM_HOTFIX_DESCRIPTION;
+
+    found = item == REG_ITEM_FIX_VALUE ? &registry->fix : item == REG_ITEM_BUILD_MAJOR ? &registry->build : &registry->hotfix;
+    assert_true(!lstrcmpW(key, reg_item_get(item)->key));
+    if (found == &registry->build && !found->size && !found->status)
+    {
+        *key_missing = TRUE;
+        return ERROR_FILE_NOT_FOUND;
+    }
     *key_missing = found->key_missing;
     if (found->status != ERROR_SUCCESS) return found->status;
     *type = found->type;
@@ -103,7 +112,7 @@ static void reads_every_registry_state_as_the_spec_says(void **state)
     for (i = 0; i < ARRAYSIZE(gate_rows); i++)
     {
         const struct gate_row *row = &gate_rows[i];
-        struct mock_registry registry = {row->hotfix, row->fix, 0};
+        struct mock_registry registry = {.hotfix = row->hotfix, .fix = row->fix};
         struct gate_reader reader = {mock_query, &registry};
         struct gate_status status;
         HRESULT hr = gate_read(&reader, &status);
@@ -120,7 +129,7 @@ static void reads_every_registry_state_as_the_spec_says(void **state)
 
 static void reads_the_registry_again_at_every_call(void **state)
 {
-    struct mock_registry registry = {INSTALLED, DWORD_VALUE(0), 0};
+    struct mock_registry registry = {.hotfix = INSTALLED, .fix = DWORD_VALUE(0)};
     struct gate_reader reader = {mock_query, &registry};
     struct gate_status status;
 
@@ -130,7 +139,45 @@ static void reads_the_registry_again_at_every_call(void **state)
     assert_int_equal(gate_read(&reader, &status), S_OK);
     registry.fix.type = REG_SZ;
     assert_int_equal(gate_read(&reader, &status), S_FALSE);
-    assert_int_equal(registry.queries, 6);
+    assert_int_equal(registry.queries, 9);
+}
+
+/* KB938650 is SP2 code: its key on an older store (SP1 is build 7226)
+ * enables nothing and says why; SP2 and later, or no build at all, do not
+ * stand in the way. */
+static void counts_as_not_installed_before_sp2(void **state)
+{
+    static const struct
+    {
+        int line;
+        struct mock_value build;
+        BOOL active;
+        const char *warning;
+    } rows[] = {
+        {__LINE__, DWORD_VALUE(7226), FALSE, "Setup\\\\MsiBuildMajor is 7226"},
+        {__LINE__, DWORD_VALUE(7637), FALSE, "is 7637, older than Exchange 2003 SP2 (build 7638)"},
+        {__LINE__, DWORD_VALUE(7638), TRUE, ""},
+        {__LINE__, DWORD_VALUE(8206), TRUE, ""},
+        {__LINE__, {ERROR_SUCCESS, FALSE, REG_SZ, {'7', 0, '2', 0}, 4}, TRUE, ""},
+        {__LINE__, {ERROR_FILE_NOT_FOUND, TRUE, 0, {0}, 0}, TRUE, ""},
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < ARRAYSIZE(rows); i++)
+    {
+        struct mock_registry registry = {.hotfix = INSTALLED, .fix = DWORD_VALUE(1), .build = rows[i].build};
+        struct gate_reader reader = {mock_query, &registry};
+        struct gate_status status;
+
+        gate_read(&reader, &status);
+        _assert_int_equal(status.active, rows[i].active, __FILE__, rows[i].line);
+        _assert_int_equal(status.installed, rows[i].active, __FILE__, rows[i].line);
+        if (rows[i].warning[0] ? !strstr(status.warning, rows[i].warning) : status.warning[0] != 0)
+            print_error("warning '%s'\n", status.warning), _fail(__FILE__, rows[i].line);
+        if (!rows[i].active && strstr(status.warning, "not found"))
+            print_error("warning '%s'\n", status.warning), _fail(__FILE__, rows[i].line);
+    }
 }
 
 /* Real registry: removes everything trackfix writes, so each test starts
@@ -247,6 +294,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reads_every_registry_state_as_the_spec_says),
         cmocka_unit_test(reads_the_registry_again_at_every_call),
+        cmocka_unit_test(counts_as_not_installed_before_sp2),
         cmocka_unit_test_setup(real_registry_gate_follows_each_change_in_one_process, reset_registry),
         cmocka_unit_test_setup(install_is_refused_before_exchange_2003_sp2, reset_registry),
     };
