@@ -154,7 +154,7 @@ static void counts_as_not_installed_before_sp2(void **state)
         BOOL active;
         const char *warning;
     } rows[] = {
-        {__LINE__, DWORD_VALUE(7226), FALSE, "Setup\\\\MsiBuildMajor is 7226"},
+        {__LINE__, DWORD_VALUE(7226), FALSE, "Setup\\MsiBuildMajor is 7226"},
         {__LINE__, DWORD_VALUE(7637), FALSE, "is 7637, older than Exchange 2003 SP2 (build 7638)"},
         {__LINE__, DWORD_VALUE(7638), TRUE, ""},
         {__LINE__, DWORD_VALUE(8206), TRUE, ""},
