@@ -69,8 +69,8 @@ row "REG_MULTI_SZ" no "found REG_MULTI_SZ" reg add "'$KEY_PARAMS'" /v $V /t REG_
 row "REG_BINARY" no "found REG_BINARY 01 00 00 00 (4 bytes)" reg add "'$KEY_PARAMS'" /v $V /t REG_BINARY /d 01000000 /f
 row "REG_DWORD_BIG_ENDIAN" no "found REG_DWORD_BIG_ENDIAN" reg add "'$KEY_PARAMS'" /v $V /t REG_DWORD_BIG_ENDIAN /d 1 /f
 row "REG_QWORD" no "found REG_QWORD" reg add "'$KEY_PARAMS'" /v $V /t REG_QWORD /d 1 /f
-row "REG_DWORD of 0 bytes" no "found REG_DWORD (0 bytes)" regfile "'hex(4):'"
-row "REG_BINARY of 0 bytes" no "found REG_BINARY (0 bytes)" regfile "'hex:'"
+row "REG_DWORD of 0 bytes" no "found REG_DWORD with no data (0 bytes)" regfile "'hex(4):'"
+row "REG_BINARY of 0 bytes" no "found REG_BINARY with no data (0 bytes)" regfile "'hex:'"
 row "REG_SZ of 0 bytes" no 'found REG_SZ ""' regfile "'\"\"'"
 row "key missing" no "ParametersSystem: key not found" reg delete "'$KEY_PARAMS'" /f
 row "key without the value" no "" true
