@@ -14,7 +14,7 @@ CC      := winegcc
 CFLAGS   = -m64 -O2 -g -Wall -Wextra -Werror=implicit-function-declaration \
            -MMD -MP -Ihotfix -Iregistry -Itests $(shell pkg-config --cflags libical 2>/dev/null)
 LDFLAGS := -m64 -mconsole -municode
-LIBS     = $(shell pkg-config --libs libical 2>/dev/null) -lole32 -loleaut32 -ladvapi32 -lws2_32
+LIBS     = $(shell pkg-config --libs libical 2>/dev/null) -lole32 -loleaut32 -ladvapi32 -lws2_32 -luuid
 TESTLIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 # A test that runs longer than this has hung: it fails instead of stalling CI.
