@@ -8,7 +8,7 @@
 set -eu
 
 build_pkgs="wine wine64 wine64-tools libwine-dev libcmocka-dev libical-dev pkg-config"
-test_pkgs="python3 python3-olefile python3-icalendar libemail-outlook-message-perl libemail-address-perl"
+test_pkgs="python3 python3-olefile python3-icalendar libemail-outlook-message-perl libemail-address-perl time"
 
 case "${1:-build}" in
 build) wanted=$build_pkgs ;;

@@ -1,0 +1,85 @@
+# Resource limits: inputs far larger than any real meeting, each either
+# handled within the memory bound the README states or refused with a
+# message that names the file and what is wrong.  Peak memory is the
+# resident set GNU time reports for the trackfix process.
+source "$(dirname "$0")/lib.sh"
+
+NOW=2007-08-03T14:05:00Z
+work=$(mktemp -d "$BUILD/e2e_limits.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+"$TRACKFIX" msg new "$TOP/tests/data/update-1601.txt" -o "$work/update.msg" || fail "msg new"
+
+# peak CMD...: runs CMD like run, and sets $peak_mb to its peak resident set
+peak() {
+    run /usr/bin/time -f '%M' -o "$work/peak" "$@"
+    peak_mb=$(( $(tail -n 1 "$work/peak") / 1024 ))
+}
+
+# A .msg whose stream claims 4 GB: refused before anything is allocated for
+# it, whether the directory entry or the property entry makes the claim.
+/usr/bin/python3 "$TOP/tests/msgpatch.py" stream-size "$work/update.msg" "$work/stream-4g.msg" __substg1.0_0037001F 0xFFFFFFFF
+peak "$TRACKFIX" convert --fix=on --now=$NOW -o "$work/out" "$work/stream-4g.msg"
+expect_rc 2
+expect_err "cannot read '$work/stream-4g.msg': damaged compound file: directory entry"
+expect_err "4294967295 bytes in a chain of"
+[ "$peak_mb" -lt 64 ] || fail "4 GB stream claim: peak $peak_mb MB"
+/usr/bin/python3 "$TOP/tests/msgpatch.py" prop-size "$work/update.msg" "$work/prop-4g.msg" 0037001F 0xFFFFFFFF
+peak "$TRACKFIX" convert --fix=on --now=$NOW -o "$work/out" "$work/prop-4g.msg"
+expect_rc 2
+expect_err "__substg1.0_0037001F: size fields disagree: the property says 4294967295 bytes"
+[ "$peak_mb" -lt 64 ] || fail "4 GB property claim: peak $peak_mb MB"
+[ -z "$(ls "$work/out" 2>/dev/null)" ] || fail "output left for refused input"
+
+# A 50 MB subject (a 100 MB PT_UNICODE stream): converted, in under 512 MB.
+/usr/bin/python3 - "$TOP/tests/data/update-1601.txt" "$work/subject.txt" <<'PY'
+import sys
+text = open(sys.argv[1]).read()
+open(sys.argv[2], "w").write(text.replace('PR_SUBJECT = "Updated: Project review"',
+                                          'PR_SUBJECT = "' + "S" * (50 * 1024 * 1024) + '"'))
+PY
+peak "$TRACKFIX" msg new "$work/subject.txt" -o "$work/subject.msg"
+expect_rc 0
+[ "$peak_mb" -lt 512 ] || fail "msg new of a 50 MB subject: peak $peak_mb MB"
+rm -f "$work/subject.txt"
+peak "$TRACKFIX" convert --fix=on --now=$NOW -o "$work/out" "$work/subject.msg"
+expect_rc 0
+expect_out "1 converted"
+[ "$peak_mb" -lt 512 ] || fail "convert of a 50 MB subject: peak $peak_mb MB"
+[ "$(stat -c %s "$work/out/subject.eml")" -gt $((100 * 1024 * 1024)) ] || fail "subject.eml too small"
+rm -rf "$work/out" "$work/subject.msg"
+
+# 10,000 recipient rows: converted, one ATTENDEE each, in under 128 MB.
+/usr/bin/python3 - "$TOP/tests/data/update-1601.txt" "$work/rows.txt" <<'PY'
+import sys
+text = open(sys.argv[1]).read()
+row = "[recipient]" + text.split("[recipient]")[-1]
+rows = [row.replace("PR_ROWID = 1", "PR_ROWID = %d" % (i + 2)).replace("adam@", "adam%d@" % i) for i in range(9999)]
+open(sys.argv[2], "w").write(text + "".join("\n" + r for r in rows))
+PY
+run "$TRACKFIX" msg new "$work/rows.txt" -o "$work/rows.msg"
+expect_rc 0
+peak "$TRACKFIX" convert --fix=on --now=$NOW -o "$work/out" "$work/rows.msg"
+expect_rc 0
+expect_out "(REQUEST, 10000 attendees, clamped track time)"
+[ "$peak_mb" -lt 128 ] || fail "convert of 10,000 rows: peak $peak_mb MB"
+[ "$(grep -c '^ATTENDEE' "$work/out/rows.eml")" = 10000 ] || fail "not 10,000 ATTENDEE lines"
+rm -rf "$work/out" "$work/rows.msg" "$work/rows.txt"
+
+# A reply with 10,000 attendees: refused (a reply answers for one), quickly
+# and in little memory.
+{
+    printf 'BEGIN:VCALENDAR\r\nPRODID:-//limits//EN\r\nVERSION:2.0\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\n'
+    printf 'UID:040000008200E00074C5B7101A82E0080000000000A1C7A3F9D3C7010000000000000000100000009D1F7A5E3C2B4A1D8E6F0A1B2C3D4E5F\r\n'
+    printf 'DTSTAMP:20070801T101500Z\r\n'
+    for i in $(seq 10000); do printf 'ATTENDEE;PARTSTAT=ACCEPTED:mailto:a%d@fabrikam.example\r\n' "$i"; done
+    printf 'END:VEVENT\r\nEND:VCALENDAR\r\n'
+} > "$work/crowd.ics"
+cp "$work/update.msg" "$work/meeting.msg"
+peak "$TRACKFIX" reply "$work/meeting.msg" "$work/crowd.ics"
+expect_rc 2
+expect_err "crowd.ics"
+expect_err "10000 ATTENDEE"
+[ "$peak_mb" -lt 64 ] || fail "reply with 10,000 attendees: peak $peak_mb MB"
+cmp -s "$work/update.msg" "$work/meeting.msg" || fail "the refused reply changed the meeting"
+
+finish
