@@ -2,7 +2,8 @@
 #   make        build build/trackfix.exe (launcher + .exe.so)
 #   make test   build and run every test under Wine
 #   make demo   play the KB 938650 story in build/
-#   make bench  print conversion figures (one Wine process per run)
+#   make bench  measure speed, write build/bench.json
+#   make fuzz   feed FUZZ_N mutated inputs to the readers (one Wine process)
 #   make clean  remove build/
 # V=1 shows the commands.
 
@@ -39,7 +40,7 @@ CLI_OBJS := $(CLI_SRCS:%.c=$(OBJDIR)/%.o)
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/%.exe,$(wildcard tests/test_*.c))
 E2E_TESTS := $(wildcard tests/e2e_*.sh)
 
-.PHONY: all deps test-deps bench-deps test demo bench clean prefix
+.PHONY: all deps test-deps bench-deps test fuzz demo bench clean prefix
 
 all: $(BUILD)/trackfix.exe
 
@@ -70,6 +71,11 @@ $(BUILD)/bench_%.exe: $(OBJDIR)/tests/bench_%.o $(LIB_OBJS)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS:-municode=) -o $@ $^ $(LIBS)
 
+# The fuzz driver (make fuzz; make test replays its regression files).
+$(BUILD)/fuzz.exe: $(OBJDIR)/tests/fuzz.o $(LIB_OBJS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS:-municode=) -o $@ $^ $(LIBS) -lpsapi
+
 # Test helpers: plain Winelib programs, no library code.
 $(BUILD)/hold_lock.exe: $(OBJDIR)/tests/hold_lock.o
 	@$(if $(Q),echo "  LINK    $@")
@@ -80,9 +86,17 @@ $(PREFIX)/system.reg: | deps
 
 prefix: $(PREFIX)/system.reg
 
-test: test-deps all $(UNIT_TESTS) $(BUILD)/hold_lock.exe prefix
+test: test-deps all $(UNIT_TESTS) $(BUILD)/hold_lock.exe $(BUILD)/fuzz.exe prefix
 	$(Q)$(WINEENV) BUILD=$(abspath $(BUILD)) TEST_TIMEOUT=$(TEST_TIMEOUT) \
 	    scripts/wine-session.sh scripts/run-tests.sh $(UNIT_TESTS) $(E2E_TESTS)
+
+# FUZZ_N mutated inputs (default 100,000) in one process; what breaks
+# something is kept in tests/data/fuzz/, which make test replays.
+FUZZ_N ?= 100000
+FUZZ_SEED ?= 938650
+fuzz: test-deps all $(BUILD)/fuzz.exe prefix
+	$(Q)$(WINEENV) BUILD=$(abspath $(BUILD)) FUZZ_N=$(FUZZ_N) FUZZ_SEED=$(FUZZ_SEED) \
+	    scripts/wine-session.sh scripts/fuzz.sh
 
 demo: all prefix
 	$(Q)$(WINEENV) $(BUILD)/trackfix.exe scenario --fix=toggle --dir=$(BUILD)/server

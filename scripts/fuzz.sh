@@ -1,0 +1,21 @@
+#!/bin/bash
+# make fuzz: FUZZ_N mutations (seed FUZZ_SEED) of every .msg and reply we
+# have, fed to trackfix's readers in one Wine process by build/fuzz.exe.
+# Inputs: the third-party corpus (../shared/corpus/msg, ../shared/corpus/ics)
+# and the generated fixtures (tests/data/*.txt as .msg, tests/data/reply-*).
+# An input that crashes, hangs or fails without a message is copied to
+# tests/data/fuzz/, where make test replays it from then on.
+set -euo pipefail
+: "${BUILD:?run through make fuzz}"
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+work="$BUILD/fuzz"
+rm -rf "$work"
+mkdir -p "$work/seeds"
+"$BUILD/trackfix.exe" msg new "$TOP"/tests/data/*.txt -o "$work/seeds"
+inputs=("$work"/seeds/*.msg "$TOP"/tests/data/reply-*)
+for f in "$TOP"/../shared/corpus/msg/*.msg "$TOP"/../shared/corpus/ics/*.ics; do
+    [ -e "$f" ] && inputs+=("$f")
+done
+echo "fuzz: ${FUZZ_N:-100000} inputs from ${#inputs[@]} files, seed ${FUZZ_SEED:-938650}"
+FUZZ_WORK=$work "$BUILD/fuzz.exe" run "${FUZZ_N:-100000}" "${FUZZ_SEED:-938650}" "$TOP/tests/data/fuzz" "$work/seeds/update-1601.msg" \
+    "${inputs[@]}"

@@ -1,0 +1,441 @@
+/*
+ * fuzz: mutated .msg files and iMIP replies through the reader, EcGetMime
+ * and the reply path, all in this one process (make fuzz, make test).
+ *
+ * usage: fuzz.exe run N SEED SAVE MEETING INPUT...
+ *        fuzz.exe replay MEETING DIR
+ *
+ * run feeds N mutations of the INPUT files (.msg to msgfile_read and then
+ * ecgetmime_convert along both track-time paths; anything else, as a reply,
+ * to imipreply_read and then imipreply_apply to MEETING).  Mutations: bit
+ * flips, truncation, a stream size in the compound file's directory set to
+ * 0, 0xFFFFFFFF or 0x7FFFFFFF, a directory entry removed, a stream name
+ * duplicated, two recipient storages swapped; for replies, bit flips,
+ * truncation, lines dropped, doubled or swapped.  Each input must end in
+ * S_OK or in a failure with a message.  An input that crashes, runs longer
+ * than FUZZ_TIMEOUT seconds (default 10) or fails without a message is
+ * copied to SAVE (crash-, hang- or silent-SEED-I.EXT; the mutated input
+ * itself is written in FUZZ_WORK, default the current folder) and the run exits
+ * nonzero; so does a working set that grew by more than 256 MB (a leak).
+ * replay feeds every file in DIR once, as is: the regression files.
+ * Prints what it did; exit 0 when every input ended cleanly.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <windows.h>
+#include <psapi.h>
+
+#include "ecgetmime.h"
+#include "imipreply.h"
+#include "msgfile.h"
+
+#define LEAK_LIMIT (256u * 1024 * 1024)
+
+struct input
+{
+    char *path;
+    BYTE *data;
+    size_t size;
+    BOOL is_msg;
+};
+
+static struct mapi_message meeting;
+static char current[MAX_PATH * 2 + 8]; /* the file being fed now */
+static char save_dir[MAX_PATH * 2];   /* where a bad input goes; "" in replay */
+static char save_name[64];            /* "SEED-I.EXT" of the input being fed */
+static char work_prefix[MAX_PATH * 2]; /* the mutated input, less its extension */
+static volatile LONGLONG started;     /* GetTickCount64 when it was handed in */
+static DWORD timeout_ms = 10000;
+static ULONG accepted;                /* inputs the reader took (and fed on) */
+
+/* Copies the current input to SAVE_DIR/KIND-SAVE_NAME and says so. */
+static void keep(const char *kind, const char *why)
+{
+    char target[MAX_PATH * 5];
+
+    if (save_dir[0])
+    {
+        snprintf(target, sizeof(target), "%s/%s-%s", save_dir, kind, save_name);
+        CopyFileA(current, target, FALSE);
+        fprintf(stderr, "fuzz: %s: %s, input kept as %s\n", kind, why, target);
+    }
+    else
+        fprintf(stderr, "fuzz: %s: %s, input %s\n", kind, why, current);
+    fflush(stderr);
+}
+
+static LONG WINAPI on_crash(EXCEPTION_POINTERS *info)
+{
+    char why[64];
+
+    snprintf(why, sizeof(why), "exception %#x", (unsigned)info->ExceptionRecord->ExceptionCode);
+    keep("crash", why);
+    TerminateProcess(GetCurrentProcess(), 4);
+    return EXCEPTION_EXECUTE_HANDLER;
+}
+
+static DWORD WINAPI watchdog(void *arg)
+{
+    (void)arg;
+    for (;;)
+    {
+        LONGLONG since = started;
+        Sleep(100);
+        if (since && since == started && GetTickCount64() - since > timeout_ms)
+        {
+            keep("hang", "over the time limit");
+            TerminateProcess(GetCurrentProcess(), 5);
+        }
+    }
+    return 0;
+}
+
+static BYTE *read_all(const char *path, size_t *size)
+{
+    FILE *in = fopen(path, "rb");
+    BYTE *data = NULL;
+    long length;
+
+    if (!in) return NULL;
+    if (!fseek(in, 0, SEEK_END) && (length = ftell(in)) >= 0 && !fseek(in, 0, SEEK_SET) &&
+        (data = malloc(length + 1)) && fread(data, 1, length, in) == (size_t)length)
+        *size = length;
+    else
+    {
+        free(data);
+        data = NULL;
+    }
+    fclose(in);
+    return data;
+}
+
+static BOOL write_all(const char *path, const BYTE *data, size_t size)
+{
+    FILE *out = fopen(path, "wb");
+    BOOL ok = out && fwrite(data, 1, size, out) == size;
+
+    if (out && fclose(out)) ok = FALSE;
+    return ok;
+}
+
+static BOOL has_suffix(const char *path, const char *suffix)
+{
+    size_t len = strlen(path), n = strlen(suffix);
+    return len >= n && !lstrcmpiA(path + len - n, suffix);
+}
+
+/* Feeds the file CURRENT to its target.  FALSE when it failed silently. */
+static BOOL feed(BOOL is_msg)
+{
+    BOOL ok = TRUE;
+
+    started = GetTickCount64();
+    if (is_msg)
+    {
+        struct mapi_message message;
+        char error[MSGFILE_ERROR_SIZE] = "";
+        HRESULT hr = msgfile_read(current, &message, error);
+
+        if (FAILED(hr)) ok = error[0] != 0;
+        else
+        {
+            static const enum systime_path paths[] = {SYSTIME_PATH_LEGACY, SYSTIME_PATH_CLAMPED};
+            size_t i;
+
+            for (i = 0; i < ARRAYSIZE(paths) && ok; i++)
+            {
+                struct ecgetmime_options options = {FALSE, paths[i], 128306052000000000ULL, 1};
+                struct ecgetmime_result result = {0};
+                char convert_error[ECGETMIME_ERROR_SIZE] = "";
+
+                hr = ecgetmime_convert(&message, current, &options, &result, convert_error);
+                if (FAILED(hr)) ok = convert_error[0] != 0;
+                free(result.mime);
+            }
+            mapi_message_clear(&message);
+            accepted++;
+        }
+    }
+    else
+    {
+        struct imip_reply reply = {0};
+        char error[IMIPREPLY_ERROR_SIZE] = "";
+        HRESULT hr = imipreply_read(current, &reply, error);
+
+        if (FAILED(hr)) ok = error[0] != 0;
+        else
+        {
+            struct imip_change change;
+            char apply_error[IMIPREPLY_ERROR_SIZE] = "";
+
+            /* a copy of the meeting each time would hide nothing: apply
+             * only sets two properties of one row */
+            hr = imipreply_apply(&meeting, &reply, &change, apply_error);
+            if (hr != S_OK) ok = apply_error[0] != 0;
+            accepted++;
+        }
+        imipreply_clear(&reply);
+    }
+    started = 0;
+    return ok;
+}
+
+static ULONG next_random(ULONGLONG *state)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return (ULONG)(*state >> 16);
+}
+
+static DWORD le32(const BYTE *p)
+{
+    return p[0] | p[1] << 8 | p[2] << 16 | (DWORD)p[3] << 24;
+}
+
+static void put_le32(BYTE *p, DWORD v)
+{
+    p[0] = v & 0xff, p[1] = v >> 8 & 0xff, p[2] = v >> 16 & 0xff, p[3] = v >> 24;
+}
+
+/* Offsets of up to MAX directory entries of the compound file DATA (its
+ * header's first FAT sectors and the directory chain); the count. */
+static ULONG directory_entries(const BYTE *data, size_t size, size_t *entries, ULONG max)
+{
+    ULONG sector_size, per_fat, sector, steps = 0, count = 0, i;
+
+    if (size < 512 || le32(data) != 0xe011cfd0) return 0;
+    sector_size = 1u << (data[0x1e] | data[0x1f] << 8);
+    if (sector_size != 512 && sector_size != 4096) return 0;
+    per_fat = sector_size / 4;
+    sector = le32(data + 0x30);
+    while (sector < 0xfffffffa && steps++ < 4096 && count < max)
+    {
+        size_t at = (size_t)(sector + 1) * sector_size, fat_at;
+        ULONG fat_sector;
+
+        if (at + sector_size > size) break;
+        for (i = 0; i < sector_size / 128 && count < max; i++) entries[count++] = at + i * 128;
+        if (sector / per_fat >= 109) break;
+        fat_sector = le32(data + 0x4c + 4 * (sector / per_fat));
+        fat_at = (size_t)(fat_sector + 1) * sector_size + 4 * (sector % per_fat);
+        if (fat_sector >= 0xfffffffa || fat_at + 4 > size) break;
+        sector = le32(data + fat_at);
+    }
+    return count;
+}
+
+/* A mutation of the .msg image DATA (SIZE bytes, room for it) in place; the
+ * new size. */
+static size_t mutate_msg(BYTE *data, size_t size, ULONGLONG *state)
+{
+    size_t entries[512], a, b;
+    ULONG count = directory_entries(data, size, entries, ARRAYSIZE(entries)), i, flips;
+    static const DWORD sizes[] = {0, 0xffffffff, 0x7fffffff, 4096, 1};
+    BYTE name[64];
+
+    switch (count ? next_random(state) % 6 : next_random(state) % 2)
+    {
+    case 0:
+        for (flips = 1 + next_random(state) % 8, i = 0; i < flips; i++)
+            data[next_random(state) % size] ^= 1 << (next_random(state) % 8);
+        return size;
+    case 1:
+        return next_random(state) % size;
+    case 2: /* a stream size */
+        put_le32(data + entries[next_random(state) % count] + 120, sizes[next_random(state) % ARRAYSIZE(sizes)]);
+        return size;
+    case 3: /* an entry removed: unallocated, its name gone */
+        memset(data + entries[next_random(state) % count], 0, 68);
+        return size;
+    case 4: /* one entry's name given to another */
+        a = entries[next_random(state) % count], b = entries[next_random(state) % count];
+        memcpy(data + b, data + a, 66);
+        return size;
+    default: /* two names swapped: recipient storages out of order, among others */
+        a = entries[next_random(state) % count], b = entries[next_random(state) % count];
+        memcpy(name, data + a, 64), memcpy(data + a, data + b, 64), memcpy(data + b, name, 64);
+        return size;
+    }
+}
+
+/* The line of TEXT that starts at or after OFFSET: its start and length. */
+static void line_at(const BYTE *text, size_t size, size_t offset, size_t *start, size_t *length)
+{
+    size_t end;
+
+    while (offset < size && offset && text[offset - 1] != '\n') offset++;
+    end = offset;
+    while (end < size && text[end] != '\n') end++;
+    if (end < size) end++;
+    *start = offset;
+    *length = end - offset;
+}
+
+/* A mutation of the reply text DATA (SIZE bytes; room for 2 * SIZE). */
+static size_t mutate_reply(BYTE *data, size_t size, ULONGLONG *state)
+{
+    size_t start, length, other, other_length, i, flips;
+    BYTE *copy;
+
+    switch (next_random(state) % 5)
+    {
+    case 0:
+        for (flips = 1 + next_random(state) % 8, i = 0; i < flips; i++)
+            data[next_random(state) % size] ^= 1 << (next_random(state) % 8);
+        return size;
+    case 1:
+        return next_random(state) % size;
+    case 2: /* a line dropped */
+        line_at(data, size, next_random(state) % size, &start, &length);
+        memmove(data + start, data + start + length, size - start - length);
+        return size - length;
+    case 3: /* a line doubled */
+        line_at(data, size, next_random(state) % size, &start, &length);
+        memmove(data + start + length, data + start, size - start);
+        return size + length;
+    default: /* two lines swapped, when they do not overlap */
+        line_at(data, size, next_random(state) % size, &start, &length);
+        line_at(data, size, next_random(state) % size, &other, &other_length);
+        if (other < start + length || !(copy = malloc(size))) return size;
+        memcpy(copy, data, size);
+        memcpy(data + start, copy + other, other_length);
+        memcpy(data + start + other_length, copy + start + length, other - start - length);
+        memcpy(data + other - length + other_length, copy + start, length);
+        free(copy);
+        return size;
+    }
+}
+
+static SIZE_T working_set(void)
+{
+    PROCESS_MEMORY_COUNTERS counters;
+
+    memset(&counters, 0, sizeof(counters));
+    counters.cb = sizeof(counters);
+    return GetProcessMemoryInfo(GetCurrentProcess(), &counters, sizeof(counters)) ? counters.PagefileUsage : 0;
+}
+
+static int run(ULONG iterations, ULONGLONG seed, int count, char **paths)
+{
+    struct input *inputs = calloc(count, sizeof(*inputs));
+    ULONGLONG state = seed ? seed : 1;
+    ULONG i, by_kind[2] = {0};
+    size_t largest = 0;
+    SIZE_T baseline = 0, grown;
+    BYTE *buffer;
+    int k;
+
+    if (!inputs) return 2;
+    for (k = 0; k < count; k++)
+    {
+        inputs[k].path = paths[k];
+        inputs[k].is_msg = has_suffix(paths[k], ".msg");
+        if (!(inputs[k].data = read_all(paths[k], &inputs[k].size)) || !inputs[k].size)
+        {
+            fprintf(stderr, "fuzz: cannot read %s\n", paths[k]);
+            return 2;
+        }
+        if (inputs[k].size > largest) largest = inputs[k].size;
+    }
+    if (!(buffer = malloc(largest * 2 + 1))) return 2;
+    for (i = 0; i < iterations; i++)
+    {
+        const struct input *in = &inputs[i % count];
+        size_t size;
+
+        memcpy(buffer, in->data, in->size);
+        size = in->is_msg ? mutate_msg(buffer, in->size, &state) : mutate_reply(buffer, in->size, &state);
+        snprintf(current, sizeof(current), "%s%s", work_prefix, in->is_msg ? ".msg" : ".ics");
+        snprintf(save_name, sizeof(save_name), "%llu-%u%s", (unsigned long long)seed, i, in->is_msg ? ".msg" : ".ics");
+        if (!write_all(current, buffer, size))
+        {
+            fprintf(stderr, "fuzz: cannot write %s\n", current);
+            return 2;
+        }
+        if (!feed(in->is_msg))
+        {
+            keep("silent", "failed without a message");
+            return 1;
+        }
+        by_kind[in->is_msg]++;
+        if (i == 999) baseline = working_set();
+        if (i > 999 && i % 1000 == 999 && (grown = working_set()) > baseline + LEAK_LIMIT)
+        {
+            fprintf(stderr, "fuzz: memory grew from %lu to %lu bytes over %u inputs: a leak\n",
+                    (unsigned long)baseline, (unsigned long)grown, i - 999);
+            return 1;
+        }
+    }
+    DeleteFileA(current);
+    grown = working_set();
+    printf("fuzz: %u inputs (%u .msg, %u replies) from seed %llu ended cleanly, %u of them read without "
+           "error; memory %lu KB after the first 1,000, %lu KB at the end\n", iterations, by_kind[1], by_kind[0],
+           (unsigned long long)seed, accepted, (unsigned long)(baseline / 1024), (unsigned long)(grown / 1024));
+    return 0;
+}
+
+static int replay(const char *dir)
+{
+    char pattern[MAX_PATH * 2];
+    WIN32_FIND_DATAA found;
+    HANDLE find;
+    ULONG count = 0;
+
+    snprintf(pattern, sizeof(pattern), "%s/*", dir);
+    if ((find = FindFirstFileA(pattern, &found)) == INVALID_HANDLE_VALUE)
+    {
+        fprintf(stderr, "fuzz: no regression files in %s\n", dir);
+        return 2;
+    }
+    do
+    {
+        if (found.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY || found.cFileName[0] == '.' ||
+            has_suffix(found.cFileName, ".md"))
+            continue;
+        snprintf(current, sizeof(current), "%s/%s", dir, found.cFileName);
+        if (!feed(has_suffix(found.cFileName, ".msg")))
+        {
+            keep("silent", "failed without a message");
+            FindClose(find);
+            return 1;
+        }
+        count++;
+    } while (FindNextFileA(find, &found));
+    FindClose(find);
+    printf("fuzz: %u regression files from %s ended cleanly\n", count, dir);
+    return count ? 0 : 2;
+}
+
+int main(int argc, char **argv)
+{
+    char error[MSGFILE_ERROR_SIZE];
+    const char *limit = getenv("FUZZ_TIMEOUT");
+
+    if (limit && atoi(limit) > 0) timeout_ms = atoi(limit) * 1000;
+    SetUnhandledExceptionFilter(on_crash);
+    CloseHandle(CreateThread(NULL, 0, watchdog, NULL, 0, NULL));
+    if (argc >= 7 && !strcmp(argv[1], "run"))
+    {
+        const char *work = getenv("FUZZ_WORK");
+
+        snprintf(save_dir, sizeof(save_dir), "%s", argv[4]);
+        CreateDirectoryA(save_dir, NULL);
+        snprintf(work_prefix, sizeof(work_prefix), "%s/fuzz-current-%u", work && *work ? work : ".",
+                 (unsigned)GetCurrentProcessId());
+    }
+    else if (!(argc == 4 && !strcmp(argv[1], "replay")))
+    {
+        fprintf(stderr, "usage: fuzz.exe run N SEED SAVE MEETING INPUT...\n       fuzz.exe replay MEETING DIR\n");
+        return 2;
+    }
+    if (FAILED(msgfile_read(argv[argc == 4 ? 2 : 5], &meeting, error)))
+    {
+        fprintf(stderr, "fuzz: the meeting: %s\n", error);
+        return 2;
+    }
+    if (argc == 4) return replay(argv[3]);
+    return run(strtoul(argv[2], NULL, 10), strtoull(argv[3], NULL, 10), argc - 6, argv + 6);
+}
