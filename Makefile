@@ -4,6 +4,7 @@
 #   make demo   play the KB 938650 story in build/
 #   make bench  measure speed, write build/bench.json
 #   make fuzz   feed FUZZ_N mutated inputs to the readers (one Wine process)
+#   make memcheck  make test's programs under valgrind (make test runs it too)
 #   make clean  remove build/
 # V=1 shows the commands.
 
@@ -40,7 +41,7 @@ CLI_OBJS := $(CLI_SRCS:%.c=$(OBJDIR)/%.o)
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/%.exe,$(wildcard tests/test_*.c))
 E2E_TESTS := $(wildcard tests/e2e_*.sh)
 
-.PHONY: all deps test-deps bench-deps test fuzz demo bench clean prefix
+.PHONY: all deps test-deps bench-deps memcheck-deps test memcheck fuzz demo bench clean prefix
 
 all: $(BUILD)/trackfix.exe
 
@@ -77,6 +78,10 @@ $(BUILD)/fuzz.exe: $(OBJDIR)/tests/fuzz.o $(LIB_OBJS)
 	$(Q)$(CC) $(LDFLAGS:-municode=) -o $@ $^ $(LIBS) -lpsapi
 
 # Test helpers: plain Winelib programs, no library code.
+$(BUILD)/vgcanary.exe: $(OBJDIR)/tests/vgcanary.o
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS:-municode=) -o $@ $^
+
 $(BUILD)/hold_lock.exe: $(OBJDIR)/tests/hold_lock.o
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS:-municode=) -o $@ $^
@@ -89,6 +94,13 @@ prefix: $(PREFIX)/system.reg
 test: test-deps all $(UNIT_TESTS) $(BUILD)/hold_lock.exe $(BUILD)/fuzz.exe prefix
 	$(Q)$(WINEENV) BUILD=$(abspath $(BUILD)) TEST_TIMEOUT=$(TEST_TIMEOUT) \
 	    scripts/wine-session.sh scripts/run-tests.sh $(UNIT_TESTS) $(E2E_TESTS)
+
+# The programs of make test under valgrind's memcheck (scripts/memcheck.sh).
+memcheck: memcheck-deps all $(UNIT_TESTS) $(BUILD)/fuzz.exe $(BUILD)/vgcanary.exe prefix
+	$(Q)$(WINEENV) BUILD=$(abspath $(BUILD)) scripts/wine-session.sh scripts/memcheck.sh
+
+memcheck-deps:
+	$(Q)scripts/deps.sh memcheck
 
 # FUZZ_N mutated inputs (default 100,000) in one process; what breaks
 # something is kept in tests/data/fuzz/, which make test replays.

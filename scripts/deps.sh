@@ -1,9 +1,10 @@
 #!/bin/sh
 # Install the Debian packages trackfix needs that this machine lacks.
-# Usage: scripts/deps.sh build|test|bench
+# Usage: scripts/deps.sh build|test|memcheck|bench
 # build: compiler, Wine, libical, cmocka.  test: build plus the independent
 # readers the tests compare against.  bench: build plus msgconvert (the
-# baseline), python3 (figures, JSON) and GNU time (peak memory).  Does
+# baseline), python3 (figures, JSON) and GNU time (peak memory).  memcheck:
+# test plus valgrind.  Does
 # nothing when all are present.
 set -eu
 
@@ -13,8 +14,9 @@ test_pkgs="python3 python3-olefile python3-icalendar libemail-outlook-message-pe
 case "${1:-build}" in
 build) wanted=$build_pkgs ;;
 test) wanted="$build_pkgs $test_pkgs" ;;
+memcheck) wanted="$build_pkgs $test_pkgs valgrind" ;;
 bench) wanted="$build_pkgs python3 libemail-outlook-message-perl libemail-address-perl time" ;;
-*) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+*) echo "usage: $0 build|test|memcheck|bench" >&2; exit 2 ;;
 esac
 
 missing=
