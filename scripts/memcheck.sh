@@ -50,7 +50,8 @@ echo "memcheck: trackfix scenario --fix=toggle"
 vg scenario "$TF" scenario --fix=toggle --dir="$out/server" > "$out/scenario.txt"
 echo "memcheck: trackfix msg, convert, reply, queue"
 vg msgnew "$TF" msg new "$TOP"/tests/data/*.txt -o "$out/msg" > /dev/null
-vg convert-on "$TF" convert --fix=on --now=$NOW -o "$out/eml" "$out/msg" > /dev/null
+# update-1850 fails with the fix on too (exit 3), by design
+vg convert-on "$TF" convert --fix=on --now=$NOW -o "$out/eml" "$out/msg" > /dev/null || [ $? = 3 ]
 vg convert-off "$TF" convert --fix=off --now=$NOW -o "$out/eml-off" "$out/msg" > /dev/null || true
 cp "$out/msg/request-1601.msg" "$out/meeting.msg"
 vg reply "$TF" reply "$out/meeting.msg" "$TOP"/tests/data/reply-*.ics "$TOP"/tests/data/reply-*.eml > /dev/null || true
