@@ -41,7 +41,7 @@ CLI_OBJS := $(CLI_SRCS:%.c=$(OBJDIR)/%.o)
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/%.exe,$(wildcard tests/test_*.c))
 E2E_TESTS := $(wildcard tests/e2e_*.sh)
 
-.PHONY: all deps test-deps bench-deps memcheck-deps test memcheck fuzz demo bench clean prefix
+.PHONY: all deps test-deps bench-deps test memcheck fuzz demo bench clean prefix
 
 all: $(BUILD)/trackfix.exe
 
@@ -91,16 +91,15 @@ $(PREFIX)/system.reg: | deps
 
 prefix: $(PREFIX)/system.reg
 
-test: test-deps all $(UNIT_TESTS) $(BUILD)/hold_lock.exe $(BUILD)/fuzz.exe prefix
+# Unit tests, end-to-end tests, then the memory checks, in one wineserver
+# session.
+test: test-deps all $(UNIT_TESTS) $(BUILD)/hold_lock.exe $(BUILD)/fuzz.exe $(BUILD)/vgcanary.exe prefix
 	$(Q)$(WINEENV) BUILD=$(abspath $(BUILD)) TEST_TIMEOUT=$(TEST_TIMEOUT) \
-	    scripts/wine-session.sh scripts/run-tests.sh $(UNIT_TESTS) $(E2E_TESTS)
+	    scripts/wine-session.sh scripts/run-tests.sh $(UNIT_TESTS) $(E2E_TESTS) scripts/memcheck.sh
 
 # The programs of make test under valgrind's memcheck (scripts/memcheck.sh).
-memcheck: memcheck-deps all $(UNIT_TESTS) $(BUILD)/fuzz.exe $(BUILD)/vgcanary.exe prefix
+memcheck: test-deps all $(UNIT_TESTS) $(BUILD)/fuzz.exe $(BUILD)/vgcanary.exe prefix
 	$(Q)$(WINEENV) BUILD=$(abspath $(BUILD)) scripts/wine-session.sh scripts/memcheck.sh
-
-memcheck-deps:
-	$(Q)scripts/deps.sh memcheck
 
 # FUZZ_N mutated inputs (default 100,000) in one process; what breaks
 # something is kept in tests/data/fuzz/, which make test replays.

@@ -1,22 +1,21 @@
 #!/bin/sh
 # Install the Debian packages trackfix needs that this machine lacks.
-# Usage: scripts/deps.sh build|test|memcheck|bench
+# Usage: scripts/deps.sh build|test|bench
 # build: compiler, Wine, libical, cmocka.  test: build plus the independent
-# readers the tests compare against.  bench: build plus msgconvert (the
-# baseline), python3 (figures, JSON) and GNU time (peak memory).  memcheck:
-# test plus valgrind.  Does
+# readers the tests compare against, GNU time (peak memory) and valgrind
+# (make memcheck).  bench: build plus msgconvert (the
+# baseline), python3 (figures, JSON) and GNU time (peak memory).  Does
 # nothing when all are present.
 set -eu
 
 build_pkgs="wine wine64 wine64-tools libwine-dev libcmocka-dev libical-dev pkg-config"
-test_pkgs="python3 python3-olefile python3-icalendar libemail-outlook-message-perl libemail-address-perl time"
+test_pkgs="python3 python3-olefile python3-icalendar libemail-outlook-message-perl libemail-address-perl time valgrind"
 
 case "${1:-build}" in
 build) wanted=$build_pkgs ;;
 test) wanted="$build_pkgs $test_pkgs" ;;
-memcheck) wanted="$build_pkgs $test_pkgs valgrind" ;;
 bench) wanted="$build_pkgs python3 libemail-outlook-message-perl libemail-address-perl time" ;;
-*) echo "usage: $0 build|test|memcheck|bench" >&2; exit 2 ;;
+*) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac
 
 missing=
