@@ -49,13 +49,7 @@ expect_out "1 converted"
 rm -rf "$work/out" "$work/subject.msg"
 
 # 10,000 recipient rows: converted, one ATTENDEE each, in under 128 MB.
-/usr/bin/python3 - "$TOP/tests/data/update-1601.txt" "$work/rows.txt" <<'PY'
-import sys
-text = open(sys.argv[1]).read()
-row = "[recipient]" + text.split("[recipient]")[-1]
-rows = [row.replace("PR_ROWID = 1", "PR_ROWID = %d" % (i + 2)).replace("adam@", "adam%d@" % i) for i in range(9999)]
-open(sys.argv[2], "w").write(text + "".join("\n" + r for r in rows))
-PY
+/usr/bin/python3 "$TOP/tests/msgrows.py" 10000 "$TOP/tests/data/update-1601.txt" "$work/rows.txt"
 run "$TRACKFIX" msg new "$work/rows.txt" -o "$work/rows.msg"
 expect_rc 0
 peak "$TRACKFIX" convert --fix=on --now=$NOW -o "$work/out" "$work/rows.msg"

@@ -200,6 +200,17 @@ static void put_le32(BYTE *p, DWORD v)
     p[0] = v & 0xff, p[1] = v >> 8 & 0xff, p[2] = v >> 16 & 0xff, p[3] = v >> 24;
 }
 
+/* Flips one to eight bits of DATA, or cuts it short; the new size. */
+static size_t flip_or_cut(BYTE *data, size_t size, ULONGLONG *state)
+{
+    ULONG flips, i;
+
+    if (next_random(state) % 2) return next_random(state) % size;
+    for (flips = 1 + next_random(state) % 8, i = 0; i < flips; i++)
+        data[next_random(state) % size] ^= 1 << (next_random(state) % 8);
+    return size;
+}
+
 /* Offsets of up to MAX directory entries of the compound file DATA (its
  * header's first FAT sectors and the directory chain); the count. */
 static ULONG directory_entries(const BYTE *data, size_t size, size_t *entries, ULONG max)
@@ -232,18 +243,15 @@ static ULONG directory_entries(const BYTE *data, size_t size, size_t *entries, U
 static size_t mutate_msg(BYTE *data, size_t size, ULONGLONG *state)
 {
     size_t entries[512], a, b;
-    ULONG count = directory_entries(data, size, entries, ARRAYSIZE(entries)), i, flips;
+    ULONG count = directory_entries(data, size, entries, ARRAYSIZE(entries));
     static const DWORD sizes[] = {0, 0xffffffff, 0x7fffffff, 4096, 1};
     BYTE name[64];
 
     switch (count ? next_random(state) % 6 : next_random(state) % 2)
     {
     case 0:
-        for (flips = 1 + next_random(state) % 8, i = 0; i < flips; i++)
-            data[next_random(state) % size] ^= 1 << (next_random(state) % 8);
-        return size;
     case 1:
-        return next_random(state) % size;
+        return flip_or_cut(data, size, state);
     case 2: /* a stream size */
         put_le32(data + entries[next_random(state) % count] + 120, sizes[next_random(state) % ARRAYSIZE(sizes)]);
         return size;
@@ -277,17 +285,14 @@ static void line_at(const BYTE *text, size_t size, size_t offset, size_t *start,
 /* A mutation of the reply text DATA (SIZE bytes; room for 2 * SIZE). */
 static size_t mutate_reply(BYTE *data, size_t size, ULONGLONG *state)
 {
-    size_t start, length, other, other_length, i, flips;
+    size_t start, length, other, other_length;
     BYTE *copy;
 
     switch (next_random(state) % 5)
     {
     case 0:
-        for (flips = 1 + next_random(state) % 8, i = 0; i < flips; i++)
-            data[next_random(state) % size] ^= 1 << (next_random(state) % 8);
-        return size;
     case 1:
-        return next_random(state) % size;
+        return flip_or_cut(data, size, state);
     case 2: /* a line dropped */
         line_at(data, size, next_random(state) % size, &start, &length);
         memmove(data + start, data + start + length, size - start - length);
