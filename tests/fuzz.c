@@ -330,8 +330,8 @@ static int run(ULONG iterations, ULONGLONG seed, int count, char **paths)
     ULONG i, by_kind[2] = {0};
     size_t largest = 0;
     SIZE_T baseline = 0, grown;
-    BYTE *buffer;
-    int k;
+    BYTE *buffer = NULL;
+    int k, ret = 2;
 
     if (!inputs) return 2;
     for (k = 0; k < count; k++)
@@ -341,11 +341,11 @@ static int run(ULONG iterations, ULONGLONG seed, int count, char **paths)
         if (!(inputs[k].data = read_all(paths[k], &inputs[k].size)) || !inputs[k].size)
         {
             fprintf(stderr, "fuzz: cannot read %s\n", paths[k]);
-            return 2;
+            goto done;
         }
         if (inputs[k].size > largest) largest = inputs[k].size;
     }
-    if (!(buffer = malloc(largest * 2 + 1))) return 2;
+    if (!(buffer = malloc(largest * 2 + 1))) goto done;
     for (i = 0; i < iterations; i++)
     {
         const struct input *in = &inputs[i % count];
@@ -358,12 +358,13 @@ static int run(ULONG iterations, ULONGLONG seed, int count, char **paths)
         if (!write_all(current, buffer, size))
         {
             fprintf(stderr, "fuzz: cannot write %s\n", current);
-            return 2;
+            goto done;
         }
         if (!feed(in->is_msg))
         {
             keep("silent", "failed without a message");
-            return 1;
+            ret = 1;
+            goto done;
         }
         by_kind[in->is_msg]++;
         if (i == 999) baseline = working_set();
@@ -371,15 +372,23 @@ static int run(ULONG iterations, ULONGLONG seed, int count, char **paths)
         {
             fprintf(stderr, "fuzz: memory grew from %lu to %lu bytes over %u inputs: a leak\n",
                     (unsigned long)baseline, (unsigned long)grown, i - 999);
-            return 1;
+            ret = 1;
+            goto done;
         }
     }
     DeleteFileA(current);
     grown = working_set();
-    printf("fuzz: %u inputs (%u .msg, %u replies) from seed %llu ended cleanly, %u of them read without "
-           "error; memory %lu KB after the first 1,000, %lu KB at the end\n", iterations, by_kind[1], by_kind[0],
-           (unsigned long long)seed, accepted, (unsigned long)(baseline / 1024), (unsigned long)(grown / 1024));
-    return 0;
+    printf("fuzz: %u inputs (%u .msg, %u replies) from seed %llu ended cleanly, %u of them read without error; "
+           "memory %lu KB at the end", iterations, by_kind[1], by_kind[0], (unsigned long long)seed, accepted,
+           (unsigned long)(grown / 1024));
+    if (baseline) printf(", %lu KB after the first 1,000", (unsigned long)(baseline / 1024));
+    printf("\n");
+    ret = 0;
+done:
+    for (k = 0; k < count; k++) free(inputs[k].data);
+    free(inputs);
+    free(buffer);
+    return ret;
 }
 
 static int replay(const char *dir)
@@ -418,6 +427,7 @@ int main(int argc, char **argv)
 {
     char error[MSGFILE_ERROR_SIZE];
     const char *limit = getenv("FUZZ_TIMEOUT");
+    int ret;
 
     if (limit && atoi(limit) > 0) timeout_ms = atoi(limit) * 1000;
     SetUnhandledExceptionFilter(on_crash);
@@ -441,6 +451,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "fuzz: the meeting: %s\n", error);
         return 2;
     }
-    if (argc == 4) return replay(argv[3]);
-    return run(strtoul(argv[2], NULL, 10), strtoull(argv[3], NULL, 10), argc - 6, argv + 6);
+    ret = argc == 4 ? replay(argv[3]) : run(strtoul(argv[2], NULL, 10), strtoull(argv[3], NULL, 10), argc - 6, argv + 6);
+    mapi_message_clear(&meeting);
+    return ret;
 }
