@@ -178,7 +178,11 @@ BOOL cli_is_folder(const char *path)
 BOOL cli_ensure_folder(const char *dir)
 {
     WCHAR wdir[MAX_PATH];
+    char text[MAX_PATH + 64];
 
     if (MultiByteToWideChar(CP_UTF8, 0, dir, -1, wdir, MAX_PATH)) CreateDirectoryW(wdir, NULL);
-    return cli_is_folder(dir);
+    if (cli_is_folder(dir)) return TRUE;
+    snprintf(text, sizeof(text), "'%s': not a folder that can be created", dir);
+    cli_message(MSG_CANNOT_WRITE, text);
+    return FALSE;
 }

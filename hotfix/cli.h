@@ -49,7 +49,8 @@ BOOL cli_paths_add(struct cli_paths *list, const char *arg, const WCHAR *pattern
 void cli_paths_free(struct cli_paths *list);
 /* TRUE when PATH (UTF-8) names a folder. */
 BOOL cli_is_folder(const char *path);
-/* Creates folder DIR when missing; FALSE when it is not and cannot be one. */
+/* Creates folder DIR when missing; FALSE, after saying so, when it is not
+ * and cannot be one. */
 BOOL cli_ensure_folder(const char *dir);
 
 /* Prints S (UTF-8) to stdout as a JSON string, quotes included. */

@@ -204,13 +204,7 @@ int cmd_convert(int argc, char **argv)
         cli_message(MSG_MISSING_ARGUMENT, "convert", "MSG", "convert");
         goto done;
     }
-    if (!cli_ensure_folder(run.dir))
-    {
-        char text[MAX_PATH + 64];
-        snprintf(text, sizeof(text), "'%s': not a folder that can be created", run.dir);
-        cli_message(MSG_CANNOT_WRITE, text);
-        goto done;
-    }
+    if (!cli_ensure_folder(run.dir)) goto done;
 
     QueryPerformanceFrequency(&frequency);
     QueryPerformanceCounter(&start);

@@ -133,7 +133,7 @@ static char *output_in(const char *dir, const char *path)
 static int msg_new(int argc, char **argv)
 {
     struct cli_paths texts = {0};
-    int i, ret = EXIT_OK, worst;
+    int i, ret = EXIT_OK, status;
 
     if (argc < 5 || strcmp(argv[argc - 2], "-o"))
     {
@@ -153,9 +153,6 @@ static int msg_new(int argc, char **argv)
     }
     if (!cli_ensure_folder(argv[argc - 1]))
     {
-        char text[MAX_PATH + 64];
-        snprintf(text, sizeof(text), "'%s': not a folder that can be created", argv[argc - 1]);
-        cli_message(MSG_CANNOT_WRITE, text);
         cli_paths_free(&texts);
         return EXIT_USAGE;
     }
@@ -163,10 +160,10 @@ static int msg_new(int argc, char **argv)
     {
         char *output = output_in(argv[argc - 1], texts.paths[i]);
 
-        worst = output ? new_one(texts.paths[i], output) : EXIT_ERROR;
+        status = output ? new_one(texts.paths[i], output) : EXIT_ERROR;
         free(output);
         /* a write failure outranks unreadable input */
-        if (worst == EXIT_ERROR || ret == EXIT_OK) ret = worst;
+        if (status == EXIT_ERROR || ret == EXIT_OK) ret = status;
     }
     cli_paths_free(&texts);
     return ret;

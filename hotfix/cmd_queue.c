@@ -24,10 +24,10 @@ static const char usage_text[] =
     "       trackfix queue [--queue=DIR] delete ID\n"
     "\n"
     "The SMTP retry queue of the simulated Exchange 2003 server (default DIR\n"
-    "build/server/queue).  submit queues meeting .msg files (a folder: its *.msg,\n"
-    "in name order); run attempts every\n"
-    "message due at --now (default: the real clock), converting it with the\n"
-    "KB938650 gate read at that attempt, and with --until plays the clock forward\n"
+    "build/server/queue).  submit queues meeting .msg files (a folder: its\n"
+    "*.msg, in name order); run attempts every message due at --now (default:\n"
+    "the real clock), converting it with the KB938650 gate read at that\n"
+    "attempt, and with --until plays the clock forward\n"
     "over the schedule: retries after 10, 10, 10, then every 15 minutes, a delay\n"
     "notification after 12 hours (720 minutes), expiry with an NDR 4.4.7 after\n"
     "2 days (2880 minutes).  Delivered MIME goes to DIR/../drop/ID.eml, or with\n"
@@ -262,15 +262,13 @@ static int run_action(const char *action, struct queue_args *a)
     {
         struct cli_paths files = {0};
 
-        for (i = 0; i < a->file_count; i++)
+        for (i = 0; i < a->file_count && ret == EXIT_OK; i++)
         {
             if (cli_paths_add(&files, a->files[i], L"*.msg")) continue;
             cli_message(MSG_FAILED, "submit", "out of memory");
             ret = EXIT_ERROR;
-            files.count = 0;
-            break;
         }
-        for (i = 0; i < files.count; i++)
+        for (i = 0; i < files.count && ret != EXIT_ERROR; i++)
         {
             if (FAILED(queue_submit(&queue, files.paths[i], a->now, id, error)))
             {
