@@ -1,11 +1,17 @@
 /*
  * atomicfile: temp file, flush, rename.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <windows.h>
 
 #include "atomicfile.h"
+#include "hostfs.h"
 
 BOOL atomicfile_names(const char *path, WCHAR *wpath, WCHAR *wtemp)
 {
@@ -30,23 +36,44 @@ HRESULT atomicfile_commit(const WCHAR *temp, const WCHAR *path)
     return hr;
 }
 
+/* Writes all SIZE bytes of DATA to FD and flushes them to disk; 0 or an errno. */
+static int write_all(int fd, const char *data, size_t size)
+{
+    while (size)
+    {
+        ssize_t written = write(fd, data, size);
+        if (written < 0 && errno == EINTR) continue;
+        if (written <= 0) return written < 0 ? errno : EIO;
+        data += written;
+        size -= (size_t)written;
+    }
+    return fsync(fd) ? errno : 0;
+}
+
+/* Through the host (see hostfs.h): in an output folder of thousands of
+ * files, Wine's lookup of the two new names would cost more than the write. */
 HRESULT atomicfile_write(const char *path, const void *data, DWORD size)
 {
-    WCHAR wpath[MAX_PATH], wtemp[MAX_PATH];
-    DWORD written = 0;
-    HANDLE file;
-    HRESULT hr = S_OK;
+    char *host, *temp;
+    HRESULT hr;
+    int fd, error;
 
-    if (!atomicfile_names(path, wpath, wtemp)) return HRESULT_FROM_WIN32(ERROR_FILENAME_EXCED_RANGE);
-    file = CreateFileW(wtemp, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
-    if (file == INVALID_HANDLE_VALUE) return HRESULT_FROM_WIN32(GetLastError());
-    if (!WriteFile(file, data, size, &written, NULL)) hr = HRESULT_FROM_WIN32(GetLastError());
-    else if (written != size) hr = HRESULT_FROM_WIN32(ERROR_WRITE_FAULT);
-    CloseHandle(file);
-    if (FAILED(hr))
+    if (FAILED(hr = hostfs_resolve(path, &host))) return hr;
+    if (!(temp = malloc(strlen(host) + sizeof(".tmp"))))
     {
-        DeleteFileW(wtemp);
-        return hr;
+        free(host);
+        return E_OUTOFMEMORY;
     }
-    return atomicfile_commit(wtemp, wpath);
+    sprintf(temp, "%s.tmp", host);
+    if ((fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0) error = errno;
+    else
+    {
+        error = write_all(fd, data, size);
+        if (close(fd) && !error) error = errno;
+        if (!error && rename(temp, host)) error = errno;
+        if (error) unlink(temp);
+    }
+    free(temp);
+    free(host);
+    return error ? hostfs_error(error) : S_OK;
 }

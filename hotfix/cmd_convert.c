@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "ecgetmime.h"
 #include "gate.h"
+#include "hostfs.h"
 #include "msgfile.h"
 #include "strbuf.h"
 
@@ -130,9 +131,8 @@ static void convert_one(struct convert_run *run, const char *path)
         snprintf(error, sizeof(error), "cannot write '%s' (%#x)", output, (unsigned)hr);
     if (FAILED(hr))
     {
-        WCHAR wpath[MAX_PATH], wtemp[MAX_PATH];
         /* no output file is left behind, not even one from an earlier run */
-        if (atomicfile_names(output, wpath, wtemp)) DeleteFileW(wpath);
+        hostfs_remove(output);
         run->failed++;
     }
     else

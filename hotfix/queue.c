@@ -13,6 +13,7 @@
 #include "dsn.h"
 #include "eventlog.h"
 #include "gate.h"
+#include "hostfs.h"
 #include "meeting.h"
 #include "msgfile.h"
 #include "queue.h"
@@ -622,16 +623,13 @@ static HRESULT describe(const struct mapi_message *message, const char *path, st
     return S_OK;
 }
 
-/* Renames folder FROM to TO (both UTF-8), one durable step. */
+/* Renames folder FROM to TO (both UTF-8), one durable step.  Through the
+ * host: the state folders hold the whole queue (see hostfs.h). */
 static HRESULT move_folder(struct queue *queue, const char *from, const char *to, char *error)
 {
-    WCHAR wfrom[MAX_PATH], wto[MAX_PATH];
+    HRESULT hr = hostfs_rename(from, to);
 
-    widen(from, wfrom);
-    widen(to, wto);
-    if (!MoveFileExW(wfrom, wto, MOVEFILE_WRITE_THROUGH))
-        return fail(error, HRESULT_FROM_WIN32(GetLastError()), "cannot move '%s' to '%s' (error %u)", from, to,
-                    GetLastError());
+    if (FAILED(hr)) return fail(error, hr, "cannot move '%s' to '%s' (%#x)", from, to, (unsigned)hr);
     step(queue);
     return S_OK;
 }
@@ -723,14 +721,6 @@ static char *mailbox_folder(const struct queue *queue, const char *sender)
     return folder;
 }
 
-static BOOL file_exists(const char *path)
-{
-    WCHAR wpath[MAX_PATH];
-
-    widen(path, wpath);
-    return GetFileAttributesW(wpath) != INVALID_FILE_ATTRIBUTES;
-}
-
 /* Writes TEXT as FOLDER/NAME atomically, creating FOLDER; one durable step.
  * Names are fixed by the message id, so a file already there was written
  * for this very message and stays as it is.  *WRITTEN: the path (caller
@@ -744,7 +734,7 @@ static HRESULT write_file(struct queue *queue, const char *folder, const char *n
     *written = NULL;
     if (FAILED(hr = make_folders(folder, error))) return hr;
     if (!(path = join(folder, name, NULL))) return fail(error, E_OUTOFMEMORY, "out of memory");
-    if (file_exists(path))
+    if (hostfs_exists(path))
     {
         /* written by a run that died before it moved the message on */
         *written = path;
@@ -877,7 +867,7 @@ static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
         hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
         goto done;
     }
-    if ((redo = file_exists(written)))
+    if ((redo = hostfs_exists(written)))
     {
         /* if the run died before saving the state too, count that attempt,
          * made when it was due */

@@ -133,6 +133,27 @@ while IFS= read -r line; do
 done <<<"$out"
 expect_out "A schedule.msg 0x80070057: '$CORPUS/A schedule.msg': no attendees: the only recipient row is the organizer's"
 
+# Output folders in Windows' terms: a drive path, and an existing folder
+# named in another case, both end where Wine puts them (the file names
+# themselves are written through the host, see hotfix/hostfs.h).
+run "$TRACKFIX" convert --fix=on --now=$NOW -o "$work/unix" "$work/update-1601.msg"
+expect_rc 0
+run "$TRACKFIX" convert --fix=on --now=$NOW -o "Z:${work//\//\\}\\drive" "$work/update-1601.msg"
+expect_rc 0
+cmp -s "$work/unix/update-1601.eml" "$work/drive/update-1601.eml" || fail "drive path: output differs or is missing"
+mkdir "$work/Mixed"
+run "$TRACKFIX" convert --fix=on --now=$NOW -o "$work/MIXED" "$work/update-1601.msg"
+expect_rc 0
+cmp -s "$work/unix/update-1601.eml" "$work/Mixed/update-1601.eml" || fail "folder named in another case: output missing"
+[ ! -e "$work/MIXED" ] || fail "folder named in another case: a second folder was made"
+
+# An output name taken by a folder: refused with the name, nothing left.
+mkdir -p "$work/taken/update-1601.eml"
+run "$TRACKFIX" convert --fix=on --now=$NOW -o "$work/taken" "$work/update-1601.msg"
+expect_rc 3
+expect_out "cannot write '$work/taken/update-1601.eml' (0x80070005)"
+[ -z "$(find "$work/taken" -name '*.tmp')" ] || fail "temp file left after a failed write"
+
 # Usage and unreadable input.
 run "$TRACKFIX" convert --fix=off "$TOP/tests/data/update-1601.txt"
 expect_rc 2

@@ -1,0 +1,41 @@
+/*
+ * hostfs: a name's folder resolved once by Wine, the name itself then
+ * created, tested or renamed by the host's own calls.
+ *
+ * Wine gives programs Windows' case-insensitive names: to create a name that
+ * does not exist yet it reads the whole folder for the same name in another
+ * case, so each new file in a folder of N entries costs O(N), and filling
+ * the folder O(N^2).  These calls resolve only the folder through Wine (it
+ * exists, a direct lookup) and use the last name exactly as given, as the
+ * host file system does; use them where a folder grows with the work
+ * (conversion output, the queue's states, the drop folder); atomicfile
+ * writes through them.
+ *
+ * Paths are UTF-8, in the program's own terms ("out/a.eml", "C:\\out\\a.eml",
+ * "/tmp/out/a.eml"), relative ones against Wine's current folder.
+ */
+#ifndef TRACKFIX_HOSTFS_H
+#define TRACKFIX_HOSTFS_H
+
+#include <stddef.h>
+
+#include <windef.h>
+
+/* The host path of PATH in *HOST (caller frees).  Fails with the Win32
+ * error as an HRESULT when PATH's folder does not exist. */
+HRESULT hostfs_resolve(const char *path, char **host);
+
+/* A host errno as the Win32 error Wine would give, as an HRESULT. */
+HRESULT hostfs_error(int error);
+
+/* Renames file or folder FROM to TO; fails with ERROR_ALREADY_EXISTS when TO
+ * exists. */
+HRESULT hostfs_rename(const char *from, const char *to);
+
+/* Deletes the file PATH; S_OK when it was not there. */
+HRESULT hostfs_remove(const char *path);
+
+/* Whether PATH exists. */
+BOOL hostfs_exists(const char *path);
+
+#endif
