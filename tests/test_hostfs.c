@@ -1,0 +1,123 @@
+/*
+ * Unit tests of hotfix/hostfs and the atomic write built on it: which host
+ * path a program path names, and what rename, remove and write do when the
+ * name is taken or missing.  In a folder under build/.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <windows.h>
+
+#include "atomicfile.h"
+#include "cmocka_wine.h"
+#include "hostfs.h"
+
+#define TEST_DIR "test_hostfs-dir"
+
+static char cwd[4096];
+
+static int setup(void **state)
+{
+    (void)state;
+    system("rm -rf " TEST_DIR);
+    assert_int_equal(mkdir(TEST_DIR, 0777), 0);
+    assert_non_null(getcwd(cwd, sizeof(cwd)));
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    system("rm -rf " TEST_DIR);
+    return 0;
+}
+
+static void expect_host(const char *path, const char *want_under_cwd)
+{
+    char want[sizeof(cwd) + 64], *host = NULL;
+
+    snprintf(want, sizeof(want), "%s/%s", cwd, want_under_cwd);
+    assert_int_equal(hostfs_resolve(path, &host), S_OK);
+    assert_string_equal(host, want);
+    free(host);
+}
+
+static void relative_drive_and_other_case_paths_name_one_file(void **state)
+{
+    char drive[sizeof(cwd) + 64], *p;
+
+    (void)state;
+    expect_host(TEST_DIR "/a.eml", TEST_DIR "/a.eml");
+    expect_host(TEST_DIR "\\a.eml", TEST_DIR "/a.eml");
+    /* the folder found in another case, as Windows would; the name as given */
+    expect_host("TEST_HOSTFS-DIR/A.eml", TEST_DIR "/A.eml");
+    snprintf(drive, sizeof(drive), "Z:%s\\" TEST_DIR "\\a.eml", cwd);
+    for (p = drive; *p; p++)
+        if (*p == '/') *p = '\\';
+    expect_host(drive, TEST_DIR "/a.eml");
+    expect_host("a.eml", "a.eml");
+}
+
+static void a_missing_folder_or_an_empty_name_is_refused(void **state)
+{
+    char *host = (char *)1;
+
+    (void)state;
+    assert_int_equal(hostfs_resolve(TEST_DIR "/no/such/a.eml", &host), HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND));
+    assert_null(host);
+    assert_int_equal(hostfs_resolve(TEST_DIR "/", &host), HRESULT_FROM_WIN32(ERROR_INVALID_NAME));
+    assert_null(host);
+}
+
+static void rename_never_replaces_and_remove_forgives_a_missing_file(void **state)
+{
+    (void)state;
+    assert_int_equal(atomicfile_write(TEST_DIR "/a", "A", 1), S_OK);
+    assert_int_equal(atomicfile_write(TEST_DIR "/b", "B", 1), S_OK);
+    assert_int_equal(hostfs_rename(TEST_DIR "/a", TEST_DIR "/b"), HRESULT_FROM_WIN32(ERROR_ALREADY_EXISTS));
+    assert_true(hostfs_exists(TEST_DIR "/a"));
+    assert_int_equal(hostfs_rename(TEST_DIR "/a", TEST_DIR "/c"), S_OK);
+    assert_false(hostfs_exists(TEST_DIR "/a"));
+    assert_true(hostfs_exists(TEST_DIR "/c"));
+    assert_int_equal(hostfs_rename(TEST_DIR "/a", TEST_DIR "/d"), HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND));
+
+    assert_int_equal(hostfs_remove(TEST_DIR "/c"), S_OK);
+    assert_false(hostfs_exists(TEST_DIR "/c"));
+    assert_int_equal(hostfs_remove(TEST_DIR "/c"), S_OK);
+    assert_int_equal(hostfs_remove(TEST_DIR "/no/such/c"), S_OK);
+}
+
+static void an_atomic_write_replaces_whole_or_leaves_nothing(void **state)
+{
+    char text[16] = {0};
+    FILE *in;
+
+    (void)state;
+    assert_int_equal(atomicfile_write(TEST_DIR "/f", "first", 5), S_OK);
+    assert_int_equal(atomicfile_write(TEST_DIR "/f", "second", 6), S_OK);
+    assert_non_null(in = fopen(TEST_DIR "/f", "rb"));
+    assert_int_equal(fread(text, 1, sizeof(text) - 1, in), 6);
+    fclose(in);
+    assert_string_equal(text, "second");
+    assert_false(hostfs_exists(TEST_DIR "/f.tmp"));
+
+    /* the name taken by a folder: refused, and no temp file left */
+    assert_int_equal(mkdir(TEST_DIR "/taken", 0777), 0);
+    assert_int_equal(atomicfile_write(TEST_DIR "/taken", "x", 1), HRESULT_FROM_WIN32(ERROR_ACCESS_DENIED));
+    assert_false(hostfs_exists(TEST_DIR "/taken.tmp"));
+    assert_int_equal(atomicfile_write(TEST_DIR "/no/such/f", "x", 1), HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(relative_drive_and_other_case_paths_name_one_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_missing_folder_or_an_empty_name_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(rename_never_replaces_and_remove_forgives_a_missing_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(an_atomic_write_replaces_whole_or_leaves_nothing, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("hostfs", tests, NULL, NULL);
+}
