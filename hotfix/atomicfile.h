@@ -7,9 +7,10 @@
 
 #include <windef.h>
 
-/* Writes SIZE bytes of DATA to PATH (UTF-8) atomically.  Returns S_OK, or
- * the HRESULT of the failing step; PATH is then untouched and PATH.tmp
- * removed. */
+/* Writes SIZE bytes of DATA to PATH (UTF-8) atomically, PATH's folder
+ * resolved by Wine and the two names made by the host (see hostfs.h).
+ * Returns S_OK, or the HRESULT of the failing step; PATH is then untouched
+ * and PATH.tmp removed. */
 HRESULT atomicfile_write(const char *path, const void *data, DWORD size);
 
 /* Flushes the finished, closed file TEMP to disk and renames it over PATH.

@@ -1,6 +1,6 @@
 /*
  * hostfs: a name's folder resolved once by Wine, the name itself then
- * created, tested or renamed by the host's own calls.
+ * created, tested, renamed or removed by the host's own calls.
  *
  * Wine gives programs Windows' case-insensitive names: to create a name that
  * does not exist yet it reads the whole folder for the same name in another
@@ -16,8 +16,6 @@
  */
 #ifndef TRACKFIX_HOSTFS_H
 #define TRACKFIX_HOSTFS_H
-
-#include <stddef.h>
 
 #include <windef.h>
 
