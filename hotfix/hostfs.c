@@ -37,7 +37,7 @@ HRESULT hostfs_error(int error)
 
 HRESULT hostfs_resolve(const char *path, char **host)
 {
-    const char *slash = strrchr(path, '/'), *backslash = strrchr(path, '\\'), *name;
+    const char *slash = strrchr(path, '/'), *backslash = strrchr(path, '\\'), *name, *separator;
     WCHAR wfolder[MAX_PATH];
     char *folder, *unix_folder;
     size_t length;
@@ -55,9 +55,10 @@ HRESULT hostfs_resolve(const char *path, char **host)
     free(folder);
     if (!length) return HRESULT_FROM_WIN32(ERROR_FILENAME_EXCED_RANGE);
     if (!(unix_folder = wine_get_unix_file_name(wfolder))) return HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND);
-    length = strlen(unix_folder) + 1 + strlen(name) + 1;
-    if ((*host = malloc(length)))
-        snprintf(*host, length, "%s%s%s", unix_folder, unix_folder[strlen(unix_folder) - 1] == '/' ? "" : "/", name);
+    length = strlen(unix_folder);
+    separator = length && unix_folder[length - 1] == '/' ? "" : "/";
+    length += strlen(separator) + strlen(name) + 1;
+    if ((*host = malloc(length))) snprintf(*host, length, "%s%s%s", unix_folder, separator, name);
     HeapFree(GetProcessHeap(), 0, unix_folder);
     return *host ? S_OK : E_OUTOFMEMORY;
 }

@@ -19,8 +19,8 @@
 #include <wine/debug.h>
 
 #include "atomicfile.h"
-#include "memlockbytes.h"
 #include "cfbcheck.h"
+#include "memlockbytes.h"
 #include "msgfile.h"
 
 WINE_DEFAULT_DEBUG_CHANNEL(trackfix);

@@ -41,8 +41,8 @@ seconds() { awk -v s="$1" -v e="$2" 'BEGIN { printf "%.6f", (e - s) / 1e9 }'; }
 # measure CMD...: runs CMD (output to $work/last.out), sets $elapsed
 # (seconds, wall) and $peak_kb (peak resident set of CMD's process, from
 # GNU time); the bench stops when CMD fails.  A sync first, so that what an
-# earlier step left for the disk to write is not counted against CMD (it
-# made a queue of 1,000 look twice as slow per message as one of 100,000).
+# earlier step left for the disk to write is not counted against CMD.  (It
+# does not undo a slower disk after heavy writes: see the README.)
 measure() {
     local start end
     sync

@@ -30,6 +30,9 @@ STORAGE, STREAM, ROOT = 1, 2, 5
 RED, BLACK = 0, 1
 HEADER_DIFAT = 109
 PER_SECTOR = SECTOR // 4
+# name, name length, type, color, left, right, child, CLSID, state bits,
+# created, modified, start sector, size (MS-CFB 2.6.1)
+DIRECTORY_ENTRY = struct.Struct("<64sHBBIII16sIQQIQ")
 
 
 def cfb_key(name):
@@ -127,11 +130,9 @@ def write(path, tree):
     directory = bytearray()
     for entry in entries:
         name = entry.name.encode("utf-16-le")
-        directory += struct.pack("<64sHBBIII16sIQQIQ", name, len(name) + 2, entry.kind, entry.color,
-                                 entry.left, entry.right, entry.child, b"\0" * 16, 0, 0, 0,
-                                 entry.start, entry.size)
-    unused = struct.pack("<64sHBBIII16sIQQIQ", b"", 0, 0, 0, NOSTREAM, NOSTREAM, NOSTREAM, b"\0" * 16,
-                         0, 0, 0, 0, 0)
+        directory += DIRECTORY_ENTRY.pack(name, len(name) + 2, entry.kind, entry.color, entry.left, entry.right,
+                                          entry.child, b"\0" * 16, 0, 0, 0, entry.start, entry.size)
+    unused = DIRECTORY_ENTRY.pack(b"", 0, 0, 0, NOSTREAM, NOSTREAM, NOSTREAM, b"\0" * 16, 0, 0, 0, 0, 0)
     directory += unused * (-len(entries) % (SECTOR // 128))
     directory_first = place(bytes(directory))
 
