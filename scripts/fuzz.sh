@@ -1,7 +1,7 @@
 #!/bin/bash
 # make fuzz: FUZZ_N mutations (seed FUZZ_SEED) of every .msg and reply we
 # have, fed to trackfix's readers in one Wine process by build/fuzz.exe.
-# Inputs: the third-party corpus (../shared/corpus/msg, ../shared/corpus/ics)
+# Inputs: the third-party corpus (tests/corpus/msg, tests/corpus/ics)
 # and the generated fixtures (tests/data/*.txt as .msg, tests/data/reply-*).
 # An input that crashes, hangs or fails without a message is copied to
 # tests/data/fuzz/, where make test replays it from then on.
@@ -13,7 +13,7 @@ rm -rf "$work"
 mkdir -p "$work/seeds"
 "$BUILD/trackfix.exe" msg new "$TOP"/tests/data/*.txt -o "$work/seeds"
 inputs=("$work"/seeds/*.msg "$TOP"/tests/data/reply-*)
-for f in "$TOP"/../shared/corpus/msg/*.msg "$TOP"/../shared/corpus/ics/*.ics; do
+for f in "$TOP"/tests/corpus/msg/*.msg "$TOP"/tests/corpus/ics/*.ics; do
     [ -e "$f" ] && inputs+=("$f")
 done
 echo "fuzz: ${FUZZ_N:-100000} inputs from ${#inputs[@]} files, seed ${FUZZ_SEED:-938650}"

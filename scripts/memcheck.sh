@@ -60,7 +60,7 @@ vg convert-on "$TF" convert --fix=on --now=$NOW -o "$out/eml" "$out/msg" > /dev/
 vg convert-off "$TF" convert --fix=off --now=$NOW -o "$out/eml-off" "$out/msg" > /dev/null || true
 cp "$out/msg/request-1601.msg" "$out/meeting.msg"
 vg reply "$TF" reply "$out/meeting.msg" "$TOP"/tests/data/reply-*.ics "$TOP"/tests/data/reply-*.eml > /dev/null || true
-vg dump "$TF" msg dump "$TOP"/../shared/corpus/msg/*.msg > /dev/null || true
+vg dump "$TF" msg dump "$TOP"/tests/corpus/msg/*.msg > /dev/null || true
 vg submit "$TF" queue --queue="$out/server2/queue" submit --now=2007-08-03T14:00:00Z "$out/msg" > /dev/null
 vg run "$TF" queue --queue="$out/server2/queue" run --fix=off --now=2007-08-03T14:00:00Z --until=+1h > /dev/null
 vg list "$TF" queue --queue="$out/server2/queue" list > /dev/null

@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh"
 
 NOW=2007-08-03T14:05:00Z
 GOLDEN="$TOP/tests/data/golden"
-CORPUS="$TOP/../shared/corpus/msg"
+CORPUS="$TOP/tests/corpus/msg"
 work=$(mktemp -d "$BUILD/e2e_convert.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 

@@ -12,7 +12,7 @@ run "$BUILD/fuzz.exe" replay "$work/seeds/update-1601.msg" "$TOP/tests/data/fuzz
 expect_rc 0
 expect_out "regression files from $TOP/tests/data/fuzz ended cleanly"
 
-inputs=("$work"/seeds/*.msg "$TOP"/tests/data/reply-* "$TOP"/../shared/corpus/msg/*.msg "$TOP"/../shared/corpus/ics/*.ics)
+inputs=("$work"/seeds/*.msg "$TOP"/tests/data/reply-* "$TOP"/tests/corpus/msg/*.msg "$TOP"/tests/corpus/ics/*.ics)
 FUZZ_WORK=$work run "$BUILD/fuzz.exe" run 5000 20071127 "$work/found" "$work/seeds/update-1601.msg" "${inputs[@]}"
 expect_rc 0
 expect_out "fuzz: 5000 inputs"

@@ -2,7 +2,7 @@
 # independent readers (python3-olefile, msgconvert).
 source "$(dirname "$0")/lib.sh"
 
-CORPUS="$TOP/../shared/corpus/msg"
+CORPUS="$TOP/tests/corpus/msg"
 work=$(mktemp -d "$BUILD/e2e_msg.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 

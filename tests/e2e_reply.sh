@@ -74,7 +74,7 @@ expect_out "no recipient of the meeting has the address eve@fabrikam.example"
 cmp -s "$work/meeting.msg" "$work/before.msg" || fail "a reply that did not apply changed the meeting"
 
 # Unreadable input: exit 2, reason named, meeting untouched.
-for f in "$TOP"/../shared/corpus/ics/*.ics; do
+for f in "$TOP"/tests/corpus/ics/*.ics; do
     run "$TRACKFIX" reply "$work/meeting.msg" "$f"
     expect_rc 2
     expect_err "cannot read '$f': "
@@ -88,7 +88,7 @@ cmp -s "$work/meeting.msg" "$work/before.msg" || fail "unreadable replies change
 # Damaged replies: 300 replies and corpus calendars with bytes changed or
 # cut short (a fixed seed), in one process.  Each is applied or refused
 # with a reason; none may crash it.
-/usr/bin/python3 - "$work/damaged" "$DATA" "$TOP/../shared/corpus/ics" <<'PY'
+/usr/bin/python3 - "$work/damaged" "$DATA" "$TOP/tests/corpus/ics" <<'PY'
 import os, random, sys
 out, data, corpus = sys.argv[1:4]
 os.makedirs(out)
