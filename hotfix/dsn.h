@@ -1,7 +1,7 @@
 /*
  * dsn: delivery status notifications (RFC 3464 multipart/report) that the
  * SMTP queue sends the organizer: "delayed" after the delay notification
- * time, "failed" with status 4.4.7 at expiry (SPEC.md 6).
+ * time, "failed" with status 4.4.7 at expiry (DESIGN.md §7).
  */
 #ifndef TRACKFIX_DSN_H
 #define TRACKFIX_DSN_H

@@ -1,5 +1,5 @@
 /*
- * ecgetmime: MAPI meeting message to RFC 5322 + iMIP (SPEC.md 4).
+ * ecgetmime: MAPI meeting message to RFC 5322 + iMIP (DESIGN.md §4).
  */
 #include <stdarg.h>
 #include <stdio.h>

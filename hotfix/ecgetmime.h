@@ -1,7 +1,7 @@
 /*
  * ecgetmime: Exchange 2003 SP2's store call EcGetMime for meeting messages:
  * a MAPI meeting request, update or cancellation in, the RFC 5322 / iMIP
- * message that the store hands to SMTP out (SPEC.md 4), or the failure SP2
+ * message that the store hands to SMTP out (DESIGN.md §4), or the failure SP2
  * has.
  *
  * Only PR_RECIPIENT_TRACKSTATUS_TIME goes through the path the caller picks

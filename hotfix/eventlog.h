@@ -1,5 +1,5 @@
 /*
- * eventlog: event 327 of MSExchangeTransport (SPEC.md 5), kept in a plain
+ * eventlog: event 327 of MSExchangeTransport (DESIGN.md §5), kept in a plain
  * text file beside the queue (one record per line, newest last) and also
  * reported with ReportEventW.
  *
@@ -14,7 +14,7 @@
 #include <windef.h>
 
 #define EVENTLOG_ECGETMIME_FAILED 327
-/* "Exchange Store Driver" diagnostics levels (SPEC.md 3) */
+/* "Exchange Store Driver" diagnostics levels (DESIGN.md §3) */
 #define EVENTLOG_LEVEL_MAXIMUM 5
 
 /* Appends event 327 for a failed EcGetMime (HR) of the message in store MDB

@@ -1,7 +1,7 @@
 /*
  * imipreply: an attendee's iMIP reply (RFC 6047, METHOD:REPLY) read from an
  * .ics file or from the text/calendar part of an .eml, and applied to the
- * organizer's meeting the way Outlook applies it (SPEC.md 1.3): the
+ * organizer's meeting the way Outlook applies it (DESIGN.md §1): the
  * attendee's row gets PR_RECIPIENT_TRACKSTATUS from PARTSTAT and
  * PR_RECIPIENT_TRACKSTATUS_TIME from X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE,
  * or 1601-01-01 (FILETIME 0) when the reply lacks it.

@@ -112,7 +112,7 @@ extern const GUID mapi_psetid_appointment; /* {00062002-0000-0000-C000-000000000
 extern const GUID mapi_ps_mapi;            /* {00020328-0000-0000-C000-000000000046} */
 extern const GUID mapi_ps_public_strings;  /* {00020329-0000-0000-C000-000000000046} */
 
-/* The named properties SPEC.md 4 needs, in the name table of mapimsg.c. */
+/* The named properties DESIGN.md §4 needs, in the name table of mapimsg.c. */
 enum mapi_lid_prop
 {
     LID_GLOBAL_OBJECT_ID,

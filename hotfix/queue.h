@@ -1,6 +1,6 @@
 /*
  * queue: the SMTP retry queue of the simulated Exchange 2003 server
- * (SPEC.md 1.4, 6).
+ * (DESIGN.md §1, §6).
  *
  * A queue folder QUEUE holds one folder per message, in exactly one of
  *   QUEUE/queued/ID/     waiting for its next retry
@@ -25,7 +25,7 @@
 
 #define QUEUE_ERROR_SIZE 768
 #define QUEUE_ID_SIZE 16
-/* Exchange 2003 SMTP virtual server defaults (SPEC.md 6), in minutes */
+/* Exchange 2003 SMTP virtual server defaults (DESIGN.md §6), in minutes */
 #define QUEUE_RETRY_MAX 8
 #define QUEUE_DELAY_MINUTES (12 * 60)
 #define QUEUE_EXPIRE_MINUTES (2 * 24 * 60)

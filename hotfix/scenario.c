@@ -81,7 +81,7 @@ static const char organizer_meeting[] =
     "PR_RECIPIENT_TYPE = 1\n"
     "PR_RECIPIENT_FLAGS = 1\n";
 
-/* What an organizer sends from the meeting (SPEC.md 1.1 and 1.4). */
+/* What an organizer sends from the meeting (DESIGN.md §1). */
 struct sending
 {
     const char *file, *message_class, *subject, *start, *end, *location;

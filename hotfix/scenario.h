@@ -1,6 +1,6 @@
 /*
  * scenario: the whole KB 938650 story, played from nothing in one server
- * folder and one process (SPEC.md 1), with the evidence of each step.
+ * folder and one process (DESIGN.md §1), with the evidence of each step.
  *
  * Modes: off (the value stays 0: stuck, event 327, NDR 4.4.7 at two days),
  * on (the fix enabled from the start: delivered with the clamped time),

@@ -1,6 +1,6 @@
 /*
  * smtp: hands a MIME message to an SMTP server (RFC 5321), the other way the
- * queue can deliver besides its drop folder (SPEC.md 6).
+ * queue can deliver besides its drop folder (DESIGN.md §6).
  */
 #ifndef TRACKFIX_SMTP_H
 #define TRACKFIX_SMTP_H

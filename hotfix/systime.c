@@ -1,5 +1,5 @@
 /*
- * systime: PT_SYSTIME to iCalendar DATE-TIME, legacy and clamped (SPEC.md 2).
+ * systime: PT_SYSTIME to iCalendar DATE-TIME, legacy and clamped (DESIGN.md §2).
  */
 #include <stdio.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /*
  * systime: PT_SYSTIME (FILETIME) to iCalendar UTC DATE-TIME, the way
- * Exchange 2003 SP2 converts it (SPEC.md section 2).
+ * Exchange 2003 SP2 converts it (DESIGN.md §2).
  *
  * Two paths:
  *   legacy   SP2 without the fix: (double)(T - OLE_EPOCH) / TICKS_PER_DAY in

@@ -1,5 +1,5 @@
 /*
- * gate: the KB938650 switch, read from the registry at every call (SPEC.md 3).
+ * gate: the KB938650 switch, read from the registry at every call (hotfix/DESIGN.md §3).
  */
 #include <stdio.h>
 #include <string.h>

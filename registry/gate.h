@@ -1,5 +1,5 @@
 /*
- * gate: is the KB938650 fix active right now? (SPEC.md 3)
+ * gate: is the KB938650 fix active right now? (hotfix/DESIGN.md §3)
  *
  * The fix is active only when it is installed (the KB938650 key exists, on a
  * server that is not older than Exchange 2003 SP2, build 7638) AND

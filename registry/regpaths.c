@@ -1,5 +1,5 @@
 /*
- * regpaths: the table of registry locations (SPEC.md 3).
+ * regpaths: the table of registry locations (hotfix/DESIGN.md §3).
  */
 #include <stdio.h>
 

@@ -1,5 +1,5 @@
 /*
- * regpaths: every registry location trackfix reads or writes (SPEC.md 3),
+ * regpaths: every registry location trackfix reads or writes (hotfix/DESIGN.md §3),
  * in one table.  All keys are under HKEY_LOCAL_MACHINE of the Wine prefix.
  */
 #ifndef TRACKFIX_REGPATHS_H

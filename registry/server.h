@@ -1,6 +1,6 @@
 /*
  * server: writes the simulated Exchange 2003 server and the KB938650 hotfix
- * into the registry of the current Wine prefix (SPEC.md 3).  Reads go through
+ * into the registry of the current Wine prefix (hotfix/DESIGN.md §3).  Reads go through
  * the gate; this module only writes, and checks the SP2 prerequisite.
  */
 #ifndef TRACKFIX_SERVER_H

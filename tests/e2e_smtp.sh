@@ -1,5 +1,5 @@
 # End to end: the queue delivering over SMTP to a server given on the
-# command line (SPEC.md 6), a local test sink on 127.0.0.1.
+# command line (hotfix/DESIGN.md §6), a local test sink on 127.0.0.1.
 source "$(dirname "$0")/lib.sh"
 
 T0=2007-08-03T14:00:00Z

@@ -1,6 +1,6 @@
 /*
  * Unit tests of hotfix/systime: the legacy and the clamped conversion of
- * PR_RECIPIENT_TRACKSTATUS_TIME (SPEC.md 2), against the real oleaut32.
+ * PR_RECIPIENT_TRACKSTATUS_TIME (hotfix/DESIGN.md §2), against the real oleaut32.
  */
 #include <stdio.h>
 #include <string.h>
