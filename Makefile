@@ -1,11 +1,14 @@
 # trackfix: Makefile-only build of a 64-bit Winelib console program.
 #   make        build build/trackfix.exe (launcher + .exe.so)
-#   make test   build and run every test under Wine
+#   make test   the unit tests and the quick end-to-end tests, in parallel
+#   make check  make test plus the heavy tests: limits, fuzz run, memcheck
 #   make demo   play the KB 938650 story in build/
 #   make bench  measure speed, write build/bench.json
 #   make fuzz   feed FUZZ_N mutated inputs to the readers (one Wine process)
-#   make memcheck  make test's programs under valgrind (make test runs it too)
+#   make memcheck  the programs under valgrind (make check runs it too)
+#   make coverage  make test built with gcov; HTML report in build/coverage/
 #   make clean  remove build/
+# Test results (JUnit XML, logs): build/test-results/.
 # V=1 shows the commands.
 
 BUILD   := build
@@ -39,9 +42,15 @@ CLI_SRCS := hotfix/trackfix.c hotfix/cli.c $(wildcard hotfix/cmd_*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(OBJDIR)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(OBJDIR)/%.o)
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/%.exe,$(wildcard tests/test_*.c))
-E2E_TESTS := $(wildcard tests/e2e_*.sh)
+# make test: what a change usually needs; make check adds the heavy ones.
+# The runner starts them in this order: the longest first.
+LONG_TESTS := scripts/memcheck.sh tests/check_registry.sh tests/e2e_msg.sh tests/e2e_time.sh tests/e2e_scenario.sh
+E2E_TESTS := $(filter $(LONG_TESTS),$(wildcard tests/e2e_*.sh)) $(filter-out $(LONG_TESTS),$(wildcard tests/e2e_*.sh))
+CHECK_TESTS := $(filter $(LONG_TESTS),scripts/memcheck.sh $(wildcard tests/check_*.sh)) \
+               $(filter-out $(LONG_TESTS),$(wildcard tests/check_*.sh))
+TEST_PROGRAMS := all $(UNIT_TESTS) $(BUILD)/hold_lock.exe $(BUILD)/fuzz.exe $(BUILD)/vgcanary.exe prefix
 
-.PHONY: all deps test-deps bench-deps test memcheck fuzz demo bench clean prefix
+.PHONY: all deps test-deps bench-deps test check memcheck fuzz demo bench coverage clean prefix
 
 all: $(BUILD)/trackfix.exe
 
@@ -53,6 +62,10 @@ test-deps:
 
 bench-deps:
 	$(Q)scripts/deps.sh bench
+
+# Test programs find the test data through the source folder, whatever
+# BUILD is.
+$(OBJDIR)/tests/%.o: CFLAGS += -DTEST_SOURCE_DIR='"$(abspath tests)"'
 
 $(OBJDIR)/%.o: %.c | deps
 	@mkdir -p $(dir $@)
@@ -91,11 +104,15 @@ $(PREFIX)/system.reg: | deps
 
 prefix: $(PREFIX)/system.reg
 
-# Unit tests, end-to-end tests, then the memory checks, in one wineserver
-# session.
-test: test-deps all $(UNIT_TESTS) $(BUILD)/hold_lock.exe $(BUILD)/fuzz.exe $(BUILD)/vgcanary.exe prefix
-	$(Q)$(WINEENV) BUILD=$(abspath $(BUILD)) TEST_TIMEOUT=$(TEST_TIMEOUT) \
-	    scripts/wine-session.sh scripts/run-tests.sh $(UNIT_TESTS) $(E2E_TESTS) scripts/memcheck.sh
+# The tests in TEST_JOBS parallel lanes, each with its own prefix and
+# wineserver session (scripts/run-tests.sh).
+RUN_TESTS = $(WINEENV) BUILD=$(abspath $(BUILD)) TEST_TIMEOUT=$(TEST_TIMEOUT) scripts/run-tests.sh
+
+test: test-deps $(TEST_PROGRAMS)
+	$(Q)$(RUN_TESTS) $(E2E_TESTS) $(UNIT_TESTS)
+
+check: test-deps $(TEST_PROGRAMS)
+	$(Q)$(RUN_TESTS) $(CHECK_TESTS) $(E2E_TESTS) $(UNIT_TESTS)
 
 # The programs of make test under valgrind's memcheck (scripts/memcheck.sh).
 memcheck: test-deps all $(UNIT_TESTS) $(BUILD)/fuzz.exe $(BUILD)/vgcanary.exe prefix

@@ -90,7 +90,8 @@ expect_rc 3
 # Progress on stderr above 1,000 messages, only when stderr is a terminal
 # (script(1) gives it one).
 mkdir -p "$work/many"
-for i in $(seq -w 1 1001); do ln "$work/update-1601.msg" "$work/many/m$i.msg"; done
+/usr/bin/python3 -c 'import os, sys
+for i in range(1, 1002): os.link(sys.argv[1], "%s/m%04d.msg" % (sys.argv[2], i))' "$work/update-1601.msg" "$work/many"
 run "$TRACKFIX" convert --fix=off --now=$NOW -o "$work/many-out" "$work/many"
 expect_rc 3
 [ -z "$err" ] || fail "progress written to a stderr that is not a terminal"
@@ -112,10 +113,9 @@ run /usr/bin/python3 "$TOP/tests/icalcheck.py" "$work/appt/appointment.eml" CANC
 expect_rc 0
 
 # Every meeting of the corpus: converted, or a reason that names what is missing.
-meetings=()
-for f in "$CORPUS"/*.msg; do
-    "$TRACKFIX" msg dump "$f" | grep -q '^PR_MESSAGE_CLASS = "IPM.\(Appointment\|Schedule.Meeting\)' && meetings+=("$f")
-done
+mapfile -t meetings < <("$TRACKFIX" msg dump "$CORPUS"/*.msg | awk '
+    /^# file: / { file = substr($0, 9); first = 1 }
+    /^PR_MESSAGE_CLASS = / && first { first = 0; if ($0 ~ /"IPM\.(Appointment|Schedule\.Meeting)/) print file }')
 [ "${#meetings[@]}" -ge 10 ] || fail "only ${#meetings[@]} meetings found in the corpus"
 run "$TRACKFIX" convert --fix=on --now=$NOW -o "$work/corpus" "${meetings[@]}"
 [ "$rc" = 0 ] || [ "$rc" = 3 ] || fail "corpus conversion exit $rc"

@@ -49,11 +49,18 @@ reg() {
 }
 
 # Removes everything trackfix writes to the registry: a server-less prefix.
+# One regedit process ("[-KEY]" deletes a key; a missing one is no error).
 reset_registry() {
-    local key
-    for key in "$KEY_PARAMS" "$KEY_DIAG" "$KEY_SETUP" "$KEY_HOTFIX"; do
-        wine reg delete "$key" /f >/dev/null 2>&1 || true
-    done
+    local key file
+    file=$(mktemp "$BUILD/reset.XXXXXX.reg")
+    {
+        printf 'Windows Registry Editor Version 5.00\r\n'
+        for key in "$KEY_PARAMS" "$KEY_DIAG" "$KEY_SETUP" "$KEY_HOTFIX"; do
+            printf '\r\n[-HKEY_LOCAL_MACHINE\\%s]\r\n' "${key#HKLM\\}"
+        done
+    } > "$file"
+    wine regedit /S "$file" || { echo "FAIL: regedit /S could not reset the registry" >&2; failures=$((failures + 1)); }
+    rm -f "$file"
 }
 
 finish() {

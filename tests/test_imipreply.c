@@ -14,7 +14,7 @@
 #include "msgtext.h"
 
 /* Unit tests run in build/; the corpus sits beside the checkout */
-#define CORPUS_ICS "../tests/corpus/ics/"
+#define CORPUS_ICS TEST_SOURCE_DIR "/corpus/ics/"
 
 #define UID "040000008200E00074C5B7101A82E0080000000000A1C7A3F9D3C701"
 

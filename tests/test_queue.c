@@ -16,7 +16,7 @@
 #include "systime.h"
 
 /* Unit tests run in build/ */
-#define SAMPLE "../tests/data/update-1601.txt"
+#define SAMPLE TEST_SOURCE_DIR "/data/update-1601.txt"
 #define MESSAGE "test_queue-update.msg"
 #define QUEUE_DIR "test_queue-server/queue"
 #define MINUTE (60 * SYSTIME_TICKS_PER_SECOND)

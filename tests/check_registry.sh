@@ -11,7 +11,7 @@ source "$(dirname "$0")/lib.sh"
 
 NOW=2007-08-03T14:05:00Z
 V=FixRecipientTrackStatusTime
-work=$(mktemp -d "$BUILD/e2e_registry.XXXXXX")
+work=$(mktemp -d "$BUILD/check_registry.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 "$TRACKFIX" msg new "$TOP/tests/data/update-1601.txt" -o "$work/update-1601.msg" || fail "msg new"
 

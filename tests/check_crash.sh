@@ -9,7 +9,7 @@ T0=2007-08-03T14:00:00Z
 # a short schedule keeps every kind of step in a few dozen: retries, event
 # 327, the delay notification, expiry with its NDR, deliveries
 POLICY=(--now=$T0 --until=+1h --retry=10 --delay=15 --expire=30)
-work=$(mktemp -d "$BUILD/e2e_crash.XXXXXX")
+work=$(mktemp -d "$BUILD/check_crash.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 for name in update-1601 update-realtime cancel-realtime; do
     "$TRACKFIX" msg new "$TOP/tests/data/$name.txt" -o "$work/$name.msg" || fail "msg new $name"

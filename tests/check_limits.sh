@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 
 NOW=2007-08-03T14:05:00Z
-work=$(mktemp -d "$BUILD/e2e_limits.XXXXXX")
+work=$(mktemp -d "$BUILD/check_limits.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 "$TRACKFIX" msg new "$TOP/tests/data/update-1601.txt" -o "$work/update.msg" || fail "msg new"
 

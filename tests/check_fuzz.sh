@@ -1,0 +1,22 @@
+# make check: a fixed-seed run of 5,000 mutated inputs over the fixtures
+# and the third-party corpus, in one Wine process (make fuzz runs the long
+# one, FUZZ_N, default 100,000); and the driver's own usage errors.
+source "$(dirname "$0")/lib.sh"
+
+work=$(mktemp -d "$BUILD/check_fuzz.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+"$TRACKFIX" msg new "$TOP"/tests/data/*.txt -o "$work/seeds" || fail "msg new of the fixtures"
+
+inputs=("$work"/seeds/*.msg "$TOP"/tests/data/reply-* "$TOP"/tests/corpus/msg/*.msg "$TOP"/tests/corpus/ics/*.ics)
+FUZZ_WORK=$work run "$BUILD/fuzz.exe" run 5000 20071127 "$work/found" "$work/seeds/update-1601.msg" "${inputs[@]}"
+expect_rc 0
+expect_out "fuzz: 5000 inputs"
+expect_out "ended cleanly"
+[ -z "$(ls "$work/found" 2>/dev/null)" ] || fail "the short run kept: $(ls "$work/found")"
+
+# The driver itself: a file it cannot read, and no inputs, are usage errors.
+run "$BUILD/fuzz.exe" run 10 1 "$work/found" "$work/seeds/update-1601.msg" "$work/none.msg"
+expect_rc 2
+expect_err "cannot read $work/none.msg"
+
+finish
