@@ -7,6 +7,7 @@
 #   make fuzz   feed FUZZ_N mutated inputs to the readers (one Wine process)
 #   make memcheck  the programs under valgrind (make check runs it too)
 #   make coverage  make test built with gcov; HTML report in build/coverage/
+#   make docs   regenerate hotfix/COMMANDS.md from the program's --help
 #   make clean  remove build/
 # Test results (JUnit XML, logs): build/test-results/.
 # V=1 shows the commands.
@@ -19,8 +20,14 @@ CC      := winegcc
 CFLAGS   = -m64 -O2 -g -Wall -Wextra -Werror=implicit-function-declaration \
            -MMD -MP -Ihotfix -Iregistry -Itests $(shell pkg-config --cflags libical 2>/dev/null)
 LDFLAGS := -m64 -mconsole -municode
-LIBS     = $(shell pkg-config --libs libical 2>/dev/null) -lole32 -loleaut32 -ladvapi32 -lws2_32 -luuid
+LIBS     = $(shell pkg-config --libs libical 2>/dev/null) -lole32 -loleaut32 -ladvapi32 -lws2_32 -luuid $(RUNTIME_LIBS)
 TESTLIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+# Linked into every program: gcov's runtime in the coverage build.
+RUNTIME_LIBS :=
+ifeq ($(COVERAGE),1)
+CFLAGS += -O0 -fprofile-arcs -ftest-coverage
+RUNTIME_LIBS := -lgcov
+endif
 
 # A test that runs longer than this has hung: it fails instead of stalling CI.
 TEST_TIMEOUT := 600
@@ -50,7 +57,7 @@ CHECK_TESTS := $(filter $(LONG_TESTS),scripts/memcheck.sh $(wildcard tests/check
                $(filter-out $(LONG_TESTS),$(wildcard tests/check_*.sh))
 TEST_PROGRAMS := all $(UNIT_TESTS) $(BUILD)/hold_lock.exe $(BUILD)/fuzz.exe $(BUILD)/vgcanary.exe prefix
 
-.PHONY: all deps test-deps bench-deps test check memcheck fuzz demo bench coverage clean prefix
+.PHONY: all deps test-deps bench-deps coverage-deps test check memcheck fuzz demo docs bench coverage clean prefix
 
 all: $(BUILD)/trackfix.exe
 
@@ -93,11 +100,11 @@ $(BUILD)/fuzz.exe: $(OBJDIR)/tests/fuzz.o $(LIB_OBJS)
 # Test helpers: plain Winelib programs, no library code.
 $(BUILD)/vgcanary.exe: $(OBJDIR)/tests/vgcanary.o
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS:-municode=) -o $@ $^
+	$(Q)$(CC) $(LDFLAGS:-municode=) -o $@ $^ $(RUNTIME_LIBS)
 
 $(BUILD)/hold_lock.exe: $(OBJDIR)/tests/hold_lock.o
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS:-municode=) -o $@ $^
+	$(Q)$(CC) $(LDFLAGS:-municode=) -o $@ $^ $(RUNTIME_LIBS)
 
 $(PREFIX)/system.reg: | deps
 	$(Q)scripts/prefix.sh $(PREFIX)
@@ -125,6 +132,20 @@ FUZZ_SEED ?= 938650
 fuzz: test-deps all $(BUILD)/fuzz.exe prefix
 	$(Q)$(WINEENV) BUILD=$(abspath $(BUILD)) FUZZ_N=$(FUZZ_N) FUZZ_SEED=$(FUZZ_SEED) \
 	    scripts/wine-session.sh scripts/fuzz.sh
+
+docs: all prefix
+	$(Q)$(WINEENV) BUILD=$(abspath $(BUILD)) scripts/gen-commands.sh
+
+# make coverage: make test built with gcov in build/coverage (its own
+# objects, programs and prefix), then an HTML report with line and branch
+# figures per file (gcovr), and the files that must be covered whole.
+coverage: coverage-deps
+	$(Q)rm -rf $(BUILD)/coverage/report; find $(BUILD)/coverage -name '*.gcda' -delete 2>/dev/null; \
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/coverage COVERAGE=1 test; status=$$?; \
+	scripts/coverage-report.sh $(BUILD)/coverage && exit $$status
+
+coverage-deps:
+	$(Q)scripts/deps.sh coverage
 
 demo: all prefix
 	$(Q)$(WINEENV) $(BUILD)/trackfix.exe scenario --fix=toggle --dir=$(BUILD)/server

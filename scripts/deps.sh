@@ -1,9 +1,10 @@
 #!/bin/sh
 # Install the Debian packages trackfix needs that this machine lacks.
-# Usage: scripts/deps.sh build|test|bench
+# Usage: scripts/deps.sh build|test|bench|coverage
 # build: compiler, Wine, libical, cmocka.  test: build plus the independent
 # readers the tests compare against, GNU time (peak memory) and valgrind
-# (make memcheck).  bench: build plus msgconvert (the
+# (make memcheck).  coverage: test plus gcovr (make coverage).  bench:
+# build plus msgconvert (the
 # baseline), python3 (figures, JSON) and GNU time (peak memory).  Does
 # nothing when all are present.
 set -eu
@@ -14,8 +15,9 @@ test_pkgs="python3 python3-olefile python3-icalendar libemail-outlook-message-pe
 case "${1:-build}" in
 build) wanted=$build_pkgs ;;
 test) wanted="$build_pkgs $test_pkgs" ;;
+coverage) wanted="$build_pkgs $test_pkgs gcovr" ;;
 bench) wanted="$build_pkgs python3 libemail-outlook-message-perl libemail-address-perl time" ;;
-*) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+*) echo "usage: $0 build|test|bench|coverage" >&2; exit 2 ;;
 esac
 
 missing=
