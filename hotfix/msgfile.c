@@ -690,7 +690,9 @@ static HRESULT write_names(struct writer *w, IStorage *root)
     for (i = 0; i < w->name_count; i++)
         if (w->names[i]->is_string) strings_size += 4 + (ULONG)(strlen(w->names[i]->string) * 2 + 3) / 4 * 4;
     if (!(guids = calloc(w->name_count + 1, 16)) || !(entries = calloc(w->name_count + 1, 8)) ||
-        !(strings = calloc(strings_size + 1, 1)) || !(buckets = calloc((size_t)NAME_BUCKETS * (w->name_count + 1), 8)))
+        /* MultiByteToWideChar writes each name's terminating NUL, which the
+         * stream does not keep: past the last slot when its length fills it */
+        !(strings = calloc(strings_size + sizeof(WCHAR), 1)) || !(buckets = calloc((size_t)NAME_BUCKETS * (w->name_count + 1), 8)))
     {
         fail(w->error, hr, w->path, "out of memory");
         goto done;

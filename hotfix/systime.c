@@ -37,7 +37,9 @@ HRESULT systime_to_systemtime(ULONGLONG t, enum systime_path path, SYSTEMTIME *s
         WINE_TRACE("VariantTimeToSystemTime(%.17g) failed for %s\n", date, wine_dbgstr_longlong(t));
         return E_FAIL;
     }
-    if (st->wYear < 1601 || st->wYear > 9999)
+    /* the date is never negative (T below the epoch wraps to a huge one),
+     * so the year is 1899 or later: only the top of the range can fail */
+    if (st->wYear > 9999)
     {
         WINE_TRACE("VariantTimeToSystemTime(%.17g) gave year %u for %s\n", date, st->wYear,
                    wine_dbgstr_longlong(t));
@@ -59,13 +61,15 @@ HRESULT systime_to_ical(ULONGLONG t, enum systime_path path, char out[SYSTIME_IC
     return S_OK;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (era-based). */
+/* Days since 1970-01-01 of a proleptic Gregorian date (era-based), for
+ * years from 1601 on (parse_iso refuses earlier ones), so the shifted year
+ * is never negative. */
 static LONGLONG days_from_civil(LONGLONG y, unsigned m, unsigned d)
 {
     LONGLONG era, yoe, doy, doe;
 
     y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
+    era = y / 400;
     yoe = y - era * 400;
     doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
     doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;

@@ -12,6 +12,7 @@
 #include <windows.h>
 
 #include "cli.h"
+#include "leakcheck.h"
 
 static const struct
 {
@@ -98,5 +99,5 @@ int wmain(int argc, WCHAR **wargv)
 done:
     fflush(stdout);
     free_args(argc, argv);
-    return ret;
+    return leakcheck_at_exit(ret);
 }

@@ -34,9 +34,13 @@ const struct gate_reader *gate_reader_registry(void)
     return &reader;
 }
 
+/* The longest description: a type name of up to 20 characters, 16 bytes
+ * in hex, " ..." and " (4294967295 bytes)". */
+C_ASSERT(GATE_FOUND_SIZE > 20 + 16 * 3 + 4 + 19);
+
 /* Describes DATA of TYPE (SIZE bytes, of which at most HAVE were read) as
  * "REG_SZ \"1\"", "REG_BINARY 01 00 (2 bytes)", ... into OUT. */
-static void describe_data(DWORD type, const BYTE *data, DWORD size, DWORD have, char *out, size_t out_size)
+static void describe_data(DWORD type, const BYTE *data, DWORD size, DWORD have, char out[GATE_FOUND_SIZE])
 {
     char type_buf[32];
     const char *type_name = reg_type_name(type, type_buf, sizeof(type_buf));
@@ -45,7 +49,7 @@ static void describe_data(DWORD type, const BYTE *data, DWORD size, DWORD have, 
 
     if (size == 0)
     {
-        snprintf(out, out_size, "%s with no data (0 bytes)", type_name);
+        snprintf(out, GATE_FOUND_SIZE, "%s with no data (0 bytes)", type_name);
         return;
     }
     if (type == REG_SZ || type == REG_EXPAND_SZ || type == REG_MULTI_SZ)
@@ -54,13 +58,13 @@ static void describe_data(DWORD type, const BYTE *data, DWORD size, DWORD have, 
         int n = WideCharToMultiByte(CP_UTF8, 0, (const WCHAR *)data, have / sizeof(WCHAR), text,
                                     sizeof(text) - 1, NULL, NULL);
         text[n > 0 ? n : 0] = 0;
-        snprintf(out, out_size, "%s \"%s\"", type_name, text);
+        snprintf(out, GATE_FOUND_SIZE, "%s \"%s\"", type_name, text);
         return;
     }
-    len = (size_t)snprintf(out, out_size, "%s", type_name);
-    for (i = 0; i < have && i < 16 && len + 4 < out_size; i++)
-        len += (size_t)snprintf(out + len, out_size - len, " %02x", data[i]);
-    snprintf(out + len, out_size - len, "%s (%u bytes)", have < size || i < have ? " ..." : "", size);
+    len = (size_t)snprintf(out, GATE_FOUND_SIZE, "%s", type_name);
+    for (i = 0; i < have && i < 16; i++)
+        len += (size_t)snprintf(out + len, GATE_FOUND_SIZE - len, " %02x", data[i]);
+    snprintf(out + len, GATE_FOUND_SIZE - len, "%s (%u bytes)", have < size || i < have ? " ..." : "", size);
 }
 
 HRESULT gate_read_dword(const struct gate_reader *reader, enum reg_item item, struct gate_dword *out)
@@ -108,7 +112,7 @@ HRESULT gate_read_dword(const struct gate_reader *reader, enum reg_item item, st
         snprintf(out->found, sizeof(out->found), "REG_DWORD %u", out->value);
         return S_OK;
     }
-    describe_data(type, data, size, status == ERROR_SUCCESS ? size : 0, out->found, sizeof(out->found));
+    describe_data(type, data, size, status == ERROR_SUCCESS ? size : 0, out->found);
     snprintf(out->warning, sizeof(out->warning), "HKLM\\%s\\%s: expected a REG_DWORD, found %s, so it reads as 0",
              def->key_utf8, def->value_utf8, out->found);
     return E_UNEXPECTED;

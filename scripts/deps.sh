@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install the Debian packages trackfix needs that this machine lacks.
 # Usage: scripts/deps.sh build|test|bench|coverage
-# build: compiler, Wine, libical, cmocka.  test: build plus the independent
+# build: compiler, Wine, libical, cmocka, valgrind (its header: leakcheck.h).  test: build plus the independent
 # readers the tests compare against, GNU time (peak memory) and valgrind
 # (make memcheck).  coverage: test plus gcovr (make coverage).  bench:
 # build plus msgconvert (the
@@ -9,7 +9,7 @@
 # nothing when all are present.
 set -eu
 
-build_pkgs="wine wine64 wine64-tools libwine-dev libcmocka-dev libical-dev pkg-config"
+build_pkgs="wine wine64 wine64-tools libwine-dev libcmocka-dev libical-dev pkg-config valgrind"
 test_pkgs="python3 python3-olefile python3-icalendar libemail-outlook-message-perl libemail-address-perl time valgrind"
 
 case "${1:-build}" in

@@ -175,5 +175,19 @@ for verb in $verbs; do
     expect_out "usage: trackfix $verb"
 done
 
+# The debug channel: WINEDEBUG=+trackfix traces why each legacy conversion
+# failed (a wrapped date that oleaut32 refuses, a year 10000 it returns)
+# and what the gate read.
+reset_registry
+"$TRACKFIX" server init > /dev/null && "$TRACKFIX" hotfix install > /dev/null || fail "provisioning"
+WINEDEBUG=+trackfix run "$TRACKFIX" time 0 2650467743995000065
+expect_rc 3
+expect_err "trace:trackfix:systime_to_systemtime VariantTimeToSystemTime(21241193.233460128) failed for 0"
+expect_err "trace:trackfix:systime_to_systemtime VariantTimeToSystemTime(2958465.9999942132) gave year 10000"
+expect_err "trace:trackfix:gate_read installed 1, value no value, active 0"
+run "$TRACKFIX" time 0
+expect_rc 3
+[[ "$err" != *trace:* ]] || fail "traces without WINEDEBUG=+trackfix"
+
 reset_registry
 finish

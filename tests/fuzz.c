@@ -29,6 +29,7 @@
 
 #include "ecgetmime.h"
 #include "imipreply.h"
+#include "leakcheck.h"
 #include "msgfile.h"
 
 #define LEAK_LIMIT (256u * 1024 * 1024)
@@ -453,5 +454,5 @@ int main(int argc, char **argv)
     }
     ret = argc == 4 ? replay(argv[3]) : run(strtoul(argv[2], NULL, 10), strtoull(argv[3], NULL, 10), argc - 6, argv + 6);
     mapi_message_clear(&meeting);
-    return ret;
+    return leakcheck_at_exit(ret);
 }

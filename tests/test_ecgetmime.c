@@ -346,5 +346,5 @@ int main(void)
         cmocka_unit_test(incomplete_meetings_name_what_is_missing),
         cmocka_unit_test(sender_is_the_organizer_without_an_organizer_row_and_hex_uid),
     };
-    return cmocka_run_group_tests_name("ecgetmime", tests, NULL, NULL);
+    return leakcheck_at_exit(cmocka_run_group_tests_name("ecgetmime", tests, NULL, NULL));
 }

@@ -95,8 +95,22 @@ static const struct gate_row gate_rows[] = {
     /* more data than the reader's buffer: described by size, never copied */
     {__LINE__, INSTALLED, {ERROR_SUCCESS, FALSE, REG_BINARY, {1}, 80}, TRUE, FALSE, "REG_BINARY ... (80 bytes)",
      "found REG_BINARY ... (80 bytes)"},
+    {__LINE__, INSTALLED, {ERROR_SUCCESS, FALSE, REG_EXPAND_SZ, {'1', 0, 0, 0}, 4}, TRUE, FALSE,
+     "REG_EXPAND_SZ \"1\"", "found REG_EXPAND_SZ \"1\""},
+    {__LINE__, INSTALLED, {ERROR_SUCCESS, FALSE, REG_MULTI_SZ, {'1', 0, 0, 0, 0, 0}, 6}, TRUE, FALSE,
+     "REG_MULTI_SZ \"1\"", "found REG_MULTI_SZ \"1\""},
+    /* more bytes than a description shows: the first 16, then "..." */
+    {__LINE__, INSTALLED, {ERROR_SUCCESS, FALSE, REG_BINARY, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17}, 17},
+     TRUE, FALSE, "REG_BINARY 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10 ... (17 bytes)", "found REG_BINARY 01"},
     {__LINE__, INSTALLED, {ERROR_ACCESS_DENIED, FALSE, 0, {0}, 0}, TRUE, FALSE, "unreadable (error 5",
      "FixRecipientTrackStatusTime: cannot be read (error 5"},
+    /* an error the system has no text for is named by its number */
+    {__LINE__, INSTALLED, {0x7ffe, FALSE, 0, {0}, 0}, TRUE, FALSE, "unreadable (error 32766: error 32766)",
+     "FixRecipientTrackStatusTime: cannot be read (error 32766: error 32766)"},
+    /* the hotfix key without its Description: the key alone means installed */
+    {__LINE__, {ERROR_FILE_NOT_FOUND, FALSE, 0, {0}, 0}, DWORD_VALUE(1), TRUE, TRUE, "REG_DWORD 1", ""},
+    /* the hotfix key's Description longer than the gate reads: installed */
+    {__LINE__, {ERROR_SUCCESS, FALSE, REG_SZ, {'K', 0}, 600}, DWORD_VALUE(1), TRUE, TRUE, "REG_DWORD 1", ""},
     {__LINE__, NOT_INSTALLED, DWORD_VALUE(1), FALSE, FALSE, "REG_DWORD 1",
      "'FixRecipientTrackStatusTime' is 1 but KB938650 is not installed"},
     {__LINE__, NOT_INSTALLED, DWORD_VALUE(0), FALSE, FALSE, "REG_DWORD 0", ""},
@@ -298,5 +312,5 @@ int main(void)
         cmocka_unit_test_setup(real_registry_gate_follows_each_change_in_one_process, reset_registry),
         cmocka_unit_test_setup(install_is_refused_before_exchange_2003_sp2, reset_registry),
     };
-    return cmocka_run_group_tests_name("gate", tests, NULL, NULL);
+    return leakcheck_at_exit(cmocka_run_group_tests_name("gate", tests, NULL, NULL));
 }

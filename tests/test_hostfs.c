@@ -119,5 +119,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(rename_never_replaces_and_remove_forgives_a_missing_file, setup, teardown),
         cmocka_unit_test_setup_teardown(an_atomic_write_replaces_whole_or_leaves_nothing, setup, teardown),
     };
-    return cmocka_run_group_tests_name("hostfs", tests, NULL, NULL);
+    return leakcheck_at_exit(cmocka_run_group_tests_name("hostfs", tests, NULL, NULL));
 }

@@ -275,5 +275,5 @@ int main(void)
         cmocka_unit_test(corpus_calendars_are_refused_with_their_reason),
         cmocka_unit_test(applies_to_the_attendee_row_and_only_to_this_meeting),
     };
-    return cmocka_run_group_tests_name("imipreply", tests, NULL, NULL);
+    return leakcheck_at_exit(cmocka_run_group_tests_name("imipreply", tests, NULL, NULL));
 }

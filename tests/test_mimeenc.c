@@ -169,5 +169,5 @@ int main(void)
         cmocka_unit_test(header_words_are_rfc2047_and_never_split_a_character),
         cmocka_unit_test(dates_are_rfc5322_with_the_right_weekday),
     };
-    return cmocka_run_group_tests_name("mimeenc", tests, NULL, NULL);
+    return leakcheck_at_exit(cmocka_run_group_tests_name("mimeenc", tests, NULL, NULL));
 }

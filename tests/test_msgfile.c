@@ -357,5 +357,5 @@ int main(void)
     CoInitialize(NULL);
     ret = cmocka_run_group_tests_name("msgfile", tests, NULL, NULL);
     CoUninitialize();
-    return ret;
+    return leakcheck_at_exit(ret);
 }

@@ -199,5 +199,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_second_run_is_refused_while_one_holds_the_lock, setup, teardown),
         cmocka_unit_test_setup_teardown(ids_are_never_reused_and_retry_delete_open_work, setup, teardown),
     };
-    return cmocka_run_group_tests_name("queue", tests, NULL, NULL);
+    return leakcheck_at_exit(cmocka_run_group_tests_name("queue", tests, NULL, NULL));
 }

@@ -200,6 +200,48 @@ static const struct parse_row parse_rows[] = {
     {__LINE__, "2000-01-01T24:00:00Z", E_INVALIDARG, 0},
     {__LINE__, "2000-01-01T00:00:00", E_INVALIDARG, 0},   /* no zone: not UTC */
     {__LINE__, "2000-01-01T00:00:00.12345678Z", E_INVALIDARG, 0}, /* below 100 ns */
+    {__LINE__, NULL, E_INVALIDARG, 0},
+    /* hex digits of either case, and the characters around each range */
+    {__LINE__, "0X1f", S_OK, 0x1f},
+    {__LINE__, "0xAbCdEf09", S_OK, 0xabcdef09},
+    {__LINE__, "0x1/", E_INVALIDARG, 0},
+    {__LINE__, "0x1:", E_INVALIDARG, 0},
+    {__LINE__, "0x1G", E_INVALIDARG, 0},
+    {__LINE__, "0x1`", E_INVALIDARG, 0},
+    {__LINE__, "0x1g", E_INVALIDARG, 0},
+    /* each field of an ISO time broken in turn: a digit below '0', above
+     * '9', or the wrong separator */
+    {__LINE__, "16/1-01-01T00:00:00Z", E_INVALIDARG, 0},
+    {__LINE__, "160a-01-01T00:00:00Z", E_INVALIDARG, 0},
+    {__LINE__, "1601/01-01T00:00:00Z", E_INVALIDARG, 0},
+    {__LINE__, "1601-0a-01T00:00:00Z", E_INVALIDARG, 0},
+    {__LINE__, "1601-01/01T00:00:00Z", E_INVALIDARG, 0},
+    {__LINE__, "1601-01-0aT00:00:00Z", E_INVALIDARG, 0},
+    {__LINE__, "1601-01-01 00:00:00T", E_INVALIDARG, 0},
+    {__LINE__, "1601-01-01Ta0:00:00Z", E_INVALIDARG, 0},
+    {__LINE__, "1601-01-01T00-00:00Z", E_INVALIDARG, 0},
+    {__LINE__, "1601-01-01T00:a0:00Z", E_INVALIDARG, 0},
+    {__LINE__, "1601-01-01T00:00-00Z", E_INVALIDARG, 0},
+    {__LINE__, "1601-01-01T00:00:a0Z", E_INVALIDARG, 0},
+    /* fractions: none after the point, or something else after the digits */
+    {__LINE__, "2000-01-01T00:00:00.Z", E_INVALIDARG, 0},
+    {__LINE__, "2000-01-01T00:00:00./Z", E_INVALIDARG, 0},
+    {__LINE__, "2000-01-01T00:00:00.5:Z", E_INVALIDARG, 0},
+    {__LINE__, "2000-01-01T00:00:00.5/Z", E_INVALIDARG, 0},
+    {__LINE__, "2000-01-01T00:00:00Zx", E_INVALIDARG, 0},
+    /* every range, each side */
+    {__LINE__, "2000-00-01T00:00:00Z", E_INVALIDARG, 0},
+    {__LINE__, "2000-01-00T00:00:00Z", E_INVALIDARG, 0},
+    {__LINE__, "2000-01-32T00:00:00Z", E_INVALIDARG, 0},
+    {__LINE__, "2000-02-30T00:00:00Z", E_INVALIDARG, 0},
+    {__LINE__, "2000-01-01T00:60:00Z", E_INVALIDARG, 0},
+    {__LINE__, "2000-01-01T00:00:60Z", E_INVALIDARG, 0},
+    {__LINE__, "9999-12-31T23:59:59.9999999Z", S_OK, SYSTIME_T_MAX + SECOND - 1},
+    /* leap years: divisible by 4 but not 100, by 400, by 100 only, by none */
+    {__LINE__, "2000-02-28T00:00:00Z", S_OK, Y2000 + 58 * DAY},
+    {__LINE__, "2004-02-29T00:00:00Z", S_OK, Y2000 + (366 + 3 * 365 + 59) * DAY},
+    {__LINE__, "1700-02-29T00:00:00Z", E_INVALIDARG, 0},
+    {__LINE__, "2001-02-29T00:00:00Z", E_INVALIDARG, 0},
 };
 
 static void parses_decimal_hex_and_iso_and_refuses_the_rest(void **state)
@@ -252,5 +294,5 @@ int main(void)
         cmocka_unit_test(parses_decimal_hex_and_iso_and_refuses_the_rest),
         cmocka_unit_test(formats_iso_exactly_and_round_trips),
     };
-    return cmocka_run_group_tests_name("systime", tests, NULL, NULL);
+    return leakcheck_at_exit(cmocka_run_group_tests_name("systime", tests, NULL, NULL));
 }
