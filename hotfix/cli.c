@@ -14,11 +14,16 @@
 
 static const char *const messages[] = {
     [MSG_UNKNOWN_VERB] = "unknown command '%s'; try 'trackfix --help'",
+    [MSG_UNKNOWN_VERB_NEAR] = "unknown command '%s'; did you mean '%s'?",
     [MSG_UNKNOWN_OPTION] = "%s: unknown option '%s'; try 'trackfix %s --help'",
+    [MSG_UNKNOWN_OPTION_NEAR] = "%s: unknown option '%s'; did you mean '%s'?",
+    [MSG_UNKNOWN_ACTION_NEAR] = "%s: unknown action '%s'; did you mean '%s'?",
+    [MSG_OPTION_NOT_FOR] = "%s does not apply to '%s %s'",
     [MSG_BAD_OPTION_VALUE] = "bad value in '%s': expected %s",
     [MSG_MISSING_ARGUMENT] = "%s: missing %s; try 'trackfix %s --help'",
     [MSG_BAD_TIME_VALUE] = "cannot parse '%s' as a time: expected a FILETIME in decimal or 0x hex, "
                            "or ISO-8601 UTC like 1601-01-01T00:00:00Z",
+    [MSG_BAD_OPTION_TIME] = "bad value in '%s': expected a time in ISO-8601 UTC like 2007-08-03T14:00:00Z",
     [MSG_WARNING] = "warning: %s",
     [MSG_REFUSED] = "%s refused: %s",
     [MSG_FAILED] = "%s failed: %s",
@@ -38,50 +43,189 @@ void cli_message(enum cli_msg id, ...)
     fputc('\n', stderr);
 }
 
-/* Matches "NAME=VALUE" against the CHOICES (NULL-terminated); stores the
- * index.  Returns S_OK, S_FALSE when ARG is not NAME=, E_INVALIDARG. */
-static HRESULT option_choice(const char *arg, const char *name, const char *const *choices,
-                             const char *expected, int *index)
-{
-    size_t len = strlen(name);
-    int i;
-
-    if (strncmp(arg, name, len) || arg[len] != '=') return S_FALSE;
-    for (i = 0; choices[i]; i++)
-    {
-        if (!strcmp(arg + len + 1, choices[i]))
-        {
-            *index = i;
-            return S_OK;
-        }
-    }
-    cli_message(MSG_BAD_OPTION_VALUE, arg, expected);
-    return E_INVALIDARG;
-}
-
-HRESULT cli_option_fix(const char *arg, enum cli_fix_mode *mode)
-{
-    static const char *const choices[] = {"auto", "on", "off", NULL};
-    int index;
-    HRESULT hr = option_choice(arg, "--fix", choices, "auto, on or off", &index);
-
-    if (hr == S_OK) *mode = (enum cli_fix_mode)index;
-    return hr;
-}
-
-HRESULT cli_option_format(const char *arg, enum cli_format *format)
-{
-    static const char *const choices[] = {"text", "json", NULL};
-    int index;
-    HRESULT hr = option_choice(arg, "--format", choices, "text or json", &index);
-
-    if (hr == S_OK) *format = (enum cli_format)index;
-    return hr;
-}
+const char *const cli_fix_choices[] = {"auto", "on", "off", NULL};
+const char *const cli_format_choices[] = {"text", "json", NULL};
 
 BOOL cli_is_help(const char *arg)
 {
     return !strcmp(arg, "--help") || !strcmp(arg, "-h");
+}
+
+BOOL cli_help_asked(int argc, char **argv, const char *usage)
+{
+    int i;
+
+    for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+    {
+        if (!cli_is_help(argv[i])) continue;
+        fputs(usage, stdout);
+        return TRUE;
+    }
+    return FALSE;
+}
+
+/* Levenshtein distance of A and B, each at most 63 characters (longer
+ * words count as far apart). */
+static int edit_distance(const char *a, const char *b)
+{
+    int row[64], i, j, la = (int)strlen(a), lb = (int)strlen(b);
+
+    if (la > 63 || lb > 63) return 64;
+    for (j = 0; j <= lb; j++) row[j] = j;
+    for (i = 1; i <= la; i++)
+    {
+        int diagonal = row[0];
+        row[0] = i;
+        for (j = 1; j <= lb; j++)
+        {
+            int above = row[j], best = diagonal + (a[i - 1] != b[j - 1]);
+            if (above + 1 < best) best = above + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            diagonal = above;
+            row[j] = best;
+        }
+    }
+    return row[lb];
+}
+
+const char *cli_nearest(const char *word, const char *const *names, int count)
+{
+    const char *best = NULL;
+    int i, best_distance = 3; /* two edits at most: a typo, not another word */
+
+    for (i = 0; i < count; i++)
+    {
+        int distance = edit_distance(word, names[i]);
+        if (distance < best_distance)
+        {
+            best_distance = distance;
+            best = names[i];
+        }
+    }
+    return best;
+}
+
+/* The option of OPTIONS that ARG names ("--now" of "--now=..." too), or -1. */
+static int find_option(const struct cli_option *options, int count, const char *arg)
+{
+    size_t len = strcspn(arg, "=");
+    int i;
+
+    for (i = 0; i < count; i++)
+        if (strlen(options[i].name) == len && !strncmp(arg, options[i].name, len)) return i;
+    return -1;
+}
+
+/* Stores VALUE of option I into PARSED; FALSE after saying why it is bad. */
+static BOOL store_value(const struct cli_option *option, int i, const char *value, struct cli_parsed *parsed)
+{
+    char shown[256];
+    int c;
+
+    snprintf(shown, sizeof(shown), "%s=%s", option->name, value);
+    parsed->text[i] = value;
+    switch (option->kind)
+    {
+    case CLI_VALUE_TIME:
+        /* a time here is an instant a person types: ISO-8601 only */
+        if (strchr(value, 'T') && SUCCEEDED(systime_parse(value, &parsed->time[i]))) return TRUE;
+        cli_message(MSG_BAD_OPTION_TIME, shown);
+        return FALSE;
+    case CLI_VALUE_DWORD:
+    {
+        char *end;
+        unsigned long long n = strtoull(value, &end, 10);
+        if (*value >= '0' && *value <= '9' && !*end && n <= 0xffffffffULL)
+        {
+            parsed->number[i] = (DWORD)n;
+            return TRUE;
+        }
+        break;
+    }
+    case CLI_VALUE_CHOICE:
+        for (c = 0; option->choices[c]; c++)
+        {
+            if (strcmp(value, option->choices[c])) continue;
+            parsed->choice[i] = c;
+            return TRUE;
+        }
+        break;
+    default:
+        if (*value) return TRUE;
+        break;
+    }
+    cli_message(MSG_BAD_OPTION_VALUE, shown, option->expected);
+    return FALSE;
+}
+
+HRESULT cli_parse(const char *verb, const char *usage, const struct cli_option *options, int count, int argc,
+                  char **argv, struct cli_parsed *parsed)
+{
+    BOOL options_ended = FALSE;
+    int i;
+
+    memset(parsed, 0, sizeof(*parsed));
+    if (!(parsed->operands = calloc((size_t)argc + 1, sizeof(*parsed->operands))))
+    {
+        cli_message(MSG_FAILED, verb, "out of memory");
+        return E_OUTOFMEMORY;
+    }
+    if (cli_help_asked(argc, argv, usage)) return S_FALSE;
+    for (i = 1; i < argc; i++)
+    {
+        const char *arg = argv[i], *value, *names[CLI_MAX_OPTIONS], *nearest;
+        int k, n;
+
+        if (options_ended || arg[0] != '-' || !arg[1])
+        {
+            parsed->operands[parsed->operand_count++] = argv[i];
+            continue;
+        }
+        if (!strcmp(arg, "--"))
+        {
+            options_ended = TRUE;
+            continue;
+        }
+        if ((k = find_option(options, count, arg)) < 0)
+        {
+            char name[64];
+            for (n = 0; n < count; n++) names[n] = options[n].name;
+            snprintf(name, sizeof(name), "%.*s", (int)strcspn(arg, "="), arg);
+            if ((nearest = cli_nearest(name, names, count))) cli_message(MSG_UNKNOWN_OPTION_NEAR, verb, arg, nearest);
+            else cli_message(MSG_UNKNOWN_OPTION, verb, arg, verb);
+            return E_INVALIDARG;
+        }
+        parsed->given[k] = TRUE;
+        value = strchr(arg, '=');
+        if (options[k].kind == CLI_VALUE_NONE)
+        {
+            if (!value) continue;
+            cli_message(MSG_BAD_OPTION_VALUE, arg, "no value");
+            return E_INVALIDARG;
+        }
+        if (value) value++;
+        else if (i + 1 < argc) value = argv[++i];
+        else
+        {
+            char what[128];
+            snprintf(what, sizeof(what), "the value of %s (%s)", options[k].name, options[k].expected);
+            cli_message(MSG_MISSING_ARGUMENT, verb, what, verb);
+            return E_INVALIDARG;
+        }
+        if (!store_value(&options[k], k, value, parsed)) return E_INVALIDARG;
+    }
+    return S_OK;
+}
+
+int cli_parse_status(HRESULT hr)
+{
+    return hr == S_FALSE ? EXIT_OK : hr == E_OUTOFMEMORY ? EXIT_ERROR : EXIT_USAGE;
+}
+
+void cli_parsed_free(struct cli_parsed *parsed)
+{
+    free(parsed->operands);
+    memset(parsed, 0, sizeof(*parsed));
 }
 
 void cli_print_json_string(const char *s)

@@ -27,13 +27,72 @@ int cmd_scenario(int argc, char **argv);
 enum cli_fix_mode { CLI_FIX_AUTO, CLI_FIX_ON, CLI_FIX_OFF };
 enum cli_format { CLI_FORMAT_TEXT, CLI_FORMAT_JSON };
 
-/* If ARG is "--fix=MODE", stores MODE and returns S_OK; S_FALSE when ARG is
- * another argument; E_INVALIDARG (after printing why) for a bad MODE. */
-HRESULT cli_option_fix(const char *arg, enum cli_fix_mode *mode);
-/* The same for "--format=text|json". */
-HRESULT cli_option_format(const char *arg, enum cli_format *format);
 /* TRUE when ARG is "--help" or "-h". */
 BOOL cli_is_help(const char *arg);
+
+/* The option parser every verb uses, driven by the verb's table of
+ * options.  An option takes its value as "--opt value" or "--opt=value";
+ * options may stand anywhere after the verb, before or after the
+ * operands; "--" ends the options; "-h" and "--help" anywhere print the
+ * verb's usage.  An unknown option is named, with the nearest known one. */
+enum cli_value
+{
+    CLI_VALUE_NONE,   /* a flag: no value */
+    CLI_VALUE_TEXT,   /* any text that is not empty */
+    CLI_VALUE_TIME,   /* ISO-8601 UTC, 1601-01-01T00:00:00Z and on */
+    CLI_VALUE_DWORD,  /* a decimal number from 0 to 4294967295 */
+    CLI_VALUE_CHOICE, /* one of CHOICES; its index is stored */
+};
+
+struct cli_option
+{
+    const char *name;            /* "--now", "-o" */
+    enum cli_value kind;
+    const char *const *choices;  /* CLI_VALUE_CHOICE: NULL-terminated */
+    const char *expected;        /* what the value must be, in words, for errors */
+};
+
+#define CLI_MAX_OPTIONS 16
+
+/* What cli_parse found.  Index I is the verb's option I. */
+struct cli_parsed
+{
+    BOOL given[CLI_MAX_OPTIONS];
+    const char *text[CLI_MAX_OPTIONS]; /* the value as given */
+    ULONGLONG time[CLI_MAX_OPTIONS];   /* CLI_VALUE_TIME */
+    DWORD number[CLI_MAX_OPTIONS];     /* CLI_VALUE_DWORD */
+    int choice[CLI_MAX_OPTIONS];       /* CLI_VALUE_CHOICE */
+    char **operands;                   /* in order; cli_parsed_free frees the array */
+    int operand_count;
+};
+
+/* The choices of --fix and --format, in the order of their enums, and the
+ * options several verbs share. */
+extern const char *const cli_fix_choices[];
+extern const char *const cli_format_choices[];
+#define CLI_OPTION_FIX {"--fix", CLI_VALUE_CHOICE, cli_fix_choices, "auto, on or off"}
+#define CLI_OPTION_FORMAT {"--format", CLI_VALUE_CHOICE, cli_format_choices, "text or json"}
+#define CLI_OPTION_NOW {"--now", CLI_VALUE_TIME, NULL, "a time in ISO-8601 UTC"}
+
+/* Parses ARGV[1..ARGC-1] of VERB against its COUNT OPTIONS into PARSED.
+ * Returns S_OK; S_FALSE when help was asked for (USAGE is printed to
+ * stdout); E_INVALIDARG after saying on stderr what was wrong (an unknown
+ * option, a missing or bad value).  Clear PARSED with cli_parsed_free. */
+HRESULT cli_parse(const char *verb, const char *usage, const struct cli_option *options, int count, int argc,
+                  char **argv, struct cli_parsed *parsed);
+void cli_parsed_free(struct cli_parsed *parsed);
+/* The exit code of a cli_parse result other than S_OK: 0 after help, 2 for
+ * a bad command line, 1 when out of memory. */
+int cli_parse_status(HRESULT hr);
+
+/* The name in NAMES (COUNT of them) nearest to WORD by edit distance, when
+ * it is near enough to be a likely typo; else NULL. */
+const char *cli_nearest(const char *word, const char *const *names, int count);
+
+/* Prints USAGE to stdout when one of ARGV[1..ARGC-1] asks for help before
+ * any "--": for the verbs whose words are not options (hotfix, msg).
+ * Returns TRUE when it did. */
+BOOL cli_help_asked(int argc, char **argv, const char *usage);
 
 /* Input paths from the command line, owned.  A Windows command line holds
  * about 32,000 characters, so a folder argument stands for its files. */
@@ -64,10 +123,15 @@ enum systime_path cli_track_path(enum cli_fix_mode mode, char *last_warning, siz
 enum cli_msg
 {
     MSG_UNKNOWN_VERB,
+    MSG_UNKNOWN_VERB_NEAR,
     MSG_UNKNOWN_OPTION,
+    MSG_UNKNOWN_OPTION_NEAR,
+    MSG_UNKNOWN_ACTION_NEAR,
+    MSG_OPTION_NOT_FOR,
     MSG_BAD_OPTION_VALUE,
     MSG_MISSING_ARGUMENT,
     MSG_BAD_TIME_VALUE,
+    MSG_BAD_OPTION_TIME,
     MSG_WARNING,
     MSG_REFUSED,
     MSG_FAILED,

@@ -143,61 +143,43 @@ static void convert_one(struct convert_run *run, const char *path)
     mapi_message_clear(&message);
 }
 
+enum { OPT_FIX, OPT_FORMAT, OPT_CANCEL, OPT_NOW, OPT_OUTPUT };
+static const struct cli_option options[] = {
+    [OPT_FIX] = CLI_OPTION_FIX,
+    [OPT_FORMAT] = CLI_OPTION_FORMAT,
+    [OPT_CANCEL] = {"--cancel", CLI_VALUE_NONE, NULL, NULL},
+    [OPT_NOW] = CLI_OPTION_NOW,
+    [OPT_OUTPUT] = {"-o", CLI_VALUE_TEXT, NULL, "an output folder"},
+};
+
 int cmd_convert(int argc, char **argv)
 {
     struct convert_run run;
     struct cli_paths files = {0};
+    struct cli_parsed parsed;
     LARGE_INTEGER start, stop, frequency;
     int i, ret = EXIT_USAGE;
     double seconds;
-    HRESULT hr;
+    HRESULT hr = cli_parse("convert", usage_text, options, ARRAYSIZE(options), argc, argv, &parsed);
 
     memset(&run, 0, sizeof(run));
-    run.dir = ".";
-    for (i = 1; i < argc; i++)
+    if (hr != S_OK)
     {
-        if (cli_is_help(argv[i]))
-        {
-            fputs(usage_text, stdout);
-            ret = EXIT_OK;
-            goto done;
-        }
-        if ((hr = cli_option_fix(argv[i], &run.fix)) != S_FALSE ||
-            (hr = cli_option_format(argv[i], &run.format)) != S_FALSE)
-        {
-            if (FAILED(hr)) goto done;
-        }
-        else if (!strcmp(argv[i], "--cancel"))
-            run.options.cancel = TRUE;
-        else if (!strncmp(argv[i], "--now=", 6))
-        {
-            if (FAILED(systime_parse(argv[i] + 6, &run.options.now)) || !strchr(argv[i], 'T'))
-            {
-                cli_message(MSG_BAD_TIME_VALUE, argv[i] + 6);
-                goto done;
-            }
-            run.now_fixed = TRUE;
-        }
-        else if (!strcmp(argv[i], "-o"))
-        {
-            if (++i == argc)
-            {
-                cli_message(MSG_MISSING_ARGUMENT, "convert", "DIR after -o", "convert");
-                goto done;
-            }
-            run.dir = argv[i];
-        }
-        else if (argv[i][0] == '-' && argv[i][1])
-        {
-            cli_message(MSG_UNKNOWN_OPTION, "convert", argv[i], "convert");
-            goto done;
-        }
-        else if (!cli_paths_add(&files, argv[i], L"*.msg"))
-        {
-            cli_message(MSG_FAILED, "convert", "out of memory");
-            ret = EXIT_ERROR;
-            goto done;
-        }
+        ret = cli_parse_status(hr);
+        goto done;
+    }
+    run.fix = (enum cli_fix_mode)parsed.choice[OPT_FIX];
+    run.format = (enum cli_format)parsed.choice[OPT_FORMAT];
+    run.options.cancel = parsed.given[OPT_CANCEL];
+    run.options.now = parsed.time[OPT_NOW];
+    run.now_fixed = parsed.given[OPT_NOW];
+    run.dir = parsed.given[OPT_OUTPUT] ? parsed.text[OPT_OUTPUT] : ".";
+    for (i = 0; i < parsed.operand_count; i++)
+    {
+        if (cli_paths_add(&files, parsed.operands[i], L"*.msg")) continue;
+        cli_message(MSG_FAILED, "convert", "out of memory");
+        ret = EXIT_ERROR;
+        goto done;
     }
     if (!files.count)
     {
@@ -225,5 +207,6 @@ int cmd_convert(int argc, char **argv)
     ret = run.unreadable ? EXIT_USAGE : run.failed ? EXIT_CONVERT : EXIT_OK;
 done:
     cli_paths_free(&files);
+    cli_parsed_free(&parsed);
     return ret;
 }

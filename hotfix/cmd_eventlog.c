@@ -21,41 +21,39 @@ static const char usage_text[] =
     "first, as Event Viewer shows them.  FILE defaults to build/server/eventlog.log,\n"
     "beside the default queue; --since keeps the events at or after TIME.\n";
 
+enum { OPT_LOG, OPT_SINCE };
+static const struct cli_option options[] = {
+    [OPT_LOG] = {"--log", CLI_VALUE_TEXT, NULL, "an event log file"},
+    [OPT_SINCE] = {"--since", CLI_VALUE_TIME, NULL, "a time in ISO-8601 UTC"},
+};
+
 int cmd_eventlog(int argc, char **argv)
 {
-    const char *log = DEFAULT_LOG;
-    ULONGLONG since = 0;
-    int i;
+    struct cli_parsed parsed;
+    const char *log;
+    int ret = EXIT_USAGE;
+    HRESULT hr = cli_parse("eventlog", usage_text, options, ARRAYSIZE(options), argc, argv, &parsed);
 
-    for (i = 1; i < argc; i++)
+    if (hr != S_OK)
     {
-        if (cli_is_help(argv[i]))
-        {
-            fputs(usage_text, stdout);
-            return EXIT_OK;
-        }
-        if (!strncmp(argv[i], "--log=", 6))
-            log = argv[i] + 6;
-        else if (!strncmp(argv[i], "--since=", 8))
-        {
-            if (!strchr(argv[i], 'T') || FAILED(systime_parse(argv[i] + 8, &since)))
-            {
-                cli_message(MSG_BAD_TIME_VALUE, argv[i] + 8);
-                return EXIT_USAGE;
-            }
-        }
-        else
-        {
-            cli_message(MSG_UNKNOWN_OPTION, "eventlog", argv[i], "eventlog");
-            return EXIT_USAGE;
-        }
+        ret = cli_parse_status(hr);
+        goto done;
     }
-    if (eventlog_print(log, since, stdout) == S_FALSE)
+    if (parsed.operand_count)
+    {
+        cli_message(MSG_UNKNOWN_OPTION, "eventlog", parsed.operands[0], "eventlog");
+        goto done;
+    }
+    log = parsed.given[OPT_LOG] ? parsed.text[OPT_LOG] : DEFAULT_LOG;
+    if (eventlog_print(log, parsed.time[OPT_SINCE], stdout) == S_FALSE)
     {
         char text[MAX_PATH + 32];
         snprintf(text, sizeof(text), "'%s': no such event log", log);
         cli_message(MSG_CANNOT_READ, text);
-        return EXIT_USAGE;
+        goto done;
     }
-    return EXIT_OK;
+    ret = EXIT_OK;
+done:
+    cli_parsed_free(&parsed);
+    return ret;
 }

@@ -90,28 +90,32 @@ static const struct
 
 int cmd_hotfix(int argc, char **argv)
 {
+    const char *names[ARRAYSIZE(actions)], *nearest;
     char error[SERVER_TEXT_SIZE] = "";
+    struct cli_parsed parsed;
     size_t i;
-    int ret;
+    int ret = EXIT_USAGE;
+    HRESULT hr = cli_parse("hotfix", usage_text, NULL, 0, argc, argv, &parsed);
 
-    if (argc >= 2 && cli_is_help(argv[argc - 1]))
+    if (hr != S_OK)
     {
-        fputs(usage_text, stdout);
-        return EXIT_OK;
-    }
-    if (argc != 2)
-    {
-        cli_message(MSG_MISSING_ARGUMENT, "hotfix", "one of status, install, uninstall, enable, disable", "hotfix");
-        return EXIT_USAGE;
+        ret = cli_parse_status(hr);
+        goto done;
     }
     for (i = 0; i < ARRAYSIZE(actions); i++)
     {
-        if (strcmp(argv[1], actions[i].name)) continue;
+        names[i] = actions[i].name;
+        if (parsed.operand_count != 1 || strcmp(parsed.operands[0], actions[i].name)) continue;
         ret = actions[i].run(error);
         if (ret == EXIT_ERROR && error[0] && strncmp(error, "KB938650 requires", 17))
-            cli_message(MSG_FAILED, argv[1], error);
-        return ret;
+            cli_message(MSG_FAILED, actions[i].name, error);
+        goto done;
     }
-    cli_message(MSG_UNKNOWN_OPTION, "hotfix", argv[1], "hotfix");
-    return EXIT_USAGE;
+    if (parsed.operand_count == 1 && (nearest = cli_nearest(parsed.operands[0], names, ARRAYSIZE(names))))
+        cli_message(MSG_UNKNOWN_ACTION_NEAR, "hotfix", parsed.operands[0], nearest);
+    else
+        cli_message(MSG_MISSING_ARGUMENT, "hotfix", "one of status, install, uninstall, enable, disable", "hotfix");
+done:
+    cli_parsed_free(&parsed);
+    return ret;
 }

@@ -31,22 +31,23 @@ static const char usage_text[] =
     "\n"
     "Exit status: 0 done, 2 usage error or unreadable input, 1 write failure.\n";
 
-static int msg_dump(int argc, char **argv)
+/* Prints each of the COUNT FILES as text; an exit code. */
+static int msg_dump(char **files, int count)
 {
     int i, ret = EXIT_OK;
 
-    if (argc < 3)
+    if (!count)
     {
         cli_message(MSG_MISSING_ARGUMENT, "msg dump", "FILE.msg", "msg");
         return EXIT_USAGE;
     }
-    for (i = 2; i < argc; i++)
+    for (i = 0; i < count; i++)
     {
         struct mapi_message message;
         char error[MSGFILE_ERROR_SIZE];
 
-        if (argc > 3) printf("%s# file: %s\n", i > 2 ? "\n" : "", argv[i]);
-        if (FAILED(msgfile_read(argv[i], &message, error)))
+        if (count > 1) printf("%s# file: %s\n", i ? "\n" : "", files[i]);
+        if (FAILED(msgfile_read(files[i], &message, error)))
         {
             cli_message(MSG_CANNOT_READ, error);
             ret = EXIT_USAGE;
@@ -130,38 +131,40 @@ static char *output_in(const char *dir, const char *path)
     return strbuf_detach(&out);
 }
 
-static int msg_new(int argc, char **argv)
+/* Writes the COUNT TEXTS as OUTPUT (one text that is not a folder) or as
+ * OUTPUT/NAME.msg each; an exit code. */
+static int msg_new(char **texts_given, int count, const char *output)
 {
     struct cli_paths texts = {0};
     int i, ret = EXIT_OK, status;
 
-    if (argc < 5 || strcmp(argv[argc - 2], "-o"))
+    if (!count || !output)
     {
         cli_message(MSG_MISSING_ARGUMENT, "msg new", "TEXT -o FILE.msg", "msg");
         return EXIT_USAGE;
     }
-    if (argc == 5 && !cli_is_folder(argv[2])) return new_one(argv[2], argv[4]);
+    if (count == 1 && !cli_is_folder(texts_given[0])) return new_one(texts_given[0], output);
 
-    for (i = 2; i < argc - 2; i++)
+    for (i = 0; i < count; i++)
     {
-        if (!cli_paths_add(&texts, argv[i], L"*.txt"))
+        if (!cli_paths_add(&texts, texts_given[i], L"*.txt"))
         {
             cli_message(MSG_FAILED, "msg new", "out of memory");
             cli_paths_free(&texts);
             return EXIT_ERROR;
         }
     }
-    if (!cli_ensure_folder(argv[argc - 1]))
+    if (!cli_ensure_folder(output))
     {
         cli_paths_free(&texts);
         return EXIT_USAGE;
     }
     for (i = 0; i < texts.count; i++)
     {
-        char *output = output_in(argv[argc - 1], texts.paths[i]);
+        char *path = output_in(output, texts.paths[i]);
 
-        status = output ? new_one(texts.paths[i], output) : EXIT_ERROR;
-        free(output);
+        status = path ? new_one(texts.paths[i], path) : EXIT_ERROR;
+        free(path);
         /* a write failure outranks unreadable input */
         if (status == EXIT_ERROR || ret == EXIT_OK) ret = status;
     }
@@ -169,15 +172,26 @@ static int msg_new(int argc, char **argv)
     return ret;
 }
 
+enum { OPT_OUTPUT };
+static const struct cli_option options[] = {
+    [OPT_OUTPUT] = {"-o", CLI_VALUE_TEXT, NULL, "an output file or folder"},
+};
+
 int cmd_msg(int argc, char **argv)
 {
-    if (argc >= 2 && cli_is_help(argv[1]))
-    {
-        fputs(usage_text, stdout);
-        return EXIT_OK;
-    }
-    if (argc >= 2 && !strcmp(argv[1], "dump")) return msg_dump(argc, argv);
-    if (argc >= 2 && !strcmp(argv[1], "new")) return msg_new(argc, argv);
-    cli_message(MSG_MISSING_ARGUMENT, "msg", "'dump' or 'new'", "msg");
-    return EXIT_USAGE;
+    struct cli_parsed parsed;
+    int ret = EXIT_USAGE;
+    HRESULT hr = cli_parse("msg", usage_text, options, ARRAYSIZE(options), argc, argv, &parsed);
+
+    if (hr != S_OK) ret = cli_parse_status(hr);
+    else if (parsed.operand_count && !strcmp(parsed.operands[0], "dump") && !parsed.given[OPT_OUTPUT])
+        ret = msg_dump(parsed.operands + 1, parsed.operand_count - 1);
+    else if (parsed.operand_count && !strcmp(parsed.operands[0], "new"))
+        ret = msg_new(parsed.operands + 1, parsed.operand_count - 1, parsed.text[OPT_OUTPUT]);
+    else if (parsed.operand_count && !strcmp(parsed.operands[0], "dump"))
+        cli_message(MSG_OPTION_NOT_FOR, "-o", "msg", "dump");
+    else
+        cli_message(MSG_MISSING_ARGUMENT, "msg", "'dump' or 'new'", "msg");
+    cli_parsed_free(&parsed);
+    return ret;
 }

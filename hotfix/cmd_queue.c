@@ -3,6 +3,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 
 #include <windows.h>
@@ -43,12 +44,9 @@ static const char usage_text[] =
 struct queue_args
 {
     const char *dir;
-    const char *id;
-    char **files;
-    int file_count;
+    char **operands; /* after the action: the files of submit, the ID of open, retry, delete */
+    int operand_count;
     ULONGLONG now, until;
-    BOOL until_set;
-    enum cli_fix_mode fix;
     enum cli_format format;
     struct queue_policy policy;
 };
@@ -97,98 +95,6 @@ static BOOL parse_retry(const char *text, struct queue_policy *policy)
         if (policy->retry_count == QUEUE_RETRY_MAX || !parse_minutes(item, &policy->retry_minutes[policy->retry_count++]))
             return FALSE;
     return policy->retry_count > 0;
-}
-
-/* Parses everything after the action; returns EXIT_OK or EXIT_USAGE. */
-static int parse_args(int argc, char **argv, int first, const char *action, struct queue_args *a)
-{
-    const char *until = NULL;
-    int i;
-
-    for (i = first; i < argc; i++)
-    {
-        const char *arg = argv[i];
-        HRESULT hr;
-
-        if ((hr = cli_option_fix(arg, &a->fix)) != S_FALSE || (hr = cli_option_format(arg, &a->format)) != S_FALSE)
-        {
-            if (FAILED(hr)) return EXIT_USAGE;
-        }
-        else if (!strncmp(arg, "--now=", 6))
-        {
-            if (!parse_when(arg + 6, 0, &a->now) || arg[6] == '+')
-            {
-                cli_message(MSG_BAD_TIME_VALUE, arg + 6);
-                return EXIT_USAGE;
-            }
-        }
-        else if (!strncmp(arg, "--until=", 8))
-            until = arg + 8;
-        else if (!strncmp(arg, "--smtp=", 7) && arg[7])
-            a->policy.smtp_server = arg + 7;
-        else if (!strncmp(arg, "--retry=", 8))
-        {
-            if (!parse_retry(arg + 8, &a->policy))
-            {
-                cli_message(MSG_BAD_OPTION_VALUE, arg, "up to 8 comma-separated minute counts");
-                return EXIT_USAGE;
-            }
-        }
-        else if (!strncmp(arg, "--delay=", 8) || !strncmp(arg, "--expire=", 9))
-        {
-            ULONG *minutes = arg[2] == 'd' ? &a->policy.delay_minutes : &a->policy.expire_minutes;
-            if (!parse_minutes(strchr(arg, '=') + 1, minutes))
-            {
-                cli_message(MSG_BAD_OPTION_VALUE, arg, "a number of minutes");
-                return EXIT_USAGE;
-            }
-        }
-        else if (arg[0] == '-' && arg[1])
-        {
-            cli_message(MSG_UNKNOWN_OPTION, "queue", arg, "queue");
-            return EXIT_USAGE;
-        }
-        else if (!a->files)
-        {
-            a->files = &argv[i];
-            a->file_count = 1;
-        }
-        else if (a->files + a->file_count == &argv[i])
-            a->file_count++;
-        else
-        {
-            cli_message(MSG_UNKNOWN_OPTION, "queue", arg, "queue");
-            return EXIT_USAGE;
-        }
-    }
-    if (!a->now) a->now = real_now();
-    a->until = a->now;
-    if (until && !(a->until_set = parse_when(until, a->now, &a->until)))
-    {
-        cli_message(MSG_BAD_TIME_VALUE, until);
-        return EXIT_USAGE;
-    }
-    a->policy.fix = a->fix == CLI_FIX_AUTO ? -1 : a->fix == CLI_FIX_ON;
-    if (!strcmp(action, "open") || !strcmp(action, "retry") || !strcmp(action, "delete"))
-    {
-        if (a->file_count != 1)
-        {
-            cli_message(MSG_MISSING_ARGUMENT, action, "one message ID", "queue");
-            return EXIT_USAGE;
-        }
-        a->id = a->files[0];
-    }
-    else if (!strcmp(action, "submit") && !a->file_count)
-    {
-        cli_message(MSG_MISSING_ARGUMENT, "submit", "MSG", "queue");
-        return EXIT_USAGE;
-    }
-    else if (strcmp(action, "submit") && a->file_count)
-    {
-        cli_message(MSG_UNKNOWN_OPTION, action, a->files[0], "queue");
-        return EXIT_USAGE;
-    }
-    return EXIT_OK;
 }
 
 static void print_report(void *ctx, ULONGLONG when, const struct queue_entry *entry, const char *what)
@@ -244,132 +150,228 @@ static int queue_list_print(struct queue *queue, enum cli_format format)
     return EXIT_OK;
 }
 
-static int run_action(const char *action, struct queue_args *a)
+static int action_submit(struct queue *queue, struct queue_args *a)
 {
-    BOOL locked = strcmp(action, "list") && strcmp(action, "open");
+    struct cli_paths files = {0};
     char error[QUEUE_ERROR_SIZE], id[QUEUE_ID_SIZE];
-    struct queue queue;
-    HRESULT hr;
     int i, ret = EXIT_OK;
 
-    if (FAILED(hr = queue_open(a->dir, locked, &queue, error)))
+    for (i = 0; i < a->operand_count && ret == EXIT_OK; i++)
     {
-        cli_message(MSG_FAILED, action, error);
-        queue_close(&queue);
-        return hr == HRESULT_FROM_WIN32(ERROR_SHARING_VIOLATION) ? EXIT_BUSY : EXIT_ERROR;
+        if (cli_paths_add(&files, a->operands[i], L"*.msg")) continue;
+        cli_message(MSG_FAILED, "submit", "out of memory");
+        ret = EXIT_ERROR;
     }
-    if (!strcmp(action, "submit"))
+    for (i = 0; i < files.count && ret != EXIT_ERROR; i++)
     {
-        struct cli_paths files = {0};
-
-        for (i = 0; i < a->file_count && ret == EXIT_OK; i++)
+        if (FAILED(queue_submit(queue, files.paths[i], a->now, id, error)))
         {
-            if (cli_paths_add(&files, a->files[i], L"*.msg")) continue;
-            cli_message(MSG_FAILED, "submit", "out of memory");
-            ret = EXIT_ERROR;
-        }
-        for (i = 0; i < files.count && ret != EXIT_ERROR; i++)
-        {
-            if (FAILED(queue_submit(&queue, files.paths[i], a->now, id, error)))
-            {
-                cli_message(MSG_FAILED, "submit", error);
-                ret = EXIT_USAGE;
-                continue;
-            }
-            printf("queued %s as %s\n", files.paths[i], id);
-        }
-        cli_paths_free(&files);
-    }
-    else if (!strcmp(action, "run"))
-    {
-        struct queue_entry *entries;
-        ULONG count, n[QUEUE_STATE_COUNT] = {0};
-
-        if (FAILED(queue_run(&queue, &a->policy, a->now, a->until, print_report, NULL, error)))
-        {
-            cli_message(MSG_FAILED, "run", error);
-            ret = EXIT_ERROR;
-        }
-        else if (SUCCEEDED(queue_list(&queue, &entries, &count, error)))
-        {
-            ULONG j;
-            for (j = 0; j < count; j++) n[entries[j].state]++;
-            printf("%u queued, %u delivered, %u expired\n", n[QUEUE_QUEUED], n[QUEUE_DELIVERED], n[QUEUE_EXPIRED]);
-            queue_entries_free(entries, count);
-        }
-    }
-    else if (!strcmp(action, "list"))
-        ret = queue_list_print(&queue, a->format);
-    else if (!strcmp(action, "open"))
-    {
-        char *mime = NULL;
-        hr = queue_open_message(&queue, a->id, &a->policy, a->now, &mime, error);
-        if (hr == HRESULT_FROM_WIN32(ERROR_NOT_FOUND))
-        {
-            cli_message(MSG_FAILED, "open", error);
+            cli_message(MSG_FAILED, "submit", error);
             ret = EXIT_USAGE;
+            continue;
         }
-        else if (FAILED(hr))
-        {
-            printf("Unable to open for delivery\n%#x: %s\n", (unsigned)hr, error);
-            ret = EXIT_CONVERT;
-        }
-        else
-            fputs(mime, stdout);
-        free(mime);
+        printf("queued %s as %s\n", files.paths[i], id);
+    }
+    cli_paths_free(&files);
+    return ret;
+}
+
+static int action_run(struct queue *queue, struct queue_args *a)
+{
+    struct queue_entry *entries;
+    char error[QUEUE_ERROR_SIZE];
+    ULONG count, j, n[QUEUE_STATE_COUNT] = {0};
+
+    if (FAILED(queue_run(queue, &a->policy, a->now, a->until, print_report, NULL, error)))
+    {
+        cli_message(MSG_FAILED, "run", error);
+        return EXIT_ERROR;
+    }
+    if (SUCCEEDED(queue_list(queue, &entries, &count, error)))
+    {
+        for (j = 0; j < count; j++) n[entries[j].state]++;
+        printf("%u queued, %u delivered, %u expired\n", n[QUEUE_QUEUED], n[QUEUE_DELIVERED], n[QUEUE_EXPIRED]);
+        queue_entries_free(entries, count);
+    }
+    return EXIT_OK;
+}
+
+static int action_list(struct queue *queue, struct queue_args *a)
+{
+    return queue_list_print(queue, a->format);
+}
+
+static int action_open(struct queue *queue, struct queue_args *a)
+{
+    char error[QUEUE_ERROR_SIZE], *mime = NULL;
+    HRESULT hr = queue_open_message(queue, a->operands[0], &a->policy, a->now, &mime, error);
+    int ret = EXIT_OK;
+
+    if (hr == HRESULT_FROM_WIN32(ERROR_NOT_FOUND))
+    {
+        cli_message(MSG_FAILED, "open", error);
+        ret = EXIT_USAGE;
+    }
+    else if (FAILED(hr))
+    {
+        printf("Unable to open for delivery\n%#x: %s\n", (unsigned)hr, error);
+        ret = EXIT_CONVERT;
     }
     else
-    {
-        hr = !strcmp(action, "retry") ? queue_retry(&queue, a->id, a->now, error) : queue_delete(&queue, a->id, error);
-        if (FAILED(hr))
-        {
-            cli_message(MSG_FAILED, action, error);
-            ret = hr == HRESULT_FROM_WIN32(ERROR_NOT_FOUND) ? EXIT_USAGE : EXIT_ERROR;
-        }
-        else
-            printf("%s %s\n", !strcmp(action, "retry") ? "retrying" : "deleted", a->id);
-    }
-    queue_close(&queue);
+        fputs(mime, stdout);
+    free(mime);
     return ret;
+}
+
+/* retry and delete: one message by id, a line that says it was done. */
+static int change_one(const char *action, HRESULT hr, const char *done, const char *id, const char *error)
+{
+    if (FAILED(hr))
+    {
+        cli_message(MSG_FAILED, action, error);
+        return hr == HRESULT_FROM_WIN32(ERROR_NOT_FOUND) ? EXIT_USAGE : EXIT_ERROR;
+    }
+    printf("%s %s\n", done, id);
+    return EXIT_OK;
+}
+
+static int action_retry(struct queue *queue, struct queue_args *a)
+{
+    char error[QUEUE_ERROR_SIZE];
+    return change_one("retry", queue_retry(queue, a->operands[0], a->now, error), "retrying", a->operands[0], error);
+}
+
+static int action_delete(struct queue *queue, struct queue_args *a)
+{
+    char error[QUEUE_ERROR_SIZE];
+    return change_one("delete", queue_delete(queue, a->operands[0], error), "deleted", a->operands[0], error);
+}
+
+enum
+{
+    OPT_QUEUE, OPT_NOW, OPT_UNTIL, OPT_FIX, OPT_RETRY, OPT_DELAY, OPT_EXPIRE, OPT_SMTP, OPT_FORMAT, OPT_COUNT
+};
+static const struct cli_option options[] = {
+    [OPT_QUEUE] = {"--queue", CLI_VALUE_TEXT, NULL, "a queue folder"},
+    [OPT_NOW] = CLI_OPTION_NOW,
+    [OPT_UNTIL] = {"--until", CLI_VALUE_TEXT, NULL, "a time in ISO-8601 UTC or +N followed by m, h or d"},
+    [OPT_FIX] = CLI_OPTION_FIX,
+    [OPT_RETRY] = {"--retry", CLI_VALUE_TEXT, NULL, "up to 8 comma-separated minute counts"},
+    [OPT_DELAY] = {"--delay", CLI_VALUE_TEXT, NULL, "a number of minutes"},
+    [OPT_EXPIRE] = {"--expire", CLI_VALUE_TEXT, NULL, "a number of minutes"},
+    [OPT_SMTP] = {"--smtp", CLI_VALUE_TEXT, NULL, "HOST or HOST:PORT"},
+    [OPT_FORMAT] = CLI_OPTION_FORMAT,
+};
+#define TAKES(option) (1u << (option))
+
+/* The actions, as reg.exe has its operations: what each takes and does. */
+static const struct
+{
+    const char *name;
+    unsigned options;     /* TAKES() of each option it accepts besides --queue */
+    const char *operands; /* what its operands are, for messages; NULL: none */
+    int min_operands, max_operands;
+    BOOL lock;            /* needs the queue to itself */
+    int (*run)(struct queue *queue, struct queue_args *a);
+} actions[] = {
+    {"submit", TAKES(OPT_NOW), "MSG", 1, INT_MAX, TRUE, action_submit},
+    {"run", TAKES(OPT_NOW) | TAKES(OPT_UNTIL) | TAKES(OPT_FIX) | TAKES(OPT_RETRY) | TAKES(OPT_DELAY) |
+     TAKES(OPT_EXPIRE) | TAKES(OPT_SMTP), NULL, 0, 0, TRUE, action_run},
+    {"list", TAKES(OPT_FORMAT), NULL, 0, 0, FALSE, action_list},
+    {"open", TAKES(OPT_NOW) | TAKES(OPT_FIX), "one message ID", 1, 1, FALSE, action_open},
+    {"retry", TAKES(OPT_NOW), "one message ID", 1, 1, TRUE, action_retry},
+    {"delete", 0, "one message ID", 1, 1, TRUE, action_delete},
+};
+
+/* Fills A from PARSED for action ACTION; EXIT_OK or EXIT_USAGE after
+ * saying why. */
+static int read_args(const struct cli_parsed *parsed, int action, struct queue_args *a)
+{
+    const char *name = actions[action].name;
+    int i, count = parsed->operand_count - 1;
+
+    for (i = 0; i < OPT_COUNT; i++)
+    {
+        if (!parsed->given[i] || i == OPT_QUEUE || actions[action].options & TAKES(i)) continue;
+        cli_message(MSG_OPTION_NOT_FOR, options[i].name, "queue", name);
+        return EXIT_USAGE;
+    }
+    if (count < actions[action].min_operands || count > actions[action].max_operands)
+    {
+        if (actions[action].operands) cli_message(MSG_MISSING_ARGUMENT, name, actions[action].operands, "queue");
+        else cli_message(MSG_UNKNOWN_OPTION, name, parsed->operands[1], "queue");
+        return EXIT_USAGE;
+    }
+    a->dir = parsed->given[OPT_QUEUE] ? parsed->text[OPT_QUEUE] : DEFAULT_QUEUE;
+    a->operands = parsed->operands + 1;
+    a->operand_count = count;
+    a->format = (enum cli_format)parsed->choice[OPT_FORMAT];
+    a->now = parsed->given[OPT_NOW] ? parsed->time[OPT_NOW] : real_now();
+    a->until = a->now;
+    queue_policy_default(&a->policy);
+    a->policy.fix = parsed->choice[OPT_FIX] == CLI_FIX_AUTO ? -1 : parsed->choice[OPT_FIX] == CLI_FIX_ON;
+    if (parsed->given[OPT_SMTP]) a->policy.smtp_server = parsed->text[OPT_SMTP];
+    if (parsed->given[OPT_UNTIL] && !parse_when(parsed->text[OPT_UNTIL], a->now, &a->until))
+    {
+        cli_message(MSG_BAD_TIME_VALUE, parsed->text[OPT_UNTIL]);
+        return EXIT_USAGE;
+    }
+    if ((parsed->given[OPT_RETRY] && !parse_retry(parsed->text[OPT_RETRY], &a->policy)) ||
+        (parsed->given[OPT_DELAY] && !parse_minutes(parsed->text[OPT_DELAY], &a->policy.delay_minutes)) ||
+        (parsed->given[OPT_EXPIRE] && !parse_minutes(parsed->text[OPT_EXPIRE], &a->policy.expire_minutes)))
+    {
+        for (i = OPT_RETRY; i <= OPT_EXPIRE; i++)
+        {
+            char shown[256];
+            if (!parsed->given[i]) continue;
+            snprintf(shown, sizeof(shown), "%s=%s", options[i].name, parsed->text[i]);
+            cli_message(MSG_BAD_OPTION_VALUE, shown, options[i].expected);
+        }
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
 }
 
 int cmd_queue(int argc, char **argv)
 {
-    static const char *const actions[] = {"submit", "run", "list", "open", "retry", "delete"};
+    struct cli_parsed parsed;
     struct queue_args a;
-    int i = 1;
-    size_t j;
+    struct queue queue;
+    char error[QUEUE_ERROR_SIZE];
+    const char *names[ARRAYSIZE(actions)], *nearest;
+    int action, ret;
+    HRESULT hr = cli_parse("queue", usage_text, options, ARRAYSIZE(options), argc, argv, &parsed);
 
+    if (hr != S_OK)
+    {
+        ret = cli_parse_status(hr);
+        goto done;
+    }
+    ret = EXIT_USAGE;
+    for (action = 0; action < (int)ARRAYSIZE(actions); action++)
+    {
+        names[action] = actions[action].name;
+        if (parsed.operand_count && !strcmp(parsed.operands[0], names[action])) break;
+    }
+    if (action == ARRAYSIZE(actions))
+    {
+        if (parsed.operand_count && (nearest = cli_nearest(parsed.operands[0], names, ARRAYSIZE(names))))
+            cli_message(MSG_UNKNOWN_ACTION_NEAR, "queue", parsed.operands[0], nearest);
+        else
+            cli_message(MSG_MISSING_ARGUMENT, "queue", "one of submit, run, list, open, retry, delete", "queue");
+        goto done;
+    }
     memset(&a, 0, sizeof(a));
-    a.dir = DEFAULT_QUEUE;
-    queue_policy_default(&a.policy);
-    for (; i < argc && argv[i][0] == '-'; i++)
+    if ((ret = read_args(&parsed, action, &a)) != EXIT_OK) goto done;
+    if (FAILED(hr = queue_open(a.dir, actions[action].lock, &queue, error)))
     {
-        if (cli_is_help(argv[i]))
-        {
-            fputs(usage_text, stdout);
-            return EXIT_OK;
-        }
-        if (strncmp(argv[i], "--queue=", 8))
-        {
-            cli_message(MSG_UNKNOWN_OPTION, "queue", argv[i], "queue");
-            return EXIT_USAGE;
-        }
-        a.dir = argv[i] + 8;
+        cli_message(MSG_FAILED, actions[action].name, error);
+        ret = hr == HRESULT_FROM_WIN32(ERROR_SHARING_VIOLATION) ? EXIT_BUSY : EXIT_ERROR;
     }
-    for (j = 0; i < argc && j < ARRAYSIZE(actions); j++)
-    {
-        int k;
-        if (strcmp(argv[i], actions[j])) continue;
-        for (k = i + 1; k < argc; k++)
-        {
-            if (!cli_is_help(argv[k])) continue;
-            fputs(usage_text, stdout);
-            return EXIT_OK;
-        }
-        if (parse_args(argc, argv, i + 1, actions[j], &a) != EXIT_OK) return EXIT_USAGE;
-        return run_action(actions[j], &a);
-    }
-    cli_message(MSG_MISSING_ARGUMENT, "queue", "one of submit, run, list, open, retry, delete", "queue");
-    return EXIT_USAGE;
+    else
+        ret = actions[action].run(&queue, &a);
+    queue_close(&queue);
+done:
+    cli_parsed_free(&parsed);
+    return ret;
 }

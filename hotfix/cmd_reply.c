@@ -75,70 +75,64 @@ static void report_refused(enum cli_format format, const char *path, const char 
         printf("not applied %s: %s\n", path, reason);
 }
 
+enum { OPT_FORMAT, OPT_DRY_RUN };
+static const struct cli_option options[] = {
+    [OPT_FORMAT] = CLI_OPTION_FORMAT,
+    [OPT_DRY_RUN] = {"--dry-run", CLI_VALUE_NONE, NULL, NULL},
+};
+
 int cmd_reply(int argc, char **argv)
 {
-    enum cli_format format = CLI_FORMAT_TEXT;
+    enum cli_format format;
     struct mapi_message meeting;
+    struct cli_parsed parsed;
     char error[IMIPREPLY_ERROR_SIZE], read_error[MSGFILE_ERROR_SIZE];
-    const char *meeting_path = NULL;
-    BOOL dry_run = FALSE;
-    int i, first_reply = 0, applied = 0, not_applied = 0, unreadable = 0, ret;
-    HRESULT hr;
+    const char *meeting_path;
+    BOOL dry_run;
+    int i, applied = 0, not_applied = 0, unreadable = 0, ret;
+    HRESULT hr = cli_parse("reply", usage_text, options, ARRAYSIZE(options), argc, argv, &parsed);
 
-    for (i = 1; i < argc && !first_reply; i++)
+    if (hr != S_OK)
     {
-        if (cli_is_help(argv[i]))
-        {
-            fputs(usage_text, stdout);
-            return EXIT_OK;
-        }
-        if ((hr = cli_option_format(argv[i], &format)) != S_FALSE)
-        {
-            if (FAILED(hr)) return EXIT_USAGE;
-        }
-        else if (!strcmp(argv[i], "--dry-run"))
-            dry_run = TRUE;
-        else if (argv[i][0] == '-' && argv[i][1])
-        {
-            cli_message(MSG_UNKNOWN_OPTION, "reply", argv[i], "reply");
-            return EXIT_USAGE;
-        }
-        else if (!meeting_path)
-            meeting_path = argv[i];
-        else
-            first_reply = i;
+        ret = cli_parse_status(hr);
+        goto done;
     }
-    if (!meeting_path || !first_reply)
+    format = (enum cli_format)parsed.choice[OPT_FORMAT];
+    dry_run = parsed.given[OPT_DRY_RUN];
+    ret = EXIT_USAGE;
+    if (parsed.operand_count < 2)
     {
         cli_message(MSG_MISSING_ARGUMENT, "reply", "MEETING.msg and at least one REPLY", "reply");
-        return EXIT_USAGE;
+        goto done;
     }
+    meeting_path = parsed.operands[0];
     if (FAILED(msgfile_read(meeting_path, &meeting, read_error)))
     {
         cli_message(MSG_CANNOT_READ, read_error);
-        return EXIT_USAGE;
+        goto done;
     }
-    for (i = first_reply; i < argc; i++)
+    for (i = 1; i < parsed.operand_count; i++)
     {
+        const char *path = parsed.operands[i];
         struct imip_reply reply;
         struct imip_change change;
 
-        if (FAILED(imipreply_read(argv[i], &reply, error)))
+        if (FAILED(imipreply_read(path, &reply, error)))
         {
             cli_message(MSG_CANNOT_READ, error);
-            report_refused(format, argv[i], "refused", error);
+            report_refused(format, path, "refused", error);
             unreadable++;
             continue;
         }
         hr = imipreply_apply(&meeting, &reply, &change, error);
         if (hr == S_OK)
         {
-            report_applied(format, dry_run, argv[i], &reply, &change);
+            report_applied(format, dry_run, path, &reply, &change);
             applied++;
         }
         else
         {
-            report_refused(format, argv[i], "reason", error);
+            report_refused(format, path, "reason", error);
             if (FAILED(hr)) unreadable++;
             else not_applied++;
         }
@@ -151,5 +145,7 @@ int cmd_reply(int argc, char **argv)
         ret = EXIT_ERROR;
     }
     mapi_message_clear(&meeting);
+done:
+    cli_parsed_free(&parsed);
     return ret;
 }

@@ -56,58 +56,53 @@ static void narrate_json(void *ctx, int step, const char *title, const char *evi
     fflush(stdout);
 }
 
+static const char *const modes[] = {"off", "on", "toggle", NULL};
+enum { OPT_FIX, OPT_DIR, OPT_FORMAT };
+static const struct cli_option options[] = {
+    [OPT_FIX] = {"--fix", CLI_VALUE_CHOICE, modes, "off, on or toggle"},
+    [OPT_DIR] = {"--dir", CLI_VALUE_TEXT, NULL, "a server folder"},
+    [OPT_FORMAT] = CLI_OPTION_FORMAT,
+};
+
 int cmd_scenario(int argc, char **argv)
 {
-    static const char *const modes[] = {"off", "on", "toggle"};
-    enum scenario_mode mode = SCENARIO_TOGGLE;
-    enum cli_format format = CLI_FORMAT_TEXT;
-    const char *dir = DEFAULT_DIR;
+    enum scenario_mode mode;
+    enum cli_format format;
+    struct cli_parsed parsed;
+    const char *dir;
     char error[SCENARIO_ERROR_SIZE];
-    HRESULT hr;
-    int i;
+    int ret = EXIT_USAGE;
+    HRESULT hr = cli_parse("scenario", usage_text, options, ARRAYSIZE(options), argc, argv, &parsed);
 
-    for (i = 1; i < argc; i++)
+    if (hr != S_OK)
     {
-        if (cli_is_help(argv[i]))
-        {
-            fputs(usage_text, stdout);
-            return EXIT_OK;
-        }
-        if (!strncmp(argv[i], "--fix=", 6))
-        {
-            size_t m;
-            for (m = 0; m < ARRAYSIZE(modes) && strcmp(argv[i] + 6, modes[m]); m++) {}
-            if (m == ARRAYSIZE(modes))
-            {
-                cli_message(MSG_BAD_OPTION_VALUE, argv[i], "off, on or toggle");
-                return EXIT_USAGE;
-            }
-            mode = (enum scenario_mode)m;
-        }
-        else if (!strncmp(argv[i], "--dir=", 6) && argv[i][6])
-            dir = argv[i] + 6;
-        else if ((hr = cli_option_format(argv[i], &format)) != S_FALSE)
-        {
-            if (FAILED(hr)) return EXIT_USAGE;
-        }
-        else
-        {
-            cli_message(MSG_UNKNOWN_OPTION, "scenario", argv[i], "scenario");
-            return EXIT_USAGE;
-        }
+        ret = cli_parse_status(hr);
+        goto done;
     }
+    if (parsed.operand_count)
+    {
+        cli_message(MSG_UNKNOWN_OPTION, "scenario", parsed.operands[0], "scenario");
+        goto done;
+    }
+    mode = parsed.given[OPT_FIX] ? (enum scenario_mode)parsed.choice[OPT_FIX] : SCENARIO_TOGGLE;
+    format = (enum cli_format)parsed.choice[OPT_FORMAT];
+    dir = parsed.given[OPT_DIR] ? parsed.text[OPT_DIR] : DEFAULT_DIR;
     if (format == CLI_FORMAT_TEXT)
         printf("KB 938650 with the fix %s, in %s\n", modes[mode], dir);
     hr = scenario_play(dir, mode, format == CLI_FORMAT_JSON ? narrate_json : narrate_text, NULL, error);
     if (FAILED(hr))
     {
         cli_message(MSG_FAILED, "scenario", error);
-        return EXIT_ERROR;
+        ret = EXIT_ERROR;
+        goto done;
     }
     if (format == CLI_FORMAT_JSON)
         printf("{\"result\":\"%s\",\"as_the_article_says\":%s}\n", modes[mode], hr == S_OK ? "true" : "false");
     else
         printf("\n%s\n", hr == S_OK ? "The story ended as KB 938650 says it must."
                                     : "The story did NOT end as KB 938650 says: see the steps above.");
-    return hr == S_OK ? EXIT_OK : EXIT_CONVERT;
+    ret = hr == S_OK ? EXIT_OK : EXIT_CONVERT;
+done:
+    cli_parsed_free(&parsed);
+    return ret;
 }

@@ -8,6 +8,7 @@
 #include <windows.h>
 
 #include "cli.h"
+#include "eventlog.h"
 #include "server.h"
 
 static const char usage_text[] =
@@ -20,63 +21,42 @@ static const char usage_text[] =
     "MSExchangeIS\\ParametersSystem key.  Existing values are overwritten; the\n"
     "hotfix and FixRecipientTrackStatusTime are left as they are.\n";
 
-/* Parses "--NAME=N" into *VALUE.  S_OK, S_FALSE (not this option), E_INVALIDARG. */
-static HRESULT option_dword(const char *arg, const char *name, DWORD *value)
-{
-    size_t len = strlen(name);
-    char *end;
-    unsigned long n;
-
-    if (strncmp(arg, name, len) || arg[len] != '=') return S_FALSE;
-    n = strtoul(arg + len + 1, &end, 10);
-    if (!arg[len + 1] || *end || n > 0xffffffffUL)
-    {
-        cli_message(MSG_BAD_OPTION_VALUE, arg, "a decimal number");
-        return E_INVALIDARG;
-    }
-    *value = (DWORD)n;
-    return S_OK;
-}
+enum { OPT_BUILD, OPT_DIAGNOSTICS };
+static const struct cli_option options[] = {
+    [OPT_BUILD] = {"--build", CLI_VALUE_DWORD, NULL, "a decimal number"},
+    [OPT_DIAGNOSTICS] = {"--diagnostics", CLI_VALUE_DWORD, NULL, "a decimal number"},
+};
 
 int cmd_server(int argc, char **argv)
 {
-    DWORD build = 7638, level = 5;
+    struct cli_parsed parsed;
+    DWORD build, level;
     char error[SERVER_TEXT_SIZE];
-    HRESULT hr;
-    int i;
+    int ret = EXIT_USAGE;
+    HRESULT hr = cli_parse("server", usage_text, options, ARRAYSIZE(options), argc, argv, &parsed);
 
-    if (argc >= 2 && cli_is_help(argv[1]))
+    if (hr != S_OK)
     {
-        fputs(usage_text, stdout);
-        return EXIT_OK;
+        ret = cli_parse_status(hr);
+        goto done;
     }
-    if (argc < 2 || strcmp(argv[1], "init"))
+    if (parsed.operand_count != 1 || strcmp(parsed.operands[0], "init"))
     {
         cli_message(MSG_MISSING_ARGUMENT, "server", "'init'", "server");
-        return EXIT_USAGE;
+        goto done;
     }
-    for (i = 2; i < argc; i++)
-    {
-        if (cli_is_help(argv[i]))
-        {
-            fputs(usage_text, stdout);
-            return EXIT_OK;
-        }
-        if ((hr = option_dword(argv[i], "--build", &build)) != S_FALSE ||
-            (hr = option_dword(argv[i], "--diagnostics", &level)) != S_FALSE)
-        {
-            if (FAILED(hr)) return EXIT_USAGE;
-            continue;
-        }
-        cli_message(MSG_UNKNOWN_OPTION, "server", argv[i], "server");
-        return EXIT_USAGE;
-    }
+    build = parsed.given[OPT_BUILD] ? parsed.number[OPT_BUILD] : REG_BUILD_EXCHANGE_2003_SP2;
+    level = parsed.given[OPT_DIAGNOSTICS] ? parsed.number[OPT_DIAGNOSTICS] : EVENTLOG_LEVEL_MAXIMUM;
     if (FAILED(hr = server_init(build, level, error)))
     {
         cli_message(MSG_FAILED, "server init", error);
-        return EXIT_ERROR;
+        ret = EXIT_ERROR;
+        goto done;
     }
     printf("Exchange Server 2003 (6.5 build %u) provisioned; 'Exchange Store Driver' diagnostics level %u\n",
            build, level);
-    return EXIT_OK;
+    ret = EXIT_OK;
+done:
+    cli_parsed_free(&parsed);
+    return ret;
 }

@@ -46,50 +46,45 @@ static void print_result(enum cli_format format, ULONGLONG t, enum systime_path 
         printf("%llu %s %s %#x\n", (unsigned long long)t, iso, systime_path_name(path), (unsigned)hr);
 }
 
+enum { OPT_FIX, OPT_FORMAT };
+static const struct cli_option options[] = {
+    [OPT_FIX] = CLI_OPTION_FIX,
+    [OPT_FORMAT] = CLI_OPTION_FORMAT,
+};
+
 int cmd_time(int argc, char **argv)
 {
-    enum cli_fix_mode mode = CLI_FIX_AUTO;
-    enum cli_format format = CLI_FORMAT_TEXT;
+    enum cli_fix_mode mode;
+    enum cli_format format;
     char last_warning[GATE_TEXT_SIZE * 2] = "";
+    struct cli_parsed parsed;
     ULONGLONG *values = NULL;
-    int count = 0, failed = 0, i, ret = EXIT_USAGE;
+    int count, failed = 0, i, ret = EXIT_USAGE;
+    HRESULT hr = cli_parse("time", usage_text, options, ARRAYSIZE(options), argc, argv, &parsed);
 
-    if (!(values = calloc((size_t)argc, sizeof(*values))))
+    if (hr != S_OK)
     {
-        cli_message(MSG_FAILED, "time", "out of memory");
-        return EXIT_ERROR;
+        ret = cli_parse_status(hr);
+        goto done;
     }
-    for (i = 1; i < argc; i++)
-    {
-        HRESULT hr;
-
-        if (cli_is_help(argv[i]))
-        {
-            fputs(usage_text, stdout);
-            ret = EXIT_OK;
-            goto done;
-        }
-        if ((hr = cli_option_fix(argv[i], &mode)) != S_FALSE ||
-            (hr = cli_option_format(argv[i], &format)) != S_FALSE)
-        {
-            if (FAILED(hr)) goto done;
-            continue;
-        }
-        if (argv[i][0] == '-' && argv[i][1] == '-')
-        {
-            cli_message(MSG_UNKNOWN_OPTION, "time", argv[i], "time");
-            goto done;
-        }
-        if (FAILED(systime_parse(argv[i], &values[count])))
-        {
-            cli_message(MSG_BAD_TIME_VALUE, argv[i]);
-            goto done;
-        }
-        count++;
-    }
+    mode = (enum cli_fix_mode)parsed.choice[OPT_FIX];
+    format = (enum cli_format)parsed.choice[OPT_FORMAT];
+    count = parsed.operand_count;
     if (!count)
     {
         cli_message(MSG_MISSING_ARGUMENT, "time", "VALUE", "time");
+        goto done;
+    }
+    if (!(values = calloc((size_t)count, sizeof(*values))))
+    {
+        cli_message(MSG_FAILED, "time", "out of memory");
+        ret = EXIT_ERROR;
+        goto done;
+    }
+    for (i = 0; i < count; i++)
+    {
+        if (SUCCEEDED(systime_parse(parsed.operands[i], &values[i]))) continue;
+        cli_message(MSG_BAD_TIME_VALUE, parsed.operands[i]);
         goto done;
     }
 
@@ -105,5 +100,6 @@ int cmd_time(int argc, char **argv)
     ret = failed ? EXIT_CONVERT : EXIT_OK;
 done:
     free(values);
+    cli_parsed_free(&parsed);
     return ret;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <windows.h>
+#include <libical/ical.h>
 
 #include "cli.h"
 #include "leakcheck.h"
@@ -31,14 +32,31 @@ static const struct
     {"msg", cmd_msg, "dump Outlook .msg files as text, or write one from text"},
 };
 
+/* The version of trackfix; the others are read where they are kept. */
+#define TRACKFIX_VERSION "0.9.0"
+
 static void usage(FILE *out)
 {
     size_t i;
 
-    fprintf(out, "usage: trackfix COMMAND [ARGS...]\n\ncommands:\n");
+    fprintf(out, "usage: trackfix COMMAND [ARGS...]\n       trackfix --version\n\ncommands:\n");
     for (i = 0; i < ARRAYSIZE(verbs); i++)
         fprintf(out, "  %-8s %s\n", verbs[i].name, verbs[i].summary);
-    fprintf(out, "\n'trackfix COMMAND --help' describes each command.\n");
+    fprintf(out, "\nOptions take their value as '--opt VALUE' or '--opt=VALUE', anywhere after\n"
+                 "the command; '--' ends them.  'trackfix COMMAND --help' describes each command.\n");
+}
+
+/* Prints the version of trackfix, of the Wine it runs on, of libical, and
+ * how it was built. */
+static void version(void)
+{
+    const char *(CDECL *wine_version)(void) =
+        (void *)GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "wine_get_version");
+
+    printf("trackfix %s\n", TRACKFIX_VERSION);
+    printf("Wine %s\n", wine_version ? wine_version() : "(not found)");
+    printf("libical %s\n", ICAL_VERSION);
+    printf("built with gcc %s for %u-bit Winelib\n", __VERSION__, (unsigned)(sizeof(void *) * 8));
 }
 
 /* Returns ARGV as freshly allocated UTF-8 strings (caller frees with
@@ -72,6 +90,7 @@ static void free_args(int argc, char **args)
 
 int wmain(int argc, WCHAR **wargv)
 {
+    const char *names[ARRAYSIZE(verbs)], *nearest;
     char **argv;
     int ret = EXIT_USAGE;
     size_t i;
@@ -87,15 +106,23 @@ int wmain(int argc, WCHAR **wargv)
         ret = argc < 2 ? EXIT_USAGE : EXIT_OK;
         goto done;
     }
+    if (!strcmp(argv[1], "--version"))
+    {
+        version();
+        ret = EXIT_OK;
+        goto done;
+    }
     for (i = 0; i < ARRAYSIZE(verbs); i++)
     {
+        names[i] = verbs[i].name;
         if (!strcmp(argv[1], verbs[i].name))
         {
             ret = verbs[i].run(argc - 1, argv + 1);
             goto done;
         }
     }
-    cli_message(MSG_UNKNOWN_VERB, argv[1]);
+    if ((nearest = cli_nearest(argv[1], names, ARRAYSIZE(names)))) cli_message(MSG_UNKNOWN_VERB_NEAR, argv[1], nearest);
+    else cli_message(MSG_UNKNOWN_VERB, argv[1]);
 done:
     fflush(stdout);
     free_args(argc, argv);

@@ -2,7 +2,7 @@
 # usage: scripts/gen-commands.sh [OUT]
 # Writes the command reference, hotfix/COMMANDS.md (or OUT), from the
 # program's own help: `trackfix --help`, then `trackfix VERB --help` for each
-# verb it lists.  make docs runs it; tests/e2e_help.sh checks that the file
+# verb it lists.  make docs runs it; tests/e2e_cli.sh checks that the file
 # in the repository is what the program says today.
 # Wants WINEPREFIX and a built build/trackfix.exe (BUILD to use another).
 set -euo pipefail
@@ -17,7 +17,7 @@ verbs=$(sed -n '/^commands:/,/^$/p' <<<"$main_help" | awk 'NF > 1 { print $1 }')
     echo "# trackfix command reference"
     echo
     echo "Generated from the program's own \`--help\` by \`scripts/gen-commands.sh\`"
-    echo "(\`make docs\`); \`tests/e2e_help.sh\` fails when it differs from the program."
+    echo "(\`make docs\`); \`tests/e2e_cli.sh\` fails when it differs from the program."
     echo "Do not edit by hand: change the help text in \`hotfix/cmd_*.c\` and regenerate."
     echo
     echo "Exit status of every command: 0 success, 1 refused or failed action, 2"

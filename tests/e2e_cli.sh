@@ -1,0 +1,78 @@
+# The command line.  The command reference in the repository (hotfix/COMMANDS.md) is what the
+# program's --help says today, and every verb answers --help and -h with
+# exit 0 on stdout.
+source "$(dirname "$0")/lib.sh"
+
+work=$(mktemp -d "$BUILD/e2e_cli.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+run "$TOP/scripts/gen-commands.sh" "$work/COMMANDS.md"
+expect_rc 0
+diff -u "$TOP/hotfix/COMMANDS.md" "$work/COMMANDS.md" > "$work/diff" ||
+    fail "hotfix/COMMANDS.md differs from the program's --help; run 'make docs': $(head -c 1000 "$work/diff")"
+
+for verb in $(awk '/^## trackfix ./ { print $3 }' "$work/COMMANDS.md"); do
+    for flag in --help -h; do
+        run "$TRACKFIX" "$verb" "$flag"
+        [ "$rc" = 0 ] || fail "$verb $flag exited $rc"
+        [[ "$out" == usage:* ]] || fail "$verb $flag: no usage on stdout"
+    done
+done
+
+# One parser for every verb: "--opt value" and "--opt=value" alike,
+# options before or after the operands, "--" ends them.
+NOW=2007-08-03T14:05:00Z
+"$TRACKFIX" msg new "$TOP/tests/data/update-realtime.txt" -o "$work/update.msg" > /dev/null || fail "msg new"
+run "$TRACKFIX" convert --fix=off --now=$NOW -o "$work/a" "$work/update.msg"
+expect_rc 0
+run "$TRACKFIX" convert "$work/update.msg" --now $NOW --fix off -o "$work/b"
+expect_rc 0
+cmp -s "$work/a/update.eml" "$work/b/update.eml" || fail "'--opt value' after the operand converted differently"
+run "$TRACKFIX" time --format json -- 0
+expect_rc 3
+expect_out '{"filetime":0,'
+run "$TRACKFIX" queue submit --queue "$work/q/queue" --now 2007-08-03T14:00:00Z "$work/update.msg"
+expect_rc 0
+expect_out "queued $work/update.msg as 00000001"
+run "$TRACKFIX" queue list --format=json --queue="$work/q/queue"
+expect_rc 0
+expect_out '"id":"00000001"'
+run "$TRACKFIX" scenario --dir "$work/server" --fix on --format json
+expect_rc 0
+expect_out '"as_the_article_says":true'
+
+# Mistakes are named, with the nearest right word, and exit 2.
+run "$TRACKFIX" covert "$work/update.msg"
+expect_rc 2
+expect_err "unknown command 'covert'; did you mean 'convert'?"
+run "$TRACKFIX" convert --fixx=on "$work/update.msg"
+expect_rc 2
+expect_err "convert: unknown option '--fixx=on'; did you mean '--fix'?"
+run "$TRACKFIX" queue lsit --queue "$work/q/queue"
+expect_rc 2
+expect_err "queue: unknown action 'lsit'; did you mean 'list'?"
+run "$TRACKFIX" queue list --now $NOW --queue "$work/q/queue"
+expect_rc 2
+expect_err "--now does not apply to 'queue list'"
+run "$TRACKFIX" time 0 --fix
+expect_rc 2
+expect_err "time: missing the value of --fix (auto, on or off)"
+run "$TRACKFIX" convert --cancel=yes "$work/update.msg"
+expect_rc 2
+expect_err "bad value in '--cancel=yes': expected no value"
+run "$TRACKFIX" convert --now 1601 "$work/update.msg"
+expect_rc 2
+expect_err "bad value in '--now=1601': expected a time in ISO-8601 UTC"
+run "$TRACKFIX" server init --build 7226x
+expect_rc 2
+expect_err "bad value in '--build=7226x': expected a decimal number"
+
+# --version: trackfix, Wine, libical, the build.
+run "$TRACKFIX" --version
+expect_rc 0
+expect_out "trackfix 0."
+expect_out "Wine 8."
+expect_out "libical 3."
+expect_out "-bit Winelib"
+
+finish
