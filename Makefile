@@ -8,13 +8,17 @@
 #   make memcheck  the programs under valgrind (make check runs it too)
 #   make coverage  make test built with gcov; HTML report in build/coverage/
 #   make docs   regenerate hotfix/COMMANDS.md from the program's --help
+#   make man    build/trackfix.1 from --help (help2man)
+#   make install  PREFIX (default /usr/local): program, man page, completion
 #   make clean  remove build/
 # Test results (JUnit XML, logs): build/test-results/.
 # V=1 shows the commands.
 
 BUILD   := build
 OBJDIR  := $(BUILD)/obj
-PREFIX  := $(abspath $(BUILD)/wineprefix)
+WINE_PREFIX := $(abspath $(BUILD)/wineprefix)
+# make install: where to (PREFIX/bin/trackfix, its man page, its completion)
+PREFIX  ?= /usr/local
 
 CC      := winegcc
 CFLAGS   = -m64 -O2 -g -Wall -Wextra -Werror=implicit-function-declaration \
@@ -33,7 +37,7 @@ endif
 TEST_TIMEOUT := 600
 
 # Everything the tests and the demo run sees: private prefix, UTC, quiet Wine.
-WINEENV := WINEPREFIX=$(PREFIX) WINEDEBUG=-all TZ=UTC LC_ALL=C.UTF-8 \
+WINEENV := WINEPREFIX=$(WINE_PREFIX) WINEDEBUG=-all TZ=UTC LC_ALL=C.UTF-8 \
            WINEDLLOVERRIDES=mscoree,mshtml=
 
 ifeq ($(V),1)
@@ -51,13 +55,13 @@ CLI_OBJS := $(CLI_SRCS:%.c=$(OBJDIR)/%.o)
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/%.exe,$(wildcard tests/test_*.c))
 # make test: what a change usually needs; make check adds the heavy ones.
 # The runner starts them in this order: the longest first.
-LONG_TESTS := scripts/memcheck.sh tests/check_registry.sh tests/e2e_msg.sh tests/e2e_time.sh tests/e2e_scenario.sh
+LONG_TESTS := scripts/memcheck.sh tests/check_limits.sh tests/check_registry.sh tests/e2e_msg.sh tests/e2e_time.sh tests/e2e_scenario.sh
 E2E_TESTS := $(filter $(LONG_TESTS),$(wildcard tests/e2e_*.sh)) $(filter-out $(LONG_TESTS),$(wildcard tests/e2e_*.sh))
 CHECK_TESTS := $(filter $(LONG_TESTS),scripts/memcheck.sh $(wildcard tests/check_*.sh)) \
                $(filter-out $(LONG_TESTS),$(wildcard tests/check_*.sh))
 TEST_PROGRAMS := all $(UNIT_TESTS) $(BUILD)/hold_lock.exe $(BUILD)/fuzz.exe $(BUILD)/vgcanary.exe prefix
 
-.PHONY: all deps test-deps bench-deps coverage-deps test check memcheck fuzz demo docs bench coverage clean prefix
+.PHONY: all deps test-deps bench-deps coverage-deps test check memcheck fuzz demo docs man install bench coverage clean prefix
 
 all: $(BUILD)/trackfix.exe
 
@@ -106,10 +110,10 @@ $(BUILD)/hold_lock.exe: $(OBJDIR)/tests/hold_lock.o
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS:-municode=) -o $@ $^ $(RUNTIME_LIBS)
 
-$(PREFIX)/system.reg: | deps
-	$(Q)scripts/prefix.sh $(PREFIX)
+$(WINE_PREFIX)/system.reg: | deps
+	$(Q)scripts/prefix.sh $(WINE_PREFIX)
 
-prefix: $(PREFIX)/system.reg
+prefix: $(WINE_PREFIX)/system.reg
 
 # The tests in TEST_JOBS parallel lanes, each with its own prefix and
 # wineserver session (scripts/run-tests.sh).
@@ -135,6 +139,26 @@ fuzz: test-deps all $(BUILD)/fuzz.exe prefix
 
 docs: all prefix
 	$(Q)$(WINEENV) BUILD=$(abspath $(BUILD)) scripts/gen-commands.sh
+
+# The man page, from --help and --version (help2man, scripts/gen-man.sh).
+man: $(BUILD)/trackfix.1
+
+$(BUILD)/trackfix.1: $(BUILD)/trackfix.exe scripts/gen-man.sh | test-deps prefix
+	$(Q)$(WINEENV) BUILD=$(abspath $(BUILD)) scripts/gen-man.sh $@
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the program in
+# PREFIX/lib/trackfix with PREFIX/bin/trackfix to start it, the man page,
+# the bash completion.  It runs in whatever WINEPREFIX its user has.
+install: all $(BUILD)/trackfix.1
+	$(Q)install -d $(DESTDIR)$(PREFIX)/lib/trackfix $(DESTDIR)$(PREFIX)/bin \
+	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	$(Q)install -m 755 $(BUILD)/trackfix.exe $(DESTDIR)$(PREFIX)/lib/trackfix/trackfix.exe
+	$(Q)install -m 755 $(BUILD)/trackfix.exe.so $(DESTDIR)$(PREFIX)/lib/trackfix/trackfix.exe.so
+	$(Q)printf '#!/bin/sh\nexec "%s/lib/trackfix/trackfix.exe" "$$@"\n' "$(PREFIX)" > $(DESTDIR)$(PREFIX)/bin/trackfix
+	$(Q)chmod 755 $(DESTDIR)$(PREFIX)/bin/trackfix
+	$(Q)install -m 644 $(BUILD)/trackfix.1 $(DESTDIR)$(PREFIX)/share/man/man1/trackfix.1
+	$(Q)install -m 644 scripts/trackfix-completion.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/trackfix
+	@echo "installed trackfix in $(DESTDIR)$(PREFIX)"
 
 # make coverage: make test built with gcov in build/coverage (its own
 # objects, programs and prefix), then an HTML report with line and branch

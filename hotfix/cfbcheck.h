@@ -13,7 +13,9 @@
 
 #include <windef.h>
 
-#define CFBCHECK_ERROR_SIZE 256
+#include "errmsg.h"
+
+#define CFBCHECK_ERROR_SIZE ERRMSG_SIZE
 
 /* Checks the SIZE bytes at DATA.  Returns S_OK when ole32 can walk them
  * safely; STG_E_FILEALREADYEXISTS when they are not a compound file at

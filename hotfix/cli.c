@@ -19,6 +19,7 @@ static const char *const messages[] = {
     [MSG_UNKNOWN_OPTION_NEAR] = "%s: unknown option '%s'; did you mean '%s'?",
     [MSG_UNKNOWN_ACTION_NEAR] = "%s: unknown action '%s'; did you mean '%s'?",
     [MSG_OPTION_NOT_FOR] = "%s does not apply to '%s %s'",
+    [MSG_UNEXPECTED_ARGUMENT] = "%s: unexpected argument '%s'; try 'trackfix %s --help'",
     [MSG_BAD_OPTION_VALUE] = "bad value in '%s': expected %s",
     [MSG_MISSING_ARGUMENT] = "%s: missing %s; try 'trackfix %s --help'",
     [MSG_BAD_TIME_VALUE] = "cannot parse '%s' as a time: expected a FILETIME in decimal or 0x hex, "
@@ -158,8 +159,8 @@ static BOOL store_value(const struct cli_option *option, int i, const char *valu
     return FALSE;
 }
 
-HRESULT cli_parse(const char *verb, const char *usage, const struct cli_option *options, int count, int argc,
-                  char **argv, struct cli_parsed *parsed)
+HRESULT cli_parse(const char *verb, const char *usage, const struct cli_option *options, int count, int max_operands,
+                  int argc, char **argv, struct cli_parsed *parsed)
 {
     BOOL options_ended = FALSE;
     int i;
@@ -178,6 +179,11 @@ HRESULT cli_parse(const char *verb, const char *usage, const struct cli_option *
 
         if (options_ended || arg[0] != '-' || !arg[1])
         {
+            if (parsed->operand_count == max_operands)
+            {
+                cli_message(MSG_UNEXPECTED_ARGUMENT, verb, arg, verb);
+                return E_INVALIDARG;
+            }
             parsed->operands[parsed->operand_count++] = argv[i];
             continue;
         }
@@ -226,6 +232,16 @@ void cli_parsed_free(struct cli_parsed *parsed)
 {
     free(parsed->operands);
     memset(parsed, 0, sizeof(*parsed));
+}
+
+char *cli_server_path(const char *name)
+{
+    const char *server = getenv(CLI_SERVER_ENV);
+    struct strbuf path = {0};
+
+    strbuf_puts(&path, server && *server ? server : CLI_SERVER_DEFAULT);
+    if (name) strbuf_printf(&path, "/%s", name);
+    return strbuf_detach(&path);
 }
 
 void cli_print_json_string(const char *s)

@@ -74,12 +74,15 @@ extern const char *const cli_format_choices[];
 #define CLI_OPTION_FORMAT {"--format", CLI_VALUE_CHOICE, cli_format_choices, "text or json"}
 #define CLI_OPTION_NOW {"--now", CLI_VALUE_TIME, NULL, "a time in ISO-8601 UTC"}
 
-/* Parses ARGV[1..ARGC-1] of VERB against its COUNT OPTIONS into PARSED.
+/* Parses ARGV[1..ARGC-1] of VERB against its COUNT OPTIONS into PARSED,
+ * taking at most MAX_OPERANDS operands (CLI_ANY: no limit).
  * Returns S_OK; S_FALSE when help was asked for (USAGE is printed to
  * stdout); E_INVALIDARG after saying on stderr what was wrong (an unknown
- * option, a missing or bad value).  Clear PARSED with cli_parsed_free. */
-HRESULT cli_parse(const char *verb, const char *usage, const struct cli_option *options, int count, int argc,
-                  char **argv, struct cli_parsed *parsed);
+ * option, a missing or bad value, an operand too many).  Clear PARSED with
+ * cli_parsed_free. */
+#define CLI_ANY (-1)
+HRESULT cli_parse(const char *verb, const char *usage, const struct cli_option *options, int count, int max_operands,
+                  int argc, char **argv, struct cli_parsed *parsed);
 void cli_parsed_free(struct cli_parsed *parsed);
 /* The exit code of a cli_parse result other than S_OK: 0 after help, 2 for
  * a bad command line, 1 when out of memory. */
@@ -112,6 +115,15 @@ BOOL cli_is_folder(const char *path);
  * and cannot be one. */
 BOOL cli_ensure_folder(const char *dir);
 
+/* The simulated server's folder, where scenario plays and where queue and
+ * eventlog look unless told otherwise: $TRACKFIX_SERVER, or else
+ * "trackfix-server" in the current folder. */
+#define CLI_SERVER_ENV "TRACKFIX_SERVER"
+#define CLI_SERVER_DEFAULT "trackfix-server"
+/* That folder, with "/NAME" when NAME is not NULL.  Caller frees; NULL
+ * when out of memory. */
+char *cli_server_path(const char *name);
+
 /* Prints S (UTF-8) to stdout as a JSON string, quotes included. */
 void cli_print_json_string(const char *s);
 
@@ -128,6 +140,7 @@ enum cli_msg
     MSG_UNKNOWN_OPTION_NEAR,
     MSG_UNKNOWN_ACTION_NEAR,
     MSG_OPTION_NOT_FOR,
+    MSG_UNEXPECTED_ARGUMENT,
     MSG_BAD_OPTION_VALUE,
     MSG_MISSING_ARGUMENT,
     MSG_BAD_TIME_VALUE,

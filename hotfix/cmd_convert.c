@@ -128,7 +128,10 @@ static void convert_one(struct convert_run *run, const char *path)
     run->options.serial++;
     hr = ecgetmime_convert(&message, path, &run->options, &result, error);
     if (SUCCEEDED(hr) && FAILED(hr = atomicfile_write(output, result.mime, (DWORD)strlen(result.mime))))
-        snprintf(error, sizeof(error), "cannot write '%s' (%#x)", output, (unsigned)hr);
+    {
+        char words[256];
+        errmsg_format(error, hr, "cannot write '%s': %s", output, errmsg_describe(hr, words, sizeof(words)));
+    }
     if (FAILED(hr))
     {
         /* no output file is left behind, not even one from an earlier run */
@@ -160,7 +163,7 @@ int cmd_convert(int argc, char **argv)
     LARGE_INTEGER start, stop, frequency;
     int i, ret = EXIT_USAGE;
     double seconds;
-    HRESULT hr = cli_parse("convert", usage_text, options, ARRAYSIZE(options), argc, argv, &parsed);
+    HRESULT hr = cli_parse("convert", usage_text, options, ARRAYSIZE(options), CLI_ANY, argc, argv, &parsed);
 
     memset(&run, 0, sizeof(run));
     if (hr != S_OK)

@@ -11,15 +11,15 @@
 #include "eventlog.h"
 #include "systime.h"
 
-#define DEFAULT_LOG "build/server/eventlog.log"
 
 static const char usage_text[] =
     "usage: trackfix eventlog [--log=FILE] [--since=TIME]\n"
     "\n"
     "Prints the events the simulated server logged (event 327 of\n"
     "MSExchangeTransport for each failed EcGetMime at diagnostics level 5), oldest\n"
-    "first, as Event Viewer shows them.  FILE defaults to build/server/eventlog.log,\n"
-    "beside the default queue; --since keeps the events at or after TIME.\n";
+    "first, as Event Viewer shows them.  FILE defaults to eventlog.log in the\n"
+    "server folder, $TRACKFIX_SERVER (default: trackfix-server in the current\n"
+    "folder), beside the queue; --since keeps the events at or after TIME.\n";
 
 enum { OPT_LOG, OPT_SINCE };
 static const struct cli_option options[] = {
@@ -31,20 +31,21 @@ int cmd_eventlog(int argc, char **argv)
 {
     struct cli_parsed parsed;
     const char *log;
+    char *default_log = NULL;
     int ret = EXIT_USAGE;
-    HRESULT hr = cli_parse("eventlog", usage_text, options, ARRAYSIZE(options), argc, argv, &parsed);
+    HRESULT hr = cli_parse("eventlog", usage_text, options, ARRAYSIZE(options), 0, argc, argv, &parsed);
 
     if (hr != S_OK)
     {
         ret = cli_parse_status(hr);
         goto done;
     }
-    if (parsed.operand_count)
+    if (!(log = parsed.text[OPT_LOG]) && !(log = default_log = cli_server_path("eventlog.log")))
     {
-        cli_message(MSG_UNKNOWN_OPTION, "eventlog", parsed.operands[0], "eventlog");
+        cli_message(MSG_FAILED, "eventlog", "out of memory");
+        ret = EXIT_ERROR;
         goto done;
     }
-    log = parsed.given[OPT_LOG] ? parsed.text[OPT_LOG] : DEFAULT_LOG;
     if (eventlog_print(log, parsed.time[OPT_SINCE], stdout) == S_FALSE)
     {
         char text[MAX_PATH + 32];
@@ -54,6 +55,7 @@ int cmd_eventlog(int argc, char **argv)
     }
     ret = EXIT_OK;
 done:
+    free(default_log);
     cli_parsed_free(&parsed);
     return ret;
 }

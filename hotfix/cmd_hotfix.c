@@ -95,7 +95,7 @@ int cmd_hotfix(int argc, char **argv)
     struct cli_parsed parsed;
     size_t i;
     int ret = EXIT_USAGE;
-    HRESULT hr = cli_parse("hotfix", usage_text, NULL, 0, argc, argv, &parsed);
+    HRESULT hr = cli_parse("hotfix", usage_text, NULL, 0, 1, argc, argv, &parsed);
 
     if (hr != S_OK)
     {

@@ -181,7 +181,7 @@ int cmd_msg(int argc, char **argv)
 {
     struct cli_parsed parsed;
     int ret = EXIT_USAGE;
-    HRESULT hr = cli_parse("msg", usage_text, options, ARRAYSIZE(options), argc, argv, &parsed);
+    HRESULT hr = cli_parse("msg", usage_text, options, ARRAYSIZE(options), CLI_ANY, argc, argv, &parsed);
 
     if (hr != S_OK) ret = cli_parse_status(hr);
     else if (parsed.operand_count && !strcmp(parsed.operands[0], "dump") && !parsed.given[OPT_OUTPUT])

@@ -12,7 +12,6 @@
 #include "queue.h"
 #include "systime.h"
 
-#define DEFAULT_QUEUE "build/server/queue"
 
 static const char usage_text[] =
     "usage: trackfix queue [--queue=DIR] submit [--now=TIME] MSG...\n"
@@ -24,8 +23,9 @@ static const char usage_text[] =
     "       trackfix queue [--queue=DIR] retry ID [--now=TIME]\n"
     "       trackfix queue [--queue=DIR] delete ID\n"
     "\n"
-    "The SMTP retry queue of the simulated Exchange 2003 server (default DIR\n"
-    "build/server/queue).  submit queues meeting .msg files (a folder: its\n"
+    "The SMTP retry queue of the simulated Exchange 2003 server (DIR defaults to\n"
+    "$TRACKFIX_SERVER/queue, and TRACKFIX_SERVER to trackfix-server in the current\n"
+    "folder).  submit queues meeting .msg files (a folder: its\n"
     "*.msg, in name order); run attempts every message due at --now (default:\n"
     "the real clock), converting it with the KB938650 gate read at that\n"
     "attempt, and with --until plays the clock forward\n"
@@ -107,6 +107,28 @@ static void print_report(void *ctx, ULONGLONG when, const struct queue_entry *en
 }
 
 
+/* One JSON object a message: its id, its state and every field of its
+ * state file (queue_fields), numbers and yes/no as JSON numbers and
+ * booleans. */
+static void print_json_entry(const struct queue_entry *e)
+{
+    size_t i;
+
+    printf("{\"id\":\"%s\",\"state\":\"%s\"", e->id, queue_state_name(e->state));
+    for (i = 0; i < queue_field_count; i++)
+    {
+        struct strbuf value = {0};
+
+        queue_field_format(e, &queue_fields[i], &value);
+        printf(",\"%s\":", queue_fields[i].key);
+        if (queue_fields[i].kind == QUEUE_FIELD_COUNT) fputs(value.data ? value.data : "0", stdout);
+        else if (queue_fields[i].kind == QUEUE_FIELD_YES_NO) fputs(value.data && !strcmp(value.data, "yes") ? "true" : "false", stdout);
+        else cli_print_json_string(value.data ? value.data : "");
+        strbuf_free(&value);
+    }
+    printf("}\n");
+}
+
 static int queue_list_print(struct queue *queue, enum cli_format format)
 {
     struct queue_entry *entries;
@@ -129,18 +151,7 @@ static int queue_list_print(struct queue *queue, enum cli_format format)
         if (e->state == QUEUE_QUEUED) systime_format_iso(e->next_retry, next);
         if (FAILED(e->last_hresult)) snprintf(hresult, sizeof(hresult), "%#x", (unsigned)e->last_hresult);
         if (format == CLI_FORMAT_JSON)
-        {
-            printf("{\"id\":\"%s\",\"state\":\"%s\",\"attempts\":%u,\"next_retry\":\"%s\",\"sender\":", e->id,
-                   queue_state_name(e->state), e->attempts, next);
-            cli_print_json_string(e->sender);
-            printf(",\"recipients\":");
-            cli_print_json_string(e->recipients);
-            printf(",\"subject\":");
-            cli_print_json_string(e->subject);
-            printf(",\"last_hresult\":\"%s\",\"last_error\":", hresult);
-            cli_print_json_string(e->last_error);
-            printf("}\n");
-        }
+            print_json_entry(e);
         else
             printf("%-8s  %-9s  %-8u  %-20s  %-24s  %-24s  %-28s  %s%s%s\n", e->id, queue_state_name(e->state), e->attempts,
                    next, e->sender, e->recipients, e->subject, hresult,
@@ -302,7 +313,7 @@ static int read_args(const struct cli_parsed *parsed, int action, struct queue_a
         else cli_message(MSG_UNKNOWN_OPTION, name, parsed->operands[1], "queue");
         return EXIT_USAGE;
     }
-    a->dir = parsed->given[OPT_QUEUE] ? parsed->text[OPT_QUEUE] : DEFAULT_QUEUE;
+    a->dir = parsed->text[OPT_QUEUE]; /* NULL: the server's queue, which the caller finds */
     a->operands = parsed->operands + 1;
     a->operand_count = count;
     a->format = (enum cli_format)parsed->choice[OPT_FORMAT];
@@ -332,15 +343,27 @@ static int read_args(const struct cli_parsed *parsed, int action, struct queue_a
     return EXIT_OK;
 }
 
+/* The crash test's hook (tests/check_crash.sh): TRACKFIX_CRASH_AFTER=N ends
+ * the process without any clean-up right after the queue's Nth durable
+ * step, as a power cut or kill -9 would. */
+static void crash_after(void *ctx, ULONG steps)
+{
+    if (steps != *(const ULONG *)ctx) return;
+    TerminateProcess(GetCurrentProcess(), 99);
+}
+
 int cmd_queue(int argc, char **argv)
 {
+    const char *crash = getenv("TRACKFIX_CRASH_AFTER");
+    ULONG crash_steps = crash ? (ULONG)strtoul(crash, NULL, 10) : 0;
     struct cli_parsed parsed;
     struct queue_args a;
     struct queue queue;
     char error[QUEUE_ERROR_SIZE];
     const char *names[ARRAYSIZE(actions)], *nearest;
+    char *default_dir = NULL;
     int action, ret;
-    HRESULT hr = cli_parse("queue", usage_text, options, ARRAYSIZE(options), argc, argv, &parsed);
+    HRESULT hr = cli_parse("queue", usage_text, options, ARRAYSIZE(options), CLI_ANY, argc, argv, &parsed);
 
     if (hr != S_OK)
     {
@@ -363,15 +386,29 @@ int cmd_queue(int argc, char **argv)
     }
     memset(&a, 0, sizeof(a));
     if ((ret = read_args(&parsed, action, &a)) != EXIT_OK) goto done;
+    if (!a.dir && !(a.dir = default_dir = cli_server_path("queue")))
+    {
+        cli_message(MSG_FAILED, "queue", "out of memory");
+        ret = EXIT_ERROR;
+        goto done;
+    }
     if (FAILED(hr = queue_open(a.dir, actions[action].lock, &queue, error)))
     {
         cli_message(MSG_FAILED, actions[action].name, error);
         ret = hr == HRESULT_FROM_WIN32(ERROR_SHARING_VIOLATION) ? EXIT_BUSY : EXIT_ERROR;
     }
     else
+    {
+        if (crash_steps)
+        {
+            queue.on_step = crash_after;
+            queue.step_ctx = &crash_steps;
+        }
         ret = actions[action].run(&queue, &a);
+    }
     queue_close(&queue);
 done:
+    free(default_dir);
     cli_parsed_free(&parsed);
     return ret;
 }

@@ -90,7 +90,7 @@ int cmd_reply(int argc, char **argv)
     const char *meeting_path;
     BOOL dry_run;
     int i, applied = 0, not_applied = 0, unreadable = 0, ret;
-    HRESULT hr = cli_parse("reply", usage_text, options, ARRAYSIZE(options), argc, argv, &parsed);
+    HRESULT hr = cli_parse("reply", usage_text, options, ARRAYSIZE(options), CLI_ANY, argc, argv, &parsed);
 
     if (hr != S_OK)
     {

@@ -9,14 +9,14 @@
 #include "cli.h"
 #include "scenario.h"
 
-#define DEFAULT_DIR "build/server"
 
 static const char usage_text[] =
     "usage: trackfix scenario [--fix=off|on|toggle] [--dir=DIR] [--format=text|json]\n"
     "\n"
-    "Plays KB 938650 from nothing in the server folder DIR (default build/server;\n"
-    "an earlier scenario there is replaced, other files are never touched):\n"
-    "provisions an Exchange 2003 SP2 server in the Wine prefix (diagnostics level\n"
+    "Plays KB 938650 from nothing in the server folder DIR (default\n"
+    "$TRACKFIX_SERVER, or trackfix-server in the current folder; an earlier\n"
+    "scenario there is replaced, other files are never touched): provisions an\n"
+    "Exchange 2003 SP2 server in the Wine prefix (diagnostics level\n"
     "5, KB938650 installed), writes the organizer's meeting with an Exchange 2007\n"
     "attendee, delivers the request, applies the attendee's acceptance that lacks\n"
     "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE, sends an update and a cancellation,\n"
@@ -70,23 +70,23 @@ int cmd_scenario(int argc, char **argv)
     enum cli_format format;
     struct cli_parsed parsed;
     const char *dir;
-    char error[SCENARIO_ERROR_SIZE];
+    char error[SCENARIO_ERROR_SIZE], *default_dir = NULL;
     int ret = EXIT_USAGE;
-    HRESULT hr = cli_parse("scenario", usage_text, options, ARRAYSIZE(options), argc, argv, &parsed);
+    HRESULT hr = cli_parse("scenario", usage_text, options, ARRAYSIZE(options), 0, argc, argv, &parsed);
 
     if (hr != S_OK)
     {
         ret = cli_parse_status(hr);
         goto done;
     }
-    if (parsed.operand_count)
-    {
-        cli_message(MSG_UNKNOWN_OPTION, "scenario", parsed.operands[0], "scenario");
-        goto done;
-    }
     mode = parsed.given[OPT_FIX] ? (enum scenario_mode)parsed.choice[OPT_FIX] : SCENARIO_TOGGLE;
     format = (enum cli_format)parsed.choice[OPT_FORMAT];
-    dir = parsed.given[OPT_DIR] ? parsed.text[OPT_DIR] : DEFAULT_DIR;
+    if (!(dir = parsed.text[OPT_DIR]) && !(dir = default_dir = cli_server_path(NULL)))
+    {
+        cli_message(MSG_FAILED, "scenario", "out of memory");
+        ret = EXIT_ERROR;
+        goto done;
+    }
     if (format == CLI_FORMAT_TEXT)
         printf("KB 938650 with the fix %s, in %s\n", modes[mode], dir);
     hr = scenario_play(dir, mode, format == CLI_FORMAT_JSON ? narrate_json : narrate_text, NULL, error);
@@ -103,6 +103,7 @@ int cmd_scenario(int argc, char **argv)
                                     : "The story did NOT end as KB 938650 says: see the steps above.");
     ret = hr == S_OK ? EXIT_OK : EXIT_CONVERT;
 done:
+    free(default_dir);
     cli_parsed_free(&parsed);
     return ret;
 }

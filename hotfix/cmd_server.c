@@ -33,7 +33,7 @@ int cmd_server(int argc, char **argv)
     DWORD build, level;
     char error[SERVER_TEXT_SIZE];
     int ret = EXIT_USAGE;
-    HRESULT hr = cli_parse("server", usage_text, options, ARRAYSIZE(options), argc, argv, &parsed);
+    HRESULT hr = cli_parse("server", usage_text, options, ARRAYSIZE(options), 1, argc, argv, &parsed);
 
     if (hr != S_OK)
     {

@@ -60,7 +60,7 @@ int cmd_time(int argc, char **argv)
     struct cli_parsed parsed;
     ULONGLONG *values = NULL;
     int count, failed = 0, i, ret = EXIT_USAGE;
-    HRESULT hr = cli_parse("time", usage_text, options, ARRAYSIZE(options), argc, argv, &parsed);
+    HRESULT hr = cli_parse("time", usage_text, options, ARRAYSIZE(options), CLI_ANY, argc, argv, &parsed);
 
     if (hr != S_OK)
     {

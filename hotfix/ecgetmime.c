@@ -18,9 +18,11 @@
 
 WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
 
+/* Fails the conversion C with HR, the message named first. */
+#define fail(c, hr, fmt, ...) errmsg_format((c)->error, hr, "'%s': " fmt, (c)->name, ##__VA_ARGS__)
+
 #define PRODID "-//trackfix//Exchange Server 2003 SP2 EcGetMime emulation//EN"
 /* PR_RECIPIENT_FLAGS: recipOrganizer (MS-OXOCAL 2.2.4.10.1) */
-#define RECIP_ORGANIZER 0x0002
 /* PR_RECIPIENT_TYPE: MAPI_TO, MAPI_CC, MAPI_BCC */
 #define RECIP_TO 1
 #define RECIP_CC 2
@@ -38,12 +40,12 @@ static const struct
 
 /* PR_RECIPIENT_TRACKSTATUS to PARTSTAT (MS-OXOCAL respXxx values). */
 static const icalparameter_partstat partstats[] = {
-    [0] = ICAL_PARTSTAT_NEEDSACTION, /* respNone */
-    [1] = ICAL_PARTSTAT_ACCEPTED,    /* respOrganized */
-    [2] = ICAL_PARTSTAT_TENTATIVE,   /* respTentative */
-    [3] = ICAL_PARTSTAT_ACCEPTED,    /* respAccepted */
-    [4] = ICAL_PARTSTAT_DECLINED,    /* respDeclined */
-    [5] = ICAL_PARTSTAT_NEEDSACTION, /* respNotResponded */
+    [RESP_NONE] = ICAL_PARTSTAT_NEEDSACTION,
+    [RESP_ORGANIZED] = ICAL_PARTSTAT_ACCEPTED,
+    [RESP_TENTATIVE] = ICAL_PARTSTAT_TENTATIVE,
+    [RESP_ACCEPTED] = ICAL_PARTSTAT_ACCEPTED,
+    [RESP_DECLINED] = ICAL_PARTSTAT_DECLINED,
+    [RESP_NOT_RESPONDED] = ICAL_PARTSTAT_NEEDSACTION,
 };
 
 struct participant
@@ -76,19 +78,6 @@ struct conversion
     char owner_change[SYSTIME_ICAL_SIZE], attendee_change[SYSTIME_ICAL_SIZE];
 };
 
-static HRESULT fail(struct conversion *c, HRESULT hr, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-/* Writes "'NAME': ..." into the error and returns HR. */
-static HRESULT fail(struct conversion *c, HRESULT hr, const char *fmt, ...)
-{
-    va_list args;
-    int len = snprintf(c->error, ECGETMIME_ERROR_SIZE, "'%s': ", c->name);
-
-    va_start(args, fmt);
-    if (len > 0 && len < ECGETMIME_ERROR_SIZE) vsnprintf(c->error + len, ECGETMIME_ERROR_SIZE - len, fmt, args);
-    va_end(args);
-    return hr;
-}
 
 /* Converts the PT_SYSTIME T of WHAT along PATH into OUT, or fails as SP2
  * does, naming WHAT and the raw value. */

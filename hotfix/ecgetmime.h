@@ -13,10 +13,12 @@
 
 #include <windef.h>
 
+#include "errmsg.h"
+
 #include "mapimsg.h"
 #include "systime.h"
 
-#define ECGETMIME_ERROR_SIZE 768
+#define ECGETMIME_ERROR_SIZE ERRMSG_SIZE
 
 enum ecgetmime_method
 {

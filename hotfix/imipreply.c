@@ -21,6 +21,9 @@
 
 WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
 
+/* Writes "'SOURCE': ..." into ERROR and returns HR. */
+#define fail(error, hr, source, fmt, ...) errmsg_format(error, hr, "'%s': " fmt, source, ##__VA_ARGS__)
+
 /* A reply larger than this is refused, not read */
 #define REPLY_MAX (16 * 1024 * 1024)
 /* multipart nesting deeper than this is refused */
@@ -33,24 +36,11 @@ static const struct
     const char *partstat;
     LONG track_status;
 } answers[] = {
-    {"TENTATIVE", 2}, /* respTentative */
-    {"ACCEPTED", 3},  /* respAccepted */
-    {"DECLINED", 4},  /* respDeclined */
+    {"TENTATIVE", RESP_TENTATIVE},
+    {"ACCEPTED", RESP_ACCEPTED},
+    {"DECLINED", RESP_DECLINED},
 };
 
-static HRESULT fail(char *error, HRESULT hr, const char *source, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static HRESULT fail(char *error, HRESULT hr, const char *source, const char *fmt, ...)
-{
-    va_list args;
-    int len = snprintf(error, IMIPREPLY_ERROR_SIZE, "'%s': ", source);
-
-    va_start(args, fmt);
-    if (len > 0 && len < IMIPREPLY_ERROR_SIZE) vsnprintf(error + len, IMIPREPLY_ERROR_SIZE - len, fmt, args);
-    va_end(args);
-    return hr;
-}
 
 void imipreply_clear(struct imip_reply *reply)
 {

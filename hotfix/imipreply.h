@@ -11,9 +11,11 @@
 
 #include <windef.h>
 
+#include "errmsg.h"
+
 #include "mapimsg.h"
 
-#define IMIPREPLY_ERROR_SIZE 512
+#define IMIPREPLY_ERROR_SIZE ERRMSG_SIZE
 
 struct imip_reply
 {

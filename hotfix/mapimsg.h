@@ -67,6 +67,21 @@
 #define PR_RECIPIENT_FLAGS 0x5FFD0003
 #define PR_RECIPIENT_TRACKSTATUS 0x5FFF0003
 
+/* PR_RECIPIENT_FLAGS bits (MS-OXOCAL 2.2.4.10.1): recipSendable, recipOrganizer */
+#define RECIP_SENDABLE 0x0001
+#define RECIP_ORGANIZER 0x0002
+
+/* PR_RECIPIENT_TRACKSTATUS values (MS-OXOCAL 2.2.4.10.2) */
+enum mapi_response
+{
+    RESP_NONE = 0,
+    RESP_ORGANIZED = 1,
+    RESP_TENTATIVE = 2,
+    RESP_ACCEPTED = 3,
+    RESP_DECLINED = 4,
+    RESP_NOT_RESPONDED = 5,
+};
+
 /* A named property's name: the property set and a LID or a string. */
 struct mapi_name
 {

@@ -25,6 +25,9 @@
 
 WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
 
+/* Writes "'PATH': ..." into ERROR and returns HR. */
+#define fail(error, hr, path, fmt, ...) errmsg_format(error, hr, "'%s': " fmt, path, ##__VA_ARGS__)
+
 #define PROPS_STREAM "__properties_version1.0"
 #define NAMEID_STORAGE "__nameid_version1.0"
 #define RECIP_PREFIX "__recip_version1.0_#"
@@ -53,20 +56,6 @@ struct reader
     ULONG name_count;
 };
 
-static HRESULT fail(char *error, HRESULT hr, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-/* Writes "cannot read 'PATH': ..." into ERROR and returns HR. */
-static HRESULT fail(char *error, HRESULT hr, const char *path, const char *fmt, ...)
-{
-    va_list args;
-    int len = snprintf(error, MSGFILE_ERROR_SIZE, "'%s': ", path);
-
-    va_start(args, fmt);
-    if (len > 0 && len < MSGFILE_ERROR_SIZE) vsnprintf(error + len, MSGFILE_ERROR_SIZE - len, fmt, args);
-    va_end(args);
-    return hr;
-}
 
 static void to_wide(const char *text, WCHAR *out, int size)
 {
@@ -442,9 +431,11 @@ static HRESULT open_checked(const char *path, IStorage **root, ULONGLONG *size, 
     file = CreateFileW(wpath, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
     if (file == INVALID_HANDLE_VALUE)
     {
-        DWORD code = GetLastError();
-        return fail(error, HRESULT_FROM_WIN32(code), path,
-                    code == ERROR_FILE_NOT_FOUND || code == ERROR_PATH_NOT_FOUND ? "no such file" : "cannot open (error %u)", code);
+        HRESULT hr = HRESULT_FROM_WIN32(GetLastError());
+        char words[256];
+        if (hr == HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) || hr == HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND))
+            return fail(error, hr, path, "no such file");
+        return fail(error, hr, path, "cannot open: %s", errmsg_describe(hr, words, sizeof(words)));
     }
     if (!GetFileSizeEx(file, &file_size) || file_size.QuadPart > MSG_FILE_MAX)
     {
@@ -837,7 +828,10 @@ HRESULT msgfile_write(const char *path, const struct mapi_message *message, char
     if (FAILED(hr)) goto done;
     data = memlockbytes_data(bytes, &size);
     if (FAILED(hr = atomicfile_write(path, data, size)))
-        fail(error, hr, path, "cannot write '%s.tmp', flush it and rename it over it (%#x)", path, (unsigned)hr);
+    {
+        char words[256];
+        fail(error, hr, path, "%s", errmsg_describe(hr, words, sizeof(words)));
+    }
 done:
     ILockBytes_Release(bytes);
     free(w.names);

@@ -7,9 +7,11 @@
 
 #include <windef.h>
 
+#include "errmsg.h"
+
 #include "mapimsg.h"
 
-#define MSGFILE_ERROR_SIZE 512
+#define MSGFILE_ERROR_SIZE ERRMSG_SIZE
 
 /* Reads the .msg file PATH (UTF-8) into MESSAGE, which must be empty.
  * Returns S_OK, or an E_* / STG_E_* HRESULT with ERROR naming the file and

@@ -13,6 +13,9 @@
 #include "strbuf.h"
 #include "systime.h"
 
+/* Refuses the text at the parser's line, named "SOURCE:LINE: ". */
+#define parse_fail(p, fmt, ...) errmsg_format((p)->error, E_INVALIDARG, "%s:%d: " fmt, (p)->source, (p)->line, ##__VA_ARGS__)
+
 static void write_guid(FILE *out, const GUID *g)
 {
     fprintf(out, "{%08X-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}", g->Data1, g->Data2, g->Data3, g->Data4[0],
@@ -169,18 +172,6 @@ struct parser
     char *error;
 };
 
-static HRESULT parse_fail(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static HRESULT parse_fail(struct parser *p, const char *fmt, ...)
-{
-    va_list args;
-    int len = snprintf(p->error, MSGTEXT_ERROR_SIZE, "%s:%d: ", p->source, p->line);
-
-    va_start(args, fmt);
-    if (len > 0 && len < MSGTEXT_ERROR_SIZE) vsnprintf(p->error + len, MSGTEXT_ERROR_SIZE - len, fmt, args);
-    va_end(args);
-    return E_INVALIDARG;
-}
 
 static int hex_digit(char c)
 {

@@ -18,9 +18,11 @@
 
 #include <windef.h>
 
+#include "errmsg.h"
+
 #include "mapimsg.h"
 
-#define MSGTEXT_ERROR_SIZE 512
+#define MSGTEXT_ERROR_SIZE ERRMSG_SIZE
 
 /* Writes MESSAGE in text form to OUT.  Returns S_OK, or E_FAIL on a write
  * error of OUT. */

@@ -2,6 +2,7 @@
  * queue: the SMTP retry queue, one folder per message, moved by rename.
  */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,11 +24,14 @@
 
 WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
 
+#define fail errmsg_format
+
 #define MESSAGE_FILE "message.msg"
 #define STATE_FILE "state"
 /* where submissions and deletions pass through; cleared at every open */
 #define INCOMING "incoming"
-#define STATE_MAX_SIZE 65536
+/* a state file larger than this is damaged, not a message's state */
+#define STATE_MAX_SIZE (256 * 1024 * 1024)
 /* a source key: the replica GUID, then a 6-byte big-endian global counter */
 #define SOURCE_KEY_SIZE 22
 
@@ -35,22 +39,33 @@ static const char *const state_folders[QUEUE_STATE_COUNT] = {"queued", "delivere
 /* a mask of states for list_states and find_entry: one bit per state */
 #define ALL_STATES ((1u << QUEUE_STATE_COUNT) - 1)
 
+#define FIELD(key, kind, member) {key, QUEUE_FIELD_##kind, offsetof(struct queue_entry, member)}
+const struct queue_field queue_fields[] = {
+    FIELD("attempts", COUNT, attempts),
+    FIELD("next_retry", TIME, next_retry),
+    FIELD("sender", TEXT, sender),
+    FIELD("recipients", TEXT, recipients),
+    FIELD("subject", TEXT, subject),
+    FIELD("last_hresult", HRESULT, last_hresult),
+    FIELD("last_error", TEXT, last_error),
+    FIELD("source", TEXT, source),
+    FIELD("message_id", TEXT, message_id),
+    FIELD("mdb", TEXT, mdb),
+    FIELD("fid", TEXT, fid),
+    FIELD("mid", TEXT, mid),
+    FIELD("submitted", TIME, submitted),
+    FIELD("last_attempt", TIME, last_attempt),
+    FIELD("delay_notified", YES_NO, delay_notified),
+};
+const size_t queue_field_count = ARRAYSIZE(queue_fields);
+
+#define FIELD_AT(e, field, type) ((type *)((char *)(e) + (field)->offset))
+
 const char *queue_state_name(enum queue_state state)
 {
     return state < QUEUE_STATE_COUNT ? state_folders[state] : "unknown";
 }
 
-static HRESULT fail(char *error, HRESULT hr, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static HRESULT fail(char *error, HRESULT hr, const char *fmt, ...)
-{
-    va_list args;
-
-    va_start(args, fmt);
-    vsnprintf(error, QUEUE_ERROR_SIZE, fmt, args);
-    va_end(args);
-    return hr;
-}
 
 /* A new string "A/B[/C]"; NULL when out of memory. */
 static char *join(const char *a, const char *b, const char *c)
@@ -66,14 +81,11 @@ static void widen(const char *path, WCHAR *out)
     if (!MultiByteToWideChar(CP_UTF8, 0, path, -1, out, MAX_PATH)) out[0] = 0;
 }
 
-/* One durable step done; dies here when the crash test asks for it. */
+/* One durable step done: counted, and told to the step observer. */
 static void step(struct queue *queue)
 {
-    if (++queue->steps == queue->crash_after)
-    {
-        WINE_TRACE("injected crash after step %u\n", queue->steps);
-        TerminateProcess(GetCurrentProcess(), 99);
-    }
+    ++queue->steps;
+    if (queue->on_step) queue->on_step(queue->step_ctx, queue->steps);
 }
 
 /* Creates PATH and its missing parents. */
@@ -190,7 +202,6 @@ void queue_policy_default(struct queue_policy *policy)
 
 HRESULT queue_open(const char *dir, BOOL lock, struct queue *queue, char error[QUEUE_ERROR_SIZE])
 {
-    const char *crash = getenv("TRACKFIX_CRASH_AFTER");
     WCHAR wlock[MAX_PATH];
     char *path, *slash;
     HRESULT hr;
@@ -198,7 +209,6 @@ HRESULT queue_open(const char *dir, BOOL lock, struct queue *queue, char error[Q
 
     memset(queue, 0, sizeof(*queue));
     queue->lock = INVALID_HANDLE_VALUE;
-    if (crash) queue->crash_after = (ULONG)strtoul(crash, NULL, 10);
     if (!(queue->dir = strdup(dir)) || !(queue->server = strdup(dir))) return fail(error, E_OUTOFMEMORY, "out of memory");
     while ((slash = strrchr(queue->server, '/')) && !slash[1] && slash != queue->server) *slash = 0;
     if ((slash = strrchr(queue->server, '/'))) *slash = 0;
@@ -257,15 +267,10 @@ void queue_close(struct queue *queue)
 
 void queue_entry_clear(struct queue_entry *e)
 {
-    free(e->source);
-    free(e->sender);
-    free(e->recipients);
-    free(e->subject);
-    free(e->message_id);
-    free(e->mdb);
-    free(e->fid);
-    free(e->mid);
-    free(e->last_error);
+    size_t i;
+
+    for (i = 0; i < queue_field_count; i++)
+        if (queue_fields[i].kind == QUEUE_FIELD_TEXT) free(*FIELD_AT(e, &queue_fields[i], char *));
     memset(e, 0, sizeof(*e));
 }
 
@@ -277,20 +282,64 @@ void queue_entries_free(struct queue_entry *entries, ULONG count)
     free(entries);
 }
 
-/* Appends KEY=VALUE with line breaks in VALUE turned into spaces. */
-static void put_field(struct strbuf *sb, const char *key, const char *value)
+void queue_field_format(const struct queue_entry *e, const struct queue_field *field, struct strbuf *out)
 {
-    strbuf_printf(sb, "%s=", key);
-    for (; value && *value; value++) strbuf_add(sb, *value == '\r' || *value == '\n' ? " " : value, 1);
-    strbuf_puts(sb, "\n");
+    const char *value;
+
+    switch (field->kind)
+    {
+    case QUEUE_FIELD_TEXT:
+        for (value = *FIELD_AT(e, field, char *const); value && *value; value++)
+            strbuf_add(out, *value == '\r' || *value == '\n' ? " " : value, 1);
+        break;
+    case QUEUE_FIELD_TIME:
+        if (*FIELD_AT(e, field, const ULONGLONG))
+        {
+            char iso[SYSTIME_ISO_SIZE];
+            systime_format_iso(*FIELD_AT(e, field, const ULONGLONG), iso);
+            strbuf_puts(out, iso);
+        }
+        break;
+    case QUEUE_FIELD_COUNT:
+        strbuf_printf(out, "%u", *FIELD_AT(e, field, const ULONG));
+        break;
+    case QUEUE_FIELD_YES_NO:
+        strbuf_puts(out, *FIELD_AT(e, field, const BOOL) ? "yes" : "no");
+        break;
+    case QUEUE_FIELD_HRESULT:
+        strbuf_printf(out, "%#x", (unsigned)*FIELD_AT(e, field, const HRESULT));
+        break;
+    }
 }
 
-static void put_time(struct strbuf *sb, const char *key, ULONGLONG t)
+/* Parses VALUE into FIELD of E; FALSE when it is not a value of its kind. */
+static BOOL parse_field(struct queue_entry *e, const struct queue_field *field, const char *value)
 {
-    char iso[SYSTIME_ISO_SIZE];
+    char *end;
+    unsigned long long n;
 
-    systime_format_iso(t, iso);
-    put_field(sb, key, t ? iso : "");
+    switch (field->kind)
+    {
+    case QUEUE_FIELD_TEXT:
+    {
+        char *copy = strdup(value);
+        if (!copy) return FALSE;
+        free(*FIELD_AT(e, field, char *));
+        *FIELD_AT(e, field, char *) = copy;
+        return TRUE;
+    }
+    case QUEUE_FIELD_TIME:
+        *FIELD_AT(e, field, ULONGLONG) = 0;
+        return !*value || (strchr(value, 'T') && SUCCEEDED(systime_parse(value, FIELD_AT(e, field, ULONGLONG))));
+    case QUEUE_FIELD_YES_NO:
+        *FIELD_AT(e, field, BOOL) = !strcmp(value, "yes");
+        return *FIELD_AT(e, field, BOOL) || !strcmp(value, "no");
+    default:
+        n = strtoull(value, &end, field->kind == QUEUE_FIELD_COUNT ? 10 : 16);
+        if (!*value || *end || n > 0xffffffffULL) return FALSE;
+        *FIELD_AT(e, field, ULONG) = (ULONG)n;
+        return TRUE;
+    }
 }
 
 /* The folder of message ID in STATE; caller frees. */
@@ -299,103 +348,113 @@ static char *entry_folder(const struct queue *queue, enum queue_state state, con
     return join(queue->dir, state_folders[state], id);
 }
 
+/* atomicfile_write of PATH, its failure said in words in ERROR. */
+static HRESULT write_atomic(const char *path, const char *data, DWORD size, char *error)
+{
+    char words[256];
+    HRESULT hr = atomicfile_write(path, data, size);
+
+    if (FAILED(hr)) fail(error, hr, "cannot write '%s': %s", path, errmsg_describe(hr, words, sizeof(words)));
+    return hr;
+}
+
 /* Writes E's state file into FOLDER atomically. */
 static HRESULT save_state(struct queue *queue, const char *folder, const struct queue_entry *e, char *error)
 {
     struct strbuf sb = {0};
-    char number[32], *path = join(folder, STATE_FILE, NULL);
+    char *path = join(folder, STATE_FILE, NULL);
+    size_t i;
     HRESULT hr;
 
-    put_field(&sb, "source", e->source);
-    put_field(&sb, "sender", e->sender);
-    put_field(&sb, "recipients", e->recipients);
-    put_field(&sb, "subject", e->subject);
-    put_field(&sb, "message_id", e->message_id);
-    put_field(&sb, "mdb", e->mdb);
-    put_field(&sb, "fid", e->fid);
-    put_field(&sb, "mid", e->mid);
-    put_time(&sb, "submitted", e->submitted);
-    put_time(&sb, "next_retry", e->next_retry);
-    put_time(&sb, "last_attempt", e->last_attempt);
-    snprintf(number, sizeof(number), "%u", e->attempts);
-    put_field(&sb, "attempts", number);
-    put_field(&sb, "delay_notified", e->delay_notified ? "yes" : "no");
-    snprintf(number, sizeof(number), "%#x", (unsigned)e->last_hresult);
-    put_field(&sb, "last_hresult", number);
-    put_field(&sb, "last_error", e->last_error);
+    for (i = 0; i < queue_field_count; i++)
+    {
+        strbuf_printf(&sb, "%s=", queue_fields[i].key);
+        queue_field_format(e, &queue_fields[i], &sb);
+        strbuf_puts(&sb, "\n");
+    }
     if (sb.failed || !path) hr = fail(error, E_OUTOFMEMORY, "out of memory");
-    else if (FAILED(hr = atomicfile_write(path, sb.data, (DWORD)sb.size)))
-        fail(error, hr, "cannot write '%s' (%#x)", path, (unsigned)hr);
-    else
+    else if (SUCCEEDED(hr = write_atomic(path, sb.data, (DWORD)sb.size, error)))
         step(queue);
     strbuf_free(&sb);
     free(path);
     return hr;
 }
 
-static BOOL parse_time_field(const char *value, ULONGLONG *t)
+/* Reads the whole file PATH (host path) into *TEXT, NUL-terminated; caller
+ * frees.  S_OK, ERROR_FILE_NOT_FOUND, E_OUTOFMEMORY, or E_FAIL for a read
+ * error or a file over STATE_MAX_SIZE. */
+static HRESULT read_whole(const char *path, char **text)
 {
-    *t = 0;
-    return !*value || SUCCEEDED(systime_parse(value, t));
+    FILE *in = fopen(path, "rb");
+    size_t size = 0, capacity = 0, got;
+    HRESULT hr = S_OK;
+    char *grown;
+
+    *text = NULL;
+    if (!in) return HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND);
+    do
+    {
+        if (size + 4096 + 1 > capacity)
+        {
+            capacity = capacity ? capacity * 2 : 8192;
+            if (capacity > STATE_MAX_SIZE) hr = E_FAIL;
+            else if (!(grown = realloc(*text, capacity))) hr = E_OUTOFMEMORY;
+            else *text = grown;
+            if (FAILED(hr)) break;
+        }
+        got = fread(*text + size, 1, capacity - size - 1, in);
+        size += got;
+    } while (got);
+    if (SUCCEEDED(hr) && ferror(in)) hr = E_FAIL;
+    fclose(in);
+    if (FAILED(hr))
+    {
+        free(*text);
+        *text = NULL;
+        return hr;
+    }
+    (*text)[size] = 0;
+    return S_OK;
 }
 
 /* Reads the state file of FOLDER into E (id and state set by the caller). */
 static HRESULT load_state(const char *folder, struct queue_entry *e, char *error)
 {
-    char *path = join(folder, STATE_FILE, NULL), line[STATE_MAX_SIZE / 4];
-    FILE *in = path ? fopen(path, "rb") : NULL;
-    HRESULT hr = S_OK;
+    char *path = join(folder, STATE_FILE, NULL), *text = NULL, *line, *next;
+    HRESULT hr;
+    size_t i;
 
-    if (!in)
+    if (!path) return fail(error, E_OUTOFMEMORY, "out of memory");
+    if (FAILED(hr = read_whole(path, &text)))
     {
-        hr = fail(error, HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND), "'%s': no state file", folder);
+        if (hr == HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND)) fail(error, hr, "'%s': no state file", folder);
+        else if (hr == E_OUTOFMEMORY) fail(error, hr, "out of memory");
+        else fail(error, hr, "'%s': cannot be read, or larger than %u bytes", path, STATE_MAX_SIZE);
         free(path);
         return hr;
     }
-    while (fgets(line, sizeof(line), in))
+    for (line = text; line && *line && SUCCEEDED(hr); line = next)
     {
-        char *eq = strchr(line, '='), *value;
-        char **text = NULL;
-        ULONGLONG *time = NULL;
+        char *eq;
 
-        line[strcspn(line, "\r\n")] = 0;
-        if (!eq) continue;
+        if ((next = strchr(line, '\n'))) *next++ = 0;
+        line[strcspn(line, "\r")] = 0;
+        if (!(eq = strchr(line, '='))) continue;
         *eq = 0;
-        value = eq + 1;
-        if (!strcmp(line, "source")) text = &e->source;
-        else if (!strcmp(line, "sender")) text = &e->sender;
-        else if (!strcmp(line, "recipients")) text = &e->recipients;
-        else if (!strcmp(line, "subject")) text = &e->subject;
-        else if (!strcmp(line, "message_id")) text = &e->message_id;
-        else if (!strcmp(line, "mdb")) text = &e->mdb;
-        else if (!strcmp(line, "fid")) text = &e->fid;
-        else if (!strcmp(line, "mid")) text = &e->mid;
-        else if (!strcmp(line, "last_error")) text = &e->last_error;
-        else if (!strcmp(line, "submitted")) time = &e->submitted;
-        else if (!strcmp(line, "next_retry")) time = &e->next_retry;
-        else if (!strcmp(line, "last_attempt")) time = &e->last_attempt;
-        else if (!strcmp(line, "attempts")) e->attempts = (ULONG)strtoul(value, NULL, 10);
-        else if (!strcmp(line, "delay_notified")) e->delay_notified = !strcmp(value, "yes");
-        else if (!strcmp(line, "last_hresult")) e->last_hresult = (HRESULT)strtoul(value, NULL, 16);
-        if (text)
-        {
-            free(*text);
-            if (!(*text = strdup(value))) hr = E_OUTOFMEMORY;
-        }
-        if (time && !parse_time_field(value, time))
-            hr = fail(error, E_INVALIDARG, "'%s': bad time '%s' for %s", path, value, line);
+        for (i = 0; i < queue_field_count && strcmp(line, queue_fields[i].key); i++) {}
+        if (i == queue_field_count) continue; /* a field of a later version */
+        if (!parse_field(e, &queue_fields[i], eq + 1))
+            hr = fail(error, E_INVALIDARG, "'%s': bad value for %s: '%.64s'", path, line, eq + 1);
     }
-    fclose(in);
-    free(path);
     /* every text field is present, even when the file predates one */
+    for (i = 0; i < queue_field_count && SUCCEEDED(hr); i++)
     {
-        char **texts[] = {&e->source, &e->sender, &e->recipients, &e->subject, &e->message_id,
-                          &e->mdb, &e->fid, &e->mid, &e->last_error};
-        size_t i;
-        for (i = 0; i < ARRAYSIZE(texts); i++)
-            if (!*texts[i] && !(*texts[i] = strdup(""))) hr = E_OUTOFMEMORY;
+        char **value = FIELD_AT(e, &queue_fields[i], char *);
+        if (queue_fields[i].kind == QUEUE_FIELD_TEXT && !*value && !(*value = strdup("")))
+            hr = fail(error, E_OUTOFMEMORY, "out of memory");
     }
-    if (hr == E_OUTOFMEMORY) fail(error, hr, "out of memory");
+    free(text);
+    free(path);
     return hr;
 }
 
@@ -546,9 +605,7 @@ static HRESULT allocate_id(struct queue *queue, char id[QUEUE_ID_SIZE], char *er
     }
     snprintf(id, QUEUE_ID_SIZE, "%08u", queue->next_id);
     snprintf(text, sizeof(text), "%u\n", queue->next_id + 1);
-    if (FAILED(hr = atomicfile_write(path, text, (DWORD)strlen(text))))
-        fail(error, hr, "cannot write '%s' (%#x)", path, (unsigned)hr);
-    else
+    if (SUCCEEDED(hr = write_atomic(path, text, (DWORD)strlen(text), error)))
     {
         queue->next_id++;
         step(queue);
@@ -595,7 +652,7 @@ static HRESULT describe(const struct mapi_message *message, const char *path, st
         {
             LONG flags = 0;
             mapi_prop_get_long(mapi_propset_find(&message->recipients[i], PR_RECIPIENT_FLAGS), &flags);
-            if (flags & 2) e->sender = meeting_smtp_address(&message->recipients[i]);
+            if (flags & RECIP_ORGANIZER) e->sender = meeting_smtp_address(&message->recipients[i]);
         }
         if (!e->sender) e->sender = strdup("postmaster");
     }
@@ -605,7 +662,7 @@ static HRESULT describe(const struct mapi_message *message, const char *path, st
         LONG flags = 0;
         char *address;
         mapi_prop_get_long(mapi_propset_find(&message->recipients[i], PR_RECIPIENT_FLAGS), &flags);
-        if ((flags & 2) || !(address = meeting_smtp_address(&message->recipients[i]))) continue;
+        if ((flags & RECIP_ORGANIZER) || !(address = meeting_smtp_address(&message->recipients[i]))) continue;
         strbuf_printf(&recipients, "%s%s", recipients.size ? ", " : "", address);
         free(address);
     }
@@ -740,9 +797,8 @@ static HRESULT write_file(struct queue *queue, const char *folder, const char *n
         *written = path;
         return S_OK;
     }
-    if (FAILED(hr = atomicfile_write(path, text, (DWORD)strlen(text))))
+    if (FAILED(hr = write_atomic(path, text, (DWORD)strlen(text), error)))
     {
-        fail(error, hr, "cannot write '%s' (%#x)", path, (unsigned)hr);
         free(path);
         return hr;
     }

@@ -21,9 +21,12 @@
 
 #include <windef.h>
 
-#include "ecgetmime.h"
+#include "errmsg.h"
 
-#define QUEUE_ERROR_SIZE 768
+#include "ecgetmime.h"
+#include "strbuf.h"
+
+#define QUEUE_ERROR_SIZE ERRMSG_SIZE
 #define QUEUE_ID_SIZE 16
 /* Exchange 2003 SMTP virtual server defaults (DESIGN.md §6), in minutes */
 #define QUEUE_RETRY_MAX 8
@@ -52,13 +55,42 @@ struct queue_entry
     char *last_error;
 };
 
+/* The fields of a message's state file, in one table that save, load,
+ * clear and the listings all go by.  The file is "KEY=VALUE" lines; a
+ * value has no length limit and no line break (breaks become spaces). */
+enum queue_field_kind
+{
+    QUEUE_FIELD_TEXT,    /* char *, UTF-8 */
+    QUEUE_FIELD_TIME,    /* ULONGLONG FILETIME, ISO-8601 UTC; empty for 0 */
+    QUEUE_FIELD_COUNT,   /* ULONG, decimal */
+    QUEUE_FIELD_YES_NO,  /* BOOL, "yes" or "no" */
+    QUEUE_FIELD_HRESULT, /* HRESULT, "0x..." */
+};
+
+struct queue_field
+{
+    const char *key;
+    enum queue_field_kind kind;
+    size_t offset; /* of the value in struct queue_entry */
+};
+
+extern const struct queue_field queue_fields[];
+extern const size_t queue_field_count;
+
+/* Appends FIELD of E to OUT as the state file has it. */
+void queue_field_format(const struct queue_entry *e, const struct queue_field *field, struct strbuf *out);
+
+/* Called after each durable step of the queue with the steps so far. */
+typedef void (*queue_step_fn)(void *ctx, ULONG steps);
+
 struct queue
 {
     char *dir;      /* QUEUE */
     char *server;   /* the folder that holds QUEUE */
     HANDLE lock;    /* INVALID_HANDLE_VALUE when not locked */
-    ULONG steps;    /* durable steps taken, for fault injection */
-    ULONG crash_after; /* TRACKFIX_CRASH_AFTER: die after this many steps (0: never) */
+    ULONG steps;    /* durable steps taken (a file written and flushed, a rename) */
+    queue_step_fn on_step; /* told after each durable step; NULL: nobody */
+    void *step_ctx;
     ULONG next_id;     /* the id the next submission gets; 0 until first read */
 };
 

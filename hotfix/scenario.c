@@ -21,6 +21,8 @@
 #include "strbuf.h"
 #include "systime.h"
 
+#define fail errmsg_format
+
 /* marks a folder this module may empty again */
 #define MARKER ".trackfix-scenario"
 /* what the queue log shows of a long run: its first and last lines */
@@ -111,17 +113,6 @@ struct story
     ULONG log_lines;
 };
 
-static HRESULT fail(char *error, HRESULT hr, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static HRESULT fail(char *error, HRESULT hr, const char *fmt, ...)
-{
-    va_list args;
-
-    va_start(args, fmt);
-    vsnprintf(error, SCENARIO_ERROR_SIZE, fmt, args);
-    va_end(args);
-    return hr;
-}
 
 static void tell(struct story *s, const char *title, struct strbuf *evidence)
 {
@@ -242,18 +233,18 @@ static HRESULT provision(struct story *s)
     struct gate_dword level;
     HRESULT hr;
 
-    if (FAILED(hr = server_init(7638, EVENTLOG_LEVEL_MAXIMUM, error)) ||
+    if (FAILED(hr = server_init(REG_BUILD_EXCHANGE_2003_SP2, EVENTLOG_LEVEL_MAXIMUM, error)) ||
         FAILED(hr = server_install_hotfix(gate_reader_registry(), "20070801", error)) ||
         FAILED(hr = server_set_fix_value(s->mode == SCENARIO_ON, error)))
         return fail(s->error, hr, "%s", error);
     gate_read(gate_reader_registry(), &gate);
     gate_read_dword(gate_reader_registry(), REG_ITEM_STORE_DRIVER_LEVEL, &level);
     strbuf_printf(&evidence,
-                  "HKLM\\SOFTWARE\\Microsoft\\Exchange\\Setup: MsiProductMajor 6, MsiProductMinor 5, MsiBuildMajor 7638\n"
+                  "HKLM\\SOFTWARE\\Microsoft\\Exchange\\Setup: MsiProductMajor 6, MsiProductMinor 5, MsiBuildMajor %u\n"
                   "KB938650 installed: %s; FixRecipientTrackStatusTime: %s; fix active: %s\n"
                   "MSExchangeTransport diagnostics, Exchange Store Driver: %s (Maximum)\n"
                   "server folder: %s",
-                  gate.installed ? "yes" : "no", gate.fix.found, gate.active ? "yes" : "no", level.found, s->dir);
+                  REG_BUILD_EXCHANGE_2003_SP2, gate.installed ? "yes" : "no", gate.fix.found, gate.active ? "yes" : "no", level.found, s->dir);
     tell(s, "An Exchange Server 2003 SP2 server is provisioned in the Wine prefix", &evidence);
     return S_OK;
 }

@@ -12,7 +12,9 @@
 
 #include <windef.h>
 
-#define SCENARIO_ERROR_SIZE 1024
+#include "errmsg.h"
+
+#define SCENARIO_ERROR_SIZE ERRMSG_SIZE
 
 enum scenario_mode
 {

@@ -15,6 +15,9 @@
 #include "smtp.h"
 #include "strbuf.h"
 
+/* Fails the session S with HR, the server named first. */
+#define fail(s, hr, fmt, ...) errmsg_format((s)->error, hr, "SMTP server %s: " fmt, (s)->server, ##__VA_ARGS__)
+
 #define REPLY_MAX 4096
 
 struct session
@@ -25,18 +28,6 @@ struct session
     char reply[REPLY_MAX]; /* the last reply, lines joined */
 };
 
-static HRESULT fail(struct session *s, HRESULT hr, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static HRESULT fail(struct session *s, HRESULT hr, const char *fmt, ...)
-{
-    va_list args;
-    int len = snprintf(s->error, SMTP_ERROR_SIZE, "SMTP server %s: ", s->server);
-
-    va_start(args, fmt);
-    if (len > 0 && len < SMTP_ERROR_SIZE) vsnprintf(s->error + len, SMTP_ERROR_SIZE - len, fmt, args);
-    va_end(args);
-    return hr;
-}
 
 static HRESULT send_all(struct session *s, const char *data, size_t size, const char *what)
 {

@@ -7,7 +7,9 @@
 
 #include <windef.h>
 
-#define SMTP_ERROR_SIZE 512
+#include "errmsg.h"
+
+#define SMTP_ERROR_SIZE ERRMSG_SIZE
 /* no reply within this many seconds counts as a failure, never a hang */
 #define SMTP_TIMEOUT_SECONDS 30
 

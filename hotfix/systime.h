@@ -20,8 +20,9 @@
 #define SYSTIME_TICKS_PER_DAY 864000000000ULL
 #define SYSTIME_TICKS_PER_SECOND 10000000ULL
 #define SYSTIME_TICKS_PER_MINUTE (60 * SYSTIME_TICKS_PER_SECOND)
-/* 1899-12-30: OLE Automation DATE 0.0, 109205 days after 1601-01-01
- * (298 years of 365 days plus 72 leap days) */
+/* 1899-12-30: OLE Automation DATE 0.0, 109205 days after 1601-01-01:
+ * 298 years of 365 days and their 72 leap days to 1899-01-01, then the
+ * 363 days of 1899 before 30 December */
 #define SYSTIME_OLE_EPOCH 94353120000000000ULL
 /* 9999-12-31T23:59:59: 3067671 days after 1601-01-01 minus one second, the
  * last whole second VariantTimeToSystemTime returns inside year 9999 */

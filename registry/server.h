@@ -8,9 +8,10 @@
 
 #include <windef.h>
 
+#include "errmsg.h"
 #include "gate.h"
 
-#define SERVER_TEXT_SIZE 512
+#define SERVER_TEXT_SIZE ERRMSG_SIZE
 
 /* Writes the Setup values (Exchange 6.5, build BUILD), the diagnostics level
  * LEVEL of "Exchange Store Driver" and an empty ParametersSystem key.

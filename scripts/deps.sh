@@ -2,15 +2,15 @@
 # Install the Debian packages trackfix needs that this machine lacks.
 # Usage: scripts/deps.sh build|test|bench|coverage
 # build: compiler, Wine, libical, cmocka, valgrind (its header: leakcheck.h).  test: build plus the independent
-# readers the tests compare against, GNU time (peak memory) and valgrind
-# (make memcheck).  coverage: test plus gcovr (make coverage).  bench:
+# readers the tests compare against, GNU time (peak memory), valgrind
+# (make memcheck), help2man and man-db (the man page and its test).  coverage: test plus gcovr (make coverage).  bench:
 # build plus msgconvert (the
 # baseline), python3 (figures, JSON) and GNU time (peak memory).  Does
 # nothing when all are present.
 set -eu
 
 build_pkgs="wine wine64 wine64-tools libwine-dev libcmocka-dev libical-dev pkg-config valgrind"
-test_pkgs="python3 python3-olefile python3-icalendar libemail-outlook-message-perl libemail-address-perl time valgrind"
+test_pkgs="python3 python3-olefile python3-icalendar libemail-outlook-message-perl libemail-address-perl time valgrind help2man man-db"
 
 case "${1:-build}" in
 build) wanted=$build_pkgs ;;

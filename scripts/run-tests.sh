@@ -50,9 +50,9 @@ run_one() {
     /usr/bin/python3 "$TOP/tests/junit.py" "$([ "${t##*.}" = exe ] && echo unit || echo script)" \
         "$name" "$status" "$seconds" "$results/$name.log" "$results/$name.xml"
     if [ "$status" = 0 ]; then
-        printf 'PASS  %-14s %6.1f s  (lane %s)\n' "$name" "$seconds" "$lane"
+        printf 'PASS  %-18s %6.1f s  (lane %s)\n' "$name" "$seconds" "$lane"
     else
-        printf 'FAIL  %-14s %6.1f s  (lane %s, exit %s; %s)\n' "$name" "$seconds" "$lane" "$status" "$results/$name.log"
+        printf 'FAIL  %-18s %6.1f s  (lane %s, exit %s; %s)\n' "$name" "$seconds" "$lane" "$status" "$results/$name.log"
         grep -E '^FAIL|\[  FAILED  \]|<failure' "$results/$name.log" | head -20 | sed 's/^/      /'
         tail -n 5 "$results/$name.log" | sed 's/^/    | /'
     fi

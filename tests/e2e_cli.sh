@@ -28,7 +28,7 @@ expect_rc 0
 run "$TRACKFIX" convert "$work/update.msg" --now $NOW --fix off -o "$work/b"
 expect_rc 0
 cmp -s "$work/a/update.eml" "$work/b/update.eml" || fail "'--opt value' after the operand converted differently"
-run "$TRACKFIX" time --format json -- 0
+run "$TRACKFIX" time --format json --fix off -- 0
 expect_rc 3
 expect_out '{"filetime":0,'
 run "$TRACKFIX" queue submit --queue "$work/q/queue" --now 2007-08-03T14:00:00Z "$work/update.msg"
@@ -37,9 +37,9 @@ expect_out "queued $work/update.msg as 00000001"
 run "$TRACKFIX" queue list --format=json --queue="$work/q/queue"
 expect_rc 0
 expect_out '"id":"00000001"'
-run "$TRACKFIX" scenario --dir "$work/server" --fix on --format json
+run "$TRACKFIX" queue run --until +1h --queue "$work/q/queue" --fix on --now 2007-08-03T14:00:00Z
 expect_rc 0
-expect_out '"as_the_article_says":true'
+expect_out "00000001 attempt 1: delivered"
 
 # Mistakes are named, with the nearest right word, and exit 2.
 run "$TRACKFIX" covert "$work/update.msg"

@@ -151,7 +151,7 @@ cmp -s "$work/unix/update-1601.eml" "$work/Mixed/update-1601.eml" || fail "folde
 mkdir -p "$work/taken/update-1601.eml"
 run "$TRACKFIX" convert --fix=on --now=$NOW -o "$work/taken" "$work/update-1601.msg"
 expect_rc 3
-expect_out "cannot write '$work/taken/update-1601.eml' (0x80070005)"
+expect_out "cannot write '$work/taken/update-1601.eml': Access denied (0x80070005)"
 [ -z "$(find "$work/taken" -name '*.tmp')" ] || fail "temp file left after a failed write"
 
 # Usage and unreadable input.

@@ -1,0 +1,29 @@
+/*
+ * errmsg: the one way trackfix writes an error message into a caller's
+ * buffer.  Every module's error buffer is ERRMSG_SIZE bytes (its
+ * MODULE_ERROR_SIZE names it), and every module fills it through
+ * errmsg_format, usually behind a one-line macro that puts the module's
+ * subject first ("'update.msg': ...", "SMTP server host:25: ...").
+ * A message says what failed once, in words; a caller that adds to a
+ * callee's message adds only what the callee could not know.
+ */
+#ifndef TRACKFIX_ERRMSG_H
+#define TRACKFIX_ERRMSG_H
+
+#include <windef.h>
+
+#define ERRMSG_SIZE 1024
+
+/* Formats FMT into ERROR (cut to ERRMSG_SIZE bytes, always terminated)
+ * and returns HR, so that "return errmsg_format(error, hr, ...);" fails
+ * and says why in one statement. */
+HRESULT errmsg_format(char error[ERRMSG_SIZE], HRESULT hr, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The system's words for HR, such as "There is not enough space on the
+ * disk", without the final period, then the code: "... (0x80070070)";
+ * "error 0x..." alone when the system has no words for it.  Written into
+ * BUF (SIZE bytes), which it returns. */
+const char *errmsg_describe(HRESULT hr, char *buf, size_t size);
+
+#endif
