@@ -365,6 +365,14 @@ static HRESULT request_and_reply(struct story *s, char **meeting_path)
         if (!s->error[0]) fail(s->error, hr, "%s", error);
         goto done;
     }
+    /* the request was made from the meeting: read back the organizer's
+     * calendar item (IPM.Appointment) that the reply is applied to */
+    mapi_message_clear(&meeting);
+    if (FAILED(hr = msgfile_read(*meeting_path, &meeting, error)))
+    {
+        fail(s->error, hr, "%s", error);
+        goto done;
+    }
     if (FAILED(hr = queue_submit(&s->queue, request_path, when(T_REQUEST), id, s->error)) ||
         FAILED(hr = run_queue(s, when(T_REQUEST), when(T_REQUEST))))
         goto done;

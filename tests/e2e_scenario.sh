@@ -26,9 +26,13 @@ for id in 00000002 00000003; do
     grep -q '^attempts=193$' "$S/queue/expired/$id/state" || fail "off: $id attempts"
 done
 [ "$(grep -c $'\tExchange Store Driver\t327\t' "$S/eventlog.log")" = 386 ] || fail "off: expected 386 event 327 records"
-# the organizer's meeting holds the 1601 track time the reply left
+# the organizer's meeting, still the calendar item it was, holds the 1601
+# track time the reply left; the request is a meeting request
 run "$TRACKFIX" msg dump "$S/organizer/meeting.msg"
+expect_out 'PR_MESSAGE_CLASS = "IPM.Appointment"'
 expect_out $'PR_RECIPIENT_TRACKSTATUS = 3\nPR_RECIPIENT_TRACKSTATUS_TIME = 1601-01-01T00:00:00Z'
+run "$TRACKFIX" msg dump "$S/organizer/request.msg"
+expect_out 'PR_MESSAGE_CLASS = "IPM.Schedule.Meeting.Request"'
 grep -q 'X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE' "$S/exchange2007/accept.ics" && fail "off: the reply has the critical change"
 
 # --- fix on: delivered at the first attempt, the track time clamped.
