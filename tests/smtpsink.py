@@ -40,12 +40,13 @@ class Session(socketserver.StreamRequestHandler):
                 self.reply("550 5.1.1 no such user here" if REFUSE else "250 OK")
             elif upper == "DATA":
                 self.reply("354 go ahead")
-                data = b""
+                chunks = []
                 while True:
                     chunk = self.rfile.readline()
                     if not chunk or chunk == b".\r\n":
                         break
-                    data += chunk[1:] if chunk.startswith(b"..") else chunk
+                    chunks.append(chunk[1:] if chunk.startswith(b"..") else chunk)
+                data = b"".join(chunks)
                 count += 1
                 with open(os.path.join(OUT, "%d.eml" % count), "wb") as f:
                     f.write(data)
