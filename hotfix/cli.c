@@ -19,6 +19,9 @@ static const char *const messages[] = {
     [MSG_UNKNOWN_OPTION_NEAR] = "%s: unknown option '%s'; did you mean '%s'?",
     [MSG_UNKNOWN_ACTION_NEAR] = "%s: unknown action '%s'; did you mean '%s'?",
     [MSG_OPTION_NOT_FOR] = "%s does not apply to '%s %s'",
+    [MSG_QUEUE_CLOCK] = "bad value in '%s=%s': expected a time in ISO-8601 UTC%s no later than "
+                        "9998-01-01T00:00:00Z (the queue keeps four-digit years)",
+    [MSG_UNTIL_BEFORE_NOW] = "'--until=%s' is before --now (%s): a run cannot go back in time",
     [MSG_UNEXPECTED_ARGUMENT] = "%s: unexpected argument '%s'; try 'trackfix %s --help'",
     [MSG_BAD_OPTION_VALUE] = "bad value in '%s': expected %s",
     [MSG_MISSING_ARGUMENT] = "%s: missing %s; try 'trackfix %s --help'",

@@ -36,7 +36,8 @@ static const char usage_text[] =
     "to DIR/../mailboxes/SENDER/, event 327 to DIR/../eventlog.log when the\n"
     "'Exchange Store Driver' diagnostics level is 5 or more.\n"
     "list shows what the queue viewer shows; open converts a message as delivery\n"
-    "would and answers 'Unable to open for delivery' when that fails.\n"
+    "would and answers 'Unable to open for delivery' when that fails.  The clock\n"
+    "goes up to 9998-01-01T00:00:00Z, each interval up to 527040 minutes (a year).\n"
     "\n"
     "Exit status: 0 done, 2 usage error or unreadable input, 3 open failed,\n"
     "5 another run holds the queue, 1 an I/O failure.\n";
@@ -60,19 +61,26 @@ static ULONGLONG real_now(void)
 }
 
 /* Parses "+N{m,h,d}" (after BASE) or an ISO time into *T. */
+/* Parses "+N{m,h,d}" (N decimal digits, after BASE) or an ISO time into
+ * *T; FALSE for anything else, or a time past QUEUE_CLOCK_MAX. */
 static BOOL parse_when(const char *text, ULONGLONG base, ULONGLONG *t)
 {
-    char *end;
-    unsigned long n;
+    static const struct { char unit; ULONGLONG ticks; } units[] = {
+        {'m', SYSTIME_TICKS_PER_MINUTE}, {'h', 60 * SYSTIME_TICKS_PER_MINUTE}, {'d', SYSTIME_TICKS_PER_DAY}};
+    ULONGLONG n = 0;
+    size_t i;
 
-    if (*text != '+') return strchr(text, 'T') && SUCCEEDED(systime_parse(text, t));
-    n = strtoul(text + 1, &end, 10);
-    if (end == text + 1 || end[1]) return FALSE;
-    if (*end == 'm') *t = base + n * SYSTIME_TICKS_PER_MINUTE;
-    else if (*end == 'h') *t = base + n * 60 * SYSTIME_TICKS_PER_MINUTE;
-    else if (*end == 'd') *t = base + n * 24 * 60 * SYSTIME_TICKS_PER_MINUTE;
-    else return FALSE;
-    return TRUE;
+    if (*text != '+') return strchr(text, 'T') && SUCCEEDED(systime_parse(text, t)) && *t <= QUEUE_CLOCK_MAX;
+    for (text++; *text >= '0' && *text <= '9'; text++)
+        if ((n = n * 10 + (ULONGLONG)(*text - '0')) > QUEUE_CLOCK_MAX / SYSTIME_TICKS_PER_MINUTE) return FALSE;
+    for (i = 0; i < ARRAYSIZE(units); i++)
+    {
+        if (text[0] != units[i].unit || text[1] || text[-1] == '+') continue;
+        if (n > (QUEUE_CLOCK_MAX - base) / units[i].ticks) return FALSE;
+        *t = base + n * units[i].ticks;
+        return TRUE;
+    }
+    return FALSE;
 }
 
 static BOOL parse_minutes(const char *text, ULONG *minutes)
@@ -80,7 +88,7 @@ static BOOL parse_minutes(const char *text, ULONG *minutes)
     char *end;
     unsigned long n = strtoul(text, &end, 10);
 
-    if (end == text || *end || !n || n > 0x7fffffff) return FALSE;
+    if (end == text || *end || !n || n > QUEUE_MINUTES_MAX || *text < '0' || *text > '9') return FALSE;
     *minutes = (ULONG)n;
     return TRUE;
 }
@@ -267,9 +275,9 @@ static const struct cli_option options[] = {
     [OPT_NOW] = CLI_OPTION_NOW,
     [OPT_UNTIL] = {"--until", CLI_VALUE_TEXT, NULL, "a time in ISO-8601 UTC or +N followed by m, h or d"},
     [OPT_FIX] = CLI_OPTION_FIX,
-    [OPT_RETRY] = {"--retry", CLI_VALUE_TEXT, NULL, "up to 8 comma-separated minute counts"},
-    [OPT_DELAY] = {"--delay", CLI_VALUE_TEXT, NULL, "a number of minutes"},
-    [OPT_EXPIRE] = {"--expire", CLI_VALUE_TEXT, NULL, "a number of minutes"},
+    [OPT_RETRY] = {"--retry", CLI_VALUE_TEXT, NULL, "up to 8 comma-separated minute counts, each 1 to 527040"},
+    [OPT_DELAY] = {"--delay", CLI_VALUE_TEXT, NULL, "a number of minutes from 1 to 527040"},
+    [OPT_EXPIRE] = {"--expire", CLI_VALUE_TEXT, NULL, "a number of minutes from 1 to 527040"},
     [OPT_SMTP] = {"--smtp", CLI_VALUE_TEXT, NULL, "HOST or HOST:PORT"},
     [OPT_FORMAT] = CLI_OPTION_FORMAT,
 };
@@ -319,12 +327,22 @@ static int read_args(const struct cli_parsed *parsed, int action, struct queue_a
     a->format = (enum cli_format)parsed->choice[OPT_FORMAT];
     a->now = parsed->given[OPT_NOW] ? parsed->time[OPT_NOW] : real_now();
     a->until = a->now;
+    if (a->now > QUEUE_CLOCK_MAX)
+    {
+        cli_message(MSG_QUEUE_CLOCK, "--now", parsed->given[OPT_NOW] ? parsed->text[OPT_NOW] : "(the real clock)", "");
+        return EXIT_USAGE;
+    }
     queue_policy_default(&a->policy);
     a->policy.fix = parsed->choice[OPT_FIX] == CLI_FIX_AUTO ? -1 : parsed->choice[OPT_FIX] == CLI_FIX_ON;
     if (parsed->given[OPT_SMTP]) a->policy.smtp_server = parsed->text[OPT_SMTP];
     if (parsed->given[OPT_UNTIL] && !parse_when(parsed->text[OPT_UNTIL], a->now, &a->until))
     {
-        cli_message(MSG_BAD_TIME_VALUE, parsed->text[OPT_UNTIL]);
+        cli_message(MSG_QUEUE_CLOCK, "--until", parsed->text[OPT_UNTIL], ", or +N followed by m, h or d,");
+        return EXIT_USAGE;
+    }
+    if (a->until < a->now)
+    {
+        cli_message(MSG_UNTIL_BEFORE_NOW, parsed->text[OPT_UNTIL], parsed->given[OPT_NOW] ? parsed->text[OPT_NOW] : "the real clock");
         return EXIT_USAGE;
     }
     if ((parsed->given[OPT_RETRY] && !parse_retry(parsed->text[OPT_RETRY], &a->policy)) ||

@@ -32,6 +32,13 @@
 #define QUEUE_RETRY_MAX 8
 #define QUEUE_DELAY_MINUTES (12 * 60)
 #define QUEUE_EXPIRE_MINUTES (2 * 24 * 60)
+/* The longest retry, delay or expiry interval the queue takes: a year */
+#define QUEUE_MINUTES_MAX (366 * 24 * 60)
+/* The latest clock the queue takes (--now, --until): 9998-01-01T00:00:00Z,
+ * the end of year 9999 less its 365 days and the 365 of 9998, so that every
+ * time derived from it (at most QUEUE_MINUTES_MAX later) stays inside the
+ * four-digit years its state file holds */
+#define QUEUE_CLOCK_MAX (SYSTIME_T_MAX + SYSTIME_TICKS_PER_SECOND - 730 * SYSTIME_TICKS_PER_DAY)
 
 enum queue_state
 {

@@ -79,5 +79,57 @@ row "install marker missing" no "is 1 but KB938650 is not installed" \
 row "Exchange 2003 SP1 (build 7226)" no "MsiBuildMajor is 7226, older than Exchange 2003 SP2" \
     reg add "'$KEY_PARAMS'" /v $V /t REG_DWORD /d 1 /f "&&" reg add "'$KEY_SETUP'" /v MsiBuildMajor /t REG_DWORD /d 7226 /f
 
+# The same states step by step from a provisioned server, as e2e_time.sh
+# sets them: wrong types warn and never enable, and the shipped .reg files
+# work through both loaders.
+reset_registry
+"$TRACKFIX" server init > /dev/null && "$TRACKFIX" hotfix install > /dev/null || fail "provisioning"
+# REG_SZ "1": never enables, and the warning says what was found where.
+reg add "$KEY_PARAMS" /v FixRecipientTrackStatusTime /t REG_SZ /d 1 /f
+run "$TRACKFIX" time 0
+expect_rc 3
+expect_out "legacy 0x80004005"
+expect_err "ParametersSystem\\FixRecipientTrackStatusTime: expected a REG_DWORD, found REG_SZ \"1\""
+
+# REG_QWORD and REG_BINARY: the same.
+reg add "$KEY_PARAMS" /v FixRecipientTrackStatusTime /t REG_QWORD /d 1 /f
+run "$TRACKFIX" time 0
+expect_rc 3
+expect_err "found REG_QWORD"
+reg add "$KEY_PARAMS" /v FixRecipientTrackStatusTime /t REG_BINARY /d 01000000 /f
+run "$TRACKFIX" time 0
+expect_rc 3
+expect_err "found REG_BINARY 01 00 00 00 (4 bytes)"
+
+# The shipped .reg files, through both loaders.
+run wine reg import "$TOP/registry/fix-enable.reg"
+expect_rc 0
+run "$TRACKFIX" time 0
+expect_rc 0
+expect_out "clamped 18991230T000000Z"
+run wine regedit /S "$TOP/registry/fix-disable.reg"
+run "$TRACKFIX" hotfix status
+expect_out "FixRecipientTrackStatusTime: REG_DWORD 0"
+run "$TRACKFIX" time 0
+expect_rc 3
+run wine regedit /S "$TOP/registry/fix-enable.reg"
+run "$TRACKFIX" time 0
+expect_rc 0
+run wine reg import "$TOP/registry/fix-remove-value.reg"
+expect_rc 0
+run "$TRACKFIX" hotfix status
+expect_out "FixRecipientTrackStatusTime: no value"
+run "$TRACKFIX" time 0
+expect_rc 3
+
+# The whole server from .reg files, hotfix installed with it.
+reset_registry
+run wine regedit /S "$TOP/registry/exchange2003-sp2.reg"
+run wine reg import "$TOP/registry/kb938650-installed.reg"
+run wine regedit /S "$TOP/registry/fix-enable.reg"
+run "$TRACKFIX" hotfix status
+expect_out "KB938650 installed: yes"
+expect_out "fix active: yes"
+
 reset_registry
 finish

@@ -109,6 +109,26 @@ run "$TRACKFIX" queue --queue="$Q3" submit --now=$T0 "$work/update-1601.msg"
 run "$TRACKFIX" queue --queue="$Q3" run --now=$T0
 [ "$(grep -c $'\t327\t' "$work/server3/eventlog.log")" = 1 ] || fail "level 7: expected 1 event"
 
+# --- times the queue cannot hold, and intervals it does not take, are
+# refused at input, before anything is written.
+for bad in "--until=+-5m" "--until=+ 5m" "--until=+5" "--until=+m" "--until=+99999999999999999999d" \
+    "--until=+3000000d" "--until=10000-01-01T00:00:00Z" "--now=9999-12-31T23:00:00Z"; do
+    run "$TRACKFIX" queue --queue="$work/never/queue" run --now=2007-08-03T14:00:00Z "$bad"
+    expect_rc 2
+    expect_err "no later than 9998-01-01T00:00:00Z"
+done
+run "$TRACKFIX" queue --queue="$work/never/queue" run --now=2007-08-03T14:00:00Z --until=2007-08-03T13:00:00Z
+expect_rc 2
+expect_err "'--until=2007-08-03T13:00:00Z' is before --now (2007-08-03T14:00:00Z)"
+for bad in "--retry=0" "--retry=10,-5" "--delay=527041" "--expire=" "--delay=+5"; do
+    run "$TRACKFIX" queue --queue="$work/never/queue" run --now=2007-08-03T14:00:00Z "$bad"
+    expect_rc 2
+done
+run "$TRACKFIX" queue --queue= list
+expect_rc 2
+expect_err "bad value in '--queue=': expected a queue folder"
+[ -e "$work/never" ] && fail "a refused command created the queue folder"
+
 # --- retry, delete, and their errors.
 run "$TRACKFIX" queue --queue="$Q3" retry 00000001 --now=2007-08-03T14:01:00Z
 expect_rc 0
