@@ -83,9 +83,12 @@ for lane in $(seq 1 "$jobs"); do
     prefix=$WINEPREFIX
     if [ "$lane" -gt 1 ]; then
         prefix=$WINEPREFIX.lane$lane
-        # a fresh copy of the base prefix, so that every lane starts alike
+        # a fresh copy of the base prefix, so that every lane starts alike:
+        # its 700 MB of drive_c as hard links (only read), its registry
+        # files (*.reg, which the wineserver rewrites in place) as copies
         rm -rf "$prefix"
-        cp -a "$WINEPREFIX" "$prefix"
+        cp -al "$WINEPREFIX" "$prefix"
+        for reg in "$WINEPREFIX"/*.reg; do cp --remove-destination "$reg" "$prefix/"; done
     fi
     WINEPREFIX=$prefix TRACKFIX_WINE_SESSION= "$TOP/scripts/wine-session.sh" "$0" --lane "$lane" "$@" &
     pids+=($!)
