@@ -377,18 +377,16 @@ static HRESULT parse_value(struct parser *p, const char *s, struct mapi_prop *pr
         prop->fixed[0] = !strcmp(s, "true");
         return S_OK;
     case PT_FLOAT:
-    {
-        float f = strtof(s, &end);
-        if (!*s || *end) return parse_fail(p, "expected a number");
-        memcpy(prop->fixed, &f, 4);
-        return S_OK;
-    }
     case PT_DOUBLE:
     case PT_APPTIME:
     {
+        /* a float's "%.9g" is far from any float midpoint: read as a double,
+         * it rounds back to the same float */
         double d = strtod(s, &end);
+        float f = (float)d;
         if (!*s || *end) return parse_fail(p, "expected a number");
-        memcpy(prop->fixed, &d, 8);
+        if (type == PT_FLOAT) memcpy(prop->fixed, &f, 4);
+        else memcpy(prop->fixed, &d, 8);
         return S_OK;
     }
     case PT_SYSTIME:

@@ -54,6 +54,10 @@ vg() {
         tail -n 5 "$out/$name.err" | sed 's/^/  /' >&2
         failures=$((failures + 1))
     fi
+    if ! compgen -G "$out/xml/$name-*.xml" > /dev/null; then
+        echo "FAIL memcheck: $name: valgrind wrote no report: valgrind $*" >&2
+        failures=$((failures + 1))
+    fi
 }
 
 # The first program of a wineserver session starts wineboot, services.exe
