@@ -461,11 +461,52 @@ static HRESULT parse_name(struct parser *p, const char *s, struct mapi_prop *pro
     return S_OK;
 }
 
+/* The line of each property of the section being read, in its order. */
+struct prop_lines
+{
+    int *at;
+    ULONG count, capacity;
+};
+
+static BOOL same_property(const struct mapi_prop *a, const struct mapi_prop *b)
+{
+    if (a->named != b->named || PROP_TYPE(a->tag) != PROP_TYPE(b->tag)) return FALSE;
+    if (!a->named) return a->tag == b->tag;
+    if (!IsEqualGUID(&a->name.guid, &b->name.guid) || a->name.is_string != b->name.is_string) return FALSE;
+    return a->name.is_string ? !strcmp(a->name.string, b->name.string) : a->name.lid == b->name.lid;
+}
+
+/* Refuses the property just read into SECTION (named NAME in the text)
+ * when the section has it already, naming both lines: a .msg holds one
+ * value for each property, and writing two would give a file whose sizes
+ * disagree.  Records its line in LINES. */
+static HRESULT check_repeat(struct parser *p, const struct mapi_propset *section, const char *name,
+                            struct prop_lines *lines)
+{
+    const struct mapi_prop *last = &section->props[section->count - 1];
+    ULONG i;
+
+    for (i = 0; i + 1 < section->count && i < lines->count; i++)
+        if (same_property(&section->props[i], last))
+            return parse_fail(p, "%s is given twice in this section, here and on line %d", name, lines->at[i]);
+    if (lines->count == lines->capacity)
+    {
+        ULONG capacity = lines->capacity ? lines->capacity * 2 : 64;
+        int *grown = realloc(lines->at, capacity * sizeof(*grown));
+        if (!grown) return E_OUTOFMEMORY;
+        lines->at = grown;
+        lines->capacity = capacity;
+    }
+    lines->at[lines->count++] = p->line;
+    return S_OK;
+}
+
 HRESULT msgtext_parse(const char *text, const char *source, struct mapi_message *message,
                       char error[MSGTEXT_ERROR_SIZE])
 {
     struct parser p = {source, 0, error};
     struct mapi_propset *section = NULL;
+    struct prop_lines lines = {0};
     const char *line = text;
     char *copy = NULL;
     HRESULT hr = S_OK;
@@ -494,12 +535,14 @@ HRESULT msgtext_parse(const char *text, const char *source, struct mapi_message 
         {
             if (section) hr = parse_fail(&p, "[message] must come once, first");
             section = &message->props;
+            lines.count = 0;
             continue;
         }
         if (!strcmp(s, "[recipient]"))
         {
             if (!section) hr = parse_fail(&p, "[recipient] before [message]");
             else if (!(section = mapi_message_add_recipient(message))) hr = E_OUTOFMEMORY;
+            lines.count = 0;
             continue;
         }
         if (*s == '[')
@@ -523,8 +566,10 @@ HRESULT msgtext_parse(const char *text, const char *source, struct mapi_message 
             hr = E_OUTOFMEMORY;
             break;
         }
-        if (SUCCEEDED(hr = parse_name(&p, s, prop))) hr = parse_value(&p, eq + 3, prop);
+        if (SUCCEEDED(hr = parse_name(&p, s, prop))) hr = check_repeat(&p, section, s, &lines);
+        if (SUCCEEDED(hr)) hr = parse_value(&p, eq + 3, prop);
     }
+    free(lines.at);
     free(copy);
     if (SUCCEEDED(hr) && !section) hr = parse_fail(&p, "no [message] section");
     if (hr == E_OUTOFMEMORY) snprintf(error, MSGTEXT_ERROR_SIZE, "%s: out of memory", source);

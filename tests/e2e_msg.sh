@@ -80,6 +80,20 @@ expect_err "cannot read '$work/none.txt'"
 run "$TRACKFIX" msg new "$TOP/tests/data/update-1601.txt" -o "$work/no-such-dir/x.msg"
 expect_rc 1
 expect_err "cannot write '$work/no-such-dir/x.msg'"
+# One property twice in a section (a dump edited by adding a line): refused
+# with both lines, since the file would hold sizes its own reader refuses;
+# the same property in two sections is fine.
+printf '[message]\nPR_SENDER_NAME = "Olivia"\nPR_SUBJECT = "x"\nPR_SENDER_NAME = "Again"\n[recipient]\nPR_DISPLAY_NAME = "A"\n[recipient]\nPR_DISPLAY_NAME = "B"\n' > "$work/twice.txt"
+run "$TRACKFIX" msg new "$work/twice.txt" -o "$work/twice.msg"
+expect_rc 2
+expect_err "$work/twice.txt:4: PR_SENDER_NAME is given twice in this section, here and on line 2"
+[ -e "$work/twice.msg" ] && fail "twice.msg written from a text with a repeated property"
+sed -i '4d' "$work/twice.txt"
+run "$TRACKFIX" msg new "$work/twice.txt" -o "$work/twice.msg"
+expect_rc 0
+run "$TRACKFIX" msg dump "$work/twice.msg"
+expect_rc 0
+expect_out 'PR_DISPLAY_NAME = "B"'
 # Many at once, in one process: a folder of text forms (the bench corpus
 # generator's output) and a list of files, each NAME.txt to DIR/NAME.msg.
 "$TOP/scripts/bench-corpus.sh" 8 "$work/many-text"
