@@ -154,6 +154,13 @@ static int msg_new(char **texts_given, int count, const char *output)
             return EXIT_ERROR;
         }
     }
+    if (!texts.count)
+    {
+        /* say so before anything is made: -o would otherwise become an empty folder */
+        cli_message(MSG_MISSING_ARGUMENT, "msg new", "a TEXT file: the folders given hold no *.txt", "msg");
+        cli_paths_free(&texts);
+        return EXIT_USAGE;
+    }
     if (!cli_ensure_folder(output))
     {
         cli_paths_free(&texts);

@@ -80,6 +80,12 @@ expect_err "cannot read '$work/none.txt'"
 run "$TRACKFIX" msg new "$TOP/tests/data/update-1601.txt" -o "$work/no-such-dir/x.msg"
 expect_rc 1
 expect_err "cannot write '$work/no-such-dir/x.msg'"
+# A folder with no text forms: refused before -o becomes a folder.
+mkdir -p "$work/empty"
+run "$TRACKFIX" msg new "$work/empty" -o "$work/x.msg"
+expect_rc 2
+expect_err "the folders given hold no *.txt"
+[ -e "$work/x.msg" ] && fail "msg new of an empty folder made $work/x.msg"
 # One property twice in a section (a dump edited by adding a line): refused
 # with both lines, since the file would hold sizes its own reader refuses;
 # the same property in two sections is fine.

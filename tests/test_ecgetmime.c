@@ -51,13 +51,21 @@ static const char rows[] =
     "PR_DISPLAY_NAME = \"Nobody Yet\"\n"
     "PR_SMTP_ADDRESS = \"none@fabrikam.example\"\n";
 
-/* Parses the meeting with the first attendee's track time TRACK_TIME. */
+/* Parses the meeting with the first attendee's track time TRACK_TIME, the
+ * properties of EXTRA ("NAME = VALUE" lines) in place of the meeting's own
+ * (a section holds each property once). */
 static void make_meeting(struct mapi_message *message, const char *extra, const char *track_time)
 {
-    char text[4096], error[MSGTEXT_ERROR_SIZE];
-    /* EXTRA comes first, so its properties are the ones found */
-    int len = snprintf(text, sizeof(text), "[message]\n%s%s", extra, meeting_head);
+    char text[4096], error[MSGTEXT_ERROR_SIZE], name[80];
+    const char *line, *end;
+    int len = snprintf(text, sizeof(text), "[message]\n%s", extra);
 
+    for (line = meeting_head; *line; line = end + 1)
+    {
+        end = strchr(line, '\n');
+        snprintf(name, sizeof(name), "%.*s = ", (int)strcspn(line, " "), line);
+        if (!strstr(extra, name)) len += snprintf(text + len, sizeof(text) - len, "%.*s\n", (int)(end - line), line);
+    }
     snprintf(text + len, sizeof(text) - len, rows, track_time);
     if (FAILED(msgtext_parse(text, "meeting", message, error))) fail_msg("%s", error);
 }
