@@ -38,6 +38,8 @@ static const char usage_text[] =
     "list shows what the queue viewer shows; open converts a message as delivery\n"
     "would and answers 'Unable to open for delivery' when that fails.  The clock\n"
     "goes up to 9998-01-01T00:00:00Z, each interval up to 527040 minutes (a year).\n"
+    "A message whose state cannot be read is listed as corrupt, with a warning,\n"
+    "and a run sets it aside in DIR/corrupt/ID with the reason; the rest go on.\n"
     "\n"
     "Exit status: 0 done, 2 usage error or unreadable input, 3 open failed,\n"
     "5 another run holds the queue, 1 an I/O failure.\n";
@@ -158,6 +160,7 @@ static int queue_list_print(struct queue *queue, enum cli_format format)
 
         if (e->state == QUEUE_QUEUED) systime_format_iso(e->next_retry, next);
         if (FAILED(e->last_hresult)) snprintf(hresult, sizeof(hresult), "%#x", (unsigned)e->last_hresult);
+        if (e->state == QUEUE_CORRUPT) snprintf(hresult, sizeof(hresult), "set aside: ");
         if (format == CLI_FORMAT_JSON)
             print_json_entry(e);
         else
@@ -209,7 +212,9 @@ static int action_run(struct queue *queue, struct queue_args *a)
     if (SUCCEEDED(queue_list(queue, &entries, &count, error)))
     {
         for (j = 0; j < count; j++) n[entries[j].state]++;
-        printf("%u queued, %u delivered, %u expired\n", n[QUEUE_QUEUED], n[QUEUE_DELIVERED], n[QUEUE_EXPIRED]);
+        printf("%u queued, %u delivered, %u expired", n[QUEUE_QUEUED], n[QUEUE_DELIVERED], n[QUEUE_EXPIRED]);
+        if (n[QUEUE_CORRUPT]) printf(", %u set aside as corrupt", n[QUEUE_CORRUPT]);
+        printf("\n");
         queue_entries_free(entries, count);
     }
     return EXIT_OK;
@@ -264,6 +269,24 @@ static int action_delete(struct queue *queue, struct queue_args *a)
 {
     char error[QUEUE_ERROR_SIZE];
     return change_one("delete", queue_delete(queue, a->operands[0], error), "deleted", a->operands[0], error);
+}
+
+/* Says on stderr which messages are set aside as corrupt, and why. */
+static void warn_set_aside(struct queue *queue)
+{
+    struct queue_entry *entries;
+    char error[QUEUE_ERROR_SIZE], text[QUEUE_ERROR_SIZE + 128];
+    ULONG count, i;
+
+    if (FAILED(queue_list(queue, &entries, &count, error))) return;
+    for (i = 0; i < count; i++)
+    {
+        if (entries[i].state != QUEUE_CORRUPT) continue;
+        snprintf(text, sizeof(text), "message %s is set aside in %s/corrupt and never attempted: %s", entries[i].id,
+                 queue->dir, entries[i].last_error);
+        cli_message(MSG_WARNING, text);
+    }
+    queue_entries_free(entries, count);
 }
 
 enum
@@ -423,6 +446,7 @@ int cmd_queue(int argc, char **argv)
             queue.step_ctx = &crash_steps;
         }
         ret = actions[action].run(&queue, &a);
+        warn_set_aside(&queue);
     }
     queue_close(&queue);
 done:

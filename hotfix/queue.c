@@ -35,27 +35,29 @@ WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
 /* a source key: the replica GUID, then a 6-byte big-endian global counter */
 #define SOURCE_KEY_SIZE 22
 
-static const char *const state_folders[QUEUE_STATE_COUNT] = {"queued", "delivered", "expired"};
+static const char *const state_folders[QUEUE_STATE_COUNT] = {"queued", "delivered", "expired", "corrupt"};
+/* in a corrupt message's folder: why it was set aside */
+#define REASON_FILE "reason"
 /* a mask of states for list_states and find_entry: one bit per state */
 #define ALL_STATES ((1u << QUEUE_STATE_COUNT) - 1)
 
-#define FIELD(key, kind, member) {key, QUEUE_FIELD_##kind, offsetof(struct queue_entry, member)}
+#define FIELD(key, kind, member, required) {key, QUEUE_FIELD_##kind, offsetof(struct queue_entry, member), required}
 const struct queue_field queue_fields[] = {
-    FIELD("attempts", COUNT, attempts),
-    FIELD("next_retry", TIME, next_retry),
-    FIELD("sender", TEXT, sender),
-    FIELD("recipients", TEXT, recipients),
-    FIELD("subject", TEXT, subject),
-    FIELD("last_hresult", HRESULT, last_hresult),
-    FIELD("last_error", TEXT, last_error),
-    FIELD("source", TEXT, source),
-    FIELD("message_id", TEXT, message_id),
-    FIELD("mdb", TEXT, mdb),
-    FIELD("fid", TEXT, fid),
-    FIELD("mid", TEXT, mid),
-    FIELD("submitted", TIME, submitted),
-    FIELD("last_attempt", TIME, last_attempt),
-    FIELD("delay_notified", YES_NO, delay_notified),
+    FIELD("attempts", COUNT, attempts, TRUE),
+    FIELD("next_retry", TIME, next_retry, TRUE),
+    FIELD("sender", TEXT, sender, TRUE),
+    FIELD("recipients", TEXT, recipients, TRUE),
+    FIELD("subject", TEXT, subject, TRUE),
+    FIELD("last_hresult", HRESULT, last_hresult, TRUE),
+    FIELD("last_error", TEXT, last_error, TRUE),
+    FIELD("source", TEXT, source, TRUE),
+    FIELD("message_id", TEXT, message_id, FALSE),
+    FIELD("mdb", TEXT, mdb, FALSE),
+    FIELD("fid", TEXT, fid, FALSE),
+    FIELD("mid", TEXT, mid, FALSE),
+    FIELD("submitted", TIME, submitted, TRUE),
+    FIELD("last_attempt", TIME, last_attempt, TRUE),
+    FIELD("delay_notified", YES_NO, delay_notified, TRUE),
 };
 const size_t queue_field_count = ARRAYSIZE(queue_fields);
 
@@ -418,9 +420,24 @@ static HRESULT read_whole(const char *path, char **text)
 }
 
 /* Reads the state file of FOLDER into E (id and state set by the caller). */
+/* Sets every text field of E that is NULL to "": a message read from an
+ * older state file, or set aside, has them all. */
+static HRESULT fill_texts(struct queue_entry *e)
+{
+    size_t i;
+
+    for (i = 0; i < queue_field_count; i++)
+    {
+        char **value = FIELD_AT(e, &queue_fields[i], char *);
+        if (queue_fields[i].kind == QUEUE_FIELD_TEXT && !*value && !(*value = strdup(""))) return E_OUTOFMEMORY;
+    }
+    return S_OK;
+}
+
 static HRESULT load_state(const char *folder, struct queue_entry *e, char *error)
 {
     char *path = join(folder, STATE_FILE, NULL), *text = NULL, *line, *next;
+    unsigned seen = 0;
     HRESULT hr;
     size_t i;
 
@@ -443,23 +460,38 @@ static HRESULT load_state(const char *folder, struct queue_entry *e, char *error
         *eq = 0;
         for (i = 0; i < queue_field_count && strcmp(line, queue_fields[i].key); i++) {}
         if (i == queue_field_count) continue; /* a field of a later version */
+        seen |= 1u << i;
         if (!parse_field(e, &queue_fields[i], eq + 1))
             hr = fail(error, E_INVALIDARG, "'%s': bad value for %s: '%.64s'", path, line, eq + 1);
     }
-    /* every text field is present, even when the file predates one */
+    /* what every state file trackfix ever wrote holds: without it, the
+     * file is not a message's state (empty, cut short, something else) */
     for (i = 0; i < queue_field_count && SUCCEEDED(hr); i++)
-    {
-        char **value = FIELD_AT(e, &queue_fields[i], char *);
-        if (queue_fields[i].kind == QUEUE_FIELD_TEXT && !*value && !(*value = strdup("")))
-            hr = fail(error, E_OUTOFMEMORY, "out of memory");
-    }
+        if (queue_fields[i].required && !(seen & 1u << i))
+            hr = fail(error, E_INVALIDARG, "'%s': no %s field", path, queue_fields[i].key);
+    if (SUCCEEDED(hr) && FAILED(hr = fill_texts(e))) fail(error, hr, "out of memory");
     free(text);
     free(path);
     return hr;
 }
 
+/* Reads why corrupt message E in FOLDER was set aside into its last_error. */
+static HRESULT load_reason(const char *folder, struct queue_entry *e)
+{
+    char *path = join(folder, REASON_FILE, NULL), *text = NULL;
+
+    e->state = QUEUE_CORRUPT;
+    if (!path) return E_OUTOFMEMORY;
+    if (SUCCEEDED(read_whole(path, &text))) e->last_error = text;
+    free(path);
+    return fill_texts(e);
+}
+
+static HRESULT move_folder(struct queue *queue, const char *from, const char *to, char *error);
+
 struct listing
 {
+    struct queue *queue;
     struct queue_entry *entries;
     ULONG count, capacity;
     enum queue_state state;
@@ -467,11 +499,35 @@ struct listing
     char *error;
 };
 
+/* Lists E, in FOLDER, as corrupt because of REASON; with the lock, first
+ * moves it to QUEUE/corrupt/ID with REASON written beside it. */
+static HRESULT set_aside(struct queue *queue, const char *folder, struct queue_entry *e, const char *reason)
+{
+    char *corrupt = join(queue->dir, state_folders[QUEUE_CORRUPT], e->id), *path = NULL;
+    char error[QUEUE_ERROR_SIZE], id[QUEUE_ID_SIZE];
+    HRESULT hr = S_OK;
+
+    if (!corrupt) return E_OUTOFMEMORY;
+    strcpy(id, e->id);
+    queue_entry_clear(e);
+    strcpy(e->id, id);
+    e->state = QUEUE_CORRUPT;
+    if (!(e->last_error = strdup(reason)) || FAILED(fill_texts(e))) hr = E_OUTOFMEMORY;
+    if (SUCCEEDED(hr) && queue->lock != INVALID_HANDLE_VALUE && SUCCEEDED(move_folder(queue, folder, corrupt, error)) &&
+        (path = join(corrupt, REASON_FILE, NULL)))
+        write_atomic(path, reason, (DWORD)strlen(reason), error);
+    WINE_WARN("%s set aside: %s\n", e->id, reason);
+    free(path);
+    free(corrupt);
+    return hr;
+}
+
 static void add_listed(void *ctx, const char *folder, const char *name)
 {
     struct listing *l = ctx;
     struct queue_entry *e;
-    char *path;
+    char *path, reason[QUEUE_ERROR_SIZE];
+    HRESULT hr;
 
     if (FAILED(l->hr) || strlen(name) >= QUEUE_ID_SIZE) return;
     if (l->count == l->capacity)
@@ -495,10 +551,20 @@ static void add_listed(void *ctx, const char *folder, const char *name)
         l->hr = fail(l->error, E_OUTOFMEMORY, "out of memory");
         return;
     }
-    l->hr = load_state(path, e, l->error);
+    if (l->state == QUEUE_CORRUPT)
+        l->hr = load_reason(path, e);
+    else if ((hr = load_state(path, e, reason)) != S_OK && hr != E_OUTOFMEMORY)
+        l->hr = set_aside(l->queue, path, e, reason);
+    else
+        l->hr = hr;
     free(path);
-    if (FAILED(l->hr)) queue_entry_clear(e);
-    else l->count++;
+    if (FAILED(l->hr))
+    {
+        fail(l->error, l->hr, "out of memory");
+        queue_entry_clear(e);
+    }
+    else
+        l->count++;
 }
 
 static int compare_entries(const void *a, const void *b)
@@ -509,7 +575,7 @@ static int compare_entries(const void *a, const void *b)
 /* Lists the messages in the states of MASK (bit per state). */
 static HRESULT list_states(struct queue *queue, unsigned mask, struct queue_entry **entries, ULONG *count, char *error)
 {
-    struct listing l = {NULL, 0, 0, QUEUE_QUEUED, S_OK, error};
+    struct listing l = {queue, NULL, 0, 0, QUEUE_QUEUED, S_OK, error};
     int i;
 
     for (i = 0; i < QUEUE_STATE_COUNT && SUCCEEDED(l.hr); i++)
@@ -1081,6 +1147,13 @@ HRESULT queue_open_message(struct queue *queue, const char *id, const struct que
 
     *mime = NULL;
     if (FAILED(hr = find_entry(queue, ALL_STATES, id, &e, error))) return hr;
+    if (e.state == QUEUE_CORRUPT)
+    {
+        hr = fail(error, HRESULT_FROM_WIN32(ERROR_FILE_CORRUPT), "message %s is set aside in %s/%s: %s", id, queue->dir,
+                  state_folders[QUEUE_CORRUPT], e.last_error);
+        queue_entry_clear(&e);
+        return hr;
+    }
     if (!(folder = entry_folder(queue, e.state, id))) hr = fail(error, E_OUTOFMEMORY, "out of memory");
     else hr = convert_message(folder, &e, policy, now, mime, error);
     free(folder);

@@ -7,6 +7,8 @@
  *   QUEUE/delivered/ID/  its MIME is SERVER/drop/ID.eml (or went out over
  *                        SMTP, a copy kept as SERVER/sent/ID.eml)
  *   QUEUE/expired/ID/    its NDR is SERVER/mailboxes/SENDER/ID.ndr.eml
+ *   QUEUE/corrupt/ID/    set aside: its state could not be read; the file
+ *                        'reason' says why (like Postfix's corrupt queue)
  * where SERVER is the folder that holds QUEUE.  Each message folder has
  * message.msg and state (key=value lines).  A state change writes the
  * state file as temp, flushes, renames; a change of place is one rename of
@@ -45,6 +47,7 @@ enum queue_state
     QUEUE_QUEUED,
     QUEUE_DELIVERED,
     QUEUE_EXPIRED,
+    QUEUE_CORRUPT, /* set aside, never attempted; last_error says why */
     QUEUE_STATE_COUNT
 };
 
@@ -79,6 +82,7 @@ struct queue_field
     const char *key;
     enum queue_field_kind kind;
     size_t offset; /* of the value in struct queue_entry */
+    BOOL required; /* in every state file: one without it is corrupt */
 };
 
 extern const struct queue_field queue_fields[];
@@ -134,8 +138,11 @@ void queue_policy_default(struct queue_policy *policy);
 HRESULT queue_submit(struct queue *queue, const char *path, ULONGLONG now, char id[QUEUE_ID_SIZE],
                      char error[QUEUE_ERROR_SIZE]);
 
-/* Reads every message of the queue, in id order.  *ENTRIES: caller frees
- * with queue_entries_free.  Returns S_OK or the failure. */
+/* Reads every message of the queue, in id order.  A message whose state
+ * cannot be read is listed as QUEUE_CORRUPT with the reason in last_error,
+ * and, when QUEUE holds the lock, moved to QUEUE/corrupt/ID first: one bad
+ * entry never stops the others.  *ENTRIES: caller frees with
+ * queue_entries_free.  Returns S_OK or the failure (out of memory). */
 HRESULT queue_list(struct queue *queue, struct queue_entry **entries, ULONG *count, char error[QUEUE_ERROR_SIZE]);
 void queue_entries_free(struct queue_entry *entries, ULONG count);
 /* Reads message ID, whatever its state, into ENTRY (caller clears it).
