@@ -522,6 +522,23 @@ static HRESULT set_aside(struct queue *queue, const char *folder, struct queue_e
     return hr;
 }
 
+/* TRUE when message ID also stands in a folder after STATE: the copy in
+ * STATE was left behind and is neither listed nor attempted. */
+static BOOL went_further(const struct queue *queue, enum queue_state state, const char *id)
+{
+    BOOL found = FALSE;
+    int later;
+
+    for (later = state + 1; later < QUEUE_STATE_COUNT && !found; later++)
+    {
+        char *path = join(queue->dir, state_folders[later], id);
+        found = path && hostfs_exists(path);
+        free(path);
+    }
+    if (found) WINE_WARN("%s in %s is a copy left behind\n", id, state_folders[state]);
+    return found;
+}
+
 static void add_listed(void *ctx, const char *folder, const char *name)
 {
     struct listing *l = ctx;
@@ -530,6 +547,7 @@ static void add_listed(void *ctx, const char *folder, const char *name)
     HRESULT hr;
 
     if (FAILED(l->hr) || strlen(name) >= QUEUE_ID_SIZE) return;
+    if (went_further(l->queue, l->state, name)) return;
     if (l->count == l->capacity)
     {
         ULONG capacity = l->capacity ? l->capacity * 2 : 32;
@@ -567,9 +585,37 @@ static void add_listed(void *ctx, const char *folder, const char *name)
         l->count++;
 }
 
+/* By id, and for one id by state, in the order a message moves. */
 static int compare_entries(const void *a, const void *b)
 {
-    return strcmp(((const struct queue_entry *)a)->id, ((const struct queue_entry *)b)->id);
+    const struct queue_entry *x = a, *y = b;
+    int order = strcmp(x->id, y->id);
+
+    return order ? order : (int)x->state - (int)y->state;
+}
+
+/* Keeps one entry per id, the one furthest along.  A message only ever
+ * moves forward (queued, then delivered, expired or corrupt) and the
+ * folders are read in that order, so a listing taken while a run moves
+ * messages sees each at least once, and the copy seen twice is the one it
+ * left; an id that really stands in two folders is listed where it went
+ * last, and the copy left behind is never attempted. */
+static ULONG keep_latest(struct queue_entry *entries, ULONG count)
+{
+    ULONG i, kept = 0;
+
+    for (i = 0; i < count; i++)
+    {
+        if (i + 1 < count && !strcmp(entries[i].id, entries[i + 1].id))
+        {
+            WINE_WARN("%s is in both %s and %s\n", entries[i].id, state_folders[entries[i].state],
+                      state_folders[entries[i + 1].state]);
+            queue_entry_clear(&entries[i]);
+            continue;
+        }
+        entries[kept++] = entries[i];
+    }
+    return kept;
 }
 
 /* Lists the messages in the states of MASK (bit per state). */
@@ -594,7 +640,7 @@ static HRESULT list_states(struct queue *queue, unsigned mask, struct queue_entr
     }
     qsort(l.entries, l.count, sizeof(*l.entries), compare_entries);
     *entries = l.entries;
-    *count = l.count;
+    *count = keep_latest(l.entries, l.count);
     return S_OK;
 }
 

@@ -47,6 +47,17 @@ for id in 00000001 00000002 00000003 00000004 00000005 00000006; do
 done
 [ -e "$work/server/drop/00000007.eml" ] || fail "the healthy message was not delivered"
 
+# One id in two folders (a copy left behind, or a listing taken while a
+# run moves it): listed once, where it went last, and never sent again.
+cp -r "$Q/delivered/00000007" "$Q/queued/00000007"
+run "$TRACKFIX" queue list --queue "$Q"
+expect_rc 0
+[ "$(grep -c '^00000007 ' <<<"$out")" = 1 ] || fail "00000007 listed $(grep -c '^00000007 ' <<<"$out") times"
+grep -q '^00000007  delivered ' <<<"$out" || fail "00000007 not listed as delivered"
+run "$TRACKFIX" queue run --queue "$Q" --now $T0 --fix off
+expect_rc 0
+expect_no_out "00000007 attempt"
+
 run "$TRACKFIX" queue list --queue "$Q" --format json
 expect_rc 0
 expect_out '{"id":"00000003","state":"corrupt"'
