@@ -245,7 +245,8 @@ static char *build_calendar(struct conversion *c)
     icalcomponent_add_property(event, icalproperty_new_dtend(icaltime_from_string(c->end)));
     /* an empty SUMMARY is an error to libical: a subject-less meeting has none */
     if (c->subject && *c->subject) icalcomponent_add_property(event, icalproperty_new_summary(c->subject));
-    if (c->location) icalcomponent_add_property(event, icalproperty_new_location(c->location));
+    /* no property for an empty value: libical drops "LOCATION:" as an error */
+    if (c->location && *c->location) icalcomponent_add_property(event, icalproperty_new_location(c->location));
     snprintf(mailto, sizeof(mailto), "mailto:%s", c->organizer.address);
     icalcomponent_add_property(event, new_participant(icalproperty_new_organizer(mailto), &c->organizer));
     for (i = 0; i < c->attendee_count; i++)
@@ -348,7 +349,7 @@ static HRESULT build_mime(struct conversion *c, char **mime)
                   c->method == ECGETMIME_CANCEL ? "This meeting has been canceled." : "Meeting request",
                   c->start, c->start + 4, c->start + 6, c->start + 9, c->start + 11, c->end, c->end + 4, c->end + 6,
                   c->end + 9, c->end + 11);
-    if (c->location) strbuf_printf(&summary, "Where: %s\n", c->location);
+    if (c->location && *c->location) strbuf_printf(&summary, "Where: %s\n", c->location);
     strbuf_printf(&summary, "\n%s", c->body ? c->body : "");
     text = strbuf_detach(&summary);
     strbuf_printf(&out, "--%s\r\nContent-Type: text/plain; charset=utf-8\r\n"

@@ -965,7 +965,9 @@ static enum systime_path track_path(const struct queue_policy *policy)
 static HRESULT convert_message(const char *folder, const struct queue_entry *e, const struct queue_policy *policy,
                                ULONGLONG now, char **mime, char *error)
 {
-    struct ecgetmime_options options = {FALSE, track_path(policy), now, e->attempts + 1};
+    /* the queue id in the Message-ID: two messages of one meeting converted
+     * at the same moment still get two ids */
+    struct ecgetmime_options options = {FALSE, track_path(policy), now, (ULONG)strtoul(e->id, NULL, 10)};
     struct ecgetmime_result result;
     struct mapi_message message;
     char convert_error[ECGETMIME_ERROR_SIZE], read_error[MSGFILE_ERROR_SIZE];

@@ -160,6 +160,13 @@ expect_rc 0
 queued $work/batch/m2.msg as 00000002
 queued $work/batch/m3.msg as 00000003" ] || fail "folder submit said: $out"
 
+# Three copies of one meeting delivered in one run at one moment: three
+# Message-IDs.
+run "$TRACKFIX" queue --queue="$work/batch-q" run --now=$T0 --fix=on
+expect_rc 0
+ids=$(grep -h '^Message-ID:' "$work"/drop/0000000[123].eml | sort -u | wc -l)
+[ "$ids" = 3 ] || fail "three messages delivered with $ids distinct Message-IDs"
+
 run "$TRACKFIX" queue --help
 expect_rc 0
 

@@ -209,6 +209,28 @@ static void every_line_is_crlf_and_at_most_75_octets_in_the_calendar(void **stat
     mapi_message_clear(&message);
 }
 
+static void an_empty_location_writes_no_location(void **state)
+{
+    struct mapi_message message;
+    struct ecgetmime_result result;
+    char error[ECGETMIME_ERROR_SIZE], *text;
+    icalcomponent *calendar, *event;
+    (void)state;
+
+    make_meeting(&message, "PidLidLocation = \"\"\n", "2007-08-01T10:15:00Z");
+    assert_int_equal(convert(&message, SYSTIME_PATH_CLAMPED, FALSE, &result, error), S_OK);
+    calendar = parse_calendar(result.mime, &text);
+    event = icalcomponent_get_first_component(calendar, ICAL_VEVENT_COMPONENT);
+    assert_null(icalcomponent_get_first_property(event, ICAL_LOCATION_PROPERTY));
+    assert_null(strstr(text, "LOCATION"));
+    assert_int_equal(icalcomponent_count_errors(calendar), 0);
+    assert_null(strstr(result.mime, "Where:"));
+    free(text);
+    icalcomponent_free(calendar);
+    free(result.mime);
+    mapi_message_clear(&message);
+}
+
 struct failure_row
 {
     int line;
@@ -351,6 +373,7 @@ int main(void)
         cmocka_unit_test(request_parses_back_with_every_attendee_mapped),
         cmocka_unit_test(every_line_is_crlf_and_at_most_75_octets_in_the_calendar),
         cmocka_unit_test(failures_name_message_recipient_and_raw_value),
+        cmocka_unit_test(an_empty_location_writes_no_location),
         cmocka_unit_test(incomplete_meetings_name_what_is_missing),
         cmocka_unit_test(sender_is_the_organizer_without_an_organizer_row_and_hex_uid),
     };
