@@ -63,29 +63,18 @@ static int msg_dump(char **files, int count)
 static char *read_text(const char *path)
 {
     FILE *in = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-    char *text = NULL, *grown;
-    size_t size = 0, capacity = 0, got;
+    struct strbuf text = {0};
+    HRESULT hr;
 
     if (!in) return NULL;
-    do
+    hr = strbuf_read(&text, in, TEXT_MAX);
+    if (in != stdin) fclose(in);
+    if (FAILED(hr))
     {
-        if (size + 4096 + 1 > capacity)
-        {
-            capacity = capacity ? capacity * 2 : 65536;
-            if (capacity > TEXT_MAX || !(grown = realloc(text, capacity))) goto fail;
-            text = grown;
-        }
-        got = fread(text + size, 1, capacity - size - 1, in);
-        size += got;
-    } while (got);
-    if (ferror(in)) goto fail;
-    text[size] = 0;
-    if (in != stdin) fclose(in);
-    return text;
-fail:
-    free(text);
-    if (in != stdin) fclose(in);
-    return NULL;
+        strbuf_free(&text);
+        return NULL;
+    }
+    return strbuf_detach(&text);
 }
 
 /* Writes the .msg OUTPUT from the text form in TEXT_PATH; an exit code. */

@@ -314,8 +314,9 @@ void queue_field_format(const struct queue_entry *e, const struct queue_field *f
     }
 }
 
-/* Parses VALUE into FIELD of E; FALSE when it is not a value of its kind. */
-static BOOL parse_field(struct queue_entry *e, const struct queue_field *field, const char *value)
+/* Parses VALUE into FIELD of E: S_OK, E_INVALIDARG when it is not a value
+ * of its kind, E_OUTOFMEMORY. */
+static HRESULT parse_field(struct queue_entry *e, const struct queue_field *field, const char *value)
 {
     char *end;
     unsigned long long n;
@@ -325,22 +326,23 @@ static BOOL parse_field(struct queue_entry *e, const struct queue_field *field, 
     case QUEUE_FIELD_TEXT:
     {
         char *copy = strdup(value);
-        if (!copy) return FALSE;
+        if (!copy) return E_OUTOFMEMORY;
         free(*FIELD_AT(e, field, char *));
         *FIELD_AT(e, field, char *) = copy;
-        return TRUE;
+        return S_OK;
     }
     case QUEUE_FIELD_TIME:
         *FIELD_AT(e, field, ULONGLONG) = 0;
-        return !*value || (strchr(value, 'T') && SUCCEEDED(systime_parse(value, FIELD_AT(e, field, ULONGLONG))));
+        return !*value || (strchr(value, 'T') && SUCCEEDED(systime_parse(value, FIELD_AT(e, field, ULONGLONG))))
+                   ? S_OK : E_INVALIDARG;
     case QUEUE_FIELD_YES_NO:
         *FIELD_AT(e, field, BOOL) = !strcmp(value, "yes");
-        return *FIELD_AT(e, field, BOOL) || !strcmp(value, "no");
+        return *FIELD_AT(e, field, BOOL) || !strcmp(value, "no") ? S_OK : E_INVALIDARG;
     default:
         n = strtoull(value, &end, field->kind == QUEUE_FIELD_COUNT ? 10 : 16);
-        if (!*value || *end || n > 0xffffffffULL) return FALSE;
+        if (!*value || *end || n > 0xffffffffULL) return E_INVALIDARG;
         *FIELD_AT(e, field, ULONG) = (ULONG)n;
-        return TRUE;
+        return S_OK;
     }
 }
 
@@ -387,39 +389,19 @@ static HRESULT save_state(struct queue *queue, const char *folder, const struct 
  * error or a file over STATE_MAX_SIZE. */
 static HRESULT read_whole(const char *path, char **text)
 {
+    struct strbuf sb = {0};
     FILE *in = fopen(path, "rb");
-    size_t size = 0, capacity = 0, got;
-    HRESULT hr = S_OK;
-    char *grown;
+    HRESULT hr;
 
     *text = NULL;
     if (!in) return HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND);
-    do
-    {
-        if (size + 4096 + 1 > capacity)
-        {
-            capacity = capacity ? capacity * 2 : 8192;
-            if (capacity > STATE_MAX_SIZE) hr = E_FAIL;
-            else if (!(grown = realloc(*text, capacity))) hr = E_OUTOFMEMORY;
-            else *text = grown;
-            if (FAILED(hr)) break;
-        }
-        got = fread(*text + size, 1, capacity - size - 1, in);
-        size += got;
-    } while (got);
-    if (SUCCEEDED(hr) && ferror(in)) hr = E_FAIL;
+    hr = strbuf_read(&sb, in, STATE_MAX_SIZE);
     fclose(in);
-    if (FAILED(hr))
-    {
-        free(*text);
-        *text = NULL;
-        return hr;
-    }
-    (*text)[size] = 0;
-    return S_OK;
+    if (SUCCEEDED(hr) && !(*text = strbuf_detach(&sb))) hr = E_OUTOFMEMORY;
+    strbuf_free(&sb);
+    return hr;
 }
 
-/* Reads the state file of FOLDER into E (id and state set by the caller). */
 /* Sets every text field of E that is NULL to "": a message read from an
  * older state file, or set aside, has them all. */
 static HRESULT fill_texts(struct queue_entry *e)
@@ -434,6 +416,9 @@ static HRESULT fill_texts(struct queue_entry *e)
     return S_OK;
 }
 
+/* Reads the state file of FOLDER into E (id and state set by the caller).
+ * S_OK; E_OUTOFMEMORY; any other failure means the file is not a
+ * message's state, ERROR saying why. */
 static HRESULT load_state(const char *folder, struct queue_entry *e, char *error)
 {
     char *path = join(folder, STATE_FILE, NULL), *text = NULL, *line, *next;
@@ -461,8 +446,8 @@ static HRESULT load_state(const char *folder, struct queue_entry *e, char *error
         for (i = 0; i < queue_field_count && strcmp(line, queue_fields[i].key); i++) {}
         if (i == queue_field_count) continue; /* a field of a later version */
         seen |= 1u << i;
-        if (!parse_field(e, &queue_fields[i], eq + 1))
-            hr = fail(error, E_INVALIDARG, "'%s': bad value for %s: '%.64s'", path, line, eq + 1);
+        if ((hr = parse_field(e, &queue_fields[i], eq + 1)) == E_OUTOFMEMORY) fail(error, hr, "out of memory");
+        else if (FAILED(hr)) fail(error, hr, "'%s': bad value for %s: '%.64s'", path, line, eq + 1);
     }
     /* what every state file trackfix ever wrote holds: without it, the
      * file is not a message's state (empty, cut short, something else) */

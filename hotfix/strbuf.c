@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <winerror.h>
+
 #include "strbuf.h"
 
 static BOOL reserve(struct strbuf *sb, size_t extra)
@@ -69,4 +71,18 @@ void strbuf_free(struct strbuf *sb)
 {
     free(sb->data);
     memset(sb, 0, sizeof(*sb));
+}
+
+HRESULT strbuf_read(struct strbuf *sb, FILE *in, size_t max)
+{
+    char chunk[65536];
+    size_t got;
+
+    while ((got = fread(chunk, 1, sizeof(chunk), in)))
+    {
+        if (sb->size + got > max) return E_FAIL;
+        strbuf_add(sb, chunk, got);
+        if (sb->failed) return E_OUTOFMEMORY;
+    }
+    return ferror(in) ? E_FAIL : S_OK;
 }

@@ -6,6 +6,7 @@
 #define TRACKFIX_STRBUF_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include <windef.h>
 
@@ -23,6 +24,9 @@ void strbuf_add(struct strbuf *sb, const void *data, size_t size);
 void strbuf_puts(struct strbuf *sb, const char *text);
 /* Appends printf-formatted text. */
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends everything IN holds, up to MAX bytes.  Returns S_OK,
+ * E_OUTOFMEMORY, or E_FAIL for a read error or more than MAX bytes. */
+HRESULT strbuf_read(struct strbuf *sb, FILE *in, size_t max);
 /* Returns the data (caller frees) and empties SB; NULL when an append
  * failed, the data then freed. */
 char *strbuf_detach(struct strbuf *sb);
