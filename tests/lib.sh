@@ -59,7 +59,17 @@ reset_registry() {
             printf '\r\n[-HKEY_LOCAL_MACHINE\\%s]\r\n' "${key#HKLM\\}"
         done
     } > "$file"
-    wine regedit /S "$file" || { echo "FAIL: regedit /S could not reset the registry" >&2; failures=$((failures + 1)); }
+    # Wine's regedit has been seen to exit 1 now and then under load; what
+    # counts is that the keys are gone, so then each is deleted and checked
+    if ! wine regedit /S "$file" 2> /dev/null; then
+        for key in "$KEY_PARAMS" "$KEY_DIAG" "$KEY_SETUP" "$KEY_HOTFIX"; do
+            wine reg delete "$key" /f > /dev/null 2>&1
+            if wine reg query "$key" > /dev/null 2>&1; then
+                echo "FAIL: cannot reset the registry: $key is still there" >&2
+                failures=$((failures + 1))
+            fi
+        done
+    fi
     rm -f "$file"
 }
 
