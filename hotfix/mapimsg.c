@@ -6,6 +6,7 @@
 
 #include <windows.h>
 
+#include "codename.h"
 #include "mapimsg.h"
 
 const GUID mapi_psetid_meeting = {0x6ed8da90, 0x450b, 0x101b, {0x98, 0xda, 0x00, 0xaa, 0x00, 0x3f, 0x13, 0x05}};
@@ -33,36 +34,32 @@ static const struct
 };
 
 /* Tagged properties by name. */
-static const struct
-{
-    ULONG tag;
-    const char *name;
-} tagged_names[] = {
-    {PR_MESSAGE_CLASS, "PR_MESSAGE_CLASS"},
-    {PR_SUBJECT, "PR_SUBJECT"},
-    {PR_CLIENT_SUBMIT_TIME, "PR_CLIENT_SUBMIT_TIME"},
-    {PR_SENT_REPRESENTING_NAME, "PR_SENT_REPRESENTING_NAME"},
-    {PR_SENT_REPRESENTING_EMAIL_ADDRESS, "PR_SENT_REPRESENTING_EMAIL_ADDRESS"},
-    {PR_SENDER_NAME, "PR_SENDER_NAME"},
-    {PR_DISPLAY_TO, "PR_DISPLAY_TO"},
-    {PR_DISPLAY_CC, "PR_DISPLAY_CC"},
-    {PR_SENDER_ADDRTYPE, "PR_SENDER_ADDRTYPE"},
-    {PR_SENDER_EMAIL_ADDRESS, "PR_SENDER_EMAIL_ADDRESS"},
-    {PR_SENDER_SMTP_ADDRESS, "PR_SENDER_SMTP_ADDRESS"},
-    {PR_BODY, "PR_BODY"},
-    {PR_INTERNET_MESSAGE_ID, "PR_INTERNET_MESSAGE_ID"},
-    {PR_ROWID, "PR_ROWID"},
-    {PR_STORE_RECORD_KEY, "PR_STORE_RECORD_KEY"},
-    {PR_SOURCE_KEY, "PR_SOURCE_KEY"},
-    {PR_PARENT_SOURCE_KEY, "PR_PARENT_SOURCE_KEY"},
-    {PR_DISPLAY_NAME, "PR_DISPLAY_NAME"},
-    {PR_ADDRTYPE, "PR_ADDRTYPE"},
-    {PR_EMAIL_ADDRESS, "PR_EMAIL_ADDRESS"},
-    {PR_SMTP_ADDRESS, "PR_SMTP_ADDRESS"},
-    {PR_RECIPIENT_TYPE, "PR_RECIPIENT_TYPE"},
-    {PR_RECIPIENT_FLAGS, "PR_RECIPIENT_FLAGS"},
-    {PR_RECIPIENT_TRACKSTATUS, "PR_RECIPIENT_TRACKSTATUS"},
-    {PR_RECIPIENT_TRACKSTATUS_TIME, "PR_RECIPIENT_TRACKSTATUS_TIME"},
+static const struct code_name tagged_names[] = {
+    CODE_NAME(PR_MESSAGE_CLASS),
+    CODE_NAME(PR_SUBJECT),
+    CODE_NAME(PR_CLIENT_SUBMIT_TIME),
+    CODE_NAME(PR_SENT_REPRESENTING_NAME),
+    CODE_NAME(PR_SENT_REPRESENTING_EMAIL_ADDRESS),
+    CODE_NAME(PR_SENDER_NAME),
+    CODE_NAME(PR_DISPLAY_TO),
+    CODE_NAME(PR_DISPLAY_CC),
+    CODE_NAME(PR_SENDER_ADDRTYPE),
+    CODE_NAME(PR_SENDER_EMAIL_ADDRESS),
+    CODE_NAME(PR_SENDER_SMTP_ADDRESS),
+    CODE_NAME(PR_BODY),
+    CODE_NAME(PR_INTERNET_MESSAGE_ID),
+    CODE_NAME(PR_ROWID),
+    CODE_NAME(PR_STORE_RECORD_KEY),
+    CODE_NAME(PR_SOURCE_KEY),
+    CODE_NAME(PR_PARENT_SOURCE_KEY),
+    CODE_NAME(PR_DISPLAY_NAME),
+    CODE_NAME(PR_ADDRTYPE),
+    CODE_NAME(PR_EMAIL_ADDRESS),
+    CODE_NAME(PR_SMTP_ADDRESS),
+    CODE_NAME(PR_RECIPIENT_TYPE),
+    CODE_NAME(PR_RECIPIENT_FLAGS),
+    CODE_NAME(PR_RECIPIENT_TRACKSTATUS),
+    CODE_NAME(PR_RECIPIENT_TRACKSTATUS_TIME),
 };
 
 /* Named properties by name (MS-OXPROPS). */
@@ -146,19 +143,15 @@ const char *mapi_prop_name(const struct mapi_prop *prop)
             if (lid_matches(prop, (enum mapi_lid_prop)i)) return lid_names[i].name;
         return NULL;
     }
-    for (i = 0; i < ARRAYSIZE(tagged_names); i++)
-        if (tagged_names[i].tag == prop->tag) return tagged_names[i].name;
-    return NULL;
+    return code_name_find(tagged_names, ARRAYSIZE(tagged_names), prop->tag);
 }
 
 BOOL mapi_name_lookup(const char *name, ULONG *tag, BOOL *named, struct mapi_name *name_out, ULONG *type)
 {
     size_t i;
 
-    for (i = 0; i < ARRAYSIZE(tagged_names); i++)
+    if (code_name_parse(tagged_names, ARRAYSIZE(tagged_names), name, tag))
     {
-        if (strcmp(name, tagged_names[i].name)) continue;
-        *tag = tagged_names[i].tag;
         *type = PROP_TYPE(*tag);
         *named = FALSE;
         return TRUE;

@@ -6,6 +6,7 @@
 #include <windows.h>
 #include <winreg.h>
 
+#include "codename.h"
 #include "regpaths.h"
 
 #define KEY_PARAMETERS "SYSTEM\\CurrentControlSet\\Services\\MSExchangeIS\\ParametersSystem"
@@ -30,28 +31,23 @@ const struct reg_item_def *reg_item_get(enum reg_item item)
     return item < REG_ITEM_COUNT ? &items[item] : NULL;
 }
 
-static const struct
-{
-    DWORD type;
-    const char *name;
-} type_names[] = {
-    {REG_NONE, "REG_NONE"},
-    {REG_SZ, "REG_SZ"},
-    {REG_EXPAND_SZ, "REG_EXPAND_SZ"},
-    {REG_BINARY, "REG_BINARY"},
-    {REG_DWORD, "REG_DWORD"},
-    {REG_DWORD_BIG_ENDIAN, "REG_DWORD_BIG_ENDIAN"},
-    {REG_LINK, "REG_LINK"},
-    {REG_MULTI_SZ, "REG_MULTI_SZ"},
-    {REG_QWORD, "REG_QWORD"},
+static const struct code_name type_names[] = {
+    CODE_NAME(REG_NONE),
+    CODE_NAME(REG_SZ),
+    CODE_NAME(REG_EXPAND_SZ),
+    CODE_NAME(REG_BINARY),
+    CODE_NAME(REG_DWORD),
+    CODE_NAME(REG_DWORD_BIG_ENDIAN),
+    CODE_NAME(REG_LINK),
+    CODE_NAME(REG_MULTI_SZ),
+    CODE_NAME(REG_QWORD),
 };
 
 const char *reg_type_name(DWORD type, char *buf, size_t size)
 {
-    size_t i;
+    const char *name = code_name_find(type_names, ARRAYSIZE(type_names), type);
 
-    for (i = 0; i < ARRAYSIZE(type_names); i++)
-        if (type_names[i].type == type) return type_names[i].name;
+    if (name) return name;
     snprintf(buf, size, "type %#x", type);
     return buf;
 }
