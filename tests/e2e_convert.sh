@@ -9,9 +9,7 @@ CORPUS="$TOP/tests/corpus/msg"
 work=$(mktemp -d "$BUILD/e2e_convert.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-for text in "$TOP"/tests/data/*.txt; do
-    "$TRACKFIX" msg new "$text" -o "$work/$(basename "$text" .txt).msg" || fail "msg new $text"
-done
+"$TRACKFIX" msg new "$TOP"/tests/data/*.txt -o "$work" || fail "msg new tests/data/*.txt"
 # The golden runs name their inputs after the golden file.
 for kind in request update cancel; do
     cp "$work/$kind-realtime.msg" "$work/$kind-realtime.fix-off.msg"

@@ -4,10 +4,11 @@
   msgcheck.py corpus DUMP DIR    DUMP is `trackfix msg dump DIR/*.msg` output:
                                  class, subject, recipient and attachment
                                  counts of each file must match olefile's.
-  msgcheck.py written FILE TEXT  FILE was written by `trackfix msg new TEXT`:
+  msgcheck.py written FILE TEXT [FILE TEXT...]
+                                 FILE was written by `trackfix msg new TEXT`:
                                  its streams and property entries must hold
                                  what TEXT says.
-  msgcheck.py buckets FILE       every named-property entry of FILE is in the
+  msgcheck.py buckets FILE...    every named-property entry of FILE is in the
                                  hash bucket MS-OXMSG 2.2.3.1.4 puts it in.
 Prints one line per problem and exits 1 if there was any.
 """
@@ -255,10 +256,12 @@ def check_buckets(msg_path):
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "corpus":
         check_corpus(sys.argv[2], sys.argv[3])
-    elif len(sys.argv) == 4 and sys.argv[1] == "written":
-        check_written(sys.argv[2], sys.argv[3])
-    elif len(sys.argv) == 3 and sys.argv[1] == "buckets":
-        check_buckets(sys.argv[2])
+    elif len(sys.argv) >= 4 and len(sys.argv) % 2 == 0 and sys.argv[1] == "written":
+        for msg, text in zip(sys.argv[2::2], sys.argv[3::2]):
+            check_written(msg, text)
+    elif len(sys.argv) >= 3 and sys.argv[1] == "buckets":
+        for msg in sys.argv[2:]:
+            check_buckets(msg)
     else:
         sys.exit(__doc__)
     sys.exit(1 if problems else 0)
