@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <windows.h>
 
@@ -289,34 +290,73 @@ static int compare_paths(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-BOOL cli_paths_add(struct cli_paths *list, const char *arg, const WCHAR *pattern)
+/* Adds the files of folder DIR whose names end in SUFFIX, sorted, and with
+ * DEPTH levels left, the same from its subfolders, each after the files of
+ * its parent. */
+static BOOL add_folder(struct cli_paths *list, const char *dir, const char *suffix, int depth)
 {
     WCHAR search[MAX_PATH];
     WIN32_FIND_DATAW found;
+    struct cli_paths folders = {0};
     HANDLE find;
-    int first = list->count;
+    int i, first = list->count;
+    size_t suffix_len = strlen(suffix);
     BOOL ok = TRUE;
 
-    if (!cli_is_folder(arg)) return paths_append(list, arg);
-    MultiByteToWideChar(CP_UTF8, 0, arg, -1, search, MAX_PATH - 16);
-    lstrcatW(search, L"\\");
-    lstrcatW(search, pattern);
+    MultiByteToWideChar(CP_UTF8, 0, dir, -1, search, MAX_PATH - 4);
+    lstrcatW(search, L"\\*");
     if ((find = FindFirstFileW(search, &found)) == INVALID_HANDLE_VALUE) return TRUE;
     do
     {
         char name[MAX_PATH * 3];
         struct strbuf path = {0};
         char *joined;
+        size_t len;
+        BOOL folder = (found.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) != 0;
 
-        if (found.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) continue;
         WideCharToMultiByte(CP_UTF8, 0, found.cFileName, -1, name, sizeof(name), NULL, NULL);
-        strbuf_printf(&path, "%s/%s", arg, name);
-        ok = (joined = strbuf_detach(&path)) && paths_append(list, joined);
+        len = strlen(name);
+        if (folder ? depth <= 0 || !strcmp(name, ".") || !strcmp(name, "..")
+                   : len <= suffix_len || strcasecmp(name + len - suffix_len, suffix))
+            continue;
+        strbuf_printf(&path, "%s/%s", dir, name);
+        ok = (joined = strbuf_detach(&path)) && paths_append(folder ? &folders : list, joined);
         free(joined);
     } while (ok && FindNextFileW(find, &found));
     FindClose(find);
     qsort(list->paths + first, list->count - first, sizeof(*list->paths), compare_paths);
+    qsort(folders.paths, folders.count, sizeof(*folders.paths), compare_paths);
+    for (i = 0; ok && i < folders.count; i++) ok = add_folder(list, folders.paths[i], suffix, depth - 1);
+    cli_paths_free(&folders);
     return ok;
+}
+
+BOOL cli_paths_add(struct cli_paths *list, const char *arg, const char *suffix, BOOL recursive)
+{
+    if (!cli_is_folder(arg)) return paths_append(list, arg);
+    return add_folder(list, arg, suffix, recursive ? CLI_TREE_DEPTH : 0);
+}
+
+void cli_progress_start(struct cli_progress *progress, int total, const char *noun)
+{
+    progress->shown = isatty(2);
+    progress->total = total;
+    progress->noun = noun;
+    progress->started = progress->drawn = GetTickCount64();
+}
+
+void cli_progress_update(struct cli_progress *progress, int done)
+{
+    ULONGLONG now = GetTickCount64();
+    double seconds = (double)(now - progress->started) / 1000, rate, left;
+
+    if (!progress->shown || (done < progress->total && now - progress->drawn < 250)) return;
+    progress->drawn = now;
+    rate = seconds > 0 ? done / seconds : 0;
+    left = rate > 0 ? (progress->total - done) / rate : 0;
+    fprintf(stderr, "\rtrackfix: %d of %d %s, %.0f/s, about %.0f s left ", done, progress->total, progress->noun,
+            rate, left);
+    if (done >= progress->total) fputc('\n', stderr);
 }
 
 void cli_paths_free(struct cli_paths *list)

@@ -23,6 +23,7 @@ int cmd_reply(int argc, char **argv);
 int cmd_queue(int argc, char **argv);
 int cmd_eventlog(int argc, char **argv);
 int cmd_scenario(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
 
 enum cli_fix_mode { CLI_FIX_AUTO, CLI_FIX_ON, CLI_FIX_OFF };
 enum cli_format { CLI_FORMAT_TEXT, CLI_FORMAT_JSON };
@@ -105,10 +106,25 @@ struct cli_paths
     int count, capacity;
 };
 /* Adds ARG (UTF-8) to LIST: the path itself, or, when ARG is a folder, the
- * files in it that match PATTERN ("*.msg"), sorted.  FALSE when out of
- * memory. */
-BOOL cli_paths_add(struct cli_paths *list, const char *arg, const WCHAR *pattern);
+ * files in it whose names end in SUFFIX (".msg", any case), sorted; with
+ * RECURSIVE, then those of its subfolders, each folder's after its
+ * parent's, down to CLI_TREE_DEPTH levels (a symbolic link that loops ends
+ * there).  FALSE when out of memory. */
+#define CLI_TREE_DEPTH 32
+BOOL cli_paths_add(struct cli_paths *list, const char *arg, const char *suffix, BOOL recursive);
 void cli_paths_free(struct cli_paths *list);
+/* A progress line on stderr for long runs: "N of TOTAL NOUN, R/s, about T
+ * left", redrawn at most four times a second, only when stderr is a
+ * terminal; the last update ends the line. */
+struct cli_progress
+{
+    BOOL shown;
+    int total;
+    const char *noun;
+    ULONGLONG started, drawn; /* GetTickCount64 */
+};
+void cli_progress_start(struct cli_progress *progress, int total, const char *noun);
+void cli_progress_update(struct cli_progress *progress, int done);
 /* TRUE when PATH (UTF-8) names a folder. */
 BOOL cli_is_folder(const char *path);
 /* Creates folder DIR when missing; FALSE, after saying so, when it is not

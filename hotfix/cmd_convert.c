@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <windows.h>
 
@@ -15,9 +14,6 @@
 #include "hostfs.h"
 #include "msgfile.h"
 #include "strbuf.h"
-
-/* Above this many messages an interactive stderr shows progress */
-#define PROGRESS_THRESHOLD 1000
 
 static const char usage_text[] =
     "usage: trackfix convert [--fix=auto|on|off] [-o DIR] [--format=text|json] [--cancel]\n"
@@ -160,6 +156,7 @@ int cmd_convert(int argc, char **argv)
     struct convert_run run;
     struct cli_paths files = {0};
     struct cli_parsed parsed;
+    struct cli_progress progress;
     LARGE_INTEGER start, stop, frequency;
     int i, ret = EXIT_USAGE;
     double seconds;
@@ -179,7 +176,7 @@ int cmd_convert(int argc, char **argv)
     run.dir = parsed.given[OPT_OUTPUT] ? parsed.text[OPT_OUTPUT] : ".";
     for (i = 0; i < parsed.operand_count; i++)
     {
-        if (cli_paths_add(&files, parsed.operands[i], L"*.msg")) continue;
+        if (cli_paths_add(&files, parsed.operands[i], ".msg", FALSE)) continue;
         cli_message(MSG_FAILED, "convert", "out of memory");
         ret = EXIT_ERROR;
         goto done;
@@ -193,11 +190,11 @@ int cmd_convert(int argc, char **argv)
 
     QueryPerformanceFrequency(&frequency);
     QueryPerformanceCounter(&start);
+    cli_progress_start(&progress, files.count, "messages");
     for (i = 0; i < files.count; i++)
     {
         convert_one(&run, files.paths[i]);
-        if (files.count > PROGRESS_THRESHOLD && isatty(2) && (i % 100 == 99 || i + 1 == files.count))
-            fprintf(stderr, "\rtrackfix: %d of %d messages%s", i + 1, files.count, i + 1 == files.count ? "\n" : "");
+        cli_progress_update(&progress, i + 1);
     }
     QueryPerformanceCounter(&stop);
     seconds = (double)(stop.QuadPart - start.QuadPart) / (double)frequency.QuadPart;

@@ -136,7 +136,7 @@ static int msg_new(char **texts_given, int count, const char *output)
 
     for (i = 0; i < count; i++)
     {
-        if (!cli_paths_add(&texts, texts_given[i], L"*.txt"))
+        if (!cli_paths_add(&texts, texts_given[i], ".txt", FALSE))
         {
             cli_message(MSG_FAILED, "msg new", "out of memory");
             cli_paths_free(&texts);

@@ -180,7 +180,7 @@ static int action_submit(struct queue *queue, struct queue_args *a)
 
     for (i = 0; i < a->operand_count && ret == EXIT_OK; i++)
     {
-        if (cli_paths_add(&files, a->operands[i], L"*.msg")) continue;
+        if (cli_paths_add(&files, a->operands[i], ".msg", FALSE)) continue;
         cli_message(MSG_FAILED, "submit", "out of memory");
         ret = EXIT_ERROR;
     }

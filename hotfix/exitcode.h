@@ -9,6 +9,7 @@
 #define EXIT_USAGE 2       /* bad command line, unparsable value or unreadable input */
 #define EXIT_CONVERT 3     /* at least one conversion failed */
 #define EXIT_NOT_APPLIED 4 /* a reply matched no meeting or attendee */
+#define EXIT_AT_RISK 4     /* scan: a meeting would get stuck */
 #define EXIT_BUSY 5        /* another run holds the queue lock */
 
 #endif

@@ -28,6 +28,7 @@ static const struct
     {"convert", cmd_convert, "EcGetMime: convert meeting .msg files to MIME, gated by KB938650"},
     {"reply", cmd_reply, "apply attendees' iMIP replies to the organizer's meeting .msg"},
     {"queue", cmd_queue, "the SMTP retry queue: submit, run, list, open, retry, delete"},
+    {"scan", cmd_scan, "impact scan: which meetings KB 938650 would get stuck, and who caused it"},
     {"eventlog", cmd_eventlog, "show event 327 records as Event Viewer does"},
     {"msg", cmd_msg, "dump Outlook .msg files as text, or write one from text"},
 };

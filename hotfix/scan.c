@@ -1,0 +1,221 @@
+/*
+ * scan: one item's fate in EcGetMime on both track-time paths.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <windows.h>
+
+#include "meeting.h"
+#include "scan.h"
+
+/* Bytes 16..19 of a global object id: the instance date (MS-OXOCAL
+ * 2.2.1.27: YH, YL, M, D), zero for the whole series. */
+#define GOID_INSTANCE_OFFSET 16
+#define GOID_INSTANCE_SIZE 4
+
+static const char *const kind_names[] = {
+    [SCAN_APPOINTMENT] = "appointment",
+    [SCAN_REQUEST] = "request",
+    [SCAN_CANCELLATION] = "cancellation",
+    [SCAN_OTHER] = "other",
+};
+static const char *const status_names[] = {
+    [SCAN_CONVERTS] = "converts",
+    [SCAN_NEEDS_FIX] = "needs-fix",
+    [SCAN_FAILS_BOTH] = "fails-both",
+    [SCAN_INVALID] = "invalid",
+};
+static const char *const risk_names[] = {
+    [SCAN_TIME_SENTINEL] = "1601-sentinel",
+    [SCAN_TIME_BEFORE_1899] = "before-1899",
+    [SCAN_TIME_PAST_9999] = "past-9999",
+};
+
+const char *scan_kind_name(enum scan_kind kind)
+{
+    return kind_names[kind];
+}
+
+const char *scan_status_name(enum scan_status status)
+{
+    return status_names[status];
+}
+
+const char *scan_risk_name(enum scan_time_risk risk)
+{
+    return risk_names[risk];
+}
+
+ULONGLONG scan_time_distance(ULONGLONG t)
+{
+    if (t < SYSTIME_OLE_EPOCH) return SYSTIME_OLE_EPOCH - t;
+    if (t > SYSTIME_T_MAX) return t - SYSTIME_T_MAX;
+    return 0;
+}
+
+/* The first row flagged as the organizer's, as EcGetMime picks it; -1 if none. */
+static LONG organizer_row(const struct mapi_message *message)
+{
+    ULONG i;
+
+    for (i = 0; i < message->recipient_count; i++)
+    {
+        LONG flags = 0;
+        mapi_prop_get_long(mapi_propset_find(&message->recipients[i], PR_RECIPIENT_FLAGS), &flags);
+        if (flags & RECIP_ORGANIZER) return (LONG)i;
+    }
+    return -1;
+}
+
+static enum scan_kind read_kind(const char *message_class, ULONG attendees)
+{
+    static const struct
+    {
+        const char *prefix;
+        enum scan_kind kind;
+    } classes[] = {
+        {"IPM.Schedule.Meeting.Request", SCAN_REQUEST},
+        {"IPM.Schedule.Meeting.Canceled", SCAN_CANCELLATION},
+        {"IPM.Appointment", SCAN_APPOINTMENT},
+    };
+    size_t i;
+
+    if (!message_class) return SCAN_OTHER;
+    for (i = 0; i < ARRAYSIZE(classes); i++)
+    {
+        if (strncasecmp(message_class, classes[i].prefix, strlen(classes[i].prefix))) continue;
+        /* an appointment nobody was invited to is no meeting */
+        return classes[i].kind == SCAN_APPOINTMENT && !attendees ? SCAN_OTHER : classes[i].kind;
+    }
+    return SCAN_OTHER;
+}
+
+/* The series id (the global object id with its instance date zeroed) and
+ * the instance date, if any. */
+static HRESULT read_series(const struct mapi_message *message, struct scan_item *item)
+{
+    const struct mapi_prop *goid = mapi_propset_find_lid(&message->props, LID_GLOBAL_OBJECT_ID);
+    struct mapi_prop series;
+    struct mapi_value value;
+    const BYTE *date;
+
+    if (!goid || !goid->count || !goid->values[0].size) return S_OK;
+    value = goid->values[0];
+    if (value.size < GOID_INSTANCE_OFFSET + GOID_INSTANCE_SIZE)
+        return (item->series = meeting_uid(goid)) ? S_OK : E_OUTOFMEMORY;
+    date = value.data + GOID_INSTANCE_OFFSET;
+    if (date[0] || date[1] || date[2] || date[3])
+        snprintf(item->exception, sizeof(item->exception), "%04u-%02u-%02u", date[0] << 8 | date[1], date[2], date[3]);
+    if (!(value.data = malloc(value.size))) return E_OUTOFMEMORY;
+    memcpy(value.data, goid->values[0].data, value.size);
+    memset(value.data + GOID_INSTANCE_OFFSET, 0, GOID_INSTANCE_SIZE);
+    series = *goid;
+    series.values = &value;
+    item->series = meeting_uid(&series);
+    free(value.data);
+    return item->series ? S_OK : E_OUTOFMEMORY;
+}
+
+/* Adds the attendee rows whose track time the legacy path refuses. */
+static HRESULT read_rows(const struct mapi_message *message, LONG organizer, struct scan_item *item)
+{
+    ULONG i;
+
+    for (i = 0; i < message->recipient_count; i++)
+    {
+        const struct mapi_propset *row = &message->recipients[i];
+        struct scan_row *added;
+        SYSTEMTIME st;
+        ULONGLONG t;
+        LONG status;
+
+        if ((LONG)i == organizer) continue;
+        if (!mapi_prop_get_long(mapi_propset_find(row, PR_RECIPIENT_TRACKSTATUS), &status) ||
+            !mapi_prop_get_systime(mapi_propset_find(row, PR_RECIPIENT_TRACKSTATUS_TIME), &t) ||
+            SUCCEEDED(systime_to_systemtime(t, SYSTIME_PATH_LEGACY, &st)))
+            continue;
+        if (!(added = realloc(item->rows, (item->row_count + 1) * sizeof(*added)))) return E_OUTOFMEMORY;
+        item->rows = added;
+        added = &item->rows[item->row_count++];
+        memset(added, 0, sizeof(*added));
+        added->row = i + 1;
+        added->time = t;
+        added->risk = t == 0 ? SCAN_TIME_SENTINEL : t < SYSTIME_OLE_EPOCH ? SCAN_TIME_BEFORE_1899 : SCAN_TIME_PAST_9999;
+        added->name = meeting_get_string(row, PR_DISPLAY_NAME);
+        added->address = meeting_smtp_address(row);
+    }
+    return S_OK;
+}
+
+static char *read_organizer(const struct mapi_message *message, LONG organizer)
+{
+    char *name, *address = organizer >= 0 ? meeting_smtp_address(&message->recipients[organizer]) : NULL;
+
+    if (address) return address;
+    meeting_sender(message, &name, &address);
+    free(name);
+    return address;
+}
+
+/* Converts MESSAGE along PATH; the result is thrown away, only whether and
+ * why it failed is kept. */
+static HRESULT try_convert(const struct mapi_message *message, const char *name, ULONGLONG now,
+                           enum systime_path path, char reason[ERRMSG_SIZE])
+{
+    struct ecgetmime_options options = {FALSE, path, now, 1};
+    struct ecgetmime_result result = {0};
+    HRESULT hr = ecgetmime_convert(message, name, &options, &result, reason);
+
+    free(result.mime);
+    if (SUCCEEDED(hr)) reason[0] = 0;
+    return hr;
+}
+
+HRESULT scan_item_evaluate(const struct mapi_message *message, const char *name, ULONGLONG now,
+                           struct scan_item *item)
+{
+    LONG organizer = organizer_row(message);
+    HRESULT hr;
+
+    memset(item, 0, sizeof(*item));
+    item->message_class = meeting_get_string(&message->props, PR_MESSAGE_CLASS);
+    item->subject = meeting_get_string(&message->props, PR_SUBJECT);
+    item->attendees = message->recipient_count - (organizer >= 0);
+    item->kind = read_kind(item->message_class, item->attendees);
+    if (item->kind == SCAN_OTHER) return S_OK;
+    item->organizer = read_organizer(message, organizer);
+    if (FAILED(hr = read_series(message, item)) || FAILED(hr = read_rows(message, organizer, item))) goto fail;
+    item->legacy_hr = try_convert(message, name, now, SYSTIME_PATH_LEGACY, item->legacy_reason);
+    item->clamped_hr = try_convert(message, name, now, SYSTIME_PATH_CLAMPED, item->clamped_reason);
+    if (item->legacy_hr == E_OUTOFMEMORY || item->clamped_hr == E_OUTOFMEMORY)
+    {
+        hr = E_OUTOFMEMORY;
+        goto fail;
+    }
+    if (SUCCEEDED(item->legacy_hr)) item->status = SCAN_CONVERTS;
+    else if (SUCCEEDED(item->clamped_hr)) item->status = SCAN_NEEDS_FIX;
+    else item->status = item->clamped_hr == E_FAIL ? SCAN_FAILS_BOTH : SCAN_INVALID;
+    return S_OK;
+fail:
+    scan_item_clear(item);
+    return hr;
+}
+
+void scan_item_clear(struct scan_item *item)
+{
+    ULONG i;
+
+    for (i = 0; i < item->row_count; i++)
+    {
+        free(item->rows[i].name);
+        free(item->rows[i].address);
+    }
+    free(item->rows);
+    free(item->message_class);
+    free(item->subject);
+    free(item->organizer);
+    free(item->series);
+    memset(item, 0, sizeof(*item));
+}
