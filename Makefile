@@ -171,8 +171,12 @@ coverage: coverage-deps
 coverage-deps:
 	$(Q)scripts/deps.sh coverage
 
+# The story, then the impact scan of the server folder it made: the
+# attendee whose acceptance caused the trouble (exit 4 would mean at risk).
 demo: all prefix
 	$(Q)$(WINEENV) $(BUILD)/trackfix.exe scenario --fix=toggle --dir=$(BUILD)/server
+	$(Q)echo; echo "Impact scan of $(BUILD)/server (trackfix scan):"; \
+	$(WINEENV) $(BUILD)/trackfix.exe scan $(BUILD)/server
 
 bench: bench-deps all $(BUILD)/bench_time.exe prefix
 	$(Q)$(WINEENV) BUILD=$(abspath $(BUILD)) scripts/wine-session.sh scripts/bench.sh

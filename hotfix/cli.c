@@ -354,9 +354,12 @@ void cli_progress_update(struct cli_progress *progress, int done)
     progress->drawn = now;
     rate = seconds > 0 ? done / seconds : 0;
     left = rate > 0 ? (progress->total - done) / rate : 0;
-    fprintf(stderr, "\rtrackfix: %d of %d %s, %.0f/s, about %.0f s left ", done, progress->total, progress->noun,
-            rate, left);
-    if (done >= progress->total) fputc('\n', stderr);
+    if (done < progress->total)
+        fprintf(stderr, "\rtrackfix: %d of %d %s, %.0f/s, about %.0f s left ", done, progress->total,
+                progress->noun, rate, left);
+    else
+        fprintf(stderr, "\rtrackfix: %d of %d %s, %.0f/s, done in %.1f s         \n", done, progress->total,
+                progress->noun, rate, seconds);
 }
 
 void cli_paths_free(struct cli_paths *list)

@@ -115,7 +115,7 @@ BOOL cli_paths_add(struct cli_paths *list, const char *arg, const char *suffix, 
 void cli_paths_free(struct cli_paths *list);
 /* A progress line on stderr for long runs: "N of TOTAL NOUN, R/s, about T
  * left", redrawn at most four times a second, only when stderr is a
- * terminal; the last update ends the line. */
+ * terminal; the last update says how long it took and ends the line. */
 struct cli_progress
 {
     BOOL shown;

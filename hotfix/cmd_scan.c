@@ -29,6 +29,7 @@ static const char usage_text[] =
     "cancellations are meeting items; anything else is counted and skipped.\n"
     "A meeting is counted once per series: its exceptions are named under it.\n"
     "A meeting is at risk when an item of it fails on the path the gate picks.\n"
+    "The table's ATTENDEES are those whose track time the legacy path refuses.\n"
     "Nothing is written, the .msg files included.\n"
     "\n"
     "  --fix=auto      the gate of the simulated server, read from the registry\n"
@@ -52,6 +53,7 @@ struct record
 {
     char *file, *organizer, *series, *subject; /* owned; organizer and series never NULL */
     char exception[16];
+    enum scan_kind kind;
     enum scan_status status;
     BOOL at_risk;
     struct scan_row *rows; /* the attendee rows at risk, owned */
@@ -233,6 +235,7 @@ static BOOL keep_record(struct scan_run *run, const char *file, struct scan_item
         return FALSE;
     }
     strcpy(r->exception, item->exception);
+    r->kind = item->kind;
     r->status = item->status;
     r->at_risk = at_risk;
     r->rows = item->rows;
@@ -434,8 +437,30 @@ static const char *const status_words[] = {
     [SCAN_INVALID] = "cannot be converted",
 };
 
-/* The meetings at risk of records [FIRST, END), one organizer's. */
-static void print_at_risk(const struct record *first, const struct record *end)
+/* TRUE when the meeting of records [FIRST, END) is worth naming: it is at
+ * risk, or an item of it fails on a path, or a row defeats the legacy path. */
+static BOOL worth_naming(const struct record *first, const struct record *end)
+{
+    const struct record *r;
+
+    for (r = first; r < end; r++)
+        if (r->at_risk || r->status != SCAN_CONVERTS || r->row_count) return TRUE;
+    return FALSE;
+}
+
+/* The subject that names the meeting of records [FIRST, END): the
+ * organizer's appointment's, else a request's, else the first one's. */
+static const char *meeting_subject(const struct record *first, const struct record *end)
+{
+    const struct record *r, *best = first;
+
+    for (r = first; r < end; r++)
+        if (r->subject && (r->kind < best->kind || !best->subject)) best = r;
+    return best->subject ? best->subject : "";
+}
+
+/* The meetings worth naming of records [FIRST, END), one organizer's. */
+static void print_meetings(const struct record *first, const struct record *end)
 {
     const struct record *meeting, *next, *r;
     char label[600], iso[SYSTIME_ISO_SIZE];
@@ -447,14 +472,15 @@ static void print_at_risk(const struct record *first, const struct record *end)
         BOOL at_risk = FALSE, any_exception = FALSE;
 
         next = run_end(meeting, end, TRUE);
+        if (!worth_naming(meeting, next)) continue;
         for (r = meeting; r < next; r++)
         {
             at_risk |= r->at_risk;
             if (r->status > worst) worst = r->status;
         }
-        if (!at_risk) continue;
-        printf("  \"%s\": %s; %d item%s\n", meeting->subject ? meeting->subject : "", status_words[worst],
-               (int)(next - meeting), next - meeting == 1 ? "" : "s");
+        printf("  \"%s\": %s; %s; %d item%s\n", meeting_subject(meeting, next), status_words[worst],
+               at_risk ? "AT RISK with this gate" : "converts with this gate", (int)(next - meeting),
+               next - meeting == 1 ? "" : "s");
         printf("    series %s\n", meeting->series);
         for (r = meeting; r < next; r++)
         {
@@ -478,12 +504,12 @@ static void print_at_risk(const struct record *first, const struct record *end)
     }
 }
 
-/* The table per organizer, then the meetings at risk, then the total. */
+/* The table per organizer and the total, then the meetings worth naming. */
 static BOOL print_text(struct scan_run *run, struct tally *total)
 {
     const struct record *first, *next, *meeting, *end = run->records + run->record_count;
     char worst[SYSTIME_ISO_SIZE];
-    BOOL ok = TRUE;
+    BOOL ok = TRUE, named_any = FALSE;
 
     printf("%-36s %8s %8s %9s  %-20s  %s\n", "ORGANIZER", "MEETINGS", "AT RISK", "ATTENDEES", "WORST TRACK TIME",
            "DOMAINS");
@@ -504,22 +530,14 @@ static BOOL print_text(struct scan_run *run, struct tally *total)
     printf("%-36s %8u %8u %9u  %-20s  ", "TOTAL", total->meetings, total->at_risk, total->attendees.count, worst);
     print_domains(&total->domains);
     printf("\n");
-    if (total->at_risk)
+    for (first = run->records; first < end; first = next)
     {
-        printf("\nMeetings at risk, by organizer:\n");
-        for (first = run->records; first < end; first = next)
-        {
-            struct tally t = {0};
-            next = run_end(first, end, FALSE);
-            for (meeting = first; ok && meeting < next; meeting = run_end(meeting, next, TRUE))
-                ok = tally_meeting(&t, meeting, run_end(meeting, next, TRUE));
-            if (t.at_risk)
-            {
-                printf("%s:\n", first->organizer);
-                print_at_risk(first, next);
-            }
-            tally_free(&t);
-        }
+        next = run_end(first, end, FALSE);
+        if (!worth_naming(first, next)) continue;
+        if (!named_any) printf("\nMeetings that fail or have attendees the legacy path cannot convert:\n");
+        named_any = TRUE;
+        printf("%s:\n", first->organizer);
+        print_meetings(first, next);
     }
     return ok;
 }

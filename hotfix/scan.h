@@ -20,6 +20,7 @@
 
 enum scan_kind
 {
+    /* in the order a meeting is named by: its appointment, a request, ... */
     SCAN_APPOINTMENT,  /* an organizer's IPM.Appointment with attendees */
     SCAN_REQUEST,      /* IPM.Schedule.Meeting.Request: a request or update */
     SCAN_CANCELLATION, /* IPM.Schedule.Meeting.Canceled */

@@ -62,7 +62,7 @@ expect_out "Scanned 63 items: 16 meeting items, 45 other items skipped, 2 unread
 expect_out "$(printf '%-36s %8s %8s %9s  %-20s  %s' ken@tailspin.example 3 2 2 1601-01-01T00:00:00Z fabrikam.example)"
 expect_out "$(printf '%-36s %8s %8s %9s  %-20s  %s' olivia@contoso.example 5 4 2 1601-01-01T00:00:00Z 'fabrikam.example, northwind.example')"
 expect_out "$(printf '%-36s %8s %8s %9s  %-20s  %s' TOTAL 8 6 4 1601-01-01T00:00:00Z 'fabrikam.example, northwind.example')"
-expect_out '  "Updated: Project review": converts only with the fix; 3 items'
+expect_out '  "Updated: Project review": converts only with the fix; AT RISK with this gate; 3 items'
 expect_out "    exceptions: 2007-08-17"
 expect_out "    $tree/olivia/s1-exception.msg (exception 2007-08-17): needs-fix"
 expect_out "      row 3 Bea Berg <bea@northwind.example>: PR_RECIPIENT_TRACKSTATUS_TIME 1850-01-01T00:00:00Z (before-1899)"
@@ -152,6 +152,13 @@ expect_rc 0
 expect_out "$(printf '%-36s %8s %8s %9s  %-20s  %s' TOTAL 2 0 0 - -)"
 expect_no_out "Meetings at risk"
 expect_no_err
+# A progress line on a terminal only (script(1) gives the scan a pty).
+run script -qec "'$TRACKFIX' scan --fix=off --now=$NOW '$tree' > /dev/null" /dev/null
+expect_out "trackfix: 63 of 63 items, "
+expect_out ", done in "
+run "$TRACKFIX" scan --fix=off --now=$NOW "$tree"
+expect_no_out " of 63 items"
+[[ "$err" != *" of 63 items"* ]] || fail "a progress line without a terminal"
 run "$TRACKFIX" scan --fix=off "$tree/olivia/garbage.msg"
 expect_rc 2
 run "$TRACKFIX" scan "$work/text"

@@ -6,7 +6,8 @@
  *        fuzz.exe replay MEETING DIR
  *
  * run feeds N mutations of the INPUT files (.msg to msgfile_read and then
- * ecgetmime_convert along both track-time paths; anything else, as a reply,
+ * ecgetmime_convert along both track-time paths and the impact scan
+ * (scan_item_evaluate); anything else, as a reply,
  * to imipreply_read and then imipreply_apply to MEETING).  Mutations: bit
  * flips, truncation, a stream size in the compound file's directory set to
  * 0, 0xFFFFFFFF or 0x7FFFFFFF, a directory entry removed, a stream name
@@ -29,6 +30,7 @@
 
 #include "ecgetmime.h"
 #include "imipreply.h"
+#include "scan.h"
 #include "leakcheck.h"
 #include "msgfile.h"
 
@@ -154,6 +156,17 @@ static BOOL feed(BOOL is_msg)
                 hr = ecgetmime_convert(&message, current, &options, &result, convert_error);
                 if (FAILED(hr)) ok = convert_error[0] != 0;
                 free(result.mime);
+            }
+            if (ok)
+            {
+                /* the impact scan of the same item: a failed path has its reason */
+                struct scan_item item;
+                if (SUCCEEDED(hr = scan_item_evaluate(&message, current, 128306052000000000ULL, &item)))
+                {
+                    ok = item.kind == SCAN_OTHER || ((SUCCEEDED(item.legacy_hr) || item.legacy_reason[0]) &&
+                                                     (SUCCEEDED(item.clamped_hr) || item.clamped_reason[0]));
+                    scan_item_clear(&item);
+                }
             }
             mapi_message_clear(&message);
             accepted++;
