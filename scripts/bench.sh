@@ -9,6 +9,8 @@
 #                     cat of every byte (the floor)
 #   queue scale       BENCH_QUEUE_SIZES messages submitted and run over
 #                     --until=+1h with the fix off (half stuck, half delivered)
+#   impact scan       BENCH_SCAN_N items (default 100,000) in 100 folders
+#                     through one `trackfix scan`: items/s and peak memory
 #   time conversion   ns per value, legacy and clamped, 10^7 values in-process
 #   start-up          one `trackfix time` process with a warm wineserver
 #
@@ -25,6 +27,7 @@ N=${BENCH_N:-10000}
 RUNS=${BENCH_RUNS:-3}
 QUEUE_SIZES=${BENCH_QUEUE_SIZES:-1000 10000 100000}
 STARTS=${BENCH_STARTS:-20}
+SCAN_N=${BENCH_SCAN_N:-100000}
 NOW=2007-08-03T14:00:00Z
 work="$BUILD/bench"
 samples="$work/samples.tsv"
@@ -110,6 +113,29 @@ for run in $(seq "$STARTS"); do
     measure "$TRACKFIX" time --fix=on 0
     sample startup.ms "$(awk -v s="$elapsed" 'BEGIN { printf "%.1f", s * 1000 }')"
 done
+
+# The impact scan: SCAN_N items in 100 folders, hard links cycling through
+# the batch corpus (half of it carries the 1601 track time), one process,
+# one run: items per second and the peak resident set.  Exit 4 (meetings
+# at risk) is what this corpus must give.
+say "bench: impact scan of $SCAN_N items"
+/usr/bin/python3 - "$work/corpus" "$work/scan" "$SCAN_N" <<'EOF'
+import os, sys
+src, dst, size = sys.argv[1], sys.argv[2], int(sys.argv[3])
+names = sorted(os.listdir(src))
+for i in range(size):
+    folder = os.path.join(dst, "mailbox%03d" % (i % 100))
+    os.makedirs(folder, exist_ok=True)
+    os.link(os.path.join(src, names[i % len(names)]), os.path.join(folder, "%06d.msg" % (i + 1)))
+EOF
+measure sh -c '"$1" scan --fix=off --now="$2" "$3"; [ $? = 4 ]' sh "$TRACKFIX" "$NOW" "$work/scan"
+grep -q "^Scanned $SCAN_N items: $SCAN_N meeting items" "$work/last.out" ||
+    { say "scan: $(head -n 1 "$work/last.out")"; exit 1; }
+sample scan.items "$SCAN_N"
+sample scan.seconds "$elapsed"
+sample scan.items_per_s "$(rate "$SCAN_N" "$elapsed")"
+sample scan.peak_mb "$(awk -v k="$peak_kb" 'BEGIN { printf "%.1f", k / 1024 }')"
+rm -rf "$work/scan"
 
 # The queue corpus: SIZE hard links cycling through the batch corpus (the
 # queue copies each message in, so links cost nothing and change nothing).

@@ -22,7 +22,8 @@ verbs=$(sed -n '/^commands:/,/^$/p' <<<"$main_help" | awk 'NF > 1 { print $1 }')
     echo
     echo "Exit status of every command: 0 success, 1 refused or failed action, 2"
     echo "usage error or unreadable input, 3 a conversion failed, 4 a reply that did"
-    echo "not apply, 5 the queue is held by another run (\`hotfix/exitcode.h\`)."
+    echo "not apply or (scan) a meeting at risk, 5 the queue is held by another run"
+    echo "(\`hotfix/exitcode.h\`)."
     echo
     echo "## trackfix"
     echo

@@ -5,7 +5,8 @@
 #   - every cmocka unit test (build/test_*.exe)
 #   - the whole story in one process: trackfix scenario --fix=toggle
 #   - convert (fix on and off), reply (.ics, base64 and quoted-printable
-#     .eml), msg dump of the third-party corpus, queue submit/run/list/open
+#     .eml), msg dump of the third-party corpus, scan of the fixtures and
+#     the corpus, queue submit/run/list/open
 #   - the fuzz regression files and 300 fresh fuzz inputs
 # and first a canary (build/vgcanary.exe: a bad write in its code, one by
 # Wine into a block it allocated, and a leak, on purpose) that the checker
@@ -87,7 +88,7 @@ done
 TF="$BUILD/trackfix.exe.so"
 echo "memcheck: trackfix scenario --fix=toggle"
 vg scenario 0 "$TF" scenario --fix=toggle --dir="$out/server"
-echo "memcheck: trackfix msg, convert, reply, queue"
+echo "memcheck: trackfix msg, convert, reply, scan, queue"
 vg msgnew 0 "$TF" msg new "$TOP"/tests/data/*.txt -o "$out/msg"
 # update-1850 fails on both paths (its start is dated 1850): exit 3
 vg convert-on 3 "$TF" convert --fix=on --now=$NOW -o "$out/eml" "$out/msg"
@@ -96,6 +97,7 @@ vg convert-off 3 "$TF" convert --fix=off --now=$NOW -o "$out/eml-off" "$out/msg"
 cp "$out/msg/request-1601.msg" "$out/meeting.msg"
 vg reply 0 "$TF" reply "$out/meeting.msg" "$TOP"/tests/data/reply-*.ics "$TOP"/tests/data/reply-*.eml
 vg dump 0 "$TF" msg dump "$TOP"/tests/corpus/msg/*.msg
+vg scan 4 "$TF" scan --fix=off --now=$NOW --format=csv "$out/msg" "$TOP/tests/corpus/msg"
 vg submit 0 "$TF" queue --queue="$out/server2/queue" submit --now=2007-08-03T14:00:00Z "$out/msg"
 vg run 0 "$TF" queue --queue="$out/server2/queue" run --fix=off --now=2007-08-03T14:00:00Z --until=+1h
 vg list 0 "$TF" queue --queue="$out/server2/queue" list

@@ -5,7 +5,7 @@
 # tests/check_install.sh checks that it offers every verb, action and option
 # that the program's --help names.
 
-_trackfix_verbs="scenario time server hotfix convert reply queue eventlog msg"
+_trackfix_verbs="scenario time server hotfix convert reply queue scan eventlog msg"
 
 # _trackfix_options VERB [ACTION]: the options VERB (and ACTION) take
 _trackfix_options() {
@@ -16,6 +16,7 @@ _trackfix_options() {
     hotfix) echo "--help" ;;
     convert) echo "--fix -o --format --cancel --now --help" ;;
     reply) echo "--dry-run --format --help" ;;
+    scan) echo "--fix --format --no-recursive --now --help" ;;
     eventlog) echo "--log --since --help" ;;
     msg) [ "$2" = new ] && echo "-o --help" || echo "--help" ;;
     queue)
@@ -71,7 +72,11 @@ _trackfix() {
             COMPREPLY=($(compgen -W "auto on off" -- "$cur"))
         return
         ;;
-    --format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+    --format)
+        [ "$verb" = scan ] && COMPREPLY=($(compgen -W "text json csv" -- "$cur")) ||
+            COMPREPLY=($(compgen -W "text json" -- "$cur"))
+        return
+        ;;
     --dir | --queue | -o) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     --log) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --now | --until | --retry | --delay | --expire | --smtp | --since | --build | --diagnostics) return ;;
@@ -85,7 +90,7 @@ _trackfix() {
         return
     fi
     case "$verb/$action" in
-    convert/ | queue/submit | msg/dump) COMPREPLY=($(compgen -d -- "$cur") $(compgen -f -X '!*.[mM][sS][gG]' -- "$cur")) ;;
+    convert/ | queue/submit | msg/dump | scan/) COMPREPLY=($(compgen -d -- "$cur") $(compgen -f -X '!*.[mM][sS][gG]' -- "$cur")) ;;
     msg/new) COMPREPLY=($(compgen -d -- "$cur") $(compgen -f -X '!*.txt' -- "$cur")) ;;
     reply/) COMPREPLY=($(compgen -d -- "$cur") $(compgen -f -X '!*.[mM][sS][gG]' -- "$cur")
         $(compgen -f -X '!*.ics' -- "$cur") $(compgen -f -X '!*.eml' -- "$cur")) ;;
