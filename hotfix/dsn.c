@@ -1,5 +1,5 @@
 /*
- * dsn: RFC 3464 reports: "delayed" and the 4.4.7 NDR.
+ * dsn: RFC 3464 reports: "delayed", the 4.4.7 NDR, and permanent refusals.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,67 +16,114 @@
 #define EXPIRED_TEXT "Could not deliver the message in the time limit specified. Please retry or contact your administrator."
 #define REPORTING_MTA "EXCHANGE2003.contoso.example"
 
+/* Appends "NAME: DATE\r\n"; FALSE when T has no date. */
+static BOOL add_date(struct strbuf *out, const char *name, ULONGLONG t)
+{
+    strbuf_puts(out, name);
+    if (!mimeenc_date(out, t)) return FALSE;
+    strbuf_puts(out, "\r\n");
+    return TRUE;
+}
+
+/* The human-readable part: what happened, to whom, and why. */
+static void add_text_part(struct strbuf *out, enum dsn_action action, const struct dsn_subject *s,
+                          const char *boundary)
+{
+    struct strbuf text = {0};
+    size_t i;
+
+    strbuf_puts(&text, "This is an automatically generated Delivery Status Notification.\n\n");
+    if (action == DSN_FAILED)
+        strbuf_puts(&text, "Delivery to the following recipients failed.\n\n");
+    else
+        strbuf_puts(&text, "THIS IS A WARNING MESSAGE ONLY.\nYOU DO NOT NEED TO RESEND YOUR MESSAGE.\n\n"
+                           "Delivery to the following recipients has been delayed.\n\n");
+    for (i = 0; i < s->recipient_count; i++)
+    {
+        strbuf_printf(&text, "       %s\n", s->recipients[i].address);
+        if (s->recipients[i].diagnostic)
+            strbuf_printf(&text, "       The receiving server said: %s\n", s->recipients[i].diagnostic);
+    }
+    if (action == DSN_FAILED && !s->recipients[0].diagnostic) strbuf_printf(&text, "\n%s\n", EXPIRED_TEXT);
+    else if (action == DSN_DELAYED && *s->last_error) strbuf_printf(&text, "\n%s\n", s->last_error);
+    strbuf_printf(out, "--%s\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                       "Content-Transfer-Encoding: quoted-printable\r\n\r\n", boundary);
+    if (text.failed) out->failed = TRUE;
+    else mimeenc_quoted_printable(out, text.data);
+    strbuf_puts(out, "\r\n\r\n");
+    strbuf_free(&text);
+}
+
+/* The original's headers, as the queue knows them: it never became MIME.
+ * Bcc recipients stay out. */
+static BOOL add_headers_part(struct strbuf *out, const struct dsn_subject *s, const char *boundary)
+{
+    const char *cursor, *p;
+    size_t len;
+    BOOL first = TRUE;
+
+    strbuf_printf(out, "--%s\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: <%s>\r\n", boundary, s->sender);
+    for (cursor = s->visible; mimeenc_next_address(&cursor, &p, &len); first = FALSE)
+    {
+        char *address = strndup(p, len);
+        if (!address) return FALSE;
+        strbuf_puts(out, first ? "To: " : ",\r\n ");
+        mimeenc_mailbox(out, first ? strlen("To: ") : 1, NULL, address);
+        free(address);
+    }
+    if (!first) strbuf_puts(out, "\r\n");
+    if (*s->subject)
+    {
+        strbuf_puts(out, "Subject: ");
+        mimeenc_header_text(out, strlen("Subject: "), s->subject);
+        strbuf_puts(out, "\r\n");
+    }
+    if (!add_date(out, "Date: ", s->submitted)) return FALSE;
+    if (*s->message_id) strbuf_printf(out, "Message-ID: %s\r\n", s->message_id);
+    strbuf_printf(out, "MIME-Version: 1.0\r\nContent-Class: urn:content-classes:calendarmessage\r\n\r\n--%s--\r\n",
+                  boundary);
+    return TRUE;
+}
+
 char *dsn_build(enum dsn_action action, const struct dsn_subject *s, ULONGLONG now)
 {
     const char *domain = strchr(s->sender, '@'), *failed = action == DSN_FAILED ? "Failure" : "Delay";
     struct strbuf out = {0};
-    const char *p, *cursor;
-    size_t len;
     char boundary[64];
+    size_t i;
 
+    if (!s->recipient_count) return NULL;
     snprintf(boundary, sizeof(boundary), "----_=_NDR_%s_%s", action == DSN_FAILED ? "failed" : "delayed", s->id);
-    strbuf_puts(&out, "Date: ");
-    if (!mimeenc_date(&out, now)) goto fail;
-    strbuf_printf(&out, "\r\nFrom: postmaster%s\r\nTo: <%s>\r\nSubject: Delivery Status Notification (%s)\r\n"
+    if (!add_date(&out, "Date: ", now)) goto fail;
+    strbuf_printf(&out, "From: postmaster%s\r\nTo: <%s>\r\nSubject: Delivery Status Notification (%s)\r\n"
                         "Message-ID: <%s.%s.%016llX%s>\r\nMIME-Version: 1.0\r\n"
                         "Content-Type: multipart/report; report-type=delivery-status;\r\n\tboundary=\"%s\"\r\n\r\n",
                   domain ? domain : "@trackfix.invalid", s->sender, failed, failed, s->id, (unsigned long long)now,
                   domain ? domain : "@trackfix.invalid", boundary);
+    add_text_part(&out, action, s, boundary);
 
-    strbuf_printf(&out, "--%s\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n"
-                        "This is an automatically generated Delivery Status Notification.\r\n\r\n", boundary);
-    if (action == DSN_FAILED)
-        strbuf_puts(&out, "Delivery to the following recipients failed.\r\n\r\n");
-    else
-        strbuf_puts(&out, "THIS IS A WARNING MESSAGE ONLY.\r\nYOU DO NOT NEED TO RESEND YOUR MESSAGE.\r\n\r\n"
-                          "Delivery to the following recipients has been delayed.\r\n\r\n");
-    for (cursor = s->recipients; mimeenc_next_address(&cursor, &p, &len);)
-        strbuf_printf(&out, "       %.*s\r\n", (int)len, p);
-    strbuf_printf(&out, "\r\n%s\r\n\r\n", action == DSN_FAILED ? EXPIRED_TEXT : s->last_error);
-
-    strbuf_printf(&out, "--%s\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns;" REPORTING_MTA
-                        "\r\nArrival-Date: ", boundary);
-    if (!mimeenc_date(&out, s->submitted)) goto fail;
-    strbuf_puts(&out, "\r\n");
-    for (cursor = s->recipients; mimeenc_next_address(&cursor, &p, &len);)
-    {
-        strbuf_printf(&out, "\r\nFinal-Recipient: rfc822;%.*s\r\nAction: %s\r\nStatus: 4.4.7\r\n", (int)len, p,
-                      action == DSN_FAILED ? "failed" : "delayed");
-        if (action == DSN_FAILED) strbuf_puts(&out, "Diagnostic-Code: smtp;400 4.4.7 " EXPIRED_TEXT "\r\n");
-        if (s->last_attempt)
-        {
-            strbuf_puts(&out, "Last-Attempt-Date: ");
-            if (!mimeenc_date(&out, s->last_attempt)) goto fail;
-            strbuf_puts(&out, "\r\n");
-        }
-        if (action == DSN_DELAYED)
-        {
-            strbuf_puts(&out, "Will-Retry-Until: ");
-            if (!mimeenc_date(&out, s->expires)) goto fail;
-            strbuf_puts(&out, "\r\n");
-        }
-    }
-
-    /* the original's headers, as the queue knows them: it never became MIME */
-    strbuf_printf(&out, "\r\n--%s\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: <%s>\r\nTo: %s\r\nSubject: ", boundary,
-                  s->sender, s->recipients);
-    mimeenc_header_text(&out, s->subject);
-    strbuf_puts(&out, "\r\nDate: ");
-    if (!mimeenc_date(&out, s->submitted)) goto fail;
-    strbuf_puts(&out, "\r\n");
-    if (*s->message_id) strbuf_printf(&out, "Message-ID: %s\r\n", s->message_id);
-    strbuf_printf(&out, "MIME-Version: 1.0\r\nContent-Class: urn:content-classes:calendarmessage\r\n\r\n--%s--\r\n",
+    strbuf_printf(&out, "--%s\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns;" REPORTING_MTA "\r\n",
                   boundary);
+    if (!add_date(&out, "Arrival-Date: ", s->submitted)) goto fail;
+    for (i = 0; i < s->recipient_count; i++)
+    {
+        const struct dsn_recipient *r = &s->recipients[i];
+        const char *diagnostic = r->diagnostic ? r->diagnostic : action == DSN_FAILED ? "400 4.4.7 " EXPIRED_TEXT : NULL;
+
+        strbuf_printf(&out, "\r\nFinal-Recipient: rfc822;%s\r\nAction: %s\r\nStatus: %s\r\n", r->address,
+                      action == DSN_FAILED ? "failed" : "delayed", r->status);
+        if (diagnostic)
+        {
+            /* folded as any header field */
+            strbuf_puts(&out, "Diagnostic-Code: smtp;");
+            mimeenc_header_text(&out, strlen("Diagnostic-Code: smtp;"), diagnostic);
+            strbuf_puts(&out, "\r\n");
+        }
+        if (s->last_attempt && !add_date(&out, "Last-Attempt-Date: ", s->last_attempt)) goto fail;
+        if (action == DSN_DELAYED && !add_date(&out, "Will-Retry-Until: ", s->expires)) goto fail;
+    }
+    strbuf_puts(&out, "\r\n");
+    if (!add_headers_part(&out, s, boundary)) goto fail;
     return strbuf_detach(&out);
 fail:
     strbuf_free(&out);

@@ -22,11 +22,6 @@ WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
 #define fail(c, hr, fmt, ...) errmsg_format((c)->error, hr, "'%s': " fmt, (c)->name, ##__VA_ARGS__)
 
 #define PRODID "-//trackfix//Exchange Server 2003 SP2 EcGetMime emulation//EN"
-/* PR_RECIPIENT_FLAGS: recipOrganizer (MS-OXOCAL 2.2.4.10.1) */
-/* PR_RECIPIENT_TYPE: MAPI_TO, MAPI_CC, MAPI_BCC */
-#define RECIP_TO 1
-#define RECIP_CC 2
-#define RECIP_BCC 3
 /* Message classes EcGetMime converts, most specific first. */
 static const struct
 {
@@ -302,7 +297,7 @@ static void add_recipient_header(struct strbuf *out, struct conversion *c, const
     {
         if (c->attendees[i].type != type) continue;
         strbuf_puts(out, first ? header : ",\r\n ");
-        mimeenc_mailbox(out, c->attendees[i].name, c->attendees[i].address);
+        mimeenc_mailbox(out, first ? strlen(header) : 1, c->attendees[i].name, c->attendees[i].address);
         first = FALSE;
     }
     if (!first) strbuf_puts(out, "\r\n");
@@ -332,14 +327,21 @@ static HRESULT build_mime(struct conversion *c, char **mime)
     snprintf(boundary, sizeof(boundary), "----_=_trackfix_%08X.%u", id, c->options->serial);
 
     strbuf_puts(&out, "From: ");
-    mimeenc_mailbox(&out, c->organizer.name, c->organizer.address);
+    mimeenc_mailbox(&out, strlen("From: "), c->organizer.name, c->organizer.address);
     strbuf_puts(&out, "\r\n");
     add_recipient_header(&out, c, "To: ", RECIP_TO);
     add_recipient_header(&out, c, "Cc: ", RECIP_CC);
-    strbuf_puts(&out, "Subject: ");
-    if (c->canceled_by_option) strbuf_puts(&out, "Canceled: ");
-    mimeenc_header_text(&out, c->subject ? c->subject : "");
-    strbuf_printf(&out, "\r\nMessage-ID: <%08X.%d.%016llX.%u%s>\r\n", id, c->sequence,
+    if (c->canceled_by_option || (c->subject && *c->subject))
+    {
+        /* no Subject at all rather than an empty one */
+        strbuf_printf(&summary, "%s%s", c->canceled_by_option ? "Canceled: " : "", c->subject ? c->subject : "");
+        strbuf_puts(&out, "Subject: ");
+        if (summary.failed) out.failed = TRUE;
+        else mimeenc_header_text(&out, strlen("Subject: "), summary.data);
+        strbuf_puts(&out, "\r\n");
+        strbuf_free(&summary);
+    }
+    strbuf_printf(&out, "Message-ID: <%08X.%d.%016llX.%u%s>\r\n", id, c->sequence,
                   (unsigned long long)c->options->now, c->options->serial, domain ? domain : "@trackfix.invalid");
     strbuf_puts(&out, "MIME-Version: 1.0\r\n"
                       "Content-Class: urn:content-classes:calendarmessage\r\n");

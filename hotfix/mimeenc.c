@@ -8,8 +8,14 @@
 #include "mimeenc.h"
 #include "systime.h"
 
-/* An encoded word holds at most 75 octets: 45 bytes give 60 of base64 */
+/* An encoded word holds at most 75 octets: 45 bytes give 60 of base64,
+ * and "=?utf-8?B?" "?=" 12 more */
 #define WORD_BYTES 45
+#define WORD_OVERHEAD 12
+/* RFC 2047 2: a header line with encoded words at most 76 characters;
+ * RFC 5322 2.1.1: any header line at most 78 */
+#define ENCODED_LINE 76
+#define HEADER_LINE 78
 #define QP_LINE 76
 
 void mimeenc_base64(struct strbuf *out, const void *data, size_t size)
@@ -88,49 +94,128 @@ static BOOL is_plain_ascii(const char *text)
     return !strstr(text, "=?");
 }
 
-void mimeenc_header_text(struct strbuf *out, const char *text)
+/* Appends TEXT as RFC 2047 B words at COLUMN: each word at most 75
+ * characters, each line at most 76, a UTF-8 sequence never split.
+ * Returns the column after the last word. */
+static size_t encoded_words(struct strbuf *out, size_t column, const char *text)
 {
     size_t size = strlen(text), start = 0;
 
-    if (is_plain_ascii(text))
+    do
     {
-        strbuf_puts(out, text);
-        return;
-    }
-    while (start < size)
-    {
-        size_t end = start + WORD_BYTES < size ? start + WORD_BYTES : size;
-        /* never split a UTF-8 sequence between two words */
+        size_t room = column + WORD_OVERHEAD + 4 <= ENCODED_LINE ? (ENCODED_LINE - column - WORD_OVERHEAD) / 4 * 3 : 0;
+        size_t bytes = room < WORD_BYTES ? room : WORD_BYTES, end;
+
+        if (bytes < 4)
+        {
+            /* no room for a word on this line: fold first */
+            strbuf_puts(out, "\r\n ");
+            column = 1;
+            continue;
+        }
+        end = start + bytes < size ? start + bytes : size;
         while (end < size && end > start && ((unsigned char)text[end] & 0xc0) == 0x80) end--;
-        if (start) strbuf_puts(out, "\r\n ");
         strbuf_puts(out, "=?utf-8?B?");
         mimeenc_base64(out, text + start, end - start);
         strbuf_puts(out, "?=");
+        column += WORD_OVERHEAD + (end - start + 2) / 3 * 4;
         start = end;
-    }
+        if (start < size)
+        {
+            strbuf_puts(out, "\r\n ");
+            column = 1;
+        }
+    } while (start < size);
+    return column;
 }
 
-void mimeenc_mailbox(struct strbuf *out, const char *name, const char *address)
+/* TRUE when plain TEXT, folded at its spaces from COLUMN, keeps every line
+ * within HEADER_LINE. */
+static BOOL fits_folded(const char *text, size_t column)
 {
-    const char *p;
+    const char *p = text;
+
+    while (*p)
+    {
+        size_t len = strspn(p, " ");
+        len += strcspn(p + len, " ");
+        /* a piece that starts with a space may go to a line of its own */
+        if (column + len > HEADER_LINE && (*p != ' ' || len > HEADER_LINE)) return FALSE;
+        column = column + len > HEADER_LINE ? len : column + len;
+        p += len;
+    }
+    return TRUE;
+}
+
+/* Appends plain TEXT from COLUMN, a CRLF before the space that would
+ * overrun the line; returns the column after it. */
+static size_t folded_text(struct strbuf *out, size_t column, const char *text)
+{
+    const char *p = text;
+
+    while (*p)
+    {
+        size_t len = strspn(p, " ");
+        len += strcspn(p + len, " ");
+        if (column + len > HEADER_LINE && *p == ' ')
+        {
+            strbuf_puts(out, "\r\n");
+            column = 0;
+        }
+        strbuf_add(out, p, len);
+        column += len;
+        p += len;
+    }
+    return column;
+}
+
+size_t mimeenc_header_text(struct strbuf *out, size_t column, const char *text)
+{
+    if (is_plain_ascii(text) && fits_folded(text, column)) return folded_text(out, column, text);
+    return encoded_words(out, column, text);
+}
+
+size_t mimeenc_mailbox(struct strbuf *out, size_t column, const char *name, const char *address)
+{
+    size_t address_len = strlen(address) + 2;
 
     if (name && *name)
     {
-        if (is_plain_ascii(name))
+        struct strbuf quoted = {0};
+        const char *p;
+
+        strbuf_puts(&quoted, "\"");
+        for (p = name; *p; p++)
         {
-            strbuf_puts(out, "\"");
-            for (p = name; *p; p++)
+            if (*p == '"' || *p == '\\') strbuf_puts(&quoted, "\\");
+            strbuf_add(&quoted, p, 1);
+        }
+        strbuf_puts(&quoted, "\"");
+        if (quoted.failed) out->failed = TRUE;
+        else if (is_plain_ascii(name) && 1 + quoted.size + 1 + address_len <= HEADER_LINE)
+        {
+            /* a quoted name is one piece: it goes whole to a line */
+            if (column + quoted.size + 1 + address_len > HEADER_LINE)
             {
-                if (*p == '"' || *p == '\\') strbuf_puts(out, "\\");
-                strbuf_add(out, p, 1);
+                strbuf_puts(out, "\r\n ");
+                column = 1;
             }
-            strbuf_puts(out, "\"");
+            strbuf_add(out, quoted.data, quoted.size);
+            column += quoted.size;
         }
         else
-            mimeenc_header_text(out, name);
+            column = encoded_words(out, column, name);
+        strbuf_free(&quoted);
+        if (column + 1 + address_len > HEADER_LINE)
+        {
+            strbuf_puts(out, "\r\n");
+            column = 0;
+        }
         strbuf_puts(out, " ");
+        column++;
     }
     strbuf_printf(out, "<%s>", address);
+    return column + address_len;
 }
 
 static int base64_value(char c)

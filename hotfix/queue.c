@@ -16,6 +16,7 @@
 #include "gate.h"
 #include "hostfs.h"
 #include "meeting.h"
+#include "mimeenc.h"
 #include "msgfile.h"
 #include "queue.h"
 #include "smtp.h"
@@ -47,6 +48,7 @@ const struct queue_field queue_fields[] = {
     FIELD("next_retry", TIME, next_retry, TRUE),
     FIELD("sender", TEXT, sender, TRUE),
     FIELD("recipients", TEXT, recipients, TRUE),
+    FIELD("visible", TEXT, visible, FALSE),
     FIELD("subject", TEXT, subject, TRUE),
     FIELD("last_hresult", HRESULT, last_hresult, TRUE),
     FIELD("last_error", TEXT, last_error, TRUE),
@@ -738,7 +740,7 @@ static char *format_store_key(const struct mapi_prop *prop)
 /* What the queue keeps about MESSAGE. */
 static HRESULT describe(const struct mapi_message *message, const char *path, struct queue_entry *e, char *error)
 {
-    struct strbuf recipients = {0};
+    struct strbuf recipients = {0}, visible = {0};
     char *name = NULL;
     ULONG i;
 
@@ -756,14 +758,17 @@ static HRESULT describe(const struct mapi_message *message, const char *path, st
     free(name);
     for (i = 0; i < message->recipient_count; i++)
     {
-        LONG flags = 0;
+        LONG flags = 0, type = RECIP_TO;
         char *address;
         mapi_prop_get_long(mapi_propset_find(&message->recipients[i], PR_RECIPIENT_FLAGS), &flags);
+        mapi_prop_get_long(mapi_propset_find(&message->recipients[i], PR_RECIPIENT_TYPE), &type);
         if ((flags & RECIP_ORGANIZER) || !(address = meeting_smtp_address(&message->recipients[i]))) continue;
         strbuf_printf(&recipients, "%s%s", recipients.size ? ", " : "", address);
+        if (type != RECIP_BCC) strbuf_printf(&visible, "%s%s", visible.size ? ", " : "", address);
         free(address);
     }
     e->recipients = strbuf_detach(&recipients);
+    e->visible = strbuf_detach(&visible);
     if (!(e->subject = meeting_get_string(&message->props, PR_SUBJECT))) e->subject = strdup("");
     if (!(e->message_id = meeting_get_string(&message->props, PR_INTERNET_MESSAGE_ID))) e->message_id = strdup("");
     e->mdb = format_store_key(mapi_propset_find(&message->props, PR_STORE_RECORD_KEY));
@@ -771,6 +776,7 @@ static HRESULT describe(const struct mapi_message *message, const char *path, st
     e->mid = format_source_key(mapi_propset_find(&message->props, PR_SOURCE_KEY));
     e->source = strdup(path);
     e->last_error = strdup("");
+    if (!e->visible && !(e->visible = strdup(""))) return fail(error, E_OUTOFMEMORY, "out of memory");
     if (!e->sender || !e->recipients || !e->subject || !e->message_id || !e->mdb || !e->fid || !e->mid ||
         !e->source || !e->last_error)
         return fail(error, E_OUTOFMEMORY, "out of memory");
@@ -915,25 +921,79 @@ static ULONGLONG delay_time(const struct queue_policy *p, const struct queue_ent
     return e->submitted + (ULONGLONG)p->delay_minutes * SYSTIME_TICKS_PER_MINUTE;
 }
 
+/* The addresses of the ", "-separated LIST, each in its own string: *COUNT
+ * of them, NULL-terminated; free with free_addresses.  NULL when out of
+ * memory. */
+static char **split_addresses(const char *list, size_t *count)
+{
+    const char *cursor = list, *p;
+    size_t len, n = 0;
+    char **addresses;
+
+    while (mimeenc_next_address(&cursor, &p, &len)) n++;
+    if (!(addresses = calloc(n + 1, sizeof(*addresses)))) return NULL;
+    for (cursor = list, n = 0; mimeenc_next_address(&cursor, &p, &len); n++)
+    {
+        if ((addresses[n] = strndup(p, len))) continue;
+        while (n--) free(addresses[n]);
+        free(addresses);
+        return NULL;
+    }
+    *count = n;
+    return addresses;
+}
+
+static void free_addresses(char **addresses)
+{
+    size_t i;
+
+    for (i = 0; addresses && addresses[i]; i++) free(addresses[i]);
+    free(addresses);
+}
+
+/* Writes the report of ACTION about RECIPIENTS of E to the sender's
+ * mailbox folder as NAME. */
+static HRESULT write_report(struct run *run, struct queue_entry *e, enum dsn_action action,
+                            const struct dsn_recipient *recipients, size_t count, const char *name, ULONGLONG now,
+                            char **written)
+{
+    struct dsn_subject s = {e->id, e->sender, recipients, count, e->visible, e->subject, e->message_id,
+                            e->submitted, e->last_attempt, expiry_time(run->policy, e), e->last_error};
+    char *report = dsn_build(action, &s, now), *folder = mailbox_folder(run->queue, e->sender);
+    HRESULT hr;
+
+    if (!report || !folder) hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+    else hr = write_file(run->queue, folder, name, report, written, run->error);
+    free(report);
+    free(folder);
+    return hr;
+}
+
+/* The delay notification or the 4.4.7 NDR for every recipient still
+ * waiting. */
 static HRESULT notify(struct run *run, struct queue_entry *e, enum dsn_action action, ULONGLONG now)
 {
-    struct dsn_subject s = {e->id, e->sender, e->recipients, e->subject, e->message_id, e->submitted,
-                            e->last_attempt, expiry_time(run->policy, e),
-                            e->last_error};
-    char name[QUEUE_ID_SIZE + 16], *report = dsn_build(action, &s, now), *folder = mailbox_folder(run->queue, e->sender);
-    char *written = NULL;
+    char name[QUEUE_ID_SIZE + 16], *written = NULL, **addresses;
+    struct dsn_recipient *recipients = NULL;
+    size_t i, count = 0;
     HRESULT hr;
 
     snprintf(name, sizeof(name), "%s.%s.eml", e->id, action == DSN_FAILED ? "ndr" : "delay");
-    if (!report || !folder) hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
-    else hr = write_file(run->queue, folder, name, report, &written, run->error);
+    if ((addresses = split_addresses(e->recipients, &count)) &&
+        (recipients = calloc(count ? count : 1, sizeof(*recipients))))
+    {
+        for (i = 0; i < count; i++) recipients[i] = (struct dsn_recipient){addresses[i], "4.4.7", NULL};
+        hr = write_report(run, e, action, recipients, count, name, now, &written);
+    }
+    else
+        hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
     if (SUCCEEDED(hr))
         say(run, now, e, action == DSN_FAILED ? "expired after %u attempts: NDR 4.4.7 to %s in %s"
                                               : "still queued after %u attempts: delay notification to %s in %s",
             e->attempts, e->sender, written);
     free(written);
-    free(report);
-    free(folder);
+    free(recipients);
+    free_addresses(addresses);
     return hr;
 }
 
@@ -955,7 +1015,7 @@ static HRESULT convert_message(const char *folder, const struct queue_entry *e, 
     struct ecgetmime_options options = {FALSE, track_path(policy), now, (ULONG)strtoul(e->id, NULL, 10)};
     struct ecgetmime_result result;
     struct mapi_message message;
-    char convert_error[ECGETMIME_ERROR_SIZE], read_error[MSGFILE_ERROR_SIZE];
+    char convert_error[ECGETMIME_ERROR_SIZE], read_error[MSGFILE_ERROR_SIZE], name[QUEUE_ID_SIZE + 16];
     char *path = join(folder, MESSAGE_FILE, NULL);
     HRESULT hr;
 
@@ -963,10 +1023,15 @@ static HRESULT convert_message(const char *folder, const struct queue_entry *e, 
     if (!path) return fail(error, E_OUTOFMEMORY, "out of memory");
     if (FAILED(hr = msgfile_read(path, &message, read_error)))
     {
+        /* the reason goes into mail: the host's paths stay out of it */
+        char words[256];
+        WINE_WARN("%s\n", read_error);
         free(path);
-        return fail(error, hr, "%s", read_error);
+        return fail(error, hr, "the queued copy of message %s cannot be read: %s", e->id,
+                    errmsg_describe(hr, words, sizeof(words)));
     }
-    hr = ecgetmime_convert(&message, e->source, &options, &result, convert_error);
+    snprintf(name, sizeof(name), "message %s", e->id);
+    hr = ecgetmime_convert(&message, name, &options, &result, convert_error);
     if (FAILED(hr)) fail(error, hr, "%s", convert_error);
     else *mime = result.mime;
     mapi_message_clear(&message);
@@ -1003,6 +1068,97 @@ static HRESULT log_event_327(struct run *run, const struct queue_entry *e, ULONG
     return hr;
 }
 
+/* The RFC 3463 status in REPLY ("550 5.1.1 <x>: unknown" gives 5.1.1),
+ * else CLASS.0.0 from its first digit. */
+static void reply_status(const char *reply, char *status, size_t size)
+{
+    unsigned a, b, c;
+
+    if (sscanf(reply, "%*3d %u.%u.%u", &a, &b, &c) == 3 && (a == 4 || a == 5) && b < 1000 && c < 1000)
+        snprintf(status, size, "%u.%u.%u", a, b, c);
+    else
+        snprintf(status, size, "%c.0.0", reply[0] == '5' ? '5' : '4');
+}
+
+/* Sends MIME of E over SMTP, each recipient judged apart as an MTA does:
+ * the accepted ones are done, the refused ones (5xx) get an NDR with the
+ * server's status and words now, the others wait in E->recipients.
+ * Returns S_OK when none waits (*NONE_ACCEPTED when none got it either),
+ * E_FAIL with REASON when some wait, E_OUTOFMEMORY. */
+static HRESULT send_smtp(struct run *run, struct queue_entry *e, const char *mime, ULONGLONG now, char *reason,
+                         BOOL *none_accepted)
+{
+    size_t i, count = 0, refused = 0, accepted = 0;
+    char **addresses = split_addresses(e->recipients, &count), error[SMTP_ERROR_SIZE], *written = NULL;
+    struct smtp_recipient *results = calloc(count ? count : 1, sizeof(*results));
+    struct dsn_recipient *reports = calloc(count ? count : 1, sizeof(*reports));
+    char (*statuses)[16] = calloc(count ? count : 1, sizeof(*statuses));
+    struct strbuf waiting = {0};
+    HRESULT hr;
+
+    *none_accepted = FALSE;
+    reason[0] = 0;
+    if (!addresses || !results || !reports || !statuses)
+    {
+        hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+        goto done;
+    }
+    for (i = 0; i < count; i++) results[i].address = addresses[i];
+    if (FAILED(hr = smtp_send(run->policy->smtp_server, e->sender, results, count, mime, error)))
+    {
+        fail(run->error, hr, "%s", error);
+        goto done;
+    }
+    for (i = 0; i < count; i++)
+    {
+        if (results[i].outcome == SMTP_ACCEPTED) accepted++;
+        else if (results[i].outcome == SMTP_REFUSED)
+        {
+            reply_status(results[i].reply, statuses[refused], sizeof(statuses[refused]));
+            reports[refused] = (struct dsn_recipient){results[i].address, statuses[refused], results[i].reply};
+            refused++;
+        }
+        else
+        {
+            strbuf_printf(&waiting, "%s%s", waiting.size ? ", " : "", results[i].address);
+            if (!reason[0]) snprintf(reason, QUEUE_ERROR_SIZE, "%s", error[0] ? error : results[i].reply);
+        }
+    }
+    if (refused)
+    {
+        char name[QUEUE_ID_SIZE + 32];
+        snprintf(name, sizeof(name), "%s.refused.%u.eml", e->id, e->attempts);
+        if (FAILED(hr = write_report(run, e, DSN_FAILED, reports, refused, name, now, &written))) goto done;
+        say(run, now, e, "attempt %u: %u recipient%s refused for good (%s): NDR %s to %s in %s", e->attempts,
+            (unsigned)refused, refused == 1 ? "" : "s", reports[0].diagnostic, reports[0].status, e->sender, written);
+    }
+    if (accepted && waiting.size)
+        say(run, now, e, "attempt %u: accepted for %u recipient%s by %s", e->attempts, (unsigned)accepted,
+            accepted == 1 ? "" : "s", run->policy->smtp_server);
+    if (waiting.failed)
+    {
+        hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+        goto done;
+    }
+    free(e->recipients);
+    e->recipients = waiting.size ? strbuf_detach(&waiting) : strdup("");
+    if (!e->recipients)
+    {
+        hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+        goto done;
+    }
+    *none_accepted = !accepted;
+    hr = *e->recipients ? E_FAIL : S_OK;
+done:
+    strbuf_free(&waiting);
+    free(written);
+    free(statuses);
+    free(reports);
+    free(results);
+    free_addresses(addresses);
+    return hr;
+}
+
 /* One delivery attempt of E at NOW.  The record of a delivery is
  * SERVER/drop/ID.eml, or SERVER/sent/ID.eml when it went out over SMTP;
  * a record already there means a run died after delivering, and the
@@ -1012,7 +1168,7 @@ static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
     const char *smtp = run->policy->smtp_server;
     char *folder = entry_folder(run->queue, QUEUE_QUEUED, e->id), *mime = NULL, *written = NULL, *records = NULL;
     char *target = NULL, reason[QUEUE_ERROR_SIZE], name[QUEUE_ID_SIZE + 8], next[SYSTIME_ISO_SIZE];
-    BOOL redo = FALSE;
+    BOOL redo = FALSE, none_accepted = FALSE;
     HRESULT hr = S_OK, result;
 
     snprintf(name, sizeof(name), "%s.eml", e->id);
@@ -1038,16 +1194,33 @@ static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
         result = convert_message(folder, e, run->policy, now, &mime, reason);
         e->attempts++;
         e->last_attempt = now;
-        if (SUCCEEDED(result) && smtp)
+        if (SUCCEEDED(result) && smtp && (result = send_smtp(run, e, mime, now, reason, &none_accepted)) == E_OUTOFMEMORY)
         {
-            char smtp_error[SMTP_ERROR_SIZE];
-            if (FAILED(result = smtp_send(smtp, e->sender, e->recipients, mime, smtp_error)))
-                snprintf(reason, sizeof(reason), "%s", smtp_error);
+            hr = result;
+            goto done;
         }
     }
     free(written);
     written = NULL;
 
+    if (SUCCEEDED(result) && none_accepted)
+    {
+        /* every recipient refused for good, each told in an NDR: done, as failed */
+        char *failed = entry_folder(run->queue, QUEUE_EXPIRED, e->id);
+
+        e->last_hresult = E_FAIL;
+        free(e->last_error);
+        e->last_error = strdup("refused for good by the server for every recipient");
+        if (!failed || !e->last_error) hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+        else if (SUCCEEDED(hr = save_state(run->queue, folder, e, run->error)) &&
+                 SUCCEEDED(hr = move_folder(run->queue, folder, failed, run->error)))
+        {
+            e->state = QUEUE_EXPIRED;
+            say(run, now, e, "attempt %u: refused for every recipient; not retried", e->attempts);
+        }
+        free(failed);
+        goto done;
+    }
     if (SUCCEEDED(result))
     {
         if (SUCCEEDED(hr = write_file(run->queue, records, name, mime ? mime : "", &written, run->error)))

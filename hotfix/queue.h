@@ -56,7 +56,10 @@ struct queue_entry
     char id[QUEUE_ID_SIZE];
     enum queue_state state;
     char *source;     /* the file it was submitted from */
-    char *sender, *recipients, *subject, *message_id;
+    char *sender;
+    char *recipients; /* ", "-separated: those still to deliver to */
+    char *visible;    /* the To and Cc addresses the message shows (no Bcc), for reports */
+    char *subject, *message_id;
     char *mdb, *fid, *mid; /* where the store keeps it, for event 327 */
     ULONGLONG submitted, next_retry, last_attempt;
     ULONG attempts;

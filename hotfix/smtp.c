@@ -25,7 +25,9 @@ struct session
     SOCKET socket;
     const char *server;
     char *error;
-    char reply[REPLY_MAX]; /* the last reply, lines joined */
+    char code;             /* the first digit of the last reply; 0 when none came (connection lost) */
+    char reply[REPLY_MAX]; /* the first line of the last reply */
+    char full[REPLY_MAX];  /* all its lines, CRLF-separated */
 };
 
 
@@ -34,44 +36,51 @@ static HRESULT send_all(struct session *s, const char *data, size_t size, const 
     while (size)
     {
         int sent = send(s->socket, data, size > 65536 ? 65536 : (int)size, 0);
-        if (sent <= 0) return fail(s, HRESULT_FROM_WIN32(WSAGetLastError()), "sending %s failed (error %d)", what, WSAGetLastError());
+        if (sent <= 0)
+        {
+            s->code = 0;
+            return fail(s, HRESULT_FROM_WIN32(WSAGetLastError()), "sending %s failed (error %d)", what,
+                        WSAGetLastError());
+        }
         data += sent;
         size -= (size_t)sent;
     }
     return S_OK;
 }
 
-/* Reads one reply (all its lines) and checks that its code starts with
- * EXPECTED ('2' or '3'). */
-static HRESULT expect(struct session *s, char expected, const char *after)
+/* Reads one reply (all its lines) to AFTER: S_OK for 2xx and 3xx, E_FAIL
+ * with the error set for a refusal or a lost connection (code 0). */
+static HRESULT expect(struct session *s, const char *after)
 {
     size_t len = 0;
 
-    s->reply[0] = 0;
+    s->full[0] = 0;
     for (;;)
     {
         char *line_end, *last;
         int got;
 
         /* a reply ends with a line "NNN text": no hyphen after the code */
-        s->reply[len] = 0;
-        for (last = s->reply; (line_end = strstr(last, "\r\n")) && line_end[2]; last = line_end + 2) {}
+        s->full[len] = 0;
+        for (last = s->full; (line_end = strstr(last, "\r\n")) && line_end[2]; last = line_end + 2) {}
         if (line_end && strlen(last) >= 4 && last[3] != '-') break;
-        if (len + 1 >= sizeof(s->reply)) return fail(s, E_FAIL, "reply to %s longer than %u bytes", after, REPLY_MAX);
-        got = recv(s->socket, s->reply + len, (int)(sizeof(s->reply) - 1 - len), 0);
+        s->code = 0;
+        if (len + 1 >= sizeof(s->full)) return fail(s, E_FAIL, "reply to %s longer than %u bytes", after, REPLY_MAX);
+        got = recv(s->socket, s->full + len, (int)(sizeof(s->full) - 1 - len), 0);
         if (got <= 0)
             return fail(s, got ? HRESULT_FROM_WIN32(WSAGetLastError()) : E_FAIL, "no reply to %s (%s)", after,
                         got ? "timed out or reset" : "connection closed");
         len += (size_t)got;
     }
-    s->reply[strcspn(s->reply, "\r\n")] = 0;
-    if (s->reply[0] != expected) return fail(s, E_FAIL, "%s refused: %s", after, s->reply);
+    snprintf(s->reply, sizeof(s->reply), "%.*s", (int)strcspn(s->full, "\r\n"), s->full);
+    s->code = s->reply[0];
+    if (s->code != '2' && s->code != '3') return fail(s, E_FAIL, "%s refused: %s", after, s->reply);
     return S_OK;
 }
 
-static HRESULT command(struct session *s, char expected, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static HRESULT command(struct session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-static HRESULT command(struct session *s, char expected, const char *fmt, ...)
+static HRESULT command(struct session *s, const char *fmt, ...)
 {
     char line[1024];
     va_list args;
@@ -81,11 +90,16 @@ static HRESULT command(struct session *s, char expected, const char *fmt, ...)
     va_start(args, fmt);
     len = vsnprintf(line, sizeof(line) - 2, fmt, args);
     va_end(args);
-    if (len < 0 || len >= (int)sizeof(line) - 2) return fail(s, E_INVALIDARG, "command too long");
+    if (len < 0 || len >= (int)sizeof(line) - 2)
+    {
+        s->code = '5';
+        snprintf(s->reply, sizeof(s->reply), "501 5.5.2 command too long to send");
+        return fail(s, E_INVALIDARG, "command too long");
+    }
     memcpy(line + len, "\r\n", 3);
     if (FAILED(hr = send_all(s, line, (size_t)len + 2, line))) return hr;
     line[strcspn(line, " \r")] = 0;
-    return expect(s, expected, line);
+    return expect(s, line);
 }
 
 /* Connects to SERVER ("host[:port]"). */
@@ -119,50 +133,136 @@ static HRESULT connect_server(struct session *s)
     }
     freeaddrinfo(found);
     if (s->socket == INVALID_SOCKET) return fail(s, HRESULT_FROM_WIN32(code), "cannot connect (error %d)", code);
-    return expect(s, '2', "the greeting");
+    return expect(s, "the greeting");
 }
 
-/* Sends MIME as DATA: a leading dot doubled on every line, CRLF.CRLF after. */
-static HRESULT send_data(struct session *s, const char *mime)
+/* MIME as it goes on the wire: lines CRLF, a leading dot doubled, the
+ * final dot line. */
+static void dot_stuff(const char *mime, struct strbuf *body)
 {
-    struct strbuf body = {0};
     const char *p = mime;
-    HRESULT hr;
 
     while (*p)
     {
         size_t len = strcspn(p, "\n");
-        if (*p == '.') strbuf_add(&body, ".", 1);
-        strbuf_add(&body, p, len && p[len - 1] == '\r' ? len - 1 : len);
-        strbuf_add(&body, "\r\n", 2);
+        if (*p == '.') strbuf_add(body, ".", 1);
+        strbuf_add(body, p, len && p[len - 1] == '\r' ? len - 1 : len);
+        strbuf_add(body, "\r\n", 2);
         p += len + (p[len] == '\n');
     }
-    strbuf_add(&body, ".\r\n", 3);
-    if (body.failed) hr = fail(s, E_OUTOFMEMORY, "out of memory");
-    else if (SUCCEEDED(hr = send_all(s, body.data, body.size, "the message"))) hr = expect(s, '2', "the message data");
-    strbuf_free(&body);
-    return hr;
+    strbuf_add(body, ".\r\n", 3);
 }
 
-HRESULT smtp_send(const char *server, const char *from, const char *recipients, const char *mime,
-                  char error[SMTP_ERROR_SIZE])
+/* TRUE when the EHLO reply EHLO offers KEYWORD: a line "250-KEYWORD ..."
+ * or "250 KEYWORD". */
+static BOOL offers(const char *ehlo, const char *keyword)
 {
-    struct session s = {INVALID_SOCKET, server, error, ""};
-    const char *p, *cursor;
-    size_t len;
-    WSADATA wsa;
-    HRESULT hr;
+    size_t len = strlen(keyword);
+    const char *line = ehlo;
 
-    if (WSAStartup(MAKEWORD(2, 2), &wsa)) return fail(&s, E_FAIL, "Winsock is not available");
-    if (FAILED(hr = connect_server(&s)) || FAILED(hr = command(&s, '2', "EHLO trackfix.invalid")) ||
-        FAILED(hr = command(&s, '2', "MAIL FROM:<%s>", from)))
-        goto done;
-    for (cursor = recipients; SUCCEEDED(hr) && mimeenc_next_address(&cursor, &p, &len);)
-        hr = command(&s, '2', "RCPT TO:<%.*s>", (int)len, p);
-    if (SUCCEEDED(hr) && SUCCEEDED(hr = command(&s, '3', "DATA")) && SUCCEEDED(hr = send_data(&s, mime)))
-        command(&s, '2', "QUIT"); /* the message is accepted whatever QUIT answers */
-done:
+    while (line && *line)
+    {
+        const char *next = strstr(line, "\r\n");
+        if (!strncasecmp(line + 4, keyword, len) && strlen(line) >= 4 + len &&
+            (line[4 + len] == ' ' || line[4 + len] == '\r' || !line[4 + len]))
+            return TRUE;
+        line = next ? next + 2 : NULL;
+    }
+    return FALSE;
+}
+
+static BOOL has_8bit(const char *mime)
+{
+    const unsigned char *p;
+
+    for (p = (const unsigned char *)mime; *p; p++)
+        if (*p >= 0x80) return TRUE;
+    return FALSE;
+}
+
+/* Every recipient still WAITING gets the outcome of the last reply in S
+ * (a 5xx refuses, anything else is tried again) and stops waiting. */
+static void decide(const struct session *s, struct smtp_recipient *recipients, size_t count, BOOL *waiting)
+{
+    const char *text = s->code ? s->reply : s->error;
+    size_t i, len = strnlen(text, SMTP_REPLY_SIZE - 1);
+
+    for (i = 0; i < count; i++)
+    {
+        if (!waiting[i]) continue;
+        recipients[i].outcome = s->code == '5' ? SMTP_REFUSED : SMTP_RETRY;
+        memcpy(recipients[i].reply, text, len);
+        recipients[i].reply[len] = 0;
+        waiting[i] = FALSE;
+    }
+}
+
+HRESULT smtp_send(const char *server, const char *from, struct smtp_recipient *recipients, size_t count,
+                  const char *mime, char error[SMTP_ERROR_SIZE])
+{
+    struct session s = {INVALID_SOCKET, server, error, 0, "", ""};
+    struct strbuf body = {0};
+    BOOL *waiting = calloc(count ? count : 1, sizeof(*waiting)), eight_bit;
+    char size_param[32] = "", refusal[SMTP_ERROR_SIZE];
+    size_t i, accepted = 0;
+    WSADATA wsa;
+
+    error[0] = 0;
+    if (waiting) dot_stuff(mime, &body);
+    if (!waiting || body.failed)
+    {
+        free(waiting);
+        strbuf_free(&body);
+        return errmsg_format(error, E_OUTOFMEMORY, "out of memory");
+    }
+    for (i = 0; i < count; i++)
+    {
+        recipients[i].outcome = SMTP_RETRY;
+        recipients[i].reply[0] = 0;
+        waiting[i] = TRUE;
+    }
+    if (WSAStartup(MAKEWORD(2, 2), &wsa))
+    {
+        fail(&s, E_FAIL, "Winsock is not available");
+        decide(&s, recipients, count, waiting);
+        free(waiting);
+        strbuf_free(&body);
+        return S_OK;
+    }
+    if (FAILED(connect_server(&s)) || FAILED(command(&s, "EHLO trackfix.invalid")))
+        goto refused;
+    eight_bit = has_8bit(mime) && offers(s.full, "8BITMIME");
+    /* RFC 1870: the size of the message as it is sent */
+    if (offers(s.full, "SIZE")) snprintf(size_param, sizeof(size_param), " SIZE=%lu", (unsigned long)body.size);
+    if (FAILED(command(&s, "MAIL FROM:<%s>%s%s", from, eight_bit ? " BODY=8BITMIME" : "", size_param))) goto refused;
+    for (i = 0; i < count; i++)
+    {
+        if (SUCCEEDED(command(&s, "RCPT TO:<%s>", recipients[i].address)))
+        {
+            accepted++;
+            continue;
+        }
+        if (!s.code) goto refused; /* the connection is gone: the rest wait too */
+        decide(&s, recipients + i, 1, waiting + i);
+    }
+    if (!accepted) goto quit;
+    if (FAILED(command(&s, "DATA")) || FAILED(send_all(&s, body.data, body.size, "the message")) ||
+        FAILED(expect(&s, "the message data")))
+        goto refused;
+    for (i = 0; i < count; i++)
+        if (waiting[i]) recipients[i].outcome = SMTP_ACCEPTED;
+    goto quit;
+refused:
+    decide(&s, recipients, count, waiting);
+quit:
+    /* after a refusal too: say goodbye while the line is up; ERROR keeps
+     * what was refused */
+    memcpy(refusal, error, sizeof(refusal));
+    if (s.socket != INVALID_SOCKET && s.code) command(&s, "QUIT");
+    memcpy(error, refusal, sizeof(refusal));
     if (s.socket != INVALID_SOCKET) closesocket(s.socket);
     WSACleanup();
-    return hr;
+    free(waiting);
+    strbuf_free(&body);
+    return S_OK;
 }

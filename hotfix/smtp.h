@@ -10,16 +10,37 @@
 #include "errmsg.h"
 
 #define SMTP_ERROR_SIZE ERRMSG_SIZE
+/* the first line of a server reply kept for a recipient */
+#define SMTP_REPLY_SIZE 512
 /* no reply within this many seconds counts as a failure, never a hang */
 #define SMTP_TIMEOUT_SECONDS 30
 
-/* Sends MIME (CRLF lines) from FROM to each address of RECIPIENTS (", "-
- * separated) through SERVER ("host" or "host:port", port 25 by default):
- * EHLO, MAIL FROM, RCPT TO, DATA with dot-stuffing, QUIT.  Returns S_OK
- * once the server accepted the data; otherwise the HRESULT of the socket
- * error, or E_FAIL for a refusing reply, with ERROR naming the server, the
- * command and what it answered. */
-HRESULT smtp_send(const char *server, const char *from, const char *recipients, const char *mime,
-                  char error[SMTP_ERROR_SIZE]);
+/* What became of one recipient, as an MTA judges it (RFC 5321 4.2.1). */
+enum smtp_outcome
+{
+    SMTP_ACCEPTED,  /* 2xx to RCPT and to the data: delivered */
+    SMTP_RETRY,     /* a 4xx, or no answer: try again later */
+    SMTP_REFUSED,   /* a 5xx: refused for good */
+};
+
+struct smtp_recipient
+{
+    const char *address;
+    enum smtp_outcome outcome;
+    char reply[SMTP_REPLY_SIZE]; /* the reply that decided it ("550 5.1.1 ..."); "" when accepted */
+};
+
+/* Sends MIME (CRLF lines) from FROM to the COUNT RECIPIENTS through SERVER
+ * ("host" or "host:port", port 25 by default): EHLO, MAIL FROM (with
+ * BODY=8BITMIME when the message has 8-bit bytes and the server offers it,
+ * and SIZE when it offers that), RCPT TO for each, DATA with dot-stuffing
+ * for the accepted ones, and QUIT, also after a refusal.  Each recipient's
+ * OUTCOME and REPLY are set: a refusal of the whole message (to MAIL FROM
+ * or to the data, such as 552 too big) applies to every recipient it
+ * reached, 4xx or 5xx alike; a lost connection is a retry.  Returns S_OK
+ * when every recipient has its outcome, with ERROR saying the last thing
+ * that was refused ("" if nothing); E_OUTOFMEMORY otherwise. */
+HRESULT smtp_send(const char *server, const char *from, struct smtp_recipient *recipients, size_t count,
+                  const char *mime, char error[SMTP_ERROR_SIZE]);
 
 #endif

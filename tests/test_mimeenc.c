@@ -101,15 +101,15 @@ static void header_words_are_rfc2047_and_never_split_a_character(void **state)
     int i;
     (void)state;
 
-    mimeenc_header_text(&out, "Project review");
+    mimeenc_header_text(&out, 9, "Project review");
     assert_string_equal(out.data, "Project review");
     strbuf_free(&out);
-    mimeenc_header_text(&out, "=?not a word?=");
+    mimeenc_header_text(&out, 9, "=?not a word?=");
     assert_int_equal(strncmp(out.data, "=?utf-8?B?", 10), 0);
     strbuf_free(&out);
 
     for (i = 0; i < 40; i++) strcat(text, "\xc3\xa9");
-    mimeenc_header_text(&out, text);
+    mimeenc_header_text(&out, 9, text);
     for (p = out.data; (p = strstr(p, "=?utf-8?B?"));)
     {
         const char *end = strstr(p, "?=");
@@ -127,9 +127,93 @@ static void header_words_are_rfc2047_and_never_split_a_character(void **state)
     strbuf_free(&out);
     strbuf_free(&decoded);
 
-    mimeenc_mailbox(&out, "O'Neil \"Ops\"", "ops@x.example");
+    mimeenc_mailbox(&out, 4, "O'Neil \"Ops\"", "ops@x.example");
     assert_string_equal(out.data, "\"O'Neil \\\"Ops\\\"\" <ops@x.example>");
     strbuf_free(&out);
+}
+
+/* Checks OUT, a header body written from COLUMN for TEXT: every line at
+ * most 78 characters (76 when it holds encoded words, each at most 75), every
+ * continuation line starting with a space, and unfolding (and decoding)
+ * giving TEXT back. */
+static void check_folded(const char *out, size_t column, const char *text, int line)
+{
+    BOOL encoded = strstr(out, "=?utf-8?B?") != NULL;
+    struct strbuf unfolded = {0};
+    const char *p = out;
+
+    while (*p)
+    {
+        size_t len = strcspn(p, "\r");
+        BOOL has_word = encoded && strstr(p, "=?utf-8?B?") && strstr(p, "=?utf-8?B?") < p + len;
+        if (column + len > (has_word ? 76u : 78u)) fail_msg("line %d: a line of %zu characters: %.*s", line, column + len, (int)len, p);
+        if (p != out && *p != ' ') fail_msg("line %d: a continuation line without a leading space", line);
+        strbuf_add(&unfolded, p, len);
+        p += len;
+        if (*p) p += 2; /* the CRLF of a fold */
+        column = 0;
+    }
+    strbuf_add(&unfolded, "", 1);
+    if (encoded)
+    {
+        struct strbuf decoded = {0};
+        for (p = unfolded.data; (p = strstr(p, "=?utf-8?B?"));)
+        {
+            const char *end = strstr(p + 10, "?=");
+            assert_non_null(end);
+            if (end + 2 - p > 75) fail_msg("line %d: an encoded word of %d characters", line, (int)(end + 2 - p));
+            mimeenc_decode_base64(p + 10, end - p - 10, &decoded);
+            p = end + 2;
+        }
+        strbuf_add(&decoded, "", 1);
+        if (strcmp(decoded.data, text)) fail_msg("line %d: decodes to '%s'", line, decoded.data);
+        strbuf_free(&decoded);
+    }
+    else if (strcmp(unfolded.data, text))
+        fail_msg("line %d: unfolds to '%s'", line, unfolded.data);
+    strbuf_free(&unfolded);
+}
+
+static void headers_fold_within_rfc_limits(void **state)
+{
+    char long_word[2100], long_text[2100], names[700] = "";
+    const char *texts[] = {"", "Project review", long_word, long_text, names, "Canceled: Zo\xc3\xab's review, room 2"};
+    size_t columns[] = {0, 9, 19, 60, 74, 77};
+    size_t i, j;
+    (void)state;
+
+    memset(long_word, 'x', sizeof(long_word) - 1);
+    long_word[sizeof(long_word) - 1] = 0;
+    for (i = 0; i + 1 < sizeof(long_text); i++) long_text[i] = i % 9 == 8 ? ' ' : 'a' + i % 26;
+    long_text[sizeof(long_text) - 1] = 0;
+    for (i = 0; i < 40; i++) strcat(names, i % 2 ? "Zo\xc3\xab " : "\xe6\x97\xa5\xe6\x9c\xac ");
+    for (i = 0; i < ARRAYSIZE(texts); i++)
+    {
+        for (j = 0; j < ARRAYSIZE(columns); j++)
+        {
+            struct strbuf out = {0};
+            mimeenc_header_text(&out, columns[j], texts[i]);
+            strbuf_add(&out, "", 1);
+            check_folded(out.data, columns[j], texts[i], __LINE__);
+            strbuf_free(&out);
+        }
+    }
+    /* a mailbox: a long plain name goes into encoded words, the address
+     * to a line of its own */
+    for (j = 0; j < ARRAYSIZE(columns); j++)
+    {
+        struct strbuf out = {0};
+        const char *p;
+        size_t column = mimeenc_mailbox(&out, columns[j], long_text, "adam@fabrikam.example");
+
+        strbuf_add(&out, "", 1);
+        for (p = out.data; *p; p += strcspn(p, "\r") + (p[strcspn(p, "\r")] ? 2 : 0))
+            assert_true((p == out.data ? columns[j] : 0) + strcspn(p, "\r") <= 78);
+        p = strrchr(out.data, '\n');
+        assert_int_equal(column, strlen(p ? p + 1 : out.data) + (p ? 0 : columns[j]));
+        assert_non_null(strstr(out.data, "<adam@fabrikam.example>"));
+        strbuf_free(&out);
+    }
 }
 
 static void dates_are_rfc5322_with_the_right_weekday(void **state)
@@ -167,6 +251,7 @@ int main(void)
         cmocka_unit_test(base64_matches_rfc4648_both_ways),
         cmocka_unit_test(quoted_printable_round_trips_and_keeps_lines_short),
         cmocka_unit_test(header_words_are_rfc2047_and_never_split_a_character),
+        cmocka_unit_test(headers_fold_within_rfc_limits),
         cmocka_unit_test(dates_are_rfc5322_with_the_right_weekday),
     };
     return leakcheck_at_exit(cmocka_run_group_tests_name("mimeenc", tests, NULL, NULL));
