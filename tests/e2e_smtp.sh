@@ -36,24 +36,86 @@ grep -q 'X-MICROSOFT-CDO-REPLYTIME=20070801T101500Z' "$work/sink/1.eml" || fail 
 [ -d "$work/server/queue/delivered/00000001" ] || fail "not delivered"
 [ -e "$work/server/drop" ] && fail "SMTP delivery also wrote the drop folder"
 
-# A server that refuses the recipient: the message stays queued with the
-# reply as its last error, and no event 327 (EcGetMime did not fail).
+# The session: no BODY=8BITMIME for a 7-bit message, QUIT at the end.
+grep -q '^MAIL FROM:<olivia@contoso.example>$' "$work/sink/session.log" || fail "MAIL FROM of a 7-bit message: $(cat "$work/sink/session.log")"
+grep -q '^QUIT$' "$work/sink/session.log" || fail "no QUIT after a delivery"
+
+# One message to five: Adam accepted, unknown@ refused for good (550),
+# busy@ deferred (451), Zoë (Cc) accepted, Bea in Bcc accepted.  Adam, Zoë
+# and Bea get it once; the NDR names unknown@ with the server's 5.1.1 at
+# once; busy@ is retried alone; the NDR's copy of the headers shows no Bcc.
+row() { printf '\n[recipient]\nPR_DISPLAY_NAME = "%s"\nPR_ADDRTYPE = "SMTP"\nPR_SMTP_ADDRESS = "%s"\nPR_RECIPIENT_TYPE = %s\nPR_RECIPIENT_FLAGS = 1\nPR_RECIPIENT_TRACKSTATUS = 3\nPR_RECIPIENT_TRACKSTATUS_TIME = 2007-08-01T10:15:00Z\n' "$@"; }
+{
+    cat "$TOP/tests/data/update-realtime.txt"
+    row "Nobody" "unknown@fabrikam.example" 1
+    row "Busy Bee" "busy@fabrikam.example" 1
+    row "Zoë Zeller" "zoe@fabrikam.example" 2
+    row "Bea Blind" "bea@northwind.example" 3
+} > "$work/five.txt"
+"$TRACKFIX" msg new "$work/five.txt" -o "$work/five.msg" > /dev/null || fail "msg new of five.txt"
+start_sink "$work/mixed"
+mailbox="$work/server2/mailboxes/olivia@contoso.example"
+run "$TRACKFIX" queue --queue="$work/server2/queue" submit --now=$T0 "$work/five.msg"
+run "$TRACKFIX" queue --queue="$work/server2/queue" run --now=$T0 --fix=off --smtp=127.0.0.1:$port
+expect_rc 0
+expect_out "00000001 attempt 1: 1 recipient refused for good (550 5.1.1 <unknown@fabrikam.example>: Recipient address rejected: User unknown): NDR 5.1.1 to olivia@contoso.example in $mailbox/00000001.refused.1.eml"
+expect_out "00000001 attempt 1: accepted for 3 recipients by 127.0.0.1:$port"
+expect_out "00000001 attempt 1: SMTP server 127.0.0.1:$port: RCPT refused: 451 4.2.1 <busy@fabrikam.example>: mailbox busy, try again later; next retry 2007-08-03T14:10:00Z"
+[ "$(ls "$work/mixed"/*.eml | wc -l)" = 1 ] || fail "expected one delivery: $(ls "$work/mixed")"
+[ "$(grep -c '^RCPT TO:' "$work/mixed/1.env")" = 3 ] || fail "envelope: $(cat "$work/mixed/1.env")"
+grep -q '^MAIL FROM:<olivia@contoso.example> BODY=8BITMIME$' "$work/mixed/session.log" || fail "no BODY=8BITMIME for 8-bit content: $(grep MAIL "$work/mixed/session.log")"
+ndr="$mailbox/00000001.refused.1.eml"
+grep -q '^Status: 5.1.1' "$ndr" || fail "the NDR's status is not the server's"
+grep -q '^Diagnostic-Code: smtp;550 5.1.1 <unknown@fabrikam.example>: Recipient address' "$ndr" || fail "the NDR lacks the server's words"
+[ "$(grep -c '^Final-Recipient:' "$ndr")" = 1 ] || fail "the NDR names recipients that were not refused"
+grep -qi 'bea@northwind' "$ndr" && fail "the NDR reveals the Bcc recipient"
+grep -q '^To: <adam@fabrikam.example>,' "$ndr" || fail "the NDR's header copy lacks the To recipients"
+run "$TRACKFIX" queue --queue="$work/server2/queue" list --format=json
+expect_out '"recipients":"busy@fabrikam.example"'
+# The retry goes to busy@ alone; it is still busy, so it waits again.
+run "$TRACKFIX" queue --queue="$work/server2/queue" run --now=2007-08-03T14:10:00Z --fix=off --smtp=127.0.0.1:$port
+expect_out "attempt 2: SMTP server 127.0.0.1:$port: RCPT refused: 451 4.2.1"
+[ "$(grep -c '^RCPT TO:<adam' "$work/mixed/session.log")" = 1 ] || fail "Adam was sent the message twice"
+[ "$(grep -c '^RCPT TO:<busy' "$work/mixed/session.log")" = 2 ] || fail "busy@ was not retried"
+[ "$(grep -c '^QUIT$' "$work/mixed/session.log")" = 2 ] || fail "a session ended without QUIT"
+
+# Every recipient refused for good: NDR at once, no retry, QUIT after the
+# refusals; no event 327 (EcGetMime did not fail).
 reset_registry
 "$TRACKFIX" server init >/dev/null
 start_sink "$work/refusing" refuse-rcpt
-run "$TRACKFIX" queue --queue="$work/server2/queue" submit --now=$T0 "$work/update.msg"
-run "$TRACKFIX" queue --queue="$work/server2/queue" run --now=$T0 --fix=off --smtp=127.0.0.1:$port
+run "$TRACKFIX" queue --queue="$work/server3/queue" submit --now=$T0 "$work/update.msg"
+run "$TRACKFIX" queue --queue="$work/server3/queue" run --now=$T0 --fix=off --smtp=127.0.0.1:$port
 expect_rc 0
-expect_out "attempt 1: SMTP server 127.0.0.1:$port: RCPT refused: 550 5.1.1 no such user here; next retry 2007-08-03T14:10:00Z"
-[ -d "$work/server2/queue/queued/00000001" ] || fail "a refused message left the queue"
-[ -e "$work/server2/eventlog.log" ] && fail "event 327 logged for an SMTP refusal"
+expect_out "attempt 1: 1 recipient refused for good (550 5.1.1 <adam@fabrikam.example>: Recipient address rejected: User unknown)"
+expect_out "attempt 1: refused for every recipient; not retried"
+[ -d "$work/server3/queue/expired/00000001" ] || fail "a message refused for good stayed in the queue"
+tail -n 1 "$work/refusing/session.log" | grep -q '^QUIT$' || fail "no QUIT after the refusal: $(tail -n 3 "$work/refusing/session.log")"
+[ -e "$work/server3/eventlog.log" ] && fail "event 327 logged for an SMTP refusal"
 
-# Nobody listening: the same, never a hang.
-run "$TRACKFIX" queue --queue="$work/server2/queue" run --now=2007-08-03T14:10:00Z --fix=off --smtp=127.0.0.1:9
+# Too big for the server (SIZE declared, 552 5.3.4): refused for good at
+# once, not sent again and again.
+start_sink "$work/small" size-limit=1000
+run "$TRACKFIX" queue --queue="$work/server4/queue" submit --now=$T0 "$work/update.msg"
+run "$TRACKFIX" queue --queue="$work/server4/queue" run --now=$T0 --fix=off --smtp=127.0.0.1:$port
+expect_out "refused for good (552 5.3.4 message size exceeds fixed limit): NDR 5.3.4"
+grep -q '^MAIL FROM:<olivia@contoso.example> SIZE=[0-9]*$' "$work/small/session.log" || fail "no SIZE declared: $(grep MAIL "$work/small/session.log")"
+grep -q '^DATA' "$work/small/session.log" && fail "the data was sent to a server that refused its size"
+
+# A server that drops the line or says 421, and nobody listening: retried,
+# never a hang.
+start_sink "$work/dropping" drop
+run "$TRACKFIX" queue --queue="$work/server5/queue" submit --now=$T0 "$work/update.msg"
+run "$TRACKFIX" queue --queue="$work/server5/queue" run --now=$T0 --fix=off --smtp=127.0.0.1:$port
+expect_out "attempt 1: SMTP server 127.0.0.1:$port: no reply to EHLO"
+start_sink "$work/closing" greet421
+run "$TRACKFIX" queue --queue="$work/server5/queue" run --now=2007-08-03T14:10:00Z --fix=off --smtp=127.0.0.1:$port
+expect_out "attempt 2: SMTP server 127.0.0.1:$port: the greeting refused: 421 4.3.2"
+run "$TRACKFIX" queue --queue="$work/server5/queue" run --now=2007-08-03T14:20:00Z --fix=off --smtp=127.0.0.1:9
 expect_rc 0
-expect_out "attempt 2: SMTP server 127.0.0.1:9: cannot connect"
-run "$TRACKFIX" queue --queue="$work/server2/queue" list
-expect_out "00000001  queued     2"
+expect_out "attempt 3: SMTP server 127.0.0.1:9: cannot connect"
+run "$TRACKFIX" queue --queue="$work/server5/queue" list
+expect_out "00000001  queued     3"
 
 reset_registry
 finish
