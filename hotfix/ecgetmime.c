@@ -238,8 +238,10 @@ static char *build_calendar(struct conversion *c)
     icalcomponent_add_property(event, icalproperty_new_dtstamp(icaltime_from_string(c->dtstamp)));
     icalcomponent_add_property(event, icalproperty_new_dtstart(icaltime_from_string(c->start)));
     icalcomponent_add_property(event, icalproperty_new_dtend(icaltime_from_string(c->end)));
-    /* an empty SUMMARY is an error to libical: a subject-less meeting has none */
-    if (c->subject && *c->subject) icalcomponent_add_property(event, icalproperty_new_summary(c->subject));
+    /* RFC 5546 3.2: SUMMARY is required in a REQUEST and a CANCEL and "can
+     * be null": a subject-less meeting has "SUMMARY:" (which libical's
+     * parser reports as a missing value) */
+    icalcomponent_add_property(event, icalproperty_new_summary(c->subject ? c->subject : ""));
     /* no property for an empty value: libical drops "LOCATION:" as an error */
     if (c->location && *c->location) icalcomponent_add_property(event, icalproperty_new_location(c->location));
     snprintf(mailto, sizeof(mailto), "mailto:%s", c->organizer.address);

@@ -85,17 +85,16 @@ expect_rc 3
 [ "$(grep -c '^converted \|^failed ' <<<"$out")" = 2 ] || fail "folder: expected 2 messages"
 [[ "$out" == "failed $work/folder/a.msg"*"converted $work/folder/b.msg"* ]] || fail "folder: not in name order"
 
-# Progress on stderr above 1,000 messages, only when stderr is a terminal
-# (script(1) gives it one).
+# A progress line on stderr only when stderr is a terminal (script(1)
+# gives it one).
 mkdir -p "$work/many"
-/usr/bin/python3 -c 'import os, sys
-for i in range(1, 1002): os.link(sys.argv[1], "%s/m%04d.msg" % (sys.argv[2], i))' "$work/update-1601.msg" "$work/many"
+for i in 1 2 3; do ln "$work/update-1601.msg" "$work/many/m$i.msg"; done
 run "$TRACKFIX" convert --fix=off --now=$NOW -o "$work/many-out" "$work/many"
 expect_rc 3
 [ -z "$err" ] || fail "progress written to a stderr that is not a terminal"
-expect_out "0 converted, 1001 failed"
+expect_out "0 converted, 3 failed"
 progress=$(script -qec "'$TRACKFIX' convert --fix=off --now=$NOW -o '$work/many-out' '$work/many' >/dev/null" /dev/null | tr '\r' '\n')
-[[ "$progress" == *"trackfix: 1001 of 1001 messages"* ]] || fail "no progress on a terminal: $progress"
+[[ "$progress" == *"trackfix: 3 of 3 messages, "*", done in "* ]] || fail "no progress on a terminal: $progress"
 
 # An appointment converts as the update it sends, or with --cancel as its cancellation.
 sed -e 's/IPM.Schedule.Meeting.Request/IPM.Appointment/' -e 's/Updated: //' "$TOP/tests/data/update-realtime.txt" > "$work/appointment.txt"

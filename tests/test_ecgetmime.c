@@ -343,7 +343,7 @@ static void sender_is_the_organizer_without_an_organizer_row_and_hex_uid(void **
 {
     static const char text[] =
         "[message]\nPR_MESSAGE_CLASS = \"IPM.Appointment\"\nPR_SENT_REPRESENTING_NAME = \"Olivia\"\n"
-        "PR_SENDER_EMAIL_ADDRESS = \"olivia@contoso.example\"\nPidLidGlobalObjectId = 0400ab\n"
+        "PR_SUBJECT = \"s\"\nPR_SENDER_EMAIL_ADDRESS = \"olivia@contoso.example\"\nPidLidGlobalObjectId = 0400ab\n"
         "PidLidAppointmentStartWhole = 2007-08-10T14:00:00Z\nPidLidAppointmentEndWhole = 2007-08-10T15:00:00Z\n"
         "PidLidOwnerCriticalChange = 2007-08-02T08:00:00Z\n"
         "[recipient]\nPR_SMTP_ADDRESS = \"a@x.example\"\n";
@@ -367,6 +367,28 @@ static void sender_is_the_organizer_without_an_organizer_row_and_hex_uid(void **
     mapi_message_clear(&message);
 }
 
+/* No subject: no Subject header, and the SUMMARY RFC 5546 requires, null. */
+static void an_empty_subject_gives_no_subject_header_and_a_null_summary(void **state)
+{
+    static const char text[] =
+        "[message]\nPR_MESSAGE_CLASS = \"IPM.Schedule.Meeting.Request\"\nPR_SUBJECT = \"\"\n"
+        "PR_SENDER_EMAIL_ADDRESS = \"olivia@contoso.example\"\nPidLidGlobalObjectId = 0400ab\n"
+        "PidLidAppointmentStartWhole = 2007-08-10T14:00:00Z\nPidLidAppointmentEndWhole = 2007-08-10T15:00:00Z\n"
+        "PidLidLocation = \"\"\n[recipient]\nPR_SMTP_ADDRESS = \"a@x.example\"\n";
+    struct mapi_message message;
+    struct ecgetmime_result result;
+    char error[ECGETMIME_ERROR_SIZE];
+    (void)state;
+
+    if (FAILED(msgtext_parse(text, "t", &message, error))) fail_msg("%s", error);
+    assert_int_equal(convert(&message, SYSTIME_PATH_LEGACY, FALSE, &result, error), S_OK);
+    assert_null(strstr(result.mime, "\r\nSubject:"));
+    assert_non_null(strstr(result.mime, "\r\nSUMMARY:\r\n"));
+    assert_null(strstr(result.mime, "\r\nLOCATION"));
+    free(result.mime);
+    mapi_message_clear(&message);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -376,6 +398,7 @@ int main(void)
         cmocka_unit_test(an_empty_location_writes_no_location),
         cmocka_unit_test(incomplete_meetings_name_what_is_missing),
         cmocka_unit_test(sender_is_the_organizer_without_an_organizer_row_and_hex_uid),
+        cmocka_unit_test(an_empty_subject_gives_no_subject_header_and_a_null_summary),
     };
     return leakcheck_at_exit(cmocka_run_group_tests_name("ecgetmime", tests, NULL, NULL));
 }
