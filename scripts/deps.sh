@@ -1,16 +1,22 @@
 #!/bin/sh
 # Install the Debian packages trackfix needs that this machine lacks.
 # Usage: scripts/deps.sh build|test|bench|coverage
-# build: compiler, Wine, libical, cmocka, valgrind (its header: leakcheck.h).  test: build plus the independent
-# readers the tests compare against, GNU time (peak memory), valgrind
-# (make memcheck), help2man and man-db (the man page and its test).  coverage: test plus gcovr (make coverage).  bench:
-# build plus msgconvert (the
-# baseline), python3 (figures, JSON) and GNU time (peak memory).  Does
-# nothing when all are present.
+# build: compiler, Wine, libical, cmocka, valgrind (its header:
+# leakcheck.h).  test: build plus the independent readers and checkers the
+# tests compare against (olefile, icalendar, vobject, libical through
+# python3-gi, flufl.bounce, msgconvert), Postfix (the real MTA of
+# tests/check_postfix.sh, installed unconfigured: nothing of it runs but
+# the test's private instance), script(1) (a terminal for the progress
+# lines), GNU time (peak memory), valgrind (make memcheck), help2man and
+# man-db (the man page and its test).  coverage: test plus gcovr (make
+# coverage).  bench: build plus msgconvert (the baseline), python3
+# (figures, JSON) and GNU time (peak memory).  Does nothing when all are
+# present.
 set -eu
 
 build_pkgs="wine wine64 wine64-tools libwine-dev libcmocka-dev libical-dev pkg-config valgrind"
-test_pkgs="python3 python3-olefile python3-icalendar libemail-outlook-message-perl libemail-address-perl time valgrind help2man man-db"
+test_pkgs="python3 python3-olefile python3-icalendar python3-vobject python3-flufl.bounce python3-gi gir1.2-ical-3.0
+           libemail-outlook-message-perl libemail-address-perl postfix bsdutils time valgrind help2man man-db"
 
 case "${1:-build}" in
 build) wanted=$build_pkgs ;;
@@ -34,4 +40,6 @@ echo "trackfix: installing missing Debian packages:$missing" >&2
 sudo=
 [ "$(id -u)" = 0 ] || sudo=sudo
 $sudo apt-get update -q
+# Postfix unconfigured: no system mail service is set up or started
+echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing

@@ -8,6 +8,7 @@ set -u
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TRACKFIX="$BUILD/trackfix.exe"
 failures=0
+out= err= rc=
 
 KEY_PARAMS='HKLM\SYSTEM\CurrentControlSet\Services\MSExchangeIS\ParametersSystem'
 KEY_DIAG='HKLM\SYSTEM\CurrentControlSet\Services\MSExchangeTransport\Diagnostics'
