@@ -1121,7 +1121,7 @@ static HRESULT send_smtp(struct run *run, struct queue_entry *e, const char *mim
         else
         {
             strbuf_printf(&waiting, "%s%s", waiting.size ? ", " : "", results[i].address);
-            if (!reason[0]) snprintf(reason, QUEUE_ERROR_SIZE, "%s", error[0] ? error : results[i].reply);
+            if (!reason[0]) snprintf(reason, QUEUE_ERROR_SIZE, "%s", error);
         }
     }
     if (refused)
@@ -1133,8 +1133,20 @@ static HRESULT send_smtp(struct run *run, struct queue_entry *e, const char *mim
             (unsigned)refused, refused == 1 ? "" : "s", reports[0].diagnostic, reports[0].status, e->sender, written);
     }
     if (accepted && waiting.size)
-        say(run, now, e, "attempt %u: accepted for %u recipient%s by %s", e->attempts, (unsigned)accepted,
-            accepted == 1 ? "" : "s", run->policy->smtp_server);
+    {
+        /* the copy of what went out now; SERVER/sent/ID.eml is kept for the
+         * attempt that leaves nobody waiting, as the record of the end */
+        char name[QUEUE_ID_SIZE + 32], *records = join(run->queue->server, "sent", NULL);
+        snprintf(name, sizeof(name), "%s.attempt%u.eml", e->id, e->attempts);
+        free(written);
+        written = NULL;
+        hr = records ? write_file(run->queue, records, name, mime, &written, run->error)
+                     : fail(run->error, E_OUTOFMEMORY, "out of memory");
+        free(records);
+        if (FAILED(hr)) goto done;
+        say(run, now, e, "attempt %u: accepted for %u recipient%s by %s, copy in %s", e->attempts, (unsigned)accepted,
+            accepted == 1 ? "" : "s", run->policy->smtp_server, written);
+    }
     if (waiting.failed)
     {
         hr = fail(run->error, E_OUTOFMEMORY, "out of memory");

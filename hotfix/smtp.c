@@ -28,6 +28,7 @@ struct session
     char code;             /* the first digit of the last reply; 0 when none came (connection lost) */
     char reply[REPLY_MAX]; /* the first line of the last reply */
     char full[REPLY_MAX];  /* all its lines, CRLF-separated */
+    char deferral[SMTP_ERROR_SIZE]; /* why the first recipient told to wait waits */
 };
 
 
@@ -182,7 +183,7 @@ static BOOL has_8bit(const char *mime)
 
 /* Every recipient still WAITING gets the outcome of the last reply in S
  * (a 5xx refuses, anything else is tried again) and stops waiting. */
-static void decide(const struct session *s, struct smtp_recipient *recipients, size_t count, BOOL *waiting)
+static void decide(struct session *s, struct smtp_recipient *recipients, size_t count, BOOL *waiting)
 {
     const char *text = s->code ? s->reply : s->error;
     size_t i, len = strnlen(text, SMTP_REPLY_SIZE - 1);
@@ -191,6 +192,7 @@ static void decide(const struct session *s, struct smtp_recipient *recipients, s
     {
         if (!waiting[i]) continue;
         recipients[i].outcome = s->code == '5' ? SMTP_REFUSED : SMTP_RETRY;
+        if (recipients[i].outcome == SMTP_RETRY && !s->deferral[0]) memcpy(s->deferral, s->error, SMTP_ERROR_SIZE);
         memcpy(recipients[i].reply, text, len);
         recipients[i].reply[len] = 0;
         waiting[i] = FALSE;
@@ -200,7 +202,7 @@ static void decide(const struct session *s, struct smtp_recipient *recipients, s
 HRESULT smtp_send(const char *server, const char *from, struct smtp_recipient *recipients, size_t count,
                   const char *mime, char error[SMTP_ERROR_SIZE])
 {
-    struct session s = {INVALID_SOCKET, server, error, 0, "", ""};
+    struct session s = {INVALID_SOCKET, server, error, 0, "", "", ""};
     struct strbuf body = {0};
     BOOL *waiting = calloc(count ? count : 1, sizeof(*waiting)), eight_bit;
     char size_param[32] = "", refusal[SMTP_ERROR_SIZE];
@@ -257,7 +259,7 @@ refused:
 quit:
     /* after a refusal too: say goodbye while the line is up; ERROR keeps
      * what was refused */
-    memcpy(refusal, error, sizeof(refusal));
+    memcpy(refusal, s.deferral[0] ? s.deferral : error, sizeof(refusal));
     if (s.socket != INVALID_SOCKET && s.code) command(&s, "QUIT");
     memcpy(error, refusal, sizeof(refusal));
     if (s.socket != INVALID_SOCKET) closesocket(s.socket);

@@ -38,8 +38,9 @@ struct smtp_recipient
  * OUTCOME and REPLY are set: a refusal of the whole message (to MAIL FROM
  * or to the data, such as 552 too big) applies to every recipient it
  * reached, 4xx or 5xx alike; a lost connection is a retry.  Returns S_OK
- * when every recipient has its outcome, with ERROR saying the last thing
- * that was refused ("" if nothing); E_OUTOFMEMORY otherwise. */
+ * when every recipient has its outcome, with ERROR saying why the first
+ * recipient told to wait waits, else the last thing refused ("" if
+ * nothing); E_OUTOFMEMORY otherwise. */
 HRESULT smtp_send(const char *server, const char *from, struct smtp_recipient *recipients, size_t count,
                   const char *mime, char error[SMTP_ERROR_SIZE]);
 

@@ -4,7 +4,8 @@
 # lands in the Maildirs is what trackfix sent, byte for byte but for the
 # trace headers Postfix adds; the recipients Postfix refuses for good
 # (550 5.1.1 unknown user, 554 5.7.1 relay denied, 552 5.3.4 too big) get an
-# NDR at once with Postfix's words; every session ends with QUIT.
+# NDR at once with Postfix's words, a deferred one (451) is retried alone;
+# every session ends with QUIT.
 source "$(dirname "$0")/lib.sh"
 
 T0=2007-08-03T14:00:00Z
@@ -24,8 +25,9 @@ if [ "$(id -u)" != 0 ] || ! command -v postfix > /dev/null; then
 fi
 
 # --- a private Postfix: fabrikam.example's mailboxes adam@ and zoe@ as
-# Maildirs; unknown users refused (550 5.1.1), other domains not relayed
-# (554 5.7.1), messages over 50,000 bytes refused (552 5.3.4); its log in
+# Maildirs; busy@ deferred (451 4.2.1), unknown users refused (550 5.1.1),
+# other domains not relayed (554 5.7.1), messages over 50,000 bytes
+# refused (552 5.3.4); its log in
 # $pf/maillog.  Postfix runs as root here (CI and these machines are root).
 port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 mkdir -p "$pf/conf" "$pf/queue" "$pf/data" "$pf/mail"
@@ -49,6 +51,7 @@ mydestination =
 mynetworks = 127.0.0.0/8
 relay_domains =
 smtpd_relay_restrictions = reject_unauth_destination
+smtpd_recipient_restrictions = check_recipient_access texthash:$pf/conf/access
 virtual_mailbox_domains = fabrikam.example
 virtual_mailbox_base = $pf/mail
 virtual_mailbox_maps = texthash:$pf/conf/mailboxes
@@ -58,7 +61,8 @@ message_size_limit = 50000
 maillog_file = /dev/stdout
 biff = no
 EOF
-printf 'adam@fabrikam.example adam/\nzoe@fabrikam.example zoe/\n' > "$pf/conf/mailboxes"
+printf 'adam@fabrikam.example adam/\nzoe@fabrikam.example zoe/\nbusy@fabrikam.example busy/\n' > "$pf/conf/mailboxes"
+printf 'busy@fabrikam.example 451 4.2.1 mailbox busy, try again later\n' > "$pf/conf/access"
 # in the foreground (start-fg, in the background of this script), logging
 # to its stdout: with no syslog on the machine, any other way waits a
 # second for every line it logs
@@ -76,14 +80,15 @@ sys.exit(1)
 EOF
 
 # --- the messages: the ordinary update to Adam; one to Adam, an unknown
-# user, Zoë (Cc, an 8-bit name) and someone at another domain; one with
-# 1,000 attendees, too big for this server.
+# user, a busy one, Zoë (Cc, an 8-bit name) and someone at another domain;
+# one with 1,000 attendees, too big for this server.
 row() { printf '\n[recipient]\nPR_DISPLAY_NAME = "%s"\nPR_ADDRTYPE = "SMTP"\nPR_SMTP_ADDRESS = "%s"\nPR_RECIPIENT_TYPE = %s\nPR_RECIPIENT_FLAGS = 1\nPR_RECIPIENT_TRACKSTATUS = 3\nPR_RECIPIENT_TRACKSTATUS_TIME = 2007-08-01T10:15:00Z\n' "$@"; }
 mkdir -p "$work/text"
 cp "$TOP/tests/data/update-realtime.txt" "$work/text/a-ordinary.txt"
 {
     sed 's/update.realtime.938650/update.mixed.938650/' "$TOP/tests/data/update-realtime.txt"
     row "Nobody" "unknown@fabrikam.example" 1
+    row "Busy Bee" "busy@fabrikam.example" 1
     row "Zoë Zeller" "zoe@fabrikam.example" 2
     row "Out Sider" "outsider@northwind.example" 1
 } > "$work/text/b-mixed.txt"
@@ -101,9 +106,16 @@ expect_rc 0
 mailbox="$work/server/mailboxes/olivia@contoso.example"
 expect_out "00000001 attempt 1: delivered to 127.0.0.1:$port over SMTP"
 expect_out "00000002 attempt 1: 2 recipients refused for good (550 5.1.1 <unknown@fabrikam.example>: Recipient address rejected"
-expect_out "00000002 attempt 1: delivered to 127.0.0.1:$port over SMTP"
+expect_out "00000002 attempt 1: accepted for 2 recipients by 127.0.0.1:$port"
+expect_out "00000002 attempt 1: SMTP server 127.0.0.1:$port: RCPT refused: 451 4.2.1 <busy@fabrikam.example>: Recipient address rejected: mailbox busy, try again later; next retry"
 expect_out "00000003 attempt 1: 1001 recipients refused for good (552 5.3.4 Message size exceeds fixed limit): NDR 5.3.4"
 expect_out "00000003 attempt 1: refused for every recipient; not retried"
+
+# The retry goes to busy@ alone, deferred again; nobody else gets it twice.
+run "$TRACKFIX" queue --queue="$work/server/queue" run --now=2007-08-03T14:10:00Z --fix=off --smtp=127.0.0.1:$port
+expect_out "00000002 attempt 2: SMTP server 127.0.0.1:$port: RCPT refused: 451 4.2.1"
+run "$TRACKFIX" queue --queue="$work/server/queue" list --format=json
+expect_out '"recipients":"busy@fabrikam.example"'
 
 # --- Postfix delivers to the Maildirs: adam@ twice, zoe@ once.
 for i in $(seq 100); do
@@ -133,8 +145,8 @@ for path in delivered:
 EOF
 expect_rc 0
 expect_out "adam = 00000001.eml"
-expect_out "adam = 00000002.eml"
-expect_out "zoe = 00000002.eml"
+expect_out "adam = 00000002.attempt1.eml"
+expect_out "zoe = 00000002.attempt1.eml"
 
 # --- the NDRs carry Postfix's status and words, and pass the checkers.
 ndr="$mailbox/00000002.refused.1.eml"
@@ -146,7 +158,7 @@ run /usr/bin/python3 "$TOP/tests/conform.py" "$mailbox"/*.eml "$work/server/sent
 expect_rc 0
 # every session of trackfix said QUIT, refused ones included (the port probe
 # above only connected: commands=0/0)
-[ "$(grep 'disconnect from' "$pf/maillog" | grep -c 'quit=1')" = 3 ] || fail "expected three sessions of trackfix in Postfix's log"
+[ "$(grep 'disconnect from' "$pf/maillog" | grep -c 'quit=1')" = 4 ] || fail "expected four sessions of trackfix in Postfix's log"
 grep 'disconnect from' "$pf/maillog" | grep -v 'commands=0/0' | grep -v 'quit=1' && fail "a session ended without QUIT"
 
 reset_registry
