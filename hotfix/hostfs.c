@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -103,4 +104,27 @@ BOOL hostfs_exists(const char *path)
     exists = !lstat(host, &st);
     free(host);
     return exists;
+}
+
+HRESULT hostfs_lock(const char *path, int *fd)
+{
+    char *host;
+    HRESULT hr = hostfs_resolve(path, &host);
+
+    *fd = -1;
+    if (FAILED(hr)) return hr;
+    if ((*fd = open(host, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0) hr = hostfs_error(errno);
+    else if (flock(*fd, LOCK_EX | LOCK_NB))
+    {
+        hr = errno == EWOULDBLOCK ? HRESULT_FROM_WIN32(ERROR_SHARING_VIOLATION) : hostfs_error(errno);
+        close(*fd);
+        *fd = -1;
+    }
+    free(host);
+    return hr;
+}
+
+void hostfs_unlock(int fd)
+{
+    if (fd >= 0) close(fd);
 }

@@ -213,6 +213,7 @@ HRESULT queue_open(const char *dir, BOOL lock, struct queue *queue, char error[Q
 
     memset(queue, 0, sizeof(*queue));
     queue->lock = INVALID_HANDLE_VALUE;
+    queue->host_lock = -1;
     if (!(queue->dir = strdup(dir)) || !(queue->server = strdup(dir))) return fail(error, E_OUTOFMEMORY, "out of memory");
     while ((slash = strrchr(queue->server, '/')) && !slash[1] && slash != queue->server) *slash = 0;
     if ((slash = strrchr(queue->server, '/'))) *slash = 0;
@@ -229,14 +230,17 @@ HRESULT queue_open(const char *dir, BOOL lock, struct queue *queue, char error[Q
 
     if (!(path = join(dir, "lock", NULL))) return fail(error, E_OUTOFMEMORY, "out of memory");
     widen(path, wlock);
+    /* two locks on one file: Wine's sharing mode for the runs of this
+     * prefix, the kernel's for those of any other prefix */
     queue->lock = CreateFileW(wlock, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
-    if (queue->lock == INVALID_HANDLE_VALUE)
+    hr = queue->lock == INVALID_HANDLE_VALUE ? HRESULT_FROM_WIN32(GetLastError()) : hostfs_lock(path, &queue->host_lock);
+    if (FAILED(hr))
     {
-        DWORD code = GetLastError();
-        hr = fail(error, HRESULT_FROM_WIN32(code),
-                  code == ERROR_SHARING_VIOLATION ? "the queue '%s' is in use by another run (%s is held)"
-                                                  : "cannot lock the queue '%s' (%s)", dir, path);
+        fail(error, hr, hr == HRESULT_FROM_WIN32(ERROR_SHARING_VIOLATION) ? "the queue '%s' is in use by another run (%s is held)"
+                                                                          : "cannot lock the queue '%s' (%s)", dir, path);
         free(path);
+        if (queue->lock != INVALID_HANDLE_VALUE) CloseHandle(queue->lock);
+        queue->lock = INVALID_HANDLE_VALUE;
         return hr;
     }
     free(path);
@@ -260,11 +264,13 @@ HRESULT queue_open(const char *dir, BOOL lock, struct queue *queue, char error[Q
 
 void queue_close(struct queue *queue)
 {
+    hostfs_unlock(queue->host_lock);
     if (queue->lock != INVALID_HANDLE_VALUE) CloseHandle(queue->lock);
     free(queue->dir);
     free(queue->server);
     memset(queue, 0, sizeof(*queue));
     queue->lock = INVALID_HANDLE_VALUE;
+    queue->host_lock = -1;
 }
 
 /* Entries. */

@@ -102,6 +102,7 @@ struct queue
     char *dir;      /* QUEUE */
     char *server;   /* the folder that holds QUEUE */
     HANDLE lock;    /* INVALID_HANDLE_VALUE when not locked */
+    int host_lock;  /* the same file's kernel lock (hostfs_lock); -1 when not locked */
     ULONG steps;    /* durable steps taken (a file written and flushed, a rename) */
     queue_step_fn on_step; /* told after each durable step; NULL: nobody */
     void *step_ctx;

@@ -9,6 +9,7 @@ OUT/session.log, and its port to OUT/port once it listens.
       size-limit=N  offer SIZE N; a MAIL FROM with a larger SIZE gets 552 5.3.4
       drop          close the connection right after the greeting
       greet421      greet with 421 4.3.2 and close
+      stall         accept the connection and never answer
 Whatever the mode, RCPT TO for a local part starting "unknown" gets
 550 5.1.1 and one starting "busy" gets 451 4.2.1.
 Runs until killed.
@@ -37,6 +38,9 @@ class Session(socketserver.StreamRequestHandler):
         global count
         envelope = []
         self.log("CONNECT")
+        if "stall" in MODES:
+            self.rfile.read()  # until the client goes
+            return
         if "greet421" in MODES:
             self.reply("421 4.3.2 sink.invalid closing, try later")
             return
@@ -92,7 +96,11 @@ class Session(socketserver.StreamRequestHandler):
                 self.reply("502 not implemented")
 
 
-server = socketserver.TCPServer(("127.0.0.1", 0), Session)
+class Server(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+
+
+server = Server(("127.0.0.1", 0), Session)
 with open(os.path.join(OUT, "port.tmp"), "w") as f:
     f.write(str(server.server_address[1]))
 os.rename(os.path.join(OUT, "port.tmp"), os.path.join(OUT, "port"))
