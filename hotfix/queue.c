@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <windows.h>
+#include <ntsecapi.h>
 #include <wine/debug.h>
 
 #include "atomicfile.h"
@@ -39,6 +40,9 @@ WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
 static const char *const state_folders[QUEUE_STATE_COUNT] = {"queued", "delivered", "expired", "corrupt"};
 /* in a corrupt message's folder: why it was set aside */
 #define REASON_FILE "reason"
+/* the first line of every message the queue delivers: its id and token */
+#define TOKEN_HEADER "X-Trackfix-Queue-Id: "
+#define TOKEN_BYTES 8
 /* a mask of states for list_states and find_entry: one bit per state */
 #define ALL_STATES ((1u << QUEUE_STATE_COUNT) - 1)
 
@@ -48,11 +52,13 @@ const struct queue_field queue_fields[] = {
     FIELD("next_retry", TIME, next_retry, TRUE),
     FIELD("sender", TEXT, sender, TRUE),
     FIELD("recipients", TEXT, recipients, TRUE),
+    FIELD("pending", TEXT, pending, FALSE),
     FIELD("visible", TEXT, visible, FALSE),
     FIELD("subject", TEXT, subject, TRUE),
     FIELD("last_hresult", HRESULT, last_hresult, TRUE),
     FIELD("last_error", TEXT, last_error, TRUE),
     FIELD("source", TEXT, source, TRUE),
+    FIELD("token", TEXT, token, FALSE),
     FIELD("message_id", TEXT, message_id, FALSE),
     FIELD("mdb", TEXT, mdb, FALSE),
     FIELD("fid", TEXT, fid, FALSE),
@@ -781,10 +787,18 @@ static HRESULT describe(const struct mapi_message *message, const char *path, st
     e->fid = format_source_key(mapi_propset_find(&message->props, PR_PARENT_SOURCE_KEY));
     e->mid = format_source_key(mapi_propset_find(&message->props, PR_SOURCE_KEY));
     e->source = strdup(path);
+    if ((e->token = malloc(TOKEN_BYTES * 2 + 1)))
+    {
+        BYTE random[TOKEN_BYTES];
+        int i;
+        if (!RtlGenRandom(random, sizeof(random))) return fail(error, E_FAIL, "no random numbers for the token");
+        for (i = 0; i < TOKEN_BYTES; i++) sprintf(e->token + i * 2, "%02x", random[i]);
+    }
     e->last_error = strdup("");
-    if (!e->visible && !(e->visible = strdup(""))) return fail(error, E_OUTOFMEMORY, "out of memory");
+    if ((!e->visible && !(e->visible = strdup(""))) || !(e->pending = strdup("")))
+        return fail(error, E_OUTOFMEMORY, "out of memory");
     if (!e->sender || !e->recipients || !e->subject || !e->message_id || !e->mdb || !e->fid || !e->mid ||
-        !e->source || !e->last_error)
+        !e->source || !e->token || !e->last_error)
         return fail(error, E_OUTOFMEMORY, "out of memory");
     return S_OK;
 }
@@ -927,6 +941,13 @@ static ULONGLONG delay_time(const struct queue_policy *p, const struct queue_ent
     return e->submitted + (ULONGLONG)p->delay_minutes * SYSTIME_TICKS_PER_MINUTE;
 }
 
+/* Whom E still waits to be delivered to: all its recipients until a
+ * server took some of them. */
+static const char *pending_of(const struct queue_entry *e)
+{
+    return *e->pending ? e->pending : e->recipients;
+}
+
 /* The addresses of the ", "-separated LIST, each in its own string: *COUNT
  * of them, NULL-terminated; free with free_addresses.  NULL when out of
  * memory. */
@@ -985,7 +1006,7 @@ static HRESULT notify(struct run *run, struct queue_entry *e, enum dsn_action ac
     HRESULT hr;
 
     snprintf(name, sizeof(name), "%s.%s.eml", e->id, action == DSN_FAILED ? "ndr" : "delay");
-    if ((addresses = split_addresses(e->recipients, &count)) &&
+    if ((addresses = split_addresses(pending_of(e), &count)) &&
         (recipients = calloc(count ? count : 1, sizeof(*recipients))))
     {
         for (i = 0; i < count; i++) recipients[i] = (struct dsn_recipient){addresses[i], "4.4.7", NULL};
@@ -1039,7 +1060,15 @@ static HRESULT convert_message(const char *folder, const struct queue_entry *e, 
     snprintf(name, sizeof(name), "message %s", e->id);
     hr = ecgetmime_convert(&message, name, &options, &result, convert_error);
     if (FAILED(hr)) fail(error, hr, "%s", convert_error);
-    else *mime = result.mime;
+    else if (!*e->token) *mime = result.mime;
+    else
+    {
+        /* the delivery record says whose it is (see record_is_ours) */
+        struct strbuf marked = {0};
+        strbuf_printf(&marked, TOKEN_HEADER "%s.%s\r\n%s", e->id, e->token, result.mime);
+        free(result.mime);
+        if (!(*mime = strbuf_detach(&marked))) hr = fail(error, E_OUTOFMEMORY, "out of memory");
+    }
     mapi_message_clear(&message);
     free(path);
     return hr;
@@ -1095,7 +1124,7 @@ static HRESULT send_smtp(struct run *run, struct queue_entry *e, const char *mim
                          BOOL *none_accepted)
 {
     size_t i, count = 0, refused = 0, accepted = 0;
-    char **addresses = split_addresses(e->recipients, &count), error[SMTP_ERROR_SIZE], *written = NULL;
+    char **addresses = split_addresses(pending_of(e), &count), error[SMTP_ERROR_SIZE], *written = NULL;
     struct smtp_recipient *results = calloc(count ? count : 1, sizeof(*results));
     struct dsn_recipient *reports = calloc(count ? count : 1, sizeof(*reports));
     char (*statuses)[16] = calloc(count ? count : 1, sizeof(*statuses));
@@ -1158,15 +1187,15 @@ static HRESULT send_smtp(struct run *run, struct queue_entry *e, const char *mim
         hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
         goto done;
     }
-    free(e->recipients);
-    e->recipients = waiting.size ? strbuf_detach(&waiting) : strdup("");
-    if (!e->recipients)
+    free(e->pending);
+    e->pending = waiting.size ? strbuf_detach(&waiting) : strdup("");
+    if (!e->pending)
     {
         hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
         goto done;
     }
     *none_accepted = !accepted;
-    hr = *e->recipients ? E_FAIL : S_OK;
+    hr = *e->pending ? E_FAIL : S_OK;
 done:
     strbuf_free(&waiting);
     free(written);
@@ -1175,6 +1204,28 @@ done:
     free(results);
     free_addresses(addresses);
     return hr;
+}
+
+/* TRUE when the delivery record PATH is E's own: it starts with the line
+ * that delivery puts first, E's id and token.  A file of that name from an
+ * earlier queue in the same folder (ids start again when a queue folder is
+ * made anew) is not; for an entry from before tokens, the name decides. */
+static BOOL record_is_ours(const char *path, const struct queue_entry *e)
+{
+    char *host, line[128], expected[128];
+    BOOL ours = FALSE;
+    FILE *file;
+
+    if (!*e->token) return hostfs_exists(path);
+    if (FAILED(hostfs_resolve(path, &host))) return FALSE;
+    snprintf(expected, sizeof(expected), TOKEN_HEADER "%s.%s\r\n", e->id, e->token);
+    if ((file = fopen(host, "rb")))
+    {
+        ours = fgets(line, sizeof(line), file) && !strcmp(line, expected);
+        fclose(file);
+    }
+    free(host);
+    return ours;
 }
 
 /* One delivery attempt of E at NOW.  The record of a delivery is
@@ -1196,7 +1247,7 @@ static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
         hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
         goto done;
     }
-    if ((redo = hostfs_exists(written)))
+    if ((redo = record_is_ours(written, e)))
     {
         /* if the run died before saving the state too, count that attempt,
          * made when it was due */

@@ -56,8 +56,10 @@ struct queue_entry
     char id[QUEUE_ID_SIZE];
     enum queue_state state;
     char *source;     /* the file it was submitted from */
+    char *token;      /* random, set at submission: marks this entry's delivery records */
     char *sender;
-    char *recipients; /* ", "-separated: those still to deliver to */
+    char *recipients; /* ", "-separated: every recipient of the message */
+    char *pending;    /* those still to deliver to; "" for all of RECIPIENTS */
     char *visible;    /* the To and Cc addresses the message shows (no Bcc), for reports */
     char *subject, *message_id;
     char *mdb, *fid, *mid; /* where the store keeps it, for event 327 */

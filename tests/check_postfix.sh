@@ -115,7 +115,7 @@ expect_out "00000003 attempt 1: refused for every recipient; not retried"
 run "$TRACKFIX" queue --queue="$work/server/queue" run --now=2007-08-03T14:10:00Z --fix=off --smtp=127.0.0.1:$port
 expect_out "00000002 attempt 2: SMTP server 127.0.0.1:$port: RCPT refused: 451 4.2.1"
 run "$TRACKFIX" queue --queue="$work/server/queue" list --format=json
-expect_out '"recipients":"busy@fabrikam.example"'
+expect_out '"pending":"busy@fabrikam.example"'
 
 # --- Postfix delivers to the Maildirs: adam@ twice, zoe@ once.
 for i in $(seq 100); do

@@ -70,4 +70,22 @@ expect_rc 0
 run "$TRACKFIX" queue submit --queue "$Q" --now $T0 "$work/update.msg"
 expect_out "as 00000008"
 
+# A queue folder made anew beside the old drop/: ids start again, and a
+# delivery record of an earlier queue is not taken for the new message's
+# (the record's first line carries the entry's token).  The new message
+# fails to convert (1601, fix off): it must be attempted, not "delivered".
+Q2=$work/fresh/queue
+run "$TRACKFIX" queue submit --queue "$Q2" --now $T0 "$work/update.msg"
+run "$TRACKFIX" queue run --queue "$Q2" --now $T0 --fix=off
+expect_out "00000001 attempt 1: delivered to $work/fresh/drop/00000001.eml"
+head -n 1 "$work/fresh/drop/00000001.eml" | grep -q '^X-Trackfix-Queue-Id: 00000001\.[0-9a-f]\{16\}' || fail "no token line in the record"
+rm -rf "$Q2"
+"$TRACKFIX" msg new "$TOP/tests/data/update-1601.txt" -o "$work/update-1601.msg" > /dev/null || fail "msg new"
+run "$TRACKFIX" queue submit --queue "$Q2" --now $T0 "$work/update-1601.msg"
+expect_out "as 00000001"
+run "$TRACKFIX" queue run --queue "$Q2" --now $T0 --fix=off
+expect_out "00000001 attempt 1: EcGetMime failed 0x80004005"
+expect_no_out "attempt 1: delivered"
+[ -d "$Q2/queued/00000001" ] || fail "the new message was taken for delivered"
+
 finish

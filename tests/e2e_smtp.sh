@@ -71,7 +71,7 @@ grep -q '^Diagnostic-Code: smtp;550 5.1.1 <unknown@fabrikam.example>: Recipient 
 grep -qi 'bea@northwind' "$ndr" && fail "the NDR reveals the Bcc recipient"
 grep -q '^To: <adam@fabrikam.example>,' "$ndr" || fail "the NDR's header copy lacks the To recipients"
 run "$TRACKFIX" queue --queue="$work/server2/queue" list --format=json
-expect_out '"recipients":"busy@fabrikam.example"'
+expect_out '"pending":"busy@fabrikam.example"'
 # The retry goes to busy@ alone; it is still busy, so it waits again.
 run "$TRACKFIX" queue --queue="$work/server2/queue" run --now=2007-08-03T14:10:00Z --fix=off --smtp=127.0.0.1:$port
 expect_out "attempt 2: SMTP server 127.0.0.1:$port: RCPT refused: 451 4.2.1"
