@@ -75,6 +75,14 @@ static void report_refused(enum cli_format format, const char *path, const char 
         printf("not applied %s: %s\n", path, reason);
 }
 
+/* A reply applied to the meeting in memory, reported after the write. */
+struct applied
+{
+    const char *path;
+    struct imip_reply reply;
+    struct imip_change change;
+};
+
 enum { OPT_FORMAT, OPT_DRY_RUN };
 static const struct cli_option options[] = {
     [OPT_FORMAT] = CLI_OPTION_FORMAT,
@@ -88,7 +96,8 @@ int cmd_reply(int argc, char **argv)
     struct cli_parsed parsed;
     char error[IMIPREPLY_ERROR_SIZE], read_error[MSGFILE_ERROR_SIZE];
     const char *meeting_path;
-    BOOL dry_run;
+    struct applied *kept = NULL;
+    BOOL dry_run, written;
     int i, applied = 0, not_applied = 0, unreadable = 0, ret;
     HRESULT hr = cli_parse("reply", usage_text, options, ARRAYSIZE(options), CLI_ANY, argc, argv, &parsed);
 
@@ -111,39 +120,53 @@ int cmd_reply(int argc, char **argv)
         cli_message(MSG_CANNOT_READ, read_error);
         goto done;
     }
+    /* the replies applied are reported once the meeting is written: a
+     * write that fails turns them into "not applied" */
+    if (!(kept = calloc(parsed.operand_count, sizeof(*kept))))
+    {
+        cli_message(MSG_FAILED, "reply", "out of memory");
+        ret = EXIT_ERROR;
+        mapi_message_clear(&meeting);
+        goto done;
+    }
     for (i = 1; i < parsed.operand_count; i++)
     {
         const char *path = parsed.operands[i];
-        struct imip_reply reply;
-        struct imip_change change;
+        struct applied *a = &kept[applied];
 
-        if (FAILED(imipreply_read(path, &reply, error)))
+        if (FAILED(imipreply_read(path, &a->reply, error)))
         {
             cli_message(MSG_CANNOT_READ, error);
             report_refused(format, path, "refused", error);
             unreadable++;
             continue;
         }
-        hr = imipreply_apply(&meeting, &reply, &change, error);
+        hr = imipreply_apply(&meeting, &a->reply, &a->change, error);
         if (hr == S_OK)
         {
-            report_applied(format, dry_run, path, &reply, &change);
+            a->path = path;
             applied++;
+            continue;
         }
-        else
-        {
-            report_refused(format, path, "reason", error);
-            if (FAILED(hr)) unreadable++;
-            else not_applied++;
-        }
-        imipreply_clear(&reply);
+        report_refused(format, path, "reason", error);
+        if (FAILED(hr)) unreadable++;
+        else not_applied++;
+        imipreply_clear(&a->reply);
     }
     ret = unreadable ? EXIT_USAGE : not_applied ? EXIT_NOT_APPLIED : EXIT_OK;
-    if (applied && !dry_run && FAILED(msgfile_write(meeting_path, &meeting, read_error)))
+    written = !applied || dry_run || SUCCEEDED(msgfile_write(meeting_path, &meeting, read_error));
+    if (!written)
     {
         cli_message(MSG_CANNOT_WRITE, read_error);
         ret = EXIT_ERROR;
     }
+    for (i = 0; i < applied; i++)
+    {
+        if (written) report_applied(format, dry_run, kept[i].path, &kept[i].reply, &kept[i].change);
+        else report_refused(format, kept[i].path, "reason", "the meeting could not be written");
+        imipreply_clear(&kept[i].reply);
+    }
+    free(kept);
     mapi_message_clear(&meeting);
 done:
     cli_parsed_free(&parsed);

@@ -22,6 +22,16 @@ expect_rc 0
 expect_out "would apply $DATA/reply-accepted.ics: recipient 2 <Adam@Fabrikam.EXAMPLE> ACCEPTED: PR_RECIPIENT_TRACKSTATUS none -> 3, PR_RECIPIENT_TRACKSTATUS_TIME none -> 1601-01-01T00:00:00Z (no X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE)"
 cmp -s "$work/meeting.msg" "$work/before.msg" || fail "--dry-run changed the meeting"
 
+# A meeting that cannot be written: nothing is said to be applied, exit 1.
+mkdir "$work/meeting.msg.tmp"
+run "$TRACKFIX" reply "$work/meeting.msg" "$DATA/reply-accepted.ics"
+expect_rc 1
+expect_out "not applied $DATA/reply-accepted.ics: the meeting could not be written"
+grep -q '^applied' <<<"$out" && fail "a reply said applied although the meeting was not written"
+expect_err "cannot write '$work/meeting.msg'"
+cmp -s "$work/meeting.msg" "$work/before.msg" || fail "a failed write changed the meeting"
+rmdir "$work/meeting.msg.tmp"
+
 # The Exchange 2007 acceptance, for real.
 run "$TRACKFIX" reply "$work/meeting.msg" "$DATA/reply-accepted.ics"
 expect_rc 0
