@@ -70,6 +70,19 @@ expect_rc 0
 run "$TRACKFIX" queue submit --queue "$Q" --now $T0 "$work/update.msg"
 expect_out "as 00000008"
 
+# Symbolic links that loop, in queued/, one named like an id: they block
+# nothing.
+ln -s loop "$Q/queued/loop"
+ln -s 0000000A "$Q/queued/0000000A"
+run "$TRACKFIX" queue list --queue "$Q"
+expect_rc 0
+expect_out "00000008  queued"
+run "$TRACKFIX" queue run --queue "$Q" --now $T0 --fix=off
+expect_rc 0
+expect_out "00000008 attempt 1: delivered"
+run "$TRACKFIX" queue open 00000008 --queue "$Q" --fix=off --now $T0
+expect_rc 0
+
 # A queue folder made anew beside the old drop/: ids start again, and a
 # delivery record of an earlier queue is not taken for the new message's
 # (the record's first line carries the entry's token).  The new message
