@@ -10,6 +10,7 @@
 
 #include <windows.h>
 
+#include "grow.h"
 #include "cli.h"
 #include "gate.h"
 #include "msgfile.h"
@@ -211,14 +212,8 @@ static BOOL keep_record(struct scan_run *run, const char *file, struct scan_item
 {
     struct record *r;
 
-    if (run->record_count == run->record_capacity)
-    {
-        ULONG capacity = run->record_capacity ? run->record_capacity * 2 : 256;
-        struct record *grown = realloc(run->records, capacity * sizeof(*grown));
-        if (!grown) return FALSE;
-        run->records = grown;
-        run->record_capacity = capacity;
-    }
+    if (!grow_for_one(&run->records, &run->record_capacity, run->record_count, sizeof(*run->records), 256))
+        return FALSE;
     r = &run->records[run->record_count];
     memset(r, 0, sizeof(*r));
     r->file = strdup(file);
@@ -326,14 +321,7 @@ static BOOL name_set_add(struct name_set *set, const char *name)
     ULONG i;
 
     if (found) return TRUE;
-    if (set->count == set->capacity)
-    {
-        ULONG capacity = set->capacity ? set->capacity * 2 : 8;
-        char **grown = realloc(set->names, capacity * sizeof(*grown));
-        if (!grown) return FALSE;
-        set->names = grown;
-        set->capacity = capacity;
-    }
+    if (!grow_for_one(&set->names, &set->capacity, set->count, sizeof(*set->names), 8)) return FALSE;
     for (i = set->count; i > 0 && strcmp(set->names[i - 1], name) > 0; i--) set->names[i] = set->names[i - 1];
     if (!(set->names[i] = strdup(name)))
     {
@@ -571,17 +559,12 @@ static void print_summary_json(struct scan_run *run, const struct tally *total, 
 
 static void free_records(struct scan_run *run)
 {
-    ULONG i, j;
+    ULONG i;
 
     for (i = 0; i < run->record_count; i++)
     {
         struct record *r = &run->records[i];
-        for (j = 0; j < r->row_count; j++)
-        {
-            free(r->rows[j].name);
-            free(r->rows[j].address);
-        }
-        free(r->rows);
+        scan_rows_free(r->rows, r->row_count);
         free(r->file);
         free(r->organizer);
         free(r->series);

@@ -22,17 +22,6 @@ WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
 #define fail(c, hr, fmt, ...) errmsg_format((c)->error, hr, "'%s': " fmt, (c)->name, ##__VA_ARGS__)
 
 #define PRODID "-//trackfix//Exchange Server 2003 SP2 EcGetMime emulation//EN"
-/* Message classes EcGetMime converts, most specific first. */
-static const struct
-{
-    const char *prefix;
-    enum ecgetmime_method method;
-} classes[] = {
-    {"IPM.Schedule.Meeting.Request", ECGETMIME_REQUEST},
-    {"IPM.Schedule.Meeting.Canceled", ECGETMIME_CANCEL},
-    {"IPM.Appointment", ECGETMIME_REQUEST},
-};
-
 /* PR_RECIPIENT_TRACKSTATUS to PARTSTAT (MS-OXOCAL respXxx values). */
 static const icalparameter_partstat partstats[] = {
     [RESP_NONE] = ICAL_PARTSTAT_NEEDSACTION,
@@ -98,18 +87,17 @@ static void clear_participant(struct participant *p)
 static HRESULT read_class(struct conversion *c)
 {
     char *class = meeting_get_string(&c->message->props, PR_MESSAGE_CLASS);
+    enum meeting_class kind = meeting_class_of(class);
+    enum ecgetmime_method method = kind == MEETING_CLASS_CANCELLATION ? ECGETMIME_CANCEL : ECGETMIME_REQUEST;
     HRESULT hr = S_OK;
-    size_t i;
 
     if (!class) return fail(c, E_INVALIDARG, "PR_MESSAGE_CLASS missing: not a meeting");
-    for (i = 0; i < ARRAYSIZE(classes); i++)
-        if (!strncasecmp(class, classes[i].prefix, strlen(classes[i].prefix))) break;
-    if (i == ARRAYSIZE(classes))
+    if (kind == MEETING_CLASS_OTHER)
         hr = fail(c, E_INVALIDARG, "message class '%s' is not a meeting request, cancellation or appointment", class);
     else
     {
-        c->method = c->options->cancel ? ECGETMIME_CANCEL : classes[i].method;
-        c->canceled_by_option = c->options->cancel && classes[i].method != ECGETMIME_CANCEL;
+        c->method = c->options->cancel ? ECGETMIME_CANCEL : method;
+        c->canceled_by_option = c->options->cancel && method != ECGETMIME_CANCEL;
     }
     free(class);
     return hr;

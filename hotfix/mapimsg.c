@@ -6,6 +6,7 @@
 
 #include <windows.h>
 
+#include "grow.h"
 #include "codename.h"
 #include "mapimsg.h"
 
@@ -192,14 +193,7 @@ struct mapi_prop *mapi_propset_add(struct mapi_propset *set, ULONG tag)
 {
     struct mapi_prop *prop;
 
-    if (set->count == set->capacity)
-    {
-        ULONG capacity = set->capacity ? set->capacity * 2 : 16;
-        struct mapi_prop *props = realloc(set->props, capacity * sizeof(*props));
-        if (!props) return NULL;
-        set->props = props;
-        set->capacity = capacity;
-    }
+    if (!grow_for_one(&set->props, &set->capacity, set->count, sizeof(*set->props), 16)) return NULL;
     prop = &set->props[set->count++];
     memset(prop, 0, sizeof(*prop));
     prop->tag = tag;

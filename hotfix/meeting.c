@@ -15,6 +15,24 @@ static const BYTE vcal_uid_marker[12] = {'v', 'C', 'a', 'l', '-', 'U', 'i', 'd',
 /* the Data field of a global object id starts after a 40-byte header */
 #define GOID_HEADER_SIZE 40
 
+enum meeting_class meeting_class_of(const char *message_class)
+{
+    static const struct
+    {
+        const char *prefix;
+        enum meeting_class class;
+    } classes[] = {
+        {"IPM.Schedule.Meeting.Request", MEETING_CLASS_REQUEST},
+        {"IPM.Schedule.Meeting.Canceled", MEETING_CLASS_CANCELLATION},
+        {"IPM.Appointment", MEETING_CLASS_APPOINTMENT},
+    };
+    size_t i;
+
+    for (i = 0; message_class && i < ARRAYSIZE(classes); i++)
+        if (!strncasecmp(message_class, classes[i].prefix, strlen(classes[i].prefix))) return classes[i].class;
+    return MEETING_CLASS_OTHER;
+}
+
 char *meeting_get_string(const struct mapi_propset *set, ULONG unicode_tag)
 {
     const struct mapi_prop *prop = mapi_propset_find(set, unicode_tag);

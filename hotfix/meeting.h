@@ -9,6 +9,18 @@
 
 #include "mapimsg.h"
 
+/* What its message class makes an item: what EcGetMime converts (a
+ * request or update, a cancellation, an organizer's appointment) or not. */
+enum meeting_class
+{
+    MEETING_CLASS_REQUEST,      /* IPM.Schedule.Meeting.Request */
+    MEETING_CLASS_CANCELLATION, /* IPM.Schedule.Meeting.Canceled */
+    MEETING_CLASS_APPOINTMENT,  /* IPM.Appointment */
+    MEETING_CLASS_OTHER,        /* anything else, or no class */
+};
+/* The class of MESSAGE_CLASS (by its prefix, in any case; NULL allowed). */
+enum meeting_class meeting_class_of(const char *message_class);
+
 /* A string property of SET as new UTF-8: the PT_UNICODE form of
  * UNICODE_TAG, else its PT_STRING8 form.  Caller frees; NULL if absent. */
 char *meeting_get_string(const struct mapi_propset *set, ULONG unicode_tag);

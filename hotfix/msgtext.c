@@ -9,6 +9,7 @@
 
 #include <windows.h>
 
+#include "grow.h"
 #include "msgtext.h"
 #include "strbuf.h"
 #include "systime.h"
@@ -489,14 +490,7 @@ static HRESULT check_repeat(struct parser *p, const struct mapi_propset *section
     for (i = 0; i + 1 < section->count && i < lines->count; i++)
         if (same_property(&section->props[i], last))
             return parse_fail(p, "%s is given twice in this section, here and on line %d", name, lines->at[i]);
-    if (lines->count == lines->capacity)
-    {
-        ULONG capacity = lines->capacity ? lines->capacity * 2 : 64;
-        int *grown = realloc(lines->at, capacity * sizeof(*grown));
-        if (!grown) return E_OUTOFMEMORY;
-        lines->at = grown;
-        lines->capacity = capacity;
-    }
+    if (!grow_for_one(&lines->at, &lines->capacity, lines->count, sizeof(*lines->at), 64)) return E_OUTOFMEMORY;
     lines->at[lines->count++] = p->line;
     return S_OK;
 }

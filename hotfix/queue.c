@@ -11,6 +11,7 @@
 #include <ntsecapi.h>
 #include <wine/debug.h>
 
+#include "grow.h"
 #include "atomicfile.h"
 #include "dsn.h"
 #include "eventlog.h"
@@ -547,17 +548,10 @@ static void add_listed(void *ctx, const char *folder, const char *name)
 
     if (FAILED(l->hr) || strlen(name) >= QUEUE_ID_SIZE) return;
     if (went_further(l->queue, l->state, name)) return;
-    if (l->count == l->capacity)
+    if (!grow_for_one(&l->entries, &l->capacity, l->count, sizeof(*l->entries), 32))
     {
-        ULONG capacity = l->capacity ? l->capacity * 2 : 32;
-        struct queue_entry *grown = realloc(l->entries, capacity * sizeof(*grown));
-        if (!grown)
-        {
-            l->hr = fail(l->error, E_OUTOFMEMORY, "out of memory");
-            return;
-        }
-        l->entries = grown;
-        l->capacity = capacity;
+        l->hr = fail(l->error, E_OUTOFMEMORY, "out of memory");
+        return;
     }
     e = &l->entries[l->count];
     memset(e, 0, sizeof(*e));

@@ -71,25 +71,16 @@ static LONG organizer_row(const struct mapi_message *message)
 
 static enum scan_kind read_kind(const char *message_class, ULONG attendees)
 {
-    static const struct
-    {
-        const char *prefix;
-        enum scan_kind kind;
-    } classes[] = {
-        {"IPM.Schedule.Meeting.Request", SCAN_REQUEST},
-        {"IPM.Schedule.Meeting.Canceled", SCAN_CANCELLATION},
-        {"IPM.Appointment", SCAN_APPOINTMENT},
+    static const enum scan_kind kinds[] = {
+        [MEETING_CLASS_REQUEST] = SCAN_REQUEST,
+        [MEETING_CLASS_CANCELLATION] = SCAN_CANCELLATION,
+        [MEETING_CLASS_APPOINTMENT] = SCAN_APPOINTMENT,
+        [MEETING_CLASS_OTHER] = SCAN_OTHER,
     };
-    size_t i;
+    enum scan_kind kind = kinds[meeting_class_of(message_class)];
 
-    if (!message_class) return SCAN_OTHER;
-    for (i = 0; i < ARRAYSIZE(classes); i++)
-    {
-        if (strncasecmp(message_class, classes[i].prefix, strlen(classes[i].prefix))) continue;
-        /* an appointment nobody was invited to is no meeting */
-        return classes[i].kind == SCAN_APPOINTMENT && !attendees ? SCAN_OTHER : classes[i].kind;
-    }
-    return SCAN_OTHER;
+    /* an appointment nobody was invited to is no meeting */
+    return kind == SCAN_APPOINTMENT && !attendees ? SCAN_OTHER : kind;
 }
 
 /* The series id (the global object id with its instance date zeroed) and
@@ -203,16 +194,21 @@ fail:
     return hr;
 }
 
-void scan_item_clear(struct scan_item *item)
+void scan_rows_free(struct scan_row *rows, ULONG count)
 {
     ULONG i;
 
-    for (i = 0; i < item->row_count; i++)
+    for (i = 0; i < count; i++)
     {
-        free(item->rows[i].name);
-        free(item->rows[i].address);
+        free(rows[i].name);
+        free(rows[i].address);
     }
-    free(item->rows);
+    free(rows);
+}
+
+void scan_item_clear(struct scan_item *item)
+{
+    scan_rows_free(item->rows, item->row_count);
     free(item->message_class);
     free(item->subject);
     free(item->organizer);

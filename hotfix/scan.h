@@ -77,6 +77,8 @@ struct scan_item
 HRESULT scan_item_evaluate(const struct mapi_message *message, const char *name, ULONGLONG now,
                            struct scan_item *item);
 void scan_item_clear(struct scan_item *item);
+/* Frees COUNT rows and the array ROWS (taken from an item). */
+void scan_rows_free(struct scan_row *rows, ULONG count);
 
 /* How far T lies outside what the legacy path converts: 0 inside, else
  * the ticks to the nearest edge.  The worst time of a set is the farthest. */

@@ -7,24 +7,7 @@ source "$(dirname "$0")/lib.sh"
 T0=2007-08-03T14:00:00Z
 work=$(mktemp -d "$BUILD/check_lock_prefixes.XXXXXX")
 other="$work/prefix2"
-sinks=()
-cleanup() {
-    local pid
-    for pid in "${sinks[@]}"; do kill "$pid" 2> /dev/null; done
-    WINEPREFIX="$other" wineserver -k 2> /dev/null
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-# start_sink DIR [MODE]: a test SMTP server writing into DIR; sets $port.
-start_sink() {
-    mkdir -p "$1"
-    /usr/bin/python3 "$TOP/tests/smtpsink.py" "$@" &
-    sinks+=($!)
-    local i
-    for i in $(seq 50); do [ -e "$1/port" ] && break; sleep 0.1; done
-    port=$(cat "$1/port" 2> /dev/null) || fail "the SMTP sink did not start"
-}
+trap 'stop_sinks; WINEPREFIX="$other" wineserver -k 2> /dev/null; rm -rf "$work"' EXIT
 
 # A second prefix as the test runner makes its lanes: drive_c hard-linked,
 # the registry files copied; its own wineserver.

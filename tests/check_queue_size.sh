@@ -8,8 +8,7 @@ source "$(dirname "$0")/lib.sh"
 T0=2007-08-03T14:00:00Z
 N=10000
 work=$(mktemp -d "$BUILD/check_queue_size.XXXXXX")
-sink_pid=
-trap '[ -n "$sink_pid" ] && kill "$sink_pid" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'stop_sinks; rm -rf "$work"' EXIT
 Q=$work/server/queue
 
 /usr/bin/python3 "$TOP/tests/msgrows.py" $N "$TOP/tests/data/update-realtime.txt" "$work/rows.txt"
@@ -30,11 +29,7 @@ run "$TRACKFIX" queue list --queue "$Q" --format json
 expect_rc 0
 [ "$(count_recipients <<<"$out")" = $N ] || fail "listed after submit with $(count_recipients <<<"$out") recipients"
 
-mkdir -p "$work/sink"
-/usr/bin/python3 "$TOP/tests/smtpsink.py" "$work/sink" &
-sink_pid=$!
-for i in $(seq 50); do [ -e "$work/sink/port" ] && break; sleep 0.1; done
-port=$(cat "$work/sink/port") || fail "the SMTP sink did not start"
+start_sink "$work/sink"
 run "$TRACKFIX" queue run --queue "$Q" --now $T0 --fix off --smtp 127.0.0.1:$port
 expect_rc 0
 expect_out "00000001 attempt 1: delivered to 127.0.0.1:$port over SMTP"

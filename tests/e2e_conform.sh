@@ -6,8 +6,7 @@ source "$(dirname "$0")/lib.sh"
 
 T0=2007-08-03T14:00:00Z
 work=$(mktemp -d "$BUILD/e2e_conform.XXXXXX")
-sink=
-trap '[ -n "$sink" ] && kill "$sink" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'stop_sinks; rm -rf "$work"' EXIT
 mkdir -p "$work/text" "$work/out"
 
 # Hostile meetings, as text forms made from the ordinary update: long and
@@ -64,14 +63,11 @@ expect_rc 0
 expect_out "expired after 193 attempts: NDR 4.4.7"
 run "$TRACKFIX" queue --queue="$work/server/queue" list --format=json
 printf '%s\n' "$out" > "$work/out/list.json"
-mkdir -p "$work/sink"
-/usr/bin/python3 "$TOP/tests/smtpsink.py" "$work/sink" &
-sink=$!
-for i in $(seq 50); do [ -e "$work/sink/port" ] && break; sleep 0.1; done
+start_sink "$work/sink"
 sed 's/adam@fabrikam.example/unknown@fabrikam.example/' "$TOP/tests/data/update-realtime.txt" > "$work/refused.txt"
 "$TRACKFIX" msg new "$work/refused.txt" -o "$work/refused.msg" > /dev/null || fail "msg new refused.txt"
 run "$TRACKFIX" queue --queue="$work/server/queue" submit --now=$T0 "$work/refused.msg" "$work/msg/names.msg"
-run "$TRACKFIX" queue --queue="$work/server/queue" run --now=$T0 --fix=off --smtp=127.0.0.1:$(cat "$work/sink/port")
+run "$TRACKFIX" queue --queue="$work/server/queue" run --now=$T0 --fix=off --smtp=127.0.0.1:$port
 expect_out "refused for good (550 5.1.1"
 # The scenario's messages; JSON of time, reply and scan.
 run "$TRACKFIX" scenario --fix=toggle --dir="$work/story"

@@ -4,19 +4,7 @@ source "$(dirname "$0")/lib.sh"
 
 T0=2007-08-03T14:00:00Z
 work=$(mktemp -d "$BUILD/e2e_smtp.XXXXXX")
-sinks=()
-cleanup() { local pid; for pid in "${sinks[@]}"; do kill "$pid" 2>/dev/null; done; rm -rf "$work"; }
-trap cleanup EXIT
-
-# start_sink DIR [refuse-rcpt]: starts a sink writing into DIR; sets $port.
-start_sink() {
-    mkdir -p "$1"
-    /usr/bin/python3 "$TOP/tests/smtpsink.py" "$@" &
-    sinks+=($!)
-    local i
-    for i in $(seq 50); do [ -e "$1/port" ] && break; sleep 0.1; done
-    port=$(cat "$1/port" 2>/dev/null) || fail "the SMTP sink did not start"
-}
+trap 'stop_sinks; rm -rf "$work"' EXIT
 
 "$TRACKFIX" msg new "$TOP/tests/data/update-realtime.txt" -o "$work/update.msg" || fail "msg new"
 reset_registry

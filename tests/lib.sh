@@ -26,6 +26,22 @@ run() {
     rm -rf "$tmp"
 }
 
+# start_sink DIR [MODE...]: starts the test SMTP server (tests/smtpsink.py)
+# writing into DIR and sets $port; stop_sinks stops every one started.
+sinks=()
+start_sink() {
+    mkdir -p "$1"
+    /usr/bin/python3 "$TOP/tests/smtpsink.py" "$@" &
+    sinks+=($!)
+    local i
+    for i in $(seq 50); do [ -e "$1/port" ] && break; sleep 0.1; done
+    port=$(cat "$1/port" 2> /dev/null) || fail "the SMTP sink did not start"
+}
+stop_sinks() {
+    local pid
+    for pid in "${sinks[@]}"; do kill "$pid" 2> /dev/null; done
+}
+
 fail() {
     local i=1
     # name the line of the test script, not of these helpers
