@@ -8,6 +8,7 @@
 #include <windows.h>
 
 #include "cli.h"
+#include "hostfs.h"
 #include "msgfile.h"
 #include "msgtext.h"
 #include "strbuf.h"
@@ -62,7 +63,7 @@ static int msg_dump(char **files, int count)
 /* Reads PATH ("-": stdin) whole into a new NUL-terminated buffer. */
 static char *read_text(const char *path)
 {
-    FILE *in = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+    FILE *in = strcmp(path, "-") ? hostfs_fopen_read(path) : stdin;
     struct strbuf text = {0};
     HRESULT hr;
 

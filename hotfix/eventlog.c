@@ -8,6 +8,7 @@
 #include <windows.h>
 
 #include "eventlog.h"
+#include "hostfs.h"
 #include "strbuf.h"
 #include "systime.h"
 
@@ -87,7 +88,7 @@ static int split_fields(char *line, char **fields, int count)
 
 HRESULT eventlog_print(const char *log_path, ULONGLONG since, FILE *out)
 {
-    FILE *in = fopen(log_path, "rb");
+    FILE *in = hostfs_fopen_read(log_path);
     char line[LINE_MAX_SIZE];
 
     if (!in) return S_FALSE;

@@ -128,3 +128,18 @@ void hostfs_unlock(int fd)
 {
     if (fd >= 0) close(fd);
 }
+
+FILE *hostfs_fopen_read(const char *path)
+{
+    char *host;
+    FILE *file;
+
+    if (FAILED(hostfs_resolve(path, &host)))
+    {
+        errno = ENOENT;
+        return NULL;
+    }
+    file = fopen(host, "rb");
+    free(host);
+    return file;
+}

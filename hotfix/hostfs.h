@@ -9,13 +9,16 @@
  * exists, a direct lookup) and use the last name exactly as given, as the
  * host file system does; use them where a folder grows with the work
  * (conversion output, the queue's states, the drop folder); atomicfile
- * writes through them.
+ * writes through them, and every file trackfix reads with the C library is
+ * opened with hostfs_fopen_read, so that every path form works alike.
  *
  * Paths are UTF-8, in the program's own terms ("out/a.eml", "C:\\out\\a.eml",
  * "/tmp/out/a.eml"), relative ones against Wine's current folder.
  */
 #ifndef TRACKFIX_HOSTFS_H
 #define TRACKFIX_HOSTFS_H
+
+#include <stdio.h>
 
 #include <windef.h>
 
@@ -32,6 +35,11 @@ HRESULT hostfs_rename(const char *from, const char *to);
 
 /* Deletes the file PATH; S_OK when it was not there. */
 HRESULT hostfs_remove(const char *path);
+
+/* Opens file PATH (any form the program takes: a drive path, another
+ * case, Unix) for reading with the C library: the folder found as Windows
+ * finds it, the name used as given.  NULL with errno set when it cannot. */
+FILE *hostfs_fopen_read(const char *path);
 
 /* Whether PATH exists. */
 BOOL hostfs_exists(const char *path);

@@ -109,7 +109,7 @@ static HRESULT make_folders(const char *path, char *error)
     if (!copy) return fail(error, E_OUTOFMEMORY, "out of memory");
     for (p = copy + 1; ; p++)
     {
-        if (*p != '/' && *p) continue;
+        if (*p != '/' && *p != '\\' && *p) continue;
         char saved = *p;
         *p = 0;
         widen(copy, wpath);
@@ -405,7 +405,7 @@ static HRESULT save_state(struct queue *queue, const char *folder, const struct 
 static HRESULT read_whole(const char *path, char **text)
 {
     struct strbuf sb = {0};
-    FILE *in = fopen(path, "rb");
+    FILE *in = hostfs_fopen_read(path);
     HRESULT hr;
 
     *text = NULL;
@@ -695,7 +695,7 @@ static HRESULT allocate_id(struct queue *queue, char id[QUEUE_ID_SIZE], char *er
         ULONG max = 0;
         FILE *in;
 
-        if ((in = fopen(path, "rb")))
+        if ((in = hostfs_fopen_read(path)))
         {
             if (fgets(text, sizeof(text), in)) queue->next_id = (ULONG)strtoul(text, NULL, 10);
             fclose(in);

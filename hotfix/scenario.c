@@ -11,6 +11,7 @@
 #include "atomicfile.h"
 #include "eventlog.h"
 #include "gate.h"
+#include "hostfs.h"
 #include "imipreply.h"
 #include "meeting.h"
 #include "msgfile.h"
@@ -315,7 +316,7 @@ static HRESULT run_queue(struct story *s, ULONGLONG from, ULONGLONG until)
  * folding undone), or "(not found)". */
 static void quote_line(struct strbuf *evidence, const char *file, const char *prefix)
 {
-    FILE *in = fopen(file, "rb");
+    FILE *in = hostfs_fopen_read(file);
     char line[1024];
     BOOL found = FALSE;
 
@@ -498,7 +499,7 @@ static void show_stuck(struct story *s, struct strbuf *evidence, const char *id)
 
 static BOOL file_contains(const char *path, const char *text)
 {
-    FILE *in = fopen(path, "rb");
+    FILE *in = hostfs_fopen_read(path);
     char line[1024], previous[1024] = "";
     BOOL found = FALSE;
 
