@@ -186,13 +186,16 @@ static int action_submit(struct queue *queue, struct queue_args *a)
     }
     for (i = 0; i < files.count && ret != EXIT_ERROR; i++)
     {
-        if (FAILED(queue_submit(queue, files.paths[i], a->now, id, error)))
+        HRESULT hr = queue_submit(queue, files.paths[i], a->now, id, error);
+
+        if (SUCCEEDED(hr))
         {
-            cli_message(MSG_FAILED, "submit", error);
-            ret = EXIT_USAGE;
+            printf("queued %s as %s\n", files.paths[i], id);
             continue;
         }
-        printf("queued %s as %s\n", files.paths[i], id);
+        cli_message(MSG_FAILED, "submit", error);
+        /* an unreadable file is passed over; a failed write stops it all */
+        ret = hr == E_INVALIDARG ? EXIT_USAGE : EXIT_ERROR;
     }
     cli_paths_free(&files);
     return ret;

@@ -819,7 +819,7 @@ HRESULT queue_submit(struct queue *queue, const char *path, ULONGLONG now, char 
 
     memset(&e, 0, sizeof(e));
     if (FAILED(hr = msgfile_read(path, &message, read_error)))
-        return fail(error, hr, "cannot read %s", read_error);
+        return fail(error, hr == E_OUTOFMEMORY ? hr : E_INVALIDARG, "cannot read %s", read_error);
     hr = describe(&message, path, &e, error);
     mapi_message_clear(&message);
     if (FAILED(hr)) goto done;

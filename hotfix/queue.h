@@ -139,8 +139,9 @@ void queue_close(struct queue *queue);
 void queue_policy_default(struct queue_policy *policy);
 
 /* Copies the .msg PATH into the queue, submitted at NOW and due at once.
- * Needs the lock.  Returns S_OK with ID set, or the failure (unreadable
- * message...), ERROR saying what. */
+ * Needs the lock.  Returns S_OK with ID set; E_INVALIDARG when PATH is not
+ * a .msg file it can read; else the failure to write (a full disk...).
+ * ERROR says what. */
 HRESULT queue_submit(struct queue *queue, const char *path, ULONGLONG now, char id[QUEUE_ID_SIZE],
                      char error[QUEUE_ERROR_SIZE]);
 
