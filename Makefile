@@ -83,9 +83,12 @@ $(OBJDIR)/%.o: %.c | deps
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/trackfix.exe: $(CLI_OBJS) $(LIB_OBJS)
+# winegcc writes build/trackfix.exe.so and a launcher script; ours
+# (scripts/launcher.sh) takes the launcher's place.
+$(BUILD)/trackfix.exe: $(CLI_OBJS) $(LIB_OBJS) scripts/launcher.sh
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS)
+	$(Q)install -m 755 scripts/launcher.sh $@
 
 $(BUILD)/test_%.exe: $(OBJDIR)/tests/test_%.o $(LIB_OBJS)
 	@$(if $(Q),echo "  LINK    $@")

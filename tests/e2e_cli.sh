@@ -20,6 +20,14 @@ for verb in $(awk '/^## trackfix ./ { print $3 }' "$work/COMMANDS.md"); do
         fail "$verb -h differs from $verb --help"
 done
 
+# More paths than a Windows command line holds: said in words, exit 2 (Wine
+# alone ends such a start with status 1 and nothing said).
+many=()
+for i in $(seq 2100); do many+=("$work/a-fairly-long-name-of-a-meeting-file-$i.msg"); done
+run "$TRACKFIX" convert "${many[@]}"
+expect_rc 2
+expect_err "name the folder instead of its files"
+
 # One parser for every verb: "--opt value" and "--opt=value" alike,
 # options before or after the operands, "--" ends them.
 NOW=2007-08-03T14:05:00Z
