@@ -105,6 +105,11 @@ for run in $(seq "$RUNS"); do
     measure "$BUILD/bench_time.exe" 10000000
     sample time_legacy.ns_per_value "$(awk '$1 == "legacy" { print $2 }' "$work/last.out")"
     sample time_clamped.ns_per_value "$(awk '$1 == "clamped" { print $2 }' "$work/last.out")"
+    # the same work on both sides: values every path converts
+    sample time_bare_in_range.ns_per_value "$(awk '$1 == "bare" { print $2 }' "$work/last.out")"
+    sample time_legacy_in_range.ns_per_value "$(awk '$1 == "legacy-in-range" { print $2 }' "$work/last.out")"
+    sample time_clamped_in_range.ns_per_value "$(awk '$1 == "clamped-in-range" { print $2 }' "$work/last.out")"
+    sample time_clamp_adds.ns_per_value "$(awk '$1 == "clamp-adds" { print $2 }' "$work/last.out")"
 done
 
 say "bench: start-up, $STARTS processes"
