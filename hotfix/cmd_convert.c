@@ -72,9 +72,9 @@ static void report(struct convert_run *run, const char *path, const char *output
         {
             printf(",\"converted\":true,\"output\":");
             cli_print_json_string(output);
-            printf(",\"method\":\"%s\",\"attendees\":%u,\"path\":\"%s\"}\n",
+            printf(",\"method\":\"%s\",\"attendees\":%u,\"path\":\"%s\",\"uid_generated\":%s}\n",
                    result->method == ECGETMIME_CANCEL ? "CANCEL" : "REQUEST", result->attendees,
-                   systime_path_name(track_path));
+                   systime_path_name(track_path), result->uid_generated ? "true" : "false");
         }
         else
         {
@@ -84,9 +84,10 @@ static void report(struct convert_run *run, const char *path, const char *output
         }
     }
     else if (SUCCEEDED(hr))
-        printf("converted %s -> %s (%s, %u attendee%s, %s track time)\n", path, output,
+        printf("converted %s -> %s (%s, %u attendee%s, %s track time%s)\n", path, output,
                result->method == ECGETMIME_CANCEL ? "CANCEL" : "REQUEST", result->attendees,
-               result->attendees == 1 ? "" : "s", systime_path_name(track_path));
+               result->attendees == 1 ? "" : "s", systime_path_name(track_path),
+               result->uid_generated ? ", UID generated: the meeting has no PidLidGlobalObjectId" : "");
     else
         printf("failed %s %#x: %s\n", path, (unsigned)hr, text);
 }

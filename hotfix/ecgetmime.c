@@ -53,6 +53,7 @@ struct conversion
     char *error;
     enum ecgetmime_method method;
     BOOL canceled_by_option; /* a request or appointment sent as its cancellation */
+    BOOL uid_generated;      /* the meeting had no PidLidGlobalObjectId */
     struct participant organizer;
     struct participant *attendees;
     ULONG attendee_count;
@@ -128,9 +129,19 @@ static HRESULT read_recipients(struct conversion *c)
         p->has_status = mapi_prop_get_long(mapi_propset_find(row, PR_RECIPIENT_TRACKSTATUS), &p->status);
         p->has_time = mapi_prop_get_systime(mapi_propset_find(row, PR_RECIPIENT_TRACKSTATUS_TIME), &p->time);
         if (!(p->address = meeting_smtp_address(row)) && p != &c->organizer)
-            return fail(c, E_INVALIDARG,
-                        "recipient %u '%s' has no SMTP address (PR_SMTP_ADDRESS, or PR_EMAIL_ADDRESS of type SMTP)",
-                        p->row, p->name ? p->name : "");
+        {
+            char *type = meeting_get_string(row, PR_ADDRTYPE), *dn = meeting_get_string(row, PR_EMAIL_ADDRESS);
+            HRESULT hr = type && dn && !strcasecmp(type, "EX")
+                             ? fail(c, E_INVALIDARG,
+                                    "recipient %u '%s' has no SMTP address: its EX address '%s' resolves to none in "
+                                    "the file (no PR_SMTP_ADDRESS)", p->row, p->name ? p->name : "", dn)
+                             : fail(c, E_INVALIDARG,
+                                    "recipient %u '%s' has no SMTP address (PR_SMTP_ADDRESS, or PR_EMAIL_ADDRESS of type "
+                                    "SMTP)", p->row, p->name ? p->name : "");
+            free(type);
+            free(dn);
+            return hr;
+        }
     }
     if (!c->attendee_count)
         return fail(c, E_INVALIDARG, "no attendees: %s", m->recipient_count ? "the only recipient row is the organizer's"
@@ -152,7 +163,23 @@ static HRESULT read_uid(struct conversion *c)
     const struct mapi_prop *goid = mapi_propset_find_lid(&c->message->props, LID_GLOBAL_OBJECT_ID);
 
     if (!goid || !goid->count || !goid->values[0].size)
-        return fail(c, E_INVALIDARG, "PidLidGlobalObjectId missing: the meeting has no UID");
+    {
+        /* none in the file (an appointment saved by some tools): one made
+         * as Outlook makes it, from the meeting itself */
+        BYTE generated[MEETING_GOID_SIZE];
+        struct mapi_value value = {generated, sizeof(generated)};
+        struct mapi_prop prop;
+
+        memset(&prop, 0, sizeof(prop));
+        prop.tag = PROP_TAG(PT_BINARY, 0);
+        prop.values = &value;
+        prop.count = 1;
+        meeting_generate_goid(c->message, generated);
+        c->uid_generated = TRUE;
+        goid = &prop;
+        WINE_TRACE("%s: no PidLidGlobalObjectId, one generated\n", c->name);
+        return (c->uid = meeting_uid(goid)) ? S_OK : fail(c, E_OUTOFMEMORY, "out of memory");
+    }
     if (!(c->uid = meeting_uid(goid))) return fail(c, E_OUTOFMEMORY, "out of memory");
     return S_OK;
 }
@@ -387,6 +414,7 @@ HRESULT ecgetmime_convert(const struct mapi_message *message, const char *name,
     if (FAILED(hr = build_mime(&c, &result->mime))) goto done;
     result->method = c.method;
     result->attendees = c.attendee_count;
+    result->uid_generated = c.uid_generated;
     WINE_TRACE("%s: converted, %u attendees\n", name, c.attendee_count);
 done:
     clear_participant(&c.organizer);

@@ -39,6 +39,7 @@ struct ecgetmime_result
     char *mime;                   /* the message, CRLF lines; caller frees */
     enum ecgetmime_method method;
     ULONG attendees;
+    BOOL uid_generated;           /* the meeting had no PidLidGlobalObjectId: its UID was made (meeting_generate_goid) */
 };
 
 /* Converts MESSAGE (NAME names it in errors) into RESULT.

@@ -33,6 +33,48 @@ enum meeting_class meeting_class_of(const char *message_class)
     return MEETING_CLASS_OTHER;
 }
 
+/* The class id every global object id starts with (MS-OXOCAL 2.2.1.27) */
+static const BYTE goid_class_id[16] = {0x04, 0x00, 0x00, 0x00, 0x82, 0x00, 0xE0, 0x00,
+                                       0x74, 0xC5, 0xB7, 0x10, 0x1A, 0x82, 0xE0, 0x08};
+
+/* 64-bit FNV-1a of SIZE bytes of DATA, continuing from HASH. */
+static ULONGLONG fnv1a(ULONGLONG hash, const void *data, size_t size)
+{
+    const BYTE *p = data;
+
+    while (size--) hash = (hash ^ *p++) * 0x100000001b3ULL;
+    return hash;
+}
+
+void meeting_generate_goid(const struct mapi_message *message, BYTE goid[MEETING_GOID_SIZE])
+{
+    static const ULONG string_tags[] = {PR_SUBJECT, PR_SENT_REPRESENTING_NAME, PR_SENDER_EMAIL_ADDRESS,
+                                        PR_SENT_REPRESENTING_EMAIL_ADDRESS, PR_SENDER_SMTP_ADDRESS};
+    ULONGLONG created = 0, t, hash[2] = {0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL};
+    size_t i, j;
+
+    mapi_prop_get_systime(mapi_propset_find(&message->props, PR_CREATION_TIME), &created);
+    memset(goid, 0, MEETING_GOID_SIZE);
+    memcpy(goid, goid_class_id, sizeof(goid_class_id));
+    for (i = 0; i < 8; i++) goid[20 + i] = (BYTE)(created >> (8 * i));
+    goid[36] = 16; /* the data size, little-endian */
+    for (j = 0; j < 2; j++)
+    {
+        for (i = 0; i < ARRAYSIZE(string_tags); i++)
+        {
+            char *text = meeting_get_string(&message->props, string_tags[i]);
+            if (text) hash[j] = fnv1a(hash[j], text, strlen(text) + 1);
+            free(text);
+        }
+        if (mapi_prop_get_systime(mapi_propset_find_lid(&message->props, LID_APPOINTMENT_START_WHOLE), &t))
+            hash[j] = fnv1a(hash[j], &t, sizeof(t));
+        if (mapi_prop_get_systime(mapi_propset_find_lid(&message->props, LID_APPOINTMENT_END_WHOLE), &t))
+            hash[j] = fnv1a(hash[j], &t, sizeof(t));
+        hash[j] = fnv1a(hash[j], &created, sizeof(created));
+        for (i = 0; i < 8; i++) goid[40 + 8 * j + i] = (BYTE)(hash[j] >> (8 * i));
+    }
+}
+
 char *meeting_get_string(const struct mapi_propset *set, ULONG unicode_tag)
 {
     const struct mapi_prop *prop = mapi_propset_find(set, unicode_tag);
@@ -78,10 +120,29 @@ char *meeting_smtp_address(const struct mapi_propset *row)
     return NULL;
 }
 
+/* The first field of PidTagPrimarySendAccount's 0x01-separated fields that
+ * holds an '@' (Outlook writes the account's SMTP address there), as new
+ * UTF-8; NULL when none does. */
+static char *send_account_address(const struct mapi_message *message)
+{
+    char *account = meeting_get_string(&message->props, PR_PRIMARY_SEND_ACCOUNT), *address = NULL;
+    const char *field = account;
+
+    while (field && *field && !address)
+    {
+        size_t len = strcspn(field, "\x01");
+        if (memchr(field, '@', len)) address = strndup(field, len);
+        field += len + (field[len] != 0);
+    }
+    free(account);
+    return address;
+}
+
 BOOL meeting_sender(const struct mapi_message *message, char **name, char **address)
 {
-    static const ULONG address_tags[] = {PR_SENDER_SMTP_ADDRESS, PR_SENT_REPRESENTING_EMAIL_ADDRESS,
-                                         PR_SENDER_EMAIL_ADDRESS};
+    /* an Exchange-made item's sender is EX: its SMTP address is in these */
+    static const ULONG address_tags[] = {PR_SENDER_SMTP_ADDRESS, PR_SENT_REPRESENTING_SMTP_ADDRESS,
+                                         PR_SENT_REPRESENTING_EMAIL_ADDRESS, PR_SENDER_EMAIL_ADDRESS};
     size_t i;
 
     *address = NULL;
@@ -91,6 +152,7 @@ BOOL meeting_sender(const struct mapi_message *message, char **name, char **addr
         if (candidate && strchr(candidate, '@')) *address = candidate;
         else free(candidate);
     }
+    if (!*address) *address = send_account_address(message);
     if (!(*name = meeting_get_string(&message->props, PR_SENT_REPRESENTING_NAME)))
         *name = meeting_get_string(&message->props, PR_SENDER_NAME);
     return *address != NULL;

@@ -31,14 +31,26 @@ char *meeting_get_string(const struct mapi_propset *set, ULONG unicode_tag);
  * NULL or empty, or out of memory. */
 char *meeting_uid(const struct mapi_prop *goid);
 
+/* The size of a global object id meeting_generate_goid makes: the 40-byte
+ * header (class id, instance date, creation time, reserved, data size)
+ * and 16 bytes of data. */
+#define MEETING_GOID_SIZE 56
+/* A PidLidGlobalObjectId for MESSAGE, which has none, formed as Outlook
+ * forms one (MS-OXOCAL 2.2.1.27): the fixed class id, no instance date,
+ * PR_CREATION_TIME (0 when absent) and 16 bytes of data derived from the
+ * message's subject, start, end, sender and creation time, so that the
+ * same file always gets the same id and two meetings two. */
+void meeting_generate_goid(const struct mapi_message *message, BYTE goid[MEETING_GOID_SIZE]);
+
 /* The SMTP address of recipient row ROW: PR_SMTP_ADDRESS, else
  * PR_EMAIL_ADDRESS when its PR_ADDRTYPE is SMTP or it holds an '@'.
  * Caller frees; NULL when the row has none. */
 char *meeting_smtp_address(const struct mapi_propset *row);
 
 /* The sender of MESSAGE as the organizer: *ADDRESS from
- * PR_SENDER_SMTP_ADDRESS, else PR_SENT_REPRESENTING_EMAIL_ADDRESS, else
- * PR_SENDER_EMAIL_ADDRESS, the first that holds an '@'; *NAME from
+ * PR_SENDER_SMTP_ADDRESS, PR_SENT_REPRESENTING_SMTP_ADDRESS,
+ * PR_SENT_REPRESENTING_EMAIL_ADDRESS or PR_SENDER_EMAIL_ADDRESS, the first
+ * that holds an '@', else the address in PidTagPrimarySendAccount; *NAME from
  * PR_SENT_REPRESENTING_NAME, else PR_SENDER_NAME.  Both new UTF-8 (caller
  * frees) or NULL.  Returns FALSE when no address was found. */
 BOOL meeting_sender(const struct mapi_message *message, char **name, char **address);

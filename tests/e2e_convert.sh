@@ -71,7 +71,7 @@ expect_out "PidLidAppointmentStartWhole 0x0117D70360223000 (1850-08-10T14:00:00Z
 # Many messages, one process, exit 3 when any failed; JSON lines.
 run "$TRACKFIX" convert --fix=off --now=$NOW --format=json -o "$work/json" "$work/request-realtime.msg" "$work/update-1601.msg"
 expect_rc 3
-expect_out "{\"file\":\"$work/request-realtime.msg\",\"converted\":true,\"output\":\"$work/json/request-realtime.eml\",\"method\":\"REQUEST\",\"attendees\":1,\"path\":\"legacy\"}"
+expect_out "{\"file\":\"$work/request-realtime.msg\",\"converted\":true,\"output\":\"$work/json/request-realtime.eml\",\"method\":\"REQUEST\",\"attendees\":1,\"path\":\"legacy\",\"uid_generated\":false}"
 expect_out "{\"file\":\"$work/update-1601.msg\",\"converted\":false,\"hresult\":\"0x80004005\",\"reason\":"
 expect_out '{"summary":{"converted":1,"failed":1,"unreadable":0,"seconds":'
 
@@ -108,6 +108,17 @@ expect_out "(CANCEL, 1 attendee"
 grep -q '^Subject: Canceled: Project review' "$work/appt/appointment.eml" || fail "cancellation subject"
 run /usr/bin/python3 "$TOP/tests/icalcheck.py" "$work/appt/appointment.eml" CANCEL adam@fabrikam.example 20070801T101500Z
 expect_rc 0
+
+# No PidLidGlobalObjectId: a UID generated as Outlook forms one, said so,
+# the same on every conversion of the file.
+sed '/GlobalObjectId/d' "$work/appointment.txt" > "$work/no-id.txt"
+"$TRACKFIX" msg new "$work/no-id.txt" -o "$work/no-id.msg" > /dev/null || fail "msg new no-id"
+run "$TRACKFIX" convert --now=$NOW --fix=off -o "$work/no-id-1" "$work/no-id.msg"
+expect_rc 0
+expect_out "UID generated: the meeting has no PidLidGlobalObjectId"
+run "$TRACKFIX" convert --now=$NOW --fix=off -o "$work/no-id-2" "$work/no-id.msg"
+cmp -s "$work/no-id-1/no-id.eml" "$work/no-id-2/no-id.eml" || fail "the generated UID differs between two conversions"
+grep -q '^UID:' "$work/no-id-1/no-id.eml" || fail "no UID line"
 
 # Every meeting of the corpus: converted, or a reason that names what is missing.
 mapfile -t meetings < <("$TRACKFIX" msg dump "$CORPUS"/*.msg | awk '

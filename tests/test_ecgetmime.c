@@ -300,13 +300,13 @@ static const struct incomplete_row incomplete_rows[] = {
     {__LINE__,
      "[message]\nPR_MESSAGE_CLASS = \"IPM.Appointment\"\n[recipient]\nPR_DISPLAY_NAME = \"Unknown\"\n"
      "PR_ADDRTYPE = \"EX\"\nPR_EMAIL_ADDRESS = \"/o=Org/cn=x\"\n",
-     "recipient 1 'Unknown' has no SMTP address"},
+     "recipient 1 'Unknown' has no SMTP address: its EX address '/o=Org/cn=x' resolves to none in the file"},
     {__LINE__, "[message]\nPR_MESSAGE_CLASS = \"IPM.Appointment\"\n[recipient]\nPR_SMTP_ADDRESS = \"a@x.example\"\n",
      "no organizer address"},
     {__LINE__,
      "[message]\nPR_MESSAGE_CLASS = \"IPM.Appointment\"\nPR_SENDER_EMAIL_ADDRESS = \"o@x.example\"\n"
      "[recipient]\nPR_SMTP_ADDRESS = \"a@x.example\"\n",
-     "PidLidGlobalObjectId missing"},
+     "PidLidAppointmentStartWhole missing"}, /* no PidLidGlobalObjectId: one is generated */
     {__LINE__,
      "[message]\nPR_MESSAGE_CLASS = \"IPM.Appointment\"\nPR_SENDER_EMAIL_ADDRESS = \"o@x.example\"\n"
      "PidLidGlobalObjectId = 01\n[recipient]\nPR_SMTP_ADDRESS = \"a@x.example\"\n",
@@ -389,6 +389,63 @@ static void an_empty_subject_gives_no_subject_header_and_a_null_summary(void **s
     mapi_message_clear(&message);
 }
 
+/* Exchange-made items: an EX sender found through
+ * PR_SENT_REPRESENTING_SMTP_ADDRESS or PidTagPrimarySendAccount; no
+ * PidLidGlobalObjectId: one generated as Outlook forms it, the same for the
+ * same item, another for another. */
+static void exchange_items_convert_with_their_smtp_addresses_and_a_generated_uid(void **state)
+{
+    static const char *const senders[] = {
+        "PR_SENT_REPRESENTING_SMTP_ADDRESS = \"olivia@contoso.example\"\n",
+        "PR_PRIMARY_SEND_ACCOUNT = \"00000002\\x01olivia@contoso.example\\x01olivia@contoso.example\"\n",
+    };
+    static const char body[] =
+        "PR_SENDER_ADDRTYPE = \"EX\"\nPR_SENDER_EMAIL_ADDRESS = \"/o=Contoso/cn=Recipients/cn=olivia\"\n"
+        "PR_CREATION_TIME = 2007-08-01T09:00:00Z\n"
+        "PidLidAppointmentStartWhole = 2007-08-10T14:00:00Z\nPidLidAppointmentEndWhole = 2007-08-10T15:00:00Z\n"
+        "[recipient]\nPR_DISPLAY_NAME = \"Adam\"\nPR_ADDRTYPE = \"EX\"\n"
+        "PR_EMAIL_ADDRESS = \"/o=Fabrikam/cn=Recipients/cn=adam\"\nPR_SMTP_ADDRESS = \"adam@fabrikam.example\"\n";
+    char text[2048], first_uid[256] = "", error[ECGETMIME_ERROR_SIZE];
+    size_t i;
+    (void)state;
+
+    for (i = 0; i < ARRAYSIZE(senders) * 2; i++)
+    {
+        struct mapi_message message;
+        struct ecgetmime_result result;
+        const char *uid;
+        char unfolded[256];
+        size_t n = 0;
+
+        /* the second round: another subject, so another meeting */
+        snprintf(text, sizeof(text), "[message]\nPR_MESSAGE_CLASS = \"IPM.Appointment\"\nPR_SUBJECT = \"%s\"\n%s%s",
+                 i < ARRAYSIZE(senders) ? "Review" : "Other", senders[i % ARRAYSIZE(senders)], body);
+        if (FAILED(msgtext_parse(text, "t", &message, error))) fail_msg("%s", error);
+        if (FAILED(convert(&message, SYSTIME_PATH_LEGACY, FALSE, &result, error))) fail_msg("%zu: %s", i, error);
+        assert_true(result.uid_generated);
+        assert_non_null(strstr(result.mime, "\r\nFrom: <olivia@contoso.example>\r\n"));
+        assert_non_null(strstr(result.mime, "mailto:adam@fabrikam.example"));
+        /* the fixed class id, no instance date, the creation time */
+        assert_non_null(uid = strstr(result.mime, "\r\nUID:"));
+        /* the UID's value, unfolded */
+        for (uid += 6; *uid; uid++)
+        {
+            if (!strncmp(uid, "\r\n ", 3)) uid += 2;
+            else if (!strncmp(uid, "\r\n", 2)) break;
+            else if (n + 1 < sizeof(unfolded)) unfolded[n++] = *uid;
+        }
+        unfolded[n] = 0;
+        /* 56 bytes: the class id, no instance date, the creation time, 16 data bytes */
+        assert_int_equal(strlen(unfolded), 112);
+        assert_int_equal(strncmp(unfolded, "040000008200E00074C5B7101A82E008" "00000000" "00A82A571AD4C701", 56), 0);
+        if (i == 0) strcpy(first_uid, unfolded);
+        else if (i < ARRAYSIZE(senders)) assert_string_equal(first_uid, unfolded);
+        else assert_string_not_equal(first_uid, unfolded);
+        free(result.mime);
+        mapi_message_clear(&message);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -399,6 +456,7 @@ int main(void)
         cmocka_unit_test(incomplete_meetings_name_what_is_missing),
         cmocka_unit_test(sender_is_the_organizer_without_an_organizer_row_and_hex_uid),
         cmocka_unit_test(an_empty_subject_gives_no_subject_header_and_a_null_summary),
+        cmocka_unit_test(exchange_items_convert_with_their_smtp_addresses_and_a_generated_uid),
     };
     return leakcheck_at_exit(cmocka_run_group_tests_name("ecgetmime", tests, NULL, NULL));
 }
