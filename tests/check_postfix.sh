@@ -17,6 +17,7 @@ stop_postfix() {
     postfix -c "$pf/conf" stop > /dev/null 2>&1 || postfix -c "$pf/conf" abort > /dev/null 2>&1
     wait "$postfix_pid" 2> /dev/null
 }
+# KEEP=1 keeps the work folder (the Postfix log, the Maildirs) to look at
 trap 'stop_postfix; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 
 if [ "$(id -u)" != 0 ] || ! command -v postfix > /dev/null; then
