@@ -344,7 +344,7 @@ static void name_set_free(struct name_set *set)
 /* The figures of one organizer, or of all of them. */
 struct tally
 {
-    ULONG meetings, at_risk, items;
+    ULONG meetings, at_risk;
     struct name_set attendees, domains;
     BOOL has_worst;
     ULONGLONG worst;
@@ -380,7 +380,6 @@ static BOOL tally_meeting(struct tally *t, const struct record *first, const str
     for (r = first; r < end; r++)
     {
         at_risk |= r->at_risk;
-        t->items++;
         if (!tally_rows(t, r)) return FALSE;
     }
     t->at_risk += at_risk;
@@ -503,11 +502,15 @@ static BOOL print_text(struct scan_run *run, struct tally *total)
            "DOMAINS");
     for (first = run->records; ok && first < end; first = next)
     {
+        const struct record *meeting_end;
         struct tally t = {0};
+
         next = run_end(first, end, FALSE);
-        for (meeting = first; ok && meeting < next; meeting = run_end(meeting, next, TRUE))
-            ok = tally_meeting(&t, meeting, run_end(meeting, next, TRUE)) &&
-                 tally_meeting(total, meeting, run_end(meeting, next, TRUE));
+        for (meeting = first; ok && meeting < next; meeting = meeting_end)
+        {
+            meeting_end = run_end(meeting, next, TRUE);
+            ok = tally_meeting(&t, meeting, meeting_end) && tally_meeting(total, meeting, meeting_end);
+        }
         worst_text(&t, worst);
         printf("%-36s %8u %8u %9u  %-20s  ", first->organizer, t.meetings, t.at_risk, t.attendees.count, worst);
         print_domains(&t.domains);
@@ -577,13 +580,15 @@ static void free_records(struct scan_run *run)
  * report on the way when asked for. */
 static BOOL report(struct scan_run *run, struct tally *total)
 {
-    const struct record *meeting, *end;
+    const struct record *meeting, *meeting_end, *end = run->records + run->record_count;
 
     if (run->record_count) qsort(run->records, run->record_count, sizeof(*run->records), compare_records);
     if (run->format == FORMAT_TEXT) return print_text(run, total);
-    end = run->records + run->record_count;
-    for (meeting = run->records; meeting < end; meeting = run_end(meeting, end, TRUE))
-        if (!tally_meeting(total, meeting, run_end(meeting, end, TRUE))) return FALSE;
+    for (meeting = run->records; meeting < end; meeting = meeting_end)
+    {
+        meeting_end = run_end(meeting, end, TRUE);
+        if (!tally_meeting(total, meeting, meeting_end)) return FALSE;
+    }
     return TRUE;
 }
 
