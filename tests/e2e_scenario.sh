@@ -62,6 +62,11 @@ done
 [ "$(grep -c $'\t327\t' "$S/eventlog.log")" = 8 ] || fail "toggle: expected 8 event 327 records"
 run "$TRACKFIX" hotfix status
 expect_out "FixRecipientTrackStatusTime: REG_DWORD 1"
+# The story's messages and reports pass the independent checkers
+# (tests/conform.py, as e2e_conform.sh runs it on every other output).
+run /usr/bin/python3 "$TOP/tests/conform.py" "$S"/drop/*.eml "$work/off/drop"/*.eml "$work/off/$MAILBOX"/*.eml
+expect_rc 0
+expect_out "8 files conform"
 
 # Played again in the same folder: from nothing again, same end.
 run "$TRACKFIX" scenario --fix=toggle --dir="$S"
