@@ -273,12 +273,26 @@ done:
     return hr;
 }
 
+/* The three streams of the named property map (MS-OXMSG 2.2.3.1). */
+struct name_streams
+{
+    BYTE *guids, *entries, *strings;
+    ULONG guids_size, entries_size, strings_size;
+};
+
+static void free_name_streams(struct name_streams *n)
+{
+    free(n->guids);
+    free(n->entries);
+    free(n->strings);
+}
+
 /* Reads the named property map of the root storage into R->names. */
 static HRESULT read_names(struct reader *r, IStorage *root)
 {
     static const char where[] = NAMEID_STORAGE "/";
-    BYTE *guids = NULL, *entries = NULL, *strings = NULL;
-    ULONG guids_size, entries_size, strings_size, i;
+    struct name_streams n = {0};
+    ULONG i;
     IStorage *stg = NULL;
     WCHAR wname[64];
     HRESULT hr;
@@ -288,20 +302,20 @@ static HRESULT read_names(struct reader *r, IStorage *root)
     if (hr == STG_E_FILENOTFOUND) return S_OK; /* no named properties */
     if (FAILED(hr)) return fail(r->error, hr, r->path, "%s: cannot open storage (%#x)", NAMEID_STORAGE, (unsigned)hr);
 
-    if (FAILED(hr = read_stream(r, stg, where, "__substg1.0_00020102", &guids, &guids_size)) ||
-        FAILED(hr = read_stream(r, stg, where, "__substg1.0_00030102", &entries, &entries_size)) ||
-        FAILED(hr = read_stream(r, stg, where, "__substg1.0_00040102", &strings, &strings_size)))
+    if (FAILED(hr = read_stream(r, stg, where, "__substg1.0_00020102", &n.guids, &n.guids_size)) ||
+        FAILED(hr = read_stream(r, stg, where, "__substg1.0_00030102", &n.entries, &n.entries_size)) ||
+        FAILED(hr = read_stream(r, stg, where, "__substg1.0_00040102", &n.strings, &n.strings_size)))
         goto done;
-    if (guids_size % 16 || entries_size % 8)
+    if (n.guids_size % 16 || n.entries_size % 8)
     {
         hr = fail(r->error, E_FAIL, r->path, "%s: size fields disagree: GUID stream %u bytes, entry stream %u bytes",
-                  NAMEID_STORAGE, guids_size, entries_size);
+                  NAMEID_STORAGE, n.guids_size, n.entries_size);
         goto done;
     }
     r->name_count = 0;
-    for (i = 0; i < entries_size / 8; i++)
+    for (i = 0; i < n.entries_size / 8; i++)
     {
-        ULONG index = get_le32(entries + i * 8 + 4) >> 16;
+        ULONG index = get_le32(n.entries + i * 8 + 4) >> 16;
         if (index + 1 > r->name_count) r->name_count = index + 1;
     }
     if (r->name_count > NAMED_MAX) r->name_count = NAMED_MAX;
@@ -312,9 +326,9 @@ static HRESULT read_names(struct reader *r, IStorage *root)
         goto done;
     }
     /* unmapped indexes stay unset and are shown as plain tags */
-    for (i = 0; i < entries_size / 8; i++)
+    for (i = 0; i < n.entries_size / 8; i++)
     {
-        ULONG id = get_le32(entries + i * 8), kind = get_le32(entries + i * 8 + 4);
+        ULONG id = get_le32(n.entries + i * 8), kind = get_le32(n.entries + i * 8 + 4);
         ULONG index = kind >> 16, guid_index = (kind >> 1) & 0x7fff;
         struct mapi_name *name;
 
@@ -323,32 +337,32 @@ static HRESULT read_names(struct reader *r, IStorage *root)
         r->name_set[index] = TRUE;
         if (guid_index == 1) name->guid = mapi_ps_mapi;
         else if (guid_index == 2) name->guid = mapi_ps_public_strings;
-        else if (guid_index >= GUID_INDEX_FIRST_STREAM && (guid_index - GUID_INDEX_FIRST_STREAM + 1) * 16 <= guids_size)
-            memcpy(&name->guid, guids + (guid_index - GUID_INDEX_FIRST_STREAM) * 16, 16);
+        else if (guid_index >= GUID_INDEX_FIRST_STREAM && (guid_index - GUID_INDEX_FIRST_STREAM + 1) * 16 <= n.guids_size)
+            memcpy(&name->guid, n.guids + (guid_index - GUID_INDEX_FIRST_STREAM) * 16, 16);
         else
         {
             hr = fail(r->error, E_FAIL, r->path, "%s: named property entry %u refers to GUID %u of %u", NAMEID_STORAGE, i,
-                      guid_index, guids_size / 16);
+                      guid_index, n.guids_size / 16);
             goto done;
         }
         if (kind & 1)
         {
             ULONG length, chars;
             int size;
-            if (id + 4 > strings_size || (length = get_le32(strings + id)) > strings_size - id - 4)
+            if (id + 4 > n.strings_size || (length = get_le32(n.strings + id)) > n.strings_size - id - 4)
             {
                 hr = fail(r->error, E_FAIL, r->path, "%s: named property entry %u: string at %u outside the %u-byte string stream",
-                          NAMEID_STORAGE, i, id, strings_size);
+                          NAMEID_STORAGE, i, id, n.strings_size);
                 goto done;
             }
             chars = length / 2;
-            size = WideCharToMultiByte(CP_UTF8, 0, (const WCHAR *)(strings + id + 4), chars, NULL, 0, NULL, NULL);
+            size = WideCharToMultiByte(CP_UTF8, 0, (const WCHAR *)(n.strings + id + 4), chars, NULL, 0, NULL, NULL);
             if (!(name->string = malloc(size + 1)))
             {
                 hr = fail(r->error, E_OUTOFMEMORY, r->path, "out of memory");
                 goto done;
             }
-            WideCharToMultiByte(CP_UTF8, 0, (const WCHAR *)(strings + id + 4), chars, name->string, size, NULL, NULL);
+            WideCharToMultiByte(CP_UTF8, 0, (const WCHAR *)(n.strings + id + 4), chars, name->string, size, NULL, NULL);
             name->string[size] = 0;
             name->is_string = TRUE;
         }
@@ -357,9 +371,7 @@ static HRESULT read_names(struct reader *r, IStorage *root)
     }
     hr = S_OK;
 done:
-    free(guids);
-    free(entries);
-    free(strings);
+    free_name_streams(&n);
     IStorage_Release(stg);
     return hr;
 }
