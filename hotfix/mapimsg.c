@@ -67,12 +67,18 @@ static const struct code_name tagged_names[] = {
 };
 
 /* Named properties by name (MS-OXPROPS). */
-static const struct
+struct lid_name
 {
     const GUID *guid;
     ULONG lid, type;
     const char *name;
-} lid_names[LID_COUNT] = {
+};
+
+/* {00062008-0000-0000-C000-000000000046}: reminders, versions, flags */
+static const GUID psetid_common = {0x00062008, 0x0000, 0x0000, {0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}};
+
+/* Those the conversion reads, by enum mapi_lid_prop. */
+static const struct lid_name lid_names[LID_COUNT] = {
     [LID_GLOBAL_OBJECT_ID] = {&mapi_psetid_meeting, 0x0003, PT_BINARY, "PidLidGlobalObjectId"},
     [LID_CLEAN_GLOBAL_OBJECT_ID] = {&mapi_psetid_meeting, 0x0023, PT_BINARY, "PidLidCleanGlobalObjectId"},
     [LID_APPOINTMENT_SEQUENCE] = {&mapi_psetid_appointment, 0x8201, PT_LONG, "PidLidAppointmentSequence"},
@@ -83,6 +89,79 @@ static const struct
     [LID_ATTENDEE_CRITICAL_CHANGE] = {&mapi_psetid_meeting, 0x0001, PT_SYSTIME, "PidLidAttendeeCriticalChange"},
     [LID_RESPONSE_STATUS] = {&mapi_psetid_appointment, 0x8218, PT_LONG, "PidLidResponseStatus"},
 };
+
+/* Others a meeting or appointment carries, named for msg dump and msg new. */
+static const struct lid_name lid_more_names[] = {
+    {&mapi_psetid_meeting, 0x0002, PT_UNICODE, "PidLidWhere"},
+    {&mapi_psetid_meeting, 0x0004, PT_BOOLEAN, "PidLidIsSilent"},
+    {&mapi_psetid_meeting, 0x0005, PT_BOOLEAN, "PidLidIsRecurring"},
+    {&mapi_psetid_meeting, 0x000A, PT_BOOLEAN, "PidLidIsException"},
+    {&mapi_psetid_meeting, 0x0026, PT_LONG, "PidLidMeetingType"},
+    {&mapi_psetid_meeting, 0x0028, PT_UNICODE, "PidLidOldLocation"},
+    {&mapi_psetid_meeting, 0x0029, PT_SYSTIME, "PidLidOldWhenStartWhole"},
+    {&mapi_psetid_meeting, 0x002A, PT_SYSTIME, "PidLidOldWhenEndWhole"},
+    {&mapi_psetid_appointment, 0x8200, PT_BOOLEAN, "PidLidSendMeetingAsIcal"},
+    {&mapi_psetid_appointment, 0x8202, PT_SYSTIME, "PidLidAppointmentSequenceTime"},
+    {&mapi_psetid_appointment, 0x8203, PT_LONG, "PidLidAppointmentLastSequence"},
+    {&mapi_psetid_appointment, 0x8204, PT_LONG, "PidLidChangeHighlight"},
+    {&mapi_psetid_appointment, 0x8205, PT_LONG, "PidLidBusyStatus"},
+    {&mapi_psetid_appointment, 0x8207, PT_LONG, "PidLidAppointmentAuxiliaryFlags"},
+    {&mapi_psetid_appointment, 0x8213, PT_LONG, "PidLidAppointmentDuration"},
+    {&mapi_psetid_appointment, 0x8214, PT_LONG, "PidLidAppointmentColor"},
+    {&mapi_psetid_appointment, 0x8215, PT_BOOLEAN, "PidLidAppointmentSubType"},
+    {&mapi_psetid_appointment, 0x8216, PT_BINARY, "PidLidAppointmentRecur"},
+    {&mapi_psetid_appointment, 0x8217, PT_LONG, "PidLidAppointmentStateFlags"},
+    {&mapi_psetid_appointment, 0x8220, PT_SYSTIME, "PidLidAppointmentReplyTime"},
+    {&mapi_psetid_appointment, 0x8223, PT_BOOLEAN, "PidLidRecurring"},
+    {&mapi_psetid_appointment, 0x8224, PT_LONG, "PidLidIntendedBusyStatus"},
+    {&mapi_psetid_appointment, 0x8229, PT_BOOLEAN, "PidLidFInvited"},
+    {&mapi_psetid_appointment, 0x8230, PT_UNICODE, "PidLidAppointmentReplyName"},
+    {&mapi_psetid_appointment, 0x8231, PT_LONG, "PidLidRecurrenceType"},
+    {&mapi_psetid_appointment, 0x8232, PT_UNICODE, "PidLidRecurrencePattern"},
+    {&mapi_psetid_appointment, 0x8233, PT_BINARY, "PidLidTimeZoneStruct"},
+    {&mapi_psetid_appointment, 0x8234, PT_UNICODE, "PidLidTimeZoneDescription"},
+    {&mapi_psetid_appointment, 0x8235, PT_SYSTIME, "PidLidClipStart"},
+    {&mapi_psetid_appointment, 0x8236, PT_SYSTIME, "PidLidClipEnd"},
+    {&mapi_psetid_appointment, 0x8238, PT_UNICODE, "PidLidAllAttendeesString"},
+    {&mapi_psetid_appointment, 0x823B, PT_UNICODE, "PidLidToAttendeesString"},
+    {&mapi_psetid_appointment, 0x823C, PT_UNICODE, "PidLidCcAttendeesString"},
+    {&mapi_psetid_appointment, 0x8241, PT_LONG, "PidLidConferencingType"},
+    {&mapi_psetid_appointment, 0x8242, PT_UNICODE, "PidLidDirectory"},
+    {&mapi_psetid_appointment, 0x8243, PT_UNICODE, "PidLidOrganizerAlias"},
+    {&mapi_psetid_appointment, 0x8247, PT_UNICODE, "PidLidCollaborateDoc"},
+    {&mapi_psetid_appointment, 0x8248, PT_UNICODE, "PidLidNetShowUrl"},
+    {&mapi_psetid_appointment, 0x8249, PT_UNICODE, "PidLidOnlinePassword"},
+    {&mapi_psetid_appointment, 0x8250, PT_SYSTIME, "PidLidAppointmentProposedStartWhole"},
+    {&mapi_psetid_appointment, 0x8251, PT_SYSTIME, "PidLidAppointmentProposedEndWhole"},
+    {&mapi_psetid_appointment, 0x8256, PT_LONG, "PidLidAppointmentProposedDuration"},
+    {&mapi_psetid_appointment, 0x8257, PT_BOOLEAN, "PidLidAppointmentCounterProposal"},
+    {&mapi_psetid_appointment, 0x8259, PT_LONG, "PidLidAppointmentProposalNumber"},
+    {&mapi_psetid_appointment, 0x825A, PT_BOOLEAN, "PidLidAppointmentNotAllowPropose"},
+    {&mapi_psetid_appointment, 0x825E, PT_BINARY, "PidLidAppointmentTimeZoneDefinitionStartDisplay"},
+    {&mapi_psetid_appointment, 0x825F, PT_BINARY, "PidLidAppointmentTimeZoneDefinitionEndDisplay"},
+    {&mapi_psetid_appointment, 0x8260, PT_BINARY, "PidLidAppointmentTimeZoneDefinitionRecur"},
+    {&psetid_common, 0x8501, PT_LONG, "PidLidReminderDelta"},
+    {&psetid_common, 0x8502, PT_SYSTIME, "PidLidReminderTime"},
+    {&psetid_common, 0x8503, PT_BOOLEAN, "PidLidReminderSet"},
+    {&psetid_common, 0x8506, PT_BOOLEAN, "PidLidPrivate"},
+    {&psetid_common, 0x850E, PT_BOOLEAN, "PidLidAgingDontAgeMe"},
+    {&psetid_common, 0x8510, PT_LONG, "PidLidSideEffects"},
+    {&psetid_common, 0x8516, PT_SYSTIME, "PidLidCommonStart"},
+    {&psetid_common, 0x8517, PT_SYSTIME, "PidLidCommonEnd"},
+    {&psetid_common, 0x8518, PT_LONG, "PidLidTaskMode"},
+    {&psetid_common, 0x8552, PT_LONG, "PidLidCurrentVersion"},
+    {&psetid_common, 0x8554, PT_UNICODE, "PidLidCurrentVersionName"},
+    {&psetid_common, 0x8560, PT_SYSTIME, "PidLidReminderSignalTime"},
+    {&psetid_common, 0x85BF, PT_SYSTIME, "PidLidValidFlagStringProof"},
+};
+
+/* Entry I of both tables, the conversion's first; NULL past the end. */
+static const struct lid_name *lid_entry(size_t i)
+{
+    if (i < LID_COUNT) return &lid_names[i];
+    i -= LID_COUNT;
+    return i < ARRAYSIZE(lid_more_names) ? &lid_more_names[i] : NULL;
+}
 
 static int type_index(ULONG type)
 {
@@ -131,20 +210,21 @@ BOOL mapi_type_parse(const char *text, ULONG *type)
     return TRUE;
 }
 
-static BOOL lid_matches(const struct mapi_prop *prop, enum mapi_lid_prop lid)
+static BOOL lid_matches(const struct mapi_prop *prop, const struct lid_name *entry)
 {
-    return prop->named && !prop->name.is_string && prop->name.lid == lid_names[lid].lid &&
-           IsEqualGUID(&prop->name.guid, lid_names[lid].guid) && PROP_TYPE(prop->tag) == lid_names[lid].type;
+    return prop->named && !prop->name.is_string && prop->name.lid == entry->lid &&
+           IsEqualGUID(&prop->name.guid, entry->guid) && PROP_TYPE(prop->tag) == entry->type;
 }
 
 const char *mapi_prop_name(const struct mapi_prop *prop)
 {
+    const struct lid_name *entry;
     size_t i;
 
     if (prop->named)
     {
-        for (i = 0; i < LID_COUNT; i++)
-            if (lid_matches(prop, (enum mapi_lid_prop)i)) return lid_names[i].name;
+        for (i = 0; (entry = lid_entry(i)); i++)
+            if (lid_matches(prop, entry)) return entry->name;
         return NULL;
     }
     return code_name_find(tagged_names, ARRAYSIZE(tagged_names), prop->tag);
@@ -152,6 +232,7 @@ const char *mapi_prop_name(const struct mapi_prop *prop)
 
 BOOL mapi_name_lookup(const char *name, ULONG *tag, BOOL *named, struct mapi_name *name_out, ULONG *type)
 {
+    const struct lid_name *entry;
     size_t i;
 
     if (code_name_parse(tagged_names, ARRAYSIZE(tagged_names), name, tag))
@@ -160,13 +241,13 @@ BOOL mapi_name_lookup(const char *name, ULONG *tag, BOOL *named, struct mapi_nam
         *named = FALSE;
         return TRUE;
     }
-    for (i = 0; i < LID_COUNT; i++)
+    for (i = 0; (entry = lid_entry(i)); i++)
     {
-        if (strcmp(name, lid_names[i].name)) continue;
+        if (strcmp(name, entry->name)) continue;
         memset(name_out, 0, sizeof(*name_out));
-        name_out->guid = *lid_names[i].guid;
-        name_out->lid = lid_names[i].lid;
-        *type = lid_names[i].type;
+        name_out->guid = *entry->guid;
+        name_out->lid = entry->lid;
+        *type = entry->type;
         *tag = PROP_TAG(*type, 0);
         *named = TRUE;
         return TRUE;
@@ -188,7 +269,7 @@ const struct mapi_prop *mapi_propset_find_lid(const struct mapi_propset *set, en
     ULONG i;
 
     for (i = 0; i < set->count; i++)
-        if (lid_matches(&set->props[i], lid)) return &set->props[i];
+        if (lid_matches(&set->props[i], &lid_names[lid])) return &set->props[i];
     return NULL;
 }
 

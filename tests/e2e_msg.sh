@@ -58,6 +58,18 @@ for text in "$TOP"/tests/data/*.txt; do
         fail "msgconvert: attendee missing from To in $name.eml"
 done
 
+# Real appointments name their named properties from the one table (the
+# Common and Appointment sets), and dump(new(dump)) of them is the same.
+grep -A400 '^# file: .*/A weekly 1.msg' "$work/corpus.txt" | sed '1d;/^# file: /,$d' > "$work/weekly.txt"
+for name in PidLidAppointmentRecur PidLidRecurring PidLidTimeZoneStruct PidLidAppointmentTimeZoneDefinitionRecur \
+    PidLidReminderSet PidLidCommonStart PidLidCurrentVersionName; do
+    grep -q "^$name = " "$work/weekly.txt" || fail "'A weekly 1.msg': $name is not named"
+done
+run "$TRACKFIX" msg new "$work/weekly.txt" -o "$work/weekly.msg"
+expect_rc 0
+"$TRACKFIX" msg dump "$work/weekly.msg" | cmp -s - <(sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' "$work/weekly.txt") ||
+    fail "dump(new(dump)) of 'A weekly 1.msg' differs"
+
 # Corpus messages with string-named properties, written back: every named
 # property is in its hash bucket, string names hashed by CRC-32 as Outlook
 # does (the checker's CRC matches Outlook's buckets in these very files).
