@@ -166,7 +166,10 @@ static int queue_list_print(struct queue *queue, enum cli_format format)
         else
             printf("%-8s  %-9s  %-8u  %-20s  %-24s  %-24s  %-28s  %s%s%s\n", e->id, queue_state_name(e->state), e->attempts,
                    next, e->sender, e->recipients, e->subject, hresult,
-                   FAILED(e->last_hresult) ? " Unable to open for delivery: " : "", e->last_error);
+                   !FAILED(e->last_hresult)           ? ""
+                   : e->last_hresult == QUEUE_E_DEFERRED ? " "
+                                                         : " Unable to open for delivery: ",
+                   e->last_error);
     }
     queue_entries_free(entries, count);
     return EXIT_OK;

@@ -1113,7 +1113,7 @@ static void reply_status(const char *reply, char *status, size_t size)
  * the accepted ones are done, the refused ones (5xx) get an NDR with the
  * server's status and words now, the others wait in E->recipients.
  * Returns S_OK when none waits (*NONE_ACCEPTED when none got it either),
- * E_FAIL with REASON when some wait, E_OUTOFMEMORY. */
+ * QUEUE_E_DEFERRED with REASON when some wait, E_OUTOFMEMORY. */
 static HRESULT send_smtp(struct run *run, struct queue_entry *e, const char *mime, ULONGLONG now, char *reason,
                          BOOL *none_accepted)
 {
@@ -1189,7 +1189,7 @@ static HRESULT send_smtp(struct run *run, struct queue_entry *e, const char *mim
         goto done;
     }
     *none_accepted = !accepted;
-    hr = *e->pending ? E_FAIL : S_OK;
+    hr = *e->pending ? QUEUE_E_DEFERRED : S_OK;
 done:
     strbuf_free(&waiting);
     free(written);

@@ -70,6 +70,11 @@ struct queue_entry
     char *last_error;
 };
 
+/* The last_hresult of a message a server told to wait (an SMTP 4xx, a lost
+ * line): ERROR_RETRY, so that only EcGetMime's failures read "Unable to
+ * open for delivery". */
+#define QUEUE_E_DEFERRED HRESULT_FROM_WIN32(ERROR_RETRY)
+
 /* The fields of a message's state file, in one table that save, load,
  * clear and the listings all go by.  The file is "KEY=VALUE" lines; a
  * value has no length limit and no line break (breaks become spaces). */

@@ -60,6 +60,10 @@ grep -qi 'bea@northwind' "$ndr" && fail "the NDR reveals the Bcc recipient"
 grep -q '^To: <adam@fabrikam.example>,' "$ndr" || fail "the NDR's header copy lacks the To recipients"
 run "$TRACKFIX" queue --queue="$work/server2/queue" list --format=json
 expect_out '"pending":"busy@fabrikam.example"'
+# a server's deferral is not EcGetMime's "Unable to open for delivery"
+run "$TRACKFIX" queue --queue="$work/server2/queue" list
+expect_out "0x800704d5 SMTP server 127.0.0.1:$port: RCPT refused: 451 4.2.1"
+expect_no_out "Unable to open for delivery"
 # The retry goes to busy@ alone; it is still busy, so it waits again.
 run "$TRACKFIX" queue --queue="$work/server2/queue" run --now=2007-08-03T14:10:00Z --fix=off --smtp=127.0.0.1:$port
 expect_out "attempt 2: SMTP server 127.0.0.1:$port: RCPT refused: 451 4.2.1"
