@@ -35,7 +35,7 @@ static const char sample_text[] =
     "PidLidAppointmentStartWhole = 2007-08-10T14:00:00Z\n"
     "PidLidLocation = \"Room 2\"\n"
     "named:{00020329-0000-0000-C000-000000000046}:\"Keywords\":PT_MV_UNICODE = [\"x\", \"y\"]\n"
-    "named:{00062002-0000-0000-C000-000000000046}:0x8215:PT_BOOLEAN = false\n"
+    "PidLidAppointmentSubType = false\n"
     "named:{00062008-0000-0000-C000-000000000046}:0x8580:PT_MV_BINARY = [01, , 0203]\n"
     "\n"
     "[recipient]\n"
