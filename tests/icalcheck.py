@@ -3,9 +3,10 @@
 and Debian's python3-icalendar, independently of libical, and checks the
 iMIP part.
 
-  icalcheck.py FILE.eml METHOD ATTENDEE REPLYTIME
+  icalcheck.py FILE.eml METHOD ATTENDEE REPLYTIME [FILE.eml METHOD ...]
       METHOD: REQUEST or CANCEL; ATTENDEE: an address that must be an
       ATTENDEE; REPLYTIME: its X-MICROSOFT-CDO-REPLYTIME, or - for none.
+      Several files, four arguments each, in one run.
 Prints what it found; exits 1 on any mismatch.
 """
 import email
@@ -58,6 +59,7 @@ def main(path, method, attendee, replytime):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 5:
+    args = sys.argv[1:]
+    if not args or len(args) % 4:
         sys.exit(__doc__)
-    sys.exit(main(*sys.argv[1:]))
+    sys.exit(max(main(*args[i:i + 4]) for i in range(0, len(args), 4)))
