@@ -54,24 +54,32 @@ static void add_text_part(struct strbuf *out, enum dsn_action action, const stru
     strbuf_free(&text);
 }
 
-/* The original's headers, as the queue knows them: it never became MIME.
- * Bcc recipients stay out. */
-static BOOL add_headers_part(struct strbuf *out, const struct dsn_subject *s, const char *boundary)
+/* Appends header NAME ("To: ") with the ", "-separated LIST, folded one
+ * address a line; nothing for an empty list.  FALSE when out of memory. */
+static BOOL add_address_header(struct strbuf *out, const char *name, const char *list)
 {
     const char *cursor, *p;
     size_t len;
     BOOL first = TRUE;
 
-    strbuf_printf(out, "--%s\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: <%s>\r\n", boundary, s->sender);
-    for (cursor = s->visible; mimeenc_next_address(&cursor, &p, &len); first = FALSE)
+    for (cursor = list; mimeenc_next_address(&cursor, &p, &len); first = FALSE)
     {
         char *address = strndup(p, len);
         if (!address) return FALSE;
-        strbuf_puts(out, first ? "To: " : ",\r\n ");
-        mimeenc_mailbox(out, first ? strlen("To: ") : 1, NULL, address);
+        strbuf_puts(out, first ? name : ",\r\n ");
+        mimeenc_mailbox(out, first ? strlen(name) : 1, NULL, address);
         free(address);
     }
     if (!first) strbuf_puts(out, "\r\n");
+    return TRUE;
+}
+
+/* The original's headers, as the queue knows them: it never became MIME.
+ * Bcc recipients stay out. */
+static BOOL add_headers_part(struct strbuf *out, const struct dsn_subject *s, const char *boundary)
+{
+    strbuf_printf(out, "--%s\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: <%s>\r\n", boundary, s->sender);
+    if (!add_address_header(out, "To: ", s->to) || !add_address_header(out, "Cc: ", s->cc)) return FALSE;
     if (*s->subject)
     {
         strbuf_puts(out, "Subject: ");

@@ -31,7 +31,7 @@ struct dsn_subject
     const char *sender;      /* the organizer's address, who gets the report */
     const struct dsn_recipient *recipients;
     size_t recipient_count;
-    const char *visible;     /* ", "-separated To and Cc addresses of the original (never Bcc) */
+    const char *to, *cc;     /* ", "-separated To and Cc addresses of the original (never Bcc) */
     const char *subject;     /* UTF-8 */
     const char *message_id;  /* the original's, "" when unknown */
     ULONGLONG submitted;     /* arrival in the queue */

@@ -54,7 +54,8 @@ const struct queue_field queue_fields[] = {
     FIELD("sender", TEXT, sender, TRUE),
     FIELD("recipients", TEXT, recipients, TRUE),
     FIELD("pending", TEXT, pending, FALSE),
-    FIELD("visible", TEXT, visible, FALSE),
+    FIELD("to", TEXT, to, FALSE),
+    FIELD("cc", TEXT, cc, FALSE),
     FIELD("subject", TEXT, subject, TRUE),
     FIELD("last_hresult", HRESULT, last_hresult, TRUE),
     FIELD("last_error", TEXT, last_error, TRUE),
@@ -746,7 +747,7 @@ static char *format_store_key(const struct mapi_prop *prop)
 /* What the queue keeps about MESSAGE. */
 static HRESULT describe(const struct mapi_message *message, const char *path, struct queue_entry *e, char *error)
 {
-    struct strbuf recipients = {0}, visible = {0};
+    struct strbuf recipients = {0}, to = {0}, cc = {0};
     char *name = NULL;
     ULONG i;
 
@@ -770,11 +771,13 @@ static HRESULT describe(const struct mapi_message *message, const char *path, st
         mapi_prop_get_long(mapi_propset_find(&message->recipients[i], PR_RECIPIENT_TYPE), &type);
         if ((flags & RECIP_ORGANIZER) || !(address = meeting_smtp_address(&message->recipients[i]))) continue;
         strbuf_printf(&recipients, "%s%s", recipients.size ? ", " : "", address);
-        if (type != RECIP_BCC) strbuf_printf(&visible, "%s%s", visible.size ? ", " : "", address);
+        if (type == RECIP_TO) strbuf_printf(&to, "%s%s", to.size ? ", " : "", address);
+        else if (type == RECIP_CC) strbuf_printf(&cc, "%s%s", cc.size ? ", " : "", address);
         free(address);
     }
     e->recipients = strbuf_detach(&recipients);
-    e->visible = strbuf_detach(&visible);
+    e->to = to.size ? strbuf_detach(&to) : strdup("");
+    e->cc = cc.size ? strbuf_detach(&cc) : strdup("");
     if (!(e->subject = meeting_get_string(&message->props, PR_SUBJECT))) e->subject = strdup("");
     if (!(e->message_id = meeting_get_string(&message->props, PR_INTERNET_MESSAGE_ID))) e->message_id = strdup("");
     e->mdb = format_store_key(mapi_propset_find(&message->props, PR_STORE_RECORD_KEY));
@@ -789,8 +792,7 @@ static HRESULT describe(const struct mapi_message *message, const char *path, st
         for (i = 0; i < TOKEN_BYTES; i++) sprintf(e->token + i * 2, "%02x", random[i]);
     }
     e->last_error = strdup("");
-    if ((!e->visible && !(e->visible = strdup(""))) || !(e->pending = strdup("")))
-        return fail(error, E_OUTOFMEMORY, "out of memory");
+    if (!e->to || !e->cc || !(e->pending = strdup(""))) return fail(error, E_OUTOFMEMORY, "out of memory");
     if (!e->sender || !e->recipients || !e->subject || !e->message_id || !e->mdb || !e->fid || !e->mid ||
         !e->source || !e->token || !e->last_error)
         return fail(error, E_OUTOFMEMORY, "out of memory");
@@ -978,7 +980,7 @@ static HRESULT write_report(struct run *run, struct queue_entry *e, enum dsn_act
                             const struct dsn_recipient *recipients, size_t count, const char *name, ULONGLONG now,
                             char **written)
 {
-    struct dsn_subject s = {e->id, e->sender, recipients, count, e->visible, e->subject, e->message_id,
+    struct dsn_subject s = {e->id, e->sender, recipients, count, e->to, e->cc, e->subject, e->message_id,
                             e->submitted, e->last_attempt, expiry_time(run->policy, e), e->last_error};
     char *report = dsn_build(action, &s, now), *folder = mailbox_folder(run->queue, e->sender);
     HRESULT hr;

@@ -60,7 +60,7 @@ struct queue_entry
     char *sender;
     char *recipients; /* ", "-separated: every recipient of the message */
     char *pending;    /* those still to deliver to; "" for all of RECIPIENTS */
-    char *visible;    /* the To and Cc addresses the message shows (no Bcc), for reports */
+    char *to, *cc;    /* the To and the Cc addresses the message shows (never Bcc), for reports */
     char *subject, *message_id;
     char *mdb, *fid, *mid; /* where the store keeps it, for event 327 */
     ULONGLONG submitted, next_retry, last_attempt;

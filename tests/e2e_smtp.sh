@@ -58,6 +58,9 @@ grep -q '^Diagnostic-Code: smtp;550 5.1.1 <unknown@fabrikam.example>: Recipient 
 [ "$(grep -c '^Final-Recipient:' "$ndr")" = 1 ] || fail "the NDR names recipients that were not refused"
 grep -qi 'bea@northwind' "$ndr" && fail "the NDR reveals the Bcc recipient"
 grep -q '^To: <adam@fabrikam.example>,' "$ndr" || fail "the NDR's header copy lacks the To recipients"
+grep -q '^Cc: <zoe@fabrikam.example>' "$ndr" || fail "the NDR's header copy lacks the Cc recipient"
+awk '/^To: / { on = 1; print; next } on && /^ / { print; next } { on = 0 }' "$ndr" | grep -q 'zoe@' &&
+    fail "the NDR's header copy puts a Cc recipient in To"
 run "$TRACKFIX" queue --queue="$work/server2/queue" list --format=json
 expect_out '"pending":"busy@fabrikam.example"'
 # a server's deferral is not EcGetMime's "Unable to open for delivery"
