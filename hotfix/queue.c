@@ -1150,11 +1150,10 @@ static HRESULT send_smtp(struct run *run, struct queue_entry *e, const char *mim
             refused++;
         }
         else
-        {
             strbuf_printf(&waiting, "%s%s", waiting.size ? ", " : "", results[i].address);
-            if (!reason[0]) snprintf(reason, QUEUE_ERROR_SIZE, "%s", error);
-        }
     }
+    /* smtp_send's ERROR says why the first one told to wait waits */
+    if (waiting.size) snprintf(reason, QUEUE_ERROR_SIZE, "%s", error);
     if (refused)
     {
         char name[QUEUE_ID_SIZE + 32];
@@ -1208,19 +1207,17 @@ done:
  * made anew) is not; for an entry from before tokens, the name decides. */
 static BOOL record_is_ours(const char *path, const struct queue_entry *e)
 {
-    char *host, line[128], expected[128];
+    char line[128], expected[128];
     BOOL ours = FALSE;
     FILE *file;
 
     if (!*e->token) return hostfs_exists(path);
-    if (FAILED(hostfs_resolve(path, &host))) return FALSE;
     snprintf(expected, sizeof(expected), TOKEN_HEADER "%s.%s\r\n", e->id, e->token);
-    if ((file = fopen(host, "rb")))
+    if ((file = hostfs_fopen_read(path)))
     {
         ours = fgets(line, sizeof(line), file) && !strcmp(line, expected);
         fclose(file);
     }
-    free(host);
     return ours;
 }
 
