@@ -83,6 +83,15 @@ $(OBJDIR)/%.o: %.c | deps
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
+# msg dump's names of tagged properties: Wine's own table (mapitags.h),
+# turned into C rows at build time.
+MAPITAGS_H := /usr/include/wine/wine/windows/mapitags.h
+$(OBJDIR)/proptags.inc: scripts/gen-proptags.sh | deps
+	@mkdir -p $(dir $@)
+	$(Q)scripts/gen-proptags.sh $(MAPITAGS_H) > $@.tmp && mv $@.tmp $@
+$(OBJDIR)/hotfix/mapimsg.o: $(OBJDIR)/proptags.inc
+$(OBJDIR)/hotfix/mapimsg.o: CFLAGS += -I$(OBJDIR)
+
 # winegcc writes build/trackfix.exe.so and a launcher script; ours
 # (scripts/launcher.sh) takes the launcher's place.
 $(BUILD)/trackfix.exe: $(CLI_OBJS) $(LIB_OBJS) scripts/launcher.sh

@@ -11,10 +11,13 @@
 
 #include <libical/ical.h>
 
+#include "directory.h"
 #include "ecgetmime.h"
 #include "meeting.h"
 #include "mimeenc.h"
+#include "recur.h"
 #include "strbuf.h"
+#include "tzdef.h"
 
 WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
 
@@ -61,6 +64,10 @@ struct conversion
     LONG sequence;
     char start[SYSTIME_ICAL_SIZE], end[SYSTIME_ICAL_SIZE], dtstamp[SYSTIME_ICAL_SIZE];
     char owner_change[SYSTIME_ICAL_SIZE], attendee_change[SYSTIME_ICAL_SIZE];
+    BOOL recurring;             /* PATTERN holds the series */
+    struct recur_pattern pattern;
+    BOOL has_zone;              /* ZONE holds the series' time zone; else its times are UTC */
+    struct tzdef zone;
 };
 
 
@@ -134,7 +141,9 @@ static HRESULT read_recipients(struct conversion *c)
             HRESULT hr = type && dn && !strcasecmp(type, "EX")
                              ? fail(c, E_INVALIDARG,
                                     "recipient %u '%s' has no SMTP address: its EX address '%s' resolves to none in "
-                                    "the file (no PR_SMTP_ADDRESS)", p->row, p->name ? p->name : "", dn)
+                                    "the file (no PR_SMTP_ADDRESS) nor in the directory (HKLM\\" DIRECTORY_KEY
+                                    "; add it with 'trackfix server directory add DN ADDRESS')",
+                                    p->row, p->name ? p->name : "", dn)
                              : fail(c, E_INVALIDARG,
                                     "recipient %u '%s' has no SMTP address (PR_SMTP_ADDRESS, or PR_EMAIL_ADDRESS of type "
                                     "SMTP)", p->row, p->name ? p->name : "");
@@ -152,7 +161,8 @@ static HRESULT read_recipients(struct conversion *c)
         free(c->organizer.name);
         if (!meeting_sender(m, &c->organizer.name, &c->organizer.address))
             return fail(c, E_INVALIDARG, "no organizer address: no organizer row with an SMTP address, and no "
-                                         "PR_SENDER_SMTP_ADDRESS or SMTP PR_SENT_REPRESENTING_EMAIL_ADDRESS");
+                                         "PR_SENDER_SMTP_ADDRESS or SMTP PR_SENT_REPRESENTING_EMAIL_ADDRESS, and "
+                                         "no directory entry for an EX sender");
     }
     return S_OK;
 }
@@ -223,6 +233,58 @@ static HRESULT read_times(struct conversion *c)
     return S_OK;
 }
 
+/* The binary value of named property LID, or NULL. */
+static const struct mapi_value *binary_lid(const struct conversion *c, enum mapi_lid_prop lid, const char **name)
+{
+    const struct mapi_prop *prop = mapi_propset_find_lid(&c->message->props, lid);
+
+    if (name) *name = prop ? mapi_prop_name(prop) : NULL;
+    return prop && PROP_TYPE(prop->tag) == PT_BINARY && prop->count && prop->values[0].size ? &prop->values[0] : NULL;
+}
+
+/* The time zone of a series: its TZDEFINITION, else its TZSTRUCT, else
+ * none (UTC). */
+static HRESULT read_zone(struct conversion *c)
+{
+    static const enum mapi_lid_prop definitions[] = {LID_TZ_DEFINITION_RECUR, LID_TZ_DEFINITION_START_DISPLAY};
+    const struct mapi_value *value;
+    char error[TZDEF_ERROR_SIZE], *description;
+    const char *name;
+    HRESULT hr;
+    ULONG i;
+
+    for (i = 0; i < ARRAYSIZE(definitions); i++)
+    {
+        if (!(value = binary_lid(c, definitions[i], &name))) continue;
+        if (FAILED(hr = tzdef_parse_definition(value->data, value->size, &c->zone, error)))
+            return fail(c, hr, "%s: %s", name, error);
+        c->has_zone = TRUE;
+        return S_OK;
+    }
+    if (!(value = binary_lid(c, LID_TIME_ZONE_STRUCT, NULL))) return S_OK;
+    description = mapi_prop_get_utf8(mapi_propset_find_lid(&c->message->props, LID_TIME_ZONE_DESCRIPTION));
+    hr = tzdef_parse_struct(value->data, value->size, description, &c->zone, error);
+    free(description);
+    if (FAILED(hr)) return fail(c, hr, "PidLidTimeZoneStruct: %s", error);
+    c->has_zone = TRUE;
+    return S_OK;
+}
+
+/* A recurring meeting's series (PidLidAppointmentRecur) and time zone. */
+static HRESULT read_series(struct conversion *c)
+{
+    const struct mapi_prop *recurring = mapi_propset_find_lid(&c->message->props, LID_RECURRING);
+    const struct mapi_value *value = binary_lid(c, LID_APPOINTMENT_RECUR, NULL);
+    char error[RECUR_ERROR_SIZE];
+    HRESULT hr;
+
+    if (!value || (recurring && PROP_TYPE(recurring->tag) == PT_BOOLEAN && !recurring->fixed[0])) return S_OK;
+    if (FAILED(hr = recur_parse(value->data, value->size, &c->pattern, error)))
+        return fail(c, hr, "PidLidAppointmentRecur: %s", error);
+    c->recurring = TRUE;
+    return read_zone(c);
+}
+
 static void add_x_property(icalcomponent *event, const char *name, const char *value)
 {
     icalproperty *prop = icalproperty_new_x(value);
@@ -237,28 +299,48 @@ static icalproperty *new_participant(icalproperty *prop, const struct participan
     return prop;
 }
 
-/* The VCALENDAR as CRLF text folded at 75 octets; caller frees. */
-static char *build_calendar(struct conversion *c)
+/* A local time of the series as a property value: with its TZID, or in
+ * UTC when the series has no time zone. */
+static icalproperty *with_zone(const struct conversion *c, icalproperty *prop)
 {
-    icalcomponent *calendar = icalcomponent_new_vcalendar(), *event = icalcomponent_new_vevent();
-    char mailto[512], sequence[16], *text;
-    ULONG i;
+    if (c->has_zone) icalproperty_add_parameter(prop, icalparameter_new_tzid(c->zone.name));
+    return prop;
+}
 
-    icalcomponent_add_property(calendar, icalproperty_new_prodid(PRODID));
-    icalcomponent_add_property(calendar, icalproperty_new_version("2.0"));
-    icalcomponent_add_property(calendar, icalproperty_new_method(c->method == ECGETMIME_CANCEL ? ICAL_METHOD_CANCEL
-                                                                                              : ICAL_METHOD_REQUEST));
+static struct icaltimetype local_time(const struct conversion *c, ULONG minutes)
+{
+    struct icaltimetype t = recur_ical_time(minutes);
+
+    if (!c->has_zone) t.zone = icaltimezone_get_utc_timezone();
+    return t;
+}
+
+/* A new VEVENT of the meeting with its ids and its DTSTART and DTEND. */
+static icalcomponent *new_event(const struct conversion *c, icalproperty *start, icalproperty *end)
+{
+    icalcomponent *event = icalcomponent_new_vevent();
+
     icalcomponent_add_property(event, icalproperty_new_uid(c->uid));
     icalcomponent_add_property(event, icalproperty_new_sequence(c->sequence));
     icalcomponent_add_property(event, icalproperty_new_dtstamp(icaltime_from_string(c->dtstamp)));
-    icalcomponent_add_property(event, icalproperty_new_dtstart(icaltime_from_string(c->start)));
-    icalcomponent_add_property(event, icalproperty_new_dtend(icaltime_from_string(c->end)));
+    icalcomponent_add_property(event, start);
+    icalcomponent_add_property(event, end);
+    return event;
+}
+
+/* What every VEVENT of the meeting carries after its times: the people,
+ * the status; SUBJECT and LOCATION those of the series or an exception. */
+static void add_common(const struct conversion *c, icalcomponent *event, const char *subject, const char *location)
+{
+    char mailto[512], sequence[16];
+    ULONG i;
+
     /* RFC 5546 3.2: SUMMARY is required in a REQUEST and a CANCEL and "can
      * be null": a subject-less meeting has "SUMMARY:" (which libical's
      * parser reports as a missing value) */
-    icalcomponent_add_property(event, icalproperty_new_summary(c->subject ? c->subject : ""));
+    icalcomponent_add_property(event, icalproperty_new_summary(subject ? subject : ""));
     /* no property for an empty value: libical drops "LOCATION:" as an error */
-    if (c->location && *c->location) icalcomponent_add_property(event, icalproperty_new_location(c->location));
+    if (location && *location) icalcomponent_add_property(event, icalproperty_new_location(location));
     snprintf(mailto, sizeof(mailto), "mailto:%s", c->organizer.address);
     icalcomponent_add_property(event, new_participant(icalproperty_new_organizer(mailto), &c->organizer));
     for (i = 0; i < c->attendee_count; i++)
@@ -290,7 +372,80 @@ static char *build_calendar(struct conversion *c)
     add_x_property(event, "X-MICROSOFT-CDO-APPT-SEQUENCE", sequence);
     if (c->owner_change[0]) add_x_property(event, "X-MICROSOFT-CDO-OWNER-CRITICAL-CHANGE", c->owner_change);
     if (c->attendee_change[0]) add_x_property(event, "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE", c->attendee_change);
+}
+
+/* The series' UNTIL: its last instance's start, in UTC. */
+static struct icaltimetype series_until(const struct conversion *c)
+{
+    ULONG minutes = c->pattern.end_date + c->pattern.start_offset;
+    struct icaltimetype t = local_time(c, minutes);
+    SYSTEMTIME local, utc;
+
+    recur_systemtime(minutes, &local);
+    if (c->has_zone && tzdef_to_utc(&c->zone, &local, &utc))
+    {
+        t.year = utc.wYear;
+        t.month = utc.wMonth;
+        t.day = utc.wDay;
+        t.hour = utc.wHour;
+        t.minute = utc.wMinute;
+    }
+    t.zone = icaltimezone_get_utc_timezone();
+    return t;
+}
+
+/* The series' master VEVENT (RRULE, EXDATE) and one VEVENT per exception,
+ * with RECURRENCE-ID, in local time (MS-OXCICAL 2.1.3.1.1.20). */
+static void add_series(const struct conversion *c, icalcomponent *calendar)
+{
+    const struct recur_pattern *p = &c->pattern;
+    ULONG first = recur_first_start(p), i;
+    icalcomponent *event = new_event(c, with_zone(c, icalproperty_new_dtstart(local_time(c, first))),
+                                     with_zone(c, icalproperty_new_dtend(local_time(
+                                                      c, first + p->end_offset - p->start_offset))));
+
+    add_common(c, event, c->subject, c->location);
+    icalcomponent_add_property(event, icalproperty_new_rrule(recur_rrule(p, series_until(c))));
+    for (i = 0; i < p->deleted_count; i++)
+        if (recur_is_deleted(p, p->deleted[i]))
+            icalcomponent_add_property(event, with_zone(c, icalproperty_new_exdate(
+                                                               local_time(c, p->deleted[i] + p->start_offset))));
     icalcomponent_add_component(calendar, event);
+    for (i = 0; i < p->exception_count; i++)
+    {
+        const struct recur_exception *e = &p->exceptions[i];
+
+        event = new_event(c, with_zone(c, icalproperty_new_dtstart(local_time(c, e->start))),
+                          with_zone(c, icalproperty_new_dtend(local_time(c, e->end))));
+        icalcomponent_add_property(event, with_zone(c, icalproperty_new_recurrenceid(local_time(c, e->original_start))));
+        add_common(c, event, e->flags & RECUR_ARO_SUBJECT ? e->subject : c->subject,
+                   e->flags & RECUR_ARO_LOCATION ? e->location : c->location);
+        icalcomponent_add_component(calendar, event);
+    }
+}
+
+/* The VCALENDAR as CRLF text folded at 75 octets; caller frees. */
+static char *build_calendar(struct conversion *c)
+{
+    icalcomponent *calendar = icalcomponent_new_vcalendar(), *event;
+    char *text;
+
+    icalcomponent_add_property(calendar, icalproperty_new_prodid(PRODID));
+    icalcomponent_add_property(calendar, icalproperty_new_version("2.0"));
+    icalcomponent_add_property(calendar, icalproperty_new_method(c->method == ECGETMIME_CANCEL ? ICAL_METHOD_CANCEL
+                                                                                              : ICAL_METHOD_REQUEST));
+    if (c->recurring)
+    {
+        if (c->has_zone) icalcomponent_add_component(calendar, tzdef_vtimezone(&c->zone));
+        add_series(c, calendar);
+    }
+    else
+    {
+        event = new_event(c, icalproperty_new_dtstart(icaltime_from_string(c->start)),
+                          icalproperty_new_dtend(icaltime_from_string(c->end)));
+        add_common(c, event, c->subject, c->location);
+        icalcomponent_add_component(calendar, event);
+    }
     text = icalcomponent_as_ical_string_r(calendar);
     icalcomponent_free(calendar);
     return text;
@@ -405,7 +560,7 @@ HRESULT ecgetmime_convert(const struct mapi_message *message, const char *name,
     error[0] = 0;
 
     if (FAILED(hr = read_class(&c)) || FAILED(hr = read_recipients(&c)) || FAILED(hr = read_uid(&c)) ||
-        FAILED(hr = read_times(&c)))
+        FAILED(hr = read_times(&c)) || FAILED(hr = read_series(&c)))
         goto done;
     c.subject = meeting_get_string(&message->props, PR_SUBJECT);
     c.body = meeting_get_string(&message->props, PR_BODY);
@@ -424,5 +579,6 @@ done:
     free(c.body);
     free(c.location);
     free(c.uid);
+    recur_free(&c.pattern);
     return hr;
 }

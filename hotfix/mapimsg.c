@@ -64,6 +64,30 @@ static const struct code_name tagged_names[] = {
     CODE_NAME(PR_RECIPIENT_FLAGS),
     CODE_NAME(PR_RECIPIENT_TRACKSTATUS),
     CODE_NAME(PR_RECIPIENT_TRACKSTATUS_TIME),
+    /* Exchange's, which Wine's table lacks (MS-OXPROPS alternate names) */
+    {0x0E1D001F, "PR_NORMALIZED_SUBJECT"},
+    {0x10130102, "PR_HTML"},
+    {0x10800003, "PR_ICON_INDEX"},
+    {0x39050003, "PR_DISPLAY_TYPE_EX"},
+    {0x3FDE0003, "PR_INTERNET_CPID"},
+    {0x3FF10003, "PR_MESSAGE_LOCALE_ID"},
+    {0x3FF8001F, "PR_CREATOR_NAME"},
+    {0x3FF90102, "PR_CREATOR_ENTRYID"},
+    {0x3FFA001F, "PR_LAST_MODIFIER_NAME"},
+    {0x3FFB0102, "PR_LAST_MODIFIER_ENTRYID"},
+    {0x5FDE0003, "PR_RECIPIENT_RESOURCE_STATE"},
+    {0x5FDF0003, "PR_RECIPIENT_ORDER"},
+    {0x5FF6001F, "PR_RECIPIENT_DISPLAY_NAME"},
+    {0x5FF70102, "PR_RECIPIENT_ENTRYID"},
+    {0x3016000B, "PR_CONVERSATION_INDEX_TRACKING"},
+    {0x65E20102, "PR_CHANGE_KEY"},
+    {0x65E30102, "PR_PREDECESSOR_CHANGE_LIST"},
+};
+
+/* Every other tag Wine's mapitags.h names, generated from it at build time
+ * (scripts/gen-proptags.sh); the rows above come first. */
+static const struct code_name wine_tag_names[] = {
+#include "proptags.inc"
 };
 
 /* Named properties by name (MS-OXPROPS). */
@@ -88,6 +112,14 @@ static const struct lid_name lid_names[LID_COUNT] = {
     [LID_OWNER_CRITICAL_CHANGE] = {&mapi_psetid_meeting, 0x001A, PT_SYSTIME, "PidLidOwnerCriticalChange"},
     [LID_ATTENDEE_CRITICAL_CHANGE] = {&mapi_psetid_meeting, 0x0001, PT_SYSTIME, "PidLidAttendeeCriticalChange"},
     [LID_RESPONSE_STATUS] = {&mapi_psetid_appointment, 0x8218, PT_LONG, "PidLidResponseStatus"},
+    [LID_RECURRING] = {&mapi_psetid_appointment, 0x8223, PT_BOOLEAN, "PidLidRecurring"},
+    [LID_APPOINTMENT_RECUR] = {&mapi_psetid_appointment, 0x8216, PT_BINARY, "PidLidAppointmentRecur"},
+    [LID_TIME_ZONE_STRUCT] = {&mapi_psetid_appointment, 0x8233, PT_BINARY, "PidLidTimeZoneStruct"},
+    [LID_TIME_ZONE_DESCRIPTION] = {&mapi_psetid_appointment, 0x8234, PT_UNICODE, "PidLidTimeZoneDescription"},
+    [LID_TZ_DEFINITION_START_DISPLAY] = {&mapi_psetid_appointment, 0x825E, PT_BINARY,
+                                         "PidLidAppointmentTimeZoneDefinitionStartDisplay"},
+    [LID_TZ_DEFINITION_RECUR] = {&mapi_psetid_appointment, 0x8260, PT_BINARY,
+                                 "PidLidAppointmentTimeZoneDefinitionRecur"},
 };
 
 /* Others a meeting or appointment carries, named for msg dump and msg new. */
@@ -95,7 +127,29 @@ static const struct lid_name lid_more_names[] = {
     {&mapi_psetid_meeting, 0x0002, PT_UNICODE, "PidLidWhere"},
     {&mapi_psetid_meeting, 0x0004, PT_BOOLEAN, "PidLidIsSilent"},
     {&mapi_psetid_meeting, 0x0005, PT_BOOLEAN, "PidLidIsRecurring"},
+    {&mapi_psetid_meeting, 0x0006, PT_STRING8, "PidLidRequiredAttendees"},
+    {&mapi_psetid_meeting, 0x0007, PT_STRING8, "PidLidOptionalAttendees"},
+    {&mapi_psetid_meeting, 0x0008, PT_STRING8, "PidLidResourceAttendees"},
+    {&mapi_psetid_meeting, 0x0009, PT_BOOLEAN, "PidLidDelegateMail"},
     {&mapi_psetid_meeting, 0x000A, PT_BOOLEAN, "PidLidIsException"},
+    {&mapi_psetid_meeting, 0x000B, PT_BOOLEAN, "PidLidSingleInvite"},
+    {&mapi_psetid_meeting, 0x000C, PT_LONG, "PidLidTimeZone"},
+    {&mapi_psetid_meeting, 0x000D, PT_LONG, "PidLidStartRecurrenceDate"},
+    {&mapi_psetid_meeting, 0x000E, PT_LONG, "PidLidStartRecurrenceTime"},
+    {&mapi_psetid_meeting, 0x000F, PT_LONG, "PidLidEndRecurrenceDate"},
+    {&mapi_psetid_meeting, 0x0010, PT_LONG, "PidLidEndRecurrenceTime"},
+    {&mapi_psetid_meeting, 0x0011, PT_SHORT, "PidLidDayInterval"},
+    {&mapi_psetid_meeting, 0x0012, PT_SHORT, "PidLidWeekInterval"},
+    {&mapi_psetid_meeting, 0x0013, PT_SHORT, "PidLidMonthInterval"},
+    {&mapi_psetid_meeting, 0x0014, PT_SHORT, "PidLidYearInterval"},
+    {&mapi_psetid_meeting, 0x0015, PT_LONG, "PidLidDayOfWeekMask"},
+    {&mapi_psetid_meeting, 0x0016, PT_LONG, "PidLidDayOfMonthMask"},
+    {&mapi_psetid_meeting, 0x0017, PT_LONG, "PidLidMonthOfYearMask"},
+    {&mapi_psetid_meeting, 0x0018, PT_SHORT, "PidLidOldRecurrenceType"},
+    {&mapi_psetid_meeting, 0x0019, PT_LONG, "PidLidDayOfWeekStart"},
+    {&mapi_psetid_meeting, 0x001C, PT_LONG, "PidLidCalendarType"},
+    {&mapi_psetid_meeting, 0x001D, PT_STRING8, "PidLidAllAttendeesList"},
+    {&mapi_psetid_meeting, 0x0024, PT_STRING8, "PidLidAppointmentMessageClass"},
     {&mapi_psetid_meeting, 0x0026, PT_LONG, "PidLidMeetingType"},
     {&mapi_psetid_meeting, 0x0028, PT_UNICODE, "PidLidOldLocation"},
     {&mapi_psetid_meeting, 0x0029, PT_SYSTIME, "PidLidOldWhenStartWhole"},
@@ -109,20 +163,18 @@ static const struct lid_name lid_more_names[] = {
     {&mapi_psetid_appointment, 0x8213, PT_LONG, "PidLidAppointmentDuration"},
     {&mapi_psetid_appointment, 0x8214, PT_LONG, "PidLidAppointmentColor"},
     {&mapi_psetid_appointment, 0x8215, PT_BOOLEAN, "PidLidAppointmentSubType"},
-    {&mapi_psetid_appointment, 0x8216, PT_BINARY, "PidLidAppointmentRecur"},
     {&mapi_psetid_appointment, 0x8217, PT_LONG, "PidLidAppointmentStateFlags"},
     {&mapi_psetid_appointment, 0x8220, PT_SYSTIME, "PidLidAppointmentReplyTime"},
-    {&mapi_psetid_appointment, 0x8223, PT_BOOLEAN, "PidLidRecurring"},
     {&mapi_psetid_appointment, 0x8224, PT_LONG, "PidLidIntendedBusyStatus"},
     {&mapi_psetid_appointment, 0x8229, PT_BOOLEAN, "PidLidFInvited"},
+    {&mapi_psetid_appointment, 0x822B, PT_BOOLEAN, "PidLidFExceptionalAttendees"},
     {&mapi_psetid_appointment, 0x8230, PT_UNICODE, "PidLidAppointmentReplyName"},
     {&mapi_psetid_appointment, 0x8231, PT_LONG, "PidLidRecurrenceType"},
     {&mapi_psetid_appointment, 0x8232, PT_UNICODE, "PidLidRecurrencePattern"},
-    {&mapi_psetid_appointment, 0x8233, PT_BINARY, "PidLidTimeZoneStruct"},
-    {&mapi_psetid_appointment, 0x8234, PT_UNICODE, "PidLidTimeZoneDescription"},
     {&mapi_psetid_appointment, 0x8235, PT_SYSTIME, "PidLidClipStart"},
     {&mapi_psetid_appointment, 0x8236, PT_SYSTIME, "PidLidClipEnd"},
     {&mapi_psetid_appointment, 0x8238, PT_UNICODE, "PidLidAllAttendeesString"},
+    {&mapi_psetid_appointment, 0x823A, PT_BOOLEAN, "PidLidAutoFillLocation"},
     {&mapi_psetid_appointment, 0x823B, PT_UNICODE, "PidLidToAttendeesString"},
     {&mapi_psetid_appointment, 0x823C, PT_UNICODE, "PidLidCcAttendeesString"},
     {&mapi_psetid_appointment, 0x8241, PT_LONG, "PidLidConferencingType"},
@@ -137,21 +189,22 @@ static const struct lid_name lid_more_names[] = {
     {&mapi_psetid_appointment, 0x8257, PT_BOOLEAN, "PidLidAppointmentCounterProposal"},
     {&mapi_psetid_appointment, 0x8259, PT_LONG, "PidLidAppointmentProposalNumber"},
     {&mapi_psetid_appointment, 0x825A, PT_BOOLEAN, "PidLidAppointmentNotAllowPropose"},
-    {&mapi_psetid_appointment, 0x825E, PT_BINARY, "PidLidAppointmentTimeZoneDefinitionStartDisplay"},
     {&mapi_psetid_appointment, 0x825F, PT_BINARY, "PidLidAppointmentTimeZoneDefinitionEndDisplay"},
-    {&mapi_psetid_appointment, 0x8260, PT_BINARY, "PidLidAppointmentTimeZoneDefinitionRecur"},
     {&psetid_common, 0x8501, PT_LONG, "PidLidReminderDelta"},
     {&psetid_common, 0x8502, PT_SYSTIME, "PidLidReminderTime"},
     {&psetid_common, 0x8503, PT_BOOLEAN, "PidLidReminderSet"},
     {&psetid_common, 0x8506, PT_BOOLEAN, "PidLidPrivate"},
     {&psetid_common, 0x850E, PT_BOOLEAN, "PidLidAgingDontAgeMe"},
     {&psetid_common, 0x8510, PT_LONG, "PidLidSideEffects"},
+    {&psetid_common, 0x8514, PT_BOOLEAN, "PidLidSmartNoAttach"},
     {&psetid_common, 0x8516, PT_SYSTIME, "PidLidCommonStart"},
     {&psetid_common, 0x8517, PT_SYSTIME, "PidLidCommonEnd"},
     {&psetid_common, 0x8518, PT_LONG, "PidLidTaskMode"},
     {&psetid_common, 0x8552, PT_LONG, "PidLidCurrentVersion"},
     {&psetid_common, 0x8554, PT_UNICODE, "PidLidCurrentVersionName"},
     {&psetid_common, 0x8560, PT_SYSTIME, "PidLidReminderSignalTime"},
+    {&psetid_common, 0x8580, PT_UNICODE, "PidLidInternetAccountName"},
+    {&psetid_common, 0x8581, PT_UNICODE, "PidLidInternetAccountStamp"},
     {&psetid_common, 0x85BF, PT_SYSTIME, "PidLidValidFlagStringProof"},
 };
 
@@ -219,6 +272,7 @@ static BOOL lid_matches(const struct mapi_prop *prop, const struct lid_name *ent
 const char *mapi_prop_name(const struct mapi_prop *prop)
 {
     const struct lid_name *entry;
+    const char *name;
     size_t i;
 
     if (prop->named)
@@ -227,7 +281,8 @@ const char *mapi_prop_name(const struct mapi_prop *prop)
             if (lid_matches(prop, entry)) return entry->name;
         return NULL;
     }
-    return code_name_find(tagged_names, ARRAYSIZE(tagged_names), prop->tag);
+    if ((name = code_name_find(tagged_names, ARRAYSIZE(tagged_names), prop->tag))) return name;
+    return code_name_find(wine_tag_names, ARRAYSIZE(wine_tag_names), prop->tag);
 }
 
 BOOL mapi_name_lookup(const char *name, ULONG *tag, BOOL *named, struct mapi_name *name_out, ULONG *type)
@@ -235,7 +290,8 @@ BOOL mapi_name_lookup(const char *name, ULONG *tag, BOOL *named, struct mapi_nam
     const struct lid_name *entry;
     size_t i;
 
-    if (code_name_parse(tagged_names, ARRAYSIZE(tagged_names), name, tag))
+    if (code_name_parse(tagged_names, ARRAYSIZE(tagged_names), name, tag) ||
+        code_name_parse(wine_tag_names, ARRAYSIZE(wine_tag_names), name, tag))
     {
         *type = PROP_TYPE(*tag);
         *named = FALSE;

@@ -6,6 +6,7 @@
 
 #include <windows.h>
 
+#include "directory.h"
 #include "meeting.h"
 #include "strbuf.h"
 
@@ -115,6 +116,14 @@ char *meeting_smtp_address(const struct mapi_propset *row)
         free(type);
         return address;
     }
+    if (address && type && !strcasecmp(type, "EX"))
+    {
+        /* as Exchange 2003 resolves it through Active Directory */
+        char *resolved = directory_lookup(address);
+        free(type);
+        free(address);
+        return resolved;
+    }
     free(type);
     free(address);
     return NULL;
@@ -153,6 +162,13 @@ BOOL meeting_sender(const struct mapi_message *message, char **name, char **addr
         else free(candidate);
     }
     if (!*address) *address = send_account_address(message);
+    /* an EX sender the file does not resolve: the directory */
+    for (i = 2; i < ARRAYSIZE(address_tags) && !*address; i++)
+    {
+        char *dn = meeting_get_string(&message->props, address_tags[i]);
+        if (dn && *dn == '/') *address = directory_lookup(dn);
+        free(dn);
+    }
     if (!(*name = meeting_get_string(&message->props, PR_SENT_REPRESENTING_NAME)))
         *name = meeting_get_string(&message->props, PR_SENDER_NAME);
     return *address != NULL;

@@ -43,8 +43,9 @@ char *meeting_uid(const struct mapi_prop *goid);
 void meeting_generate_goid(const struct mapi_message *message, BYTE goid[MEETING_GOID_SIZE]);
 
 /* The SMTP address of recipient row ROW: PR_SMTP_ADDRESS, else
- * PR_EMAIL_ADDRESS when its PR_ADDRTYPE is SMTP or it holds an '@'.
- * Caller frees; NULL when the row has none. */
+ * PR_EMAIL_ADDRESS when its PR_ADDRTYPE is SMTP or it holds an '@', else,
+ * for an EX row, its legacyExchangeDN looked up in the simulated server's
+ * directory (directory.h).  Caller frees; NULL when none resolves. */
 char *meeting_smtp_address(const struct mapi_propset *row);
 
 /* The sender of MESSAGE as the organizer: *ADDRESS from

@@ -1,0 +1,108 @@
+/*
+ * directory: legacyExchangeDN -> SMTP address, in the prefix's registry.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <windows.h>
+#include <winreg.h>
+
+#include "directory.h"
+
+#define KEY_W L"" DIRECTORY_KEY
+/* a DN, an address: Active Directory caps both far below this */
+#define ENTRY_MAX 2048
+
+static WCHAR *to_wide(const char *text)
+{
+    int size = MultiByteToWideChar(CP_UTF8, 0, text, -1, NULL, 0);
+    WCHAR *wide = size > 0 ? calloc(size, sizeof(WCHAR)) : NULL;
+
+    if (wide) MultiByteToWideChar(CP_UTF8, 0, text, -1, wide, size);
+    return wide;
+}
+
+static char *to_utf8(const WCHAR *wide)
+{
+    int size = WideCharToMultiByte(CP_UTF8, 0, wide, -1, NULL, 0, NULL, NULL);
+    char *text = size > 0 ? malloc(size) : NULL;
+
+    if (text) WideCharToMultiByte(CP_UTF8, 0, wide, -1, text, size, NULL, NULL);
+    return text;
+}
+
+HRESULT directory_add(const char *dn, const char *address, char error[DIRECTORY_ERROR_SIZE])
+{
+    WCHAR *name = NULL, *data = NULL;
+    LSTATUS status = ERROR_OUTOFMEMORY;
+    HKEY key;
+
+    if (!*dn || strlen(dn) >= ENTRY_MAX)
+        return errmsg_format(error, E_INVALIDARG, "the legacyExchangeDN is empty or over %u bytes", ENTRY_MAX - 1);
+    if (!strchr(address, '@') || strlen(address) >= ENTRY_MAX)
+        return errmsg_format(error, E_INVALIDARG, "'%s' is not an SMTP address", address);
+    if ((name = to_wide(dn)) && (data = to_wide(address)) &&
+        (status = RegCreateKeyExW(HKEY_LOCAL_MACHINE, KEY_W, 0, NULL, 0, KEY_SET_VALUE | KEY_WOW64_64KEY, NULL, &key,
+                                  NULL)) == ERROR_SUCCESS)
+    {
+        status = RegSetValueExW(key, name, 0, REG_SZ, (const BYTE *)data, (lstrlenW(data) + 1) * sizeof(WCHAR));
+        RegCloseKey(key);
+    }
+    free(name);
+    free(data);
+    if (status != ERROR_SUCCESS)
+        return errmsg_format(error, HRESULT_FROM_WIN32(status), "cannot write HKLM\\%s\\%s (error %d)", DIRECTORY_KEY,
+                             dn, status);
+    return S_OK;
+}
+
+char *directory_lookup(const char *dn)
+{
+    WCHAR *name = to_wide(dn), data[ENTRY_MAX];
+    DWORD size = sizeof(data) - sizeof(WCHAR), type;
+    char *address = NULL;
+    HKEY key;
+
+    if (name && RegOpenKeyExW(HKEY_LOCAL_MACHINE, KEY_W, 0, KEY_QUERY_VALUE | KEY_WOW64_64KEY, &key) == ERROR_SUCCESS)
+    {
+        if (RegQueryValueExW(key, name, NULL, &type, (BYTE *)data, &size) == ERROR_SUCCESS && type == REG_SZ)
+        {
+            data[size / sizeof(WCHAR)] = 0;
+            if (data[0]) address = to_utf8(data);
+        }
+        RegCloseKey(key);
+    }
+    free(name);
+    return address;
+}
+
+ULONG directory_each(void (*visit)(const char *dn, const char *address, void *context), void *context)
+{
+    WCHAR name[ENTRY_MAX], data[ENTRY_MAX];
+    DWORD index, name_size, data_size, type;
+    ULONG count = 0;
+    HKEY key;
+
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, KEY_W, 0, KEY_READ | KEY_WOW64_64KEY, &key) != ERROR_SUCCESS) return 0;
+    for (index = 0;; index++)
+    {
+        char *dn, *address;
+
+        name_size = ARRAYSIZE(name);
+        data_size = sizeof(data) - sizeof(WCHAR);
+        if (RegEnumValueW(key, index, name, &name_size, NULL, &type, (BYTE *)data, &data_size) != ERROR_SUCCESS) break;
+        if (type != REG_SZ) continue;
+        data[data_size / sizeof(WCHAR)] = 0;
+        dn = to_utf8(name);
+        address = to_utf8(data);
+        if (dn && address)
+        {
+            visit(dn, address, context);
+            count++;
+        }
+        free(dn);
+        free(address);
+    }
+    RegCloseKey(key);
+    return count;
+}
