@@ -2,7 +2,8 @@
 # make fuzz: FUZZ_N mutations (seed FUZZ_SEED) of every .msg and reply we
 # have, fed to trackfix's readers in one Wine process by build/fuzz.exe.
 # Inputs: the third-party corpus (tests/corpus/msg, tests/corpus/ics)
-# and the generated fixtures (tests/data/*.txt as .msg, tests/data/reply-*).
+# the generated fixtures (tests/data/*.txt as .msg, tests/data/reply-*) and
+# a recurring meeting of each pattern kind (tests/recurblob.py).
 # An input that crashes, hangs or fails without a message is copied to
 # tests/data/fuzz/, where make test replays it from then on.
 set -euo pipefail
@@ -11,7 +12,9 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 work="$BUILD/fuzz"
 rm -rf "$work"
 mkdir -p "$work/seeds"
-"$BUILD/trackfix.exe" msg new "$TOP"/tests/data/*.txt -o "$work/seeds"
+mkdir -p "$work/text"
+/usr/bin/python3 "$TOP/tests/recurblob.py" "$work/text"
+"$BUILD/trackfix.exe" msg new "$TOP"/tests/data/*.txt "$work"/text/*.txt -o "$work/seeds"
 inputs=("$work"/seeds/*.msg "$TOP"/tests/data/reply-*)
 for f in "$TOP"/tests/corpus/msg/*.msg "$TOP"/tests/corpus/ics/*.ics; do
     [ -e "$f" ] && inputs+=("$f")

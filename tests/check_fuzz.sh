@@ -5,7 +5,11 @@ source "$(dirname "$0")/lib.sh"
 
 work=$(mktemp -d "$BUILD/check_fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-"$TRACKFIX" msg new "$TOP"/tests/data/*.txt -o "$work/seeds" || fail "msg new of the fixtures"
+# the fixtures, and a recurring meeting of each pattern kind (their series
+# blobs are mutated again on their own)
+mkdir -p "$work/text"
+/usr/bin/python3 "$TOP/tests/recurblob.py" "$work/text" || fail "recurblob.py"
+"$TRACKFIX" msg new "$TOP"/tests/data/*.txt "$work"/text/*.txt -o "$work/seeds" || fail "msg new of the fixtures"
 
 inputs=("$work"/seeds/*.msg "$TOP"/tests/data/reply-* "$TOP"/tests/corpus/msg/*.msg "$TOP"/tests/corpus/ics/*.ics)
 FUZZ_WORK=$work run "$BUILD/fuzz.exe" run 5000 20071127 "$work/found" "$work/seeds/update-1601.msg" "${inputs[@]}"

@@ -7,7 +7,8 @@
  *
  * run feeds N mutations of the INPUT files (.msg to msgfile_read and then
  * ecgetmime_convert along both track-time paths and the impact scan
- * (scan_item_evaluate); anything else, as a reply,
+ * (scan_item_evaluate), and their series blobs (PidLidAppointmentRecur, the
+ * time zones) mutated again through recur_parse and tzdef; anything else, as a reply,
  * to imipreply_read and then imipreply_apply to MEETING).  Mutations: bit
  * flips, truncation, a stream size in the compound file's directory set to
  * 0, 0xFFFFFFFF or 0x7FFFFFFF, a directory entry removed, a stream name
@@ -33,6 +34,8 @@
 #include "scan.h"
 #include "leakcheck.h"
 #include "msgfile.h"
+#include "recur.h"
+#include "tzdef.h"
 
 #define LEAK_LIMIT (256u * 1024 * 1024)
 
@@ -52,6 +55,7 @@ static char work_prefix[MAX_PATH * 2]; /* the mutated input, less its extension 
 static volatile LONGLONG started;     /* GetTickCount64 when it was handed in */
 static DWORD timeout_ms = 10000;
 static ULONG accepted;                /* inputs the reader took (and fed on) */
+static ULONGLONG blob_state = 1;      /* the random state of the series' mutations */
 
 /* Copies the current input to SAVE_DIR/KIND-SAVE_NAME and says so. */
 static void keep(const char *kind, const char *why)
@@ -130,6 +134,71 @@ static BOOL has_suffix(const char *path, const char *suffix)
 }
 
 /* Feeds the file CURRENT to its target.  FALSE when it failed silently. */
+static ULONG next_random(ULONGLONG *state);
+static void put_le32(BYTE *p, DWORD v);
+static size_t flip_or_cut(BYTE *data, size_t size, ULONGLONG *state);
+
+/* The series blobs of MESSAGE, each also in SERIES_MUTATIONS mutated
+ * copies (bits flipped, cut short, or a 32-bit field set to 0, 0xFFFFFFFF
+ * or anything), through the pattern and time-zone readers, the instance
+ * list and the RRULE: each ends in S_OK or in a failure with a message. */
+#define SERIES_MUTATIONS 16
+static BOOL fuzz_series(const struct mapi_message *message)
+{
+    static const enum mapi_lid_prop lids[] = {LID_APPOINTMENT_RECUR, LID_TZ_DEFINITION_RECUR, LID_TIME_ZONE_STRUCT};
+    static struct recur_instance instances[64];
+    size_t i, j;
+
+    for (i = 0; i < ARRAYSIZE(lids); i++)
+    {
+        const struct mapi_prop *prop = mapi_propset_find_lid(&message->props, lids[i]);
+        const struct mapi_value *value;
+        BYTE *copy;
+
+        if (!prop || PROP_TYPE(prop->tag) != PT_BINARY || !prop->count || !(value = &prop->values[0])->size) continue;
+        if (!(copy = malloc(value->size))) return FALSE;
+        for (j = 0; j <= SERIES_MUTATIONS; j++)
+        {
+            size_t size = value->size;
+            char error[RECUR_ERROR_SIZE] = "";
+            HRESULT hr;
+
+            memcpy(copy, value->data, size);
+            if (j && next_random(&blob_state) % 3) size = flip_or_cut(copy, size, &blob_state);
+            else if (j && size >= 4)
+            {
+                static const DWORD values[] = {0, 0xFFFFFFFF, 0x7FFFFFFF, 0x2022, 1};
+                size_t at = next_random(&blob_state) % (size - 3);
+                put_le32(copy + at, values[next_random(&blob_state) % ARRAYSIZE(values)]);
+            }
+            if (lids[i] == LID_APPOINTMENT_RECUR)
+            {
+                struct recur_pattern pattern;
+                if (SUCCEEDED(hr = recur_parse(copy, (ULONG)size, &pattern, error)))
+                {
+                    recur_instances(&pattern, ARRAYSIZE(instances), instances);
+                    recur_rrule(&pattern, icaltime_null_time());
+                    recur_free(&pattern);
+                }
+            }
+            else
+            {
+                struct tzdef zone;
+                hr = lids[i] == LID_TIME_ZONE_STRUCT ? tzdef_parse_struct(copy, (ULONG)size, NULL, &zone, error)
+                                                     : tzdef_parse_definition(copy, (ULONG)size, &zone, error);
+                if (SUCCEEDED(hr)) icalcomponent_free(tzdef_vtimezone(&zone));
+            }
+            if (FAILED(hr) && !error[0])
+            {
+                free(copy);
+                return FALSE;
+            }
+        }
+        free(copy);
+    }
+    return TRUE;
+}
+
 static BOOL feed(BOOL is_msg)
 {
     BOOL ok = TRUE;
@@ -168,6 +237,7 @@ static BOOL feed(BOOL is_msg)
                     scan_item_clear(&item);
                 }
             }
+            if (ok) ok = fuzz_series(&message);
             mapi_message_clear(&message);
             accepted++;
         }
@@ -341,6 +411,8 @@ static int run(ULONG iterations, ULONGLONG seed, int count, char **paths)
 {
     struct input *inputs = calloc(count, sizeof(*inputs));
     ULONGLONG state = seed ? seed : 1;
+
+    blob_state = state ^ 0x9E3779B97F4A7C15ULL;
     ULONG i, by_kind[2] = {0};
     size_t largest = 0;
     SIZE_T baseline = 0, grown;

@@ -14,6 +14,7 @@ KEY_PARAMS='HKLM\SYSTEM\CurrentControlSet\Services\MSExchangeIS\ParametersSystem
 KEY_DIAG='HKLM\SYSTEM\CurrentControlSet\Services\MSExchangeTransport\Diagnostics'
 KEY_SETUP='HKLM\SOFTWARE\Microsoft\Exchange\Setup'
 KEY_HOTFIX='HKLM\SOFTWARE\Microsoft\Updates\Exchange Server 2003\SP3\KB938650'
+KEY_DIRECTORY='HKLM\SOFTWARE\trackfix\Directory'
 
 # run CMD...: runs CMD, keeping its stdout in $out, stderr in $err, status in $rc.
 # A Windows program that ends with status 1 and no output at all did not
@@ -82,14 +83,14 @@ reset_registry() {
     file=$(mktemp "$BUILD/reset.XXXXXX.reg")
     {
         printf 'Windows Registry Editor Version 5.00\r\n'
-        for key in "$KEY_PARAMS" "$KEY_DIAG" "$KEY_SETUP" "$KEY_HOTFIX"; do
+        for key in "$KEY_PARAMS" "$KEY_DIAG" "$KEY_SETUP" "$KEY_HOTFIX" "$KEY_DIRECTORY"; do
             printf '\r\n[-HKEY_LOCAL_MACHINE\\%s]\r\n' "${key#HKLM\\}"
         done
     } > "$file"
     # Wine's regedit has been seen to exit 1 now and then under load; what
     # counts is that the keys are gone, so then each is deleted and checked
     if ! wine regedit /S "$file" 2> /dev/null; then
-        for key in "$KEY_PARAMS" "$KEY_DIAG" "$KEY_SETUP" "$KEY_HOTFIX"; do
+        for key in "$KEY_PARAMS" "$KEY_DIAG" "$KEY_SETUP" "$KEY_HOTFIX" "$KEY_DIRECTORY"; do
             wine reg delete "$key" /f > /dev/null 2>&1
             if wine reg query "$key" > /dev/null 2>&1; then
                 echo "FAIL: cannot reset the registry: $key is still there" >&2
