@@ -15,7 +15,6 @@ CORPUS="$TOP/tests/corpus/msg"
 work=$(mktemp -d "$BUILD/e2e_recur.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/text" "$work/msg" "$work/out" "$work/bad"
-reset_registry
 
 # The generated series: one per pattern kind, with their hand-made lists.
 run /usr/bin/python3 "$TOP/tests/recurblob.py" "$work/text"
@@ -24,8 +23,9 @@ run /usr/bin/python3 "$TOP/tests/recurblob.py" "$work/text"
 # The corpus's recurring appointments, as saved from Outlook, made
 # meetings: a sender address, and attendee rows where they have none.  Adam
 # is an Exchange (EX) recipient with no SMTP address in the file: the
-# server's directory resolves him.
-ADAM_DN="/o=Fabrikam/ou=First Administrative Group/cn=Recipients/cn=adam"
+# server's directory resolves him.  His DN is this run's own, so no earlier
+# entry can resolve him before the test adds one.
+ADAM_DN="/o=Fabrikam/ou=First Administrative Group/cn=Recipients/cn=adam-${work##*.}"
 attendee_row="
 [recipient]
 PR_DISPLAY_NAME = \"Adam Attendee\"
@@ -169,5 +169,5 @@ run "$TRACKFIX" msg series "$work/bad/end-type.msg"
 expect_rc 2
 expect_err "PidLidAppointmentRecur: byte 22: EndType"
 
-reset_registry
+reg delete "$KEY_DIRECTORY" /v "$ADAM_DN" /f
 finish

@@ -89,7 +89,8 @@ def dumped_string(props, table_name, tag_id, kind):
     if kind == "001F":
         value = props.get(table_name)
         return None if value is None else unescape(value[1:-1]).decode("utf-8")
-    value = props.get("0x%s001E" % tag_id)
+    # a PT_STRING8 form is named PR_..._A when the table knows it, else hex
+    value = props.get(table_name + "_A", props.get("0x%s001E" % tag_id))
     return None if value is None else unescape(value[1:-1])
 
 
