@@ -38,8 +38,8 @@ _trackfix_actions() {
     case "$1" in
     queue) echo "submit run list open retry delete" ;;
     hotfix) echo "status install uninstall enable disable" ;;
-    msg) echo "dump new" ;;
-    server) echo "init" ;;
+    msg) echo "dump new series" ;;
+    server) echo "init directory" ;;
     esac
 }
 
@@ -90,7 +90,7 @@ _trackfix() {
         return
     fi
     case "$verb/$action" in
-    convert/ | queue/submit | msg/dump | scan/) COMPREPLY=($(compgen -d -- "$cur") $(compgen -f -X '!*.[mM][sS][gG]' -- "$cur")) ;;
+    convert/ | queue/submit | msg/dump | msg/series | scan/) COMPREPLY=($(compgen -d -- "$cur") $(compgen -f -X '!*.[mM][sS][gG]' -- "$cur")) ;;
     msg/new) COMPREPLY=($(compgen -d -- "$cur") $(compgen -f -X '!*.txt' -- "$cur")) ;;
     reply/) COMPREPLY=($(compgen -d -- "$cur") $(compgen -f -X '!*.[mM][sS][gG]' -- "$cur")
         $(compgen -f -X '!*.ics' -- "$cur") $(compgen -f -X '!*.eml' -- "$cur")) ;;
