@@ -1,6 +1,6 @@
 """Checks converted recurring meetings against two independent expanders.
 
-usage: expand.py SERIES_OUTPUT EML [EXPECTED]...
+usage: expand.py [--conform] SERIES_OUTPUT EML [EXPECTED]...
 
 SERIES_OUTPUT is what `trackfix msg series` printed for the meetings, in
 the order of the EML files ("# file:" blocks).  For each EML (a converted
@@ -11,12 +11,15 @@ dateutil.tz.tzical), in the meeting's local time.  Both must equal the
 instance list trackfix computed from PidLidAppointmentRecur; when an
 EXPECTED file is given after an EML (lines "START [replaces ORIGINAL]",
 worked out by hand), it must equal that too.  An endless series is
-compared over the instances trackfix listed.  Exit 1 on any difference.
+compared over the instances trackfix listed.  With --conform, every EML
+also goes through conform.py's checks, in this process.  Prints "ok EML"
+or "FAIL EML: ..." per meeting; exit 1 on any difference or problem.
 """
 import datetime
 import email
 import email.policy
 import io
+import os
 import sys
 
 import gi
@@ -157,7 +160,33 @@ def by_dateutil(text, limit):
     return combine(instances, exdates, overrides, limit)
 
 
+def check(eml, expected, ours):
+    """The problems of one meeting, as lines."""
+    text = calendar_text(eml)
+    ours = sorted(ours)
+    lines = []
+    for name, got in (("libical", by_libical(text, len(ours))), ("dateutil", by_dateutil(text, len(ours)))):
+        if got != ours:
+            lines.append(f"FAIL {eml}: {name} expands {len(got)} instances, trackfix listed {len(ours)}")
+            for a, b in zip(got + [None] * len(ours), ours + [None] * len(got)):
+                if a != b:
+                    lines.append(f"  first difference: {name} {a}, trackfix {b}")
+                    break
+    if expected:
+        with open(expected) as f:
+            hand = [line.strip() for line in f if line.strip()]
+        mine = [s + (f" replaces {o}" if o else "") for s, _, o in ours]
+        if mine != hand:
+            lines.append(f"FAIL {eml}: trackfix's instances differ from the hand-made list {expected}")
+            lines.append("  trackfix: " + ", ".join(mine))
+            lines.append("  by hand:  " + ", ".join(hand))
+    return lines
+
+
 def main(args):
+    conform_too = args[:1] == ["--conform"]
+    if conform_too:
+        args = args[1:]
     with open(args[0]) as f:
         listed = parse_series_output(f.read())
     pairs, i = [], 1
@@ -167,31 +196,16 @@ def main(args):
         i += 2 if expected else 1
     if len(pairs) != len(listed):
         raise SystemExit(f"{len(pairs)} meetings but {len(listed)} listings from msg series")
-    failures = 0
+    failed = False
     for (eml, expected), ours in zip(pairs, listed):
-        text = calendar_text(eml)
-        ours = sorted(ours)
-        for name, got in (("libical", by_libical(text, len(ours))), ("dateutil", by_dateutil(text, len(ours)))):
-            if got != ours:
-                failures += 1
-                print(f"FAIL {eml}: {name} expands {len(got)} instances, trackfix listed {len(ours)}")
-                for a, b in zip(got + [None] * len(ours), ours + [None] * len(got)):
-                    if a != b:
-                        print(f"  first difference: {name} {a}, trackfix {b}")
-                        break
-        if expected:
-            with open(expected) as f:
-                hand = [line.strip() for line in f if line.strip()]
-            mine = [s + (f" replaces {o}" if o else "") for s, _, o in ours]
-            if mine != hand:
-                failures += 1
-                print(f"FAIL {eml}: trackfix's instances differ from the hand-made list {expected}")
-                print("  trackfix: " + ", ".join(mine))
-                print("  by hand:  " + ", ".join(hand))
-        print(f"ok {eml}: {len(ours)} instances, libical and dateutil agree" if not failures else "", end="")
-        if not failures:
-            print()
-    sys.exit(1 if failures else 0)
+        lines = check(eml, expected, ours)
+        print("\n".join(lines) if lines else f"ok {eml}: {len(ours)} instances, libical and dateutil agree")
+        failed |= bool(lines)
+    if conform_too:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import conform
+        failed |= conform.main([eml for eml, _ in pairs]) != 0
+    sys.exit(1 if failed else 0)
 
 
 if __name__ == "__main__":
