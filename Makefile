@@ -37,8 +37,13 @@ endif
 TEST_TIMEOUT := 600
 
 # Everything the tests and the demo run sees: private prefix, UTC, quiet Wine.
+# WINELOADER: Wine's 64-bit loader itself when Debian's is there (found when
+# the recipe runs, after deps has installed it), which is what Debian's
+# /usr/bin/wine script picks; each program then starts without that script
+# (about 25 ms less a start, and the tests start hundreds).
 WINEENV := WINEPREFIX=$(WINE_PREFIX) WINEDEBUG=-all TZ=UTC LC_ALL=C.UTF-8 \
-           WINEDLLOVERRIDES=mscoree,mshtml=
+           WINEDLLOVERRIDES=mscoree,mshtml= \
+           WINELOADER=$$(test -x /usr/lib/wine/wine64 && echo /usr/lib/wine/wine64 || echo wine)
 
 ifeq ($(V),1)
 Q :=

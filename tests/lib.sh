@@ -16,6 +16,12 @@ KEY_SETUP='HKLM\SOFTWARE\Microsoft\Exchange\Setup'
 KEY_HOTFIX='HKLM\SOFTWARE\Microsoft\Updates\Exchange Server 2003\SP3\KB938650'
 KEY_DIRECTORY='HKLM\SOFTWARE\trackfix\Directory'
 
+# wine ARGS...: Wine's loader as make chose it (WINELOADER), else the
+# wine command: reg.exe and regedit start as trackfix does.
+wine() {
+    if [ -n "${WINELOADER:-}" ] && [ "$WINELOADER" != wine ]; then "$WINELOADER" "$@"; else command wine "$@"; fi
+}
+
 # run CMD...: runs CMD, keeping its stdout in $out, stderr in $err, status in $rc.
 # A Windows program that ends with status 1 and no output at all did not
 # run: under load Wine now and then fails to start one that way (trackfix
