@@ -60,7 +60,7 @@ CLI_OBJS := $(CLI_SRCS:%.c=$(OBJDIR)/%.o)
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/%.exe,$(wildcard tests/test_*.c))
 # make test: what a change usually needs; make check adds the heavy ones.
 # The runner starts them in this order: the longest first.
-LONG_TESTS := scripts/memcheck.sh tests/check_limits.sh tests/check_queue_size.sh tests/check_registry.sh tests/check_list_during_run.sh tests/e2e_convert.sh tests/e2e_recur.sh tests/e2e_msg.sh tests/e2e_queue.sh tests/e2e_time.sh tests/e2e_cli.sh tests/e2e_conform.sh tests/e2e_scenario.sh
+LONG_TESTS := scripts/memcheck.sh tests/check_limits.sh tests/check_time.sh tests/check_queue_size.sh tests/check_registry.sh tests/check_list_during_run.sh tests/e2e_convert.sh tests/e2e_recur.sh tests/e2e_msg.sh tests/e2e_queue.sh tests/e2e_cli.sh tests/e2e_conform.sh tests/e2e_scenario.sh
 E2E_TESTS := $(filter $(LONG_TESTS),$(wildcard tests/e2e_*.sh)) $(filter-out $(LONG_TESTS),$(wildcard tests/e2e_*.sh))
 CHECK_TESTS := $(filter $(LONG_TESTS),scripts/memcheck.sh $(wildcard tests/check_*.sh)) \
                $(filter-out $(LONG_TESTS),$(wildcard tests/check_*.sh))

@@ -79,7 +79,7 @@ row "install marker missing" no "is 1 but KB938650 is not installed" \
 row "Exchange 2003 SP1 (build 7226)" no "MsiBuildMajor is 7226, older than Exchange 2003 SP2" \
     reg add "'$KEY_PARAMS'" /v $V /t REG_DWORD /d 1 /f "&&" reg add "'$KEY_SETUP'" /v MsiBuildMajor /t REG_DWORD /d 7226 /f
 
-# The same states step by step from a provisioned server, as e2e_time.sh
+# The same states step by step from a provisioned server, as check_time.sh
 # sets them: wrong types warn and never enable, and the shipped .reg files
 # work through both loaders.
 reset_registry

@@ -1,4 +1,4 @@
-# End to end: `trackfix time 0` under every state of the real registry,
+# make check: `trackfix time 0` under every state of the real registry,
 # changed from outside with reg.exe and regedit, as an administrator would.
 source "$(dirname "$0")/lib.sh"
 
