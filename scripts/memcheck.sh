@@ -5,7 +5,8 @@
 #   - every cmocka unit test (build/test_*.exe)
 #   - the whole story in one process: trackfix scenario --fix=toggle
 #   - convert (fix on and off), reply (.ics, base64 and quoted-printable
-#     .eml), msg dump of the third-party corpus, scan of the fixtures and
+#     .eml), msg dump of the third-party corpus, a recurring meeting of each
+#     pattern kind converted and listed (msg series), scan of the fixtures and
 #     the corpus, queue submit/run/list/open
 #   - the fuzz regression files and 300 fresh fuzz inputs
 # and first a canary (build/vgcanary.exe: a bad write in its code, one by
@@ -97,6 +98,13 @@ vg convert-off 3 "$TF" convert --fix=off --now=$NOW -o "$out/eml-off" "$out/msg"
 cp "$out/msg/request-1601.msg" "$out/meeting.msg"
 vg reply 0 "$TF" reply "$out/meeting.msg" "$TOP"/tests/data/reply-*.ics "$TOP"/tests/data/reply-*.eml
 vg dump 0 "$TF" msg dump "$TOP"/tests/corpus/msg/*.msg
+# recurring meetings of every pattern kind: the series, its time zone, its
+# exceptions, and msg series
+mkdir -p "$out/series-text"
+/usr/bin/python3 "$TOP/tests/recurblob.py" "$out/series-text"
+vg series-new 0 "$TF" msg new "$out/series-text" -o "$out/series"
+vg series-convert 0 "$TF" convert --fix=on --now=$NOW -o "$out/series-eml" "$out/series"
+vg series-list 0 "$TF" msg series "$out"/series/*.msg
 vg scan 4 "$TF" scan --fix=off --now=$NOW --format=csv "$out/msg" "$TOP/tests/corpus/msg"
 vg submit 0 "$TF" queue --queue="$out/server2/queue" submit --now=2007-08-03T14:00:00Z "$out/msg"
 vg run 0 "$TF" queue --queue="$out/server2/queue" run --fix=off --now=2007-08-03T14:00:00Z --until=+1h
@@ -107,7 +115,7 @@ vg open 3 "$TF" queue --queue="$out/server2/queue" open 00000001 --fix=off
 echo "memcheck: fuzz regression files and 300 fresh inputs"
 vg fuzz-replay 0 "$BUILD/fuzz.exe.so" replay "$out/msg/update-1601.msg" "$TOP/tests/data/fuzz"
 # (libical says what it thinks of the damaged replies on stderr)
-FUZZ_WORK=$out vg fuzz 0 "$BUILD/fuzz.exe.so" run 300 1127 "$out/found" "$out/msg/update-1601.msg" "$out"/msg/*.msg \
+FUZZ_WORK=$out vg fuzz 0 "$BUILD/fuzz.exe.so" run 300 1127 "$out/found" "$out/msg/update-1601.msg" "$out"/msg/*.msg "$out"/series/*.msg \
     "$TOP"/tests/data/reply-*
 
 /usr/bin/python3 "$TOP/tests/vgcheck.py" "$TOP" "$out"/xml/*.xml > "$out/report.txt"
