@@ -79,7 +79,11 @@ static const struct code_name tagged_names[] = {
     {0x5FDF0003, "PR_RECIPIENT_ORDER"},
     {0x5FF6001F, "PR_RECIPIENT_DISPLAY_NAME"},
     {0x5FF70102, "PR_RECIPIENT_ENTRYID"},
+    {0x0E29001F, "PR_NEXT_SEND_ACCT"},
     {0x3016000B, "PR_CONVERSATION_INDEX_TRACKING"},
+    {0x3A710003, "PR_SEND_INTERNET_ENCODING"},
+    {0x59020003, "PR_INETMAIL_OVERRIDE_FORMAT"},
+    {0x59090003, "PR_MSG_EDITOR_FORMAT"},
     {0x65E20102, "PR_CHANGE_KEY"},
     {0x65E30102, "PR_PREDECESSOR_CHANGE_LIST"},
 };
@@ -205,6 +209,7 @@ static const struct lid_name lid_more_names[] = {
     {&psetid_common, 0x8560, PT_SYSTIME, "PidLidReminderSignalTime"},
     {&psetid_common, 0x8580, PT_UNICODE, "PidLidInternetAccountName"},
     {&psetid_common, 0x8581, PT_UNICODE, "PidLidInternetAccountStamp"},
+    {&psetid_common, 0x8582, PT_BOOLEAN, "PidLidUseTnef"},
     {&psetid_common, 0x85BF, PT_SYSTIME, "PidLidValidFlagStringProof"},
 };
 
