@@ -1,6 +1,7 @@
 /*
  * atomicfile: temp file, flush, rename.
  */
+#define _GNU_SOURCE /* syncfs */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <windows.h>
 
 #include "atomicfile.h"
+#include "grow.h"
 #include "hostfs.h"
 
 BOOL atomicfile_names(const char *path, WCHAR *wpath, WCHAR *wtemp)
@@ -36,7 +38,7 @@ HRESULT atomicfile_commit(const WCHAR *temp, const WCHAR *path)
     return hr;
 }
 
-/* Writes all SIZE bytes of DATA to FD and flushes them to disk; 0 or an errno. */
+/* Writes all SIZE bytes of DATA to FD; 0 or an errno. */
 static int write_all(int fd, const char *data, size_t size)
 {
     while (size)
@@ -47,7 +49,7 @@ static int write_all(int fd, const char *data, size_t size)
         data += written;
         size -= (size_t)written;
     }
-    return fsync(fd) ? errno : 0;
+    return 0;
 }
 
 /* Through the host (see hostfs.h): in an output folder of thousands of
@@ -69,6 +71,7 @@ HRESULT atomicfile_write(const char *path, const void *data, DWORD size)
     else
     {
         error = write_all(fd, data, size);
+        if (!error && fsync(fd)) error = errno;
         if (close(fd) && !error) error = errno;
         if (!error && rename(temp, host)) error = errno;
         if (error) unlink(temp);
@@ -76,4 +79,123 @@ HRESULT atomicfile_write(const char *path, const void *data, DWORD size)
     free(temp);
     free(host);
     return error ? hostfs_error(error) : S_OK;
+}
+
+struct atomicfile_pending
+{
+    char *path;  /* as the caller named it, for its report */
+    char *host;  /* the host path of NAME */
+    char *temp;  /* ... and of NAME.N.tmp */
+};
+
+static void pending_free(struct atomicfile_pending *p, BOOL remove_temp)
+{
+    if (remove_temp && p->temp) unlink(p->temp);
+    free(p->path);
+    free(p->host);
+    free(p->temp);
+}
+
+HRESULT atomicfile_batch_write(struct atomicfile_batch *batch, const char *path, const void *data, DWORD size)
+{
+    struct atomicfile_pending *p;
+    HRESULT hr;
+    int fd, error;
+
+    if (!grow_for_one(&batch->items, &batch->capacity, batch->count, sizeof(*batch->items), 64)) return E_OUTOFMEMORY;
+    p = &batch->items[batch->count];
+    memset(p, 0, sizeof(*p));
+    if (FAILED(hr = hostfs_resolve(path, &p->host))) return hr;
+    /* the batch's index in the name: one output named twice in a batch
+     * keeps two temporary files, and the later one wins the name */
+    if (!(p->path = strdup(path)) || !(p->temp = malloc(strlen(p->host) + 16)))
+    {
+        pending_free(p, FALSE);
+        return E_OUTOFMEMORY;
+    }
+    sprintf(p->temp, "%s.%u.tmp", p->host, batch->count);
+    if ((fd = open(p->temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0) error = errno;
+    else
+    {
+        error = write_all(fd, data, size);
+        if (close(fd) && !error) error = errno;
+    }
+    if (error)
+    {
+        pending_free(p, TRUE);
+        return hostfs_error(error);
+    }
+    batch->count++;
+    batch->bytes += size;
+    return S_OK;
+}
+
+/* Flushes the folder holding HOST_FILE: its new names are then durable. */
+static int sync_folder(const char *host_file)
+{
+    const char *slash = strrchr(host_file, '/');
+    char *folder = slash ? strndup(host_file, slash == host_file ? 1 : (size_t)(slash - host_file)) : strdup(".");
+    int fd, error = 0;
+
+    if (!folder) return ENOMEM;
+    if ((fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || fsync(fd)) error = errno;
+    if (fd >= 0) close(fd);
+    free(folder);
+    return error == EINVAL ? 0 : error; /* a file system that cannot flush a folder */
+}
+
+HRESULT atomicfile_batch_commit(struct atomicfile_batch *batch,
+                                void (*failed)(const char *path, HRESULT hr, void *context), void *context)
+{
+    HRESULT first = S_OK, hr;
+    ULONG i, j;
+    int fd, error;
+
+    if (!batch->count) return S_OK;
+    /* one flush of the file system for every temporary file's data */
+    fd = open(batch->items[0].temp, O_RDONLY | O_CLOEXEC);
+    error = fd < 0 ? errno : syncfs(fd) ? errno : 0;
+    if (fd >= 0) close(fd);
+    for (i = 0; i < batch->count; i++)
+    {
+        struct atomicfile_pending *p = &batch->items[i];
+
+        hr = error ? hostfs_error(error) : rename(p->temp, p->host) ? hostfs_error(errno) : S_OK;
+        if (FAILED(hr))
+        {
+            unlink(p->temp);
+            if (failed) failed(p->path, hr, context);
+            if (SUCCEEDED(first)) first = hr;
+        }
+    }
+    /* each folder once: its renames durable */
+    for (i = 0; i < batch->count; i++)
+    {
+        const char *slash = strrchr(batch->items[i].host, '/');
+        size_t length = slash ? (size_t)(slash - batch->items[i].host) : 0;
+
+        for (j = 0; j < i; j++)
+            if (!strncmp(batch->items[j].host, batch->items[i].host, length + 1) &&
+                !strchr(batch->items[j].host + length + 1, '/'))
+                break;
+        if (j == i && (error = sync_folder(batch->items[i].host)) && SUCCEEDED(first)) first = hostfs_error(error);
+    }
+    for (i = 0; i < batch->count; i++)
+    {
+        free(batch->items[i].temp);
+        batch->items[i].temp = NULL;
+        pending_free(&batch->items[i], FALSE);
+    }
+    batch->count = 0;
+    batch->bytes = 0;
+    return first;
+}
+
+void atomicfile_batch_free(struct atomicfile_batch *batch)
+{
+    ULONG i;
+
+    for (i = 0; i < batch->count; i++) pending_free(&batch->items[i], TRUE);
+    free(batch->items);
+    memset(batch, 0, sizeof(*batch));
 }

@@ -20,4 +20,30 @@ HRESULT atomicfile_commit(const WCHAR *temp, const WCHAR *path);
 /* PATH (UTF-8) and PATH.tmp as WCHAR strings of MAX_PATH.  FALSE when too long. */
 BOOL atomicfile_names(const char *path, WCHAR *wpath, WCHAR *wtemp);
 
+/* A batch of atomic writes that share one flush: each file is written and
+ * closed as a temporary NAME.N.tmp beside NAME; the commit flushes them all
+ * with one syncfs, renames each over its NAME, and flushes each folder.  A
+ * crash leaves every NAME whole (old or new) or absent, and at most some
+ * NAME.N.tmp files, never a part of one under NAME. */
+struct atomicfile_batch
+{
+    struct atomicfile_pending *items;
+    ULONG count, capacity;
+    ULONGLONG bytes;   /* written since the last commit */
+};
+
+/* Writes SIZE bytes of DATA as PATH's temporary file, for the next commit.
+ * S_OK, or the HRESULT of the failure (nothing is then left of it). */
+HRESULT atomicfile_batch_write(struct atomicfile_batch *batch, const char *path, const void *data, DWORD size);
+
+/* Flushes and renames every file written since the last commit; calls
+ * FAILED(PATH, HR, CONTEXT) for each that did not reach its name (its
+ * temporary file removed).  Returns S_OK, or the first failure. */
+HRESULT atomicfile_batch_commit(struct atomicfile_batch *batch,
+                                void (*failed)(const char *path, HRESULT hr, void *context), void *context);
+
+/* Frees what the batch holds (after a commit, or to drop its writes: their
+ * temporary files are removed). */
+void atomicfile_batch_free(struct atomicfile_batch *batch);
+
 #endif

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "ecgetmime.h"
 #include "gate.h"
+#include "grow.h"
 #include "hostfs.h"
 #include "msgfile.h"
 #include "strbuf.h"
@@ -33,6 +34,22 @@ static const char usage_text[] =
     "\n"
     "Exit status: 0 all converted, 3 any failed, 2 usage error or unreadable input.\n";
 
+/* The outputs of this many messages (or of this many bytes) share one
+ * flush to disk (atomicfile_batch); their lines are printed after it. */
+#define BATCH_MESSAGES 256
+#define BATCH_BYTES (32u * 1024 * 1024)
+
+/* One message's line, printed once its output is on disk. */
+struct outcome
+{
+    char *path, *output, *text; /* text: the failure's reason */
+    HRESULT hr;
+    enum ecgetmime_method method;
+    ULONG attendees;
+    BOOL uid_generated, unreadable;
+    enum systime_path track_path;
+};
+
 struct convert_run
 {
     enum cli_fix_mode fix;
@@ -42,8 +59,10 @@ struct convert_run
     BOOL now_fixed;
     char last_warning[GATE_TEXT_SIZE * 2];
     ULONG converted, failed, unreadable;
+    struct atomicfile_batch batch;
+    struct outcome *outcomes; /* of the messages since the last commit */
+    ULONG outcome_count, outcome_capacity;
 };
-
 
 
 /* DIR/<base name of PATH without .msg>.eml; caller frees. */
@@ -61,35 +80,76 @@ static char *output_path(const char *dir, const char *path)
     return strbuf_detach(&sb);
 }
 
-static void report(struct convert_run *run, const char *path, const char *output, HRESULT hr, const char *text,
-                   const struct ecgetmime_result *result, enum systime_path track_path)
+static void report(const struct convert_run *run, const struct outcome *o)
 {
     if (run->format == CLI_FORMAT_JSON)
     {
         printf("{\"file\":");
-        cli_print_json_string(path);
-        if (SUCCEEDED(hr))
+        cli_print_json_string(o->path);
+        if (SUCCEEDED(o->hr))
         {
             printf(",\"converted\":true,\"output\":");
-            cli_print_json_string(output);
+            cli_print_json_string(o->output);
             printf(",\"method\":\"%s\",\"attendees\":%u,\"path\":\"%s\",\"uid_generated\":%s}\n",
-                   result->method == ECGETMIME_CANCEL ? "CANCEL" : "REQUEST", result->attendees,
-                   systime_path_name(track_path), result->uid_generated ? "true" : "false");
+                   o->method == ECGETMIME_CANCEL ? "CANCEL" : "REQUEST", o->attendees,
+                   systime_path_name(o->track_path), o->uid_generated ? "true" : "false");
         }
         else
         {
-            printf(",\"converted\":false,\"hresult\":\"%#x\",\"reason\":", (unsigned)hr);
-            cli_print_json_string(text);
+            printf(",\"converted\":false,\"hresult\":\"%#x\",\"reason\":", (unsigned)o->hr);
+            cli_print_json_string(o->text);
             printf("}\n");
         }
     }
-    else if (SUCCEEDED(hr))
-        printf("converted %s -> %s (%s, %u attendee%s, %s track time%s)\n", path, output,
-               result->method == ECGETMIME_CANCEL ? "CANCEL" : "REQUEST", result->attendees,
-               result->attendees == 1 ? "" : "s", systime_path_name(track_path),
-               result->uid_generated ? ", UID generated: the meeting has no PidLidGlobalObjectId" : "");
+    else if (SUCCEEDED(o->hr))
+        printf("converted %s -> %s (%s, %u attendee%s, %s track time%s)\n", o->path, o->output,
+               o->method == ECGETMIME_CANCEL ? "CANCEL" : "REQUEST", o->attendees, o->attendees == 1 ? "" : "s",
+               systime_path_name(o->track_path),
+               o->uid_generated ? ", UID generated: the meeting has no PidLidGlobalObjectId" : "");
     else
-        printf("failed %s %#x: %s\n", path, (unsigned)hr, text);
+        printf("failed %s %#x: %s\n", o->path, (unsigned)o->hr, o->text);
+}
+
+/* A write of the batch that did not reach its name: its message failed. */
+static void write_failed(const char *output, HRESULT hr, void *context)
+{
+    struct convert_run *run = context;
+    char words[256], text[ECGETMIME_ERROR_SIZE];
+    ULONG i;
+
+    errmsg_format(text, hr, "cannot write '%s': %s", output, errmsg_describe(hr, words, sizeof(words)));
+    for (i = run->outcome_count; i-- > 0;)
+    {
+        struct outcome *o = &run->outcomes[i];
+        if (SUCCEEDED(o->hr) && !strcmp(o->output, output))
+        {
+            o->hr = hr;
+            free(o->text);
+            o->text = strdup(text);
+            break;
+        }
+    }
+}
+
+/* Puts the batch's outputs on disk, then prints their lines and counts. */
+static void commit(struct convert_run *run)
+{
+    ULONG i;
+
+    atomicfile_batch_commit(&run->batch, write_failed, run);
+    for (i = 0; i < run->outcome_count; i++)
+    {
+        struct outcome *o = &run->outcomes[i];
+
+        if (o->unreadable) run->unreadable++;
+        else if (FAILED(o->hr)) run->failed++;
+        else run->converted++;
+        report(run, o);
+        free(o->path);
+        free(o->output);
+        free(o->text);
+    }
+    run->outcome_count = 0;
 }
 
 static void convert_one(struct convert_run *run, const char *path)
@@ -97,22 +157,30 @@ static void convert_one(struct convert_run *run, const char *path)
     struct mapi_message message;
     struct ecgetmime_result result = {0};
     char error[ECGETMIME_ERROR_SIZE] = "", read_error[MSGFILE_ERROR_SIZE];
-    char *output = output_path(run->dir, path);
-    enum systime_path track_path = SYSTIME_PATH_LEGACY;
+    struct outcome *o;
     HRESULT hr;
 
-    if (!output)
+    if (!grow_for_one(&run->outcomes, &run->outcome_capacity, run->outcome_count, sizeof(*run->outcomes), 64))
     {
-        report(run, path, "", E_OUTOFMEMORY, "out of memory", NULL, track_path);
+        cli_message(MSG_FAILED, "convert", "out of memory");
         run->failed++;
         return;
     }
-    if (FAILED(hr = msgfile_read(path, &message, read_error)))
+    o = &run->outcomes[run->outcome_count++];
+    memset(o, 0, sizeof(*o));
+    o->track_path = SYSTIME_PATH_LEGACY;
+    o->path = strdup(path);
+    if (!o->path || !(o->output = output_path(run->dir, path)))
+    {
+        o->hr = E_OUTOFMEMORY;
+        o->text = strdup("out of memory");
+        return;
+    }
+    if (FAILED(o->hr = msgfile_read(path, &message, read_error)))
     {
         cli_message(MSG_CANNOT_READ, read_error);
-        report(run, path, output, hr, read_error, NULL, track_path);
-        run->unreadable++;
-        free(output);
+        o->text = strdup(read_error);
+        o->unreadable = TRUE;
         return;
     }
     if (!run->now_fixed)
@@ -121,26 +189,25 @@ static void convert_one(struct convert_run *run, const char *path)
         GetSystemTimeAsFileTime(&ft);
         run->options.now = (ULONGLONG)ft.dwHighDateTime << 32 | ft.dwLowDateTime;
     }
-    run->options.track_path = track_path = cli_track_path(run->fix, run->last_warning, sizeof(run->last_warning));
+    run->options.track_path = o->track_path = cli_track_path(run->fix, run->last_warning, sizeof(run->last_warning));
     run->options.serial++;
     hr = ecgetmime_convert(&message, path, &run->options, &result, error);
-    if (SUCCEEDED(hr) && FAILED(hr = atomicfile_write(output, result.mime, (DWORD)strlen(result.mime))))
+    if (SUCCEEDED(hr) && FAILED(hr = atomicfile_batch_write(&run->batch, o->output, result.mime,
+                                                             (DWORD)strlen(result.mime))))
     {
         char words[256];
-        errmsg_format(error, hr, "cannot write '%s': %s", output, errmsg_describe(hr, words, sizeof(words)));
+        errmsg_format(error, hr, "cannot write '%s': %s", o->output, errmsg_describe(hr, words, sizeof(words)));
     }
-    if (FAILED(hr))
-    {
-        /* no output file is left behind, not even one from an earlier run */
-        hostfs_remove(output);
-        run->failed++;
-    }
-    else
-        run->converted++;
-    report(run, path, output, hr, error, &result, track_path);
+    /* no output file is left behind, not even one from an earlier run */
+    if (FAILED(hr)) hostfs_remove(o->output);
+    o->hr = hr;
+    o->text = strdup(error);
+    o->method = result.method;
+    o->attendees = result.attendees;
+    o->uid_generated = result.uid_generated;
     free(result.mime);
-    free(output);
     mapi_message_clear(&message);
+    if (run->batch.count >= BATCH_MESSAGES || run->batch.bytes >= BATCH_BYTES) commit(run);
 }
 
 enum { OPT_FIX, OPT_FORMAT, OPT_CANCEL, OPT_NOW, OPT_OUTPUT };
@@ -197,6 +264,7 @@ int cmd_convert(int argc, char **argv)
         convert_one(&run, files.paths[i]);
         cli_progress_update(&progress, i + 1);
     }
+    commit(&run);
     QueryPerformanceCounter(&stop);
     seconds = (double)(stop.QuadPart - start.QuadPart) / (double)frequency.QuadPart;
     if (run.format == CLI_FORMAT_JSON)
@@ -207,6 +275,8 @@ int cmd_convert(int argc, char **argv)
                seconds);
     ret = run.unreadable ? EXIT_USAGE : run.failed ? EXIT_CONVERT : EXIT_OK;
 done:
+    atomicfile_batch_free(&run.batch);
+    free(run.outcomes);
     cli_paths_free(&files);
     cli_parsed_free(&parsed);
     return ret;

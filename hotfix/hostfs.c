@@ -36,11 +36,72 @@ HRESULT hostfs_error(int error)
     }
 }
 
+/* Folders Wine has resolved, most recent first: a batch resolves the same
+ * one or two folders for every file, and Wine's lookup costs a dozen
+ * system calls.  A folder removed since is found missing by the host call
+ * that uses it. */
+#define FOLDER_CACHE_SIZE 8
+static struct
+{
+    char *folder; /* as the program names it, separator included */
+    char *host;   /* its host path, without a final separator */
+} folder_cache[FOLDER_CACHE_SIZE];
+static CRITICAL_SECTION folder_cache_lock;
+static CRITICAL_SECTION_DEBUG folder_cache_lock_debug = {
+    0, 0, &folder_cache_lock, {&folder_cache_lock_debug.ProcessLocksList, &folder_cache_lock_debug.ProcessLocksList},
+    0, 0, {0}};
+static CRITICAL_SECTION folder_cache_lock = {&folder_cache_lock_debug, -1, 0, 0, 0, 0};
+
+/* The host path of FOLDER (new; caller frees), from the cache or from Wine. */
+static char *resolve_folder(const char *folder)
+{
+    WCHAR wfolder[MAX_PATH];
+    char *unix_folder, *host = NULL;
+    size_t length;
+    int i;
+
+    EnterCriticalSection(&folder_cache_lock);
+    for (i = 0; i < FOLDER_CACHE_SIZE && folder_cache[i].folder; i++)
+        if (!strcmp(folder_cache[i].folder, folder))
+        {
+            host = strdup(folder_cache[i].host);
+            LeaveCriticalSection(&folder_cache_lock);
+            return host;
+        }
+    LeaveCriticalSection(&folder_cache_lock);
+    if (!MultiByteToWideChar(CP_UTF8, 0, folder, -1, wfolder, MAX_PATH) ||
+        !(unix_folder = wine_get_unix_file_name(wfolder)))
+        return NULL;
+    length = strlen(unix_folder);
+    if (length > 1 && unix_folder[length - 1] == '/') unix_folder[--length] = 0;
+    host = strdup(unix_folder);
+    HeapFree(GetProcessHeap(), 0, unix_folder);
+    EnterCriticalSection(&folder_cache_lock);
+    if (host)
+    {
+        char *key = strdup(folder), *value = strdup(host);
+        if (key && value)
+        {
+            free(folder_cache[FOLDER_CACHE_SIZE - 1].folder);
+            free(folder_cache[FOLDER_CACHE_SIZE - 1].host);
+            memmove(&folder_cache[1], &folder_cache[0], (FOLDER_CACHE_SIZE - 1) * sizeof(folder_cache[0]));
+            folder_cache[0].folder = key;
+            folder_cache[0].host = value;
+        }
+        else
+        {
+            free(key);
+            free(value);
+        }
+    }
+    LeaveCriticalSection(&folder_cache_lock);
+    return host;
+}
+
 HRESULT hostfs_resolve(const char *path, char **host)
 {
     const char *slash = strrchr(path, '/'), *backslash = strrchr(path, '\\'), *name, *separator;
-    WCHAR wfolder[MAX_PATH];
-    char *folder, *unix_folder;
+    char *folder, *host_folder;
     size_t length;
 
     *host = NULL;
@@ -49,18 +110,18 @@ HRESULT hostfs_resolve(const char *path, char **host)
     if (!*name) return HRESULT_FROM_WIN32(ERROR_INVALID_NAME);
     /* the folder with its separator, so "/" and "C:\" stay roots */
     length = slash ? (size_t)(name - path) : 1;
+    if (length >= MAX_PATH) return HRESULT_FROM_WIN32(ERROR_FILENAME_EXCED_RANGE);
     if (!(folder = malloc(length + 1))) return E_OUTOFMEMORY;
     memcpy(folder, slash ? path : ".", length);
     folder[length] = 0;
-    length = MultiByteToWideChar(CP_UTF8, 0, folder, -1, wfolder, MAX_PATH);
+    host_folder = resolve_folder(folder);
     free(folder);
-    if (!length) return HRESULT_FROM_WIN32(ERROR_FILENAME_EXCED_RANGE);
-    if (!(unix_folder = wine_get_unix_file_name(wfolder))) return HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND);
-    length = strlen(unix_folder);
-    separator = length && unix_folder[length - 1] == '/' ? "" : "/";
+    if (!host_folder) return HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND);
+    length = strlen(host_folder);
+    separator = length && host_folder[length - 1] == '/' ? "" : "/";
     length += strlen(separator) + strlen(name) + 1;
-    if ((*host = malloc(length))) snprintf(*host, length, "%s%s%s", unix_folder, separator, name);
-    HeapFree(GetProcessHeap(), 0, unix_folder);
+    if ((*host = malloc(length))) snprintf(*host, length, "%s%s%s", host_folder, separator, name);
+    free(host_folder);
     return *host ? S_OK : E_OUTOFMEMORY;
 }
 
@@ -91,6 +152,59 @@ HRESULT hostfs_remove(const char *path)
     if (FAILED(hr = hostfs_resolve(path, &host))) return hr == HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND) ? S_OK : hr;
     if (unlink(host) && errno != ENOENT) hr = hostfs_error(errno);
     free(host);
+    return hr;
+}
+
+HRESULT hostfs_read_file(const char *path, ULONGLONG max, HGLOBAL *memory, ULONGLONG *size)
+{
+    struct stat st;
+    char *host, *data;
+    size_t done = 0;
+    HRESULT hr;
+    int fd;
+
+    *memory = NULL;
+    *size = 0;
+    if (FAILED(hr = hostfs_resolve(path, &host))) return hr;
+    fd = open(host, O_RDONLY | O_CLOEXEC);
+    free(host);
+    if (fd < 0 && errno == ENOENT)
+    {
+        /* the name in another case, as Windows finds it: Wine looks it up */
+        WCHAR wpath[MAX_PATH];
+        char *found;
+        if (MultiByteToWideChar(CP_UTF8, 0, path, -1, wpath, MAX_PATH) && (found = wine_get_unix_file_name(wpath)))
+        {
+            fd = open(found, O_RDONLY | O_CLOEXEC);
+            HeapFree(GetProcessHeap(), 0, found);
+        }
+        else
+            errno = ENOENT;
+    }
+    if (fd < 0) return errno == ENOENT ? HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) : hostfs_error(errno);
+    if (fstat(fd, &st) || !S_ISREG(st.st_mode) || (ULONGLONG)st.st_size > max) hr = E_INVALIDARG;
+    else if (!(*memory = GlobalAlloc(GMEM_MOVEABLE, (SIZE_T)st.st_size + 1)) || !(data = GlobalLock(*memory)))
+        hr = E_OUTOFMEMORY;
+    else
+    {
+        while (done < (size_t)st.st_size)
+        {
+            ssize_t got = read(fd, data + done, (size_t)st.st_size - done);
+            if (got < 0 && errno == EINTR) continue;
+            if (got <= 0) break;
+            done += (size_t)got;
+        }
+        data[done] = 0;
+        GlobalUnlock(*memory);
+        if (done != (size_t)st.st_size) hr = HRESULT_FROM_WIN32(ERROR_READ_FAULT);
+        *size = done;
+    }
+    close(fd);
+    if (FAILED(hr) && *memory)
+    {
+        GlobalFree(*memory);
+        *memory = NULL;
+    }
     return hr;
 }
 

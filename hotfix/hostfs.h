@@ -41,6 +41,14 @@ HRESULT hostfs_remove(const char *path);
  * finds it, the name used as given.  NULL with errno set when it cannot. */
 FILE *hostfs_fopen_read(const char *path);
 
+/* Reads the regular file PATH whole into new movable global memory
+ * *MEMORY (one extra zero byte after the data; caller frees with
+ * GlobalFree), *SIZE its size: one open, one fstat, reads, through the host.
+ * Fails with ERROR_FILE_NOT_FOUND or ERROR_PATH_NOT_FOUND when it is not
+ * there, E_INVALIDARG when it is larger than MAX or no regular file,
+ * ERROR_READ_FAULT on a short read, else the Win32 error of the failure. */
+HRESULT hostfs_read_file(const char *path, ULONGLONG max, HGLOBAL *memory, ULONGLONG *size);
+
 /* Whether PATH exists. */
 BOOL hostfs_exists(const char *path);
 

@@ -20,6 +20,7 @@
 
 #include "atomicfile.h"
 #include "cfbcheck.h"
+#include "hostfs.h"
 #include "memlockbytes.h"
 #include "msgfile.h"
 
@@ -429,46 +430,24 @@ done:
 static HRESULT open_checked(const char *path, IStorage **root, ULONGLONG *size, char *error)
 {
     char check_error[CFBCHECK_ERROR_SIZE];
-    WCHAR wpath[MAX_PATH];
-    LARGE_INTEGER file_size;
     ILockBytes *bytes = NULL;
     HGLOBAL memory = NULL;
-    HANDLE file;
-    DWORD got = 0;
     BYTE *data;
     HRESULT hr;
 
     *root = NULL;
-    to_wide(path, wpath, ARRAYSIZE(wpath));
-    file = CreateFileW(wpath, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
-    if (file == INVALID_HANDLE_VALUE)
+    if (FAILED(hr = hostfs_read_file(path, MSG_FILE_MAX, &memory, size)))
     {
-        HRESULT hr = HRESULT_FROM_WIN32(GetLastError());
         char words[256];
         if (hr == HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) || hr == HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND))
             return fail(error, hr, path, "no such file");
+        if (hr == E_INVALIDARG)
+            return fail(error, hr, path, "larger than %u bytes, or not a regular file", MSG_FILE_MAX);
+        if (hr == HRESULT_FROM_WIN32(ERROR_READ_FAULT)) return fail(error, hr, path, "short read");
+        if (hr == E_OUTOFMEMORY) return fail(error, hr, path, "out of memory");
         return fail(error, hr, path, "cannot open: %s", errmsg_describe(hr, words, sizeof(words)));
     }
-    if (!GetFileSizeEx(file, &file_size) || file_size.QuadPart > MSG_FILE_MAX)
-    {
-        CloseHandle(file);
-        return fail(error, E_INVALIDARG, path, "larger than %u bytes, or not a regular file", MSG_FILE_MAX);
-    }
-    *size = (ULONGLONG)file_size.QuadPart;
-    if (!(memory = GlobalAlloc(GMEM_MOVEABLE, (SIZE_T)*size + 1)) || !(data = GlobalLock(memory)))
-    {
-        CloseHandle(file);
-        if (memory) GlobalFree(memory);
-        return fail(error, E_OUTOFMEMORY, path, "out of memory");
-    }
-    if (!ReadFile(file, data, (DWORD)*size, &got, NULL) || got != *size)
-    {
-        GlobalUnlock(memory);
-        GlobalFree(memory);
-        CloseHandle(file);
-        return fail(error, HRESULT_FROM_WIN32(ERROR_READ_FAULT), path, "short read");
-    }
-    CloseHandle(file);
+    data = GlobalLock(memory);
     hr = cfbcheck_data(data, (size_t)*size, check_error);
     GlobalUnlock(memory);
     if (hr == STG_E_FILEALREADYEXISTS) hr = fail(error, hr, path, "not a compound file");
