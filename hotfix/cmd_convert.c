@@ -11,7 +11,6 @@
 #include "cli.h"
 #include "ecgetmime.h"
 #include "gate.h"
-#include "grow.h"
 #include "hostfs.h"
 #include "msgfile.h"
 #include "strbuf.h"
@@ -34,10 +33,11 @@ static const char usage_text[] =
     "\n"
     "Exit status: 0 all converted, 3 any failed, 2 usage error or unreadable input.\n";
 
-/* The outputs of this many messages (or of this many bytes) share one
- * flush to disk (atomicfile_batch); their lines are printed after it. */
+/* The outputs of a window of this many messages share one flush to disk
+ * (atomicfile_batch); their lines are printed after it, in order.  Up to
+ * CONVERT_THREADS threads convert the messages of a window. */
 #define BATCH_MESSAGES 256
-#define BATCH_BYTES (32u * 1024 * 1024)
+#define CONVERT_THREADS 2
 
 /* One message's line, printed once its output is on disk. */
 struct outcome
@@ -60,8 +60,12 @@ struct convert_run
     char last_warning[GATE_TEXT_SIZE * 2];
     ULONG converted, failed, unreadable;
     struct atomicfile_batch batch;
-    struct outcome *outcomes; /* of the messages since the last commit */
-    ULONG outcome_count, outcome_capacity;
+    struct outcome outcomes[BATCH_MESSAGES]; /* of the window's messages */
+    ULONG outcome_count;
+    /* the window of messages the threads share: they take the next one */
+    char **paths;
+    LONG window_start, window_end, next;
+    CRITICAL_SECTION lock; /* the batch, the gate's warning */
 };
 
 
@@ -152,21 +156,17 @@ static void commit(struct convert_run *run)
     run->outcome_count = 0;
 }
 
-static void convert_one(struct convert_run *run, const char *path)
+/* Converts message I of the window into its outcome and the batch. */
+static void convert_one(struct convert_run *run, LONG i)
 {
+    const char *path = run->paths[i];
+    struct outcome *o = &run->outcomes[i - run->window_start];
+    struct ecgetmime_options options = run->options;
     struct mapi_message message;
     struct ecgetmime_result result = {0};
     char error[ECGETMIME_ERROR_SIZE] = "", read_error[MSGFILE_ERROR_SIZE];
-    struct outcome *o;
     HRESULT hr;
 
-    if (!grow_for_one(&run->outcomes, &run->outcome_capacity, run->outcome_count, sizeof(*run->outcomes), 64))
-    {
-        cli_message(MSG_FAILED, "convert", "out of memory");
-        run->failed++;
-        return;
-    }
-    o = &run->outcomes[run->outcome_count++];
     memset(o, 0, sizeof(*o));
     o->track_path = SYSTIME_PATH_LEGACY;
     o->path = strdup(path);
@@ -187,16 +187,23 @@ static void convert_one(struct convert_run *run, const char *path)
     {
         FILETIME ft;
         GetSystemTimeAsFileTime(&ft);
-        run->options.now = (ULONGLONG)ft.dwHighDateTime << 32 | ft.dwLowDateTime;
+        options.now = (ULONGLONG)ft.dwHighDateTime << 32 | ft.dwLowDateTime;
     }
-    run->options.track_path = o->track_path = cli_track_path(run->fix, run->last_warning, sizeof(run->last_warning));
-    run->options.serial++;
-    hr = ecgetmime_convert(&message, path, &run->options, &result, error);
-    if (SUCCEEDED(hr) && FAILED(hr = atomicfile_batch_write(&run->batch, o->output, result.mime,
-                                                             (DWORD)strlen(result.mime))))
+    EnterCriticalSection(&run->lock);
+    options.track_path = o->track_path = cli_track_path(run->fix, run->last_warning, sizeof(run->last_warning));
+    LeaveCriticalSection(&run->lock);
+    options.serial = (ULONG)i + 1;
+    hr = ecgetmime_convert(&message, path, &options, &result, error);
+    if (SUCCEEDED(hr))
     {
-        char words[256];
-        errmsg_format(error, hr, "cannot write '%s': %s", o->output, errmsg_describe(hr, words, sizeof(words)));
+        EnterCriticalSection(&run->lock);
+        hr = atomicfile_batch_write(&run->batch, o->output, result.mime, (DWORD)strlen(result.mime));
+        LeaveCriticalSection(&run->lock);
+        if (FAILED(hr))
+        {
+            char words[256];
+            errmsg_format(error, hr, "cannot write '%s': %s", o->output, errmsg_describe(hr, words, sizeof(words)));
+        }
     }
     /* no output file is left behind, not even one from an earlier run */
     if (FAILED(hr)) hostfs_remove(o->output);
@@ -207,7 +214,44 @@ static void convert_one(struct convert_run *run, const char *path)
     o->uid_generated = result.uid_generated;
     free(result.mime);
     mapi_message_clear(&message);
-    if (run->batch.count >= BATCH_MESSAGES || run->batch.bytes >= BATCH_BYTES) commit(run);
+}
+
+/* Takes the window's next message until none is left. */
+static DWORD WINAPI convert_window(void *context)
+{
+    struct convert_run *run = context;
+    LONG i;
+
+    while ((i = InterlockedIncrement(&run->next) - 1) < run->window_end) convert_one(run, i);
+    return 0;
+}
+
+/* Converts the COUNT messages window by window: the threads share each
+ * window, then its outputs are committed and its lines printed. */
+static void convert_all(struct convert_run *run, char **paths, LONG count, struct cli_progress *progress)
+{
+    SYSTEM_INFO system;
+    HANDLE helpers[CONVERT_THREADS - 1];
+    DWORD threads, t;
+
+    GetSystemInfo(&system);
+    threads = min(CONVERT_THREADS, max(1, system.dwNumberOfProcessors));
+    run->paths = paths;
+    for (run->window_start = 0; run->window_start < count; run->window_start = run->window_end)
+    {
+        DWORD started = 0;
+
+        run->window_end = min(count, run->window_start + BATCH_MESSAGES);
+        run->next = run->window_start;
+        run->outcome_count = (ULONG)(run->window_end - run->window_start);
+        for (t = 1; t < threads && run->window_end - run->window_start > 1; t++)
+            if ((helpers[started] = CreateThread(NULL, 0, convert_window, run, 0, NULL))) started++;
+        convert_window(run);
+        WaitForMultipleObjects(started, helpers, TRUE, INFINITE);
+        for (t = 0; t < started; t++) CloseHandle(helpers[t]);
+        commit(run);
+        cli_progress_update(progress, (ULONG)run->window_end);
+    }
 }
 
 enum { OPT_FIX, OPT_FORMAT, OPT_CANCEL, OPT_NOW, OPT_OUTPUT };
@@ -231,6 +275,7 @@ int cmd_convert(int argc, char **argv)
     HRESULT hr = cli_parse("convert", usage_text, options, ARRAYSIZE(options), CLI_ANY, argc, argv, &parsed);
 
     memset(&run, 0, sizeof(run));
+    InitializeCriticalSection(&run.lock);
     if (hr != S_OK)
     {
         ret = cli_parse_status(hr);
@@ -259,12 +304,7 @@ int cmd_convert(int argc, char **argv)
     QueryPerformanceFrequency(&frequency);
     QueryPerformanceCounter(&start);
     cli_progress_start(&progress, files.count, "messages");
-    for (i = 0; i < files.count; i++)
-    {
-        convert_one(&run, files.paths[i]);
-        cli_progress_update(&progress, i + 1);
-    }
-    commit(&run);
+    convert_all(&run, files.paths, files.count, &progress);
     QueryPerformanceCounter(&stop);
     seconds = (double)(stop.QuadPart - start.QuadPart) / (double)frequency.QuadPart;
     if (run.format == CLI_FORMAT_JSON)
@@ -276,7 +316,7 @@ int cmd_convert(int argc, char **argv)
     ret = run.unreadable ? EXIT_USAGE : run.failed ? EXIT_CONVERT : EXIT_OK;
 done:
     atomicfile_batch_free(&run.batch);
-    free(run.outcomes);
+    DeleteCriticalSection(&run.lock);
     cli_paths_free(&files);
     cli_parsed_free(&parsed);
     return ret;
