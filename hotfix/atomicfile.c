@@ -101,19 +101,22 @@ HRESULT atomicfile_batch_write(struct atomicfile_batch *batch, const char *path,
     struct atomicfile_pending *p;
     HRESULT hr;
     int fd, error;
+    ULONG i;
 
     if (!grow_for_one(&batch->items, &batch->capacity, batch->count, sizeof(*batch->items), 64)) return E_OUTOFMEMORY;
     p = &batch->items[batch->count];
     memset(p, 0, sizeof(*p));
     if (FAILED(hr = hostfs_resolve(path, &p->host))) return hr;
-    /* the batch's index in the name: one output named twice in a batch
-     * keeps two temporary files, and the later one wins the name */
     if (!(p->path = strdup(path)) || !(p->temp = malloc(strlen(p->host) + 16)))
     {
         pending_free(p, FALSE);
         return E_OUTOFMEMORY;
     }
-    sprintf(p->temp, "%s.%u.tmp", p->host, batch->count);
+    /* NAME.tmp, as atomicfile_write names it; an output named twice in one
+     * batch keeps a second temporary file, NAME.N.tmp, and the later wins */
+    sprintf(p->temp, "%s.tmp", p->host);
+    for (i = 0; i < batch->count; i++)
+        if (!strcmp(batch->items[i].host, p->host)) sprintf(p->temp, "%s.%u.tmp", p->host, batch->count);
     if ((fd = open(p->temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0) error = errno;
     else
     {

@@ -21,10 +21,11 @@ HRESULT atomicfile_commit(const WCHAR *temp, const WCHAR *path);
 BOOL atomicfile_names(const char *path, WCHAR *wpath, WCHAR *wtemp);
 
 /* A batch of atomic writes that share one flush: each file is written and
- * closed as a temporary NAME.N.tmp beside NAME; the commit flushes them all
- * with one syncfs, renames each over its NAME, and flushes each folder.  A
- * crash leaves every NAME whole (old or new) or absent, and at most some
- * NAME.N.tmp files, never a part of one under NAME. */
+ * closed as a temporary NAME.tmp beside NAME (NAME.N.tmp when the batch
+ * already holds one for NAME); the commit flushes them all with one
+ * syncfs, renames each over its NAME, and flushes each folder.  A crash
+ * leaves every NAME whole (old or new) or absent, and at most some
+ * temporary files, never a part of one under NAME. */
 struct atomicfile_batch
 {
     struct atomicfile_pending *items;
