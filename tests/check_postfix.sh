@@ -11,74 +11,19 @@ source "$(dirname "$0")/lib.sh"
 T0=2007-08-03T14:00:00Z
 work=$(mktemp -d "$BUILD/check_postfix.XXXXXX")
 pf="$work/postfix"
-postfix_pid=
-stop_postfix() {
-    [ -n "$postfix_pid" ] || return 0
-    postfix -c "$pf/conf" stop > /dev/null 2>&1 || postfix -c "$pf/conf" abort > /dev/null 2>&1
-    wait "$postfix_pid" 2> /dev/null
-}
+source "$TOP/scripts/postfix-private.sh"
 # KEEP=1 keeps the work folder (the Postfix log, the Maildirs) to look at
-trap 'stop_postfix; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+trap 'postfix_private_stop; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 
-if [ "$(id -u)" != 0 ] || ! command -v postfix > /dev/null; then
-    echo "check_postfix: needs root and Debian's postfix (scripts/deps.sh test installs it)" >&2
-    exit 1
-fi
-
-# --- a private Postfix: fabrikam.example's mailboxes adam@ and zoe@ as
-# Maildirs; busy@ deferred (451 4.2.1), unknown users refused (550 5.1.1),
-# other domains not relayed (554 5.7.1), messages over 50,000 bytes
-# refused (552 5.3.4); its log in
-# $pf/maillog.  Postfix runs as root here (CI and these machines are root).
-port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-mkdir -p "$pf/conf" "$pf/queue" "$pf/data" "$pf/mail"
-chmod 755 "$work" "$pf"
-chown postfix "$pf/data"
-chown nobody:nogroup "$pf/mail"
-# smtpd on our port; no daemon in a chroot (the queue is not under /var/spool)
-sed -e "s/^smtp      inet  n       -       y       -       -       smtpd/127.0.0.1:$port inet n - n - - smtpd/" \
-    -e 's/^\([a-z]*[ ]*unix[ ]*[-n][ ]*[-n][ ]*\)y/\1n/' /etc/postfix/master.cf > "$pf/conf/master.cf"
-cat > "$pf/conf/main.cf" <<EOF
-compatibility_level = 3.6
-queue_directory = $pf/queue
-data_directory = $pf/data
-mail_owner = postfix
-setgid_group = postdrop
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-myhostname = mx.fabrikam.example
-mydomain = fabrikam.example
-mydestination =
-mynetworks = 127.0.0.0/8
-relay_domains =
-smtpd_relay_restrictions = reject_unauth_destination
-smtpd_recipient_restrictions = check_recipient_access texthash:$pf/conf/access
-virtual_mailbox_domains = fabrikam.example
-virtual_mailbox_base = $pf/mail
-virtual_mailbox_maps = texthash:$pf/conf/mailboxes
-virtual_uid_maps = static:65534
-virtual_gid_maps = static:65534
-message_size_limit = 50000
-maillog_file = /dev/stdout
-biff = no
-EOF
-printf 'adam@fabrikam.example adam/\nzoe@fabrikam.example zoe/\nbusy@fabrikam.example busy/\n' > "$pf/conf/mailboxes"
+# --- a private Postfix (scripts/postfix-private.sh): fabrikam.example's
+# mailboxes adam@, zoe@ and busy@ as Maildirs; busy@ deferred (451 4.2.1),
+# unknown users refused (550 5.1.1), other domains not relayed (554 5.7.1),
+# messages over 50,000 bytes refused (552 5.3.4); its log in $pf/maillog.
+mkdir -p "$pf/conf"
 printf 'busy@fabrikam.example 451 4.2.1 mailbox busy, try again later\n' > "$pf/conf/access"
-# in the foreground (start-fg, in the background of this script), logging
-# to its stdout: with no syslog on the machine, any other way waits a
-# second for every line it logs
-postfix -c "$pf/conf" start-fg > "$pf/maillog" 2>&1 &
-postfix_pid=$!
-/usr/bin/python3 - "$port" <<'EOF' || fail "postfix does not answer on its port: $(cat "$pf/maillog")"
-import socket, sys, time
-for _ in range(300):
-    try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.1)
-sys.exit(1)
-EOF
+postfix_private_start "$pf" "adam zoe busy" "smtpd_recipient_restrictions = check_recipient_access texthash:$pf/conf/access
+message_size_limit = 50000" || { fail "no private Postfix"; finish; }
+port=$postfix_port
 
 # --- the messages: the ordinary update to Adam; one to Adam, an unknown
 # user, a busy one, Zoë (Cc, an 8-bit name) and someone at another domain;
