@@ -5,10 +5,18 @@
 #
 #   batch conversion  BENCH_N generated updates and cancellations (half with
 #                     the 1601 sentinel) through `trackfix convert --fix=on`
-#                     in one process; the same files through msgconvert; and
-#                     cat of every byte (the floor)
+#                     in one process; the same files through msgconvert;
+#                     the same files parsed (only) by @kenjiuno/msgreader
+#                     MSGREADER_VERSION in one Node process, installed from
+#                     npm into build/node (skipped, saying so, without node
+#                     and npm); and cat of every byte (the floor)
 #   queue scale       BENCH_QUEUE_SIZES messages submitted and run over
-#                     --until=+1h with the fix off (half stuck, half delivered)
+#                     --until=+1h with the fix off (half stuck, half delivered);
+#                     beside it a private Postfix (scripts/postfix-private.sh)
+#                     taking the same number of messages of the same size
+#                     from smtp-source over SMTP on 127.0.0.1, queueing them
+#                     and delivering them to a Maildir (skipped, saying so,
+#                     without root and Postfix)
 #   impact scan       BENCH_SCAN_N items (default 100,000) in 100 folders
 #                     through one `trackfix scan`: items/s and peak memory
 #   time conversion   ns per value, legacy and clamped, 10^7 values in-process
@@ -29,6 +37,7 @@ QUEUE_SIZES=${BENCH_QUEUE_SIZES:-1000 10000 100000}
 STARTS=${BENCH_STARTS:-20}
 SCAN_N=${BENCH_SCAN_N:-100000}
 NOW=2007-08-03T14:00:00Z
+MSGREADER_VERSION=1.28.0
 work="$BUILD/bench"
 samples="$work/samples.tsv"
 
@@ -70,6 +79,21 @@ sample corpus.messages "$N"
 sample corpus.mb "$(awk -v b="$corpus_bytes" 'BEGIN { printf "%.3f", b / 1e6 }')"
 sample generate.messages_per_s "$(awk -v n="$N" -v s="$elapsed" 'BEGIN { printf "%.1f", n / s }')"
 
+# msgreader, pinned, in build/node: installed once, again when the version
+# there is another
+msgreader=
+if command -v node > /dev/null && command -v npm > /dev/null; then
+    installed=$(node -p "require('$BUILD/node/node_modules/@kenjiuno/msgreader/package.json').version" 2> /dev/null || true)
+    if [ "$installed" != "$MSGREADER_VERSION" ]; then
+        say "bench: installing @kenjiuno/msgreader@$MSGREADER_VERSION into $BUILD/node"
+        npm install --prefix "$BUILD/node" --no-audit --no-fund --silent "@kenjiuno/msgreader@$MSGREADER_VERSION" >&2 ||
+            say "bench: npm install failed: msgreader skipped"
+    fi
+    [ -e "$BUILD/node/node_modules/@kenjiuno/msgreader/package.json" ] && msgreader=yes
+else
+    say "bench: no node and npm: the msgreader peer is skipped"
+fi
+
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.1f", n / s }'; }
 mb_rate() { awk -v b="$corpus_bytes" -v s="$1" 'BEGIN { printf "%.2f", b / 1e6 / s }'; }
 
@@ -97,7 +121,18 @@ for run in $(seq "$RUNS"); do
     sample msgconvert.messages_per_s "$msgconvert_rate"
     sample msgconvert.mb_per_s "$(mb_rate "$elapsed")"
     sample ratio.trackfix_over_msgconvert "$(awk -v a="$trackfix_rate" -v b="$msgconvert_rate" 'BEGIN { printf "%.2f", a / b }')"
+
+    if [ -n "$msgreader" ]; then
+        measure env NODE_PATH="$BUILD/node/node_modules" node "$TOP/scripts/bench-msgreader.js" "$work/corpus"
+        grep -q "^$N parsed" "$work/last.out" || { say "msgreader: $(cat "$work/last.out")"; exit 1; }
+        msgreader_rate=$(rate "$N" "$elapsed")
+        sample msgreader.seconds "$elapsed"
+        sample msgreader.messages_per_s "$msgreader_rate"
+        sample ratio.trackfix_over_msgreader "$(awk -v a="$trackfix_rate" -v b="$msgreader_rate" 'BEGIN { printf "%.2f", a / b }')"
+    fi
 done
+# the size of what the queue sends: Postfix gets messages of that size
+eml_bytes=$(find "$work/out" -name '*.eml' -printf '%s\n' | awk '{ s += $1 } END { printf "%d", s / NR }')
 rm -rf "$work/out" "$work/mc"
 
 for run in $(seq "$RUNS"); do
@@ -175,6 +210,31 @@ EOF
 done
 rm -rf "$work/corpus"
 
+# Postfix, the same numbers of messages: smtp-source (4 sessions) hands them
+# over SMTP, Postfix queues each durably and delivers it to adam's Maildir;
+# the time runs until the last is in the Maildir.
+if [ "$(id -u)" = 0 ] && command -v postfix > /dev/null && command -v smtp-source > /dev/null; then
+    source "$TOP/scripts/postfix-private.sh"
+    trap postfix_private_stop EXIT
+    for size in $QUEUE_SIZES; do
+        for run in $(seq "$RUNS"); do
+            say "bench: Postfix, $size messages of $eml_bytes bytes, run $run of $RUNS"
+            rm -rf "$work/postfix"
+            postfix_private_start "$work/postfix" adam "default_process_limit = 100" || exit 1
+            measure sh -c 'smtp-source -s 4 -m "$1" -l "$2" -f olivia@contoso.example -t adam@fabrikam.example \
+                               "127.0.0.1:$3" &&
+                           while [ "$(ls "$4" 2> /dev/null | wc -l)" -lt "$1" ]; do sleep 0.05; done' \
+                sh "$size" "$eml_bytes" "$postfix_port" "$work/postfix/mail/adam/new"
+            postfix_private_stop
+            sample "postfix_$size.seconds" "$elapsed"
+            sample "postfix_$size.us_per_message" "$(awk -v n="$size" -v s="$elapsed" 'BEGIN { printf "%.0f", s * 1e6 / n }')"
+        done
+        rm -rf "$work/postfix"
+    done
+else
+    say "bench: no root or no Postfix: the Postfix peer is skipped (scripts/deps.sh bench installs it)"
+fi
+
 /usr/bin/python3 - "$samples" "$BUILD/bench.json" <<'EOF'
 import json, os, platform, statistics, subprocess, sys
 samples, out = sys.argv[1], sys.argv[2]
@@ -214,5 +274,27 @@ print("%-40s %12s %12s %12s %5s" % ("figure", "median", "min", "max", "runs"))
 for name in figures:
     row = table[name]
     print("%-40s %12.6g %12.6g %12.6g %5d" % (name, row["median"], row["min"], row["max"], row["runs"]))
+
+# the peers side by side: medians, and how many times trackfix's figure
+def median(name):
+    return table[name]["median"] if name in table else None
+
+print()
+print("peers (medians)")
+convert = median("convert.messages_per_s")
+for label, name in (("msgconvert", "msgconvert.messages_per_s"), ("msgreader, parse only", "msgreader.messages_per_s")):
+    peer = median(name)
+    if convert and peer:
+        print("  trackfix convert %8.0f msg/s   %-22s %8.0f msg/s   trackfix %.1fx" % (convert, label, peer, convert / peer))
+    else:
+        print("  %s: not measured" % label)
+sizes = sorted({int(n.split(".")[0].split("_")[1]) for n in table if n.startswith("queue_")})
+for size in sizes:
+    queue, postfix = median("queue_%d.us_per_message" % size), median("postfix_%d.us_per_message" % size)
+    if postfix:
+        print("  trackfix queue of %6d %6.0f us/msg   Postfix %6.0f us/msg   queue/Postfix %.2f" %
+              (size, queue, postfix, queue / postfix))
+    else:
+        print("  trackfix queue of %6d %6.0f us/msg   Postfix: not measured" % (size, queue))
 print("written to %s" % out)
 EOF

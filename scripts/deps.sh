@@ -22,7 +22,7 @@ case "${1:-build}" in
 build) wanted=$build_pkgs ;;
 test) wanted="$build_pkgs $test_pkgs" ;;
 coverage) wanted="$build_pkgs $test_pkgs gcovr" ;;
-bench) wanted="$build_pkgs python3 libemail-outlook-message-perl libemail-address-perl time" ;;
+bench) wanted="$build_pkgs python3 libemail-outlook-message-perl libemail-address-perl postfix time" ;;
 *) echo "usage: $0 build|test|bench|coverage" >&2; exit 2 ;;
 esac
 

@@ -65,6 +65,6 @@ EOF
 postfix_private_stop() {
     [ -n "$postfix_pid" ] || return 0
     postfix -c "$postfix_dir/conf" stop > /dev/null 2>&1 || postfix -c "$postfix_dir/conf" abort > /dev/null 2>&1
-    wait "$postfix_pid" 2> /dev/null
+    wait "$postfix_pid" 2> /dev/null || true
     postfix_pid=
 }
