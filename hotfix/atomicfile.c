@@ -15,29 +15,6 @@
 #include "grow.h"
 #include "hostfs.h"
 
-BOOL atomicfile_names(const char *path, WCHAR *wpath, WCHAR *wtemp)
-{
-    int len = MultiByteToWideChar(CP_UTF8, 0, path, -1, wpath, MAX_PATH);
-
-    if (!len || len + 4 > MAX_PATH) return FALSE;
-    lstrcpyW(wtemp, wpath);
-    lstrcatW(wtemp, L".tmp");
-    return TRUE;
-}
-
-HRESULT atomicfile_commit(const WCHAR *temp, const WCHAR *path)
-{
-    HANDLE file = CreateFileW(temp, GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
-    HRESULT hr = S_OK;
-
-    if (file == INVALID_HANDLE_VALUE || !FlushFileBuffers(file)) hr = HRESULT_FROM_WIN32(GetLastError());
-    if (file != INVALID_HANDLE_VALUE) CloseHandle(file);
-    if (SUCCEEDED(hr) && !MoveFileExW(temp, path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
-        hr = HRESULT_FROM_WIN32(GetLastError());
-    if (FAILED(hr)) DeleteFileW(temp);
-    return hr;
-}
-
 /* Writes all SIZE bytes of DATA to FD; 0 or an errno. */
 static int write_all(int fd, const char *data, size_t size)
 {

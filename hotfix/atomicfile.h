@@ -13,13 +13,6 @@
  * and PATH.tmp removed. */
 HRESULT atomicfile_write(const char *path, const void *data, DWORD size);
 
-/* Flushes the finished, closed file TEMP to disk and renames it over PATH.
- * Returns S_OK, or the HRESULT of the failure; TEMP is then deleted. */
-HRESULT atomicfile_commit(const WCHAR *temp, const WCHAR *path);
-
-/* PATH (UTF-8) and PATH.tmp as WCHAR strings of MAX_PATH.  FALSE when too long. */
-BOOL atomicfile_names(const char *path, WCHAR *wpath, WCHAR *wtemp);
-
 /* A batch of atomic writes that share one flush: each file is written and
  * closed as a temporary NAME.tmp beside NAME (NAME.N.tmp when the batch
  * already holds one for NAME); the commit flushes them all with one

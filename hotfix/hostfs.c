@@ -52,12 +52,10 @@ static CRITICAL_SECTION_DEBUG folder_cache_lock_debug = {
     0, 0, {0}};
 static CRITICAL_SECTION folder_cache_lock = {&folder_cache_lock_debug, -1, 0, 0, 0, 0};
 
-/* The host path of FOLDER (new; caller frees), from the cache or from Wine. */
-static char *resolve_folder(const char *folder)
+/* The cached host path of FOLDER (new; caller frees), or NULL. */
+static char *cached_folder(const char *folder)
 {
-    WCHAR wfolder[MAX_PATH];
-    char *unix_folder, *host = NULL;
-    size_t length;
+    char *host = NULL;
     int i;
 
     EnterCriticalSection(&folder_cache_lock);
@@ -65,10 +63,48 @@ static char *resolve_folder(const char *folder)
         if (!strcmp(folder_cache[i].folder, folder))
         {
             host = strdup(folder_cache[i].host);
-            LeaveCriticalSection(&folder_cache_lock);
-            return host;
+            break;
         }
     LeaveCriticalSection(&folder_cache_lock);
+    return host;
+}
+
+/* FOLDER ("a/b/c/") as a folder of a cached parent ("a/b/"), named as given,
+ * when that folder exists (new; caller frees); else NULL.  The queue's
+ * folder per message is found with one stat this way. */
+static char *child_of_cached(const char *folder)
+{
+    size_t length = strlen(folder), child;
+    char *parent, *host = NULL, *candidate = NULL;
+    struct stat st;
+
+    if (length < 2) return NULL;
+    for (child = length - 1; child > 0 && folder[child - 1] != '/' && folder[child - 1] != '\\'; child--) continue;
+    if (!child || child == length - 1 || !(parent = strndup(folder, child))) return NULL;
+    host = cached_folder(parent);
+    free(parent);
+    if (host && (candidate = malloc(strlen(host) + length - child + 2)))
+    {
+        sprintf(candidate, "%s%s%.*s", host, strcmp(host, "/") ? "/" : "", (int)(length - child - 1), folder + child);
+        if (stat(candidate, &st) || !S_ISDIR(st.st_mode))
+        {
+            free(candidate);
+            candidate = NULL;
+        }
+    }
+    free(host);
+    return candidate;
+}
+
+/* The host path of FOLDER (new; caller frees), from the cache or from Wine. */
+static char *resolve_folder(const char *folder)
+{
+    WCHAR wfolder[MAX_PATH];
+    char *unix_folder, *host;
+    size_t length;
+
+    /* a derived one stays out of the cache: the parents stay in */
+    if ((host = cached_folder(folder)) || (host = child_of_cached(folder))) return host;
     if (!MultiByteToWideChar(CP_UTF8, 0, folder, -1, wfolder, MAX_PATH) ||
         !(unix_folder = wine_get_unix_file_name(wfolder)))
         return NULL;
@@ -205,6 +241,49 @@ HRESULT hostfs_read_file(const char *path, ULONGLONG max, HGLOBAL *memory, ULONG
         GlobalFree(*memory);
         *memory = NULL;
     }
+    return hr;
+}
+
+/* Makes the parent folder of TRIMMED (a path with no final separator). */
+static HRESULT make_parent(char *trimmed)
+{
+    char *slash = strrchr(trimmed, '/'), *backslash = strrchr(trimmed, '\\');
+    HRESULT hr;
+
+    if (backslash > slash) slash = backslash;
+    if (!slash || slash == trimmed || slash[-1] == ':') return HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND);
+    *slash = 0;
+    hr = hostfs_make_folders(trimmed);
+    *slash = '/';
+    return hr;
+}
+
+HRESULT hostfs_make_folders(const char *path)
+{
+    size_t length = strlen(path);
+    char *trimmed, *host = NULL, *found = NULL;
+    WCHAR wpath[MAX_PATH];
+    struct stat st;
+    HRESULT hr;
+
+    /* "a/b/" names the folder "a/b" */
+    while (length > 1 && (path[length - 1] == '/' || path[length - 1] == '\\')) length--;
+    if (!(trimmed = strndup(path, length))) return E_OUTOFMEMORY;
+    hr = hostfs_resolve(trimmed, &host);
+    if (hr == HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND) && SUCCEEDED(hr = make_parent(trimmed)))
+        hr = hostfs_resolve(trimmed, &host);
+    if (FAILED(hr) || (!stat(host, &st) && S_ISDIR(st.st_mode))) goto done;
+    /* not there by this name: in another case, as Windows finds it? */
+    if (MultiByteToWideChar(CP_UTF8, 0, trimmed, -1, wpath, MAX_PATH) && (found = wine_get_unix_file_name(wpath)) &&
+        !stat(found, &st) && S_ISDIR(st.st_mode))
+        goto done;
+    if (mkdir(host, 0777) && errno == ENOENT && SUCCEEDED(hr = make_parent(trimmed))) mkdir(host, 0777);
+    if (SUCCEEDED(hr) && (stat(host, &st) || !S_ISDIR(st.st_mode)))
+        hr = errno == ENOENT ? HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND) : HRESULT_FROM_WIN32(ERROR_DIRECTORY);
+done:
+    if (found) HeapFree(GetProcessHeap(), 0, found);
+    free(host);
+    free(trimmed);
     return hr;
 }
 

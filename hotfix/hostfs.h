@@ -49,6 +49,12 @@ FILE *hostfs_fopen_read(const char *path);
  * ERROR_READ_FAULT on a short read, else the Win32 error of the failure. */
 HRESULT hostfs_read_file(const char *path, ULONGLONG max, HGLOBAL *memory, ULONGLONG *size);
 
+/* Creates folder PATH and its missing parents, as CreateDirectory would
+ * (a folder there in another case is the folder), by the host's mkdir:
+ * an existing folder costs one stat.  S_OK when it is a folder after;
+ * else the Win32 error of the failure. */
+HRESULT hostfs_make_folders(const char *path);
+
 /* Whether PATH exists. */
 BOOL hostfs_exists(const char *path);
 

@@ -38,6 +38,9 @@ WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
 /* a source key: the replica GUID, then a 6-byte big-endian global counter */
 #define SOURCE_KEY_SIZE 22
 
+/* the largest .msg the queue takes in (as msgfile reads) */
+#define QUEUE_MESSAGE_MAX (256u * 1024 * 1024)
+
 static const char *const state_folders[QUEUE_STATE_COUNT] = {"queued", "delivered", "expired", "corrupt"};
 /* in a corrupt message's folder: why it was set aside */
 #define REASON_FILE "reason"
@@ -103,26 +106,9 @@ static void step(struct queue *queue)
 /* Creates PATH and its missing parents. */
 static HRESULT make_folders(const char *path, char *error)
 {
-    WCHAR wpath[MAX_PATH];
-    char *copy = strdup(path), *p;
-    DWORD attributes;
+    HRESULT hr = hostfs_make_folders(path);
 
-    if (!copy) return fail(error, E_OUTOFMEMORY, "out of memory");
-    for (p = copy + 1; ; p++)
-    {
-        if (*p != '/' && *p != '\\' && *p) continue;
-        char saved = *p;
-        *p = 0;
-        widen(copy, wpath);
-        CreateDirectoryW(wpath, NULL);
-        *p = saved;
-        if (!saved) break;
-    }
-    free(copy);
-    widen(path, wpath);
-    attributes = GetFileAttributesW(wpath);
-    if (attributes == INVALID_FILE_ATTRIBUTES || !(attributes & FILE_ATTRIBUTE_DIRECTORY))
-        return fail(error, HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND), "cannot create the folder '%s'", path);
+    if (FAILED(hr)) return fail(error, HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND), "cannot create the folder '%s'", path);
     return S_OK;
 }
 
@@ -816,7 +802,8 @@ HRESULT queue_submit(struct queue *queue, const char *path, ULONGLONG now, char 
     struct mapi_message message;
     struct queue_entry e;
     char read_error[MSGFILE_ERROR_SIZE], *incoming = NULL, *folder = NULL, *target = NULL, *copy = NULL;
-    WCHAR wsource[MAX_PATH], wcopy[MAX_PATH], wtemp[MAX_PATH];
+    HGLOBAL source = NULL;
+    ULONGLONG size;
     HRESULT hr;
 
     memset(&e, 0, sizeof(e));
@@ -837,11 +824,9 @@ HRESULT queue_submit(struct queue *queue, const char *path, ULONGLONG now, char 
         goto done;
     }
     if (FAILED(hr = make_folders(folder, error))) goto done;
-    widen(path, wsource);
-    if (!atomicfile_names(copy, wcopy, wtemp) || !CopyFileW(wsource, wtemp, FALSE) ||
-        FAILED(hr = atomicfile_commit(wtemp, wcopy)))
+    if (FAILED(hr = hostfs_read_file(path, QUEUE_MESSAGE_MAX, &source, &size)) ||
+        FAILED(hr = atomicfile_write(copy, GlobalLock(source), (DWORD)size)))
     {
-        if (SUCCEEDED(hr)) hr = HRESULT_FROM_WIN32(GetLastError());
         fail(error, hr, "cannot copy '%s' into the queue (%#x)", path, (unsigned)hr);
         goto done;
     }
@@ -850,6 +835,7 @@ HRESULT queue_submit(struct queue *queue, const char *path, ULONGLONG now, char 
     hr = move_folder(queue, folder, target, error);
 done:
     if (FAILED(hr) && folder) remove_files(folder, "*", TRUE);
+    if (source) GlobalFree(source);
     free(incoming);
     free(folder);
     free(target);

@@ -2,7 +2,7 @@
  * recur: a recurring meeting's series, read from PidLidAppointmentRecur
  * (MS-OXOCAL 2.2.1.44: RecurrencePattern, then AppointmentRecurrencePattern
  * with its exceptions), its instances listed by our own arithmetic, and its
- * iCalendar RRULE (MS-OXCICAL 2.1.3.2.2; DESIGN.md §4.3).
+ * iCalendar RRULE (MS-OXCICAL 2.1.3.2.2; DESIGN.md §4.1).
  *
  * Every time in a pattern is a local time of the meeting's time zone, in
  * minutes since 1601-01-01T00:00 ("local minutes"); none is a PT_SYSTIME, so

@@ -2,7 +2,7 @@
  * tzdef: a meeting's time zone, read from PidLidAppointmentTimeZoneDefinitionRecur
  * or ...StartDisplay (MS-OXOCAL 2.2.1.41, TZDEFINITION) or from
  * PidLidTimeZoneStruct (2.2.1.39, TZSTRUCT), written as a VTIMEZONE, and
- * used to turn a local time into UTC (DESIGN.md §4.3).
+ * used to turn a local time into UTC (DESIGN.md §4.1).
  *
  * Of a TZDEFINITION's rules the one flagged effective (TZRULE_FLAG_EFFECTIVE_TZREG)
  * is used, else the last: the zone as it stands now, for every year.

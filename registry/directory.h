@@ -1,7 +1,7 @@
 /*
  * directory: the simulated server's Active Directory, as far as EcGetMime
  * needs it: an Exchange (EX) address, a legacyExchangeDN, to its SMTP
- * address (hotfix/DESIGN.md §4.4).
+ * address (hotfix/DESIGN.md §4.2).
  *
  * It lives in the Wine prefix's registry, one REG_SZ value per mailbox
  * under HKLM\SOFTWARE\trackfix\Directory: the value's name is the
