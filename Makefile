@@ -99,9 +99,14 @@ $(OBJDIR)/hotfix/mapimsg.o: CFLAGS += -I$(OBJDIR)
 
 # winegcc writes build/trackfix.exe.so and a launcher script; ours
 # (scripts/launcher.sh) takes the launcher's place.
+# COM, OLE Automation and sockets are loaded when first called, not at
+# start: ole32 brings user32 and gdi32, whose start reads the fonts; a verb
+# that reads no .msg and sends no mail (time, hotfix, server, eventlog)
+# starts without them.
+DELAY_LOAD := -Wb,-dole32.dll -Wb,-doleaut32.dll -Wb,-dws2_32.dll
 $(BUILD)/trackfix.exe: $(CLI_OBJS) $(LIB_OBJS) scripts/launcher.sh
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS)
+	$(Q)$(CC) $(LDFLAGS) $(DELAY_LOAD) -o $@ $(filter %.o,$^) $(LIBS)
 	$(Q)install -m 755 scripts/launcher.sh $@
 
 $(BUILD)/test_%.exe: $(OBJDIR)/tests/test_%.o $(LIB_OBJS)
