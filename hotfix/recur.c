@@ -7,11 +7,10 @@
 #include <windows.h>
 
 #include "recur.h"
+#include "systime.h"
 
 /* 1601-01-01 was a Monday; weekday 0 is Sunday */
 #define DOW_OF_DAY(day) (((day) + 1) % 7)
-/* 1601-01-01 to 1970-01-01 */
-#define DAYS_1601_TO_1970 134774
 /* a series with more instances than this is refused as damaged: it is
  * over 27 years of daily meetings */
 #define MAX_LISTED 10000
@@ -363,28 +362,21 @@ void recur_free(struct recur_pattern *pattern)
     memset(pattern, 0, sizeof(*pattern));
 }
 
-/* Days since 1601-01-01 of Y-M-D (proleptic Gregorian), and back. */
+/* Days since 1601-01-01 of Y-M-D, and back (systime's calendar). */
 static LONG day_of(LONG y, LONG m, LONG d)
 {
-    LONG era, yoe, doy, doe;
-
-    y -= m <= 2;
-    era = y / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468 + DAYS_1601_TO_1970;
+    return (LONG)systime_day_of(y, (unsigned)m, (unsigned)d);
 }
 
 static void civil_of(LONG day, LONG *y, LONG *m, LONG *d)
 {
-    LONG z = day - DAYS_1601_TO_1970 + 719468, era = z / 146097, doe = z - era * 146097;
-    LONG yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    LONG mp = (5 * doy + 2) / 153;
+    LONGLONG year;
+    unsigned month, mday;
 
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = yoe + era * 400 + (*m <= 2);
+    systime_date_of(day, &year, &month, &mday);
+    *y = (LONG)year;
+    *m = (LONG)month;
+    *d = (LONG)mday;
 }
 
 static LONG days_in_month(LONG y, LONG m)

@@ -92,6 +92,16 @@ static void civil_from_days(LONGLONG z, LONGLONG *y, unsigned *m, unsigned *d)
     *y = yoe + era * 400 + (*m <= 2);
 }
 
+LONGLONG systime_day_of(LONGLONG year, unsigned month, unsigned day)
+{
+    return days_from_civil(year, month, day) + DAYS_1601_TO_1970;
+}
+
+void systime_date_of(LONGLONG days, LONGLONG *year, unsigned *month, unsigned *day)
+{
+    civil_from_days(days - DAYS_1601_TO_1970, year, month, day);
+}
+
 void systime_format_iso(ULONGLONG t, char out[SYSTIME_ISO_SIZE])
 {
     ULONGLONG days = t / SYSTIME_TICKS_PER_DAY, rest = t % SYSTIME_TICKS_PER_DAY;

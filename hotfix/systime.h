@@ -57,6 +57,12 @@ HRESULT systime_to_ical(ULONGLONG t, enum systime_path path, char out[SYSTIME_IC
  * Every 64-bit T has a form. */
 void systime_format_iso(ULONGLONG t, char out[SYSTIME_ISO_SIZE]);
 
+/* Days since 1601-01-01 of a proleptic Gregorian date (years 1601 on),
+ * and the date of such a day: the calendar arithmetic of the ISO forms,
+ * for a recurrence pattern's local dates too. */
+LONGLONG systime_day_of(LONGLONG year, unsigned month, unsigned day);
+void systime_date_of(LONGLONG days, LONGLONG *year, unsigned *month, unsigned *day);
+
 /* Parses TEXT as a FILETIME: decimal ("0"), hexadecimal ("0x01D3..."), or
  * ISO-8601 UTC ("1601-01-01T00:00:00Z", optional ".fffffff" fraction).
  * Returns S_OK, or E_INVALIDARG for anything else, out-of-range values
