@@ -110,8 +110,10 @@ HRESULT atomicfile_batch_write(struct atomicfile_batch *batch, const char *path,
     return S_OK;
 }
 
-/* Flushes the folder holding HOST_FILE: its new names are then durable. */
-static int sync_folder(const char *host_file)
+/* Flushes the folder holding HOST_FILE (a host path): its new names are
+ * then durable.  0, also where the file system cannot flush a folder, or
+ * an errno. */
+static int sync_host_folder(const char *host_file)
 {
     const char *slash = strrchr(host_file, '/');
     char *folder = slash ? strndup(host_file, slash == host_file ? 1 : (size_t)(slash - host_file)) : strdup(".");
@@ -121,26 +123,33 @@ static int sync_folder(const char *host_file)
     if ((fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || fsync(fd)) error = errno;
     if (fd >= 0) close(fd);
     free(folder);
-    return error == EINVAL ? 0 : error; /* a file system that cannot flush a folder */
+    return error == EINVAL ? 0 : error;
+}
+
+/* syncfs of the file system that holds the host file HOST. */
+static HRESULT sync_host_file_system(const char *host)
+{
+    int fd = open(host, O_RDONLY | O_CLOEXEC), error = 0;
+
+    if (fd < 0 || syncfs(fd)) error = errno;
+    if (fd >= 0) close(fd);
+    return error ? hostfs_error(error) : S_OK;
 }
 
 HRESULT atomicfile_batch_commit(struct atomicfile_batch *batch,
                                 void (*failed)(const char *path, HRESULT hr, void *context), void *context)
 {
-    HRESULT first = S_OK, hr;
+    HRESULT first = S_OK, synced, hr;
     ULONG i, j;
-    int fd, error;
 
     if (!batch->count) return S_OK;
     /* one flush of the file system for every temporary file's data */
-    fd = open(batch->items[0].temp, O_RDONLY | O_CLOEXEC);
-    error = fd < 0 ? errno : syncfs(fd) ? errno : 0;
-    if (fd >= 0) close(fd);
+    synced = sync_host_file_system(batch->items[0].temp);
     for (i = 0; i < batch->count; i++)
     {
         struct atomicfile_pending *p = &batch->items[i];
 
-        hr = error ? hostfs_error(error) : rename(p->temp, p->host) ? hostfs_error(errno) : S_OK;
+        hr = FAILED(synced) ? synced : rename(p->temp, p->host) ? hostfs_error(errno) : S_OK;
         if (FAILED(hr))
         {
             unlink(p->temp);
@@ -153,12 +162,13 @@ HRESULT atomicfile_batch_commit(struct atomicfile_batch *batch,
     {
         const char *slash = strrchr(batch->items[i].host, '/');
         size_t length = slash ? (size_t)(slash - batch->items[i].host) : 0;
+        int error;
 
         for (j = 0; j < i; j++)
             if (!strncmp(batch->items[j].host, batch->items[i].host, length + 1) &&
                 !strchr(batch->items[j].host + length + 1, '/'))
                 break;
-        if (j == i && (error = sync_folder(batch->items[i].host)) && SUCCEEDED(first)) first = hostfs_error(error);
+        if (j == i && (error = sync_host_folder(batch->items[i].host)) && SUCCEEDED(first)) first = hostfs_error(error);
     }
     for (i = 0; i < batch->count; i++)
     {

@@ -175,9 +175,39 @@ static int queue_list_print(struct queue *queue, enum cli_format format)
     return EXIT_OK;
 }
 
+/* Submissions share a flush this many at a time (queue_submit_commit). */
+#define SUBMIT_BATCH 256
+
+/* The files of the batch being submitted, printed as each is queued. */
+struct submit_batch
+{
+    const char *paths[SUBMIT_BATCH];
+    ULONG count, printed;
+};
+
+static void print_queued(void *context, const char *id)
+{
+    struct submit_batch *batch = context;
+
+    printf("queued %s as %s\n", batch->paths[batch->printed++], id);
+}
+
+/* Commits the batch; FALSE (said) when it failed. */
+static BOOL commit_batch(struct queue *queue, struct submit_batch *batch)
+{
+    char error[QUEUE_ERROR_SIZE];
+    HRESULT hr = queue_submit_commit(queue, print_queued, batch, error);
+
+    batch->count = batch->printed = 0;
+    if (SUCCEEDED(hr)) return TRUE;
+    cli_message(MSG_FAILED, "submit", error);
+    return FALSE;
+}
+
 static int action_submit(struct queue *queue, struct queue_args *a)
 {
     struct cli_paths files = {0};
+    struct submit_batch batch = {{0}, 0, 0};
     char error[QUEUE_ERROR_SIZE], id[QUEUE_ID_SIZE];
     int i, ret = EXIT_OK;
 
@@ -189,17 +219,20 @@ static int action_submit(struct queue *queue, struct queue_args *a)
     }
     for (i = 0; i < files.count && ret != EXIT_ERROR; i++)
     {
-        HRESULT hr = queue_submit(queue, files.paths[i], a->now, id, error);
+        HRESULT hr = queue_submit_prepare(queue, files.paths[i], a->now, id, error);
 
         if (SUCCEEDED(hr))
         {
-            printf("queued %s as %s\n", files.paths[i], id);
+            batch.paths[batch.count++] = files.paths[i];
+            if (batch.count == SUBMIT_BATCH && !commit_batch(queue, &batch)) ret = EXIT_ERROR;
             continue;
         }
         cli_message(MSG_FAILED, "submit", error);
         /* an unreadable file is passed over; a failed write stops it all */
         ret = hr == E_INVALIDARG ? EXIT_USAGE : EXIT_ERROR;
     }
+    /* what was prepared before a failed write is still queued */
+    if (batch.count && !commit_batch(queue, &batch)) ret = EXIT_ERROR;
     cli_paths_free(&files);
     return ret;
 }

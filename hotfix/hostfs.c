@@ -1,7 +1,7 @@
 /*
  * hostfs: the folder through Wine, the name through the host.
  */
-#define _GNU_SOURCE /* renameat2 */
+#define _GNU_SOURCE /* renameat2, syncfs */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -242,6 +242,60 @@ HRESULT hostfs_read_file(const char *path, ULONGLONG max, HGLOBAL *memory, ULONG
         *memory = NULL;
     }
     return hr;
+}
+
+HRESULT hostfs_write_file(const char *path, const void *data, size_t size)
+{
+    const char *next = data;
+    char *host;
+    HRESULT hr;
+    int fd, error = 0;
+
+    if (FAILED(hr = hostfs_resolve(path, &host))) return hr;
+    if ((fd = open(host, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0) error = errno;
+    else
+    {
+        while (size && !error)
+        {
+            ssize_t written = write(fd, next, size);
+            if (written < 0 && errno == EINTR) continue;
+            if (written <= 0) error = written < 0 ? errno : EIO;
+            else next += written, size -= (size_t)written;
+        }
+        if (close(fd) && !error) error = errno;
+    }
+    free(host);
+    return error ? hostfs_error(error) : S_OK;
+}
+
+/* Opens PATH (a file or a folder) for reading into *FD: 0 or an errno. */
+static int open_any(const char *path, int *fd)
+{
+    char *host;
+
+    *fd = -1;
+    if (FAILED(hostfs_resolve(path, &host))) return ENOENT;
+    *fd = open(host, O_RDONLY | O_CLOEXEC);
+    free(host);
+    return *fd < 0 ? errno : 0;
+}
+
+HRESULT hostfs_sync(const char *path)
+{
+    int fd, error = open_any(path, &fd);
+
+    if (!error && syncfs(fd)) error = errno;
+    if (fd >= 0) close(fd);
+    return error ? hostfs_error(error) : S_OK;
+}
+
+HRESULT hostfs_sync_folder(const char *path)
+{
+    int fd, error = open_any(path, &fd);
+
+    if (!error && fsync(fd)) error = errno;
+    if (fd >= 0) close(fd);
+    return error && error != EINVAL ? hostfs_error(error) : S_OK;
 }
 
 /* Makes the parent folder of TRIMMED (a path with no final separator). */

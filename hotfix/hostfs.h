@@ -49,6 +49,19 @@ FILE *hostfs_fopen_read(const char *path);
  * ERROR_READ_FAULT on a short read, else the Win32 error of the failure. */
 HRESULT hostfs_read_file(const char *path, ULONGLONG max, HGLOBAL *memory, ULONGLONG *size);
 
+/* Writes SIZE bytes of DATA as file PATH (created or emptied), with no
+ * flush: the caller makes it durable (a syncfs) and visible (a rename of
+ * its folder).  S_OK or the Win32 error of the failure. */
+HRESULT hostfs_write_file(const char *path, const void *data, size_t size);
+
+/* Flushes to disk everything written to the file system that holds PATH
+ * (one syncfs); S_OK or the Win32 error. */
+HRESULT hostfs_sync(const char *path);
+
+/* Flushes folder PATH itself (its new and renamed names) to disk; S_OK, also
+ * where the file system cannot flush a folder, or the Win32 error. */
+HRESULT hostfs_sync_folder(const char *path);
+
 /* Creates folder PATH and its missing parents, as CreateDirectory would
  * (a folder there in another case is the folder), by the host's mkdir:
  * an existing folder costs one stat.  S_OK when it is a folder after;

@@ -11,11 +11,11 @@
 #include <ntsecapi.h>
 #include <wine/debug.h>
 
-#include "grow.h"
 #include "atomicfile.h"
 #include "dsn.h"
 #include "eventlog.h"
 #include "gate.h"
+#include "grow.h"
 #include "hostfs.h"
 #include "meeting.h"
 #include "mimeenc.h"
@@ -40,6 +40,16 @@ WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
 
 /* the largest .msg the queue takes in (as msgfile reads) */
 #define QUEUE_MESSAGE_MAX (256u * 1024 * 1024)
+/* ids reserved in QUEUE/next-id at a time: one flushed write per this many
+ * submissions; a crash skips the rest of a reserve, never reuses one */
+#define ID_RESERVE 256
+
+/* A prepared submission: its folder in incoming/ and where it goes. */
+struct queue_pending
+{
+    char id[QUEUE_ID_SIZE];
+    char *folder, *target;
+};
 
 static const char *const state_folders[QUEUE_STATE_COUNT] = {"queued", "delivered", "expired", "corrupt"};
 /* in a corrupt message's folder: why it was set aside */
@@ -256,8 +266,21 @@ HRESULT queue_open(const char *dir, BOOL lock, struct queue *queue, char error[Q
     return S_OK;
 }
 
+static void release_ids(struct queue *queue);
+
 void queue_close(struct queue *queue)
 {
+    ULONG i;
+
+    /* what was prepared and not committed was never queued */
+    for (i = 0; i < queue->pending_count; i++)
+    {
+        remove_files(queue->pending[i].folder, "*", TRUE);
+        free(queue->pending[i].folder);
+        free(queue->pending[i].target);
+    }
+    free(queue->pending);
+    if (queue->lock != INVALID_HANDLE_VALUE) release_ids(queue);
     hostfs_unlock(queue->host_lock);
     if (queue->lock != INVALID_HANDLE_VALUE) CloseHandle(queue->lock);
     free(queue->dir);
@@ -364,20 +387,27 @@ static HRESULT write_atomic(const char *path, const char *data, DWORD size, char
     return hr;
 }
 
+/* E's state file as text into SB. */
+static void format_state(const struct queue_entry *e, struct strbuf *sb)
+{
+    size_t i;
+
+    for (i = 0; i < queue_field_count; i++)
+    {
+        strbuf_printf(sb, "%s=", queue_fields[i].key);
+        queue_field_format(e, &queue_fields[i], sb);
+        strbuf_puts(sb, "\n");
+    }
+}
+
 /* Writes E's state file into FOLDER atomically. */
 static HRESULT save_state(struct queue *queue, const char *folder, const struct queue_entry *e, char *error)
 {
     struct strbuf sb = {0};
     char *path = join(folder, STATE_FILE, NULL);
-    size_t i;
     HRESULT hr;
 
-    for (i = 0; i < queue_field_count; i++)
-    {
-        strbuf_printf(&sb, "%s=", queue_fields[i].key);
-        queue_field_format(e, &queue_fields[i], &sb);
-        strbuf_puts(&sb, "\n");
-    }
+    format_state(e, &sb);
     if (sb.failed || !path) hr = fail(error, E_OUTOFMEMORY, "out of memory");
     else if (SUCCEEDED(hr = write_atomic(path, sb.data, (DWORD)sb.size, error)))
         step(queue);
@@ -695,15 +725,31 @@ static HRESULT allocate_id(struct queue *queue, char id[QUEUE_ID_SIZE], char *er
         }
         if (queue->next_id <= max) queue->next_id = max + 1;
     }
-    snprintf(id, QUEUE_ID_SIZE, "%08u", queue->next_id);
-    snprintf(text, sizeof(text), "%u\n", queue->next_id + 1);
-    if (SUCCEEDED(hr = write_atomic(path, text, (DWORD)strlen(text), error)))
+    hr = S_OK;
+    if (queue->next_id >= queue->reserved_id)
     {
-        queue->next_id++;
-        step(queue);
+        snprintf(text, sizeof(text), "%u\n", queue->next_id + ID_RESERVE);
+        if (SUCCEEDED(hr = write_atomic(path, text, (DWORD)strlen(text), error)))
+        {
+            queue->reserved_id = queue->next_id + ID_RESERVE;
+            step(queue);
+        }
     }
+    if (SUCCEEDED(hr)) snprintf(id, QUEUE_ID_SIZE, "%08u", queue->next_id++);
     free(path);
     return hr;
+}
+
+/* Gives back the ids reserved and not used: QUEUE/next-id says the next one. */
+static void release_ids(struct queue *queue)
+{
+    char *path, text[32], error[QUEUE_ERROR_SIZE];
+
+    if (!queue->reserved_id || queue->reserved_id == queue->next_id || !(path = join(queue->dir, "next-id", NULL)))
+        return;
+    snprintf(text, sizeof(text), "%u\n", queue->next_id);
+    if (SUCCEEDED(write_atomic(path, text, (DWORD)strlen(text), error))) queue->reserved_id = queue->next_id;
+    free(path);
 }
 
 /* "1-XXXX" from a source key; "0-0" when absent. */
@@ -796,12 +842,15 @@ static HRESULT move_folder(struct queue *queue, const char *from, const char *to
     return S_OK;
 }
 
-HRESULT queue_submit(struct queue *queue, const char *path, ULONGLONG now, char id[QUEUE_ID_SIZE],
-                     char error[QUEUE_ERROR_SIZE])
+HRESULT queue_submit_prepare(struct queue *queue, const char *path, ULONGLONG now, char id[QUEUE_ID_SIZE],
+                             char error[QUEUE_ERROR_SIZE])
 {
     struct mapi_message message;
     struct queue_entry e;
+    struct queue_pending *pending;
+    struct strbuf state = {0};
     char read_error[MSGFILE_ERROR_SIZE], *incoming = NULL, *folder = NULL, *target = NULL, *copy = NULL;
+    char *state_path = NULL;
     HGLOBAL source = NULL;
     ULONGLONG size;
     HRESULT hr;
@@ -813,35 +862,100 @@ HRESULT queue_submit(struct queue *queue, const char *path, ULONGLONG now, char 
     mapi_message_clear(&message);
     if (FAILED(hr)) goto done;
 
+    if (!grow_for_one(&queue->pending, &queue->pending_capacity, queue->pending_count, sizeof(*queue->pending), 64))
+    {
+        hr = fail(error, E_OUTOFMEMORY, "out of memory");
+        goto done;
+    }
     if (FAILED(hr = allocate_id(queue, id, error))) goto done;
     e.submitted = e.next_retry = now;
 
-    /* built in incoming/, then moved into queued/ in one rename */
+    /* built in incoming/, moved into queued/ by the commit in one rename */
     if (!(incoming = join(queue->dir, INCOMING, NULL)) || !(folder = join(incoming, id, NULL)) ||
-        !(target = entry_folder(queue, QUEUE_QUEUED, id)) || !(copy = join(folder, MESSAGE_FILE, NULL)))
+        !(target = entry_folder(queue, QUEUE_QUEUED, id)) || !(copy = join(folder, MESSAGE_FILE, NULL)) ||
+        !(state_path = join(folder, STATE_FILE, NULL)))
     {
         hr = fail(error, E_OUTOFMEMORY, "out of memory");
         goto done;
     }
     if (FAILED(hr = make_folders(folder, error))) goto done;
     if (FAILED(hr = hostfs_read_file(path, QUEUE_MESSAGE_MAX, &source, &size)) ||
-        FAILED(hr = atomicfile_write(copy, GlobalLock(source), (DWORD)size)))
+        FAILED(hr = hostfs_write_file(copy, GlobalLock(source), (size_t)size)))
     {
-        fail(error, hr, "cannot copy '%s' into the queue (%#x)", path, (unsigned)hr);
+        char words[256];
+        fail(error, hr, "cannot copy '%s' into the queue: %s", path, errmsg_describe(hr, words, sizeof(words)));
         goto done;
     }
-    step(queue);
-    if (FAILED(hr = save_state(queue, folder, &e, error))) goto done;
-    hr = move_folder(queue, folder, target, error);
+    format_state(&e, &state);
+    if (state.failed) hr = fail(error, E_OUTOFMEMORY, "out of memory");
+    else if (FAILED(hr = hostfs_write_file(state_path, state.data, state.size)))
+    {
+        char words[256];
+        fail(error, hr, "cannot write '%s': %s", state_path, errmsg_describe(hr, words, sizeof(words)));
+    }
+    if (FAILED(hr)) goto done;
+    pending = &queue->pending[queue->pending_count++];
+    memcpy(pending->id, id, QUEUE_ID_SIZE);
+    pending->folder = folder;
+    pending->target = target;
+    folder = target = NULL;
 done:
     if (FAILED(hr) && folder) remove_files(folder, "*", TRUE);
     if (source) GlobalFree(source);
+    strbuf_free(&state);
     free(incoming);
     free(folder);
     free(target);
     free(copy);
+    free(state_path);
     queue_entry_clear(&e);
     return hr;
+}
+
+HRESULT queue_submit_commit(struct queue *queue, void (*queued)(void *context, const char *id), void *context,
+                            char error[QUEUE_ERROR_SIZE])
+{
+    HRESULT hr = S_OK;
+    char *queued_folder;
+    ULONG i;
+
+    if (!queue->pending_count) return S_OK;
+    /* every copy and state of the batch on disk at once, then the moves */
+    if (FAILED(hr = hostfs_sync(queue->dir)))
+    {
+        char words[256];
+        fail(error, hr, "cannot flush the queue '%s' to disk: %s", queue->dir, errmsg_describe(hr, words, sizeof(words)));
+    }
+    else
+        step(queue);
+    for (i = 0; i < queue->pending_count; i++)
+    {
+        struct queue_pending *p = &queue->pending[i];
+
+        if (SUCCEEDED(hr) && SUCCEEDED(hr = move_folder(queue, p->folder, p->target, error)))
+        {
+            if (queued) queued(context, p->id);
+        }
+        else
+            remove_files(p->folder, "*", TRUE);
+        free(p->folder);
+        free(p->target);
+    }
+    queue->pending_count = 0;
+    /* the moves themselves durable */
+    if ((queued_folder = join(queue->dir, state_folders[QUEUE_QUEUED], NULL)) && FAILED(hostfs_sync_folder(queued_folder)) &&
+        SUCCEEDED(hr))
+        hr = fail(error, E_FAIL, "cannot flush the folder '%s' to disk", queued_folder);
+    free(queued_folder);
+    return hr;
+}
+
+HRESULT queue_submit(struct queue *queue, const char *path, ULONGLONG now, char id[QUEUE_ID_SIZE],
+                     char error[QUEUE_ERROR_SIZE])
+{
+    HRESULT hr = queue_submit_prepare(queue, path, now, id, error);
+
+    return SUCCEEDED(hr) ? queue_submit_commit(queue, NULL, NULL, error) : hr;
 }
 
 /* Delivery attempts. */

@@ -114,6 +114,9 @@ struct queue
     queue_step_fn on_step; /* told after each durable step; NULL: nobody */
     void *step_ctx;
     ULONG next_id;     /* the id the next submission gets; 0 until first read */
+    ULONG reserved_id; /* QUEUE/next-id says this: ids below it are this process's to give */
+    struct queue_pending *pending; /* submissions written in incoming/, not yet moved in */
+    ULONG pending_count, pending_capacity;
 };
 
 /* How a run attempts deliveries. */
@@ -146,9 +149,22 @@ void queue_policy_default(struct queue_policy *policy);
 /* Copies the .msg PATH into the queue, submitted at NOW and due at once.
  * Needs the lock.  Returns S_OK with ID set; E_INVALIDARG when PATH is not
  * a .msg file it can read; else the failure to write (a full disk...).
- * ERROR says what. */
+ * ERROR says what.  The message is queued (durable, listed) when this
+ * returns: queue_submit_prepare, then queue_submit_commit. */
 HRESULT queue_submit(struct queue *queue, const char *path, ULONGLONG now, char id[QUEUE_ID_SIZE],
                      char error[QUEUE_ERROR_SIZE]);
+
+/* A batch of submissions sharing one flush: prepare writes the copy and
+ * the state of each into QUEUE/incoming/ID without a flush (results as
+ * queue_submit's); commit flushes them all with one syncfs, moves each
+ * into queued/ (calling QUEUED(CONTEXT, ID) for each, in order), and
+ * flushes queued/.  Until its commit a prepared submission is not in the
+ * queue: a crash leaves it in incoming/, which the next open clears.
+ * Commit returns S_OK or the first failure (those not moved are removed). */
+HRESULT queue_submit_prepare(struct queue *queue, const char *path, ULONGLONG now, char id[QUEUE_ID_SIZE],
+                             char error[QUEUE_ERROR_SIZE]);
+HRESULT queue_submit_commit(struct queue *queue, void (*queued)(void *context, const char *id), void *context,
+                            char error[QUEUE_ERROR_SIZE]);
 
 /* Reads every message of the queue, in id order.  A message whose state
  * cannot be read is listed as QUEUE_CORRUPT with the reason in last_error,
