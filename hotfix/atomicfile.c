@@ -158,7 +158,7 @@ HRESULT atomicfile_batch_commit(struct atomicfile_batch *batch,
         }
     }
     /* each folder once: its renames durable */
-    for (i = 0; i < batch->count; i++)
+    for (i = 0; i < batch->count && !batch->names_unflushed; i++)
     {
         const char *slash = strrchr(batch->items[i].host, '/');
         size_t length = slash ? (size_t)(slash - batch->items[i].host) : 0;
@@ -187,5 +187,7 @@ void atomicfile_batch_free(struct atomicfile_batch *batch)
 
     for (i = 0; i < batch->count; i++) pending_free(&batch->items[i], TRUE);
     free(batch->items);
-    memset(batch, 0, sizeof(*batch));
+    batch->items = NULL;
+    batch->count = batch->capacity = 0;
+    batch->bytes = 0;
 }

@@ -24,6 +24,8 @@ struct atomicfile_batch
     struct atomicfile_pending *items;
     ULONG count, capacity;
     ULONGLONG bytes;   /* written since the last commit */
+    BOOL names_unflushed; /* the commit leaves the folders unflushed: a
+                             crash may then keep an older whole file */
 };
 
 /* Writes SIZE bytes of DATA as PATH's temporary file, for the next commit.

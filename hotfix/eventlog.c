@@ -20,29 +20,58 @@
 /* longest record line read back */
 #define LINE_MAX_SIZE 4096
 
-HRESULT eventlog_write_327(const char *log_path, ULONGLONG now, HRESULT hr, const char *mdb, const char *fid,
-                           const char *mid)
+/* Event 327's description of E, into OUT. */
+static void describe_327(const struct eventlog_327 *e, struct strbuf *out)
 {
-    struct strbuf line = {0}, description = {0};
-    char iso[SYSTIME_ISO_SIZE];
-    WCHAR wpath[MAX_PATH], *wdescription = NULL;
-    HANDLE file, source;
-    DWORD written = 0;
-    HRESULT result = S_OK;
-    int chars;
-
-    strbuf_printf(&description,
+    strbuf_printf(out,
                   "The following call : EcGetMime to the store failed. Error code : %d. MDB : %s. FID : %s . MID : %s. "
                   "File : .",
-                  (int)hr, mdb, fid, mid);
-    systime_format_iso(now, iso);
-    strbuf_printf(&line, "%s\tWarning\t" EVENT_SOURCE "\t" EVENT_CATEGORY "\t%d\t%s\r\n", iso,
-                  EVENTLOG_ECGETMIME_FAILED, description.data ? description.data : "");
-    if (line.failed || description.failed)
+                  (int)e->hr, e->mdb, e->fid, e->mid);
+}
+
+/* Reports DESCRIPTION to the Windows event log, as the real service does. */
+static void report_327(const char *description)
+{
+    int chars = MultiByteToWideChar(CP_UTF8, 0, description, -1, NULL, 0);
+    WCHAR *wdescription = malloc(chars * sizeof(WCHAR));
+    HANDLE source;
+
+    if (wdescription && (source = RegisterEventSourceW(NULL, L"" EVENT_SOURCE)))
+    {
+        const WCHAR *strings[1] = {wdescription};
+        MultiByteToWideChar(CP_UTF8, 0, description, -1, wdescription, chars);
+        ReportEventW(source, EVENTLOG_WARNING_TYPE, EVENT_CATEGORY_ID, EVENTLOG_ECGETMIME_FAILED, NULL, 1, 0, strings,
+                     NULL);
+        DeregisterEventSource(source);
+    }
+    free(wdescription);
+}
+
+HRESULT eventlog_write_327_many(const char *log_path, const struct eventlog_327 *events, ULONG count)
+{
+    struct strbuf lines = {0}, description = {0};
+    char iso[SYSTIME_ISO_SIZE];
+    WCHAR wpath[MAX_PATH];
+    HANDLE file;
+    DWORD written = 0;
+    HRESULT result = S_OK;
+    ULONG i;
+
+    for (i = 0; i < count; i++)
+    {
+        description.size = 0;
+        if (description.data) description.data[0] = 0;
+        describe_327(&events[i], &description);
+        systime_format_iso(events[i].now, iso);
+        strbuf_printf(&lines, "%s\tWarning\t" EVENT_SOURCE "\t" EVENT_CATEGORY "\t%d\t%s\r\n", iso,
+                      EVENTLOG_ECGETMIME_FAILED, description.data ? description.data : "");
+    }
+    if (lines.failed || description.failed)
     {
         result = E_OUTOFMEMORY;
         goto done;
     }
+    if (!count) goto done;
     MultiByteToWideChar(CP_UTF8, 0, log_path, -1, wpath, MAX_PATH);
     file = CreateFileW(wpath, FILE_APPEND_DATA, FILE_SHARE_READ, NULL, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
     if (file == INVALID_HANDLE_VALUE)
@@ -50,26 +79,30 @@ HRESULT eventlog_write_327(const char *log_path, ULONGLONG now, HRESULT hr, cons
         result = HRESULT_FROM_WIN32(GetLastError());
         goto done;
     }
-    if (!WriteFile(file, line.data, (DWORD)line.size, &written, NULL) || written != line.size ||
+    if (!WriteFile(file, lines.data, (DWORD)lines.size, &written, NULL) || written != lines.size ||
         !FlushFileBuffers(file))
-        result = written != line.size ? HRESULT_FROM_WIN32(ERROR_WRITE_FAULT) : HRESULT_FROM_WIN32(GetLastError());
+        result = written != lines.size ? HRESULT_FROM_WIN32(ERROR_WRITE_FAULT) : HRESULT_FROM_WIN32(GetLastError());
     CloseHandle(file);
-
-    /* and to the Windows event log, as the real service does */
-    chars = MultiByteToWideChar(CP_UTF8, 0, description.data, -1, NULL, 0);
-    if ((wdescription = malloc(chars * sizeof(WCHAR))) && (source = RegisterEventSourceW(NULL, L"" EVENT_SOURCE)))
+    if (FAILED(result)) goto done;
+    for (i = 0; i < count; i++)
     {
-        const WCHAR *strings[1] = {wdescription};
-        MultiByteToWideChar(CP_UTF8, 0, description.data, -1, wdescription, chars);
-        ReportEventW(source, EVENTLOG_WARNING_TYPE, EVENT_CATEGORY_ID, EVENTLOG_ECGETMIME_FAILED, NULL, 1, 0, strings,
-                     NULL);
-        DeregisterEventSource(source);
+        description.size = 0;
+        if (description.data) description.data[0] = 0;
+        describe_327(&events[i], &description);
+        if (!description.failed) report_327(description.data);
     }
 done:
-    free(wdescription);
-    strbuf_free(&line);
+    strbuf_free(&lines);
     strbuf_free(&description);
     return result;
+}
+
+HRESULT eventlog_write_327(const char *log_path, ULONGLONG now, HRESULT hr, const char *mdb, const char *fid,
+                           const char *mid)
+{
+    struct eventlog_327 event = {now, hr, mdb, fid, mid};
+
+    return eventlog_write_327_many(log_path, &event, 1);
 }
 
 /* Splits LINE at tabs into up to COUNT fields; returns how many. */

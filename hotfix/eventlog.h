@@ -24,6 +24,18 @@
 HRESULT eventlog_write_327(const char *log_path, ULONGLONG now, HRESULT hr, const char *mdb, const char *fid,
                            const char *mid);
 
+/* One event 327 of a batch. */
+struct eventlog_327
+{
+    ULONGLONG now;
+    HRESULT hr;
+    const char *mdb, *fid, *mid;
+};
+
+/* Appends the COUNT EVENTS in order with one flush, and reports each:
+ * eventlog_write_327 for many.  S_OK or the HRESULT of the failed write. */
+HRESULT eventlog_write_327_many(const char *log_path, const struct eventlog_327 *events, ULONG count);
+
 /* Prints the records of LOG_PATH at or after SINCE to OUT in the layout of
  * Event Viewer's copied records.  Returns S_OK, S_FALSE when the log does
  * not exist (nothing printed), or the HRESULT of the read error. */

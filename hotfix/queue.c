@@ -960,6 +960,15 @@ HRESULT queue_submit(struct queue *queue, const char *path, ULONGLONG now, char 
 
 /* Delivery attempts. */
 
+/* A line of the run, said once what it tells is on disk. */
+struct run_line
+{
+    ULONGLONG when;
+    const struct queue_entry *entry;
+    char *text;
+    BOOL event; /* it tells of an event 327 of the pass */
+};
+
 struct run
 {
     struct queue *queue;
@@ -967,21 +976,85 @@ struct run
     queue_report_fn report;
     void *ctx;
     char *error;
+    /* group commit: the pass's new states of messages that stay queued and
+     * its events 327, flushed together at the end of the pass, then its lines */
+    struct atomicfile_batch states;
+    struct eventlog_327 *events;
+    ULONG event_count, event_capacity;
+    struct run_line *lines;
+    ULONG line_count, line_capacity;
 };
 
 static void say(struct run *run, ULONGLONG when, const struct queue_entry *e, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* Keeps a line for the end of the pass (commit_pass). */
+static void keep_line(struct run *run, ULONGLONG when, const struct queue_entry *e, const char *text, BOOL event)
+{
+    struct run_line *line;
+
+    if (!run->report ||
+        !grow_for_one(&run->lines, &run->line_capacity, run->line_count, sizeof(*run->lines), 64))
+        return;
+    line = &run->lines[run->line_count];
+    if (!(line->text = strdup(text))) return;
+    line->when = when;
+    line->entry = e;
+    line->event = event;
+    run->line_count++;
+}
 
 static void say(struct run *run, ULONGLONG when, const struct queue_entry *e, const char *fmt, ...)
 {
     char text[1024];
     va_list args;
 
-    if (!run->report) return;
     va_start(args, fmt);
     vsnprintf(text, sizeof(text), fmt, args);
     va_end(args);
-    run->report(run->ctx, when, e, text);
+    keep_line(run, when, e, text, FALSE);
+}
+
+/* The end of a pass: the new states of the messages that stay queued on
+ * disk (one flush, then the renames), then their events 327 (one flush),
+ * then every line of the pass, in order.  A line that tells of an event
+ * not written is left out. */
+static HRESULT commit_pass(struct run *run)
+{
+    HRESULT hr = S_OK, events_hr = S_OK;
+    char *log = NULL;
+    ULONG i;
+
+    if (run->states.count)
+    {
+        if (FAILED(hr = atomicfile_batch_commit(&run->states, NULL, NULL)))
+        {
+            char words[256];
+            fail(run->error, hr, "cannot save the states of the pass: %s", errmsg_describe(hr, words, sizeof(words)));
+        }
+        else
+            step(run->queue);
+    }
+    if (run->event_count)
+    {
+        if (!(log = join(run->queue->server, "eventlog.log", NULL))) events_hr = E_OUTOFMEMORY;
+        else if (SUCCEEDED(hr)) events_hr = eventlog_write_327_many(log, run->events, run->event_count);
+        else events_hr = hr;
+        if (FAILED(events_hr) && SUCCEEDED(hr))
+            hr = fail(run->error, events_hr, "cannot append to '%s' (%#x)", log ? log : "eventlog.log",
+                      (unsigned)events_hr);
+        else if (SUCCEEDED(events_hr))
+            step(run->queue);
+    }
+    for (i = 0; i < run->line_count; i++)
+    {
+        struct run_line *line = &run->lines[i];
+        if (!line->event || SUCCEEDED(events_hr)) run->report(run->ctx, line->when, line->entry, line->text);
+        free(line->text);
+    }
+    run->line_count = run->event_count = 0;
+    free(log);
+    return hr;
 }
 
 /* The sender's mailbox folder under SERVER/mailboxes; caller frees. */
@@ -1179,23 +1252,47 @@ static ULONGLONG retry_interval(const struct queue_policy *policy, ULONG attempt
 
 /* Logs event 327 for E's failed EcGetMime (HR) when the store-driver
  * diagnostics level asks for it. */
+/* Event 327 for E's failed conversion, when the diagnostics level asks for
+ * it: written at the end of the pass, after E's new state (commit_pass). */
 static HRESULT log_event_327(struct run *run, const struct queue_entry *e, ULONGLONG now, HRESULT failure)
 {
     struct gate_dword level;
-    char *log;
-    HRESULT hr;
+    struct eventlog_327 *event;
+    char *log, text[1024];
 
     gate_read_dword(gate_reader_registry(), REG_ITEM_STORE_DRIVER_LEVEL, &level);
     if (!level.valid || level.value < EVENTLOG_LEVEL_MAXIMUM) return S_OK;
-    if (!(log = join(run->queue->server, "eventlog.log", NULL))) return fail(run->error, E_OUTOFMEMORY, "out of memory");
-    if (FAILED(hr = eventlog_write_327(log, now, failure, e->mdb, e->fid, e->mid)))
-        fail(run->error, hr, "cannot append to '%s' (%#x)", log, (unsigned)hr);
-    else
+    if (!(log = join(run->queue->server, "eventlog.log", NULL)) ||
+        !grow_for_one(&run->events, &run->event_capacity, run->event_count, sizeof(*run->events), 64))
     {
-        step(run->queue);
-        say(run, now, e, "event 327 logged in %s", log);
+        free(log);
+        return fail(run->error, E_OUTOFMEMORY, "out of memory");
     }
+    event = &run->events[run->event_count++];
+    event->now = now;
+    event->hr = failure;
+    event->mdb = e->mdb;
+    event->fid = e->fid;
+    event->mid = e->mid;
+    snprintf(text, sizeof(text), "event 327 logged in %s", log);
+    keep_line(run, now, e, text, TRUE);
     free(log);
+    return S_OK;
+}
+
+/* E's new state into FOLDER, for the end of the pass: E stays queued. */
+static HRESULT defer_state(struct run *run, const char *folder, const struct queue_entry *e)
+{
+    struct strbuf sb = {0};
+    char *path = join(folder, STATE_FILE, NULL), words[256];
+    HRESULT hr;
+
+    format_state(e, &sb);
+    if (sb.failed || !path) hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+    else if (FAILED(hr = atomicfile_batch_write(&run->states, path, sb.data, (DWORD)sb.size)))
+        fail(run->error, hr, "cannot write '%s': %s", path, errmsg_describe(hr, words, sizeof(words)));
+    strbuf_free(&sb);
+    free(path);
     return hr;
 }
 
@@ -1406,7 +1503,7 @@ static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
     free(e->last_error);
     e->last_error = strdup(reason);
     e->next_retry = now + retry_interval(run->policy, e->attempts);
-    if (FAILED(hr = save_state(run->queue, folder, e, run->error))) goto done;
+    if (FAILED(hr = defer_state(run, folder, e))) goto done;
     systime_format_iso(e->next_retry, next);
     if (!mime) /* EcGetMime failed; an SMTP failure leaves MIME in hand */
     {
@@ -1474,12 +1571,20 @@ static ULONGLONG next_due(const struct queue_policy *p, const struct queue_entry
 HRESULT queue_run(struct queue *queue, const struct queue_policy *policy, ULONGLONG now, ULONGLONG until,
                   queue_report_fn report, void *ctx, char error[QUEUE_ERROR_SIZE])
 {
-    struct run run = {queue, policy, report, ctx, error};
+    struct run run;
     struct queue_entry *entries = NULL;
     ULONG count = 0, i;
     ULONGLONG clock = now;
     HRESULT hr;
 
+    memset(&run, 0, sizeof(run));
+    run.queue = queue;
+    run.policy = policy;
+    run.report = report;
+    run.ctx = ctx;
+    run.error = error;
+    /* a state not flushed into its name is an attempt made again, no more */
+    run.states.names_unflushed = TRUE;
     if (FAILED(hr = list_states(queue, 1u << QUEUE_QUEUED, &entries, &count, error))) return hr;
     for (;;)
     {
@@ -1490,6 +1595,7 @@ HRESULT queue_run(struct queue *queue, const struct queue_policy *policy, ULONGL
             if (entries[i].state != QUEUE_QUEUED) continue;
             if (FAILED(hr = process(&run, &entries[i], clock))) goto done;
         }
+        if (FAILED(hr = commit_pass(&run))) goto done;
         for (i = 0; i < count; i++)
         {
             ULONGLONG due;
@@ -1502,6 +1608,17 @@ HRESULT queue_run(struct queue *queue, const struct queue_policy *policy, ULONGL
         clock = next > clock ? next : clock + 1;
     }
 done:
+    /* what the pass did before a failure is kept, and said; the failure is told */
+    if (FAILED(hr))
+    {
+        char first[QUEUE_ERROR_SIZE];
+        memcpy(first, error, QUEUE_ERROR_SIZE);
+        commit_pass(&run);
+        memcpy(error, first, QUEUE_ERROR_SIZE);
+    }
+    atomicfile_batch_free(&run.states);
+    free(run.events);
+    free(run.lines);
     queue_entries_free(entries, count);
     return hr;
 }
