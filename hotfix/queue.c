@@ -960,6 +960,16 @@ HRESULT queue_submit(struct queue *queue, const char *path, ULONGLONG now, char 
 
 /* Delivery attempts. */
 
+/* messages a run keeps read at once: some 100 MB of parsed .msg files */
+#define RUN_CACHE_MAX 20000
+
+/* A queued copy as a run read it. */
+struct run_cached
+{
+    BOOL loaded;
+    struct mapi_message message;
+};
+
 /* A line of the run, said once what it tells is on disk. */
 struct run_line
 {
@@ -983,6 +993,11 @@ struct run
     ULONG event_count, event_capacity;
     struct run_line *lines;
     ULONG line_count, line_capacity;
+    /* each queued copy read once a run, kept while its message is queued
+     * (up to RUN_CACHE_MAX of them; past that read at each attempt) */
+    const struct queue_entry *entries;
+    struct run_cached *cache;
+    ULONG cached;
 };
 
 static void say(struct run *run, ULONGLONG when, const struct queue_entry *e, const char *fmt, ...)
@@ -1203,31 +1218,39 @@ static enum systime_path track_path(const struct queue_policy *policy)
 }
 
 /* Converts the message in FOLDER at NOW; *MIME on success. */
-static HRESULT convert_message(const char *folder, const struct queue_entry *e, const struct queue_policy *policy,
-                               ULONGLONG now, char **mime, char *error)
+/* Reads E's queued copy (in FOLDER) into MESSAGE. */
+static HRESULT read_queued(const char *folder, const struct queue_entry *e, struct mapi_message *message, char *error)
+{
+    char read_error[MSGFILE_ERROR_SIZE], words[256], *path = join(folder, MESSAGE_FILE, NULL);
+    HRESULT hr;
+
+    if (!path) return fail(error, E_OUTOFMEMORY, "out of memory");
+    if (FAILED(hr = msgfile_read(path, message, read_error)))
+    {
+        /* the reason goes into mail: the host's paths stay out of it */
+        WINE_WARN("%s\n", read_error);
+        fail(error, hr, "the queued copy of message %s cannot be read: %s", e->id,
+             errmsg_describe(hr, words, sizeof(words)));
+    }
+    free(path);
+    return hr;
+}
+
+/* EcGetMime on E's MESSAGE along the gate's path now: *MIME, marked with
+ * E's token; caller frees. */
+static HRESULT convert_read(const struct mapi_message *message, const struct queue_entry *e,
+                            const struct queue_policy *policy, ULONGLONG now, char **mime, char *error)
 {
     /* the queue id in the Message-ID: two messages of one meeting converted
      * at the same moment still get two ids */
     struct ecgetmime_options options = {FALSE, track_path(policy), now, (ULONG)strtoul(e->id, NULL, 10)};
     struct ecgetmime_result result;
-    struct mapi_message message;
-    char convert_error[ECGETMIME_ERROR_SIZE], read_error[MSGFILE_ERROR_SIZE], name[QUEUE_ID_SIZE + 16];
-    char *path = join(folder, MESSAGE_FILE, NULL);
+    char convert_error[ECGETMIME_ERROR_SIZE], name[QUEUE_ID_SIZE + 16];
     HRESULT hr;
 
     *mime = NULL;
-    if (!path) return fail(error, E_OUTOFMEMORY, "out of memory");
-    if (FAILED(hr = msgfile_read(path, &message, read_error)))
-    {
-        /* the reason goes into mail: the host's paths stay out of it */
-        char words[256];
-        WINE_WARN("%s\n", read_error);
-        free(path);
-        return fail(error, hr, "the queued copy of message %s cannot be read: %s", e->id,
-                    errmsg_describe(hr, words, sizeof(words)));
-    }
     snprintf(name, sizeof(name), "message %s", e->id);
-    hr = ecgetmime_convert(&message, name, &options, &result, convert_error);
+    hr = ecgetmime_convert(message, name, &options, &result, convert_error);
     if (FAILED(hr)) fail(error, hr, "%s", convert_error);
     else if (!*e->token) *mime = result.mime;
     else
@@ -1238,8 +1261,20 @@ static HRESULT convert_message(const char *folder, const struct queue_entry *e, 
         free(result.mime);
         if (!(*mime = strbuf_detach(&marked))) hr = fail(error, E_OUTOFMEMORY, "out of memory");
     }
+    return hr;
+}
+
+/* E's queued copy in FOLDER converted now (queue open). */
+static HRESULT convert_message(const char *folder, const struct queue_entry *e, const struct queue_policy *policy,
+                               ULONGLONG now, char **mime, char *error)
+{
+    struct mapi_message message;
+    HRESULT hr;
+
+    *mime = NULL;
+    if (FAILED(hr = read_queued(folder, e, &message, error))) return hr;
+    hr = convert_read(&message, e, policy, now, mime, error);
     mapi_message_clear(&message);
-    free(path);
     return hr;
 }
 
@@ -1422,6 +1457,41 @@ static BOOL record_is_ours(const char *path, const struct queue_entry *e)
  * SERVER/drop/ID.eml, or SERVER/sent/ID.eml when it went out over SMTP;
  * a record already there means a run died after delivering, and the
  * message is only moved on. */
+/* E converted now from its queued copy in FOLDER, read once a run: the
+ * gate is still read and EcGetMime still called at every attempt. */
+static HRESULT convert_cached(struct run *run, const char *folder, const struct queue_entry *e, ULONGLONG now,
+                              char **mime, char *error)
+{
+    struct run_cached *slot = &run->cache[e - run->entries];
+    struct mapi_message once;
+    HRESULT hr;
+
+    *mime = NULL;
+    if (slot->loaded) return convert_read(&slot->message, e, run->policy, now, mime, error);
+    if (run->cached >= RUN_CACHE_MAX)
+    {
+        if (FAILED(hr = read_queued(folder, e, &once, error))) return hr;
+        hr = convert_read(&once, e, run->policy, now, mime, error);
+        mapi_message_clear(&once);
+        return hr;
+    }
+    if (FAILED(hr = read_queued(folder, e, &slot->message, error))) return hr;
+    slot->loaded = TRUE;
+    run->cached++;
+    return convert_read(&slot->message, e, run->policy, now, mime, error);
+}
+
+/* Drops the copy of E the run kept: E has left queued/. */
+static void forget_cached(struct run *run, const struct queue_entry *e)
+{
+    struct run_cached *slot = &run->cache[e - run->entries];
+
+    if (!slot->loaded) return;
+    mapi_message_clear(&slot->message);
+    slot->loaded = FALSE;
+    run->cached--;
+}
+
 static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
 {
     const char *smtp = run->policy->smtp_server;
@@ -1450,7 +1520,7 @@ static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
     }
     else
     {
-        result = convert_message(folder, e, run->policy, now, &mime, reason);
+        result = convert_cached(run, folder, e, now, &mime, reason);
         e->attempts++;
         e->last_attempt = now;
         if (SUCCEEDED(result) && smtp && (result = send_smtp(run, e, mime, now, reason, &none_accepted)) == E_OUTOFMEMORY)
@@ -1475,6 +1545,7 @@ static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
                  SUCCEEDED(hr = move_folder(run->queue, folder, failed, run->error)))
         {
             e->state = QUEUE_EXPIRED;
+            forget_cached(run, e);
             say(run, now, e, "attempt %u: refused for every recipient; not retried", e->attempts);
         }
         free(failed);
@@ -1491,6 +1562,7 @@ static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
                 SUCCEEDED(hr = move_folder(run->queue, folder, target, run->error)))
             {
                 e->state = QUEUE_DELIVERED;
+                forget_cached(run, e);
                 say(run, now, e, smtp && !redo ? "attempt %u: delivered to %s over SMTP, copy in %s"
                                                : "attempt %u: delivered to %s", e->attempts, smtp && !redo ? smtp : written,
                     written);
@@ -1530,7 +1602,10 @@ static HRESULT expire(struct run *run, struct queue_entry *e, ULONGLONG now)
     if (!folder || !target) hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
     else if (SUCCEEDED(hr = notify(run, e, DSN_FAILED, now)) &&
              SUCCEEDED(hr = move_folder(run->queue, folder, target, run->error)))
+    {
         e->state = QUEUE_EXPIRED;
+        forget_cached(run, e);
+    }
     free(folder);
     free(target);
     return hr;
@@ -1586,6 +1661,12 @@ HRESULT queue_run(struct queue *queue, const struct queue_policy *policy, ULONGL
     /* a state not flushed into its name is an attempt made again, no more */
     run.states.names_unflushed = TRUE;
     if (FAILED(hr = list_states(queue, 1u << QUEUE_QUEUED, &entries, &count, error))) return hr;
+    run.entries = entries;
+    if (count && !(run.cache = calloc(count, sizeof(*run.cache))))
+    {
+        queue_entries_free(entries, count);
+        return fail(error, E_OUTOFMEMORY, "out of memory");
+    }
     for (;;)
     {
         ULONGLONG next = ~0ULL;
@@ -1619,6 +1700,9 @@ done:
     atomicfile_batch_free(&run.states);
     free(run.events);
     free(run.lines);
+    for (i = 0; i < count; i++)
+        if (run.cache[i].loaded) mapi_message_clear(&run.cache[i].message);
+    free(run.cache);
     queue_entries_free(entries, count);
     return hr;
 }
