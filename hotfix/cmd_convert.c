@@ -268,7 +268,8 @@ static const struct cli_option options[] = {
 
 int cmd_convert(int argc, char **argv)
 {
-    struct convert_run run;
+    /* on the heap: the conversion threads share it */
+    struct convert_run *run = calloc(1, sizeof(*run));
     struct cli_paths files = {0};
     struct cli_parsed parsed;
     struct cli_progress progress;
@@ -277,19 +278,24 @@ int cmd_convert(int argc, char **argv)
     double seconds;
     HRESULT hr = cli_parse("convert", usage_text, options, ARRAYSIZE(options), CLI_ANY, argc, argv, &parsed);
 
-    memset(&run, 0, sizeof(run));
-    InitializeCriticalSection(&run.lock);
+    if (!run)
+    {
+        cli_message(MSG_FAILED, "convert", "out of memory");
+        cli_parsed_free(&parsed);
+        return EXIT_ERROR;
+    }
+    InitializeCriticalSection(&run->lock);
     if (hr != S_OK)
     {
         ret = cli_parse_status(hr);
         goto done;
     }
-    run.fix = (enum cli_fix_mode)parsed.choice[OPT_FIX];
-    run.format = (enum cli_format)parsed.choice[OPT_FORMAT];
-    run.options.cancel = parsed.given[OPT_CANCEL];
-    run.options.now = parsed.time[OPT_NOW];
-    run.now_fixed = parsed.given[OPT_NOW];
-    run.dir = parsed.given[OPT_OUTPUT] ? parsed.text[OPT_OUTPUT] : ".";
+    run->fix = (enum cli_fix_mode)parsed.choice[OPT_FIX];
+    run->format = (enum cli_format)parsed.choice[OPT_FORMAT];
+    run->options.cancel = parsed.given[OPT_CANCEL];
+    run->options.now = parsed.time[OPT_NOW];
+    run->now_fixed = parsed.given[OPT_NOW];
+    run->dir = parsed.given[OPT_OUTPUT] ? parsed.text[OPT_OUTPUT] : ".";
     for (i = 0; i < parsed.operand_count; i++)
     {
         if (cli_paths_add(&files, parsed.operands[i], ".msg", FALSE)) continue;
@@ -302,24 +308,25 @@ int cmd_convert(int argc, char **argv)
         cli_message(MSG_MISSING_ARGUMENT, "convert", "MSG", "convert");
         goto done;
     }
-    if (!cli_ensure_folder(run.dir)) goto done;
+    if (!cli_ensure_folder(run->dir)) goto done;
 
     QueryPerformanceFrequency(&frequency);
     QueryPerformanceCounter(&start);
     cli_progress_start(&progress, files.count, "messages");
-    convert_all(&run, files.paths, files.count, &progress);
+    convert_all(run, files.paths, files.count, &progress);
     QueryPerformanceCounter(&stop);
     seconds = (double)(stop.QuadPart - start.QuadPart) / (double)frequency.QuadPart;
-    if (run.format == CLI_FORMAT_JSON)
-        printf("{\"summary\":{\"converted\":%u,\"failed\":%u,\"unreadable\":%u,\"seconds\":%.3f}}\n", run.converted,
-               run.failed, run.unreadable, seconds);
+    if (run->format == CLI_FORMAT_JSON)
+        printf("{\"summary\":{\"converted\":%u,\"failed\":%u,\"unreadable\":%u,\"seconds\":%.3f}}\n", run->converted,
+               run->failed, run->unreadable, seconds);
     else
-        printf("%u converted, %u failed, %u unreadable, %.3f seconds\n", run.converted, run.failed, run.unreadable,
+        printf("%u converted, %u failed, %u unreadable, %.3f seconds\n", run->converted, run->failed, run->unreadable,
                seconds);
-    ret = run.unreadable ? EXIT_USAGE : run.failed ? EXIT_CONVERT : EXIT_OK;
+    ret = run->unreadable ? EXIT_USAGE : run->failed ? EXIT_CONVERT : EXIT_OK;
 done:
-    atomicfile_batch_free(&run.batch);
-    DeleteCriticalSection(&run.lock);
+    atomicfile_batch_free(&run->batch);
+    DeleteCriticalSection(&run->lock);
+    free(run);
     cli_paths_free(&files);
     cli_parsed_free(&parsed);
     return ret;
