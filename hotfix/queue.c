@@ -915,17 +915,19 @@ done:
 HRESULT queue_submit_commit(struct queue *queue, void (*queued)(void *context, const char *id), void *context,
                             char error[QUEUE_ERROR_SIZE])
 {
+    char *queued_folder = join(queue->dir, state_folders[QUEUE_QUEUED], NULL), words[256];
     HRESULT hr = S_OK;
-    char *queued_folder;
     ULONG i;
 
-    if (!queue->pending_count) return S_OK;
-    /* every copy and state of the batch on disk at once, then the moves */
-    if (FAILED(hr = hostfs_sync(queue->dir)))
+    if (!queue->pending_count)
     {
-        char words[256];
-        fail(error, hr, "cannot flush the queue '%s' to disk: %s", queue->dir, errmsg_describe(hr, words, sizeof(words)));
+        free(queued_folder);
+        return S_OK;
     }
+    /* every copy and state of the batch on disk at once, then the moves */
+    if (!queued_folder) hr = fail(error, E_OUTOFMEMORY, "out of memory");
+    else if (FAILED(hr = hostfs_sync(queued_folder)))
+        fail(error, hr, "cannot flush the queue '%s' to disk: %s", queue->dir, errmsg_describe(hr, words, sizeof(words)));
     else
         step(queue);
     for (i = 0; i < queue->pending_count; i++)
@@ -943,8 +945,7 @@ HRESULT queue_submit_commit(struct queue *queue, void (*queued)(void *context, c
     }
     queue->pending_count = 0;
     /* the moves themselves durable */
-    if ((queued_folder = join(queue->dir, state_folders[QUEUE_QUEUED], NULL)) && FAILED(hostfs_sync_folder(queued_folder)) &&
-        SUCCEEDED(hr))
+    if (queued_folder && FAILED(hostfs_sync_folder(queued_folder)) && SUCCEEDED(hr))
         hr = fail(error, E_FAIL, "cannot flush the folder '%s' to disk", queued_folder);
     free(queued_folder);
     return hr;

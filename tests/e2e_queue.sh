@@ -165,6 +165,13 @@ expect_rc 0
 queued $work/batch/m2.msg as 00000002
 queued $work/batch/m3.msg as 00000003" ] || fail "folder submit said: $out"
 
+# A queue named with a final separator is the same queue.
+run "$TRACKFIX" queue --queue="$work/slash-q/" submit --now=$T0 "$work/update-realtime.msg"
+expect_rc 0
+expect_out "as 00000001"
+run "$TRACKFIX" queue --queue="$work/slash-q" list
+expect_out "00000001  queued"
+
 # Three copies of one meeting delivered in one run at one moment: three
 # Message-IDs.
 run "$TRACKFIX" queue --queue="$work/batch-q" run --now=$T0 --fix=on
