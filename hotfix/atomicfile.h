@@ -29,7 +29,8 @@ struct atomicfile_batch
 };
 
 /* Writes SIZE bytes of DATA as PATH's temporary file, for the next commit.
- * S_OK, or the HRESULT of the failure (nothing is then left of it). */
+ * S_OK, or the HRESULT of the failure (nothing is then left of it).  Each
+ * write looks through the batch for its name: keep batches to hundreds. */
 HRESULT atomicfile_batch_write(struct atomicfile_batch *batch, const char *path, const void *data, DWORD size);
 
 /* Flushes and renames every file written since the last commit; calls

@@ -961,6 +961,8 @@ HRESULT queue_submit(struct queue *queue, const char *path, ULONGLONG now, char 
 
 /* Delivery attempts. */
 
+/* the states a run flushes together at most (the rest of a pass follows) */
+#define RUN_BATCH 256
 /* messages a run keeps read at once: some 100 MB of parsed .msg files */
 #define RUN_CACHE_MAX 20000
 
@@ -1327,6 +1329,8 @@ static HRESULT defer_state(struct run *run, const char *folder, const struct que
     if (sb.failed || !path) hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
     else if (FAILED(hr = atomicfile_batch_write(&run->states, path, sb.data, (DWORD)sb.size)))
         fail(run->error, hr, "cannot write '%s': %s", path, errmsg_describe(hr, words, sizeof(words)));
+    else if (run->states.count >= RUN_BATCH)
+        hr = commit_pass(run); /* a long pass commits as it goes */
     strbuf_free(&sb);
     free(path);
     return hr;
