@@ -15,20 +15,6 @@
 #include "grow.h"
 #include "hostfs.h"
 
-/* Writes all SIZE bytes of DATA to FD; 0 or an errno. */
-static int write_all(int fd, const char *data, size_t size)
-{
-    while (size)
-    {
-        ssize_t written = write(fd, data, size);
-        if (written < 0 && errno == EINTR) continue;
-        if (written <= 0) return written < 0 ? errno : EIO;
-        data += written;
-        size -= (size_t)written;
-    }
-    return 0;
-}
-
 /* Through the host (see hostfs.h): in an output folder of thousands of
  * files, Wine's lookup of the two new names would cost more than the write. */
 HRESULT atomicfile_write(const char *path, const void *data, DWORD size)
@@ -47,7 +33,7 @@ HRESULT atomicfile_write(const char *path, const void *data, DWORD size)
     if ((fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0) error = errno;
     else
     {
-        error = write_all(fd, data, size);
+        error = hostfs_write_all(fd, data, size);
         if (!error && fsync(fd)) error = errno;
         if (close(fd) && !error) error = errno;
         if (!error && rename(temp, host)) error = errno;
@@ -97,7 +83,7 @@ HRESULT atomicfile_batch_write(struct atomicfile_batch *batch, const char *path,
     if ((fd = open(p->temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0) error = errno;
     else
     {
-        error = write_all(fd, data, size);
+        error = hostfs_write_all(fd, data, size);
         if (close(fd) && !error) error = errno;
     }
     if (error)

@@ -244,24 +244,32 @@ HRESULT hostfs_read_file(const char *path, ULONGLONG max, HGLOBAL *memory, ULONG
     return hr;
 }
 
-HRESULT hostfs_write_file(const char *path, const void *data, size_t size)
+int hostfs_write_all(int fd, const void *data, size_t size)
 {
     const char *next = data;
+
+    while (size)
+    {
+        ssize_t written = write(fd, next, size);
+        if (written < 0 && errno == EINTR) continue;
+        if (written <= 0) return written < 0 ? errno : EIO;
+        next += written;
+        size -= (size_t)written;
+    }
+    return 0;
+}
+
+HRESULT hostfs_write_file(const char *path, const void *data, size_t size)
+{
     char *host;
     HRESULT hr;
-    int fd, error = 0;
+    int fd, error;
 
     if (FAILED(hr = hostfs_resolve(path, &host))) return hr;
     if ((fd = open(host, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0) error = errno;
     else
     {
-        while (size && !error)
-        {
-            ssize_t written = write(fd, next, size);
-            if (written < 0 && errno == EINTR) continue;
-            if (written <= 0) error = written < 0 ? errno : EIO;
-            else next += written, size -= (size_t)written;
-        }
+        error = hostfs_write_all(fd, data, size);
         if (close(fd) && !error) error = errno;
     }
     free(host);

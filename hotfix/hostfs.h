@@ -49,6 +49,10 @@ FILE *hostfs_fopen_read(const char *path);
  * ERROR_READ_FAULT on a short read, else the Win32 error of the failure. */
 HRESULT hostfs_read_file(const char *path, ULONGLONG max, HGLOBAL *memory, ULONGLONG *size);
 
+/* Writes all SIZE bytes of DATA to the host file descriptor FD, again
+ * after a short write or EINTR.  0 or an errno. */
+int hostfs_write_all(int fd, const void *data, size_t size);
+
 /* Writes SIZE bytes of DATA as file PATH (created or emptied), with no
  * flush: the caller makes it durable (a syncfs) and visible (a rename of
  * its folder).  S_OK or the Win32 error of the failure. */
