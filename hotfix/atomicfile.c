@@ -1,7 +1,7 @@
 /*
  * atomicfile: temp file, flush, rename.
  */
-#define _GNU_SOURCE /* syncfs */
+#define _GNU_SOURCE /* syncfs, renameat2 */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -80,10 +80,13 @@ HRESULT atomicfile_batch_write(struct atomicfile_batch *batch, const char *path,
     sprintf(p->temp, "%s.tmp", p->host);
     for (i = 0; i < batch->count; i++)
         if (!strcmp(batch->items[i].host, p->host)) sprintf(p->temp, "%s.%u.tmp", p->host, batch->count);
-    if ((fd = open(p->temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0) error = errno;
+    /* a spare is rewritten in place: no new file, its blocks reused */
+    if ((fd = open(p->temp, O_WRONLY | O_CREAT | (batch->keep_spares ? 0 : O_TRUNC) | O_CLOEXEC, 0666)) < 0)
+        error = errno;
     else
     {
         error = hostfs_write_all(fd, data, size);
+        if (!error && batch->keep_spares && ftruncate(fd, size)) error = errno;
         if (close(fd) && !error) error = errno;
     }
     if (error)
@@ -94,6 +97,30 @@ HRESULT atomicfile_batch_write(struct atomicfile_batch *batch, const char *path,
     batch->count++;
     batch->bytes += size;
     return S_OK;
+}
+
+/* Puts P's temporary file under its name: with SPARE, by exchanging the
+ * two (the old file stays as the temporary one), where there is an old file
+ * and the file system can; else by a rename.  0 or an errno. */
+static int install(const struct atomicfile_pending *p, BOOL spare)
+{
+    if (spare && !renameat2(AT_FDCWD, p->temp, AT_FDCWD, p->host, RENAME_EXCHANGE)) return 0;
+    if (spare && errno != ENOENT && errno != EINVAL && errno != ENOSYS) return errno;
+    return rename(p->temp, p->host) ? errno : 0;
+}
+
+void atomicfile_remove_spare(const char *path)
+{
+    char *host, *temp;
+
+    if (FAILED(hostfs_resolve(path, &host))) return;
+    if ((temp = malloc(strlen(host) + sizeof(".tmp"))))
+    {
+        sprintf(temp, "%s.tmp", host);
+        unlink(temp);
+        free(temp);
+    }
+    free(host);
 }
 
 /* Flushes the folder holding HOST_FILE (a host path): its new names are
@@ -135,7 +162,13 @@ HRESULT atomicfile_batch_commit(struct atomicfile_batch *batch,
     {
         struct atomicfile_pending *p = &batch->items[i];
 
-        hr = FAILED(synced) ? synced : rename(p->temp, p->host) ? hostfs_error(errno) : S_OK;
+        size_t length = strlen(p->host);
+        /* only NAME.tmp is a spare: a second write of NAME in the batch
+         * (NAME.N.tmp) is renamed */
+        BOOL spare = batch->keep_spares && !strncmp(p->temp, p->host, length) && !strcmp(p->temp + length, ".tmp");
+        int error;
+
+        hr = FAILED(synced) ? synced : (error = install(p, spare)) ? hostfs_error(error) : S_OK;
         if (FAILED(hr))
         {
             unlink(p->temp);

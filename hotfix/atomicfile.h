@@ -26,6 +26,12 @@ struct atomicfile_batch
     ULONGLONG bytes;   /* written since the last commit */
     BOOL names_unflushed; /* the commit leaves the folders unflushed: a
                              crash may then keep an older whole file */
+    BOOL keep_spares;     /* the commit exchanges NAME.tmp and NAME, so the
+                             old NAME stays as NAME.tmp and the next write
+                             of NAME rewrites that file in place: a file
+                             rewritten again and again costs no new file.
+                             The caller removes the spares
+                             (atomicfile_remove_spare) */
 };
 
 /* Writes SIZE bytes of DATA as PATH's temporary file, for the next commit.
@@ -38,6 +44,10 @@ HRESULT atomicfile_batch_write(struct atomicfile_batch *batch, const char *path,
  * temporary file removed).  Returns S_OK, or the first failure. */
 HRESULT atomicfile_batch_commit(struct atomicfile_batch *batch,
                                 void (*failed)(const char *path, HRESULT hr, void *context), void *context);
+
+/* Removes the spare NAME.tmp that a keep_spares commit left beside PATH
+ * (UTF-8), if any. */
+void atomicfile_remove_spare(const char *path);
 
 /* Frees what the batch holds (after a commit, or to drop its writes: their
  * temporary files are removed). */

@@ -971,6 +971,16 @@ struct run_cached
 {
     BOOL loaded;
     struct mapi_message message;
+    BOOL spare; /* its folder holds a spare state (atomicfile keep_spares) */
+};
+
+/* A delivery to the drop folder, moved on once its record and its state are
+ * on disk (commit_pass). */
+struct run_move
+{
+    struct queue_entry *entry;
+    char *from, *to;
+    BOOL moved;
 };
 
 /* A line of the run, said once what it tells is on disk. */
@@ -980,6 +990,7 @@ struct run_line
     const struct queue_entry *entry;
     char *text;
     BOOL event; /* it tells of an event 327 of the pass */
+    ULONG move; /* 1 + the index of the delivery it tells of; 0: none */
 };
 
 struct run
@@ -994,6 +1005,8 @@ struct run
     struct atomicfile_batch states;
     struct eventlog_327 *events;
     ULONG event_count, event_capacity;
+    struct run_move *moves; /* deliveries to the drop folder */
+    ULONG move_count, move_capacity;
     struct run_line *lines;
     ULONG line_count, line_capacity;
     /* each queued copy read once a run, kept while its message is queued
@@ -1007,7 +1020,8 @@ static void say(struct run *run, ULONGLONG when, const struct queue_entry *e, co
     __attribute__((format(printf, 4, 5)));
 
 /* Keeps a line for the end of the pass (commit_pass). */
-static void keep_line(struct run *run, ULONGLONG when, const struct queue_entry *e, const char *text, BOOL event)
+static void keep_line(struct run *run, ULONGLONG when, const struct queue_entry *e, const char *text, BOOL event,
+                      ULONG move)
 {
     struct run_line *line;
 
@@ -1019,6 +1033,7 @@ static void keep_line(struct run *run, ULONGLONG when, const struct queue_entry 
     line->when = when;
     line->entry = e;
     line->event = event;
+    line->move = move;
     run->line_count++;
 }
 
@@ -1030,13 +1045,56 @@ static void say(struct run *run, ULONGLONG when, const struct queue_entry *e, co
     va_start(args, fmt);
     vsnprintf(text, sizeof(text), fmt, args);
     va_end(args);
-    keep_line(run, when, e, text, FALSE);
+    keep_line(run, when, e, text, FALSE, 0);
 }
 
-/* The end of a pass: the new states of the messages that stay queued on
- * disk (one flush, then the renames), then their events 327 (one flush),
- * then every line of the pass, in order.  A line that tells of an event
- * not written is left out. */
+static HRESULT move_folder(struct queue *queue, const char *from, const char *to, char *error);
+static void forget_cached(struct run *run, const struct queue_entry *e);
+
+/* Flushes the queue's folder NAME (its renames durable); ERROR says a
+ * failure. */
+static HRESULT sync_named_folder(struct run *run, const char *parent, const char *name)
+{
+    char *folder = join(parent, name, NULL);
+    HRESULT hr = folder ? hostfs_sync_folder(folder) : E_OUTOFMEMORY;
+
+    if (FAILED(hr)) fail(run->error, hr, "cannot flush the folder '%s' to disk", folder ? folder : name);
+    free(folder);
+    return hr;
+}
+
+/* The deliveries of the pass, their records and states on disk: the drop
+ * folder flushed, each message moved into delivered/ (its spare state
+ * removed first), then queued/ and delivered/ flushed. */
+static HRESULT move_delivered(struct run *run)
+{
+    HRESULT hr;
+    ULONG i;
+
+    if (FAILED(hr = sync_named_folder(run, run->queue->server, "drop"))) return hr;
+    for (i = 0; i < run->move_count; i++)
+    {
+        struct run_move *m = &run->moves[i];
+        char *state = join(m->from, STATE_FILE, NULL);
+
+        if (!state) return fail(run->error, E_OUTOFMEMORY, "out of memory");
+        atomicfile_remove_spare(state);
+        free(state);
+        if (FAILED(hr = move_folder(run->queue, m->from, m->to, run->error))) return hr;
+        m->moved = TRUE;
+        m->entry->state = QUEUE_DELIVERED;
+        run->cache[m->entry - run->entries].spare = FALSE;
+        forget_cached(run, m->entry);
+    }
+    if (FAILED(hr = sync_named_folder(run, run->queue->dir, state_folders[QUEUE_QUEUED]))) return hr;
+    return sync_named_folder(run, run->queue->dir, state_folders[QUEUE_DELIVERED]);
+}
+
+/* The end of a pass: the new states of the messages, and the records of
+ * those delivered, on disk (one flush, then the renames); the delivered
+ * moved on; the events 327 (one flush); then every line of the pass, in
+ * order.  A line that tells of an event not written or a delivery not
+ * moved is left out. */
 static HRESULT commit_pass(struct run *run)
 {
     HRESULT hr = S_OK, events_hr = S_OK;
@@ -1053,6 +1111,7 @@ static HRESULT commit_pass(struct run *run)
         else
             step(run->queue);
     }
+    if (run->move_count && SUCCEEDED(hr)) hr = move_delivered(run);
     if (run->event_count)
     {
         if (!(log = join(run->queue->server, "eventlog.log", NULL))) events_hr = E_OUTOFMEMORY;
@@ -1067,10 +1126,16 @@ static HRESULT commit_pass(struct run *run)
     for (i = 0; i < run->line_count; i++)
     {
         struct run_line *line = &run->lines[i];
-        if (!line->event || SUCCEEDED(events_hr)) run->report(run->ctx, line->when, line->entry, line->text);
+        if ((!line->event || SUCCEEDED(events_hr)) && (!line->move || run->moves[line->move - 1].moved))
+            run->report(run->ctx, line->when, line->entry, line->text);
         free(line->text);
     }
-    run->line_count = run->event_count = 0;
+    for (i = 0; i < run->move_count; i++)
+    {
+        free(run->moves[i].from);
+        free(run->moves[i].to);
+    }
+    run->line_count = run->event_count = run->move_count = 0;
     free(log);
     return hr;
 }
@@ -1313,26 +1378,89 @@ static HRESULT log_event_327(struct run *run, const struct queue_entry *e, ULONG
     event->fid = e->fid;
     event->mid = e->mid;
     snprintf(text, sizeof(text), "event 327 logged in %s", log);
-    keep_line(run, now, e, text, TRUE);
+    keep_line(run, now, e, text, TRUE, 0);
     free(log);
     return S_OK;
 }
 
-/* E's new state into FOLDER, for the end of the pass: E stays queued. */
+/* FOLDER/NAME written with TEXT into the pass's batch, for the end of the
+ * pass. */
+static HRESULT defer_write(struct run *run, const char *folder, const char *name, const char *text, size_t size)
+{
+    char *path = join(folder, name, NULL), words[256];
+    HRESULT hr;
+
+    if (!path) return fail(run->error, E_OUTOFMEMORY, "out of memory");
+    if (FAILED(hr = atomicfile_batch_write(&run->states, path, text, (DWORD)size)))
+        fail(run->error, hr, "cannot write '%s': %s", path, errmsg_describe(hr, words, sizeof(words)));
+    free(path);
+    return hr;
+}
+
+/* E's new state into FOLDER, for the end of the pass. */
 static HRESULT defer_state(struct run *run, const char *folder, const struct queue_entry *e)
 {
     struct strbuf sb = {0};
-    char *path = join(folder, STATE_FILE, NULL), words[256];
     HRESULT hr;
 
     format_state(e, &sb);
-    if (sb.failed || !path) hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
-    else if (FAILED(hr = atomicfile_batch_write(&run->states, path, sb.data, (DWORD)sb.size)))
-        fail(run->error, hr, "cannot write '%s': %s", path, errmsg_describe(hr, words, sizeof(words)));
-    else if (run->states.count >= RUN_BATCH)
-        hr = commit_pass(run); /* a long pass commits as it goes */
+    if (sb.failed) hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+    else if (SUCCEEDED(hr = defer_write(run, folder, STATE_FILE, sb.data, sb.size)))
+        run->cache[e - run->entries].spare = TRUE;
     strbuf_free(&sb);
-    free(path);
+    return hr;
+}
+
+/* A long pass commits as it goes. */
+static HRESULT commit_if_full(struct run *run)
+{
+    return run->states.count >= RUN_BATCH ? commit_pass(run) : S_OK;
+}
+
+/* E converted to MIME, delivered to the drop folder RECORDS as NAME at the
+ * end of the pass: the record (unless REDO: a run that died had written
+ * it) and E's state written into the pass's batch, E's folder moved from
+ * FOLDER to TARGET once they are on disk (commit_pass).  Names are fixed
+ * by the message id, so a record already there was written for this very
+ * message and stays as it is. */
+static HRESULT defer_delivery(struct run *run, struct queue_entry *e, const char *folder, const char *target,
+                              const char *records, const char *name, const char *mime, BOOL redo, ULONGLONG now)
+{
+    char *written = join(records, name, NULL);
+    struct run_move *m;
+    HRESULT hr;
+
+    e->last_hresult = S_OK;
+    free(e->last_error);
+    e->last_error = strdup("");
+    if (!written || !e->last_error ||
+        !grow_for_one(&run->moves, &run->move_capacity, run->move_count, sizeof(*run->moves), 64))
+    {
+        hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+        goto done;
+    }
+    if (FAILED(hr = make_folders(records, run->error))) goto done;
+    if (!redo && !hostfs_exists(written) &&
+        FAILED(hr = defer_write(run, records, name, mime ? mime : "", mime ? strlen(mime) : 0)))
+        goto done;
+    if (FAILED(hr = defer_state(run, folder, e))) goto done;
+    m = &run->moves[run->move_count];
+    m->entry = e;
+    m->moved = FALSE;
+    if (!(m->from = strdup(folder)) || !(m->to = strdup(target)))
+    {
+        free(m->from);
+        hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+        goto done;
+    }
+    run->move_count++;
+    {
+        char text[1024];
+        snprintf(text, sizeof(text), "attempt %u: delivered to %s", e->attempts, written);
+        keep_line(run, now, e, text, FALSE, run->move_count);
+    }
+done:
+    free(written);
     return hr;
 }
 
@@ -1486,6 +1614,16 @@ static HRESULT convert_cached(struct run *run, const char *folder, const struct 
     return convert_read(&slot->message, e, run->policy, now, mime, error);
 }
 
+/* Removes the spare state the run's batch left in E's folder. */
+static void remove_spare(struct queue *queue, const struct queue_entry *e)
+{
+    char *folder = entry_folder(queue, e->state, e->id), *state = folder ? join(folder, STATE_FILE, NULL) : NULL;
+
+    if (state) atomicfile_remove_spare(state);
+    free(folder);
+    free(state);
+}
+
 /* Drops the copy of E the run kept: E has left queued/. */
 static void forget_cached(struct run *run, const struct queue_entry *e)
 {
@@ -1556,6 +1694,12 @@ static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
         free(failed);
         goto done;
     }
+    if (SUCCEEDED(result) && !smtp)
+    {
+        if (SUCCEEDED(hr = defer_delivery(run, e, folder, target, records, name, mime, redo, now)))
+            hr = commit_if_full(run);
+        goto done;
+    }
     if (SUCCEEDED(result))
     {
         if (SUCCEEDED(hr = write_file(run->queue, records, name, mime ? mime : "", &written, run->error)))
@@ -1568,9 +1712,8 @@ static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
             {
                 e->state = QUEUE_DELIVERED;
                 forget_cached(run, e);
-                say(run, now, e, smtp && !redo ? "attempt %u: delivered to %s over SMTP, copy in %s"
-                                               : "attempt %u: delivered to %s", e->attempts, smtp && !redo ? smtp : written,
-                    written);
+                say(run, now, e, !redo ? "attempt %u: delivered to %s over SMTP, copy in %s" : "attempt %u: delivered to %s",
+                    e->attempts, !redo ? smtp : written, written);
             }
         }
         goto done;
@@ -1590,6 +1733,7 @@ static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
     }
     else
         say(run, now, e, "attempt %u: %s; next retry %s", e->attempts, reason, next);
+    if (SUCCEEDED(hr)) hr = commit_if_full(run);
 done:
     free(folder);
     free(mime);
@@ -1665,6 +1809,8 @@ HRESULT queue_run(struct queue *queue, const struct queue_policy *policy, ULONGL
     run.error = error;
     /* a state not flushed into its name is an attempt made again, no more */
     run.states.names_unflushed = TRUE;
+    /* a message's state is rewritten at each attempt: in place, no new file */
+    run.states.keep_spares = TRUE;
     if (FAILED(hr = list_states(queue, 1u << QUEUE_QUEUED, &entries, &count, error))) return hr;
     run.entries = entries;
     if (count && !(run.cache = calloc(count, sizeof(*run.cache))))
@@ -1705,8 +1851,12 @@ done:
     atomicfile_batch_free(&run.states);
     free(run.events);
     free(run.lines);
+    free(run.moves);
     for (i = 0; i < count; i++)
+    {
         if (run.cache[i].loaded) mapi_message_clear(&run.cache[i].message);
+        if (run.cache[i].spare) remove_spare(queue, &entries[i]);
+    }
     free(run.cache);
     queue_entries_free(entries, count);
     return hr;
