@@ -112,6 +112,11 @@ static void print_report(void *ctx, ULONGLONG when, const struct queue_entry *en
     char iso[SYSTIME_ISO_SIZE];
 
     (void)ctx;
+    if (!entry)
+    {
+        fflush(stdout); /* a group commit's lines, written out together */
+        return;
+    }
     systime_format_iso(when, iso);
     printf("%s %s %s\n", iso, entry->id, what);
 }
@@ -243,6 +248,8 @@ static int action_run(struct queue *queue, struct queue_args *a)
     char error[QUEUE_ERROR_SIZE];
     ULONG count, j, n[QUEUE_STATE_COUNT] = {0};
 
+    /* a line a write no more: flushed after each group commit */
+    setvbuf(stdout, NULL, _IOFBF, 1 << 16);
     if (FAILED(queue_run(queue, &a->policy, a->now, a->until, print_report, NULL, error)))
     {
         cli_message(MSG_FAILED, "run", error);
@@ -423,19 +430,28 @@ static int read_args(const struct cli_parsed *parsed, int action, struct queue_a
     return EXIT_OK;
 }
 
-/* The crash test's hook (tests/check_crash.sh): TRACKFIX_CRASH_AFTER=N ends
- * the process without any clean-up right after the queue's Nth durable
- * step, as a power cut or kill -9 would. */
-static void crash_after(void *ctx, ULONG steps)
+/* The tests' hooks on the queue's durable steps: TRACKFIX_CRASH_AFTER=N
+ * (tests/check_crash.sh) ends the process without any clean-up right after
+ * the Nth, as a power cut or kill -9 would; TRACKFIX_STEP_PAUSE_MS=N
+ * (tests/check_list_during_run.sh) waits N ms after each, so that another
+ * process can look at the queue while it changes. */
+struct step_hooks
 {
-    if (steps != *(const ULONG *)ctx) return;
-    TerminateProcess(GetCurrentProcess(), 99);
+    ULONG crash_after, pause_ms;
+};
+
+static void on_step(void *ctx, ULONG steps)
+{
+    const struct step_hooks *hooks = ctx;
+
+    if (steps == hooks->crash_after) TerminateProcess(GetCurrentProcess(), 99);
+    if (hooks->pause_ms) Sleep(hooks->pause_ms);
 }
 
 int cmd_queue(int argc, char **argv)
 {
-    const char *crash = getenv("TRACKFIX_CRASH_AFTER");
-    ULONG crash_steps = crash ? (ULONG)strtoul(crash, NULL, 10) : 0;
+    const char *crash = getenv("TRACKFIX_CRASH_AFTER"), *pause = getenv("TRACKFIX_STEP_PAUSE_MS");
+    struct step_hooks hooks = {crash ? (ULONG)strtoul(crash, NULL, 10) : 0, pause ? (ULONG)strtoul(pause, NULL, 10) : 0};
     struct cli_parsed parsed;
     struct queue_args a;
     struct queue queue;
@@ -479,10 +495,10 @@ int cmd_queue(int argc, char **argv)
     }
     else
     {
-        if (crash_steps)
+        if (hooks.crash_after || hooks.pause_ms)
         {
-            queue.on_step = crash_after;
-            queue.step_ctx = &crash_steps;
+            queue.on_step = on_step;
+            queue.step_ctx = &hooks;
         }
         ret = actions[action].run(&queue, &a);
         warn_set_aside(&queue);

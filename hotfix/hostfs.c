@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -189,6 +190,36 @@ HRESULT hostfs_remove(const char *path)
     if (unlink(host) && errno != ENOENT) hr = hostfs_error(errno);
     free(host);
     return hr;
+}
+
+void hostfs_for_each(const char *folder, BOOL folders, void (*visit)(void *ctx, const char *folder, const char *name),
+                     void *ctx)
+{
+    size_t length = strlen(folder);
+    char *named = malloc(length + 2), *host;
+    struct dirent *entry;
+    DIR *dir;
+
+    if (!named) return;
+    /* the folder with a final separator, as resolve_folder keys it */
+    sprintf(named, "%s%s", folder, length && (folder[length - 1] == '/' || folder[length - 1] == '\\') ? "" : "/");
+    host = resolve_folder(named);
+    free(named);
+    if (!host) return;
+    if ((dir = opendir(host)))
+    {
+        while ((entry = readdir(dir)))
+        {
+            BOOL is_folder = entry->d_type == DT_DIR;
+            struct stat st;
+
+            if (!strcmp(entry->d_name, ".") || !strcmp(entry->d_name, "..")) continue;
+            if (entry->d_type == DT_UNKNOWN) is_folder = !fstatat(dirfd(dir), entry->d_name, &st, 0) && S_ISDIR(st.st_mode);
+            if (is_folder == !!folders) visit(ctx, folder, entry->d_name);
+        }
+        closedir(dir);
+    }
+    free(host);
 }
 
 HRESULT hostfs_read_file(const char *path, ULONGLONG max, HGLOBAL *memory, ULONGLONG *size)

@@ -122,59 +122,36 @@ static HRESULT make_folders(const char *path, char *error)
     return S_OK;
 }
 
-/* Deletes every file in FOLDER whose name matches PATTERN; with
- * REMOVE_FOLDER, the folder too. */
-static void remove_files(const char *folder, const char *pattern, BOOL remove_folder)
-{
-    WCHAR wpattern[MAX_PATH], wfile[MAX_PATH];
-    WIN32_FIND_DATAW found;
-    char *glob = join(folder, pattern, NULL);
-    HANDLE find;
 
-    if (!glob) return;
-    widen(glob, wpattern);
-    free(glob);
-    if ((find = FindFirstFileW(wpattern, &found)) != INVALID_HANDLE_VALUE)
-    {
-        do
-        {
-            char name[MAX_PATH * 3], *path;
-            if (found.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) continue;
-            WideCharToMultiByte(CP_UTF8, 0, found.cFileName, -1, name, sizeof(name), NULL, NULL);
-            if (!(path = join(folder, name, NULL))) continue;
-            widen(path, wfile);
-            DeleteFileW(wfile);
-            free(path);
-        } while (FindNextFileW(find, &found));
-        FindClose(find);
-    }
+/* Removes FOLDER/NAME when NAME ends with the suffix CTX. */
+static void remove_matching(void *ctx, const char *folder, const char *name)
+{
+    const char *suffix = ctx;
+    size_t length = strlen(name), suffix_length = strlen(suffix);
+    char *path;
+
+    if (length < suffix_length || strcmp(name + length - suffix_length, suffix)) return;
+    if ((path = join(folder, name, NULL))) hostfs_remove(path);
+    free(path);
+}
+
+/* Deletes every file in FOLDER whose name ends with SUFFIX ("" for all);
+ * with REMOVE_FOLDER, the folder too. */
+static void remove_files(const char *folder, const char *suffix, BOOL remove_folder)
+{
+    hostfs_for_each(folder, FALSE, remove_matching, (void *)suffix);
     if (remove_folder)
     {
-        widen(folder, wfile);
-        RemoveDirectoryW(wfile);
+        WCHAR wfolder[MAX_PATH];
+        widen(folder, wfolder);
+        RemoveDirectoryW(wfolder);
     }
 }
 
 /* Calls VISIT for each subfolder name of FOLDER. */
 static void for_each_folder(const char *folder, void (*visit)(void *ctx, const char *folder, const char *name), void *ctx)
 {
-    WCHAR wpattern[MAX_PATH];
-    WIN32_FIND_DATAW found;
-    char *glob = join(folder, "*", NULL);
-    HANDLE find;
-
-    if (!glob) return;
-    widen(glob, wpattern);
-    free(glob);
-    if ((find = FindFirstFileW(wpattern, &found)) == INVALID_HANDLE_VALUE) return;
-    do
-    {
-        char name[MAX_PATH * 3];
-        if (!(found.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) || found.cFileName[0] == '.') continue;
-        WideCharToMultiByte(CP_UTF8, 0, found.cFileName, -1, name, sizeof(name), NULL, NULL);
-        visit(ctx, folder, name);
-    } while (FindNextFileW(find, &found));
-    FindClose(find);
+    hostfs_for_each(folder, TRUE, visit, ctx);
 }
 
 static void clear_incoming(void *ctx, const char *folder, const char *name)
@@ -182,7 +159,7 @@ static void clear_incoming(void *ctx, const char *folder, const char *name)
     char *path = join(folder, name, NULL);
 
     (void)ctx;
-    if (path) remove_files(path, "*", TRUE);
+    if (path) remove_files(path, "", TRUE);
     free(path);
 }
 
@@ -191,7 +168,7 @@ static void clear_temp(void *ctx, const char *folder, const char *name)
     char *path = join(folder, name, NULL);
 
     (void)ctx;
-    if (path) remove_files(path, "*.tmp", FALSE);
+    if (path) remove_files(path, ".tmp", FALSE);
     free(path);
 }
 
@@ -257,9 +234,9 @@ HRESULT queue_open(const char *dir, BOOL lock, struct queue *queue, char error[Q
         if ((path = join(dir, state_folders[i], NULL))) for_each_folder(path, clear_temp, NULL);
         free(path);
     }
-    if ((path = join(queue->server, "drop", NULL))) remove_files(path, "*.tmp", FALSE);
+    if ((path = join(queue->server, "drop", NULL))) remove_files(path, ".tmp", FALSE);
     free(path);
-    if ((path = join(queue->server, "sent", NULL))) remove_files(path, "*.tmp", FALSE);
+    if ((path = join(queue->server, "sent", NULL))) remove_files(path, ".tmp", FALSE);
     free(path);
     if ((path = join(queue->server, "mailboxes", NULL))) for_each_folder(path, clear_temp, NULL);
     free(path);
@@ -275,7 +252,7 @@ void queue_close(struct queue *queue)
     /* what was prepared and not committed was never queued */
     for (i = 0; i < queue->pending_count; i++)
     {
-        remove_files(queue->pending[i].folder, "*", TRUE);
+        remove_files(queue->pending[i].folder, "", TRUE);
         free(queue->pending[i].folder);
         free(queue->pending[i].target);
     }
@@ -900,7 +877,7 @@ HRESULT queue_submit_prepare(struct queue *queue, const char *path, ULONGLONG no
     pending->target = target;
     folder = target = NULL;
 done:
-    if (FAILED(hr) && folder) remove_files(folder, "*", TRUE);
+    if (FAILED(hr) && folder) remove_files(folder, "", TRUE);
     if (source) GlobalFree(source);
     strbuf_free(&state);
     free(incoming);
@@ -939,7 +916,7 @@ HRESULT queue_submit_commit(struct queue *queue, void (*queued)(void *context, c
             if (queued) queued(context, p->id);
         }
         else
-            remove_files(p->folder, "*", TRUE);
+            remove_files(p->folder, "", TRUE);
         free(p->folder);
         free(p->target);
     }
@@ -972,6 +949,7 @@ struct run_cached
     BOOL loaded;
     struct mapi_message message;
     BOOL spare; /* its folder holds a spare state (atomicfile keep_spares) */
+    BOOL record_checked; /* looked for a delivery record left by a run that died */
 };
 
 /* A delivery to the drop folder, moved on once its record and its state are
@@ -1000,6 +978,7 @@ struct run
     queue_report_fn report;
     void *ctx;
     char *error;
+    struct gate_keys keys; /* the registry, read at every attempt through keys kept open */
     /* group commit: the pass's new states of messages that stay queued and
      * its events 327, flushed together at the end of the pass, then its lines */
     struct atomicfile_batch states;
@@ -1130,6 +1109,7 @@ static HRESULT commit_pass(struct run *run)
             run->report(run->ctx, line->when, line->entry, line->text);
         free(line->text);
     }
+    if (run->line_count && run->report) run->report(run->ctx, 0, NULL, NULL);
     for (i = 0; i < run->move_count; i++)
     {
         free(run->moves[i].from);
@@ -1276,12 +1256,12 @@ static HRESULT notify(struct run *run, struct queue_entry *e, enum dsn_action ac
     return hr;
 }
 
-static enum systime_path track_path(const struct queue_policy *policy)
+static enum systime_path track_path(const struct queue_policy *policy, const struct gate_reader *registry)
 {
     struct gate_status gate;
 
     if (policy->fix >= 0) return policy->fix ? SYSTIME_PATH_CLAMPED : SYSTIME_PATH_LEGACY;
-    gate_read(gate_reader_registry(), &gate); /* at every attempt: no restart needed */
+    gate_read(registry, &gate); /* at every attempt: no restart needed */
     return gate.active ? SYSTIME_PATH_CLAMPED : SYSTIME_PATH_LEGACY;
 }
 
@@ -1307,11 +1287,12 @@ static HRESULT read_queued(const char *folder, const struct queue_entry *e, stru
 /* EcGetMime on E's MESSAGE along the gate's path now: *MIME, marked with
  * E's token; caller frees. */
 static HRESULT convert_read(const struct mapi_message *message, const struct queue_entry *e,
-                            const struct queue_policy *policy, ULONGLONG now, char **mime, char *error)
+                            const struct queue_policy *policy, const struct gate_reader *registry, ULONGLONG now,
+                            char **mime, char *error)
 {
     /* the queue id in the Message-ID: two messages of one meeting converted
      * at the same moment still get two ids */
-    struct ecgetmime_options options = {FALSE, track_path(policy), now, (ULONG)strtoul(e->id, NULL, 10)};
+    struct ecgetmime_options options = {FALSE, track_path(policy, registry), now, (ULONG)strtoul(e->id, NULL, 10)};
     struct ecgetmime_result result;
     char convert_error[ECGETMIME_ERROR_SIZE], name[QUEUE_ID_SIZE + 16];
     HRESULT hr;
@@ -1341,7 +1322,7 @@ static HRESULT convert_message(const char *folder, const struct queue_entry *e, 
 
     *mime = NULL;
     if (FAILED(hr = read_queued(folder, e, &message, error))) return hr;
-    hr = convert_read(&message, e, policy, now, mime, error);
+    hr = convert_read(&message, e, policy, gate_reader_registry(), now, mime, error);
     mapi_message_clear(&message);
     return hr;
 }
@@ -1363,7 +1344,7 @@ static HRESULT log_event_327(struct run *run, const struct queue_entry *e, ULONG
     struct eventlog_327 *event;
     char *log, text[1024];
 
-    gate_read_dword(gate_reader_registry(), REG_ITEM_STORE_DRIVER_LEVEL, &level);
+    gate_read_dword(&run->keys.reader, REG_ITEM_STORE_DRIVER_LEVEL, &level);
     if (!level.valid || level.value < EVENTLOG_LEVEL_MAXIMUM) return S_OK;
     if (!(log = join(run->queue->server, "eventlog.log", NULL)) ||
         !grow_for_one(&run->events, &run->event_capacity, run->event_count, sizeof(*run->events), 64))
@@ -1600,18 +1581,18 @@ static HRESULT convert_cached(struct run *run, const char *folder, const struct 
     HRESULT hr;
 
     *mime = NULL;
-    if (slot->loaded) return convert_read(&slot->message, e, run->policy, now, mime, error);
+    if (slot->loaded) return convert_read(&slot->message, e, run->policy, &run->keys.reader, now, mime, error);
     if (run->cached >= RUN_CACHE_MAX)
     {
         if (FAILED(hr = read_queued(folder, e, &once, error))) return hr;
-        hr = convert_read(&once, e, run->policy, now, mime, error);
+        hr = convert_read(&once, e, run->policy, &run->keys.reader, now, mime, error);
         mapi_message_clear(&once);
         return hr;
     }
     if (FAILED(hr = read_queued(folder, e, &slot->message, error))) return hr;
     slot->loaded = TRUE;
     run->cached++;
-    return convert_read(&slot->message, e, run->policy, now, mime, error);
+    return convert_read(&slot->message, e, run->policy, &run->keys.reader, now, mime, error);
 }
 
 /* Removes the spare state the run's batch left in E's folder. */
@@ -1650,7 +1631,9 @@ static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
         hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
         goto done;
     }
-    if ((redo = record_is_ours(written, e)))
+    /* a record appears only when a run delivers, and this run moves on
+     * what it delivers: one look a run is enough */
+    if (!run->cache[e - run->entries].record_checked && (redo = record_is_ours(written, e)))
     {
         /* if the run died before saving the state too, count that attempt,
          * made when it was due */
@@ -1663,6 +1646,7 @@ static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
     }
     else
     {
+        run->cache[e - run->entries].record_checked = TRUE;
         result = convert_cached(run, folder, e, now, &mime, reason);
         e->attempts++;
         e->last_attempt = now;
@@ -1811,6 +1795,7 @@ HRESULT queue_run(struct queue *queue, const struct queue_policy *policy, ULONGL
     run.states.names_unflushed = TRUE;
     /* a message's state is rewritten at each attempt: in place, no new file */
     run.states.keep_spares = TRUE;
+    gate_keys_init(&run.keys);
     if (FAILED(hr = list_states(queue, 1u << QUEUE_QUEUED, &entries, &count, error))) return hr;
     run.entries = entries;
     if (count && !(run.cache = calloc(count, sizeof(*run.cache))))
@@ -1852,6 +1837,7 @@ done:
     free(run.events);
     free(run.lines);
     free(run.moves);
+    gate_keys_close(&run.keys);
     for (i = 0; i < count; i++)
     {
         if (run.cache[i].loaded) mapi_message_clear(&run.cache[i].message);
@@ -1913,7 +1899,7 @@ HRESULT queue_delete(struct queue *queue, const char *id, char error[QUEUE_ERROR
         !(gone = join(incoming, id, NULL)))
         hr = fail(error, E_OUTOFMEMORY, "out of memory");
     else if (SUCCEEDED(hr = move_folder(queue, folder, gone, error)))
-        remove_files(gone, "*", TRUE);
+        remove_files(gone, "", TRUE);
     free(folder);
     free(incoming);
     free(gone);

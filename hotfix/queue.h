@@ -129,7 +129,9 @@ struct queue_policy
     const char *smtp_server; /* "host[:port]" to deliver over SMTP; NULL: the drop folder */
 };
 
-/* Called for each thing a run does, with a line that says it. */
+/* Called for each thing a run does, with a line that says it, once it is on
+ * disk; after the lines of each group commit, called with ENTRY and WHAT
+ * NULL (a reporter that buffers writes its lines out then). */
 typedef void (*queue_report_fn)(void *ctx, ULONGLONG when, const struct queue_entry *entry, const char *what);
 
 /* Opens the queue in DIR (UTF-8), creating its folders.  With LOCK, takes

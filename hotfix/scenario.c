@@ -284,6 +284,7 @@ static void collect(void *ctx, ULONGLONG at, const struct queue_entry *entry, co
     struct story *s = ctx;
     char iso[SYSTIME_ISO_SIZE];
 
+    if (!entry) return;
     systime_format_iso(at, iso);
     strbuf_printf(&s->log, "%s %s %s\n", iso, entry->id, what);
     s->log_lines++;

@@ -34,6 +34,65 @@ const struct gate_reader *gate_reader_registry(void)
     return &reader;
 }
 
+/* TRUE when A and B are the same text. */
+static BOOL same_name(const WCHAR *a, const WCHAR *b)
+{
+    while (*a && *a == *b) a++, b++;
+    return *a == *b;
+}
+
+/* Forgets kept key I (closing it). */
+static void drop_key(struct gate_keys *keys, ULONG i)
+{
+    RegCloseKey(keys->handles[i]);
+    keys->count--;
+    keys->names[i] = keys->names[keys->count];
+    keys->handles[i] = keys->handles[keys->count];
+}
+
+static LSTATUS kept_query(void *ctx, const WCHAR *key, const WCHAR *value, BOOL *key_missing, DWORD *type,
+                          BYTE *data, DWORD *size)
+{
+    struct gate_keys *keys = ctx;
+    LSTATUS status;
+    HKEY hkey;
+    ULONG i;
+
+    *key_missing = FALSE;
+    for (i = 0; i < keys->count; i++)
+    {
+        if (!same_name(keys->names[i], key)) continue;
+        status = RegQueryValueExW(keys->handles[i], value, NULL, type, data, size);
+        if (status != ERROR_KEY_DELETED) return status;
+        drop_key(keys, i); /* deleted since: open it again by name */
+        break;
+    }
+    status = RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, 0, KEY_QUERY_VALUE | KEY_WOW64_64KEY, &hkey);
+    if (status == ERROR_FILE_NOT_FOUND) *key_missing = TRUE;
+    if (status != ERROR_SUCCESS) return status;
+    status = RegQueryValueExW(hkey, value, NULL, type, data, size);
+    if (keys->count < GATE_KEYS_MAX)
+    {
+        keys->names[keys->count] = key;
+        keys->handles[keys->count++] = hkey;
+    }
+    else
+        RegCloseKey(hkey);
+    return status;
+}
+
+void gate_keys_init(struct gate_keys *keys)
+{
+    memset(keys, 0, sizeof(*keys));
+    keys->reader.query = kept_query;
+    keys->reader.ctx = keys;
+}
+
+void gate_keys_close(struct gate_keys *keys)
+{
+    while (keys->count) drop_key(keys, 0);
+}
+
 /* The longest description: a type name of up to 20 characters, 16 bytes
  * in hex, " ..." and " (4294967295 bytes)". */
 C_ASSERT(GATE_FOUND_SIZE > 20 + 16 * 3 + 4 + 19);

@@ -31,6 +31,25 @@ struct gate_reader
 /* The reader over the real registry of the current Wine prefix. */
 const struct gate_reader *gate_reader_registry(void);
 
+/* A reader over the real registry that keeps the keys it opened, for a
+ * process that reads the same values again and again (a queue run): a read
+ * is then one request to the registry instead of three (open, query,
+ * close).  Still nothing is cached but the handle: every read asks the
+ * registry, and a key deleted since (ERROR_KEY_DELETED) is opened again by
+ * name, so a key made anew is read as it is now.  One thread at a time. */
+#define GATE_KEYS_MAX 8
+struct gate_keys
+{
+    struct gate_reader reader; /* pass &keys.reader */
+    const WCHAR *names[GATE_KEYS_MAX]; /* the key paths asked for (not copied: the static ones of reg_item_get) */
+    HKEY handles[GATE_KEYS_MAX];
+    ULONG count;
+};
+
+void gate_keys_init(struct gate_keys *keys);
+/* Closes the keys kept open. */
+void gate_keys_close(struct gate_keys *keys);
+
 #define GATE_TEXT_SIZE 512
 #define GATE_FOUND_SIZE 160
 

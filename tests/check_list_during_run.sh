@@ -15,7 +15,9 @@ mkdir -p "$work/many"
 for i in range(int(sys.argv[3])): os.link(sys.argv[1], "%s/m%04d.msg" % (sys.argv[2], i))' "$work/update.msg" "$work/many" $N
 "$TRACKFIX" queue submit --queue "$Q" --now $T0 "$work/many" > /dev/null || fail "submit"
 
-"$TRACKFIX" queue run --queue "$Q" --now $T0 --fix off > "$work/run.out" 2>&1 &
+# a pause after each durable step: the run would otherwise be over before
+# a second listing
+TRACKFIX_STEP_PAUSE_MS=2 "$TRACKFIX" queue run --queue "$Q" --now $T0 --fix off > "$work/run.out" 2>&1 &
 runner=$!
 listings=0 moving=0 out= err=
 while kill -0 $runner 2> /dev/null; do

@@ -222,15 +222,15 @@ static void set_raw_value(DWORD type, const void *data, DWORD size)
     RegCloseKey(hkey);
 }
 
-static void real_registry_gate_follows_each_change_in_one_process(void **state)
+/* Every change of the real registry seen at the next read through READER:
+ * values made, changed, of the wrong type, keys deleted and made anew. */
+static void follow_each_change(const struct gate_reader *reader)
 {
-    const struct gate_reader *reader = gate_reader_registry();
     char error[SERVER_TEXT_SIZE];
     struct gate_status status;
     static const BYTE binary[] = {1, 0, 0, 0};
     static const ULONGLONG qword = 1;
 
-    (void)state;
     assert_int_equal(gate_read(reader, &status), S_FALSE);
     assert_non_null(strstr(status.warning, "key not found"));
 
@@ -262,6 +262,32 @@ static void real_registry_gate_follows_each_change_in_one_process(void **state)
     assert_int_equal(gate_read(reader, &status), S_FALSE);
     assert_non_null(strstr(status.warning, "not installed"));
     assert_int_equal(server_uninstall_hotfix(error), S_FALSE);
+
+    /* the keys made anew: a reader that kept the old ones reads the new */
+    assert_int_equal(RegDeleteTreeW(HKEY_LOCAL_MACHINE, reg_item_get(REG_ITEM_FIX_VALUE)->key), ERROR_SUCCESS);
+    assert_int_equal(gate_read(reader, &status), S_FALSE);
+    assert_int_equal(server_install_hotfix(reader, "20261130", error), S_OK);
+    assert_int_equal(server_set_fix_value(1, error), S_OK);
+    assert_int_equal(gate_read(reader, &status), S_OK);
+}
+
+static void real_registry_gate_follows_each_change_in_one_process(void **state)
+{
+    (void)state;
+    follow_each_change(gate_reader_registry());
+}
+
+/* The reader a queue run uses, which keeps its keys open between reads. */
+static void kept_keys_follow_each_change_too(void **state)
+{
+    struct gate_keys keys;
+
+    (void)state;
+    gate_keys_init(&keys);
+    follow_each_change(&keys.reader);
+    assert_true(keys.count > 0);
+    gate_keys_close(&keys);
+    assert_int_equal(keys.count, 0);
 }
 
 struct install_row
@@ -310,6 +336,7 @@ int main(void)
         cmocka_unit_test(reads_the_registry_again_at_every_call),
         cmocka_unit_test(counts_as_not_installed_before_sp2),
         cmocka_unit_test_setup(real_registry_gate_follows_each_change_in_one_process, reset_registry),
+        cmocka_unit_test_setup(kept_keys_follow_each_change_too, reset_registry),
         cmocka_unit_test_setup(install_is_refused_before_exchange_2003_sp2, reset_registry),
     };
     return leakcheck_at_exit(cmocka_run_group_tests_name("gate", tests, NULL, NULL));

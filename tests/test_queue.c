@@ -74,7 +74,7 @@ static void remember(void *ctx, ULONGLONG when, const struct queue_entry *entry,
     struct record *r = ctx;
     char kind[32];
 
-    (void)entry;
+    if (!entry) return; /* the end of a group commit's lines */
     sscanf(what, "%31s", kind);
     if (r->count < 64)
         snprintf(r->lines[r->count++], sizeof(r->lines[0]), "%u %s", (unsigned)((when - r->start) / MINUTE), kind);
