@@ -75,10 +75,11 @@ HRESULT atomicfile_batch_write(struct atomicfile_batch *batch, const char *path,
         pending_free(p, FALSE);
         return E_OUTOFMEMORY;
     }
-    /* NAME.tmp, as atomicfile_write names it; an output named twice in one
-     * batch keeps a second temporary file, NAME.N.tmp, and the later wins */
-    sprintf(p->temp, "%s.tmp", p->host);
-    for (i = 0; i < batch->count; i++)
+    /* NAME.tmp, as atomicfile_write names it (NAME.old, the spare, with
+     * keep_spares); an output named twice in one batch keeps a second
+     * temporary file, NAME.N.tmp, and the later wins */
+    sprintf(p->temp, batch->keep_spares ? "%s.old" : "%s.tmp", p->host);
+    for (i = 0; i < batch->count && !batch->names_unique; i++)
         if (!strcmp(batch->items[i].host, p->host)) sprintf(p->temp, "%s.%u.tmp", p->host, batch->count);
     /* a spare is rewritten in place: no new file, its blocks reused */
     if ((fd = open(p->temp, O_WRONLY | O_CREAT | (batch->keep_spares ? 0 : O_TRUNC) | O_CLOEXEC, 0666)) < 0)
@@ -100,27 +101,13 @@ HRESULT atomicfile_batch_write(struct atomicfile_batch *batch, const char *path,
 }
 
 /* Puts P's temporary file under its name: with SPARE, by exchanging the
- * two (the old file stays as the temporary one), where there is an old file
- * and the file system can; else by a rename.  0 or an errno. */
+ * two (the old file stays as the spare), where there is an old file and
+ * the file system can; else by a rename.  0 or an errno. */
 static int install(const struct atomicfile_pending *p, BOOL spare)
 {
     if (spare && !renameat2(AT_FDCWD, p->temp, AT_FDCWD, p->host, RENAME_EXCHANGE)) return 0;
     if (spare && errno != ENOENT && errno != EINVAL && errno != ENOSYS) return errno;
     return rename(p->temp, p->host) ? errno : 0;
-}
-
-void atomicfile_remove_spare(const char *path)
-{
-    char *host, *temp;
-
-    if (FAILED(hostfs_resolve(path, &host))) return;
-    if ((temp = malloc(strlen(host) + sizeof(".tmp"))))
-    {
-        sprintf(temp, "%s.tmp", host);
-        unlink(temp);
-        free(temp);
-    }
-    free(host);
 }
 
 /* Flushes the folder holding HOST_FILE (a host path): its new names are
@@ -163,9 +150,9 @@ HRESULT atomicfile_batch_commit(struct atomicfile_batch *batch,
         struct atomicfile_pending *p = &batch->items[i];
 
         size_t length = strlen(p->host);
-        /* only NAME.tmp is a spare: a second write of NAME in the batch
+        /* only NAME.old is a spare: a second write of NAME in the batch
          * (NAME.N.tmp) is renamed */
-        BOOL spare = batch->keep_spares && !strncmp(p->temp, p->host, length) && !strcmp(p->temp + length, ".tmp");
+        BOOL spare = batch->keep_spares && !strncmp(p->temp, p->host, length) && !strcmp(p->temp + length, ".old");
         int error;
 
         hr = FAILED(synced) ? synced : (error = install(p, spare)) ? hostfs_error(error) : S_OK;

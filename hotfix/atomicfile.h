@@ -26,17 +26,21 @@ struct atomicfile_batch
     ULONGLONG bytes;   /* written since the last commit */
     BOOL names_unflushed; /* the commit leaves the folders unflushed: a
                              crash may then keep an older whole file */
-    BOOL keep_spares;     /* the commit exchanges NAME.tmp and NAME, so the
-                             old NAME stays as NAME.tmp and the next write
-                             of NAME rewrites that file in place: a file
-                             rewritten again and again costs no new file.
-                             The caller removes the spares
-                             (atomicfile_remove_spare) */
+    BOOL keep_spares;     /* writes go to NAME.old, which the commit
+                             exchanges with NAME: the old NAME stays as
+                             NAME.old, and the next write of NAME rewrites
+                             that file in place, so a file rewritten again
+                             and again costs no new file.  NAME.old is
+                             never read: after a crash it may hold a part */
+    BOOL names_unique;    /* the caller writes a name at most once a
+                             commit: a write does not look through the
+                             batch for its name (see below) */
 };
 
 /* Writes SIZE bytes of DATA as PATH's temporary file, for the next commit.
  * S_OK, or the HRESULT of the failure (nothing is then left of it).  Each
- * write looks through the batch for its name: keep batches to hundreds. */
+ * write looks through the batch for its name (unless names_unique): keep
+ * such batches to hundreds. */
 HRESULT atomicfile_batch_write(struct atomicfile_batch *batch, const char *path, const void *data, DWORD size);
 
 /* Flushes and renames every file written since the last commit; calls
@@ -44,10 +48,6 @@ HRESULT atomicfile_batch_write(struct atomicfile_batch *batch, const char *path,
  * temporary file removed).  Returns S_OK, or the first failure. */
 HRESULT atomicfile_batch_commit(struct atomicfile_batch *batch,
                                 void (*failed)(const char *path, HRESULT hr, void *context), void *context);
-
-/* Removes the spare NAME.tmp that a keep_spares commit left beside PATH
- * (UTF-8), if any. */
-void atomicfile_remove_spare(const char *path);
 
 /* Frees what the batch holds (after a commit, or to drop its writes: their
  * temporary files are removed). */

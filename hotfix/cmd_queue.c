@@ -107,18 +107,23 @@ static BOOL parse_retry(const char *text, struct queue_policy *policy)
     return policy->retry_count > 0;
 }
 
+/* The run's lines, gathered and written out once per group commit: the C
+ * library of Wine writes a formatted line in several system calls. */
 static void print_report(void *ctx, ULONGLONG when, const struct queue_entry *entry, const char *what)
 {
+    struct strbuf *lines = ctx;
     char iso[SYSTIME_ISO_SIZE];
 
-    (void)ctx;
     if (!entry)
     {
-        fflush(stdout); /* a group commit's lines, written out together */
+        if (lines->size) fwrite(lines->data, 1, lines->size, stdout);
+        fflush(stdout);
+        lines->size = 0;
+        if (lines->data) lines->data[0] = 0;
         return;
     }
     systime_format_iso(when, iso);
-    printf("%s %s %s\n", iso, entry->id, what);
+    strbuf_printf(lines, "%s %s %s\n", iso, entry->id, what);
 }
 
 
@@ -247,10 +252,12 @@ static int action_run(struct queue *queue, struct queue_args *a)
     struct queue_entry *entries;
     char error[QUEUE_ERROR_SIZE];
     ULONG count, j, n[QUEUE_STATE_COUNT] = {0};
+    struct strbuf lines = {0};
+    HRESULT hr = queue_run(queue, &a->policy, a->now, a->until, print_report, &lines, error);
 
-    /* a line a write no more: flushed after each group commit */
-    setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-    if (FAILED(queue_run(queue, &a->policy, a->now, a->until, print_report, NULL, error)))
+    print_report(&lines, 0, NULL, NULL);
+    strbuf_free(&lines);
+    if (FAILED(hr))
     {
         cli_message(MSG_FAILED, "run", error);
         return EXIT_ERROR;

@@ -10,8 +10,10 @@
  *   QUEUE/corrupt/ID/    set aside: its state could not be read; the file
  *                        'reason' says why (like Postfix's corrupt queue)
  * where SERVER is the folder that holds QUEUE.  Each message folder has
- * message.msg and state (key=value lines).  A state change writes the
- * state file as temp, flushes, renames; a change of place is one rename of
+ * message.msg and state (key=value lines), and once a run has attempted
+ * it state.old, a state before, never read: the run writes the next state
+ * over it and exchanges the two names (no new file per attempt).  A state
+ * change writes the state file as temp, flushes, renames; a change of place is one rename of
  * the message folder, made after the files it promises (the .eml, the NDR)
  * are on disk under names fixed by the id, so a run killed at any point and
  * started again redoes at most a write of the same file: nothing is lost

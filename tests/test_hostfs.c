@@ -111,6 +111,106 @@ static void an_atomic_write_replaces_whole_or_leaves_nothing(void **state)
     assert_int_equal(atomicfile_write(TEST_DIR "/no/such/f", "x", 1), HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND));
 }
 
+/* TEXT is the whole of the host file PATH. */
+static void expect_file(const char *path, const char *text)
+{
+    char read[64] = {0};
+    FILE *in;
+
+    assert_non_null(in = fopen(path, "rb"));
+    assert_int_equal(fread(read, 1, sizeof(read) - 1, in), strlen(text));
+    fclose(in);
+    assert_string_equal(read, text);
+}
+
+static ino_t inode_of(const char *path)
+{
+    struct stat st;
+
+    assert_int_equal(stat(path, &st), 0);
+    return st.st_ino;
+}
+
+/* A name rewritten commit after commit through its spare: the old file
+ * becomes NAME.old, the next write goes over it in place, and after the
+ * first commit no new file is made (the two inodes take turns). */
+static void a_spare_batch_rewrites_in_place(void **state)
+{
+    struct atomicfile_batch batch = {0};
+    ino_t first, second;
+
+    (void)state;
+    batch.keep_spares = TRUE;
+    batch.names_unique = TRUE;
+    assert_int_equal(atomicfile_batch_write(&batch, TEST_DIR "/state", "one", 3), S_OK);
+    assert_int_equal(atomicfile_batch_commit(&batch, NULL, NULL), S_OK); /* no old file: renamed */
+    expect_file(TEST_DIR "/state", "one");
+    assert_false(hostfs_exists(TEST_DIR "/state.old"));
+    first = inode_of(TEST_DIR "/state");
+
+    assert_int_equal(atomicfile_batch_write(&batch, TEST_DIR "/state", "a longer two", 12), S_OK);
+    expect_file(TEST_DIR "/state", "one"); /* nothing changes before the commit */
+    assert_int_equal(atomicfile_batch_commit(&batch, NULL, NULL), S_OK);
+    expect_file(TEST_DIR "/state", "a longer two");
+    expect_file(TEST_DIR "/state.old", "one");
+    second = inode_of(TEST_DIR "/state");
+    assert_int_equal(inode_of(TEST_DIR "/state.old"), first);
+
+    /* shorter than the spare it overwrites: cut to its own length */
+    assert_int_equal(atomicfile_batch_write(&batch, TEST_DIR "/state", "3", 1), S_OK);
+    assert_int_equal(atomicfile_batch_commit(&batch, NULL, NULL), S_OK);
+    expect_file(TEST_DIR "/state", "3");
+    expect_file(TEST_DIR "/state.old", "a longer two");
+    assert_int_equal(inode_of(TEST_DIR "/state"), first);
+    assert_int_equal(inode_of(TEST_DIR "/state.old"), second);
+    assert_false(hostfs_exists(TEST_DIR "/state.tmp"));
+    atomicfile_batch_free(&batch);
+}
+
+struct seen
+{
+    char names[8][16];
+    int count;
+};
+
+static void remember_name(void *ctx, const char *folder, const char *name)
+{
+    struct seen *seen = ctx;
+
+    assert_string_equal(folder, TEST_DIR);
+    assert_true(seen->count < 8);
+    snprintf(seen->names[seen->count++], sizeof(seen->names[0]), "%s", name);
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+/* Folders apart from files, "." and ".." never, nothing for a missing folder. */
+static void for_each_tells_folders_from_files(void **state)
+{
+    struct seen folders = {0}, files = {0};
+
+    (void)state;
+    assert_int_equal(mkdir(TEST_DIR "/00000002", 0777), 0);
+    assert_int_equal(mkdir(TEST_DIR "/00000001", 0777), 0);
+    assert_int_equal(atomicfile_write(TEST_DIR "/a.tmp", "x", 1), S_OK);
+    assert_int_equal(atomicfile_write(TEST_DIR "/b", "x", 1), S_OK);
+    hostfs_for_each(TEST_DIR, TRUE, remember_name, &folders);
+    hostfs_for_each(TEST_DIR, FALSE, remember_name, &files);
+    qsort(folders.names, folders.count, sizeof(folders.names[0]), by_name);
+    qsort(files.names, files.count, sizeof(files.names[0]), by_name);
+    assert_int_equal(folders.count, 2);
+    assert_string_equal(folders.names[0], "00000001");
+    assert_string_equal(folders.names[1], "00000002");
+    assert_int_equal(files.count, 2);
+    assert_string_equal(files.names[0], "a.tmp");
+    assert_string_equal(files.names[1], "b");
+    hostfs_for_each(TEST_DIR "/missing", TRUE, remember_name, &folders);
+    assert_int_equal(folders.count, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -118,6 +218,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_missing_folder_or_an_empty_name_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(rename_never_replaces_and_remove_forgives_a_missing_file, setup, teardown),
         cmocka_unit_test_setup_teardown(an_atomic_write_replaces_whole_or_leaves_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_spare_batch_rewrites_in_place, setup, teardown),
+        cmocka_unit_test_setup_teardown(for_each_tells_folders_from_files, setup, teardown),
     };
     return leakcheck_at_exit(cmocka_run_group_tests_name("hostfs", tests, NULL, NULL));
 }
