@@ -351,6 +351,15 @@ static HRESULT make_parent(char *trimmed)
     return hr;
 }
 
+/* TRUE when NAME (UTF-8) could be spelt in another case: it has a letter
+ * (any byte past ASCII counts as one).  A queue id never can. */
+static BOOL has_case(const char *name)
+{
+    for (; *name; name++)
+        if (((*name | 0x20) >= 'a' && (*name | 0x20) <= 'z') || (unsigned char)*name >= 0x80) return TRUE;
+    return FALSE;
+}
+
 HRESULT hostfs_make_folders(const char *path)
 {
     size_t length = strlen(path);
@@ -367,10 +376,11 @@ HRESULT hostfs_make_folders(const char *path)
         hr = hostfs_resolve(trimmed, &host);
     if (FAILED(hr) || (!stat(host, &st) && S_ISDIR(st.st_mode))) goto done;
     /* not there by this name: in another case, as Windows finds it? */
-    if (MultiByteToWideChar(CP_UTF8, 0, trimmed, -1, wpath, MAX_PATH) && (found = wine_get_unix_file_name(wpath)) &&
-        !stat(found, &st) && S_ISDIR(st.st_mode))
+    if (has_case(strrchr(host, '/') + 1) && MultiByteToWideChar(CP_UTF8, 0, trimmed, -1, wpath, MAX_PATH) &&
+        (found = wine_get_unix_file_name(wpath)) && !stat(found, &st) && S_ISDIR(st.st_mode))
         goto done;
-    if (mkdir(host, 0777) && errno == ENOENT && SUCCEEDED(hr = make_parent(trimmed))) mkdir(host, 0777);
+    if (!mkdir(host, 0777)) goto done;
+    if (errno == ENOENT && SUCCEEDED(hr = make_parent(trimmed))) mkdir(host, 0777);
     if (SUCCEEDED(hr) && (stat(host, &st) || !S_ISDIR(st.st_mode)))
         hr = errno == ENOENT ? HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND) : HRESULT_FROM_WIN32(ERROR_DIRECTORY);
 done:
