@@ -94,7 +94,12 @@ MAPITAGS_H := /usr/include/wine/wine/windows/mapitags.h
 $(OBJDIR)/proptags.inc: scripts/gen-proptags.sh | deps
 	@mkdir -p $(dir $@)
 	$(Q)scripts/gen-proptags.sh $(MAPITAGS_H) > $@.tmp && mv $@.tmp $@
-$(OBJDIR)/hotfix/mapimsg.o: $(OBJDIR)/proptags.inc
+# ... and MS-OXPROPS's names of tagged and named properties
+# (hotfix/mapinames.txt), turned into C rows the same way.
+$(OBJDIR)/mapinames.inc: hotfix/mapinames.txt scripts/gen-mapinames.sh
+	@mkdir -p $(dir $@)
+	$(Q)scripts/gen-mapinames.sh hotfix/mapinames.txt > $@.tmp && mv $@.tmp $@
+$(OBJDIR)/hotfix/mapimsg.o: $(OBJDIR)/proptags.inc $(OBJDIR)/mapinames.inc
 $(OBJDIR)/hotfix/mapimsg.o: CFLAGS += -I$(OBJDIR)
 
 # winegcc writes build/trackfix.exe.so and a launcher script; ours

@@ -238,7 +238,7 @@ static const struct mapi_value *binary_lid(const struct conversion *c, enum mapi
 {
     const struct mapi_prop *prop = mapi_propset_find_lid(&c->message->props, lid);
 
-    if (name) *name = prop ? mapi_prop_name(prop) : NULL;
+    if (name) *name = prop ? mapi_prop_name(prop, NULL) : NULL;
     return prop && PROP_TYPE(prop->tag) == PT_BINARY && prop->count && prop->values[0].size ? &prop->values[0] : NULL;
 }
 

@@ -94,131 +94,67 @@ static const struct code_name wine_tag_names[] = {
 #include "proptags.inc"
 };
 
-/* Named properties by name (MS-OXPROPS). */
-struct lid_name
+/* The named properties the conversion reads, by enum mapi_lid_prop (their
+ * names are in the table below). */
+struct lid_key
 {
     const GUID *guid;
     ULONG lid, type;
+};
+
+static const struct lid_key lid_keys[LID_COUNT] = {
+    [LID_GLOBAL_OBJECT_ID] = {&mapi_psetid_meeting, 0x0003, PT_BINARY},
+    [LID_CLEAN_GLOBAL_OBJECT_ID] = {&mapi_psetid_meeting, 0x0023, PT_BINARY},
+    [LID_APPOINTMENT_SEQUENCE] = {&mapi_psetid_appointment, 0x8201, PT_LONG},
+    [LID_APPOINTMENT_START_WHOLE] = {&mapi_psetid_appointment, 0x820D, PT_SYSTIME},
+    [LID_APPOINTMENT_END_WHOLE] = {&mapi_psetid_appointment, 0x820E, PT_SYSTIME},
+    [LID_LOCATION] = {&mapi_psetid_appointment, 0x8208, PT_UNICODE},
+    [LID_OWNER_CRITICAL_CHANGE] = {&mapi_psetid_meeting, 0x001A, PT_SYSTIME},
+    [LID_ATTENDEE_CRITICAL_CHANGE] = {&mapi_psetid_meeting, 0x0001, PT_SYSTIME},
+    [LID_RESPONSE_STATUS] = {&mapi_psetid_appointment, 0x8218, PT_LONG},
+    [LID_RECURRING] = {&mapi_psetid_appointment, 0x8223, PT_BOOLEAN},
+    [LID_APPOINTMENT_RECUR] = {&mapi_psetid_appointment, 0x8216, PT_BINARY},
+    [LID_TIME_ZONE_STRUCT] = {&mapi_psetid_appointment, 0x8233, PT_BINARY},
+    [LID_TIME_ZONE_DESCRIPTION] = {&mapi_psetid_appointment, 0x8234, PT_UNICODE},
+    [LID_TZ_DEFINITION_START_DISPLAY] = {&mapi_psetid_appointment, 0x825E, PT_BINARY},
+    [LID_TZ_DEFINITION_RECUR] = {&mapi_psetid_appointment, 0x8260, PT_BINARY},
+};
+
+/* The names MS-OXPROPS gives, from hotfix/mapinames.txt (generated at build
+ * time by scripts/gen-mapinames.sh): the one table msg dump and msg new
+ * name properties by, with Wine's PR_ names above for tagged ones. */
+struct oxprops_set
+{
+    const char *name;
+    GUID guid;
+};
+
+struct oxprops_tag
+{
+    ULONG tag;
     const char *name;
 };
 
-/* {00062008-0000-0000-C000-000000000046}: reminders, versions, flags */
-static const GUID psetid_common = {0x00062008, 0x0000, 0x0000, {0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}};
-
-/* Those the conversion reads, by enum mapi_lid_prop. */
-static const struct lid_name lid_names[LID_COUNT] = {
-    [LID_GLOBAL_OBJECT_ID] = {&mapi_psetid_meeting, 0x0003, PT_BINARY, "PidLidGlobalObjectId"},
-    [LID_CLEAN_GLOBAL_OBJECT_ID] = {&mapi_psetid_meeting, 0x0023, PT_BINARY, "PidLidCleanGlobalObjectId"},
-    [LID_APPOINTMENT_SEQUENCE] = {&mapi_psetid_appointment, 0x8201, PT_LONG, "PidLidAppointmentSequence"},
-    [LID_APPOINTMENT_START_WHOLE] = {&mapi_psetid_appointment, 0x820D, PT_SYSTIME, "PidLidAppointmentStartWhole"},
-    [LID_APPOINTMENT_END_WHOLE] = {&mapi_psetid_appointment, 0x820E, PT_SYSTIME, "PidLidAppointmentEndWhole"},
-    [LID_LOCATION] = {&mapi_psetid_appointment, 0x8208, PT_UNICODE, "PidLidLocation"},
-    [LID_OWNER_CRITICAL_CHANGE] = {&mapi_psetid_meeting, 0x001A, PT_SYSTIME, "PidLidOwnerCriticalChange"},
-    [LID_ATTENDEE_CRITICAL_CHANGE] = {&mapi_psetid_meeting, 0x0001, PT_SYSTIME, "PidLidAttendeeCriticalChange"},
-    [LID_RESPONSE_STATUS] = {&mapi_psetid_appointment, 0x8218, PT_LONG, "PidLidResponseStatus"},
-    [LID_RECURRING] = {&mapi_psetid_appointment, 0x8223, PT_BOOLEAN, "PidLidRecurring"},
-    [LID_APPOINTMENT_RECUR] = {&mapi_psetid_appointment, 0x8216, PT_BINARY, "PidLidAppointmentRecur"},
-    [LID_TIME_ZONE_STRUCT] = {&mapi_psetid_appointment, 0x8233, PT_BINARY, "PidLidTimeZoneStruct"},
-    [LID_TIME_ZONE_DESCRIPTION] = {&mapi_psetid_appointment, 0x8234, PT_UNICODE, "PidLidTimeZoneDescription"},
-    [LID_TZ_DEFINITION_START_DISPLAY] = {&mapi_psetid_appointment, 0x825E, PT_BINARY,
-                                         "PidLidAppointmentTimeZoneDefinitionStartDisplay"},
-    [LID_TZ_DEFINITION_RECUR] = {&mapi_psetid_appointment, 0x8260, PT_BINARY,
-                                 "PidLidAppointmentTimeZoneDefinitionRecur"},
-};
-
-/* Others a meeting or appointment carries, named for msg dump and msg new. */
-static const struct lid_name lid_more_names[] = {
-    {&mapi_psetid_meeting, 0x0002, PT_UNICODE, "PidLidWhere"},
-    {&mapi_psetid_meeting, 0x0004, PT_BOOLEAN, "PidLidIsSilent"},
-    {&mapi_psetid_meeting, 0x0005, PT_BOOLEAN, "PidLidIsRecurring"},
-    {&mapi_psetid_meeting, 0x0006, PT_STRING8, "PidLidRequiredAttendees"},
-    {&mapi_psetid_meeting, 0x0007, PT_STRING8, "PidLidOptionalAttendees"},
-    {&mapi_psetid_meeting, 0x0008, PT_STRING8, "PidLidResourceAttendees"},
-    {&mapi_psetid_meeting, 0x0009, PT_BOOLEAN, "PidLidDelegateMail"},
-    {&mapi_psetid_meeting, 0x000A, PT_BOOLEAN, "PidLidIsException"},
-    {&mapi_psetid_meeting, 0x000B, PT_BOOLEAN, "PidLidSingleInvite"},
-    {&mapi_psetid_meeting, 0x000C, PT_LONG, "PidLidTimeZone"},
-    {&mapi_psetid_meeting, 0x000D, PT_LONG, "PidLidStartRecurrenceDate"},
-    {&mapi_psetid_meeting, 0x000E, PT_LONG, "PidLidStartRecurrenceTime"},
-    {&mapi_psetid_meeting, 0x000F, PT_LONG, "PidLidEndRecurrenceDate"},
-    {&mapi_psetid_meeting, 0x0010, PT_LONG, "PidLidEndRecurrenceTime"},
-    {&mapi_psetid_meeting, 0x0011, PT_SHORT, "PidLidDayInterval"},
-    {&mapi_psetid_meeting, 0x0012, PT_SHORT, "PidLidWeekInterval"},
-    {&mapi_psetid_meeting, 0x0013, PT_SHORT, "PidLidMonthInterval"},
-    {&mapi_psetid_meeting, 0x0014, PT_SHORT, "PidLidYearInterval"},
-    {&mapi_psetid_meeting, 0x0015, PT_LONG, "PidLidDayOfWeekMask"},
-    {&mapi_psetid_meeting, 0x0016, PT_LONG, "PidLidDayOfMonthMask"},
-    {&mapi_psetid_meeting, 0x0017, PT_LONG, "PidLidMonthOfYearMask"},
-    {&mapi_psetid_meeting, 0x0018, PT_SHORT, "PidLidOldRecurrenceType"},
-    {&mapi_psetid_meeting, 0x0019, PT_LONG, "PidLidDayOfWeekStart"},
-    {&mapi_psetid_meeting, 0x001C, PT_LONG, "PidLidCalendarType"},
-    {&mapi_psetid_meeting, 0x001D, PT_STRING8, "PidLidAllAttendeesList"},
-    {&mapi_psetid_meeting, 0x0024, PT_STRING8, "PidLidAppointmentMessageClass"},
-    {&mapi_psetid_meeting, 0x0026, PT_LONG, "PidLidMeetingType"},
-    {&mapi_psetid_meeting, 0x0028, PT_UNICODE, "PidLidOldLocation"},
-    {&mapi_psetid_meeting, 0x0029, PT_SYSTIME, "PidLidOldWhenStartWhole"},
-    {&mapi_psetid_meeting, 0x002A, PT_SYSTIME, "PidLidOldWhenEndWhole"},
-    {&mapi_psetid_appointment, 0x8200, PT_BOOLEAN, "PidLidSendMeetingAsIcal"},
-    {&mapi_psetid_appointment, 0x8202, PT_SYSTIME, "PidLidAppointmentSequenceTime"},
-    {&mapi_psetid_appointment, 0x8203, PT_LONG, "PidLidAppointmentLastSequence"},
-    {&mapi_psetid_appointment, 0x8204, PT_LONG, "PidLidChangeHighlight"},
-    {&mapi_psetid_appointment, 0x8205, PT_LONG, "PidLidBusyStatus"},
-    {&mapi_psetid_appointment, 0x8207, PT_LONG, "PidLidAppointmentAuxiliaryFlags"},
-    {&mapi_psetid_appointment, 0x8213, PT_LONG, "PidLidAppointmentDuration"},
-    {&mapi_psetid_appointment, 0x8214, PT_LONG, "PidLidAppointmentColor"},
-    {&mapi_psetid_appointment, 0x8215, PT_BOOLEAN, "PidLidAppointmentSubType"},
-    {&mapi_psetid_appointment, 0x8217, PT_LONG, "PidLidAppointmentStateFlags"},
-    {&mapi_psetid_appointment, 0x8220, PT_SYSTIME, "PidLidAppointmentReplyTime"},
-    {&mapi_psetid_appointment, 0x8224, PT_LONG, "PidLidIntendedBusyStatus"},
-    {&mapi_psetid_appointment, 0x8229, PT_BOOLEAN, "PidLidFInvited"},
-    {&mapi_psetid_appointment, 0x822B, PT_BOOLEAN, "PidLidFExceptionalAttendees"},
-    {&mapi_psetid_appointment, 0x8230, PT_UNICODE, "PidLidAppointmentReplyName"},
-    {&mapi_psetid_appointment, 0x8231, PT_LONG, "PidLidRecurrenceType"},
-    {&mapi_psetid_appointment, 0x8232, PT_UNICODE, "PidLidRecurrencePattern"},
-    {&mapi_psetid_appointment, 0x8235, PT_SYSTIME, "PidLidClipStart"},
-    {&mapi_psetid_appointment, 0x8236, PT_SYSTIME, "PidLidClipEnd"},
-    {&mapi_psetid_appointment, 0x8238, PT_UNICODE, "PidLidAllAttendeesString"},
-    {&mapi_psetid_appointment, 0x823A, PT_BOOLEAN, "PidLidAutoFillLocation"},
-    {&mapi_psetid_appointment, 0x823B, PT_UNICODE, "PidLidToAttendeesString"},
-    {&mapi_psetid_appointment, 0x823C, PT_UNICODE, "PidLidCcAttendeesString"},
-    {&mapi_psetid_appointment, 0x8241, PT_LONG, "PidLidConferencingType"},
-    {&mapi_psetid_appointment, 0x8242, PT_UNICODE, "PidLidDirectory"},
-    {&mapi_psetid_appointment, 0x8243, PT_UNICODE, "PidLidOrganizerAlias"},
-    {&mapi_psetid_appointment, 0x8247, PT_UNICODE, "PidLidCollaborateDoc"},
-    {&mapi_psetid_appointment, 0x8248, PT_UNICODE, "PidLidNetShowUrl"},
-    {&mapi_psetid_appointment, 0x8249, PT_UNICODE, "PidLidOnlinePassword"},
-    {&mapi_psetid_appointment, 0x8250, PT_SYSTIME, "PidLidAppointmentProposedStartWhole"},
-    {&mapi_psetid_appointment, 0x8251, PT_SYSTIME, "PidLidAppointmentProposedEndWhole"},
-    {&mapi_psetid_appointment, 0x8256, PT_LONG, "PidLidAppointmentProposedDuration"},
-    {&mapi_psetid_appointment, 0x8257, PT_BOOLEAN, "PidLidAppointmentCounterProposal"},
-    {&mapi_psetid_appointment, 0x8259, PT_LONG, "PidLidAppointmentProposalNumber"},
-    {&mapi_psetid_appointment, 0x825A, PT_BOOLEAN, "PidLidAppointmentNotAllowPropose"},
-    {&mapi_psetid_appointment, 0x825F, PT_BINARY, "PidLidAppointmentTimeZoneDefinitionEndDisplay"},
-    {&psetid_common, 0x8501, PT_LONG, "PidLidReminderDelta"},
-    {&psetid_common, 0x8502, PT_SYSTIME, "PidLidReminderTime"},
-    {&psetid_common, 0x8503, PT_BOOLEAN, "PidLidReminderSet"},
-    {&psetid_common, 0x8506, PT_BOOLEAN, "PidLidPrivate"},
-    {&psetid_common, 0x850E, PT_BOOLEAN, "PidLidAgingDontAgeMe"},
-    {&psetid_common, 0x8510, PT_LONG, "PidLidSideEffects"},
-    {&psetid_common, 0x8514, PT_BOOLEAN, "PidLidSmartNoAttach"},
-    {&psetid_common, 0x8516, PT_SYSTIME, "PidLidCommonStart"},
-    {&psetid_common, 0x8517, PT_SYSTIME, "PidLidCommonEnd"},
-    {&psetid_common, 0x8518, PT_LONG, "PidLidTaskMode"},
-    {&psetid_common, 0x8552, PT_LONG, "PidLidCurrentVersion"},
-    {&psetid_common, 0x8554, PT_UNICODE, "PidLidCurrentVersionName"},
-    {&psetid_common, 0x8560, PT_SYSTIME, "PidLidReminderSignalTime"},
-    {&psetid_common, 0x8580, PT_UNICODE, "PidLidInternetAccountName"},
-    {&psetid_common, 0x8581, PT_UNICODE, "PidLidInternetAccountStamp"},
-    {&psetid_common, 0x8582, PT_BOOLEAN, "PidLidUseTnef"},
-    {&psetid_common, 0x85BF, PT_SYSTIME, "PidLidValidFlagStringProof"},
-};
-
-/* Entry I of both tables, the conversion's first; NULL past the end. */
-static const struct lid_name *lid_entry(size_t i)
+struct oxprops_named
 {
-    if (i < LID_COUNT) return &lid_names[i];
-    i -= LID_COUNT;
-    return i < ARRAYSIZE(lid_more_names) ? &lid_more_names[i] : NULL;
+    int set;            /* index into oxprops_sets */
+    ULONG lid;          /* when STRING is NULL */
+    const char *string; /* a string name, matched without regard to case */
+    ULONG type;
+    const char *name;
+};
+
+#include "mapinames.inc"
+
+/* TRUE when a property of type A may carry the name of one of type B:
+ * the same type, or both text (8-bit or Unicode), single or multiple. */
+static BOOL same_kind(ULONG a, ULONG b)
+{
+    if (a == b) return TRUE;
+    if ((a & MV_FLAG) != (b & MV_FLAG)) return FALSE;
+    a &= ~MV_FLAG;
+    b &= ~MV_FLAG;
+    return (a == PT_STRING8 || a == PT_UNICODE) && (b == PT_STRING8 || b == PT_UNICODE);
 }
 
 static int type_index(ULONG type)
@@ -268,31 +204,66 @@ BOOL mapi_type_parse(const char *text, ULONG *type)
     return TRUE;
 }
 
-static BOOL lid_matches(const struct mapi_prop *prop, const struct lid_name *entry)
+static BOOL lid_matches(const struct mapi_prop *prop, const struct lid_key *key)
 {
-    return prop->named && !prop->name.is_string && prop->name.lid == entry->lid &&
-           IsEqualGUID(&prop->name.guid, entry->guid) && PROP_TYPE(prop->tag) == entry->type;
+    return prop->named && !prop->name.is_string && prop->name.lid == key->lid &&
+           IsEqualGUID(&prop->name.guid, key->guid) && PROP_TYPE(prop->tag) == key->type;
 }
 
-const char *mapi_prop_name(const struct mapi_prop *prop)
+/* TRUE when named PROP is ENTRY's property, whatever its type. */
+static BOOL named_matches(const struct mapi_prop *prop, const struct oxprops_named *entry)
 {
-    const struct lid_name *entry;
+    if (!IsEqualGUID(&prop->name.guid, &oxprops_sets[entry->set].guid)) return FALSE;
+    if (!entry->string) return !prop->name.is_string && prop->name.lid == entry->lid;
+    return prop->name.is_string && !lstrcmpiA(prop->name.string, entry->string);
+}
+
+/* The name of tag TAG in the three tables: Wine's and Exchange's PR_ names
+ * first, then MS-OXPROPS's. */
+static const char *tag_name(ULONG tag)
+{
     const char *name;
     size_t i;
 
+    if ((name = code_name_find(tagged_names, ARRAYSIZE(tagged_names), tag)) ||
+        (name = code_name_find(wine_tag_names, ARRAYSIZE(wine_tag_names), tag)))
+        return name;
+    for (i = 0; i < ARRAYSIZE(oxprops_tags); i++)
+        if (oxprops_tags[i].tag == tag) return oxprops_tags[i].name;
+    return NULL;
+}
+
+const char *mapi_prop_name(const struct mapi_prop *prop, BOOL *other_type)
+{
+    ULONG type = PROP_TYPE(prop->tag), base = type & ~MV_FLAG;
+    const char *name;
+    size_t i;
+
+    if (other_type) *other_type = FALSE;
     if (prop->named)
     {
-        for (i = 0; (entry = lid_entry(i)); i++)
-            if (lid_matches(prop, entry)) return entry->name;
+        for (i = 0; i < ARRAYSIZE(oxprops_named); i++)
+            if (named_matches(prop, &oxprops_named[i]) && oxprops_named[i].type == type) return oxprops_named[i].name;
+        for (i = 0; i < ARRAYSIZE(oxprops_named); i++)
+        {
+            if (!named_matches(prop, &oxprops_named[i]) || !same_kind(type, oxprops_named[i].type)) continue;
+            if (other_type) *other_type = TRUE;
+            return oxprops_named[i].name;
+        }
         return NULL;
     }
-    if ((name = code_name_find(tagged_names, ARRAYSIZE(tagged_names), prop->tag))) return name;
-    return code_name_find(wine_tag_names, ARRAYSIZE(wine_tag_names), prop->tag);
+    if ((name = tag_name(prop->tag))) return name;
+    if (base != PT_STRING8 && base != PT_UNICODE) return NULL;
+    /* stored as the other kind of text than its name says */
+    if (!(name = tag_name(PROP_TAG((type & MV_FLAG) | (base == PT_UNICODE ? PT_STRING8 : PT_UNICODE), PROP_ID(prop->tag)))))
+        return NULL;
+    if (other_type) *other_type = TRUE;
+    return name;
 }
 
 BOOL mapi_name_lookup(const char *name, ULONG *tag, BOOL *named, struct mapi_name *name_out, ULONG *type)
 {
-    const struct lid_name *entry;
+    const struct oxprops_named *entry;
     size_t i;
 
     if (code_name_parse(tagged_names, ARRAYSIZE(tagged_names), name, tag) ||
@@ -302,12 +273,23 @@ BOOL mapi_name_lookup(const char *name, ULONG *tag, BOOL *named, struct mapi_nam
         *named = FALSE;
         return TRUE;
     }
-    for (i = 0; (entry = lid_entry(i)); i++)
+    for (i = 0; i < ARRAYSIZE(oxprops_tags); i++)
     {
+        if (strcmp(name, oxprops_tags[i].name)) continue;
+        *tag = oxprops_tags[i].tag;
+        *type = PROP_TYPE(*tag);
+        *named = FALSE;
+        return TRUE;
+    }
+    for (i = 0; i < ARRAYSIZE(oxprops_named); i++)
+    {
+        entry = &oxprops_named[i];
         if (strcmp(name, entry->name)) continue;
         memset(name_out, 0, sizeof(*name_out));
-        name_out->guid = *entry->guid;
+        name_out->guid = oxprops_sets[entry->set].guid;
         name_out->lid = entry->lid;
+        if (entry->string && !(name_out->string = strdup(entry->string))) return FALSE;
+        name_out->is_string = entry->string != NULL;
         *type = entry->type;
         *tag = PROP_TAG(*type, 0);
         *named = TRUE;
@@ -330,7 +312,7 @@ const struct mapi_prop *mapi_propset_find_lid(const struct mapi_propset *set, en
     ULONG i;
 
     for (i = 0; i < set->count; i++)
-        if (lid_matches(&set->props[i], &lid_names[lid])) return &set->props[i];
+        if (lid_matches(&set->props[i], &lid_keys[lid])) return &set->props[i];
     return NULL;
 }
 
@@ -375,10 +357,10 @@ struct mapi_prop *mapi_propset_obtain_lid(struct mapi_propset *set, enum mapi_li
 {
     struct mapi_prop *prop = (struct mapi_prop *)mapi_propset_find_lid(set, lid);
 
-    if (prop || !(prop = mapi_propset_add(set, PROP_TAG(lid_names[lid].type, 0)))) return prop;
+    if (prop || !(prop = mapi_propset_add(set, PROP_TAG(lid_keys[lid].type, 0)))) return prop;
     prop->named = TRUE;
-    prop->name.guid = *lid_names[lid].guid;
-    prop->name.lid = lid_names[lid].lid;
+    prop->name.guid = *lid_keys[lid].guid;
+    prop->name.lid = lid_keys[lid].lid;
     return prop;
 }
 

@@ -166,10 +166,14 @@ const char *mapi_type_name(ULONG type);
 /* Parses a type name or 0xTTTT; returns FALSE for neither. */
 BOOL mapi_type_parse(const char *text, ULONG *type);
 
-/* The table name of PROP ("PR_SUBJECT", "PidLidLocation"), or NULL. */
-const char *mapi_prop_name(const struct mapi_prop *prop);
+/* The table name of PROP ("PR_SUBJECT", "PidLidLocation", "PidTagProcessed",
+ * PR_ names first, then MS-OXPROPS's: hotfix/mapinames.txt), or NULL.
+ * With OTHER_TYPE, *OTHER_TYPE tells that PROP holds the other kind of text
+ * (8-bit or Unicode) than the name's type. */
+const char *mapi_prop_name(const struct mapi_prop *prop, BOOL *other_type);
 /* Looks NAME up in the table: fills *TAG (for tagged properties) or NAME_OUT
- * and *TYPE (named ones; string not allocated).  Returns FALSE if unknown. */
+ * and *TYPE (named ones; a string name is allocated: the caller frees
+ * NAME_OUT->string).  Returns FALSE if unknown (or out of memory). */
 BOOL mapi_name_lookup(const char *name, ULONG *tag, BOOL *named, struct mapi_name *name_out, ULONG *type);
 
 /* The property with exact TAG in SET, or NULL. */

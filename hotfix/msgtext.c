@@ -115,10 +115,15 @@ static void write_value(FILE *out, const struct mapi_prop *prop)
 
 static void write_name(FILE *out, const struct mapi_prop *prop)
 {
-    const char *name = mapi_prop_name(prop), *type_name = mapi_type_name(PROP_TYPE(prop->tag));
+    const char *type_name = mapi_type_name(PROP_TYPE(prop->tag)), *name;
+    BOOL other_type;
 
-    if (name)
+    if ((name = mapi_prop_name(prop, &other_type)))
+    {
+        /* a name stored as the other kind of text says which: NAME:TYPE */
         fputs(name, out);
+        if (other_type) fprintf(out, ":%s", type_name);
+    }
     else if (!prop->named)
         fprintf(out, "0x%08X", prop->tag);
     else
@@ -417,6 +422,24 @@ static HRESULT parse_value(struct parser *p, const char *s, struct mapi_prop *pr
     return *s ? parse_fail(p, "unexpected '%c' in hex", *s) : S_OK;
 }
 
+/* Parses NAME:TYPE (S, COLON at the ':'), a table name stored as the other
+ * kind of text than the table's, into PROP. */
+static HRESULT parse_typed_name(struct parser *p, const char *s, const char *colon, struct mapi_prop *prop)
+{
+    char name[128];
+    ULONG type, table_type;
+
+    if ((size_t)(colon - s) >= sizeof(name)) return parse_fail(p, "unknown property name '%s'", s);
+    memcpy(name, s, colon - s);
+    name[colon - s] = 0;
+    if (!mapi_name_lookup(name, &prop->tag, &prop->named, &prop->name, &table_type))
+        return parse_fail(p, "unknown property name '%s'", name);
+    if (!mapi_type_parse(colon + 1, &type) || !mapi_type_is_known(type))
+        return parse_fail(p, "bad type '%s' after the property name '%s'", colon + 1, name);
+    prop->tag = PROP_TAG(type, prop->named ? 0 : PROP_ID(prop->tag));
+    return S_OK;
+}
+
 /* Parses NAME into PROP's tag and name. */
 static HRESULT parse_name(struct parser *p, const char *s, struct mapi_prop *prop)
 {
@@ -426,6 +449,8 @@ static HRESULT parse_name(struct parser *p, const char *s, struct mapi_prop *pro
     char *end;
 
     if (mapi_name_lookup(s, &prop->tag, &prop->named, &prop->name, &type)) return S_OK;
+    if (strncmp(s, "named:", 6) && (end = strrchr(s, ':')))
+        return parse_typed_name(p, s, end, prop);
     if (!strncmp(s, "0x", 2))
     {
         prop->tag = strtoul(s + 2, &end, 16);

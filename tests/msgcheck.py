@@ -10,6 +10,14 @@
                                  what TEXT says.
   msgcheck.py buckets FILE...    every named-property entry of FILE is in the
                                  hash bucket MS-OXMSG 2.2.3.1.4 puts it in.
+  msgcheck.py names DUMP DIR TABLE
+                                 the names of DUMP's [message] lines, read
+                                 back through TABLE (hotfix/mapinames.txt):
+                                 each MS-OXPROPS name stands for a property
+                                 olefile finds in the file (with that type, or
+                                 the other kind of text when NAME:TYPE says
+                                 so); each property left in hex is one TABLE
+                                 does not name.
 Prints one line per problem and exits 1 if there was any.
 """
 import os
@@ -254,12 +262,109 @@ def check_buckets(msg_path):
     print("%s: %d named-property entries in their buckets" % (msg_path, len(entries) // 8))
 
 
+def read_table(path):
+    """({id: {type: name}}, {(guid, lid or lower-case string): {type: name}}, {name: key})"""
+    sets, tags, named, by_name = {}, {}, {}, {}
+    for line in open(path, encoding="ascii"):
+        f = line.split()
+        if not f or f[0].startswith("#"):
+            continue
+        if f[0] == "set":
+            sets[f[1]] = f[2].strip("{}").lower()
+        elif f[0] == "tag":
+            tags.setdefault(int(f[1], 16), {})[int(f[2], 16)] = f[3]
+            by_name.setdefault(f[3], ("tag", int(f[1], 16), int(f[2], 16)))
+        else:
+            key = (sets[f[1]], int(f[2], 16) if f[0] == "lid" else f[2].lower())
+            named.setdefault(key, {})[int(f[3], 16)] = f[4]
+            by_name.setdefault(f[4], ("named", key, int(f[3], 16)))
+    return tags, named, by_name
+
+
+def text_kind(t):
+    """A type, with the 8-bit and Unicode text types made one."""
+    return t | 1 if (t & 0xFFF) in (0x1E, 0x1F) else t
+
+
+def named_keys(ole):
+    """{property id: (guid, lid or lower-case string)} from __nameid_version1.0."""
+    base = "__nameid_version1.0/"
+    guids = ole.openstream(base + "__substg1.0_00020102").read()
+    entries = ole.openstream(base + "__substg1.0_00030102").read()
+    strings = ole.openstream(base + "__substg1.0_00040102").read() if ole.exists(base + "__substg1.0_00040102") else b""
+    keys = {}
+    for off in range(0, len(entries), 8):
+        ident, kind = struct.unpack_from("<II", entries, off)
+        gi = (kind >> 1) & 0x7FFF
+        guid = {1: "00020328-0000-0000-c000-000000000046", 2: "00020329-0000-0000-c000-000000000046"}.get(gi)
+        if guid is None:
+            guid = str(uuid.UUID(bytes_le=guids[(gi - 3) * 16:(gi - 2) * 16]))
+        if kind & 1:
+            length = struct.unpack_from("<I", strings, ident)[0]
+            ident = strings[ident + 4:ident + 4 + length].decode("utf-16-le").lower()
+        keys[0x8000 + (kind >> 16)] = (guid, ident)
+    return keys
+
+
+def check_names(dump_path, directory, table_path):
+    tags, named, by_name = read_table(table_path)
+    dumps = parse_dump(open(dump_path, encoding="utf-8").read())
+    types = {"PT_SHORT": 2, "PT_LONG": 3, "PT_BOOLEAN": 0xB, "PT_STRING8": 0x1E, "PT_UNICODE": 0x1F, "PT_SYSTIME": 0x40,
+             "PT_BINARY": 0x102, "PT_CLSID": 0x48, "PT_I8": 0x14, "PT_DOUBLE": 5, "PT_MV_LONG": 0x1003,
+             "PT_MV_STRING8": 0x101E, "PT_MV_UNICODE": 0x101F, "PT_MV_BINARY": 0x1102, "PT_OBJECT": 0xD}
+    counts = {"named": 0, "hex": 0}
+    for name in sorted(f for f in os.listdir(directory) if f.endswith(".msg")):
+        key = next((k for k in dumps if k.endswith("/" + name)), None)
+        ole = olefile.OleFileIO(os.path.join(directory, name))
+        keys = named_keys(ole) if ole.exists("__nameid_version1.0") else {}
+        props = {}  # tagged: (id, type) -> True; named: (guid, ident) -> type
+        for tag in read_entries(ole, [], 32):
+            if tag >> 16 >= 0x8000:
+                if tag >> 16 in keys:
+                    props[keys[tag >> 16]] = tag & 0xFFFF
+            else:
+                props[(tag >> 16, tag & 0xFFFF)] = True
+        for line_name in dumps[key]["props"]:
+            m = re.match(r"^named:\{([0-9A-F-]+)\}:(?:0x([0-9A-F]{4})|\"(.*)\"):(\w+)$", line_name)
+            if m:
+                k = (m.group(1).lower(), int(m.group(2), 16) if m.group(2) else m.group(3).lower())
+                t = types.get(m.group(4))
+                if k in named and t is not None and any(text_kind(t) == text_kind(tt) for tt in named[k]):
+                    problem("%s: %s is %s in the table, but left unnamed" % (name, line_name, named[k]))
+                counts["hex"] += 1
+                continue
+            m = re.match(r"^0x([0-9A-F]{4})([0-9A-F]{4})$", line_name)
+            if m:
+                pid, t = int(m.group(1), 16), int(m.group(2), 16)
+                if any(text_kind(t) == text_kind(tt) for tt in tags.get(pid, {})):
+                    problem("%s: %s is %s in the table, but left in hex" % (name, line_name, tags[pid]))
+                counts["hex"] += 1
+                continue
+            base, _, stored = line_name.partition(":")
+            if base not in by_name:
+                continue  # a PR_ name (Wine's table), checked by the other modes
+            kind, k, t = by_name[base]
+            if stored:
+                if text_kind(types.get(stored, -1)) != text_kind(t) or types[stored] == t:
+                    problem("%s: %s: %s is not the other kind of text than the table's" % (name, line_name, stored))
+                t = types.get(stored, t)
+            if kind == "tag":
+                if not props.get((k, t)):
+                    problem("%s: %s names 0x%04X%04X, which olefile does not find" % (name, line_name, k, t))
+            elif props.get(k) != t:
+                problem("%s: %s names %s of type 0x%04X; olefile finds %s" % (name, line_name, k, t, props.get(k)))
+            counts["named"] += 1
+    print("%d lines named from the table, %d left in hex (none the table names)" % (counts["named"], counts["hex"]))
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "corpus":
         check_corpus(sys.argv[2], sys.argv[3])
     elif len(sys.argv) >= 4 and len(sys.argv) % 2 == 0 and sys.argv[1] == "written":
         for msg, text in zip(sys.argv[2::2], sys.argv[3::2]):
             check_written(msg, text)
+    elif len(sys.argv) == 5 and sys.argv[1] == "names":
+        check_names(sys.argv[2], sys.argv[3], sys.argv[4])
     elif len(sys.argv) >= 3 and sys.argv[1] == "buckets":
         for msg in sys.argv[2:]:
             check_buckets(msg)
