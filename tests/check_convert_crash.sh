@@ -14,16 +14,22 @@ trap 'rm -rf "$work"' EXIT
 "$TOP/scripts/bench-corpus.sh" "$N" "$work/text"
 run "$TRACKFIX" msg new "$work/text" -o "$work/corpus"
 expect_rc 0
+started=$(date +%s%N)
 run "$TRACKFIX" convert --fix=on --now=$NOW -o "$work/ref" "$work/corpus"
 expect_rc 0
 expect_out "$N converted, 0 failed"
+# how long a whole run takes here, in ms: the kills are spread over it
+whole_ms=$(( ($(date +%s%N) - started) / 1000000 ))
 
-# The run killed after 0.05 to 0.6 s, each round into a folder of its own
-# and then into one shared by every round (a later round overwriting what
-# an earlier one left).
+# The run killed after 25% to 100% of a whole run's time, each round into a
+# folder of its own and then into one shared by every round (a later round
+# overwriting what an earlier one left).  Rounds go on, up to three times
+# ROUNDS, until one was killed in the middle of the batch.
 partial=0
-for round in $(seq "$ROUNDS"); do
-    delay=$(awk -v r="$RANDOM" 'BEGIN { printf "%.3f", 0.05 + r % 550 / 1000 }')
+round=0
+while [ "$round" -lt "$ROUNDS" ] || { [ "$partial" = 0 ] && [ "$round" -lt $((3 * ROUNDS)) ]; }; do
+    round=$((round + 1))
+    delay=$(awk -v r="$RANDOM" -v ms="$whole_ms" 'BEGIN { printf "%.3f", ms * (0.25 + 0.75 * r / 32767) / 1000 }')
     for out in "$work/out$round" "$work/out"; do
         "$TRACKFIX" convert --fix=on --now=$NOW -o "$out" "$work/corpus" > /dev/null 2>&1 &
         pid=$!
