@@ -261,7 +261,7 @@ const char *mapi_prop_name(const struct mapi_prop *prop, BOOL *other_type)
     return name;
 }
 
-BOOL mapi_name_lookup(const char *name, ULONG *tag, BOOL *named, struct mapi_name *name_out, ULONG *type)
+HRESULT mapi_name_lookup(const char *name, ULONG *tag, BOOL *named, struct mapi_name *name_out, ULONG *type)
 {
     const struct oxprops_named *entry;
     size_t i;
@@ -271,7 +271,7 @@ BOOL mapi_name_lookup(const char *name, ULONG *tag, BOOL *named, struct mapi_nam
     {
         *type = PROP_TYPE(*tag);
         *named = FALSE;
-        return TRUE;
+        return S_OK;
     }
     for (i = 0; i < ARRAYSIZE(oxprops_tags); i++)
     {
@@ -279,7 +279,7 @@ BOOL mapi_name_lookup(const char *name, ULONG *tag, BOOL *named, struct mapi_nam
         *tag = oxprops_tags[i].tag;
         *type = PROP_TYPE(*tag);
         *named = FALSE;
-        return TRUE;
+        return S_OK;
     }
     for (i = 0; i < ARRAYSIZE(oxprops_named); i++)
     {
@@ -288,14 +288,14 @@ BOOL mapi_name_lookup(const char *name, ULONG *tag, BOOL *named, struct mapi_nam
         memset(name_out, 0, sizeof(*name_out));
         name_out->guid = oxprops_sets[entry->set].guid;
         name_out->lid = entry->lid;
-        if (entry->string && !(name_out->string = strdup(entry->string))) return FALSE;
+        if (entry->string && !(name_out->string = strdup(entry->string))) return E_OUTOFMEMORY;
         name_out->is_string = entry->string != NULL;
         *type = entry->type;
         *tag = PROP_TAG(*type, 0);
         *named = TRUE;
-        return TRUE;
+        return S_OK;
     }
-    return FALSE;
+    return S_FALSE;
 }
 
 const struct mapi_prop *mapi_propset_find(const struct mapi_propset *set, ULONG tag)

@@ -173,8 +173,9 @@ BOOL mapi_type_parse(const char *text, ULONG *type);
 const char *mapi_prop_name(const struct mapi_prop *prop, BOOL *other_type);
 /* Looks NAME up in the table: fills *TAG (for tagged properties) or NAME_OUT
  * and *TYPE (named ones; a string name is allocated: the caller frees
- * NAME_OUT->string).  Returns FALSE if unknown (or out of memory). */
-BOOL mapi_name_lookup(const char *name, ULONG *tag, BOOL *named, struct mapi_name *name_out, ULONG *type);
+ * NAME_OUT->string).  S_OK, S_FALSE when the table has no NAME, or
+ * E_OUTOFMEMORY. */
+HRESULT mapi_name_lookup(const char *name, ULONG *tag, BOOL *named, struct mapi_name *name_out, ULONG *type);
 
 /* The property with exact TAG in SET, or NULL. */
 const struct mapi_prop *mapi_propset_find(const struct mapi_propset *set, ULONG tag);

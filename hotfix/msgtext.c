@@ -428,12 +428,13 @@ static HRESULT parse_typed_name(struct parser *p, const char *s, const char *col
 {
     char name[128];
     ULONG type, table_type;
+    HRESULT hr;
 
     if ((size_t)(colon - s) >= sizeof(name)) return parse_fail(p, "unknown property name '%s'", s);
     memcpy(name, s, colon - s);
     name[colon - s] = 0;
-    if (!mapi_name_lookup(name, &prop->tag, &prop->named, &prop->name, &table_type))
-        return parse_fail(p, "unknown property name '%s'", name);
+    if ((hr = mapi_name_lookup(name, &prop->tag, &prop->named, &prop->name, &table_type)) != S_OK)
+        return hr == S_FALSE ? parse_fail(p, "unknown property name '%s'", name) : hr;
     if (!mapi_type_parse(colon + 1, &type) || !mapi_type_is_known(type))
         return parse_fail(p, "bad type '%s' after the property name '%s'", colon + 1, name);
     prop->tag = PROP_TAG(type, prop->named ? 0 : PROP_ID(prop->tag));
@@ -448,7 +449,7 @@ static HRESULT parse_name(struct parser *p, const char *s, struct mapi_prop *pro
     HRESULT hr;
     char *end;
 
-    if (mapi_name_lookup(s, &prop->tag, &prop->named, &prop->name, &type)) return S_OK;
+    if ((hr = mapi_name_lookup(s, &prop->tag, &prop->named, &prop->name, &type)) != S_FALSE) return hr;
     if (strncmp(s, "named:", 6) && (end = strrchr(s, ':')))
         return parse_typed_name(p, s, end, prop);
     if (!strncmp(s, "0x", 2))
