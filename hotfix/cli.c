@@ -28,7 +28,7 @@ static const char *const messages[] = {
     [MSG_MISSING_ARGUMENT] = "%s: missing %s; try 'trackfix %s --help'",
     [MSG_BAD_TIME_VALUE] = "cannot parse '%s' as a time: expected a FILETIME in decimal or 0x hex, "
                            "or ISO-8601 UTC like 1601-01-01T00:00:00Z",
-    [MSG_BAD_OPTION_TIME] = "bad value in '%s': expected a time in ISO-8601 UTC like 2007-08-03T14:00:00Z",
+    [MSG_BAD_OPTION_TIME] = "bad value in '%s': expected a time in ISO-8601 UTC like 2007-08-03T14:00:00Z, years 1601 to 9999",
     [MSG_WARNING] = "warning: %s",
     [MSG_REFUSED] = "%s refused: %s",
     [MSG_FAILED] = "%s failed: %s",
@@ -132,8 +132,11 @@ static BOOL store_value(const struct cli_option *option, int i, const char *valu
     switch (option->kind)
     {
     case CLI_VALUE_TIME:
-        /* a time here is an instant a person types: ISO-8601 only */
-        if (strchr(value, 'T') && SUCCEEDED(systime_parse(value, &parsed->time[i]))) return TRUE;
+        /* a time here is an instant a person types: ISO-8601 only, in
+         * four-digit years, which every output can hold */
+        if (strchr(value, 'T') && SUCCEEDED(systime_parse(value, &parsed->time[i])) &&
+            parsed->time[i] <= SYSTIME_YEAR_9999_END)
+            return TRUE;
         cli_message(MSG_BAD_OPTION_TIME, shown);
         return FALSE;
     case CLI_VALUE_DWORD:

@@ -9,6 +9,7 @@
  * GUID (00020102), entry (00030102) and string (00040102) streams.
  */
 #define COBJMACROS
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -213,6 +214,30 @@ done:
     return hr;
 }
 
+static int compare_ulong(const void *a, const void *b)
+{
+    ULONG x = *(const ULONG *)a, y = *(const ULONG *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Fails when a tag appears twice in SET, read from WHERE's property stream:
+ * a damaged file (which of the two counts would be a guess). */
+static HRESULT check_unique(struct reader *r, const char *where, const struct mapi_propset *set)
+{
+    ULONG *tags, i;
+    HRESULT hr = S_OK;
+
+    if (set->count < 2) return S_OK;
+    if (!(tags = malloc(set->count * sizeof(*tags)))) return fail(r->error, E_OUTOFMEMORY, r->path, "out of memory");
+    for (i = 0; i < set->count; i++) tags[i] = set->props[i].tag;
+    qsort(tags, set->count, sizeof(*tags), compare_ulong);
+    for (i = 1; i < set->count && SUCCEEDED(hr); i++)
+        if (tags[i] == tags[i - 1])
+            hr = fail(r->error, E_FAIL, r->path, "%s%s: property 0x%08X appears twice", where, PROPS_STREAM, tags[i]);
+    free(tags);
+    return hr;
+}
+
 /* Reads the property stream of STG (HEADER bytes of header) into SET. */
 static HRESULT read_props(struct reader *r, IStorage *stg, const char *where, ULONG header,
                           struct mapi_propset *set)
@@ -267,7 +292,7 @@ static HRESULT read_props(struct reader *r, IStorage *stg, const char *where, UL
         }
         if (FAILED(hr = read_variable(r, stg, where, prop, get_le32(data + offset + 8)))) goto done;
     }
-    hr = S_OK;
+    hr = check_unique(r, where, set);
 done:
     free(data);
     if (FAILED(hr)) mapi_propset_clear(set);
@@ -286,6 +311,44 @@ static void free_name_streams(struct name_streams *n)
     free(n->guids);
     free(n->entries);
     free(n->strings);
+}
+
+/* Orders names by set, then numeric id or string (ASCII case folded: msg
+ * dump names a string property without regard to case). */
+static int compare_names(const void *a, const void *b)
+{
+    const struct mapi_name *x = *(const struct mapi_name *const *)a, *y = *(const struct mapi_name *const *)b;
+    const char *s, *t;
+    int order = memcmp(&x->guid, &y->guid, sizeof(x->guid));
+
+    if (order) return order;
+    if (x->is_string != y->is_string) return x->is_string ? 1 : -1;
+    if (!x->is_string) return x->lid < y->lid ? -1 : x->lid > y->lid;
+    for (s = x->string, t = y->string; *s && tolower((unsigned char)*s) == tolower((unsigned char)*t); s++, t++) continue;
+    return tolower((unsigned char)*s) - tolower((unsigned char)*t);
+}
+
+/* Fails when two ids of the name map name the same property: a damaged
+ * map (which of the two values counts would be a guess). */
+static HRESULT check_names_unique(struct reader *r)
+{
+    const struct mapi_name **sorted;
+    ULONG i, count = 0;
+    HRESULT hr = S_OK;
+
+    if (!r->name_count) return S_OK;
+    if (!(sorted = malloc(r->name_count * sizeof(*sorted)))) return fail(r->error, E_OUTOFMEMORY, r->path, "out of memory");
+    for (i = 0; i < r->name_count; i++)
+        if (r->name_set[i]) sorted[count++] = &r->names[i];
+    qsort(sorted, count, sizeof(*sorted), compare_names);
+    for (i = 1; i < count && SUCCEEDED(hr); i++)
+    {
+        if (compare_names(&sorted[i - 1], &sorted[i])) continue;
+        hr = fail(r->error, E_FAIL, r->path, "%s: ids 0x%04X and 0x%04X name the same property", NAMEID_STORAGE,
+                  PROP_ID_NAMED_FIRST + (ULONG)(sorted[i - 1] - r->names), PROP_ID_NAMED_FIRST + (ULONG)(sorted[i] - r->names));
+    }
+    free(sorted);
+    return hr;
 }
 
 /* Reads the named property map of the root storage into R->names. */
@@ -334,6 +397,12 @@ static HRESULT read_names(struct reader *r, IStorage *root)
         struct mapi_name *name;
 
         if (index >= r->name_count) continue;
+        if (r->name_set[index])
+        {
+            hr = fail(r->error, E_FAIL, r->path, "%s: named property entry %u gives id 0x%04X again", NAMEID_STORAGE, i,
+                      PROP_ID_NAMED_FIRST + index);
+            goto done;
+        }
         name = &r->names[index];
         r->name_set[index] = TRUE;
         if (guid_index == 1) name->guid = mapi_ps_mapi;
@@ -370,18 +439,13 @@ static HRESULT read_names(struct reader *r, IStorage *root)
         else
             name->lid = id;
     }
-    hr = S_OK;
+    hr = check_names_unique(r);
 done:
     free_name_streams(&n);
     IStorage_Release(stg);
     return hr;
 }
 
-static int compare_ulong(const void *a, const void *b)
-{
-    ULONG x = *(const ULONG *)a, y = *(const ULONG *)b;
-    return x < y ? -1 : x > y;
-}
 
 /* Lists the recipient storage numbers of ROOT (sorted, caller frees) and
  * counts the attachment storages. */

@@ -141,15 +141,23 @@ static void write_name(FILE *out, const struct mapi_prop *prop)
     }
 }
 
+/* Writes SET, a line a property.  A named-range id the file's name map
+ * does not list (a damaged file) is shown as a comment: msg new cannot
+ * write it back without a name. */
 static void write_propset(FILE *out, const struct mapi_propset *set)
 {
     ULONG i;
 
     for (i = 0; i < set->count; i++)
     {
-        write_name(out, &set->props[i]);
+        const struct mapi_prop *prop = &set->props[i];
+        BOOL unnamed = !prop->named && PROP_ID(prop->tag) >= PROP_ID_NAMED_FIRST;
+
+        if (unnamed) fputs("# ", out);
+        write_name(out, prop);
         fputs(" = ", out);
-        write_value(out, &set->props[i]);
+        write_value(out, prop);
+        if (unnamed) fputs("  (a named-range id without an entry in the name map: not read back)", out);
         fputc('\n', out);
     }
 }

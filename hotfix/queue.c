@@ -334,9 +334,16 @@ static HRESULT parse_field(struct queue_entry *e, const struct queue_field *fiel
         return S_OK;
     }
     case QUEUE_FIELD_TIME:
-        *FIELD_AT(e, field, ULONGLONG) = 0;
-        return !*value || (strchr(value, 'T') && SUCCEEDED(systime_parse(value, FIELD_AT(e, field, ULONGLONG))))
-                   ? S_OK : E_INVALIDARG;
+    {
+        /* a state holds four-digit years only */
+        ULONGLONG *t = FIELD_AT(e, field, ULONGLONG), parsed;
+        *t = 0;
+        if (!*value) return S_OK;
+        if (!strchr(value, 'T') || FAILED(systime_parse(value, &parsed)) || parsed > SYSTIME_YEAR_9999_END)
+            return E_INVALIDARG;
+        *t = parsed;
+        return S_OK;
+    }
     case QUEUE_FIELD_YES_NO:
         *FIELD_AT(e, field, BOOL) = !strcmp(value, "yes");
         return *FIELD_AT(e, field, BOOL) || !strcmp(value, "no") ? S_OK : E_INVALIDARG;

@@ -146,7 +146,14 @@ static HRESULT parse_iso(const char *p, ULONGLONG *t)
     ULONGLONG days, ticks;
     BOOL leap;
 
-    if (!read_digits(&p, 4, &year) || !expect_char(&p, '-') || !read_digits(&p, 2, &month) ||
+    /* four digits, or five past 9999: every 64-bit value has a form */
+    if (!read_digits(&p, 4, &year)) return E_INVALIDARG;
+    if (*p >= '0' && *p <= '9')
+    {
+        if (year < 1000) return E_INVALIDARG;
+        year = year * 10 + (unsigned)(*p++ - '0');
+    }
+    if (!expect_char(&p, '-') || !read_digits(&p, 2, &month) ||
         !expect_char(&p, '-') || !read_digits(&p, 2, &day) || !expect_char(&p, 'T') ||
         !read_digits(&p, 2, &hour) || !expect_char(&p, ':') || !read_digits(&p, 2, &minute) ||
         !expect_char(&p, ':') || !read_digits(&p, 2, &second))
@@ -171,7 +178,7 @@ static HRESULT parse_iso(const char *p, ULONGLONG *t)
 
     days = (ULONGLONG)(days_from_civil(year, month, day) + DAYS_1601_TO_1970);
     ticks = ((ULONGLONG)hour * 3600 + minute * 60 + second) * SYSTIME_TICKS_PER_SECOND + frac;
-    /* four-digit years end at 9999, far below the 64-bit limit (year 60056) */
+    if (days > (~0ULL - ticks) / SYSTIME_TICKS_PER_DAY) return E_INVALIDARG; /* past 60056-05-28 */
     *t = days * SYSTIME_TICKS_PER_DAY + ticks;
     return S_OK;
 }

@@ -27,6 +27,9 @@
 /* 9999-12-31T23:59:59: 3067671 days after 1601-01-01 minus one second, the
  * last whole second VariantTimeToSystemTime returns inside year 9999 */
 #define SYSTIME_T_MAX 2650467743990000000ULL
+/* The last tick of year 9999: what a four-digit year holds (iCalendar, a
+ * queue state, an option); systime_parse takes later ones too */
+#define SYSTIME_YEAR_9999_END (SYSTIME_T_MAX + SYSTIME_TICKS_PER_SECOND - 1)
 
 /* "YYYYMMDDTHHMMSSZ" plus the terminating NUL */
 #define SYSTIME_ICAL_SIZE 17
@@ -64,7 +67,8 @@ LONGLONG systime_day_of(LONGLONG year, unsigned month, unsigned day);
 void systime_date_of(LONGLONG days, LONGLONG *year, unsigned *month, unsigned *day);
 
 /* Parses TEXT as a FILETIME: decimal ("0"), hexadecimal ("0x01D3..."), or
- * ISO-8601 UTC ("1601-01-01T00:00:00Z", optional ".fffffff" fraction).
+ * ISO-8601 UTC ("1601-01-01T00:00:00Z", optional ".fffffff" fraction; five
+ * digits for years past 9999, up to the last 64-bit value in 60056).
  * Returns S_OK, or E_INVALIDARG for anything else, out-of-range values
  * included; *T is untouched on failure. */
 HRESULT systime_parse(const char *text, ULONGLONG *t);

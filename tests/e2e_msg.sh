@@ -118,6 +118,20 @@ expect_out 'PR_SUBJECT = "Updated: Project review"'
 run "$TRACKFIX" msg dump "$TOP/tests/data/update-1601.txt"
 expect_rc 2
 expect_err "cannot read '$TOP/tests/data/update-1601.txt': not a compound file"
+# Damaged files the fuzzer found: a tag twice in one property stream, two
+# ids of the name map for one property (which value counts would be a guess).
+run "$TRACKFIX" msg dump "$TOP/tests/data/fuzz/property-twice.msg"
+expect_rc 2
+expect_err "__properties_version1.0: property 0x0E1B000B appears twice"
+run "$TRACKFIX" msg dump "$TOP/tests/data/fuzz/name-twice.msg"
+expect_rc 2
+expect_err "__nameid_version1.0: ids 0x8000 and 0x8001 name the same property"
+# A time past 9999 (the largest is in 60056) is dumped and read back.
+run "$TRACKFIX" msg dump "$TOP/tests/data/fuzz/time-past-9999.msg"
+expect_rc 0
+expect_out "= 31250-08-25T09:43:28.1545808Z"
+printf '%s\n' "$out" | "$TRACKFIX" msg new - -o "$work/past-9999.msg" > /dev/null || fail "msg new of a time past 9999"
+"$TRACKFIX" msg dump "$work/past-9999.msg" | grep -q '= 31250-08-25T09:43:28.1545808Z$' || fail "a time past 9999 not read back"
 run "$TRACKFIX" msg dump "$work/nothing.msg" "$work/request-1601.msg"
 expect_rc 2
 expect_err "cannot read '$work/nothing.msg': no such file"

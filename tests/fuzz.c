@@ -8,15 +8,17 @@
  * run feeds N mutations of the INPUT files (.msg to msgfile_read and then
  * ecgetmime_convert along both track-time paths and the impact scan
  * (scan_item_evaluate), and their series blobs (PidLidAppointmentRecur, the
- * time zones) mutated again through recur_parse and tzdef; anything else, as a reply,
- * to imipreply_read and then imipreply_apply to MEETING).  Mutations: bit
+ * time zones) mutated again through recur_parse and tzdef, and msg dump's
+ * text of it read back by msg new, as is (the same text again) and mutated;
+ * anything else, as a reply, to imipreply_read and then imipreply_apply to
+ * MEETING).  Mutations: bit
  * flips, truncation, a stream size in the compound file's directory set to
  * 0, 0xFFFFFFFF or 0x7FFFFFFF, a directory entry removed, a stream name
  * duplicated, two recipient storages swapped; for replies, bit flips,
  * truncation, lines dropped, doubled or swapped.  Each input must end in
  * S_OK or in a failure with a message.  An input that crashes, runs longer
  * than FUZZ_TIMEOUT seconds (default 10) or fails without a message is
- * copied to SAVE (crash-, hang- or silent-SEED-I.EXT; the mutated input
+ * copied to SAVE (crash-, hang-, silent-, dump-unread- or dump-changed-SEED-I.EXT; the mutated input
  * itself is written in FUZZ_WORK, default the current folder) and the run exits
  * nonzero; so does a working set that grew by more than 256 MB (a leak).
  * replay feeds every file in DIR once, as is: the regression files.
@@ -34,6 +36,7 @@
 #include "scan.h"
 #include "leakcheck.h"
 #include "msgfile.h"
+#include "msgtext.h"
 #include "recur.h"
 #include "tzdef.h"
 
@@ -56,6 +59,9 @@ static volatile LONGLONG started;     /* GetTickCount64 when it was handed in */
 static DWORD timeout_ms = 10000;
 static ULONG accepted;                /* inputs the reader took (and fed on) */
 static ULONGLONG blob_state = 1;      /* the random state of the series' mutations */
+/* what feed found wrong when it returns FALSE: the kind names the kept copy */
+static const char *fault_kind, *fault_why;
+static char fault_text[MSGTEXT_ERROR_SIZE + 64];
 
 /* Copies the current input to SAVE_DIR/KIND-SAVE_NAME and says so. */
 static void keep(const char *kind, const char *why)
@@ -199,10 +205,95 @@ static BOOL fuzz_series(const struct mapi_message *message)
     return TRUE;
 }
 
+/* MESSAGE in msg dump's text form (new; the caller frees), or NULL. */
+static char *dump_text(const struct mapi_message *message)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    HRESULT hr;
+
+    if (!out) return NULL;
+    hr = msgtext_write(out, message);
+    if (fclose(out) || FAILED(hr))
+    {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+/* Removes TEXT's comment lines (msg dump's notes, which msg new skips). */
+static void drop_comments(char *text)
+{
+    char *from = text, *to = text;
+
+    while (*from)
+    {
+        size_t length = strcspn(from, "\n");
+        if (from[length] == '\n') length++;
+        if (*from != '#')
+        {
+            memmove(to, from, length);
+            to += length;
+        }
+        from += length;
+    }
+    *to = 0;
+}
+
+/* FALSE with fault_kind KIND and fault_why WHY (and DETAIL, when given). */
+static BOOL fault(const char *kind, const char *why, const char *detail)
+{
+    fault_kind = kind;
+    snprintf(fault_text, sizeof(fault_text), "%s%s%s", why, detail ? ": " : "", detail ? detail : "");
+    fault_why = fault_text;
+    return FALSE;
+}
+
+/* The text msg dump writes of MESSAGE is read back by msg new into a
+ * message whose text is the same but for dump's comments (dump, edit, new
+ * is how test items are made); a mutated copy of that text (bits flipped or cut short) ends in
+ * S_OK or in an error naming its line. */
+static BOOL fuzz_text(const struct mapi_message *message)
+{
+    struct mapi_message parsed;
+    char error[MSGTEXT_ERROR_SIZE] = "", *text, *again = NULL;
+    size_t size;
+    HRESULT hr;
+    BOOL ok = TRUE;
+
+    if (!(text = dump_text(message))) return fault("silent", "msg dump's text could not be made", NULL);
+    if (FAILED(hr = msgtext_parse(text, "dump", &parsed, error)))
+        ok = fault("dump-unread", "msg new refuses msg dump's text", error);
+    else
+    {
+        if ((again = dump_text(&parsed)))
+        {
+            drop_comments(text);
+            drop_comments(again);
+        }
+        if (!again || strcmp(text, again)) ok = fault("dump-changed", "dump(new(dump)) differs from the dump", NULL);
+        mapi_message_clear(&parsed);
+    }
+    if (ok && (size = strlen(text)))
+    {
+        error[0] = 0;
+        text[flip_or_cut((BYTE *)text, size, &blob_state)] = 0;
+        if (SUCCEEDED(hr = msgtext_parse(text, "mutated dump", &parsed, error))) mapi_message_clear(&parsed);
+        else if (!error[0]) ok = fault("silent", "msg new failed on a mutated dump without a message", NULL);
+    }
+    free(again);
+    free(text);
+    return ok;
+}
+
 static BOOL feed(BOOL is_msg)
 {
     BOOL ok = TRUE;
 
+    fault_kind = "silent";
+    fault_why = "failed without a message";
     started = GetTickCount64();
     if (is_msg)
     {
@@ -238,6 +329,7 @@ static BOOL feed(BOOL is_msg)
                 }
             }
             if (ok) ok = fuzz_series(&message);
+            if (ok) ok = fuzz_text(&message);
             mapi_message_clear(&message);
             accepted++;
         }
@@ -448,7 +540,7 @@ static int run(ULONG iterations, ULONGLONG seed, int count, char **paths)
         }
         if (!feed(in->is_msg))
         {
-            keep("silent", "failed without a message");
+            keep(fault_kind, fault_why);
             ret = 1;
             goto done;
         }
@@ -498,7 +590,7 @@ static int replay(const char *dir)
         snprintf(current, sizeof(current), "%s/%s", dir, found.cFileName);
         if (!feed(has_suffix(found.cFileName, ".msg")))
         {
-            keep("silent", "failed without a message");
+            keep(fault_kind, fault_why);
             FindClose(find);
             return 1;
         }

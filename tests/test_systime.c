@@ -237,6 +237,15 @@ static const struct parse_row parse_rows[] = {
     {__LINE__, "2000-01-01T00:60:00Z", E_INVALIDARG, 0},
     {__LINE__, "2000-01-01T00:00:60Z", E_INVALIDARG, 0},
     {__LINE__, "9999-12-31T23:59:59.9999999Z", S_OK, SYSTIME_T_MAX + SECOND - 1},
+    /* five-digit years, as msg dump writes the values past 9999: up to the
+     * last 64-bit value, and no further; no leading zero, no sixth digit */
+    {__LINE__, "10000-01-01T00:00:00Z", S_OK, Y10000},
+    {__LINE__, "60056-05-28T05:36:10.9551615Z", S_OK, 0xffffffffffffffffULL},
+    {__LINE__, "60056-05-28T05:36:10.9551616Z", E_INVALIDARG, 0},
+    {__LINE__, "60056-05-29T00:00:00Z", E_INVALIDARG, 0},
+    {__LINE__, "99999-12-31T00:00:00Z", E_INVALIDARG, 0},
+    {__LINE__, "09999-12-31T00:00:00Z", E_INVALIDARG, 0},
+    {__LINE__, "100000-01-01T00:00:00Z", E_INVALIDARG, 0},
     /* leap years: divisible by 4 but not 100, by 400, by 100 only, by none */
     {__LINE__, "2000-02-28T00:00:00Z", S_OK, Y2000 + 58 * DAY},
     {__LINE__, "2004-02-29T00:00:00Z", S_OK, Y2000 + (366 + 3 * 365 + 59) * DAY},
@@ -262,7 +271,7 @@ static void parses_decimal_hex_and_iso_and_refuses_the_rest(void **state)
 static void formats_iso_exactly_and_round_trips(void **state)
 {
     static const ULONGLONG values[] = {0, 1, SYSTIME_OLE_EPOCH, Y2000 + 59 * DAY + 123, SYSTIME_T_MAX,
-                                       Y10000, 0xffffffffffffffffULL / 1000 * 1000};
+                                       Y10000, 0xffffffffffffffffULL / 1000 * 1000, 0xffffffffffffffffULL};
     char iso[SYSTIME_ISO_SIZE];
     size_t i;
 
@@ -277,11 +286,8 @@ static void formats_iso_exactly_and_round_trips(void **state)
     {
         ULONGLONG back = 0;
         systime_format_iso(values[i], iso);
-        if (values[i] < Y10000) /* four-digit years parse back */
-        {
-            assert_int_equal(systime_parse(iso, &back), S_OK);
-            assert_int_equal(back, values[i]);
-        }
+        assert_int_equal(systime_parse(iso, &back), S_OK);
+        assert_int_equal(back, values[i]);
     }
 }
 
