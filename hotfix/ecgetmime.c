@@ -234,11 +234,10 @@ static HRESULT read_times(struct conversion *c)
 }
 
 /* The binary value of named property LID, or NULL. */
-static const struct mapi_value *binary_lid(const struct conversion *c, enum mapi_lid_prop lid, const char **name)
+static const struct mapi_value *binary_lid(const struct conversion *c, enum mapi_lid_prop lid)
 {
     const struct mapi_prop *prop = mapi_propset_find_lid(&c->message->props, lid);
 
-    if (name) *name = prop ? mapi_prop_name(prop, NULL) : NULL;
     return prop && PROP_TYPE(prop->tag) == PT_BINARY && prop->count && prop->values[0].size ? &prop->values[0] : NULL;
 }
 
@@ -246,22 +245,28 @@ static const struct mapi_value *binary_lid(const struct conversion *c, enum mapi
  * none (UTC). */
 static HRESULT read_zone(struct conversion *c)
 {
-    static const enum mapi_lid_prop definitions[] = {LID_TZ_DEFINITION_RECUR, LID_TZ_DEFINITION_START_DISPLAY};
+    static const struct
+    {
+        enum mapi_lid_prop lid;
+        const char *name;
+    } definitions[] = {
+        {LID_TZ_DEFINITION_RECUR, "PidLidAppointmentTimeZoneDefinitionRecur"},
+        {LID_TZ_DEFINITION_START_DISPLAY, "PidLidAppointmentTimeZoneDefinitionStartDisplay"},
+    };
     const struct mapi_value *value;
     char error[TZDEF_ERROR_SIZE], *description;
-    const char *name;
     HRESULT hr;
     ULONG i;
 
     for (i = 0; i < ARRAYSIZE(definitions); i++)
     {
-        if (!(value = binary_lid(c, definitions[i], &name))) continue;
+        if (!(value = binary_lid(c, definitions[i].lid))) continue;
         if (FAILED(hr = tzdef_parse_definition(value->data, value->size, &c->zone, error)))
-            return fail(c, hr, "%s: %s", name, error);
+            return fail(c, hr, "%s: %s", definitions[i].name, error);
         c->has_zone = TRUE;
         return S_OK;
     }
-    if (!(value = binary_lid(c, LID_TIME_ZONE_STRUCT, NULL))) return S_OK;
+    if (!(value = binary_lid(c, LID_TIME_ZONE_STRUCT))) return S_OK;
     description = mapi_prop_get_utf8(mapi_propset_find_lid(&c->message->props, LID_TIME_ZONE_DESCRIPTION));
     hr = tzdef_parse_struct(value->data, value->size, description, &c->zone, error);
     free(description);
@@ -274,7 +279,7 @@ static HRESULT read_zone(struct conversion *c)
 static HRESULT read_series(struct conversion *c)
 {
     const struct mapi_prop *recurring = mapi_propset_find_lid(&c->message->props, LID_RECURRING);
-    const struct mapi_value *value = binary_lid(c, LID_APPOINTMENT_RECUR, NULL);
+    const struct mapi_value *value = binary_lid(c, LID_APPOINTMENT_RECUR);
     char error[RECUR_ERROR_SIZE];
     HRESULT hr;
 

@@ -239,7 +239,7 @@ const char *mapi_prop_name(const struct mapi_prop *prop, BOOL *other_type)
     const char *name;
     size_t i;
 
-    if (other_type) *other_type = FALSE;
+    *other_type = FALSE;
     if (prop->named)
     {
         for (i = 0; i < ARRAYSIZE(oxprops_named); i++)
@@ -247,7 +247,7 @@ const char *mapi_prop_name(const struct mapi_prop *prop, BOOL *other_type)
         for (i = 0; i < ARRAYSIZE(oxprops_named); i++)
         {
             if (!named_matches(prop, &oxprops_named[i]) || !same_kind(type, oxprops_named[i].type)) continue;
-            if (other_type) *other_type = TRUE;
+            *other_type = TRUE;
             return oxprops_named[i].name;
         }
         return NULL;
@@ -257,7 +257,7 @@ const char *mapi_prop_name(const struct mapi_prop *prop, BOOL *other_type)
     /* stored as the other kind of text than its name says */
     if (!(name = tag_name(PROP_TAG((type & MV_FLAG) | (base == PT_UNICODE ? PT_STRING8 : PT_UNICODE), PROP_ID(prop->tag)))))
         return NULL;
-    if (other_type) *other_type = TRUE;
+    *other_type = TRUE;
     return name;
 }
 

@@ -168,8 +168,8 @@ BOOL mapi_type_parse(const char *text, ULONG *type);
 
 /* The table name of PROP ("PR_SUBJECT", "PidLidLocation", "PidTagProcessed",
  * PR_ names first, then MS-OXPROPS's: hotfix/mapinames.txt), or NULL.
- * With OTHER_TYPE, *OTHER_TYPE tells that PROP holds the other kind of text
- * (8-bit or Unicode) than the name's type. */
+ * *OTHER_TYPE tells that PROP holds the other kind of text (8-bit or
+ * Unicode) than the name's type. */
 const char *mapi_prop_name(const struct mapi_prop *prop, BOOL *other_type);
 /* Looks NAME up in the table: fills *TAG (for tagged properties) or NAME_OUT
  * and *TYPE (named ones; a string name is allocated: the caller frees

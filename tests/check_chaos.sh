@@ -16,7 +16,7 @@ Q="$work/server/queue"
 trap 'rm -rf "$work"' EXIT
 echo "check_chaos: $ROUNDS rounds, seed $SEED"
 
-"$TRACKFIX" msg new "$TOP/tests/data/update-realtime.txt" -o "$work/update.msg" > /dev/null || fail "msg new"
+trackfix msg new "$TOP/tests/data/update-realtime.txt" -o "$work/update.msg" > /dev/null || fail "msg new"
 # kill_soon PID: SIGKILL after 0 to 0.6 s, unless it ended before
 kill_soon() {
     sleep "0.$((RANDOM % 7))$((RANDOM % 10))"

@@ -12,16 +12,16 @@ POLICY=(--now=$T0 --until=+1h --retry=10 --delay=15 --expire=30)
 work=$(mktemp -d "$BUILD/check_crash.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 for name in update-1601 update-realtime cancel-realtime; do
-    "$TRACKFIX" msg new "$TOP/tests/data/$name.txt" -o "$work/$name.msg" || fail "msg new $name"
+    trackfix msg new "$TOP/tests/data/$name.txt" -o "$work/$name.msg" || fail "msg new $name"
 done
 reset_registry
-"$TRACKFIX" server init >/dev/null   # diagnostics level 5: event 327 is written too
-"$TRACKFIX" hotfix install >/dev/null
+trackfix server init >/dev/null   # diagnostics level 5: event 327 is written too
+trackfix hotfix install >/dev/null
 
 # fresh SERVER: a queue with the three messages submitted
 fresh() {
     rm -rf "$1"
-    "$TRACKFIX" queue --queue="$1/queue" submit --now=$T0 "$work/update-1601.msg" "$work/update-realtime.msg" \
+    trackfix queue --queue="$1/queue" submit --now=$T0 "$work/update-1601.msg" "$work/update-realtime.msg" \
         "$work/cancel-realtime.msg" >/dev/null 2>"$work/submit.err" || fail "submit: $(cat "$work/submit.err")"
 }
 

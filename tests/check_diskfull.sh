@@ -23,7 +23,7 @@ fi
         printf '\n[recipient]\nPR_DISPLAY_NAME = "Attendee %d"\nPR_SMTP_ADDRESS = "a%d@fabrikam.example"\nPR_RECIPIENT_TYPE = 1\n' "$i" "$i"
     done
 } > "$work/big.txt"
-"$TRACKFIX" msg new "$work/big.txt" -o "$work/big.msg" > /dev/null || fail "msg new big"
+trackfix msg new "$work/big.txt" -o "$work/big.msg" > /dev/null || fail "msg new big"
 run "$TRACKFIX" convert --fix=on --now=$T0 -o "$disk/out" "$work/big.msg"
 expect_rc 3
 expect_out "cannot write '$disk/out/big.eml': Disk full (0x80070070)"
@@ -32,7 +32,7 @@ expect_out "cannot write '$disk/out/big.eml': Disk full (0x80070070)"
 # The queue on the full disk: submissions until the disk is full, each
 # confirmed one whole; a run that cannot write its drop copies fails them
 # in words; with room again, every confirmed message is delivered.
-"$TRACKFIX" msg new "$TOP/tests/data/update-realtime.txt" -o "$work/update.msg" > /dev/null || fail "msg new"
+trackfix msg new "$TOP/tests/data/update-realtime.txt" -o "$work/update.msg" > /dev/null || fail "msg new"
 mkdir -p "$work/in"
 for i in $(seq 20); do ln "$work/update.msg" "$work/in/m$i.msg"; done
 run "$TRACKFIX" queue --queue="$disk/server/queue" submit --now=$T0 "$work/in"

@@ -9,7 +9,7 @@ trap 'rm -rf "$work"' EXIT
 # blobs are mutated again on their own)
 mkdir -p "$work/text"
 /usr/bin/python3 "$TOP/tests/recurblob.py" "$work/text" || fail "recurblob.py"
-"$TRACKFIX" msg new "$TOP"/tests/data/*.txt "$work"/text/*.txt -o "$work/seeds" || fail "msg new of the fixtures"
+trackfix msg new "$TOP"/tests/data/*.txt "$work"/text/*.txt -o "$work/seeds" || fail "msg new of the fixtures"
 
 inputs=("$work"/seeds/*.msg "$TOP"/tests/data/reply-* "$TOP"/tests/corpus/msg/*.msg "$TOP"/tests/corpus/ics/*.ics)
 FUZZ_WORK=$work run "$BUILD/fuzz.exe" run 5000 20071127 "$work/found" "$work/seeds/update-1601.msg" "${inputs[@]}"

@@ -20,7 +20,7 @@ expect_out "clamped 18991230T000000Z"
 run env MANWIDTH=100 man -P cat -l "$P/share/man/man1/trackfix.1"
 expect_rc 0
 expect_out "EcGetMime"
-verbs=$("$TRACKFIX" --help | sed -n '/^commands:/,/^$/p' | awk 'NF > 1 { print $1 }')
+verbs=$(trackfix --help | sed -n '/^commands:/,/^$/p' | awk 'NF > 1 { print $1 }')
 for verb in $verbs; do
     expect_out "trackfix $verb"
 done
@@ -42,7 +42,7 @@ for verb in $verbs; do
 done
 # every option each verb's usage names; for queue, each action's
 for verb in $verbs; do
-    usage=$("$TRACKFIX" "$verb" --help | sed -n '1,/^$/p')
+    usage=$(trackfix "$verb" --help | sed -n '1,/^$/p')
     if [ "$verb" = queue ]; then
         for action in submit run list open retry delete; do
             offered=$(complete_words trackfix queue "$action" -)

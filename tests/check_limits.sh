@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 NOW=2007-08-03T14:05:00Z
 work=$(mktemp -d "$BUILD/check_limits.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-"$TRACKFIX" msg new "$TOP/tests/data/update-1601.txt" -o "$work/update.msg" || fail "msg new"
+trackfix msg new "$TOP/tests/data/update-1601.txt" -o "$work/update.msg" || fail "msg new"
 
 # peak CMD...: runs CMD like run, and sets $peak_mb to its peak resident set
 peak() {
@@ -64,7 +64,7 @@ rm -rf "$work/out" "$work/rows.msg" "$work/rows.txt"
 # in under 512 MB.
 sed -e 's/"adam@fabrikam.example"/"a000000@fabrikam.example"/' -e 's/"Adam Attendee"/"Adam 000000"/' \
     "$TOP/tests/data/update-1601.txt" > "$work/row.txt"
-"$TRACKFIX" msg new "$work/row.txt" -o "$work/row.msg" || fail "msg new row.txt"
+trackfix msg new "$work/row.txt" -o "$work/row.msg" || fail "msg new row.txt"
 /usr/bin/python3 "$TOP/tests/cfbwrite.py" rows 100000 "$work/row.msg" "$work/crowd.msg" || fail "cfbwrite"
 peak "$TRACKFIX" convert --fix=on --now=$NOW -o "$work/out" "$work/crowd.msg"
 expect_rc 0

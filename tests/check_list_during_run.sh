@@ -9,11 +9,11 @@ work=$(mktemp -d "$BUILD/check_list_during_run.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 Q=$work/server/queue
 
-"$TRACKFIX" msg new "$TOP/tests/data/update-realtime.txt" -o "$work/update.msg" > /dev/null || fail "msg new"
+trackfix msg new "$TOP/tests/data/update-realtime.txt" -o "$work/update.msg" > /dev/null || fail "msg new"
 mkdir -p "$work/many"
 /usr/bin/python3 -c 'import os, sys
 for i in range(int(sys.argv[3])): os.link(sys.argv[1], "%s/m%04d.msg" % (sys.argv[2], i))' "$work/update.msg" "$work/many" $N
-"$TRACKFIX" queue submit --queue "$Q" --now $T0 "$work/many" > /dev/null || fail "submit"
+trackfix queue submit --queue "$Q" --now $T0 "$work/many" > /dev/null || fail "submit"
 
 # a pause after each durable step: the run would otherwise be over before
 # a second listing
@@ -21,7 +21,7 @@ TRACKFIX_STEP_PAUSE_MS=2 "$TRACKFIX" queue run --queue "$Q" --now $T0 --fix off 
 runner=$!
 listings=0 moving=0 out= err=
 while kill -0 $runner 2> /dev/null; do
-    "$TRACKFIX" queue list --queue "$Q" --format json > "$work/list.json" 2> /dev/null || fail "list during the run"
+    trackfix queue list --queue "$Q" --format json > "$work/list.json" 2> /dev/null || fail "list during the run"
     read -r total unique delivered < <(/usr/bin/python3 -c 'import json, sys
 ids = [json.loads(l)["id"] for l in open(sys.argv[1])]
 states = [json.loads(l)["state"] for l in open(sys.argv[1])]

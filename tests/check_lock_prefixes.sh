@@ -15,7 +15,7 @@ cp -al "$WINEPREFIX" "$other"
 for reg in "$WINEPREFIX"/*.reg; do cp --remove-destination "$reg" "$other/"; done
 WINEPREFIX="$other" wineserver -p
 
-"$TRACKFIX" msg new "$TOP/tests/data/update-realtime.txt" -o "$work/update.msg" > /dev/null || fail "msg new"
+trackfix msg new "$TOP/tests/data/update-realtime.txt" -o "$work/update.msg" > /dev/null || fail "msg new"
 run "$TRACKFIX" queue --queue="$work/server/queue" submit --now=$T0 "$work/update.msg"
 expect_rc 0
 

@@ -38,7 +38,7 @@ grep -q 'damaged compound file: .*loops\|damaged compound file: .*outside' "$wor
 /usr/bin/python3 "$TOP/tests/msgrows.py" 2000 "$TOP/tests/data/update-1601.txt" "$work/rows.txt"
 run "$TRACKFIX" msg new "$work/rows.txt" -o "$work/rows.msg"
 expect_rc 0
-"$TRACKFIX" msg dump "$work/rows.msg" > "$work/rows.dump" || fail "dump of 2,000 rows"
+trackfix msg dump "$work/rows.msg" > "$work/rows.dump" || fail "dump of 2,000 rows"
 cmp -s "$work/rows.txt" "$work/rows.dump" || fail "2,000 rows did not round-trip: $(diff "$work/rows.txt" "$work/rows.dump" | head -5)"
 [ "$(grep -c '^\[recipient\]' "$work/rows.dump")" = 2001 ] || fail "not 2,001 rows"
 

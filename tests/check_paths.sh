@@ -12,7 +12,7 @@ real="$work/Dir With Space/Zoë"
 mkdir -p "$real"
 trap 'rm -rf "$work"' EXIT
 reset_registry
-"$TRACKFIX" server init > /dev/null || fail "server init"
+trackfix server init > /dev/null || fail "server init"
 
 # form NAME: how NAME spells the folder $real
 form() {

@@ -42,9 +42,9 @@ cp "$TOP/tests/data/update-realtime.txt" "$work/text/a-ordinary.txt"
     cat "$TOP/tests/data/update-realtime.txt"
     for i in $(seq 1000); do row "Attendee $i" "a$i@fabrikam.example" 1; done
 } > "$work/text/c-big.txt"
-"$TRACKFIX" msg new "$work/text" -o "$work/msg" > /dev/null || fail "msg new"
+trackfix msg new "$work/text" -o "$work/msg" > /dev/null || fail "msg new"
 reset_registry
-"$TRACKFIX" server init > /dev/null
+trackfix server init > /dev/null
 run "$TRACKFIX" queue --queue="$work/server/queue" submit --now=$T0 "$work/msg"
 expect_rc 0
 run "$TRACKFIX" queue --queue="$work/server/queue" run --now=$T0 --fix=off --smtp=127.0.0.1:$port

@@ -12,7 +12,7 @@ trap 'stop_sinks; rm -rf "$work"' EXIT
 Q=$work/server/queue
 
 /usr/bin/python3 "$TOP/tests/msgrows.py" $N "$TOP/tests/data/update-realtime.txt" "$work/rows.txt"
-"$TRACKFIX" msg new "$work/rows.txt" -o "$work/crowd.msg" > /dev/null || fail "msg new of $N rows"
+trackfix msg new "$work/rows.txt" -o "$work/crowd.msg" > /dev/null || fail "msg new of $N rows"
 
 # count_recipients: the recipients of message 00000001 in a JSON listing on stdin
 count_recipients() {

@@ -13,7 +13,7 @@ NOW=2007-08-03T14:05:00Z
 V=FixRecipientTrackStatusTime
 work=$(mktemp -d "$BUILD/check_registry.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-"$TRACKFIX" msg new "$TOP/tests/data/update-1601.txt" -o "$work/update-1601.msg" || fail "msg new"
+trackfix msg new "$TOP/tests/data/update-1601.txt" -o "$work/update-1601.msg" || fail "msg new"
 
 # A .reg file (regedit /S) for what reg.exe cannot write: zero-length data.
 regfile() {
@@ -31,7 +31,7 @@ row() {
     local name=$1 active=$2 warning=$3 want_rc
     shift 3
     reset_registry
-    "$TRACKFIX" server init > /dev/null && "$TRACKFIX" hotfix install > /dev/null || fail "$name: provisioning"
+    trackfix server init > /dev/null && trackfix hotfix install > /dev/null || fail "$name: provisioning"
     eval "$*"
     want_rc=3
     [ "$active" = yes ] && want_rc=0
@@ -83,7 +83,7 @@ row "Exchange 2003 SP1 (build 7226)" no "MsiBuildMajor is 7226, older than Excha
 # sets them: wrong types warn and never enable, and the shipped .reg files
 # work through both loaders.
 reset_registry
-"$TRACKFIX" server init > /dev/null && "$TRACKFIX" hotfix install > /dev/null || fail "provisioning"
+trackfix server init > /dev/null && trackfix hotfix install > /dev/null || fail "provisioning"
 # REG_SZ "1": never enables, and the warning says what was found where.
 reg add "$KEY_PARAMS" /v FixRecipientTrackStatusTime /t REG_SZ /d 1 /f
 run "$TRACKFIX" time 0

@@ -122,7 +122,7 @@ expect_rc 2
 # failed (a wrapped date that oleaut32 refuses, a year 10000 it returns)
 # and what the gate read.
 reset_registry
-"$TRACKFIX" server init > /dev/null && "$TRACKFIX" hotfix install > /dev/null || fail "provisioning"
+trackfix server init > /dev/null && trackfix hotfix install > /dev/null || fail "provisioning"
 WINEDEBUG=+trackfix run "$TRACKFIX" time 0 2650467743995000065
 expect_rc 3
 expect_err "trace:trackfix:systime_to_systemtime VariantTimeToSystemTime(21241193.233460128) failed for 0"

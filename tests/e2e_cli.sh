@@ -31,7 +31,7 @@ expect_err "name the folder instead of its files"
 # One parser for every verb: "--opt value" and "--opt=value" alike,
 # options before or after the operands, "--" ends them.
 NOW=2007-08-03T14:05:00Z
-"$TRACKFIX" msg new "$TOP/tests/data/update-realtime.txt" -o "$work/update.msg" > /dev/null || fail "msg new"
+trackfix msg new "$TOP/tests/data/update-realtime.txt" -o "$work/update.msg" > /dev/null || fail "msg new"
 run "$TRACKFIX" convert --fix=off --now=$NOW -o "$work/a" "$work/update.msg"
 expect_rc 0
 run "$TRACKFIX" convert "$work/update.msg" --now $NOW --fix off -o "$work/b"

@@ -41,7 +41,7 @@ empty = set_prop(set_prop(set_prop(base, "PR_SUBJECT", '""'), "PidLidLocation", 
 variant("empty-fields", empty)
 variant("many", base, "".join(attendee("Attendee %04d" % i, "a%04d@fabrikam.example" % i) for i in range(1000)))
 EOF
-"$TRACKFIX" msg new "$TOP"/tests/data/*.txt "$work"/text/*.txt -o "$work/msg" > /dev/null || fail "msg new of the fixtures"
+trackfix msg new "$TOP"/tests/data/*.txt "$work"/text/*.txt -o "$work/msg" > /dev/null || fail "msg new of the fixtures"
 
 # Conversions: requests, updates and cancellations, both paths, JSON too.
 run "$TRACKFIX" convert --fix=on --now=$T0 --format=json -o "$work/out/on" "$work/msg"
@@ -56,7 +56,7 @@ expect_rc 3
 # The queue's reports: the delay notification and the NDR 4.4.7 (fix
 # off, two days), the NDR of a 550 from a server; the JSON listing.
 reset_registry
-"$TRACKFIX" server init > /dev/null
+trackfix server init > /dev/null
 run "$TRACKFIX" queue --queue="$work/server/queue" submit --now=$T0 "$work/msg/update-1601.msg" "$work/msg/nonascii-subject.msg"
 run "$TRACKFIX" queue --queue="$work/server/queue" run --now=$T0 --fix=off --until=+2d
 expect_rc 0
@@ -65,7 +65,7 @@ run "$TRACKFIX" queue --queue="$work/server/queue" list --format=json
 printf '%s\n' "$out" > "$work/out/list.json"
 start_sink "$work/sink"
 sed 's/adam@fabrikam.example/unknown@fabrikam.example/' "$TOP/tests/data/update-realtime.txt" > "$work/refused.txt"
-"$TRACKFIX" msg new "$work/refused.txt" -o "$work/refused.msg" > /dev/null || fail "msg new refused.txt"
+trackfix msg new "$work/refused.txt" -o "$work/refused.msg" > /dev/null || fail "msg new refused.txt"
 run "$TRACKFIX" queue --queue="$work/server/queue" submit --now=$T0 "$work/refused.msg" "$work/msg/names.msg"
 run "$TRACKFIX" queue --queue="$work/server/queue" run --now=$T0 --fix=off --smtp=127.0.0.1:$port
 expect_out "refused for good (550 5.1.1"

@@ -9,7 +9,7 @@ CORPUS="$TOP/tests/corpus/msg"
 work=$(mktemp -d "$BUILD/e2e_convert.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-"$TRACKFIX" msg new "$TOP"/tests/data/*.txt -o "$work" || fail "msg new tests/data/*.txt"
+trackfix msg new "$TOP"/tests/data/*.txt -o "$work" || fail "msg new tests/data/*.txt"
 # The golden runs name their inputs after the golden file.
 for kind in request update cancel; do
     cp "$work/$kind-realtime.msg" "$work/$kind-realtime.fix-off.msg"
@@ -102,7 +102,7 @@ progress=$(script -qec "'$TRACKFIX' convert --fix=off --now=$NOW -o '$work/many-
 
 # An appointment converts as the update it sends, or with --cancel as its cancellation.
 sed -e 's/IPM.Schedule.Meeting.Request/IPM.Appointment/' -e 's/Updated: //' "$TOP/tests/data/update-realtime.txt" > "$work/appointment.txt"
-"$TRACKFIX" msg new "$work/appointment.txt" -o "$work/appointment.msg"
+trackfix msg new "$work/appointment.txt" -o "$work/appointment.msg"
 run "$TRACKFIX" convert --now=$NOW --fix=off -o "$work/appt" "$work/appointment.msg"
 expect_rc 0
 expect_out "(REQUEST, 1 attendee"
@@ -116,7 +116,7 @@ expect_rc 0
 # No PidLidGlobalObjectId: a UID generated as Outlook forms one, said so,
 # the same on every conversion of the file.
 sed '/GlobalObjectId/d' "$work/appointment.txt" > "$work/no-id.txt"
-"$TRACKFIX" msg new "$work/no-id.txt" -o "$work/no-id.msg" > /dev/null || fail "msg new no-id"
+trackfix msg new "$work/no-id.txt" -o "$work/no-id.msg" > /dev/null || fail "msg new no-id"
 run "$TRACKFIX" convert --now=$NOW --fix=off -o "$work/no-id-1" "$work/no-id.msg"
 expect_rc 0
 expect_out "UID generated: the meeting has no PidLidGlobalObjectId"
@@ -125,7 +125,7 @@ cmp -s "$work/no-id-1/no-id.eml" "$work/no-id-2/no-id.eml" || fail "the generate
 grep -q '^UID:' "$work/no-id-1/no-id.eml" || fail "no UID line"
 
 # Every meeting of the corpus: converted, or a reason that names what is missing.
-mapfile -t meetings < <("$TRACKFIX" msg dump "$CORPUS"/*.msg | awk '
+mapfile -t meetings < <(trackfix msg dump "$CORPUS"/*.msg | awk '
     /^# file: / { file = substr($0, 9); first = 1 }
     /^PR_MESSAGE_CLASS = / && first { first = 0; if ($0 ~ /"IPM\.(Appointment|Schedule\.Meeting)/) print file }')
 [ "${#meetings[@]}" -ge 10 ] || fail "only ${#meetings[@]} meetings found in the corpus"

@@ -10,7 +10,7 @@ work=$(mktemp -d "$BUILD/e2e_corrupt.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 Q=$work/server/queue
 
-"$TRACKFIX" msg new "$TOP/tests/data/update-realtime.txt" -o "$work/update.msg" > /dev/null || fail "msg new"
+trackfix msg new "$TOP/tests/data/update-realtime.txt" -o "$work/update.msg" > /dev/null || fail "msg new"
 mkdir -p "$work/seven"
 for i in 1 2 3 4 5 6 7; do cp "$work/update.msg" "$work/seven/m$i.msg"; done
 run "$TRACKFIX" queue submit --queue "$Q" --now $T0 "$work/seven"
@@ -93,7 +93,7 @@ run "$TRACKFIX" queue run --queue "$Q2" --now $T0 --fix=off
 expect_out "00000001 attempt 1: delivered to $work/fresh/drop/00000001.eml"
 head -n 1 "$work/fresh/drop/00000001.eml" | grep -q '^X-Trackfix-Queue-Id: 00000001\.[0-9a-f]\{16\}' || fail "no token line in the record"
 rm -rf "$Q2"
-"$TRACKFIX" msg new "$TOP/tests/data/update-1601.txt" -o "$work/update-1601.msg" > /dev/null || fail "msg new"
+trackfix msg new "$TOP/tests/data/update-1601.txt" -o "$work/update-1601.msg" > /dev/null || fail "msg new"
 run "$TRACKFIX" queue submit --queue "$Q2" --now $T0 "$work/update-1601.msg"
 expect_out "as 00000001"
 run "$TRACKFIX" queue run --queue "$Q2" --now $T0 --fix=off

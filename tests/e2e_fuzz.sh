@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 
 work=$(mktemp -d "$BUILD/e2e_fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-"$TRACKFIX" msg new "$TOP"/tests/data/*.txt -o "$work/seeds" || fail "msg new of the fixtures"
+trackfix msg new "$TOP"/tests/data/*.txt -o "$work/seeds" || fail "msg new of the fixtures"
 
 run "$BUILD/fuzz.exe" replay "$work/seeds/update-1601.msg" "$TOP/tests/data/fuzz"
 expect_rc 0

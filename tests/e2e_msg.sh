@@ -32,7 +32,7 @@ for name in contactAnsi unicode1; do
     grep -A2000 "^# file: .*/$name.msg" "$work/corpus.txt" | sed '1d;/^# file: /,$d' > "$work/$name.txt"
     run "$TRACKFIX" msg new "$work/$name.txt" -o "$work/$name.msg"
     expect_rc 0
-    "$TRACKFIX" msg dump "$work/$name.msg" | cmp -s - <(sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' "$work/$name.txt") ||
+    trackfix msg dump "$work/$name.msg" | cmp -s - <(sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' "$work/$name.txt") ||
         fail "dump(new(dump)) of '$name.msg' differs"
 done
 
@@ -89,7 +89,7 @@ for name in PidLidAppointmentRecur PidLidRecurring PidLidTimeZoneStruct PidLidAp
 done
 run "$TRACKFIX" msg new "$work/weekly.txt" -o "$work/weekly.msg"
 expect_rc 0
-"$TRACKFIX" msg dump "$work/weekly.msg" | cmp -s - <(sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' "$work/weekly.txt") ||
+trackfix msg dump "$work/weekly.msg" | cmp -s - <(sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' "$work/weekly.txt") ||
     fail "dump(new(dump)) of 'A weekly 1.msg' differs"
 
 # Corpus messages with string-named properties, written back: every named
@@ -130,8 +130,8 @@ expect_err "__nameid_version1.0: ids 0x8000 and 0x8001 name the same property"
 run "$TRACKFIX" msg dump "$TOP/tests/data/fuzz/time-past-9999.msg"
 expect_rc 0
 expect_out "= 31250-08-25T09:43:28.1545808Z"
-printf '%s\n' "$out" | "$TRACKFIX" msg new - -o "$work/past-9999.msg" > /dev/null || fail "msg new of a time past 9999"
-"$TRACKFIX" msg dump "$work/past-9999.msg" | grep -q '= 31250-08-25T09:43:28.1545808Z$' || fail "a time past 9999 not read back"
+printf '%s\n' "$out" | trackfix msg new - -o "$work/past-9999.msg" > /dev/null || fail "msg new of a time past 9999"
+trackfix msg dump "$work/past-9999.msg" | grep -q '= 31250-08-25T09:43:28.1545808Z$' || fail "a time past 9999 not read back"
 run "$TRACKFIX" msg dump "$work/nothing.msg" "$work/request-1601.msg"
 expect_rc 2
 expect_err "cannot read '$work/nothing.msg': no such file"

@@ -7,8 +7,8 @@ work=$(mktemp -d "$BUILD/e2e_queue.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 Q="$work/server/queue"
 MAILBOX="$work/server/mailboxes/olivia@contoso.example"
-"$TRACKFIX" msg new "$TOP/tests/data/update-1601.txt" -o "$work/update-1601.msg" || fail "msg new"
-"$TRACKFIX" msg new "$TOP/tests/data/update-realtime.txt" -o "$work/update-realtime.msg" || fail "msg new"
+trackfix msg new "$TOP/tests/data/update-1601.txt" -o "$work/update-1601.msg" || fail "msg new"
+trackfix msg new "$TOP/tests/data/update-realtime.txt" -o "$work/update-realtime.msg" || fail "msg new"
 
 reset_registry
 run "$TRACKFIX" server init

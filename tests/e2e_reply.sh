@@ -11,7 +11,7 @@ trap 'rm -rf "$work"' EXIT
 
 # The organizer's request, before anyone answered: no track status yet.
 grep -v '^PR_RECIPIENT_TRACKSTATUS' "$DATA/request-realtime.txt" > "$work/request.txt"
-"$TRACKFIX" msg new "$work/request.txt" -o "$work/meeting.msg" || fail "msg new"
+trackfix msg new "$work/request.txt" -o "$work/meeting.msg" || fail "msg new"
 run "$TRACKFIX" convert --fix=off --now=$NOW -o "$work/out" "$work/meeting.msg"
 expect_rc 0
 

@@ -42,11 +42,11 @@ item k1-past-9999 "$(goid 00000011); $ken; $(set_time 9999-12-31T23:59:59.999999
 item k2-ex-address "$(goid 00000012); $ken; /Adam Attendee/,\$ s/^PR_ADDRTYPE = \"SMTP\"/PR_ADDRTYPE = \"EX\"/; /^PR_SMTP_ADDRESS = \"adam/d; s|^PR_EMAIL_ADDRESS = \"adam@fabrikam.example\"|PR_EMAIL_ADDRESS = \"/o=Tailspin/ou=Exchange Administrative Group/cn=Recipients/cn=lee\"|; s/Adam Attendee/Lee Li/"
 item k3-ok "$(goid 00000013); $ken; $(set_time 2007-08-01T10:15:00Z)"
 item k-response "$(goid 00000014); $ken; s/IPM.Schedule.Meeting.Request/IPM.Schedule.Meeting.Resp.Pos/"
-"$TRACKFIX" msg new "$work/text" -o "$work/msg" > /dev/null || fail "msg new of the generated items"
+trackfix msg new "$work/text" -o "$work/msg" > /dev/null || fail "msg new of the generated items"
 mv "$work/msg"/s* "$tree/olivia/"
 mv "$work/msg/k3-ok.msg" "$tree/ken/Calendar/2007/K3-OK.MSG"
 mv "$work/msg"/k* "$tree/ken/"
-"$TRACKFIX" msg new "$TOP/tests/data" -o "$tree/fixtures" > /dev/null || fail "msg new of the fixtures"
+trackfix msg new "$TOP/tests/data" -o "$tree/fixtures" > /dev/null || fail "msg new of the fixtures"
 cp "$TOP/tests/corpus/msg"/*.msg "$tree/corpus/"
 # Unreadable: text named .msg, and a real item cut short; a non-.msg file.
 echo "not a compound file" > "$tree/olivia/garbage.msg"

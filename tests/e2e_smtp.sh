@@ -6,7 +6,7 @@ T0=2007-08-03T14:00:00Z
 work=$(mktemp -d "$BUILD/e2e_smtp.XXXXXX")
 trap 'stop_sinks; rm -rf "$work"' EXIT
 
-"$TRACKFIX" msg new "$TOP/tests/data/update-realtime.txt" -o "$work/update.msg" || fail "msg new"
+trackfix msg new "$TOP/tests/data/update-realtime.txt" -o "$work/update.msg" || fail "msg new"
 reset_registry
 
 # Delivered over SMTP: envelope from the organizer to the attendee, the
@@ -40,7 +40,7 @@ row() { printf '\n[recipient]\nPR_DISPLAY_NAME = "%s"\nPR_ADDRTYPE = "SMTP"\nPR_
     row "Zoë Zeller" "zoe@fabrikam.example" 2
     row "Bea Blind" "bea@northwind.example" 3
 } > "$work/five.txt"
-"$TRACKFIX" msg new "$work/five.txt" -o "$work/five.msg" > /dev/null || fail "msg new of five.txt"
+trackfix msg new "$work/five.txt" -o "$work/five.msg" > /dev/null || fail "msg new of five.txt"
 start_sink "$work/mixed"
 mailbox="$work/server2/mailboxes/olivia@contoso.example"
 run "$TRACKFIX" queue --queue="$work/server2/queue" submit --now=$T0 "$work/five.msg"
@@ -77,7 +77,7 @@ expect_out "attempt 2: SMTP server 127.0.0.1:$port: RCPT refused: 451 4.2.1"
 # Every recipient refused for good: NDR at once, no retry, QUIT after the
 # refusals; no event 327 (EcGetMime did not fail).
 reset_registry
-"$TRACKFIX" server init >/dev/null
+trackfix server init >/dev/null
 start_sink "$work/refusing" refuse-rcpt
 run "$TRACKFIX" queue --queue="$work/server3/queue" submit --now=$T0 "$work/update.msg"
 run "$TRACKFIX" queue --queue="$work/server3/queue" run --now=$T0 --fix=off --smtp=127.0.0.1:$port

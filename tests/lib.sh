@@ -43,6 +43,26 @@ run() {
     rm -rf "$tmp"
 }
 
+# trackfix ARGS...: the program, for a step a test only needs done (its
+# output goes where the caller sends it); run once more, as run does, when
+# Wine failed to start it (status 1, nothing on stderr).  Not for a process
+# a test kills: this shell function stands between the two.
+trackfix() {
+    local err rc
+    err=$(mktemp)
+    "$TRACKFIX" "$@" 2>"$err"
+    rc=$?
+    if [ "$rc" = 1 ] && [ ! -s "$err" ]; then
+        echo "note: 'trackfix $*' exited 1 with no output, as Wine does when it fails to start a program; running it again" >&2
+        sleep 0.2
+        "$TRACKFIX" "$@" 2>"$err"
+        rc=$?
+    fi
+    cat "$err" >&2
+    rm -f "$err"
+    return "$rc"
+}
+
 # start_sink DIR [MODE...]: starts the test SMTP server (tests/smtpsink.py)
 # writing into DIR and sets $port; stop_sinks stops every one started.
 sinks=()
