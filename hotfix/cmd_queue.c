@@ -118,8 +118,7 @@ static void print_report(void *ctx, ULONGLONG when, const struct queue_entry *en
     {
         if (lines->size) fwrite(lines->data, 1, lines->size, stdout);
         fflush(stdout);
-        lines->size = 0;
-        if (lines->data) lines->data[0] = 0;
+        strbuf_clear(lines);
         return;
     }
     systime_format_iso(when, iso);

@@ -59,8 +59,7 @@ HRESULT eventlog_write_327_many(const char *log_path, const struct eventlog_327 
 
     for (i = 0; i < count; i++)
     {
-        description.size = 0;
-        if (description.data) description.data[0] = 0;
+        strbuf_clear(&description);
         describe_327(&events[i], &description);
         systime_format_iso(events[i].now, iso);
         strbuf_printf(&lines, "%s\tWarning\t" EVENT_SOURCE "\t" EVENT_CATEGORY "\t%d\t%s\r\n", iso,
@@ -86,8 +85,7 @@ HRESULT eventlog_write_327_many(const char *log_path, const struct eventlog_327 
     if (FAILED(result)) goto done;
     for (i = 0; i < count; i++)
     {
-        description.size = 0;
-        if (description.data) description.data[0] = 0;
+        strbuf_clear(&description);
         describe_327(&events[i], &description);
         if (!description.failed) report_327(description.data);
     }

@@ -122,7 +122,6 @@ static HRESULT make_folders(const char *path, char *error)
     return S_OK;
 }
 
-
 /* Removes FOLDER/NAME when NAME ends with the suffix CTX. */
 static void remove_matching(void *ctx, const char *folder, const char *name)
 {
@@ -1268,7 +1267,6 @@ static enum systime_path track_path(const struct queue_policy *policy, const str
     return gate.active ? SYSTIME_PATH_CLAMPED : SYSTIME_PATH_LEGACY;
 }
 
-/* Converts the message in FOLDER at NOW; *MIME on success. */
 /* Reads E's queued copy (in FOLDER) into MESSAGE. */
 static HRESULT read_queued(const char *folder, const struct queue_entry *e, struct mapi_message *message, char *error)
 {
@@ -1570,12 +1568,9 @@ static BOOL record_is_ours(const char *path, const struct queue_entry *e)
     return ours;
 }
 
-/* One delivery attempt of E at NOW.  The record of a delivery is
- * SERVER/drop/ID.eml, or SERVER/sent/ID.eml when it went out over SMTP;
- * a record already there means a run died after delivering, and the
- * message is only moved on. */
-/* E converted now from its queued copy in FOLDER, read once a run: the
- * gate is still read and EcGetMime still called at every attempt. */
+/* E converted now from its queued copy in FOLDER, read once a run (kept
+ * while there is room, else read again): the gate is still read and
+ * EcGetMime still called at every attempt. */
 static HRESULT convert_cached(struct run *run, const char *folder, const struct queue_entry *e, ULONGLONG now,
                               char **mime, char *error)
 {
@@ -1584,18 +1579,17 @@ static HRESULT convert_cached(struct run *run, const char *folder, const struct 
     HRESULT hr;
 
     *mime = NULL;
-    if (slot->loaded) return convert_read(&slot->message, e, run->policy, &run->keys.reader, now, mime, error);
-    if (run->cached >= RUN_CACHE_MAX)
+    if (!slot->loaded && run->cached < RUN_CACHE_MAX)
     {
-        if (FAILED(hr = read_queued(folder, e, &once, error))) return hr;
-        hr = convert_read(&once, e, run->policy, &run->keys.reader, now, mime, error);
-        mapi_message_clear(&once);
-        return hr;
+        if (FAILED(hr = read_queued(folder, e, &slot->message, error))) return hr;
+        slot->loaded = TRUE;
+        run->cached++;
     }
-    if (FAILED(hr = read_queued(folder, e, &slot->message, error))) return hr;
-    slot->loaded = TRUE;
-    run->cached++;
-    return convert_read(&slot->message, e, run->policy, &run->keys.reader, now, mime, error);
+    if (slot->loaded) return convert_read(&slot->message, e, run->policy, &run->keys.reader, now, mime, error);
+    if (FAILED(hr = read_queued(folder, e, &once, error))) return hr;
+    hr = convert_read(&once, e, run->policy, &run->keys.reader, now, mime, error);
+    mapi_message_clear(&once);
+    return hr;
 }
 
 /* Drops the copy of E the run kept: E has left queued/. */
@@ -1609,6 +1603,10 @@ static void forget_cached(struct run *run, const struct queue_entry *e)
     run->cached--;
 }
 
+/* One delivery attempt of E at NOW.  The record of a delivery is
+ * SERVER/drop/ID.eml, or SERVER/sent/ID.eml when it went out over SMTP;
+ * a record already there means a run died after delivering, and the
+ * message is only moved on. */
 static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
 {
     const char *smtp = run->policy->smtp_server;

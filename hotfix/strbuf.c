@@ -67,6 +67,12 @@ char *strbuf_detach(struct strbuf *sb)
     return data;
 }
 
+void strbuf_clear(struct strbuf *sb)
+{
+    sb->size = 0;
+    if (sb->data) sb->data[0] = 0;
+}
+
 void strbuf_free(struct strbuf *sb)
 {
     free(sb->data);

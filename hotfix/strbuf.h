@@ -30,6 +30,8 @@ HRESULT strbuf_read(struct strbuf *sb, FILE *in, size_t max);
 /* Returns the data (caller frees) and empties SB; NULL when an append
  * failed, the data then freed. */
 char *strbuf_detach(struct strbuf *sb);
+/* Empties SB, keeping its memory for the next appends (and its failure). */
+void strbuf_clear(struct strbuf *sb);
 /* Frees the data and empties SB. */
 void strbuf_free(struct strbuf *sb);
 
