@@ -12,6 +12,7 @@
 #include <libical/ical.h>
 
 #include "directory.h"
+#include "icalwrite.h"
 #include "ecgetmime.h"
 #include "meeting.h"
 #include "mimeenc.h"
@@ -24,16 +25,13 @@ WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
 /* Fails the conversion C with HR, the message named first. */
 #define fail(c, hr, fmt, ...) errmsg_format((c)->error, hr, "'%s': " fmt, (c)->name, ##__VA_ARGS__)
 
-#define PRODID "-//trackfix//Exchange Server 2003 SP2 EcGetMime emulation//EN"
-/* PR_RECIPIENT_TRACKSTATUS to PARTSTAT (MS-OXOCAL respXxx values). */
-static const icalparameter_partstat partstats[] = {
-    [RESP_NONE] = ICAL_PARTSTAT_NEEDSACTION,
-    [RESP_ORGANIZED] = ICAL_PARTSTAT_ACCEPTED,
-    [RESP_TENTATIVE] = ICAL_PARTSTAT_TENTATIVE,
-    [RESP_ACCEPTED] = ICAL_PARTSTAT_ACCEPTED,
-    [RESP_DECLINED] = ICAL_PARTSTAT_DECLINED,
-    [RESP_NOT_RESPONDED] = ICAL_PARTSTAT_NEEDSACTION,
-};
+#define PRODID "Microsoft CDO for Microsoft Exchange"
+/* CdoInstanceType */
+#define CDO_INSTANCE_SINGLE 0
+#define CDO_INSTANCE_MASTER 1
+#define CDO_INSTANCE_EXCEPTION 3
+/* a Message-ID's digits: 32 of the hash, 6 of the serial */
+#define MESSAGE_ID_DIGITS 38
 
 struct participant
 {
@@ -61,7 +59,16 @@ struct conversion
     struct participant *attendees;
     ULONG attendee_count;
     char *subject, *location, *body, *uid;
-    LONG sequence;
+    char *summary;              /* SUMMARY and Subject: the subject, "Canceled: " first when made by --cancel */
+    char *topic;                /* Thread-Topic */
+    LONG sequence;              /* PidLidAppointmentSequence, raised for --cancel */
+    LONG importance;            /* PR_IMPORTANCE: 0 low, 1 normal, 2 high */
+    LONG sensitivity;           /* PR_SENSITIVITY: 0 normal .. 3 confidential */
+    LONG busy, intended;        /* PidLidBusyStatus, PidLidIntendedBusyStatus: 0 free .. 3 away */
+    LONG reminder_delta;        /* PidLidReminderDelta, minutes */
+    LONG owner_appt_id;         /* PidTagOwnerAppointmentId, when HAS_OWNER_APPT_ID */
+    BOOL has_owner_appt_id, all_day, reminder_set, response_requested;
+    char created[SYSTIME_ICAL_SIZE], modified[SYSTIME_ICAL_SIZE];
     char start[SYSTIME_ICAL_SIZE], end[SYSTIME_ICAL_SIZE], dtstamp[SYSTIME_ICAL_SIZE];
     char owner_change[SYSTIME_ICAL_SIZE], attendee_change[SYSTIME_ICAL_SIZE];
     BOOL recurring;             /* PATTERN holds the series */
@@ -241,8 +248,8 @@ static const struct mapi_value *binary_lid(const struct conversion *c, enum mapi
     return prop && PROP_TYPE(prop->tag) == PT_BINARY && prop->count && prop->values[0].size ? &prop->values[0] : NULL;
 }
 
-/* The time zone of a series: its TZDEFINITION, else its TZSTRUCT, else
- * none (UTC). */
+/* The meeting's time zone: its TZDEFINITION, else its TZSTRUCT, else
+ * none (its times are written in UTC). */
 static HRESULT read_zone(struct conversion *c)
 {
     static const struct
@@ -275,7 +282,7 @@ static HRESULT read_zone(struct conversion *c)
     return S_OK;
 }
 
-/* A recurring meeting's series (PidLidAppointmentRecur) and time zone. */
+/* A recurring meeting's series (PidLidAppointmentRecur). */
 static HRESULT read_series(struct conversion *c)
 {
     const struct mapi_prop *recurring = mapi_propset_find_lid(&c->message->props, LID_RECURRING);
@@ -287,176 +294,279 @@ static HRESULT read_series(struct conversion *c)
     if (FAILED(hr = recur_parse(value->data, value->size, &c->pattern, error)))
         return fail(c, hr, "PidLidAppointmentRecur: %s", error);
     c->recurring = TRUE;
-    return read_zone(c);
+    return S_OK;
 }
 
-static void add_x_property(icalcomponent *event, const char *name, const char *value)
+/* A time as an iCalendar DATE-TIME value: local ("YYYYMMDDTHHMMSS") or
+ * UTC (with "Z"). */
+static void format_systemtime(const SYSTEMTIME *st, BOOL utc, char out[SYSTIME_ICAL_SIZE])
 {
-    icalproperty *prop = icalproperty_new_x(value);
-
-    icalproperty_set_x_name(prop, name);
-    icalcomponent_add_property(event, prop);
+    /* the fields are in range; the remainders let the compiler see the width */
+    snprintf(out, SYSTIME_ICAL_SIZE, "%04u%02u%02uT%02u%02u%02u%s", st->wYear % 10000u, st->wMonth % 100u,
+             st->wDay % 100u, st->wHour % 100u, st->wMinute % 100u, st->wSecond % 100u, utc ? "Z" : "");
 }
 
-static icalproperty *new_participant(icalproperty *prop, const struct participant *p)
+/* ICAL ("YYYYMMDDTHHMMSSZ", from systime_to_ical) as a SYSTEMTIME. */
+static void parse_ical_time(const char *ical, SYSTEMTIME *st)
 {
-    if (p->name && *p->name) icalproperty_add_parameter(prop, icalparameter_new_cn(p->name));
-    return prop;
+    unsigned year, month, day, hour, minute, second;
+
+    memset(st, 0, sizeof(*st));
+    if (sscanf(ical, "%4u%2u%2uT%2u%2u%2u", &year, &month, &day, &hour, &minute, &second) != 6) return;
+    st->wYear = (WORD)year;
+    st->wMonth = (WORD)month;
+    st->wDay = (WORD)day;
+    st->wHour = (WORD)hour;
+    st->wMinute = (WORD)minute;
+    st->wSecond = (WORD)second;
 }
 
-/* A local time of the series as a property value: with its TZID, or in
- * UTC when the series has no time zone. */
-static icalproperty *with_zone(const struct conversion *c, icalproperty *prop)
+/* The UTC time ICAL of a single meeting in its zone: local, or as it is
+ * when the meeting has none. */
+static void single_time(const struct conversion *c, const char *ical, char out[SYSTIME_ICAL_SIZE])
 {
-    if (c->has_zone) icalproperty_add_parameter(prop, icalparameter_new_tzid(c->zone.name));
-    return prop;
+    SYSTEMTIME utc, local;
+
+    parse_ical_time(ical, &utc);
+    if (c->has_zone && tzdef_to_local(&c->zone, &utc, &local)) format_systemtime(&local, FALSE, out);
+    else snprintf(out, SYSTIME_ICAL_SIZE, "%s", ical);
 }
 
-static struct icaltimetype local_time(const struct conversion *c, ULONG minutes)
+/* Local minutes of a series as a DATE-TIME: local in its zone, UTC
+ * (with "Z") when the series has none. */
+static void series_time(const struct conversion *c, ULONG minutes, char out[SYSTIME_ICAL_SIZE])
 {
-    struct icaltimetype t = recur_ical_time(minutes);
+    SYSTEMTIME st;
 
-    if (!c->has_zone) t.zone = icaltimezone_get_utc_timezone();
-    return t;
+    recur_systemtime(minutes, &st);
+    format_systemtime(&st, !c->has_zone, out);
 }
 
-/* A new VEVENT of the meeting with its ids and its DTSTART and DTEND. */
-static icalcomponent *new_event(const struct conversion *c, icalproperty *start, icalproperty *end)
+/* Appends the line "NAME[;TZID="zone"]:VALUE" of a time of the meeting. */
+static void write_time(const struct conversion *c, struct strbuf *out, struct strbuf *line, const char *name,
+                       const char *value)
 {
-    icalcomponent *event = icalcomponent_new_vevent();
-
-    icalcomponent_add_property(event, icalproperty_new_uid(c->uid));
-    icalcomponent_add_property(event, icalproperty_new_sequence(c->sequence));
-    icalcomponent_add_property(event, icalproperty_new_dtstamp(icaltime_from_string(c->dtstamp)));
-    icalcomponent_add_property(event, start);
-    icalcomponent_add_property(event, end);
-    return event;
-}
-
-/* What every VEVENT of the meeting carries after its times: the people,
- * the status; SUBJECT and LOCATION those of the series or an exception. */
-static void add_common(const struct conversion *c, icalcomponent *event, const char *subject, const char *location)
-{
-    char mailto[512], sequence[16];
-    ULONG i;
-
-    /* RFC 5546 3.2: SUMMARY is required in a REQUEST and a CANCEL and "can
-     * be null": a subject-less meeting has "SUMMARY:" (which libical's
-     * parser reports as a missing value) */
-    icalcomponent_add_property(event, icalproperty_new_summary(subject ? subject : ""));
-    /* no property for an empty value: libical drops "LOCATION:" as an error */
-    if (location && *location) icalcomponent_add_property(event, icalproperty_new_location(location));
-    snprintf(mailto, sizeof(mailto), "mailto:%s", c->organizer.address);
-    icalcomponent_add_property(event, new_participant(icalproperty_new_organizer(mailto), &c->organizer));
-    for (i = 0; i < c->attendee_count; i++)
-    {
-        const struct participant *p = &c->attendees[i];
-        icalproperty *attendee;
-
-        snprintf(mailto, sizeof(mailto), "mailto:%s", p->address);
-        attendee = new_participant(icalproperty_new_attendee(mailto), p);
-        icalproperty_add_parameter(attendee, icalparameter_new_role(p->type == RECIP_CC    ? ICAL_ROLE_OPTPARTICIPANT
-                                                                    : p->type == RECIP_BCC ? ICAL_ROLE_NONPARTICIPANT
-                                                                                           : ICAL_ROLE_REQPARTICIPANT));
-        if (p->type == RECIP_BCC) icalproperty_add_parameter(attendee, icalparameter_new_cutype(ICAL_CUTYPE_RESOURCE));
-        icalproperty_add_parameter(attendee, icalparameter_new_rsvp(c->method == ECGETMIME_REQUEST ? ICAL_RSVP_TRUE
-                                                                                                  : ICAL_RSVP_FALSE));
-        icalproperty_add_parameter(attendee, icalparameter_new_partstat(
-            p->has_status && p->status >= 0 && p->status < (LONG)ARRAYSIZE(partstats) ? partstats[p->status]
-                                                                                       : ICAL_PARTSTAT_NEEDSACTION));
-        if (p->reply_time[0])
-        {
-            icalparameter *reply = icalparameter_new_x(p->reply_time);
-            icalparameter_set_xname(reply, "X-MICROSOFT-CDO-REPLYTIME");
-            icalproperty_add_parameter(attendee, reply);
-        }
-        icalcomponent_add_property(event, attendee);
-    }
-    if (c->method == ECGETMIME_CANCEL) icalcomponent_add_property(event, icalproperty_new_status(ICAL_STATUS_CANCELLED));
-    snprintf(sequence, sizeof(sequence), "%d", c->sequence);
-    add_x_property(event, "X-MICROSOFT-CDO-APPT-SEQUENCE", sequence);
-    if (c->owner_change[0]) add_x_property(event, "X-MICROSOFT-CDO-OWNER-CRITICAL-CHANGE", c->owner_change);
-    if (c->attendee_change[0]) add_x_property(event, "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE", c->attendee_change);
+    icalwrite_start(line, name);
+    if (value[strlen(value) - 1] != 'Z' && c->has_zone) icalwrite_param_quoted(line, "TZID", c->zone.tzid);
+    icalwrite_value(line, value);
+    icalwrite_end(out, line);
 }
 
 /* The series' UNTIL: its last instance's start, in UTC. */
-static struct icaltimetype series_until(const struct conversion *c)
+static void series_until(const struct conversion *c, char out[SYSTIME_ICAL_SIZE])
 {
     ULONG minutes = c->pattern.end_date + c->pattern.start_offset;
-    struct icaltimetype t = local_time(c, minutes);
     SYSTEMTIME local, utc;
 
     recur_systemtime(minutes, &local);
-    if (c->has_zone && tzdef_to_utc(&c->zone, &local, &utc))
-    {
-        t.year = utc.wYear;
-        t.month = utc.wMonth;
-        t.day = utc.wDay;
-        t.hour = utc.wHour;
-        t.minute = utc.wMinute;
-    }
-    t.zone = icaltimezone_get_utc_timezone();
-    return t;
+    if (c->has_zone && tzdef_to_utc(&c->zone, &local, &utc)) local = utc;
+    format_systemtime(&local, TRUE, out);
 }
 
-/* The series' master VEVENT (RRULE, EXDATE) and one VEVENT per exception,
- * with RECURRENCE-ID, in local time (MS-OXCICAL 2.1.3.1.1.20). */
-static void add_series(const struct conversion *c, icalcomponent *calendar)
+/* Appends the series' RRULE value in CDO's order: FREQ, UNTIL or COUNT,
+ * INTERVAL, BYDAY, BYMONTHDAY, BYMONTH, BYSETPOS, WKST. */
+static void write_rrule(const struct conversion *c, struct strbuf *line)
+{
+    static const char *const freqs[] = {[ICAL_DAILY_RECURRENCE] = "DAILY", [ICAL_WEEKLY_RECURRENCE] = "WEEKLY",
+                                        [ICAL_MONTHLY_RECURRENCE] = "MONTHLY", [ICAL_YEARLY_RECURRENCE] = "YEARLY"};
+    static const char *const days[] = {"", "SU", "MO", "TU", "WE", "TH", "FR", "SA"};
+    struct icalrecurrencetype rule = recur_rrule(&c->pattern, icaltime_null_time());
+    char until[SYSTIME_ICAL_SIZE];
+    int i;
+
+    strbuf_printf(line, ":FREQ=%s", freqs[rule.freq]);
+    if (c->pattern.end_type == RECUR_END_DATE)
+    {
+        series_until(c, until);
+        strbuf_printf(line, ";UNTIL=%s", until);
+    }
+    else if (rule.count) strbuf_printf(line, ";COUNT=%d", rule.count);
+    strbuf_printf(line, ";INTERVAL=%d", rule.interval);
+    for (i = 0; rule.by_day[i] != ICAL_RECURRENCE_ARRAY_MAX; i++)
+    {
+        int position = icalrecurrencetype_day_position(rule.by_day[i]);
+
+        strbuf_puts(line, i ? "," : ";BYDAY=");
+        if (position) strbuf_printf(line, "%d", position);
+        strbuf_puts(line, days[icalrecurrencetype_day_day_of_week(rule.by_day[i])]);
+    }
+    for (i = 0; rule.by_month_day[i] != ICAL_RECURRENCE_ARRAY_MAX; i++)
+        strbuf_printf(line, "%s%d", i ? "," : ";BYMONTHDAY=", rule.by_month_day[i]);
+    for (i = 0; rule.by_month[i] != ICAL_RECURRENCE_ARRAY_MAX; i++)
+        strbuf_printf(line, "%s%d", i ? "," : ";BYMONTH=", rule.by_month[i]);
+    for (i = 0; rule.by_set_pos[i] != ICAL_RECURRENCE_ARRAY_MAX; i++)
+        strbuf_printf(line, "%s%d", i ? "," : ";BYSETPOS=", rule.by_set_pos[i]);
+    strbuf_printf(line, ";WKST=%s", days[rule.week_start]);
+}
+
+/* One ATTENDEE line: parameters in CDO's order, CN always quoted. */
+static void write_attendee(const struct conversion *c, struct strbuf *out, struct strbuf *line,
+                           const struct participant *p)
+{
+    icalwrite_start(line, "ATTENDEE");
+    if (p->type == RECIP_BCC) icalwrite_param(line, "CUTYPE", "RESOURCE");
+    icalwrite_param(line, "ROLE", p->type == RECIP_CC    ? "OPT-PARTICIPANT"
+                                  : p->type == RECIP_BCC ? "NON-PARTICIPANT"
+                                                         : "REQ-PARTICIPANT");
+    /* the answer is reset by the update (MS-OXOCAL 3.1.4.7.3.2); CDO
+     * shows only when it came, as X-REPLYTIME */
+    icalwrite_param(line, "PARTSTAT", "NEEDS-ACTION");
+    if (p->reply_time[0]) icalwrite_param(line, "X-REPLYTIME", p->reply_time);
+    icalwrite_param(line, "RSVP", c->method == ECGETMIME_REQUEST && c->response_requested ? "TRUE" : "FALSE");
+    icalwrite_param_quoted(line, "CN", p->name && *p->name ? p->name : p->address);
+    icalwrite_mailto(line, p->address);
+    icalwrite_end(out, line);
+}
+
+/* The meeting's status names: CdoBusyStatus as CDO writes it. */
+static const char *busy_name(LONG status)
+{
+    static const char *const names[] = {"FREE", "TENTATIVE", "BUSY", "OOF"};
+
+    return status >= 0 && status < (LONG)ARRAYSIZE(names) ? names[status] : "BUSY";
+}
+
+/* One VEVENT in CDO's order (DESIGN.md §4).  INSTTYPE: 0 a single meeting,
+ * 1 a series' master (with its RRULE and EXDATEs), 3 an exception,
+ * replacing the instance at RECURRENCE_ID. */
+static void write_event(const struct conversion *c, struct strbuf *out, int insttype, const char *start,
+                        const char *end, const char *recurrence_id, const char *subject, const char *location)
+{
+    struct strbuf line = {0};
+    char number[32];
+    ULONG i;
+
+    icalwrite_simple(out, &line, "BEGIN", "VEVENT");
+    icalwrite_simple(out, &line, "DTSTAMP", c->dtstamp);
+    write_time(c, out, &line, "DTSTART", start);
+    icalwrite_start(&line, "SUMMARY");
+    icalwrite_text(&line, subject);
+    icalwrite_end(out, &line);
+    icalwrite_simple(out, &line, "UID", c->uid);
+    for (i = 0; i < c->attendee_count; i++) write_attendee(c, out, &line, &c->attendees[i]);
+    icalwrite_start(&line, "ORGANIZER");
+    icalwrite_param_quoted(&line, "CN", c->organizer.name && *c->organizer.name ? c->organizer.name
+                                                                                  : c->organizer.address);
+    icalwrite_mailto(&line, c->organizer.address);
+    icalwrite_end(out, &line);
+    icalwrite_start(&line, "LOCATION");
+    icalwrite_text(&line, location);
+    icalwrite_end(out, &line);
+    write_time(c, out, &line, "DTEND", end);
+    if (recurrence_id) write_time(c, out, &line, "RECURRENCE-ID", recurrence_id);
+    if (insttype == CDO_INSTANCE_MASTER)
+    {
+        icalwrite_start(&line, "RRULE");
+        write_rrule(c, &line);
+        icalwrite_end(out, &line);
+        for (i = 0; i < c->pattern.deleted_count; i++)
+        {
+            char date[SYSTIME_ICAL_SIZE];
+
+            if (!recur_is_deleted(&c->pattern, c->pattern.deleted[i])) continue;
+            series_time(c, c->pattern.deleted[i] + c->pattern.start_offset, date);
+            write_time(c, out, &line, "EXDATE", date);
+        }
+    }
+    icalwrite_start(&line, "DESCRIPTION");
+    /* an empty body is one line end, as Outlook leaves it */
+    icalwrite_text(&line, c->body && *c->body ? c->body : "\n");
+    icalwrite_end(out, &line);
+    /* SP2 does not raise SEQUENCE (KB 913579): the count is in APPT-SEQUENCE */
+    icalwrite_simple(out, &line, "SEQUENCE", "0");
+    icalwrite_simple(out, &line, "PRIORITY", c->importance == 2 ? "1" : c->importance == 0 ? "9" : "5");
+    icalwrite_simple(out, &line, "CLASS", c->sensitivity == 1   ? "PERSONAL"
+                                          : c->sensitivity == 2 ? "PRIVATE"
+                                          : c->sensitivity == 3 ? "CONFIDENTIAL"
+                                                                : "");
+    if (c->created[0]) icalwrite_simple(out, &line, "CREATED", c->created);
+    if (c->modified[0]) icalwrite_simple(out, &line, "LAST-MODIFIED", c->modified);
+    icalwrite_simple(out, &line, "STATUS", c->method == ECGETMIME_CANCEL ? "CANCELLED" : "CONFIRMED");
+    icalwrite_simple(out, &line, "TRANSP", c->busy == 0 ? "TRANSPARENT" : "OPAQUE");
+    icalwrite_simple(out, &line, "X-MICROSOFT-CDO-BUSYSTATUS", busy_name(c->busy));
+    snprintf(number, sizeof(number), "%d", insttype);
+    icalwrite_simple(out, &line, "X-MICROSOFT-CDO-INSTTYPE", number);
+    icalwrite_simple(out, &line, "X-MICROSOFT-CDO-INTENDEDSTATUS", busy_name(c->intended));
+    icalwrite_simple(out, &line, "X-MICROSOFT-CDO-ALLDAYEVENT", c->all_day ? "TRUE" : "FALSE");
+    snprintf(number, sizeof(number), "%d", c->importance);
+    icalwrite_simple(out, &line, "X-MICROSOFT-CDO-IMPORTANCE", number);
+    if (c->has_owner_appt_id)
+    {
+        snprintf(number, sizeof(number), "%d", c->owner_appt_id);
+        icalwrite_simple(out, &line, "X-MICROSOFT-CDO-OWNERAPPTID", number);
+    }
+    snprintf(number, sizeof(number), "%d", c->sequence);
+    icalwrite_simple(out, &line, "X-MICROSOFT-CDO-APPT-SEQUENCE", number);
+    if (c->attendee_change[0]) icalwrite_simple(out, &line, "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE", c->attendee_change);
+    if (c->owner_change[0]) icalwrite_simple(out, &line, "X-MICROSOFT-CDO-OWNER-CRITICAL-CHANGE", c->owner_change);
+    if (c->reminder_set && c->method == ECGETMIME_REQUEST)
+    {
+        icalwrite_simple(out, &line, "BEGIN", "VALARM");
+        icalwrite_simple(out, &line, "ACTION", "DISPLAY");
+        icalwrite_simple(out, &line, "DESCRIPTION", "REMINDER");
+        icalwrite_start(&line, "TRIGGER");
+        icalwrite_param(&line, "RELATED", "START");
+        snprintf(number, sizeof(number), "-PT%02dH%02dM00S", c->reminder_delta / 60, c->reminder_delta % 60);
+        icalwrite_value(&line, number);
+        icalwrite_end(out, &line);
+        icalwrite_simple(out, &line, "END", "VALARM");
+    }
+    icalwrite_simple(out, &line, "END", "VEVENT");
+    if (line.failed) out->failed = TRUE;
+    strbuf_free(&line);
+}
+
+/* The series' master VEVENT and one VEVENT per exception, in local time
+ * (MS-OXCICAL 2.1.3.1.1.20). */
+static void write_series(const struct conversion *c, struct strbuf *out)
 {
     const struct recur_pattern *p = &c->pattern;
     ULONG first = recur_first_start(p), i;
-    icalcomponent *event = new_event(c, with_zone(c, icalproperty_new_dtstart(local_time(c, first))),
-                                     with_zone(c, icalproperty_new_dtend(local_time(
-                                                      c, first + p->end_offset - p->start_offset))));
+    char start[SYSTIME_ICAL_SIZE], end[SYSTIME_ICAL_SIZE], original[SYSTIME_ICAL_SIZE];
 
-    add_common(c, event, c->subject, c->location);
-    icalcomponent_add_property(event, icalproperty_new_rrule(recur_rrule(p, series_until(c))));
-    for (i = 0; i < p->deleted_count; i++)
-        if (recur_is_deleted(p, p->deleted[i]))
-            icalcomponent_add_property(event, with_zone(c, icalproperty_new_exdate(
-                                                               local_time(c, p->deleted[i] + p->start_offset))));
-    icalcomponent_add_component(calendar, event);
+    series_time(c, first, start);
+    series_time(c, first + p->end_offset - p->start_offset, end);
+    write_event(c, out, CDO_INSTANCE_MASTER, start, end, NULL, c->summary, c->location);
     for (i = 0; i < p->exception_count; i++)
     {
         const struct recur_exception *e = &p->exceptions[i];
 
-        event = new_event(c, with_zone(c, icalproperty_new_dtstart(local_time(c, e->start))),
-                          with_zone(c, icalproperty_new_dtend(local_time(c, e->end))));
-        icalcomponent_add_property(event, with_zone(c, icalproperty_new_recurrenceid(local_time(c, e->original_start))));
-        add_common(c, event, e->flags & RECUR_ARO_SUBJECT ? e->subject : c->subject,
-                   e->flags & RECUR_ARO_LOCATION ? e->location : c->location);
-        icalcomponent_add_component(calendar, event);
+        series_time(c, e->start, start);
+        series_time(c, e->end, end);
+        series_time(c, e->original_start, original);
+        write_event(c, out, CDO_INSTANCE_EXCEPTION, start, end, original,
+                    e->flags & RECUR_ARO_SUBJECT ? e->subject : c->summary,
+                    e->flags & RECUR_ARO_LOCATION ? e->location : c->location);
     }
 }
 
-/* The VCALENDAR as CRLF text folded at 75 octets; caller frees. */
+/* The VCALENDAR in CDO's form (DESIGN.md §4): CRLF lines folded at 75
+ * octets; caller frees, NULL out of memory. */
 static char *build_calendar(struct conversion *c)
 {
-    icalcomponent *calendar = icalcomponent_new_vcalendar(), *event;
-    char *text;
+    struct strbuf out = {0}, line = {0};
 
-    icalcomponent_add_property(calendar, icalproperty_new_prodid(PRODID));
-    icalcomponent_add_property(calendar, icalproperty_new_version("2.0"));
-    icalcomponent_add_property(calendar, icalproperty_new_method(c->method == ECGETMIME_CANCEL ? ICAL_METHOD_CANCEL
-                                                                                              : ICAL_METHOD_REQUEST));
-    if (c->recurring)
-    {
-        if (c->has_zone) icalcomponent_add_component(calendar, tzdef_vtimezone(&c->zone));
-        add_series(c, calendar);
-    }
+    icalwrite_simple(&out, &line, "BEGIN", "VCALENDAR");
+    icalwrite_simple(&out, &line, "METHOD", c->method == ECGETMIME_CANCEL ? "CANCEL" : "REQUEST");
+    icalwrite_simple(&out, &line, "PRODID", PRODID);
+    icalwrite_simple(&out, &line, "VERSION", "2.0");
+    if (c->has_zone) tzdef_write_vtimezone(&out, &c->zone);
+    if (c->recurring) write_series(c, &out);
     else
     {
-        event = new_event(c, icalproperty_new_dtstart(icaltime_from_string(c->start)),
-                          icalproperty_new_dtend(icaltime_from_string(c->end)));
-        add_common(c, event, c->subject, c->location);
-        icalcomponent_add_component(calendar, event);
+        char start[SYSTIME_ICAL_SIZE], end[SYSTIME_ICAL_SIZE];
+
+        single_time(c, c->start, start);
+        single_time(c, c->end, end);
+        write_event(c, &out, CDO_INSTANCE_SINGLE, start, end, NULL, c->summary, c->location);
     }
-    text = icalcomponent_as_ical_string_r(calendar);
-    icalcomponent_free(calendar);
-    return text;
+    icalwrite_simple(&out, &line, "END", "VCALENDAR");
+    if (line.failed) out.failed = TRUE;
+    strbuf_free(&line);
+    return strbuf_detach(&out);
 }
 
-/* FNV-1a: a short stable fingerprint for ids and the boundary. */
+/* FNV-1a: a short stable fingerprint for ids. */
 static ULONG fingerprint(const char *text, ULONGLONG salt)
 {
     ULONG hash = 2166136261u ^ (ULONG)salt ^ (ULONG)(salt >> 32);
@@ -480,72 +590,160 @@ static void add_recipient_header(struct strbuf *out, struct conversion *c, const
     if (!first) strbuf_puts(out, "\r\n");
 }
 
+/* An unstructured header NAME: TEXT, none when TEXT is empty. */
+static void add_text_header(struct strbuf *out, const char *name, const char *text)
+{
+    if (!text || !*text) return;
+    strbuf_printf(out, "%s: ", name);
+    mimeenc_header_text(out, strlen(name) + 2, text);
+    strbuf_puts(out, "\r\n");
+}
+
+/* Thread-Index: PR_CONVERSATION_INDEX, else a header block made as
+ * MS-OXOMSG 2.2.1.3 makes one: 0x01, the top five bytes of the clock,
+ * and 16 bytes of a GUID, here taken from the meeting's UID. */
+static void add_thread_index(struct strbuf *out, const struct conversion *c)
+{
+    const struct mapi_prop *index = mapi_propset_find(&c->message->props, PR_CONVERSATION_INDEX);
+    BYTE made[22];
+    int i;
+
+    strbuf_puts(out, "Thread-Index: ");
+    if (index && index->count && index->values[0].size)
+        mimeenc_base64(out, index->values[0].data, index->values[0].size);
+    else
+    {
+        made[0] = 0x01;
+        for (i = 0; i < 5; i++) made[1 + i] = (BYTE)(c->options->now >> (56 - 8 * i));
+        for (i = 0; i < 4; i++)
+        {
+            ULONG part = fingerprint(c->uid, i);
+            memcpy(made + 6 + 4 * i, &part, 4);
+        }
+        mimeenc_base64(out, made, sizeof(made));
+    }
+    strbuf_puts(out, "\r\n");
+}
+
+/* The message as Exchange 2003 writes it: its headers in that order, a
+ * multipart/alternative of the body and the calendar. */
 static HRESULT build_mime(struct conversion *c, char **mime)
 {
     const char *method = c->method == ECGETMIME_CANCEL ? "CANCEL" : "REQUEST";
     const char *domain = strchr(c->organizer.address, '@');
-    struct strbuf out = {0}, summary = {0};
-    char boundary[64], *calendar, *text;
-    ULONG id;
+    ULONG now_high = (ULONG)(c->options->now >> 32), now_low = (ULONG)c->options->now;
+    struct strbuf out = {0};
+    char boundary[64], *calendar;
+    int i;
 
+    if (!(calendar = build_calendar(c))) return fail(c, E_OUTOFMEMORY, "out of memory");
+    /* Exchange's boundary: "NextPart_001_" and the sending time's FILETIME */
+    snprintf(boundary, sizeof(boundary), "----_=_NextPart_001_%08X.%08X", now_high, now_low);
+    strbuf_puts(&out, "X-MimeOLE: Produced By Microsoft Exchange V6.5\r\n"
+                      "Content-class: urn:content-classes:calendarmessage\r\n"
+                      "MIME-Version: 1.0\r\n");
+    strbuf_printf(&out, "Content-Type: multipart/alternative;\r\n\tboundary=\"%s\"\r\n", boundary);
+    add_text_header(&out, "Subject", c->summary);
     strbuf_puts(&out, "Date: ");
     if (!mimeenc_date(&out, c->options->now))
     {
         strbuf_free(&out);
+        free(calendar);
         return fail(c, E_FAIL, "the current time cannot be converted");
     }
-    strbuf_puts(&out, "\r\n");
-    if (!(calendar = build_calendar(c)))
-    {
-        strbuf_free(&out);
-        return fail(c, E_OUTOFMEMORY, "out of memory");
-    }
-    id = fingerprint(c->uid, c->options->now);
-    snprintf(boundary, sizeof(boundary), "----_=_trackfix_%08X.%u", id, c->options->serial);
-
+    /* Exchange's Message-ID: 38 hex digits at the host; ours are a hash of
+     * the meeting and the conversion, then the run's serial.  A long host
+     * puts the id on a line of its own (RFC 5322 2.1.1's 78) */
+    if (!domain) domain = "@trackfix.invalid";
+    strbuf_puts(&out, strlen("Message-ID: <>") + MESSAGE_ID_DIGITS + strlen(domain) > 78 ? "\r\nMessage-ID:\r\n <"
+                                                                                          : "\r\nMessage-ID: <");
+    for (i = 0; i < 4; i++)
+        strbuf_printf(&out, "%08X", fingerprint(c->uid, c->options->now + (ULONGLONG)i * 0x9E3779B97F4A7C15ULL +
+                                                            ((ULONGLONG)c->options->serial << 32) + c->sequence));
+    strbuf_printf(&out, "%06X%s>\r\n", c->options->serial & 0xFFFFFF, domain);
+    strbuf_puts(&out, "X-MS-Has-Attach: \r\nX-MS-TNEF-Correlator: \r\n");
+    add_text_header(&out, "Thread-Topic", c->topic);
+    add_thread_index(&out, c);
     strbuf_puts(&out, "From: ");
     mimeenc_mailbox(&out, strlen("From: "), c->organizer.name, c->organizer.address);
     strbuf_puts(&out, "\r\n");
     add_recipient_header(&out, c, "To: ", RECIP_TO);
     add_recipient_header(&out, c, "Cc: ", RECIP_CC);
-    if (c->canceled_by_option || (c->subject && *c->subject))
-    {
-        /* no Subject at all rather than an empty one */
-        strbuf_printf(&summary, "%s%s", c->canceled_by_option ? "Canceled: " : "", c->subject ? c->subject : "");
-        strbuf_puts(&out, "Subject: ");
-        if (summary.failed) out.failed = TRUE;
-        else mimeenc_header_text(&out, strlen("Subject: "), summary.data);
-        strbuf_puts(&out, "\r\n");
-        strbuf_free(&summary);
-    }
-    strbuf_printf(&out, "Message-ID: <%08X.%d.%016llX.%u%s>\r\n", id, c->sequence,
-                  (unsigned long long)c->options->now, c->options->serial, domain ? domain : "@trackfix.invalid");
-    strbuf_puts(&out, "MIME-Version: 1.0\r\n"
-                      "Content-Class: urn:content-classes:calendarmessage\r\n");
-    strbuf_printf(&out, "Content-Type: multipart/alternative;\r\n\tboundary=\"%s\"\r\n\r\n", boundary);
+    strbuf_puts(&out, "\r\n");
 
-    strbuf_printf(&summary, "%s\nWhen: %.4s-%.2s-%.2s %.2s:%.2s - %.4s-%.2s-%.2s %.2s:%.2s UTC\n",
-                  c->method == ECGETMIME_CANCEL ? "This meeting has been canceled." : "Meeting request",
-                  c->start, c->start + 4, c->start + 6, c->start + 9, c->start + 11, c->end, c->end + 4, c->end + 6,
-                  c->end + 9, c->end + 11);
-    if (c->location && *c->location) strbuf_printf(&summary, "Where: %s\n", c->location);
-    strbuf_printf(&summary, "\n%s", c->body ? c->body : "");
-    text = strbuf_detach(&summary);
-    strbuf_printf(&out, "--%s\r\nContent-Type: text/plain; charset=utf-8\r\n"
+    strbuf_printf(&out, "--%s\r\nContent-Type: text/plain;\r\n\tcharset=\"utf-8\"\r\n"
                         "Content-Transfer-Encoding: quoted-printable\r\n\r\n", boundary);
-    if (text) mimeenc_quoted_printable(&out, text);
-    strbuf_printf(&out, "\r\n\r\n--%s\r\nContent-Type: text/calendar; method=%s; charset=utf-8\r\n"
+    mimeenc_quoted_printable(&out, c->body ? c->body : "");
+    strbuf_printf(&out, "\r\n\r\n--%s\r\nContent-class: urn:content-classes:calendarmessage\r\n"
+                        "Content-Type: text/calendar;\r\n\tmethod=%s;\r\n\tcharset=\"utf-8\"\r\n"
                         "Content-Transfer-Encoding: 8bit\r\n\r\n", boundary, method);
     strbuf_puts(&out, calendar);
     strbuf_printf(&out, "\r\n--%s--\r\n", boundary);
-    free(text);
     free(calendar);
-    if (!text || !(*mime = strbuf_detach(&out)))
-    {
-        strbuf_free(&out);
-        return fail(c, E_OUTOFMEMORY, "out of memory");
-    }
+    if (!(*mime = strbuf_detach(&out))) return fail(c, E_OUTOFMEMORY, "out of memory");
     return S_OK;
+}
+
+/* A PT_BOOLEAN property's value, DEFAULT_VALUE when absent. */
+static BOOL get_bool(const struct mapi_prop *prop, BOOL default_value)
+{
+    return prop && PROP_TYPE(prop->tag) == PT_BOOLEAN ? prop->fixed[0] != 0 : default_value;
+}
+
+/* What the calendar says besides the times and the people: subject,
+ * body, status, importance, reminder, ids (DESIGN.md §4). */
+static HRESULT read_details(struct conversion *c)
+{
+    const struct mapi_propset *props = &c->message->props;
+    char *prefix;
+    ULONGLONG t;
+    HRESULT hr;
+
+    c->subject = meeting_get_string(props, PR_SUBJECT);
+    c->body = meeting_get_string(props, PR_BODY);
+    c->location = mapi_prop_get_utf8(mapi_propset_find_lid(props, LID_LOCATION));
+    mapi_prop_get_long(mapi_propset_find_lid(props, LID_APPOINTMENT_SEQUENCE), &c->sequence);
+    c->importance = 1;
+    mapi_prop_get_long(mapi_propset_find(props, PR_IMPORTANCE), &c->importance);
+    if (c->importance < 0 || c->importance > 2) c->importance = 1;
+    mapi_prop_get_long(mapi_propset_find(props, PR_SENSITIVITY), &c->sensitivity);
+    c->has_owner_appt_id = mapi_prop_get_long(mapi_propset_find(props, PR_OWNER_APPT_ID), &c->owner_appt_id);
+    c->response_requested = get_bool(mapi_propset_find(props, PR_RESPONSE_REQUESTED), TRUE);
+    c->busy = 2;
+    mapi_prop_get_long(mapi_propset_find_lid(props, LID_BUSY_STATUS), &c->busy);
+    c->intended = -1;
+    mapi_prop_get_long(mapi_propset_find_lid(props, LID_INTENDED_BUSY_STATUS), &c->intended);
+    if (c->intended < 0 || c->intended > 3) c->intended = c->busy;
+    c->all_day = get_bool(mapi_propset_find_lid(props, LID_APPOINTMENT_SUB_TYPE), FALSE);
+    c->reminder_set = get_bool(mapi_propset_find_lid(props, LID_REMINDER_SET), FALSE);
+    c->reminder_delta = 15;
+    mapi_prop_get_long(mapi_propset_find_lid(props, LID_REMINDER_DELTA), &c->reminder_delta);
+    if (c->reminder_delta < 0) c->reminder_delta = 15;
+    if (c->canceled_by_option)
+    {
+        /* the cancellation Outlook sends (MS-OXOCAL 3.1.4.9.1): prefixed,
+         * the sequence raised, the time freed */
+        c->sequence++;
+        c->busy = c->intended = 0;
+    }
+    if (mapi_prop_get_systime(mapi_propset_find(props, PR_CREATION_TIME), &t) &&
+        FAILED(hr = convert_time(c, t, SYSTIME_PATH_LEGACY, "PR_CREATION_TIME", c->created)))
+        return hr;
+    if (mapi_prop_get_systime(mapi_propset_find(props, PR_LAST_MODIFICATION_TIME), &t) &&
+        FAILED(hr = convert_time(c, t, SYSTIME_PATH_LEGACY, "PR_LAST_MODIFICATION_TIME", c->modified)))
+        return hr;
+
+    c->summary = malloc(strlen("Canceled: ") + (c->subject ? strlen(c->subject) : 0) + 1);
+    if (!c->summary) return fail(c, E_OUTOFMEMORY, "out of memory");
+    sprintf(c->summary, "%s%s", c->canceled_by_option ? "Canceled: " : "", c->subject ? c->subject : "");
+    /* Thread-Topic: the conversation's topic, else the subject without its prefix */
+    if ((c->topic = meeting_get_string(props, PR_CONVERSATION_TOPIC))) return S_OK;
+    prefix = meeting_get_string(props, PR_SUBJECT_PREFIX);
+    c->topic = strdup(c->subject && prefix && !strncmp(c->subject, prefix, strlen(prefix)) ? c->subject + strlen(prefix)
+                      : c->subject                                                          ? c->subject
+                                                                                            : "");
+    free(prefix);
+    return c->topic ? S_OK : fail(c, E_OUTOFMEMORY, "out of memory");
 }
 
 HRESULT ecgetmime_convert(const struct mapi_message *message, const char *name,
@@ -565,13 +763,10 @@ HRESULT ecgetmime_convert(const struct mapi_message *message, const char *name,
     error[0] = 0;
 
     if (FAILED(hr = read_class(&c)) || FAILED(hr = read_recipients(&c)) || FAILED(hr = read_uid(&c)) ||
-        FAILED(hr = read_times(&c)) || FAILED(hr = read_series(&c)))
+        FAILED(hr = read_times(&c)) || FAILED(hr = read_series(&c)) ||
+        FAILED(hr = read_zone(&c)) || FAILED(hr = read_details(&c)) ||
+        FAILED(hr = build_mime(&c, &result->mime)))
         goto done;
-    c.subject = meeting_get_string(&message->props, PR_SUBJECT);
-    c.body = meeting_get_string(&message->props, PR_BODY);
-    c.location = mapi_prop_get_utf8(mapi_propset_find_lid(&message->props, LID_LOCATION));
-    mapi_prop_get_long(mapi_propset_find_lid(&message->props, LID_APPOINTMENT_SEQUENCE), &c.sequence);
-    if (FAILED(hr = build_mime(&c, &result->mime))) goto done;
     result->method = c.method;
     result->attendees = c.attendee_count;
     result->uid_generated = c.uid_generated;
@@ -581,6 +776,8 @@ done:
     for (i = 0; i < c.attendee_count; i++) clear_participant(&c.attendees[i]);
     free(c.attendees);
     free(c.subject);
+    free(c.summary);
+    free(c.topic);
     free(c.body);
     free(c.location);
     free(c.uid);

@@ -12,6 +12,7 @@
 
 const GUID mapi_psetid_meeting = {0x6ed8da90, 0x450b, 0x101b, {0x98, 0xda, 0x00, 0xaa, 0x00, 0x3f, 0x13, 0x05}};
 const GUID mapi_psetid_appointment = {0x00062002, 0x0000, 0x0000, {0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}};
+const GUID mapi_psetid_common = {0x00062008, 0x0000, 0x0000, {0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}};
 const GUID mapi_ps_mapi = {0x00020328, 0x0000, 0x0000, {0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}};
 const GUID mapi_ps_public_strings = {0x00020329, 0x0000, 0x0000, {0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}};
 
@@ -118,6 +119,11 @@ static const struct lid_key lid_keys[LID_COUNT] = {
     [LID_TIME_ZONE_DESCRIPTION] = {&mapi_psetid_appointment, 0x8234, PT_UNICODE},
     [LID_TZ_DEFINITION_START_DISPLAY] = {&mapi_psetid_appointment, 0x825E, PT_BINARY},
     [LID_TZ_DEFINITION_RECUR] = {&mapi_psetid_appointment, 0x8260, PT_BINARY},
+    [LID_BUSY_STATUS] = {&mapi_psetid_appointment, 0x8205, PT_LONG},
+    [LID_INTENDED_BUSY_STATUS] = {&mapi_psetid_appointment, 0x8224, PT_LONG},
+    [LID_APPOINTMENT_SUB_TYPE] = {&mapi_psetid_appointment, 0x8215, PT_BOOLEAN},
+    [LID_REMINDER_SET] = {&mapi_psetid_common, 0x8503, PT_BOOLEAN},
+    [LID_REMINDER_DELTA] = {&mapi_psetid_common, 0x8501, PT_LONG},
 };
 
 /* The names MS-OXPROPS gives, from hotfix/mapinames.txt (generated at build

@@ -598,17 +598,3 @@ void recur_systemtime(ULONG minutes, SYSTEMTIME *st)
     st->wHour = (WORD)(minutes % RECUR_MINUTES_PER_DAY / 60);
     st->wMinute = (WORD)(minutes % 60);
 }
-
-struct icaltimetype recur_ical_time(ULONG minutes)
-{
-    struct icaltimetype t = icaltime_null_time();
-    SYSTEMTIME st;
-
-    recur_systemtime(minutes, &st);
-    t.year = st.wYear;
-    t.month = st.wMonth;
-    t.day = st.wDay;
-    t.hour = st.wHour;
-    t.minute = st.wMinute;
-    return t;
-}

@@ -121,9 +121,6 @@ BOOL recur_is_deleted(const struct recur_pattern *pattern, ULONG date);
  * UNTIL_UTC, which the caller computes in the time zone. */
 struct icalrecurrencetype recur_rrule(const struct recur_pattern *pattern, struct icaltimetype until_utc);
 
-/* Local minutes as a floating iCalendar date-time. */
-struct icaltimetype recur_ical_time(ULONG minutes);
-
 /* Local minutes to a SYSTEMTIME (no time zone). */
 void recur_systemtime(ULONG minutes, SYSTEMTIME *st);
 

@@ -580,7 +580,7 @@ static HRESULT play_queue(struct story *s, BOOL *as_the_article_says)
             snprintf(name, sizeof(name), "%s.eml", e.id);
             file = path_of(s, "drop", name);
             if (e.state != QUEUE_DELIVERED || !file ||
-                !file_contains(file, "X-MICROSOFT-CDO-REPLYTIME=18991230T000000Z") ||
+                !file_contains(file, "X-REPLYTIME=18991230T000000Z") ||
                 (s->mode == SCENARIO_TOGGLE && e.last_attempt != t1 + 45 * SYSTIME_TICKS_PER_MINUTE))
                 *as_the_article_says = FALSE;
             else

@@ -2,10 +2,12 @@
  * tzdef: TZDEFINITION and TZSTRUCT to VTIMEZONE, and local time to UTC.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <windows.h>
 
+#include "icalwrite.h"
 #include "tzdef.h"
 
 #define TZDEFINITION_FLAG_VALID_GUID 0x0001
@@ -78,10 +80,69 @@ static HRESULT read_tzreg(const BYTE *data, ULONG at, ULONG standard_at, ULONG d
     return S_OK;
 }
 
+/* CdoTimeZoneId (CDO for Exchange, the enumeration's numbers) with the
+ * Windows key name and the offsets that pick it, and the TZID string CDO
+ * writes for it.  Exchange 2003 SP2 writes "(GMT+hh.mm) " before the
+ * cities; DESIGN.md §4.1 gives the source of every string, captured or
+ * guessed.  BIAS is minutes west of UTC (TIME_ZONE_INFORMATION's). */
+static const struct cdo_zone
+{
+    int id;
+    const char *key;
+    LONG bias;
+    BOOL daylight;
+    const char *tzid;
+} cdo_zones[] = {
+    {0, "UTC", 0, FALSE, "(GMT) Coordinated Universal Time"},
+    {1, "GMT Standard Time", 0, TRUE, "(GMT) Greenwich Mean Time/Dublin/Edinburgh/London"},
+    {2, "Central European Standard Time", -60, TRUE, "(GMT+01.00) Sarajevo/Warsaw/Zagreb"},
+    {3, "Romance Standard Time", -60, TRUE, "(GMT+01.00) Paris/Madrid/Brussels/Copenhagen"},
+    {4, "W. Europe Standard Time", -60, TRUE, "(GMT+01.00) Amsterdam/Berlin/Bern/Rome/Stockholm/Vienna"},
+    {5, "E. Europe Standard Time", -120, TRUE, "(GMT+02.00) Bucharest"},
+    {6, "Central Europe Standard Time", -60, TRUE, "(GMT+01.00) Belgrade/Bratislava/Budapest/Ljubljana/Prague"},
+    {7, "GTB Standard Time", -120, TRUE, "(GMT+02.00) Athens/Istanbul/Minsk"},
+    {8, "E. South America Standard Time", 180, TRUE, "(GMT-03.00) Brasilia"},
+    {9, "Atlantic Standard Time", 240, TRUE, "(GMT-04.00) Atlantic Time (Canada)"},
+    {10, "Eastern Standard Time", 300, TRUE, "(GMT-05.00) Eastern Time (US & Canada)"},
+    {11, "Central Standard Time", 360, TRUE, "(GMT-06.00) Central Time (US & Canada)"},
+    {12, "Mountain Standard Time", 420, TRUE, "(GMT-07.00) Mountain Time (US & Canada)"},
+    {13, "Pacific Standard Time", 480, TRUE, "(GMT-08.00) Pacific Time (US & Canada); Tijuana"},
+    {14, "Alaskan Standard Time", 540, TRUE, "(GMT-09.00) Alaska"},
+    {15, "Hawaiian Standard Time", 600, FALSE, "(GMT-10.00) Hawaii"},
+    {16, "Samoa Standard Time", 660, FALSE, "(GMT-11.00) Midway Island/Samoa"},
+    {17, "New Zealand Standard Time", -720, TRUE, "(GMT+12.00) Auckland/Wellington"},
+    {18, "E. Australia Standard Time", -600, FALSE, "(GMT+10.00) Brisbane"},
+    {19, "Cen. Australia Standard Time", -570, TRUE, "(GMT+09.30) Adelaide"},
+    {20, "Tokyo Standard Time", -540, FALSE, "(GMT+09.00) Tokyo/Osaka/Sapporo"},
+    {21, "China Standard Time", -480, FALSE, "(GMT+08.00) Beijing/Chongqing/Hong Kong/Urumqi"},
+    {22, "SE Asia Standard Time", -420, FALSE, "(GMT+07.00) Bangkok/Hanoi/Jakarta"},
+    {23, "India Standard Time", -330, FALSE, "(GMT+05.30) Kolkata/Chennai/Mumbai/New Delhi"},
+};
+
+/* Sets ZONE's CDO number and TZID: the row of its key name KEY (NULL for
+ * none), else the first row with its bias and daylight time, else none. */
+static void find_cdo_zone(struct tzdef *zone, const char *key)
+{
+    BOOL daylight = zone->rule.StandardDate.wMonth != 0;
+    size_t i;
+
+    zone->cdo_id = -1;
+    zone->tzid = zone->name;
+    for (i = 0; key && i < ARRAYSIZE(cdo_zones); i++)
+        if (!strcasecmp(key, cdo_zones[i].key)) break;
+    if (!key || i == ARRAYSIZE(cdo_zones))
+        for (i = 0; i < ARRAYSIZE(cdo_zones); i++)
+            if (cdo_zones[i].bias == zone->rule.Bias && cdo_zones[i].daylight == daylight) break;
+    if (i == ARRAYSIZE(cdo_zones)) return;
+    zone->cdo_id = cdo_zones[i].id;
+    zone->tzid = cdo_zones[i].tzid;
+}
+
 HRESULT tzdef_parse_definition(const BYTE *data, ULONG size, struct tzdef *zone, char error[TZDEF_ERROR_SIZE])
 {
     ULONG pos, header, rules, i, chosen = 0, chosen_flags = 0, length;
     USHORT flags;
+    HRESULT hr;
     WCHAR name[TZDEF_NAME_SIZE];
 
     memset(zone, 0, sizeof(*zone));
@@ -122,7 +183,9 @@ HRESULT tzdef_parse_definition(const BYTE *data, ULONG size, struct tzdef *zone,
         }
         pos += 4 + rule_size;
     }
-    return read_tzreg(data, chosen + 22, chosen + 34, chosen + 50, zone, error);
+    if (FAILED(hr = read_tzreg(data, chosen + 22, chosen + 34, chosen + 50, zone, error))) return hr;
+    find_cdo_zone(zone, zone->name);
+    return S_OK;
 }
 
 HRESULT tzdef_parse_struct(const BYTE *data, ULONG size, const char *name, struct tzdef *zone,
@@ -138,75 +201,69 @@ HRESULT tzdef_parse_struct(const BYTE *data, ULONG size, const char *name, struc
     if (name && *name) snprintf(zone->name, sizeof(zone->name), "%s", name);
     else
         snprintf(zone->name, sizeof(zone->name), "UTC%+03d%02d", -zone->rule.Bias / 60, abs(zone->rule.Bias) % 60);
+    /* a description is the display name, often translated: the offsets pick */
+    find_cdo_zone(zone, NULL);
     return S_OK;
 }
 
-/* The first moment in 1601 of the yearly transition ST (local time): the
- * DTSTART of its STANDARD or DAYLIGHT. */
-static struct icaltimetype first_transition(const SYSTEMTIME *st)
+/* BIAS (minutes west of UTC, within a day) as a UTC offset, "+0900". */
+static void format_offset(char out[8], LONG bias)
 {
-    struct icaltimetype t = icaltime_null_time();
-    SYSTEMTIME first = {1601, 0, 0, 1, 0, 0, 0, 0};
-    FILETIME ft;
-    int last_day, day;
-
-    t.year = 1601;
-    t.month = 1;
-    t.day = 1;
-    if (!st->wMonth) return t;
-    first.wMonth = st->wMonth;
-    SystemTimeToFileTime(&first, &ft);
-    FileTimeToSystemTime(&ft, &first);
-    last_day = icaltime_days_in_month(st->wMonth, 1601);
-    day = 1 + (st->wDayOfWeek - first.wDayOfWeek + 7) % 7 + 7 * (st->wDay - 1);
-    while (day > last_day) day -= 7;
-    t.month = st->wMonth;
-    t.day = day;
-    t.hour = st->wHour;
-    t.minute = st->wMinute;
-    return t;
+    snprintf(out, 8, "%c%02u%02u", bias > 0 ? '-' : '+', (unsigned)abs(bias) / 60 % 100, (unsigned)abs(bias) % 60);
 }
 
-/* A STANDARD or DAYLIGHT: from FROM_BIAS to TO_BIAS (minutes west of UTC)
- * at the yearly transition ST. */
-static icalcomponent *new_observance(icalcomponent_kind kind, LONG from_bias, LONG to_bias, const SYSTEMTIME *st)
+/* A STANDARD or DAYLIGHT (NAME): from FROM_BIAS to TO_BIAS at the yearly
+ * transition ST, none when its month is 0. */
+static void write_observance(struct strbuf *out, struct strbuf *line, const char *name, LONG from_bias,
+                             LONG to_bias, const SYSTEMTIME *st)
 {
-    icalcomponent *observance = icalcomponent_new(kind);
+    char value[64], offset[8];
 
-    icalcomponent_add_property(observance, icalproperty_new_dtstart(first_transition(st)));
-    icalcomponent_add_property(observance, icalproperty_new_tzoffsetfrom(-from_bias * 60));
-    icalcomponent_add_property(observance, icalproperty_new_tzoffsetto(-to_bias * 60));
+    icalwrite_simple(out, line, "BEGIN", name);
+    snprintf(value, sizeof(value), "16010101T%02u%02u00", st->wMonth ? st->wHour : 0, st->wMonth ? st->wMinute : 0);
+    icalwrite_simple(out, line, "DTSTART", value);
+    format_offset(offset, from_bias);
+    icalwrite_simple(out, line, "TZOFFSETFROM", offset);
+    format_offset(offset, to_bias);
+    icalwrite_simple(out, line, "TZOFFSETTO", offset);
     if (st->wMonth)
     {
-        struct icalrecurrencetype rule;
+        static const char *const days[] = {"SU", "MO", "TU", "WE", "TH", "FR", "SA"};
 
-        icalrecurrencetype_clear(&rule);
-        rule.freq = ICAL_YEARLY_RECURRENCE;
-        rule.by_month[0] = (short)st->wMonth;
-        rule.by_month[1] = ICAL_RECURRENCE_ARRAY_MAX;
         /* week 5 is the month's last such weekday */
-        rule.by_day[0] = (short)((st->wDay == 5 ? -1 : 1) * (8 * (st->wDay == 5 ? 1 : st->wDay) + st->wDayOfWeek + 1));
-        rule.by_day[1] = ICAL_RECURRENCE_ARRAY_MAX;
-        icalcomponent_add_property(observance, icalproperty_new_rrule(rule));
+        snprintf(value, sizeof(value), "FREQ=YEARLY;WKST=MO;INTERVAL=1;BYMONTH=%u;BYDAY=%d%s", st->wMonth,
+                 st->wDay == 5 ? -1 : st->wDay, days[st->wDayOfWeek]);
+        icalwrite_simple(out, line, "RRULE", value);
     }
-    return observance;
+    icalwrite_simple(out, line, "END", name);
 }
 
-icalcomponent *tzdef_vtimezone(const struct tzdef *zone)
+void tzdef_write_vtimezone(struct strbuf *out, const struct tzdef *zone)
 {
     const TIME_ZONE_INFORMATION *r = &zone->rule;
-    icalcomponent *timezone = icalcomponent_new_vtimezone();
     LONG standard = r->Bias + r->StandardBias, daylight = r->Bias + r->DaylightBias;
+    struct strbuf line = {0};
+    char id[16];
 
-    if (!timezone) return NULL;
-    icalcomponent_add_property(timezone, icalproperty_new_tzid(zone->name));
-    icalcomponent_add_component(timezone, new_observance(ICAL_XSTANDARD_COMPONENT, r->StandardDate.wMonth ? daylight
-                                                                                                           : standard,
-                                                         standard, &r->StandardDate));
-    if (r->DaylightDate.wMonth)
-        icalcomponent_add_component(timezone,
-                                    new_observance(ICAL_XDAYLIGHT_COMPONENT, standard, daylight, &r->DaylightDate));
-    return timezone;
+    if (!r->StandardDate.wMonth) daylight = standard;
+    icalwrite_simple(out, &line, "BEGIN", "VTIMEZONE");
+    icalwrite_simple(out, &line, "TZID", zone->tzid);
+    if (zone->cdo_id >= 0)
+    {
+        snprintf(id, sizeof(id), "%d", zone->cdo_id);
+        icalwrite_simple(out, &line, "X-MICROSOFT-CDO-TZID", id);
+    }
+    write_observance(out, &line, "STANDARD", daylight, standard, &r->StandardDate);
+    write_observance(out, &line, "DAYLIGHT", standard, daylight, &r->DaylightDate);
+    icalwrite_simple(out, &line, "END", "VTIMEZONE");
+    strbuf_free(&line);
+}
+
+BOOL tzdef_to_local(const struct tzdef *zone, const SYSTEMTIME *utc, SYSTEMTIME *local)
+{
+    TIME_ZONE_INFORMATION rule = zone->rule;
+
+    return SystemTimeToTzSpecificLocalTime(&rule, utc, local);
 }
 
 BOOL tzdef_to_utc(const struct tzdef *zone, const SYSTEMTIME *local, SYSTEMTIME *utc)

@@ -82,7 +82,9 @@ expect_out "$ADAM_DN -> adam@fabrikam.example"
 run "$TRACKFIX" convert --fix=on --now=$NOW -o "$work/out" "$work/msg"
 expect_rc 0
 expect_out "20 converted, 0 failed"
-grep -q "^ATTENDEE;CN=Adam Attendee;.*" "$work/out/corpus-Friday-Lunch.eml" || fail "Adam is no attendee"
+unfolded "$work/out/corpus-Friday-Lunch.eml" |
+    grep -q '^ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;X-REPLYTIME=18991230T000000Z;RSVP=TRUE;CN="Adam Attendee":MAILTO:adam@fabrikam.example' ||
+    fail "Adam is no attendee"
 grep -q "adam@fabrikam.example" "$work/out/corpus-Friday-Lunch.eml" || fail "Adam's address is not the directory's"
 
 # The series as the independent expanders see it, and the conformance
@@ -112,26 +114,35 @@ expect_out "21 files conform"
 
 # What the series look like: the zone, local times, the exceptions.
 ics=$(tr -d '\r' < "$work/out/corpus-Friday-Lunch.eml")
-[[ "$ics" == *$'BEGIN:VTIMEZONE\nTZID:Tokyo Standard Time\nBEGIN:STANDARD\nDTSTART:16010101T000000\nTZOFFSETFROM:+0900\nTZOFFSETTO:+0900'* ]] ||
+# Tokyo as CDO names it (CdoTimeZoneId 20), no daylight time: STANDARD
+# and DAYLIGHT both, the same offset
+tokyo='(GMT+09.00) Tokyo/Osaka/Sapporo'
+[[ "$ics" == *$'BEGIN:VTIMEZONE\nTZID:'"$tokyo"$'\nX-MICROSOFT-CDO-TZID:20\nBEGIN:STANDARD\nDTSTART:16010101T000000\nTZOFFSETFROM:+0900\nTZOFFSETTO:+0900\nEND:STANDARD\nBEGIN:DAYLIGHT\nDTSTART:16010101T000000\nTZOFFSETFROM:+0900\nTZOFFSETTO:+0900\nEND:DAYLIGHT\nEND:VTIMEZONE'* ]] ||
     fail "Friday Lunch: no Tokyo VTIMEZONE"
-[[ "$ics" == *"DTSTART;TZID=Tokyo Standard Time:20230106T120000"* ]] || fail "Friday Lunch: DTSTART not local"
-[[ "$ics" == *"RRULE:FREQ=WEEKLY;UNTIL=20231231T030000Z;BYDAY=FR;WKST=SU"* ]] || fail "Friday Lunch: RRULE"
-[[ "$ics" == *"EXDATE;TZID=Tokyo Standard Time:20230106T120000"* ]] || fail "Friday Lunch: EXDATE"
-[[ "$ics" == *"RECURRENCE-ID;TZID=Tokyo Standard Time:20230113T120000"$'\n'"SUMMARY:Monday Lunch"* ]] ||
+[[ "$ics" == *"DTSTART;TZID=\"$tokyo\":20230106T120000"* ]] || fail "Friday Lunch: DTSTART not local"
+# after DTEND, as CDO's store export has them
+[[ "$ics" == *$'DTEND;TZID="'"$tokyo"$'":20230106T130000\nRRULE:FREQ=WEEKLY;UNTIL=20231231T030000Z;INTERVAL=1;BYDAY=FR;WKST=SU\nEXDATE;TZID="'"$tokyo"$'":20230106T120000\nDESCRIPTION:'* ]] ||
+    fail "Friday Lunch: RRULE and EXDATE"
+[[ "$ics" == *$'SUMMARY:Monday Lunch\n'*$'DTEND;TZID="'"$tokyo"$'":20230109T130000\nRECURRENCE-ID;TZID="'"$tokyo"$'":20230113T120000\n'* ]] ||
     fail "Friday Lunch: the moved instance"
+[ "$(grep -c '^X-MICROSOFT-CDO-INSTTYPE:1$' <<< "$ics")" = 1 ] || fail "Friday Lunch: not one master (INSTTYPE 1)"
+[ "$(grep -c '^X-MICROSOFT-CDO-INSTTYPE:3$' <<< "$ics")" = 2 ] || fail "Friday Lunch: not two exceptions (INSTTYPE 3)"
 [ "$(grep -c '^BEGIN:VEVENT' <<< "$ics")" = 3 ] || fail "Friday Lunch: not 3 VEVENTs"
 # the gate: the clamped track time in the series and in each exception
-[ "$(tr -d '\n ' <<< "$ics" | grep -o 'X-MICROSOFT-CDO-REPLYTIME=18991230T000000Z' | wc -l)" = 3 ] ||
+[ "$(tr -d '\n ' <<< "$ics" | grep -o 'X-REPLYTIME=18991230T000000Z' | wc -l)" = 3 ] ||
     fail "Friday Lunch: the clamped track time is not in all 3 VEVENTs"
 grep -q "LOCATION:Awesome coffee shop" "$work/out/corpus-Lanch-time--every-friday--in-2023-chgs2.eml" ||
     fail "chgs2: the exception's location"
 pacific=$(tr -d '\r' < "$work/out/weekly-mo-we-fr-every-2-until.eml")
-[[ "$pacific" == *$'BEGIN:DAYLIGHT\nDTSTART:16010311T020000\nTZOFFSETFROM:-0800\nTZOFFSETTO:-0700\nRRULE:FREQ=YEARLY;BYDAY=2SU;BYMONTH=3'* ]] ||
+[[ "$pacific" == *$'BEGIN:DAYLIGHT\nDTSTART:16010101T020000\nTZOFFSETFROM:-0800\nTZOFFSETTO:-0700\nRRULE:FREQ=YEARLY;WKST=MO;INTERVAL=1;BYMONTH=3;BYDAY=2SU'* ]] ||
     fail "Pacific: DAYLIGHT"
 [[ "$pacific" == *"UNTIL=20240405T160000Z"* ]] || fail "Pacific: UNTIL is not the last start in UTC (daylight time)"
 [[ "$pacific" == *"LOCATION:Room 2"* ]] || fail "Pacific: the exception's location"
-grep -q "^TZID:(UTC-05:00) Eastern Time (US & Canada)" "$work/out/eastern-tzstruct-only.eml" ||
-    fail "TZSTRUCT: the zone is not named by PidLidTimeZoneDescription"
+# a TZSTRUCT's description is a display name, often translated: the
+# offsets pick CDO's zone
+grep -q $'^TZID:(GMT-05.00) Eastern Time (US & Canada)\r$' "$work/out/eastern-tzstruct-only.eml" &&
+    grep -q $'^X-MICROSOFT-CDO-TZID:10\r$' "$work/out/eastern-tzstruct-only.eml" ||
+    fail "TZSTRUCT: the zone is not CDO's Eastern (10)"
 
 # The legacy path refuses the series (Adam's 1601 track time), as it does
 # a single meeting; a cancellation of the series is the series, cancelled.

@@ -192,7 +192,12 @@ static BOOL fuzz_series(const struct mapi_message *message)
                 struct tzdef zone;
                 hr = lids[i] == LID_TIME_ZONE_STRUCT ? tzdef_parse_struct(copy, (ULONG)size, NULL, &zone, error)
                                                      : tzdef_parse_definition(copy, (ULONG)size, &zone, error);
-                if (SUCCEEDED(hr)) icalcomponent_free(tzdef_vtimezone(&zone));
+                if (SUCCEEDED(hr))
+                {
+                    struct strbuf vtimezone = {0};
+                    tzdef_write_vtimezone(&vtimezone, &zone);
+                    strbuf_free(&vtimezone);
+                }
             }
             if (FAILED(hr) && !error[0])
             {

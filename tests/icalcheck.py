@@ -5,7 +5,7 @@ iMIP part.
 
   icalcheck.py FILE.eml METHOD ATTENDEE REPLYTIME [FILE.eml METHOD ...]
       METHOD: REQUEST or CANCEL; ATTENDEE: an address that must be an
-      ATTENDEE; REPLYTIME: its X-MICROSOFT-CDO-REPLYTIME, or - for none.
+      ATTENDEE; REPLYTIME: its X-REPLYTIME, or - for none.
       Several files, four arguments each, in one run.
 Prints what it found; exits 1 on any mismatch.
 """
@@ -46,9 +46,9 @@ def main(path, method, attendee, replytime):
     if not found:
         problems.append("no ATTENDEE mailto:%s among %s" % (attendee, [str(a) for a in attendees]))
     else:
-        got = found[0].params.get("X-MICROSOFT-CDO-REPLYTIME", "-")
+        got = found[0].params.get("X-REPLYTIME", "-")
         if got != replytime:
-            problems.append("X-MICROSOFT-CDO-REPLYTIME %r, expected %r" % (got, replytime))
+            problems.append("X-REPLYTIME %r, expected %r" % (got, replytime))
     organizer = str(event.get("ORGANIZER", ""))
     if any(str(a) == organizer for a in attendees):
         problems.append("the organizer is also an ATTENDEE")

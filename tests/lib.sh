@@ -63,6 +63,13 @@ trackfix() {
     return "$rc"
 }
 
+# unfolded FILE: FILE with its folded lines joined (a line end and the
+# space or tab after it removed), so a grep finds a parameter that
+# iCalendar's 75-octet fold split.
+unfolded() {
+    sed -e ':a' -e 'N' -e '$!ba' -e 's/\r\{0,1\}\n[ \t]//g' "$1"
+}
+
 # start_sink DIR [MODE...]: starts the test SMTP server (tests/smtpsink.py)
 # writing into DIR and sets $port; stop_sinks stops every one started.
 sinks=()

@@ -11,6 +11,7 @@
 #include <libical/ical.h>
 
 #include "cmocka_wine.h"
+#include "unfold.h"
 #include "ecgetmime.h"
 #include "msgtext.h"
 
@@ -77,6 +78,26 @@ static HRESULT convert(const struct mapi_message *message, enum systime_path pat
     return ecgetmime_convert(message, "meeting.msg", &options, result, error);
 }
 
+/* libical's X-LIC-ERRORs in CALENDAR's events but those about the empty
+ * values CDO writes (CLASS: for a normal item, LOCATION: and SUMMARY:
+ * when empty), which libical's parser drops as errors. */
+static int count_errors_but_cdo_empty(icalcomponent *calendar)
+{
+    static const char *const tolerated[] = {"No value for CLASS ", "No value for LOCATION ", "No value for SUMMARY "};
+    icalcomponent *event;
+    icalproperty *error;
+    int empty = 0;
+    size_t i;
+
+    for (event = icalcomponent_get_first_component(calendar, ICAL_VEVENT_COMPONENT); event;
+         event = icalcomponent_get_next_component(calendar, ICAL_VEVENT_COMPONENT))
+        for (error = icalcomponent_get_first_property(event, ICAL_XLICERROR_PROPERTY); error;
+             error = icalcomponent_get_next_property(event, ICAL_XLICERROR_PROPERTY))
+            for (i = 0; i < ARRAYSIZE(tolerated); i++)
+                empty += !strncmp(icalproperty_get_xlicerror(error), tolerated[i], strlen(tolerated[i]));
+    return icalcomponent_count_errors(calendar) - empty;
+}
+
 /* The text/calendar part of MIME parsed with libical; caller frees. */
 static icalcomponent *parse_calendar(const char *mime, char **text_out)
 {
@@ -90,7 +111,7 @@ static icalcomponent *parse_calendar(const char *mime, char **text_out)
     text = strndup(start, end - start);
     calendar = icalparser_parse_string(text);
     assert_non_null(calendar);
-    if (icalcomponent_count_errors(calendar)) fail_msg("libical errors in:\n%s", text);
+    if (count_errors_but_cdo_empty(calendar)) fail_msg("libical errors in:\n%s", text);
     *text_out = text;
     return calendar;
 }
@@ -126,10 +147,11 @@ struct attendee_row
 };
 
 static const struct attendee_row attendee_rows[] = {
-    {__LINE__, "mailto:to@fabrikam.example", ICAL_ROLE_REQPARTICIPANT, ICAL_PARTSTAT_ACCEPTED, FALSE},
-    {__LINE__, "mailto:cc@fabrikam.example", ICAL_ROLE_OPTPARTICIPANT, ICAL_PARTSTAT_TENTATIVE, FALSE},
-    {__LINE__, "mailto:room2@contoso.example", ICAL_ROLE_NONPARTICIPANT, ICAL_PARTSTAT_DECLINED, TRUE},
-    {__LINE__, "mailto:none@fabrikam.example", ICAL_ROLE_REQPARTICIPANT, ICAL_PARTSTAT_NEEDSACTION, FALSE},
+    /* CDO resets every answer in a REQUEST: the time shows it was given */
+    {__LINE__, "MAILTO:to@fabrikam.example", ICAL_ROLE_REQPARTICIPANT, ICAL_PARTSTAT_NEEDSACTION, FALSE},
+    {__LINE__, "MAILTO:cc@fabrikam.example", ICAL_ROLE_OPTPARTICIPANT, ICAL_PARTSTAT_NEEDSACTION, FALSE},
+    {__LINE__, "MAILTO:room2@contoso.example", ICAL_ROLE_NONPARTICIPANT, ICAL_PARTSTAT_NEEDSACTION, TRUE},
+    {__LINE__, "MAILTO:none@fabrikam.example", ICAL_ROLE_REQPARTICIPANT, ICAL_PARTSTAT_NEEDSACTION, FALSE},
 };
 
 static void request_parses_back_with_every_attendee_mapped(void **state)
@@ -149,12 +171,14 @@ static void request_parses_back_with_every_attendee_mapped(void **state)
     assert_int_equal(icalcomponent_get_method(calendar), ICAL_METHOD_REQUEST);
     event = icalcomponent_get_first_component(calendar, ICAL_VEVENT_COMPONENT);
     assert_string_equal(icalcomponent_get_uid(event), "uid@example.com"); /* the vCal-Uid form */
-    assert_int_equal(icalcomponent_get_sequence(event), 3);
+    /* SP2's CDO leaves SEQUENCE at 0 (KB 913579); the count is its own */
+    assert_int_equal(icalcomponent_get_sequence(event), 0);
+    assert_non_null(strstr(text, "\r\nX-MICROSOFT-CDO-APPT-SEQUENCE:3\r\n"));
     assert_string_equal(icaltime_as_ical_string(icalcomponent_get_dtstart(event)), "20070810T140000Z");
     assert_string_equal(icaltime_as_ical_string(icalcomponent_get_dtstamp(event)), "20070803T140500Z"); /* now */
     assert_string_equal(icalcomponent_get_location(event), "Room 2");
     assert_string_equal(icalproperty_get_organizer(icalcomponent_get_first_property(event, ICAL_ORGANIZER_PROPERTY)),
-                        "mailto:olivia@contoso.example");
+                        "MAILTO:olivia@contoso.example");
     for (i = 0; i < ARRAYSIZE(attendee_rows); i++)
     {
         const struct attendee_row *row = &attendee_rows[i];
@@ -168,14 +192,14 @@ static void request_parses_back_with_every_attendee_mapped(void **state)
         _assert_int_equal(cutype && icalparameter_get_cutype(cutype) == ICAL_CUTYPE_RESOURCE, row->resource, __FILE__,
                           row->line);
     }
-    assert_string_equal(x_param(find_attendee(event, "mailto:to@fabrikam.example"), "X-MICROSOFT-CDO-REPLYTIME"),
+    assert_string_equal(x_param(find_attendee(event, "MAILTO:to@fabrikam.example"), "X-REPLYTIME"),
                         "20070801T101500Z");
-    assert_null(x_param(find_attendee(event, "mailto:cc@fabrikam.example"), "X-MICROSOFT-CDO-REPLYTIME"));
+    assert_null(x_param(find_attendee(event, "MAILTO:cc@fabrikam.example"), "X-REPLYTIME"));
     /* headers: Cc from the table, Bcc not shown, non-ASCII subject as RFC 2047 */
     assert_non_null(strstr(result.mime, "\r\nCc: \"Cc Tentative\" <cc@fabrikam.example>\r\n"));
     assert_null(strstr(result.mime, "room2@contoso.example>"));
     assert_non_null(strstr(result.mime, "\r\nSubject: =?utf-8?B?"));
-    assert_non_null(strstr(result.mime, "Content-Class: urn:content-classes:calendarmessage\r\n"));
+    assert_non_null(strstr(result.mime, "Content-class: urn:content-classes:calendarmessage\r\n"));
     free(text);
     icalcomponent_free(calendar);
     free(result.mime);
@@ -209,7 +233,8 @@ static void every_line_is_crlf_and_at_most_75_octets_in_the_calendar(void **stat
     mapi_message_clear(&message);
 }
 
-static void an_empty_location_writes_no_location(void **state)
+/* CDO writes LOCATION and DESCRIPTION even when empty. */
+static void an_empty_location_is_written_empty_as_cdo_writes_it(void **state)
 {
     struct mapi_message message;
     struct ecgetmime_result result;
@@ -221,10 +246,10 @@ static void an_empty_location_writes_no_location(void **state)
     assert_int_equal(convert(&message, SYSTIME_PATH_CLAMPED, FALSE, &result, error), S_OK);
     calendar = parse_calendar(result.mime, &text);
     event = icalcomponent_get_first_component(calendar, ICAL_VEVENT_COMPONENT);
-    assert_null(icalcomponent_get_first_property(event, ICAL_LOCATION_PROPERTY));
-    assert_null(strstr(text, "LOCATION"));
-    assert_int_equal(icalcomponent_count_errors(calendar), 0);
-    assert_null(strstr(result.mime, "Where:"));
+    assert_non_null(event);
+    assert_non_null(strstr(text, "\r\nLOCATION:\r\nDTEND:"));
+    /* no body: one line end, as Outlook leaves an empty body */
+    assert_non_null(strstr(text, "\r\nDESCRIPTION:\\N\r\n"));
     free(text);
     icalcomponent_free(calendar);
     free(result.mime);
@@ -360,7 +385,7 @@ static void sender_is_the_organizer_without_an_organizer_row_and_hex_uid(void **
     assert_string_equal(icalcomponent_get_uid(event), "0400AB");
     assert_string_equal(icaltime_as_ical_string(icalcomponent_get_dtstamp(event)), "20070802T080000Z");
     assert_non_null(strstr(result.mime, "\r\nFrom: \"Olivia\" <olivia@contoso.example>\r\n"));
-    assert_int_equal(strncmp(result.mime, "Date: Fri, 03 Aug 2007 14:05:00 +0000\r\n", 39), 0);
+    assert_non_null(strstr(result.mime, "\r\nDate: Fri, 03 Aug 2007 14:05:00 +0000\r\n"));
     free(calendar_text);
     icalcomponent_free(calendar);
     free(result.mime);
@@ -384,7 +409,7 @@ static void an_empty_subject_gives_no_subject_header_and_a_null_summary(void **s
     assert_int_equal(convert(&message, SYSTIME_PATH_LEGACY, FALSE, &result, error), S_OK);
     assert_null(strstr(result.mime, "\r\nSubject:"));
     assert_non_null(strstr(result.mime, "\r\nSUMMARY:\r\n"));
-    assert_null(strstr(result.mime, "\r\nLOCATION"));
+    assert_non_null(strstr(result.mime, "\r\nLOCATION:\r\n"));
     free(result.mime);
     mapi_message_clear(&message);
 }
@@ -414,7 +439,7 @@ static void exchange_items_convert_with_their_smtp_addresses_and_a_generated_uid
         struct mapi_message message;
         struct ecgetmime_result result;
         const char *uid;
-        char unfolded[256];
+        char unfolded[256], *whole;
         size_t n = 0;
 
         /* the second round: another subject, so another meeting */
@@ -424,7 +449,9 @@ static void exchange_items_convert_with_their_smtp_addresses_and_a_generated_uid
         if (FAILED(convert(&message, SYSTIME_PATH_LEGACY, FALSE, &result, error))) fail_msg("%zu: %s", i, error);
         assert_true(result.uid_generated);
         assert_non_null(strstr(result.mime, "\r\nFrom: <olivia@contoso.example>\r\n"));
-        assert_non_null(strstr(result.mime, "mailto:adam@fabrikam.example"));
+        whole = unfold(result.mime);
+        assert_non_null(strstr(whole, ":MAILTO:adam@fabrikam.example\r\n"));
+        free(whole);
         /* the fixed class id, no instance date, the creation time */
         assert_non_null(uid = strstr(result.mime, "\r\nUID:"));
         /* the UID's value, unfolded */
@@ -452,7 +479,7 @@ int main(void)
         cmocka_unit_test(request_parses_back_with_every_attendee_mapped),
         cmocka_unit_test(every_line_is_crlf_and_at_most_75_octets_in_the_calendar),
         cmocka_unit_test(failures_name_message_recipient_and_raw_value),
-        cmocka_unit_test(an_empty_location_writes_no_location),
+        cmocka_unit_test(an_empty_location_is_written_empty_as_cdo_writes_it),
         cmocka_unit_test(incomplete_meetings_name_what_is_missing),
         cmocka_unit_test(sender_is_the_organizer_without_an_organizer_row_and_hex_uid),
         cmocka_unit_test(an_empty_subject_gives_no_subject_header_and_a_null_summary),
