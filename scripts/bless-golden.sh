@@ -1,6 +1,6 @@
 #!/bin/bash
-# Remakes tests/data/golden/*.eml from tests/data/*.txt with the current
-# build.  Run on purpose after changing the conversion, then read the diff:
+# Remakes tests/data/golden/*.eml from tests/data/*.txt and the corpus
+# items of tests/cdoitems.sh with the current build.  Run on purpose after changing the conversion, then read the diff:
 # the tests compare against these files byte for byte and never write them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,4 +17,10 @@ for kind in request update cancel; do
             "$work/$kind-$time.fix-$fix.msg" >/dev/null
     done
 done
+# the CDO-form meetings made from real Outlook items (tests/cdoitems.sh)
+bash tests/cdoitems.sh build/trackfix.exe "$work/cdo"
+build/trackfix.exe convert --fix=on --now=2023-01-05T00:00:00Z -o tests/data/golden \
+    "$work"/cdo/cdo-{single-tz-reminder,update-replied,series-exception}.msg >/dev/null
+build/trackfix.exe convert --cancel --fix=on --now=2023-01-05T00:00:00Z -o tests/data/golden \
+    "$work/cdo/cdo-cancel.msg" >/dev/null
 ls -l tests/data/golden

@@ -473,6 +473,76 @@ static void exchange_items_convert_with_their_smtp_addresses_and_a_generated_uid
     }
 }
 
+/* convert --cancel of an organizer's appointment: the cancellation Outlook
+ * sends (MS-OXOCAL 3.1.4.9.1): "Canceled: " in Subject and SUMMARY, the
+ * sequence raised, the time free, no reminder. */
+static void a_cancellation_made_from_a_meeting_is_prefixed_raised_and_free(void **state)
+{
+    struct mapi_message message;
+    struct ecgetmime_result result;
+    char error[ECGETMIME_ERROR_SIZE], *text;
+    icalcomponent *calendar;
+    (void)state;
+
+    make_meeting(&message,
+                 "PR_SUBJECT = \"Review\"\nPidLidBusyStatus = 2\nPidLidReminderSet = true\nPidLidReminderDelta = 90\n",
+                 "2007-08-01T10:15:00Z");
+    assert_int_equal(convert(&message, SYSTIME_PATH_LEGACY, FALSE, &result, error), S_OK);
+    calendar = parse_calendar(result.mime, &text);
+    assert_non_null(strstr(text, "\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:REMINDER\r\n"
+                                 "TRIGGER;RELATED=START:-PT01H30M00S\r\nEND:VALARM\r\nEND:VEVENT\r\n"));
+    assert_non_null(strstr(text, "\r\nTRANSP:OPAQUE\r\nX-MICROSOFT-CDO-BUSYSTATUS:BUSY\r\n"));
+    free(text);
+    icalcomponent_free(calendar);
+    free(result.mime);
+
+    assert_int_equal(convert(&message, SYSTIME_PATH_LEGACY, TRUE, &result, error), S_OK);
+    calendar = parse_calendar(result.mime, &text);
+    assert_int_equal(icalcomponent_get_method(calendar), ICAL_METHOD_CANCEL);
+    assert_non_null(strstr(result.mime, "\r\nSubject: Canceled: Review\r\n"));
+    assert_non_null(strstr(text, "\r\nSUMMARY:Canceled: Review\r\n"));
+    assert_non_null(strstr(text, "\r\nSTATUS:CANCELLED\r\nTRANSP:TRANSPARENT\r\nX-MICROSOFT-CDO-BUSYSTATUS:FREE\r\n"));
+    assert_non_null(strstr(text, "\r\nX-MICROSOFT-CDO-INTENDEDSTATUS:FREE\r\n"));
+    assert_non_null(strstr(text, "\r\nX-MICROSOFT-CDO-APPT-SEQUENCE:4\r\n"));
+    assert_null(strstr(text, "VALARM"));
+    free(text);
+    icalcomponent_free(calendar);
+    free(result.mime);
+    mapi_message_clear(&message);
+}
+
+/* Line ends in a subject, a name and a location stay inside their value:
+ * no header, property or component of their own. */
+static void line_ends_in_strings_stay_inside_their_value(void **state)
+{
+    struct mapi_message message;
+    struct ecgetmime_result result;
+    char error[ECGETMIME_ERROR_SIZE], *text;
+    icalcomponent *calendar, *event;
+    (void)state;
+
+    make_meeting(&message,
+                 "PR_SUBJECT = \"Review\\r\\nBcc: evil@attacker.example\"\n"
+                 "PidLidLocation = \"Room\\r\\nEND:VEVENT\\r\\nMETHOD:CANCEL\"\n"
+                 "PR_SENT_REPRESENTING_NAME = \"Olivia\\r\\nATTENDEE:mailto:evil@attacker.example\"\n",
+                 "2007-08-01T10:15:00Z");
+    assert_int_equal(convert(&message, SYSTIME_PATH_LEGACY, FALSE, &result, error), S_OK);
+    assert_null(strstr(result.mime, "\nBcc:"));
+    calendar = parse_calendar(result.mime, &text);
+    assert_null(strstr(text, "\nMETHOD:CANCEL"));
+    assert_null(strstr(text, "\nATTENDEE:mailto:evil"));
+    assert_non_null(strstr(text, "\r\nLOCATION:Room\\NEND:VEVENT\\NMETHOD:CANCEL\r\n"));
+    assert_non_null(strstr(text, "\r\nORGANIZER;CN=\"Olivia^nATTENDEE:mailto:evil@attacker.example\":MAILTO:"));
+    event = icalcomponent_get_first_component(calendar, ICAL_VEVENT_COMPONENT);
+    assert_null(icalcomponent_get_next_component(calendar, ICAL_VEVENT_COMPONENT));
+    assert_int_equal(icalcomponent_count_properties(event, ICAL_ATTENDEE_PROPERTY), 4);
+    assert_string_equal(icalcomponent_get_location(event), "Room\nEND:VEVENT\nMETHOD:CANCEL");
+    free(text);
+    icalcomponent_free(calendar);
+    free(result.mime);
+    mapi_message_clear(&message);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -484,6 +554,8 @@ int main(void)
         cmocka_unit_test(sender_is_the_organizer_without_an_organizer_row_and_hex_uid),
         cmocka_unit_test(an_empty_subject_gives_no_subject_header_and_a_null_summary),
         cmocka_unit_test(exchange_items_convert_with_their_smtp_addresses_and_a_generated_uid),
+        cmocka_unit_test(a_cancellation_made_from_a_meeting_is_prefixed_raised_and_free),
+        cmocka_unit_test(line_ends_in_strings_stay_inside_their_value),
     };
     return leakcheck_at_exit(cmocka_run_group_tests_name("ecgetmime", tests, NULL, NULL));
 }
