@@ -10,7 +10,21 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 TRACKFIX=${BUILD:-$TOP/build}/trackfix.exe
 out=${1:-$TOP/hotfix/COMMANDS.md}
 
-main_help=$("$TRACKFIX" --help | tr -d '\r')
+# help [VERB]: the program's --help; run once more when Wine failed to
+# start it (status 1 and no output at all, as tests/lib.sh's run knows it)
+help() {
+    local text rc=0
+    text=$("$TRACKFIX" "$@" --help 2>&1) || rc=$?
+    if [ "$rc" = 1 ] && [ -z "$text" ]; then
+        sleep 0.2
+        rc=0
+        text=$("$TRACKFIX" "$@" --help 2>&1) || rc=$?
+    fi
+    printf '%s\n' "$text" | tr -d '\r'
+    return "$rc"
+}
+
+main_help=$(help)
 verbs=$(sed -n '/^commands:/,/^$/p' <<<"$main_help" | awk 'NF > 1 { print $1 }')
 [ -n "$verbs" ] || { echo "$0: '$TRACKFIX --help' lists no commands" >&2; exit 1; }
 {
@@ -35,7 +49,7 @@ verbs=$(sed -n '/^commands:/,/^$/p' <<<"$main_help" | awk 'NF > 1 { print $1 }')
         echo "## trackfix $verb"
         echo
         echo '```'
-        "$TRACKFIX" "$verb" --help | tr -d '\r'
+        help "$verb"
         echo '```'
     done
 } > "$out.tmp"
