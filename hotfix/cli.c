@@ -38,14 +38,19 @@ static const char *const messages[] = {
 
 void cli_message(enum cli_msg id, ...)
 {
+    struct strbuf shown = {0};
+    char text[4096];
     va_list args;
 
-    fflush(stdout);
-    fputs("trackfix: ", stderr);
     va_start(args, id);
-    vfprintf(stderr, messages[id], args);
+    vsnprintf(text, sizeof(text), messages[id], args);
     va_end(args);
-    fputc('\n', stderr);
+    /* the one place messages reach stderr: a control character in a value
+     * (a subject, a name, a command-line argument) is shown as an escape */
+    strbuf_puts_escaped(&shown, text);
+    fflush(stdout);
+    fprintf(stderr, "trackfix: %s\n", shown.data ? shown.data : "");
+    strbuf_free(&shown);
 }
 
 const char *const cli_fix_choices[] = {"auto", "on", "off", NULL};

@@ -10,6 +10,8 @@
 
 #include "cli.h"
 #include "queue.h"
+#include "smtp.h"
+#include "strbuf.h"
 #include "systime.h"
 
 
@@ -150,6 +152,7 @@ static void print_json_entry(const struct queue_entry *e)
 
 static int queue_list_print(struct queue *queue, enum cli_format format)
 {
+    struct strbuf sender = {0}, recipients = {0}, subject = {0};
     struct queue_entry *entries;
     char error[QUEUE_ERROR_SIZE];
     ULONG count, i;
@@ -173,13 +176,24 @@ static int queue_list_print(struct queue *queue, enum cli_format format)
         if (format == CLI_FORMAT_JSON)
             print_json_entry(e);
         else
+        {
+            /* the message's own text, its control characters as escapes */
+            strbuf_clear(&sender), strbuf_clear(&recipients), strbuf_clear(&subject);
+            strbuf_puts_escaped(&sender, e->sender);
+            strbuf_puts_escaped(&recipients, e->recipients);
+            strbuf_puts_escaped(&subject, e->subject);
             printf("%-8s  %-9s  %-8u  %-20s  %-24s  %-24s  %-28s  %s%s%s\n", e->id, queue_state_name(e->state), e->attempts,
-                   next, e->sender, e->recipients, e->subject, hresult,
+                   next, sender.data ? sender.data : "", recipients.data ? recipients.data : "",
+                   subject.data ? subject.data : "", hresult,
                    !FAILED(e->last_hresult)           ? ""
                    : e->last_hresult == QUEUE_E_DEFERRED ? " "
                                                          : " Unable to open for delivery: ",
                    e->last_error);
+        }
     }
+    strbuf_free(&sender);
+    strbuf_free(&recipients);
+    strbuf_free(&subject);
     queue_entries_free(entries, count);
     return EXIT_OK;
 }
@@ -409,7 +423,19 @@ static int read_args(const struct cli_parsed *parsed, int action, struct queue_a
     }
     queue_policy_default(&a->policy);
     a->policy.fix = parsed->choice[OPT_FIX] == CLI_FIX_AUTO ? -1 : parsed->choice[OPT_FIX] == CLI_FIX_ON;
-    if (parsed->given[OPT_SMTP]) a->policy.smtp_server = parsed->text[OPT_SMTP];
+    if (parsed->given[OPT_SMTP])
+    {
+        const char *why;
+        if (!smtp_server_is_valid(parsed->text[OPT_SMTP], &why))
+        {
+            char option[512], expected[128];
+            snprintf(option, sizeof(option), "--smtp=%s", parsed->text[OPT_SMTP]);
+            snprintf(expected, sizeof(expected), "HOST or HOST:PORT (%s)", why);
+            cli_message(MSG_BAD_OPTION_VALUE, option, expected);
+            return EXIT_USAGE;
+        }
+        a->policy.smtp_server = parsed->text[OPT_SMTP];
+    }
     if (parsed->given[OPT_UNTIL] && !parse_when(parsed->text[OPT_UNTIL], a->now, &a->until))
     {
         cli_message(MSG_QUEUE_CLOCK, "--until", parsed->text[OPT_UNTIL], ", or +N followed by m, h or d,");

@@ -8,6 +8,7 @@
 
 #include <windows.h>
 
+#include "address.h"
 #include "cli.h"
 #include "directory.h"
 #include "eventlog.h"
@@ -48,6 +49,7 @@ static void print_entry(const char *dn, const char *address, void *context)
 static int server_directory(char **args, int count)
 {
     char error[DIRECTORY_ERROR_SIZE];
+    const char *why;
     HRESULT hr;
 
     if (count == 1 && !strcmp(args[0], "list"))
@@ -58,6 +60,12 @@ static int server_directory(char **args, int count)
     if (count != 3 || strcmp(args[0], "add"))
     {
         cli_message(MSG_MISSING_ARGUMENT, "server directory", "'add DN ADDRESS' or 'list'", "server");
+        return EXIT_USAGE;
+    }
+    if (!address_is_mailbox(args[2], &why))
+    {
+        snprintf(error, sizeof(error), "'%s' is not an RFC 5321 mailbox: %s", args[2], why);
+        cli_message(MSG_FAILED, "server directory add", error);
         return EXIT_USAGE;
     }
     if (FAILED(hr = directory_add(args[1], args[2], error)))

@@ -25,7 +25,18 @@ static BOOL add_date(struct strbuf *out, const char *name, ULONGLONG t)
     return TRUE;
 }
 
-/* The human-readable part: what happened, to whom, and why. */
+/* Appends TEXT, a value in a header of the report, with its control
+ * characters dropped: the one place the report writes a value it got
+ * from a message (addresses were checked at submit, a Message-ID was not),
+ * so no header line can start inside it. */
+static void put_field(struct strbuf *out, const char *text)
+{
+    for (; *text; text++)
+        if ((unsigned char)*text >= 0x20 && *text != 0x7F) strbuf_add(out, text, 1);
+}
+
+/* The human-readable part: what happened, to whom, and why; what came
+ * from a message or a server with its control characters escaped. */
 static void add_text_part(struct strbuf *out, enum dsn_action action, const struct dsn_subject *s,
                           const char *boundary)
 {
@@ -40,12 +51,23 @@ static void add_text_part(struct strbuf *out, enum dsn_action action, const stru
                            "Delivery to the following recipients has been delayed.\n\n");
     for (i = 0; i < s->recipient_count; i++)
     {
-        strbuf_printf(&text, "       %s\n", s->recipients[i].address);
+        strbuf_puts(&text, "       ");
+        strbuf_puts_escaped(&text, s->recipients[i].address);
+        strbuf_puts(&text, "\n");
         if (s->recipients[i].diagnostic)
-            strbuf_printf(&text, "       The receiving server said: %s\n", s->recipients[i].diagnostic);
+        {
+            strbuf_puts(&text, "       The receiving server said: ");
+            strbuf_puts_escaped(&text, s->recipients[i].diagnostic);
+            strbuf_puts(&text, "\n");
+        }
     }
     if (action == DSN_FAILED && !s->recipients[0].diagnostic) strbuf_printf(&text, "\n%s\n", EXPIRED_TEXT);
-    else if (action == DSN_DELAYED && *s->last_error) strbuf_printf(&text, "\n%s\n", s->last_error);
+    else if (action == DSN_DELAYED && *s->last_error)
+    {
+        strbuf_puts(&text, "\n");
+        strbuf_puts_escaped(&text, s->last_error);
+        strbuf_puts(&text, "\n");
+    }
     strbuf_printf(out, "--%s\r\nContent-Type: text/plain; charset=utf-8\r\n"
                        "Content-Transfer-Encoding: quoted-printable\r\n\r\n", boundary);
     if (text.failed) out->failed = TRUE;
@@ -78,7 +100,9 @@ static BOOL add_address_header(struct strbuf *out, const char *name, const char 
  * Bcc recipients stay out. */
 static BOOL add_headers_part(struct strbuf *out, const struct dsn_subject *s, const char *boundary)
 {
-    strbuf_printf(out, "--%s\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: <%s>\r\n", boundary, s->sender);
+    strbuf_printf(out, "--%s\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: <", boundary);
+    put_field(out, s->sender);
+    strbuf_puts(out, ">\r\n");
     if (!add_address_header(out, "To: ", s->to) || !add_address_header(out, "Cc: ", s->cc)) return FALSE;
     if (*s->subject)
     {
@@ -87,7 +111,12 @@ static BOOL add_headers_part(struct strbuf *out, const struct dsn_subject *s, co
         strbuf_puts(out, "\r\n");
     }
     if (!add_date(out, "Date: ", s->submitted)) return FALSE;
-    if (*s->message_id) strbuf_printf(out, "Message-ID: %s\r\n", s->message_id);
+    if (*s->message_id)
+    {
+        strbuf_puts(out, "Message-ID: ");
+        put_field(out, s->message_id);
+        strbuf_puts(out, "\r\n");
+    }
     strbuf_printf(out, "MIME-Version: 1.0\r\nContent-Class: urn:content-classes:calendarmessage\r\n\r\n--%s--\r\n",
                   boundary);
     return TRUE;
@@ -103,11 +132,17 @@ char *dsn_build(enum dsn_action action, const struct dsn_subject *s, ULONGLONG n
     if (!s->recipient_count) return NULL;
     snprintf(boundary, sizeof(boundary), "----_=_NDR_%s_%s", action == DSN_FAILED ? "failed" : "delayed", s->id);
     if (!add_date(&out, "Date: ", now)) goto fail;
-    strbuf_printf(&out, "From: postmaster%s\r\nTo: <%s>\r\nSubject: Delivery Status Notification (%s)\r\n"
-                        "Message-ID: <%s.%s.%016llX%s>\r\nMIME-Version: 1.0\r\n"
+    if (!domain) domain = "@trackfix.invalid";
+    strbuf_puts(&out, "From: postmaster");
+    put_field(&out, domain);
+    strbuf_puts(&out, "\r\nTo: <");
+    put_field(&out, s->sender);
+    strbuf_printf(&out, ">\r\nSubject: Delivery Status Notification (%s)\r\nMessage-ID: <%s.%s.%016llX", failed, failed,
+                  s->id, (unsigned long long)now);
+    put_field(&out, domain);
+    strbuf_printf(&out, ">\r\nMIME-Version: 1.0\r\n"
                         "Content-Type: multipart/report; report-type=delivery-status;\r\n\tboundary=\"%s\"\r\n\r\n",
-                  domain ? domain : "@trackfix.invalid", s->sender, failed, failed, s->id, (unsigned long long)now,
-                  domain ? domain : "@trackfix.invalid", boundary);
+                  boundary);
     add_text_part(&out, action, s, boundary);
 
     strbuf_printf(&out, "--%s\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns;" REPORTING_MTA "\r\n",
@@ -118,8 +153,9 @@ char *dsn_build(enum dsn_action action, const struct dsn_subject *s, ULONGLONG n
         const struct dsn_recipient *r = &s->recipients[i];
         const char *diagnostic = r->diagnostic ? r->diagnostic : action == DSN_FAILED ? "400 4.4.7 " EXPIRED_TEXT : NULL;
 
-        strbuf_printf(&out, "\r\nFinal-Recipient: rfc822;%s\r\nAction: %s\r\nStatus: %s\r\n", r->address,
-                      action == DSN_FAILED ? "failed" : "delayed", r->status);
+        strbuf_puts(&out, "\r\nFinal-Recipient: rfc822;");
+        put_field(&out, r->address);
+        strbuf_printf(&out, "\r\nAction: %s\r\nStatus: %s\r\n", action == DSN_FAILED ? "failed" : "delayed", r->status);
         if (diagnostic)
         {
             /* folded as any header field */

@@ -118,11 +118,21 @@ static HRESULT read_class(struct conversion *c)
     return hr;
 }
 
+/* Every address the message goes to or from is a mailbox (DESIGN.md §4.4). */
+static HRESULT check_addresses(struct conversion *c)
+{
+    char error[ERRMSG_SIZE];
+    HRESULT hr = meeting_check_addresses(c->message, error);
+
+    return FAILED(hr) ? fail(c, hr, "%s", error) : S_OK;
+}
+
 /* Splits the recipient table into the organizer row and the attendees. */
 static HRESULT read_recipients(struct conversion *c)
 {
     const struct mapi_message *m = c->message;
     BOOL have_organizer = FALSE;
+    const char *field;
     ULONG i;
 
     if (m->recipient_count && !(c->attendees = calloc(m->recipient_count, sizeof(*c->attendees))))
@@ -142,7 +152,7 @@ static HRESULT read_recipients(struct conversion *c)
         mapi_prop_get_long(mapi_propset_find(row, PR_RECIPIENT_TYPE), &p->type);
         p->has_status = mapi_prop_get_long(mapi_propset_find(row, PR_RECIPIENT_TRACKSTATUS), &p->status);
         p->has_time = mapi_prop_get_systime(mapi_propset_find(row, PR_RECIPIENT_TRACKSTATUS_TIME), &p->time);
-        if (!(p->address = meeting_smtp_address(row)) && p != &c->organizer)
+        if (!(p->address = meeting_smtp_address(row, &field)) && p != &c->organizer)
         {
             char *type = meeting_get_string(row, PR_ADDRTYPE), *dn = meeting_get_string(row, PR_EMAIL_ADDRESS);
             HRESULT hr = type && dn && !strcasecmp(type, "EX")
@@ -166,7 +176,7 @@ static HRESULT read_recipients(struct conversion *c)
     {
         /* no usable organizer row: the sender is the organizer */
         free(c->organizer.name);
-        if (!meeting_sender(m, &c->organizer.name, &c->organizer.address))
+        if (!meeting_sender(m, &c->organizer.name, &c->organizer.address, &field))
             return fail(c, E_INVALIDARG, "no organizer address: no organizer row with an SMTP address, and no "
                                          "PR_SENDER_SMTP_ADDRESS or SMTP PR_SENT_REPRESENTING_EMAIL_ADDRESS, and "
                                          "no directory entry for an EX sender");
@@ -762,7 +772,7 @@ HRESULT ecgetmime_convert(const struct mapi_message *message, const char *name,
     c.error = error;
     error[0] = 0;
 
-    if (FAILED(hr = read_class(&c)) || FAILED(hr = read_recipients(&c)) || FAILED(hr = read_uid(&c)) ||
+    if (FAILED(hr = read_class(&c)) || FAILED(hr = check_addresses(&c)) || FAILED(hr = read_recipients(&c)) || FAILED(hr = read_uid(&c)) ||
         FAILED(hr = read_times(&c)) || FAILED(hr = read_series(&c)) ||
         FAILED(hr = read_zone(&c)) || FAILED(hr = read_details(&c)) ||
         FAILED(hr = build_mime(&c, &result->mime)))

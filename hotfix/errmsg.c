@@ -11,11 +11,24 @@
 
 HRESULT errmsg_format(char error[ERRMSG_SIZE], HRESULT hr, const char *fmt, ...)
 {
+    char text[ERRMSG_SIZE];
+    const unsigned char *p;
+    size_t used = 0;
     va_list args;
 
     va_start(args, fmt);
-    vsnprintf(error, ERRMSG_SIZE, fmt, args);
+    vsnprintf(text, sizeof(text), fmt, args);
     va_end(args);
+    /* a value in a message (a subject, a name, an address) may hold any
+     * byte: its control characters become escapes here, once for every
+     * message, so none moves a terminal's cursor or starts a line of a
+     * log, a state file or a report */
+    for (p = (const unsigned char *)text; *p && used + 5 <= ERRMSG_SIZE; p++)
+    {
+        if (*p >= 0x20 && *p != 0x7F) error[used++] = (char)*p;
+        else used += snprintf(error + used, 5, *p == '\r' ? "\\r" : *p == '\n' ? "\\n" : *p == '\t' ? "\\t" : "\\x%02X", *p);
+    }
+    error[used] = 0;
     return hr;
 }
 

@@ -13,6 +13,7 @@
 
 #include <libical/ical.h>
 
+#include "address.h"
 #include "imipreply.h"
 #include "meeting.h"
 #include "mimeenc.h"
@@ -75,6 +76,16 @@ static BOOL parse_utc_datetime(const char *text, ULONGLONG *t)
     return SUCCEEDED(systime_parse(iso, t));
 }
 
+/* S_OK when ADDRESS, the value of the reply's property NAME, is an RFC
+ * 5321 mailbox; else E_INVALIDARG with ERROR naming it. */
+static HRESULT check_mailbox(const char *address, const char *name, const char *source, char *error)
+{
+    const char *why;
+
+    if (address_is_mailbox(address, &why)) return S_OK;
+    return fail(error, E_INVALIDARG, source, "the %s address '%s' is not an RFC 5321 mailbox: %s", name, address, why);
+}
+
 /* Reads the reply's parts out of the VCALENDAR CAL. */
 static HRESULT read_calendar(icalcomponent *cal, const char *source, struct imip_reply *reply, char *error)
 {
@@ -101,6 +112,13 @@ static HRESULT read_calendar(icalcomponent *cal, const char *source, struct imip
     address = icalproperty_get_attendee(attendee);
     if (address && !strncasecmp(address, "mailto:", 7)) address += 7;
     if (!address || !*address) return fail(error, E_INVALIDARG, source, "the ATTENDEE has no address");
+    if (FAILED(check_mailbox(address, "ATTENDEE", source, error))) return E_INVALIDARG;
+    if ((prop = icalcomponent_get_first_property(event, ICAL_ORGANIZER_PROPERTY)))
+    {
+        const char *organizer = icalproperty_get_organizer(prop);
+        if (organizer && !strncasecmp(organizer, "mailto:", 7)) organizer += 7;
+        if (FAILED(check_mailbox(organizer ? organizer : "", "ORGANIZER", source, error))) return E_INVALIDARG;
+    }
     if (!(partstat = icalproperty_get_first_parameter(attendee, ICAL_PARTSTAT_PARAMETER)))
         return fail(error, E_INVALIDARG, source, "the ATTENDEE %s has no PARTSTAT", address);
     state = icalparameter_enum_to_string(icalparameter_get_partstat(partstat));
@@ -417,7 +435,8 @@ HRESULT imipreply_apply(struct mapi_message *meeting, const struct imip_reply *r
     free(clean);
     for (i = 0; i < meeting->recipient_count; i++)
     {
-        char *address = meeting_smtp_address(&meeting->recipients[i]);
+        const char *field;
+        char *address = meeting_smtp_address(&meeting->recipients[i], &field);
         BOOL match = address && !strcasecmp(address, reply->attendee);
         free(address);
         if (match) break;

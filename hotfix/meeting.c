@@ -6,6 +6,7 @@
 
 #include <windows.h>
 
+#include "address.h"
 #include "directory.h"
 #include "meeting.h"
 #include "strbuf.h"
@@ -103,13 +104,27 @@ char *meeting_uid(const struct mapi_prop *goid)
     return strbuf_detach(&sb);
 }
 
-char *meeting_smtp_address(const struct mapi_propset *row)
+/* VALUE itself, or the addr-spec inside it when VALUE is written
+ * "Name <addr>" (seen in sender fields a third-party library wrote);
+ * takes VALUE. */
+static char *addr_spec(char *value)
 {
-    char *address = meeting_get_string(row, PR_SMTP_ADDRESS), *type;
+    char *inner = value ? address_from_name_addr(value, NULL) : NULL;
 
+    if (!inner) return value;
+    free(value);
+    return inner;
+}
+
+char *meeting_smtp_address(const struct mapi_propset *row, const char **field)
+{
+    char *address = addr_spec(meeting_get_string(row, PR_SMTP_ADDRESS)), *type;
+
+    *field = "PR_SMTP_ADDRESS";
     if (address && *address) return address;
     free(address);
-    address = meeting_get_string(row, PR_EMAIL_ADDRESS);
+    *field = "PR_EMAIL_ADDRESS";
+    address = addr_spec(meeting_get_string(row, PR_EMAIL_ADDRESS));
     type = meeting_get_string(row, PR_ADDRTYPE);
     if (address && ((type && !strcasecmp(type, "SMTP")) || strchr(address, '@')))
     {
@@ -120,6 +135,7 @@ char *meeting_smtp_address(const struct mapi_propset *row)
     {
         /* as Exchange 2003 resolves it through Active Directory */
         char *resolved = directory_lookup(address);
+        *field = "the directory's address for PR_EMAIL_ADDRESS";
         free(type);
         free(address);
         return resolved;
@@ -147,29 +163,75 @@ static char *send_account_address(const struct mapi_message *message)
     return address;
 }
 
-BOOL meeting_sender(const struct mapi_message *message, char **name, char **address)
+BOOL meeting_sender(const struct mapi_message *message, char **name, char **address, const char **field)
 {
     /* an Exchange-made item's sender is EX: its SMTP address is in these */
-    static const ULONG address_tags[] = {PR_SENDER_SMTP_ADDRESS, PR_SENT_REPRESENTING_SMTP_ADDRESS,
-                                         PR_SENT_REPRESENTING_EMAIL_ADDRESS, PR_SENDER_EMAIL_ADDRESS};
+    static const struct
+    {
+        ULONG tag;
+        const char *name;
+    } address_tags[] = {
+        {PR_SENDER_SMTP_ADDRESS, "PR_SENDER_SMTP_ADDRESS"},
+        {PR_SENT_REPRESENTING_SMTP_ADDRESS, "PR_SENT_REPRESENTING_SMTP_ADDRESS"},
+        {PR_SENT_REPRESENTING_EMAIL_ADDRESS, "PR_SENT_REPRESENTING_EMAIL_ADDRESS"},
+        {PR_SENDER_EMAIL_ADDRESS, "PR_SENDER_EMAIL_ADDRESS"},
+    };
+    char *inner, *display;
     size_t i;
 
     *address = NULL;
     for (i = 0; i < ARRAYSIZE(address_tags) && !*address; i++)
     {
-        char *candidate = meeting_get_string(&message->props, address_tags[i]);
-        if (candidate && strchr(candidate, '@')) *address = candidate;
+        char *candidate = addr_spec(meeting_get_string(&message->props, address_tags[i].tag));
+        if (candidate && strchr(candidate, '@')) *address = candidate, *field = address_tags[i].name;
         else free(candidate);
     }
-    if (!*address) *address = send_account_address(message);
+    if (!*address && (*address = addr_spec(send_account_address(message)))) *field = "PR_PRIMARY_SEND_ACCOUNT";
     /* an EX sender the file does not resolve: the directory */
     for (i = 2; i < ARRAYSIZE(address_tags) && !*address; i++)
     {
-        char *dn = meeting_get_string(&message->props, address_tags[i]);
-        if (dn && *dn == '/') *address = directory_lookup(dn);
+        char *dn = meeting_get_string(&message->props, address_tags[i].tag);
+        if (dn && *dn == '/' && (*address = directory_lookup(dn)))
+            *field = i == 2 ? "the directory's address for PR_SENT_REPRESENTING_EMAIL_ADDRESS"
+                            : "the directory's address for PR_SENDER_EMAIL_ADDRESS";
         free(dn);
     }
     if (!(*name = meeting_get_string(&message->props, PR_SENT_REPRESENTING_NAME)))
         *name = meeting_get_string(&message->props, PR_SENDER_NAME);
+    /* a name written "Name <addr>" is its display name */
+    if (*name && (inner = address_from_name_addr(*name, &display)))
+    {
+        free(inner);
+        free(*name);
+        *name = display;
+    }
     return *address != NULL;
+}
+
+HRESULT meeting_check_addresses(const struct mapi_message *message, char error[ERRMSG_SIZE])
+{
+    const char *field, *why;
+    char *name, *address;
+    HRESULT hr = S_OK;
+    ULONG i;
+
+    /* errmsg_format shows the values' control characters as escapes */
+    for (i = 0; i < message->recipient_count && hr == S_OK; i++)
+    {
+        if (!(address = meeting_smtp_address(&message->recipients[i], &field))) continue;
+        if (!address_is_mailbox(address, &why))
+        {
+            name = meeting_get_string(&message->recipients[i], PR_DISPLAY_NAME);
+            hr = errmsg_format(error, E_INVALIDARG, "recipient %u '%s': %s '%s' is not an RFC 5321 mailbox: %s", i + 1,
+                               name ? name : "", field, address, why);
+            free(name);
+        }
+        free(address);
+    }
+    if (FAILED(hr)) return hr;
+    if (meeting_sender(message, &name, &address, &field) && !address_is_mailbox(address, &why))
+        hr = errmsg_format(error, E_INVALIDARG, "sender: %s '%s' is not an RFC 5321 mailbox: %s", field, address, why);
+    free(name);
+    free(address);
+    return hr;
 }

@@ -7,6 +7,7 @@
 
 #include <windef.h>
 
+#include "errmsg.h"
 #include "mapimsg.h"
 
 /* What its message class makes an item: what EcGetMime converts (a
@@ -45,15 +46,26 @@ void meeting_generate_goid(const struct mapi_message *message, BYTE goid[MEETING
 /* The SMTP address of recipient row ROW: PR_SMTP_ADDRESS, else
  * PR_EMAIL_ADDRESS when its PR_ADDRTYPE is SMTP or it holds an '@', else,
  * for an EX row, its legacyExchangeDN looked up in the simulated server's
- * directory (directory.h).  Caller frees; NULL when none resolves. */
-char *meeting_smtp_address(const struct mapi_propset *row);
+ * directory (directory.h); the addr-spec when the value is written
+ * "Name <addr>".  *FIELD names where it came from.  Caller frees; NULL
+ * when none resolves.  The address is not checked: meeting_check_addresses
+ * does that. */
+char *meeting_smtp_address(const struct mapi_propset *row, const char **field);
 
 /* The sender of MESSAGE as the organizer: *ADDRESS from
  * PR_SENDER_SMTP_ADDRESS, PR_SENT_REPRESENTING_SMTP_ADDRESS,
  * PR_SENT_REPRESENTING_EMAIL_ADDRESS or PR_SENDER_EMAIL_ADDRESS, the first
- * that holds an '@', else the address in PidTagPrimarySendAccount; *NAME from
- * PR_SENT_REPRESENTING_NAME, else PR_SENDER_NAME.  Both new UTF-8 (caller
- * frees) or NULL.  Returns FALSE when no address was found. */
-BOOL meeting_sender(const struct mapi_message *message, char **name, char **address);
+ * that holds an '@', else the address in PidTagPrimarySendAccount, else an
+ * EX sender through the directory; *NAME from PR_SENT_REPRESENTING_NAME,
+ * else PR_SENDER_NAME (a "Name <addr>" value gives its name and its
+ * addr-spec).  Both new UTF-8 (caller frees) or NULL; *FIELD names where
+ * the address came from.  Returns FALSE when no address was found. */
+BOOL meeting_sender(const struct mapi_message *message, char **name, char **address, const char **field);
+
+/* Checks that every address MESSAGE would be sent to or from (each row's
+ * and the sender's, as the two functions above find them) is an RFC 5321
+ * mailbox (address.h).  S_OK, or E_INVALIDARG with ERROR naming the row or
+ * the field and the value, escaped for a terminal. */
+HRESULT meeting_check_addresses(const struct mapi_message *message, char error[ERRMSG_SIZE]);
 
 #endif

@@ -214,7 +214,14 @@ size_t mimeenc_mailbox(struct strbuf *out, size_t column, const char *name, cons
         strbuf_puts(out, " ");
         column++;
     }
-    strbuf_printf(out, "<%s>", address);
+    /* the last guard of the header writer: addresses are checked where they
+     * enter (meeting_check_addresses), and a control character that got
+     * here anyway is dropped, never written, so no header line can start
+     * inside an address; names and text go into quotes or encoded words */
+    strbuf_puts(out, "<");
+    for (; *address; address++)
+        if ((unsigned char)*address >= 0x20 && *address != 0x7F) strbuf_add(out, address, 1);
+    strbuf_puts(out, ">");
     return column + address_len;
 }
 

@@ -763,17 +763,21 @@ static char *format_store_key(const struct mapi_prop *prop)
 static HRESULT describe(const struct mapi_message *message, const char *path, struct queue_entry *e, char *error)
 {
     struct strbuf recipients = {0}, to = {0}, cc = {0};
-    char *name = NULL;
+    const char *field;
+    char *name = NULL, words[ERRMSG_SIZE];
+    HRESULT hr;
     ULONG i;
 
-    if (!meeting_sender(message, &name, &e->sender))
+    /* refused at submit, not at delivery: an address that is no mailbox */
+    if (FAILED(hr = meeting_check_addresses(message, words))) return fail(error, hr, "'%s': %s", path, words);
+    if (!meeting_sender(message, &name, &e->sender, &field))
     {
         /* no sender address: the organizer's row, else nobody to tell */
         for (i = 0; i < message->recipient_count && !e->sender; i++)
         {
             LONG flags = 0;
             mapi_prop_get_long(mapi_propset_find(&message->recipients[i], PR_RECIPIENT_FLAGS), &flags);
-            if (flags & RECIP_ORGANIZER) e->sender = meeting_smtp_address(&message->recipients[i]);
+            if (flags & RECIP_ORGANIZER) e->sender = meeting_smtp_address(&message->recipients[i], &field);
         }
         if (!e->sender) e->sender = strdup("postmaster");
     }
@@ -784,7 +788,7 @@ static HRESULT describe(const struct mapi_message *message, const char *path, st
         char *address;
         mapi_prop_get_long(mapi_propset_find(&message->recipients[i], PR_RECIPIENT_FLAGS), &flags);
         mapi_prop_get_long(mapi_propset_find(&message->recipients[i], PR_RECIPIENT_TYPE), &type);
-        if ((flags & RECIP_ORGANIZER) || !(address = meeting_smtp_address(&message->recipients[i]))) continue;
+        if ((flags & RECIP_ORGANIZER) || !(address = meeting_smtp_address(&message->recipients[i], &field))) continue;
         strbuf_printf(&recipients, "%s%s", recipients.size ? ", " : "", address);
         if (type == RECIP_TO) strbuf_printf(&to, "%s%s", to.size ? ", " : "", address);
         else if (type == RECIP_CC) strbuf_printf(&cc, "%s%s", cc.size ? ", " : "", address);

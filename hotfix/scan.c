@@ -112,6 +112,7 @@ static HRESULT read_series(const struct mapi_message *message, struct scan_item 
 /* Adds the attendee rows whose track time the legacy path refuses. */
 static HRESULT read_rows(const struct mapi_message *message, LONG organizer, struct scan_item *item)
 {
+    const char *field;
     ULONG i;
 
     for (i = 0; i < message->recipient_count; i++)
@@ -135,17 +136,18 @@ static HRESULT read_rows(const struct mapi_message *message, LONG organizer, str
         added->time = t;
         added->risk = t == 0 ? SCAN_TIME_SENTINEL : t < SYSTIME_OLE_EPOCH ? SCAN_TIME_BEFORE_1899 : SCAN_TIME_PAST_9999;
         added->name = meeting_get_string(row, PR_DISPLAY_NAME);
-        added->address = meeting_smtp_address(row);
+        added->address = meeting_smtp_address(row, &field);
     }
     return S_OK;
 }
 
 static char *read_organizer(const struct mapi_message *message, LONG organizer)
 {
-    char *name, *address = organizer >= 0 ? meeting_smtp_address(&message->recipients[organizer]) : NULL;
+    const char *field;
+    char *name, *address = organizer >= 0 ? meeting_smtp_address(&message->recipients[organizer], &field) : NULL;
 
     if (address) return address;
-    meeting_sender(message, &name, &address);
+    meeting_sender(message, &name, &address, &field);
     free(name);
     return address;
 }

@@ -6,6 +6,7 @@
 #include <ws2tcpip.h>
 #include <windows.h>
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,7 +87,7 @@ static HRESULT command(struct session *s, const char *fmt, ...)
     char line[1024];
     va_list args;
     HRESULT hr;
-    int len;
+    int len, i;
 
     va_start(args, fmt);
     len = vsnprintf(line, sizeof(line) - 2, fmt, args);
@@ -97,10 +98,36 @@ static HRESULT command(struct session *s, const char *fmt, ...)
         snprintf(s->reply, sizeof(s->reply), "501 5.5.2 command too long to send");
         return fail(s, E_INVALIDARG, "command too long");
     }
+    /* the one place a command is sent: an argument with a control
+     * character (a CR or LF could start a command of its own) is refused
+     * here, whatever checked it before */
+    for (i = 0; i < len; i++)
+        if ((unsigned char)line[i] < 0x20 || line[i] == 0x7F)
+        {
+            s->code = '5';
+            snprintf(s->reply, sizeof(s->reply), "501 5.5.4 a control character in the command: not sent");
+            return fail(s, E_INVALIDARG, "a control character in the command: not sent");
+        }
     memcpy(line + len, "\r\n", 3);
     if (FAILED(hr = send_all(s, line, (size_t)len + 2, line))) return hr;
     line[strcspn(line, " \r")] = 0;
     return expect(s, line);
+}
+
+BOOL smtp_server_is_valid(const char *server, const char **why)
+{
+    const char *colon = strrchr(server, ':'), *p;
+    size_t host_length = colon ? (size_t)(colon - server) : strlen(server);
+
+    *why = NULL;
+    if (!host_length) *why = "no host";
+    else if (host_length > 255) *why = "the host is over 255 characters";
+    for (p = server; !*why && p < server + host_length; p++)
+        if (!isalnum((unsigned char)*p) && !strchr(".-[]:", *p)) *why = "the host holds a character no host name has";
+    if (!*why && colon && (strspn(colon + 1, "0123456789") != strlen(colon + 1) || !colon[1] || strlen(colon + 1) > 5 ||
+                           atoi(colon + 1) < 1 || atoi(colon + 1) > 65535))
+        *why = "the port is not a number from 1 to 65535";
+    return *why == NULL;
 }
 
 /* Connects to SERVER ("host[:port]"). */

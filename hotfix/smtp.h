@@ -30,6 +30,11 @@ struct smtp_recipient
     char reply[SMTP_REPLY_SIZE]; /* the reply that decided it ("550 5.1.1 ..."); "" when accepted */
 };
 
+/* Whether SERVER is "host" or "host:port" as smtp_send takes it: a host
+ * name or an address literal (letters, digits, '.', '-', ':' and
+ * brackets), a port from 1 to 65535; else *WHY says what is wrong. */
+BOOL smtp_server_is_valid(const char *server, const char **why);
+
 /* Sends MIME (CRLF lines) from FROM to the COUNT RECIPIENTS through SERVER
  * ("host" or "host:port", port 25 by default): EHLO, MAIL FROM (with
  * BODY=8BITMIME when the message has 8-bit bytes and the server offers it,

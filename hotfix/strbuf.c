@@ -79,6 +79,20 @@ void strbuf_free(struct strbuf *sb)
     memset(sb, 0, sizeof(*sb));
 }
 
+void strbuf_puts_escaped(struct strbuf *sb, const char *text)
+{
+    const unsigned char *p;
+
+    for (p = (const unsigned char *)text; *p; p++)
+    {
+        if (*p == '\r') strbuf_puts(sb, "\\r");
+        else if (*p == '\n') strbuf_puts(sb, "\\n");
+        else if (*p == '\t') strbuf_puts(sb, "\\t");
+        else if (*p < 0x20 || *p == 0x7F) strbuf_printf(sb, "\\x%02X", *p);
+        else strbuf_add(sb, p, 1);
+    }
+}
+
 HRESULT strbuf_read(struct strbuf *sb, FILE *in, size_t max)
 {
     char chunk[65536];

@@ -24,6 +24,11 @@ void strbuf_add(struct strbuf *sb, const void *data, size_t size);
 void strbuf_puts(struct strbuf *sb, const char *text);
 /* Appends printf-formatted text. */
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends TEXT with each control character as an escape (\r, \n, \t,
+ * others \xHH): text from a message shown so that it cannot move a
+ * terminal's cursor or start a line of a log (a readable form, not a
+ * reversible one: a backslash stays as it is). */
+void strbuf_puts_escaped(struct strbuf *sb, const char *text);
 /* Appends everything IN holds, up to MAX bytes.  Returns S_OK,
  * E_OUTOFMEMORY, or E_FAIL for a read error or more than MAX bytes. */
 HRESULT strbuf_read(struct strbuf *sb, FILE *in, size_t max);

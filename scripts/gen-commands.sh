@@ -13,13 +13,17 @@ out=${1:-$TOP/hotfix/COMMANDS.md}
 # help [VERB]: the program's --help; run once more when Wine failed to
 # start it (status 1 and no output at all, as tests/lib.sh's run knows it)
 help() {
-    local text rc=0
-    text=$("$TRACKFIX" "$@" --help 2>&1) || rc=$?
-    if [ "$rc" = 1 ] && [ -z "$text" ]; then
+    local text rc=0 err
+    err=$(mktemp)
+    # stderr to a file: a pipe would stay open as long as the wineserver
+    text=$("$TRACKFIX" "$@" --help 2>"$err") || rc=$?
+    if [ "$rc" = 1 ] && [ -z "$text" ] && [ ! -s "$err" ]; then
         sleep 0.2
         rc=0
-        text=$("$TRACKFIX" "$@" --help 2>&1) || rc=$?
+        text=$("$TRACKFIX" "$@" --help 2>"$err") || rc=$?
     fi
+    cat "$err" >&2
+    rm -f "$err"
     printf '%s\n' "$text" | tr -d '\r'
     return "$rc"
 }
