@@ -91,8 +91,10 @@ BOOL address_is_mailbox(const char *text, const char **why)
     if (!length) reason = "it is empty";
     else if (length > ADDRESS_MAX) reason = "it is over 254 characters";
     else if (!(local = local_part_length(text, &reason))) ;
-    else if (text[local] != '@') reason = text[local] ? "the local part is followed by something other than '@'"
-                                                      : "it has no '@' and domain";
+    else if (text[local] != '@')
+        reason = !text[local] ? "it has no '@' and domain"
+                 : text[0] == '"' ? "the quoted local part is followed by something other than '@'"
+                                  : "the local part holds a character RFC 5321 does not allow outside quotes";
     else if (local > ADDRESS_LOCAL_MAX) reason = "the local part is over 64 characters";
     else if (strlen(text + local + 1) > ADDRESS_DOMAIN_MAX) reason = "the domain is over 255 characters";
     else ok = is_domain(text + local + 1, &reason);
@@ -115,6 +117,13 @@ char *address_from_name_addr(const char *text, char **name)
         free(address);
         return NULL;
     }
+    /* the display name: no other angle bracket, no control character */
+    for (end = text; end < open; end++)
+        if (*end == '<' || *end == '>' || (unsigned char)*end < 0x20 || *end == 0x7F)
+        {
+            free(address);
+            return NULL;
+        }
     for (end = open; end > start && (end[-1] == ' ' || end[-1] == '\t'); end--) ;
     while (start < end && (*start == ' ' || *start == '\t')) start++;
     if (end - start >= 2 && *start == '"' && end[-1] == '"') start++, end--;

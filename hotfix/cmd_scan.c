@@ -38,7 +38,9 @@ static const char usage_text[] =
     "  --format=text   a table per organizer, the meetings at risk, a total line\n"
     "  --format=json   one object per item, then {\"summary\":...}\n"
     "  --format=csv    one row per attendee at risk (one per item without one),\n"
-    "                  RFC 4180, with a header row\n"
+    "                  RFC 4180, with a header row; every field quoted, and one\n"
+    "                  that begins with = + - @ or a tab or CR starts with ' so\n"
+    "                  that a spreadsheet does not run it as a formula\n"
     "  --no-recursive  read only the .msg files directly in each folder\n"
     "  --now=TIME      the clock of the trial conversions (ISO-8601 UTC)\n"
     "\n"
@@ -84,14 +86,14 @@ static void row_label(const struct scan_row *row, char *out, size_t size)
     else snprintf(out, size, "%s", row->address ? row->address : row->name ? row->name : "(no name)");
 }
 
+/* One CSV field, safe in a spreadsheet (OWASP's CSV injection rule):
+ * always quoted, quotes doubled, and a field that begins with '=', '+',
+ * '-', '@', a tab or a CR gets a leading "'" so that no spreadsheet
+ * reads it as a formula. */
 static void print_csv_field(const char *text)
 {
-    if (!strpbrk(text, ",\"\r\n"))
-    {
-        fputs(text, stdout);
-        return;
-    }
     putchar('"');
+    if (*text && strchr("=+-@\t\r", *text)) putchar('\'');
     for (; *text; text++)
     {
         if (*text == '"') putchar('"');

@@ -138,6 +138,39 @@ print("csv ok")
 EOF
 expect_rc 0
 
+# --- CSV in a spreadsheet: a subject that is a formula stays text (OWASP:
+# every field quoted, a leading ' before = + - @ tab CR).
+mkdir -p "$work/formula"
+/usr/bin/python3 - "$TOP/tests/data/update-1601.txt" "$work/formula/formula.txt" <<'EOF'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+text = re.sub(r"^PR_SUBJECT = .*$", lambda m: r'PR_SUBJECT = "=HYPERLINK(\"http://evil.example\",\"x\")"', text,
+              count=1, flags=re.M)
+open(sys.argv[2], "w", encoding="utf-8").write(text)
+EOF
+trackfix msg new "$work/formula/formula.txt" -o "$work/formula/formula.msg" > /dev/null || fail "msg new formula.txt"
+rm "$work/formula/formula.txt"
+run "$TRACKFIX" scan --fix=off --now=$NOW --format=csv "$work/formula"
+expect_rc 4
+expect_out "\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\""
+printf '%s' "$out" > "$work/formula.csv"
+run /usr/bin/python3 - "$work/formula.csv" <<'EOF'
+import csv, sys
+text = open(sys.argv[1], newline="", encoding="utf-8").read()
+# the shell's $(...) took the last CRLF's LF
+lines = [line for line in text.rstrip("\r\n").split("\r\n") if line]
+# every field of every line quoted
+for line in lines:
+    fields = next(csv.reader([line]))
+    assert line == ",".join('"%s"' % f.replace('"', '""') for f in fields), line
+cells = [cell for line in lines for cell in next(csv.reader([line]))]
+assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for cell in cells), cells
+assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in cells, cells
+print("formula ok")
+EOF
+expect_rc 0
+expect_out "formula ok"
+
 # --- nothing was written, not even to the items; --no-recursive stays in
 # the folder; a folder of healthy meetings exits 0; bad command lines.
 find "$tree" -type f -exec sha256sum {} + | sort | cmp -s - "$work/before.sha" || fail "scan changed a file"
