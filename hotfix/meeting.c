@@ -105,8 +105,8 @@ char *meeting_uid(const struct mapi_prop *goid)
 }
 
 /* VALUE itself, or the addr-spec inside it when VALUE is written
- * "Name <addr>" (seen in sender fields a third-party library wrote);
- * takes VALUE. */
+ * "Name <addr>" (seen in sender fields a third-party library wrote; a
+ * row's address is taken as it is); takes VALUE. */
 static char *addr_spec(char *value)
 {
     char *inner = value ? address_from_name_addr(value, NULL) : NULL;
@@ -118,13 +118,13 @@ static char *addr_spec(char *value)
 
 char *meeting_smtp_address(const struct mapi_propset *row, const char **field)
 {
-    char *address = addr_spec(meeting_get_string(row, PR_SMTP_ADDRESS)), *type;
+    char *address = meeting_get_string(row, PR_SMTP_ADDRESS), *type;
 
     *field = "PR_SMTP_ADDRESS";
     if (address && *address) return address;
     free(address);
     *field = "PR_EMAIL_ADDRESS";
-    address = addr_spec(meeting_get_string(row, PR_EMAIL_ADDRESS));
+    address = meeting_get_string(row, PR_EMAIL_ADDRESS);
     type = meeting_get_string(row, PR_ADDRTYPE);
     if (address && ((type && !strcasecmp(type, "SMTP")) || strchr(address, '@')))
     {
@@ -208,6 +208,9 @@ BOOL meeting_sender(const struct mapi_message *message, char **name, char **addr
     return *address != NULL;
 }
 
+/* the most of a refused address an error shows (a long one is cut, "...") */
+#define SHOWN_MAX 160
+
 HRESULT meeting_check_addresses(const struct mapi_message *message, char error[ERRMSG_SIZE])
 {
     const char *field, *why;
@@ -222,15 +225,17 @@ HRESULT meeting_check_addresses(const struct mapi_message *message, char error[E
         if (!address_is_mailbox(address, &why))
         {
             name = meeting_get_string(&message->recipients[i], PR_DISPLAY_NAME);
-            hr = errmsg_format(error, E_INVALIDARG, "recipient %u '%s': %s '%s' is not an RFC 5321 mailbox: %s", i + 1,
-                               name ? name : "", field, address, why);
+            hr = errmsg_format(error, E_INVALIDARG, "recipient %u '%s': %s '%.*s%s' is not an RFC 5321 mailbox: %s",
+                               i + 1, name ? name : "", field, SHOWN_MAX, address,
+                               strlen(address) > SHOWN_MAX ? "..." : "", why);
             free(name);
         }
         free(address);
     }
     if (FAILED(hr)) return hr;
     if (meeting_sender(message, &name, &address, &field) && !address_is_mailbox(address, &why))
-        hr = errmsg_format(error, E_INVALIDARG, "sender: %s '%s' is not an RFC 5321 mailbox: %s", field, address, why);
+        hr = errmsg_format(error, E_INVALIDARG, "sender: %s '%.*s%s' is not an RFC 5321 mailbox: %s", field, SHOWN_MAX,
+                           address, strlen(address) > SHOWN_MAX ? "..." : "", why);
     free(name);
     free(address);
     return hr;

@@ -46,8 +46,7 @@ void meeting_generate_goid(const struct mapi_message *message, BYTE goid[MEETING
 /* The SMTP address of recipient row ROW: PR_SMTP_ADDRESS, else
  * PR_EMAIL_ADDRESS when its PR_ADDRTYPE is SMTP or it holds an '@', else,
  * for an EX row, its legacyExchangeDN looked up in the simulated server's
- * directory (directory.h); the addr-spec when the value is written
- * "Name <addr>".  *FIELD names where it came from.  Caller frees; NULL
+ * directory (directory.h).  *FIELD names where it came from.  Caller frees; NULL
  * when none resolves.  The address is not checked: meeting_check_addresses
  * does that. */
 char *meeting_smtp_address(const struct mapi_propset *row, const char **field);

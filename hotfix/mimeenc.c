@@ -1,6 +1,7 @@
 /*
  * mimeenc: base64, quoted-printable, RFC 2047 words, mailboxes.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <windows.h>
@@ -169,16 +170,39 @@ static size_t folded_text(struct strbuf *out, size_t column, const char *text)
     return column;
 }
 
-size_t mimeenc_header_text(struct strbuf *out, size_t column, const char *text)
+/* TEXT as one line: a new copy with each control character (a line end, a
+ * NUL's neighbours, a tab) as a space, so that neither the header nor what
+ * a reader decodes from it breaks a line; NULL out of memory. */
+static char *one_line(const char *text)
 {
-    if (is_plain_ascii(text) && fits_folded(text, column)) return folded_text(out, column, text);
-    return encoded_words(out, column, text);
+    char *copy = strdup(text), *p;
+
+    for (p = copy; p && *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7F) *p = ' ';
+    return copy;
 }
 
-size_t mimeenc_mailbox(struct strbuf *out, size_t column, const char *name, const char *address)
+size_t mimeenc_header_text(struct strbuf *out, size_t column, const char *text)
+{
+    char *line = one_line(text);
+
+    if (!line)
+    {
+        out->failed = TRUE;
+        return column;
+    }
+    column = is_plain_ascii(line) && fits_folded(line, column) ? folded_text(out, column, line)
+                                                               : encoded_words(out, column, line);
+    free(line);
+    return column;
+}
+
+size_t mimeenc_mailbox(struct strbuf *out, size_t column, const char *display_name, const char *address)
 {
     size_t address_len = strlen(address) + 2;
+    char *name = display_name ? one_line(display_name) : NULL;
 
+    if (display_name && !name) out->failed = TRUE;
     if (name && *name)
     {
         struct strbuf quoted = {0};
@@ -222,6 +246,7 @@ size_t mimeenc_mailbox(struct strbuf *out, size_t column, const char *name, cons
     for (; *address; address++)
         if ((unsigned char)*address >= 0x20 && *address != 0x7F) strbuf_add(out, address, 1);
     strbuf_puts(out, ">");
+    free(name);
     return column + address_len;
 }
 

@@ -18,7 +18,8 @@ void mimeenc_base64(struct strbuf *out, const void *data, size_t size);
 void mimeenc_quoted_printable(struct strbuf *out, const char *text);
 
 /* Appends TEXT (UTF-8) as the unstructured body of a header whose line so
- * far holds COLUMN characters ("Subject: " is 9): as it is, folded at its
+ * far holds COLUMN characters ("Subject: " is 9), its control characters
+ * (line ends among them) as spaces: as it is, folded at its
  * spaces into lines of at most 78 characters (RFC 5322 2.1.1), when it is
  * printable ASCII that folds so; else as RFC 2047 "=?utf-8?B?...?=" words
  * of at most 75 characters on lines of at most 76 (RFC 2047 2).  Returns
@@ -26,7 +27,7 @@ void mimeenc_quoted_printable(struct strbuf *out, const char *text);
 size_t mimeenc_header_text(struct strbuf *out, size_t column, const char *text);
 
 /* Appends a mailbox at COLUMN: "Name" <address>, the name omitted when NULL
- * or empty, quoted when it is printable ASCII that fits a line, else in
+ * or empty, its control characters as spaces, those of the address dropped, quoted when it is printable ASCII that fits a line, else in
  * encoded words; a fold before the name or the address that would
  * overrun the line.  Returns the column after it. */
 size_t mimeenc_mailbox(struct strbuf *out, size_t column, const char *name, const char *address);

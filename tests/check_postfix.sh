@@ -107,5 +107,31 @@ expect_rc 0
 [ "$(grep 'disconnect from' "$pf/maillog" | grep -c 'quit=1')" = 4 ] || fail "expected four sessions of trackfix in Postfix's log"
 grep 'disconnect from' "$pf/maillog" | grep -v 'commands=0/0' | grep -v 'quit=1' && fail "a session ended without QUIT"
 
+# --- hostile fields (tests/injectfields.py, as tests/e2e_inject.sh): every
+# meeting the queue takes reaches Adam's Maildir, and Postfix was asked
+# for no other recipient, whatever the names, subjects and addresses held.
+mkdir -p "$work/inject"
+run /usr/bin/python3 "$TOP/tests/injectfields.py" "$TOP/tests/data/update-realtime.txt" "$work/inject"
+trackfix msg new "$work/inject" -o "$work/inject-msg" > /dev/null || fail "msg new of the hostile meetings"
+run "$TRACKFIX" queue --queue="$work/inject-server/queue" submit --now=$T0 "$work/inject-msg"
+queued=$(ls "$work/inject-server/queue/queued" | wc -l)
+[ "$queued" -ge 150 ] || fail "only $queued hostile meetings queued"
+before=$(find "$pf/mail/adam" -path '*/new/*' -type f | wc -l)
+run "$TRACKFIX" queue --queue="$work/inject-server/queue" run --now=$T0 --fix=on --smtp=127.0.0.1:$port
+expect_rc 0
+expect_out "0 queued, $queued delivered"
+for i in $(seq 200); do
+    [ "$(find "$pf/mail/adam" -path '*/new/*' -type f | wc -l)" = $((before + queued)) ] && break
+    sleep 0.1
+done
+[ "$(find "$pf/mail/adam" -path '*/new/*' -type f | wc -l)" = $((before + queued)) ] ||
+    fail "Adam's Maildir got $(( $(find "$pf/mail/adam" -path '*/new/*' -type f | wc -l) - before )) of $queued"
+[ "$(find "$pf/mail/zoe" -path '*/new/*' -type f | wc -l)" = 1 ] || fail "Zoë got a hostile meeting"
+# the only recipients Postfix saw: Adam, and those of the earlier messages
+grep -o 'to=<[^>]*>' "$pf/maillog" | sort -u | grep -v -e 'to=<adam@fabrikam.example>' -e 'to=<zoe@fabrikam.example>' \
+    -e 'to=<busy@fabrikam.example>' -e 'to=<unknown@fabrikam.example>' -e 'to=<outsider@northwind.example>' \
+    -e 'to=<a[0-9]*@fabrikam.example>' && fail "Postfix was asked for another recipient"
+grep -q 'to=<[^>]*attacker.example>' "$pf/maillog" && fail "a recipient at attacker.example reached Postfix"
+
 reset_registry
 finish
