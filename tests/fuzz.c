@@ -8,7 +8,8 @@
  * run feeds N mutations of the INPUT files (.msg to msgfile_read and then
  * ecgetmime_convert along both track-time paths and the impact scan
  * (scan_item_evaluate), and their series blobs (PidLidAppointmentRecur, the
- * time zones) mutated again through recur_parse and tzdef, and msg dump's
+ * time zones) mutated again through recur_parse and tzdef, every output
+ * held to the field-escape oracle (escaped_line), and msg dump's
  * text of it read back by msg new, as is (the same text again) and mutated;
  * anything else, as a reply, to imipreply_read and then imipreply_apply to
  * MEETING).  Mutations: bit
@@ -18,7 +19,7 @@
  * truncation, lines dropped, doubled or swapped.  Each input must end in
  * S_OK or in a failure with a message.  An input that crashes, runs longer
  * than FUZZ_TIMEOUT seconds (default 10) or fails without a message is
- * copied to SAVE (crash-, hang-, silent-, dump-unread- or dump-changed-SEED-I.EXT; the mutated input
+ * copied to SAVE (crash-, hang-, silent-, escaped-, dump-unread- or dump-changed-SEED-I.EXT; the mutated input
  * itself is written in FUZZ_WORK, default the current folder) and the run exits
  * nonzero; so does a working set that grew by more than 256 MB (a leak).
  * replay feeds every file in DIR once, as is: the regression files.
@@ -58,6 +59,7 @@ static char work_prefix[MAX_PATH * 2]; /* the mutated input, less its extension 
 static volatile LONGLONG started;     /* GetTickCount64 when it was handed in */
 static DWORD timeout_ms = 10000;
 static ULONG accepted;                /* inputs the reader took (and fed on) */
+static ULONG contained;               /* outputs the field-escape oracle passed */
 static ULONGLONG blob_state = 1;      /* the random state of the series' mutations */
 /* what feed found wrong when it returns FALSE: the kind names the kept copy */
 static const char *fault_kind, *fault_why;
@@ -247,6 +249,48 @@ static void drop_comments(char *text)
     *to = 0;
 }
 
+/* The field-escape oracle (tests/injectcheck.py's, for every mutation):
+ * the line of MIME that is not trackfix's own, or NULL when every header
+ * line is a header trackfix writes or a fold of one, and every line of the
+ * calendar a property or component trackfix writes or a fold; a CR or LF
+ * alone in either escapes too. */
+static const char *escaped_line(const char *mime)
+{
+    static const char *const headers[] = {"X-MimeOLE", "Content-class", "MIME-Version", "Content-Type", "Subject",
+                                          "Date", "Message-ID", "X-MS-Has-Attach", "X-MS-TNEF-Correlator",
+                                          "Thread-Topic", "Thread-Index", "From", "To", "Cc"};
+    static const char *const properties[] = {
+        "BEGIN", "END", "METHOD", "PRODID", "VERSION", "TZID", "DTSTART", "TZOFFSETFROM", "TZOFFSETTO", "RRULE",
+        "DTSTAMP", "SUMMARY", "UID", "ATTENDEE", "ORGANIZER", "LOCATION", "DTEND", "RECURRENCE-ID", "EXDATE",
+        "DESCRIPTION", "SEQUENCE", "PRIORITY", "CLASS", "CREATED", "LAST-MODIFIED", "STATUS", "TRANSP", "ACTION",
+        "TRIGGER", "X-MICROSOFT-CDO-TZID", "X-MICROSOFT-CDO-BUSYSTATUS", "X-MICROSOFT-CDO-INSTTYPE",
+        "X-MICROSOFT-CDO-INTENDEDSTATUS", "X-MICROSOFT-CDO-ALLDAYEVENT", "X-MICROSOFT-CDO-IMPORTANCE",
+        "X-MICROSOFT-CDO-OWNERAPPTID", "X-MICROSOFT-CDO-APPT-SEQUENCE", "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE",
+        "X-MICROSOFT-CDO-OWNER-CRITICAL-CHANGE"};
+    const char *head_end = strstr(mime, "\r\n\r\n"), *calendar = strstr(mime, "\r\nBEGIN:VCALENDAR\r\n");
+    const char *calendar_end = calendar ? strstr(calendar, "\r\nEND:VCALENDAR\r\n") : NULL, *line, *next;
+    size_t i;
+
+    if (!head_end || !calendar || !calendar_end) return "the message has no header block or no calendar";
+    for (line = mime; line < calendar_end + 2; line = next + 2)
+    {
+        const char *const *names = line < head_end + 2 ? headers : properties;
+        size_t count = line < head_end + 2 ? ARRAYSIZE(headers) : ARRAYSIZE(properties);
+
+        if (!(next = strstr(line, "\r\n"))) return line;
+        if (line > head_end && line <= calendar) continue; /* the parts between: the plain body is its own */
+        if (memchr(line, '\r', next - line) || memchr(line, '\n', next - line)) return line;
+        if (*line == ' ' || *line == '\t') continue;
+        for (i = 0; i < count; i++)
+        {
+            size_t len = strlen(names[i]);
+            if (!strncmp(line, names[i], len) && strchr(line < head_end + 2 ? ":" : ":;", line[len])) break;
+        }
+        if (i == count) return line;
+    }
+    return NULL;
+}
+
 /* FALSE with fault_kind KIND and fault_why WHY (and DETAIL, when given). */
 static BOOL fault(const char *kind, const char *why, const char *detail)
 {
@@ -310,6 +354,7 @@ static BOOL feed(BOOL is_msg)
         else
         {
             static const enum systime_path paths[] = {SYSTIME_PATH_LEGACY, SYSTIME_PATH_CLAMPED};
+            const char *escaped;
             size_t i;
 
             for (i = 0; i < ARRAYSIZE(paths) && ok; i++)
@@ -320,6 +365,13 @@ static BOOL feed(BOOL is_msg)
 
                 hr = ecgetmime_convert(&message, current, &options, &result, convert_error);
                 if (FAILED(hr)) ok = convert_error[0] != 0;
+                else if ((escaped = escaped_line(result.mime)))
+                {
+                    char shown[81];
+                    snprintf(shown, sizeof(shown), "%.*s", (int)strcspn(escaped, "\r\n"), escaped);
+                    ok = fault("escaped", "a line of the output is no header or property trackfix writes", shown);
+                }
+                else contained++;
                 free(result.mime);
             }
             if (ok)
@@ -561,9 +613,9 @@ static int run(ULONG iterations, ULONGLONG seed, int count, char **paths)
     }
     DeleteFileA(current);
     grown = working_set();
-    printf("fuzz: %u inputs (%u .msg, %u replies) from seed %llu ended cleanly, %u of them read without error; "
-           "memory %lu KB at the end", iterations, by_kind[1], by_kind[0], (unsigned long long)seed, accepted,
-           (unsigned long)(grown / 1024));
+    printf("fuzz: %u inputs (%u .msg, %u replies) from seed %llu ended cleanly, %u of them read without error, "
+           "%u outputs contained; memory %lu KB at the end", iterations, by_kind[1], by_kind[0],
+           (unsigned long long)seed, accepted, contained, (unsigned long)(grown / 1024));
     if (baseline) printf(", %lu KB after the first 1,000", (unsigned long)(baseline / 1024));
     printf("\n");
     ret = 0;
