@@ -8,27 +8,28 @@
 #include <windows.h>
 
 #include "errmsg.h"
+#include "strbuf.h"
 
 HRESULT errmsg_format(char error[ERRMSG_SIZE], HRESULT hr, const char *fmt, ...)
 {
+    struct strbuf shown = {0};
     char text[ERRMSG_SIZE];
-    const unsigned char *p;
-    size_t used = 0;
+    size_t i;
     va_list args;
 
     va_start(args, fmt);
     vsnprintf(text, sizeof(text), fmt, args);
     va_end(args);
     /* a value in a message (a subject, a name, an address) may hold any
-     * byte: its control characters become escapes here, once for every
-     * message, so none moves a terminal's cursor or starts a line of a
-     * log, a state file or a report */
-    for (p = (const unsigned char *)text; *p && used + 5 <= ERRMSG_SIZE; p++)
-    {
-        if (*p >= 0x20 && *p != 0x7F) error[used++] = (char)*p;
-        else used += snprintf(error + used, 5, *p == '\r' ? "\\r" : *p == '\n' ? "\\n" : *p == '\t' ? "\\t" : "\\x%02X", *p);
-    }
-    error[used] = 0;
+     * byte: its control characters and stray bytes become escapes here,
+     * once for every message, so none moves a terminal's cursor or starts
+     * a line of a log, a state file or a report */
+    strbuf_puts_escaped(&shown, text);
+    if (shown.data) snprintf(error, ERRMSG_SIZE, "%s", shown.data);
+    else
+        for (i = 0; (error[i] = text[i]); i++)
+            if ((unsigned char)error[i] < 0x20 || (unsigned char)error[i] >= 0x7F) error[i] = '?';
+    strbuf_free(&shown);
     return hr;
 }
 

@@ -15,7 +15,8 @@
 #define ERRMSG_SIZE 1024
 
 /* Formats FMT into ERROR (cut to ERRMSG_SIZE bytes, always terminated),
- * its control characters written as escapes ("\r", "\n", "\t", "\xHH"),
+ * its control characters and stray (non-UTF-8) bytes written as escapes
+ * ("\r", "\n", "\t", "\xHH"),
  * and returns HR, so that "return errmsg_format(error, hr, ...);" fails
  * and says why in one statement. */
 HRESULT errmsg_format(char error[ERRMSG_SIZE], HRESULT hr, const char *fmt, ...)

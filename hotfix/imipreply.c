@@ -425,7 +425,7 @@ HRESULT imipreply_apply(struct mapi_message *meeting, const struct imip_reply *r
     memset(change, 0, sizeof(*change));
     if (!same)
     {
-        snprintf(error, IMIPREPLY_ERROR_SIZE, "the reply's UID %s is not this meeting's (%s)", reply->uid,
+        errmsg_format(error, S_FALSE, "the reply's UID %s is not this meeting's (%s)", reply->uid,
                  uid ? uid : "no PidLidGlobalObjectId");
         free(uid);
         free(clean);
@@ -443,7 +443,7 @@ HRESULT imipreply_apply(struct mapi_message *meeting, const struct imip_reply *r
     }
     if (i == meeting->recipient_count)
     {
-        snprintf(error, IMIPREPLY_ERROR_SIZE, "no recipient of the meeting has the address %s", reply->attendee);
+        errmsg_format(error, S_FALSE, "no recipient of the meeting has the address %s", reply->attendee);
         return S_FALSE;
     }
     change->row = i + 1;

@@ -79,17 +79,36 @@ void strbuf_free(struct strbuf *sb)
     memset(sb, 0, sizeof(*sb));
 }
 
+/* The length of the valid UTF-8 sequence at P, or 0 when P starts none. */
+static size_t utf8_length(const unsigned char *p)
+{
+    size_t length = *p >= 0xF0 && *p <= 0xF4 ? 4 : *p >= 0xE0 ? 3 : *p >= 0xC2 && *p <= 0xDF ? 2 : 0, i;
+
+    if (*p >= 0xF5) return 0;
+    for (i = 1; i < length; i++)
+        if ((p[i] & 0xC0) != 0x80) return 0;
+    return length;
+}
+
 void strbuf_puts_escaped(struct strbuf *sb, const char *text)
 {
-    const unsigned char *p;
+    const unsigned char *p = (const unsigned char *)text;
 
-    for (p = (const unsigned char *)text; *p; p++)
+    while (*p)
     {
+        size_t length = *p >= 0x80 ? utf8_length(p) : 1;
+
         if (*p == '\r') strbuf_puts(sb, "\\r");
         else if (*p == '\n') strbuf_puts(sb, "\\n");
         else if (*p == '\t') strbuf_puts(sb, "\\t");
-        else if (*p < 0x20 || *p == 0x7F) strbuf_printf(sb, "\\x%02X", *p);
-        else strbuf_add(sb, p, 1);
+        else if (*p < 0x20 || *p == 0x7F || !length) strbuf_printf(sb, "\\x%02X", *p);
+        else
+        {
+            strbuf_add(sb, p, length);
+            p += length;
+            continue;
+        }
+        p++;
     }
 }
 

@@ -25,7 +25,8 @@ void strbuf_puts(struct strbuf *sb, const char *text);
 /* Appends printf-formatted text. */
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends TEXT with each control character as an escape (\r, \n, \t,
- * others \xHH): text from a message shown so that it cannot move a
+ * others \xHH), and each byte that is not part of a valid UTF-8
+ * character as \xHH: text from a message shown so that it cannot move a
  * terminal's cursor or start a line of a log (a readable form, not a
  * reversible one: a backslash stays as it is). */
 void strbuf_puts_escaped(struct strbuf *sb, const char *text);

@@ -82,6 +82,52 @@ run "$TRACKFIX" server directory add '/o=Org/cn=x' $'adam@fabrikam.example\r\nBc
 expect_rc 2
 expect_err "'adam@fabrikam.example\\r\\nBcc: evil@attacker.example' is not an RFC 5321 mailbox"
 
+# Replies: each property the reply step reads, and a few it passes over,
+# with a payload (an escaped line end, RFC 6868's ^n, a parameter or a
+# value smuggled in, quotes, 998 bytes, non-UTF-8 bytes, a NUL): applied to
+# Adam's row and nothing else, or refused with words naming the property;
+# and nothing printed carries a raw control character.
+mkdir -p "$work/replies"
+/usr/bin/python3 - "$TOP/tests/data/reply-accepted.ics" "$work/replies" <<'EOF'
+import re, sys
+base, out = open(sys.argv[1], "rb").read(), sys.argv[2]
+# (name, the line's start, what the payload is added to)
+FIELDS = [("UID", b"UID:"), ("CN", b"ATTENDEE;PARTSTAT=ACCEPTED;CN=Adam Attendee"),
+          ("ATTENDEE", b"ATTENDEE;PARTSTAT=ACCEPTED;CN=Adam Attendee:MAILTO:Adam@Fabrikam.EXAMPLE"),
+          ("PARTSTAT", b"ATTENDEE;PARTSTAT=ACCEPTED"), ("SUMMARY", b"SUMMARY;LANGUAGE=en-US:Accepted: Project review"),
+          ("COMMENT", b"COMMENT;LANGUAGE=en-US:\\n"), ("DTSTAMP", b"DTSTAMP:20070801T101500Z")]
+PAYLOADS = [("escaped-lf", b"\\nBcc: evil@attacker.example"), ("caret-n", b"^nBcc: evil@attacker.example"),
+            ("semicolon", b";X-INJECTED=1"), ("colon", b":X-INJECTED:1"), ("quote", b'"x"'),
+            ("run998", b"x" * 998), ("non-utf8", b"\xff\xfe\xc3\x28"), ("nul", b"\x00X")]
+with open(out + "/manifest.tsv", "w") as manifest:
+    for field, start in FIELDS:
+        for kind, payload in PAYLOADS:
+            at = base.index(start) + len(start)
+            text = base[:at] + payload + base[at:]
+            if field == "UID":  # the payload after the whole folded UID
+                end = base.index(b"\r\n", base.index(b"\r\n ", base.index(start)) + 3)
+                text = base[:end] + payload + base[end:]
+            name = "%s-%s" % (field, kind)
+            open("%s/%s.ics" % (out, name), "wb").write(text)
+            manifest.write("%s\t%s\n" % (name, field))
+EOF
+cp "$work/msg/message-PR_SUBJECT-cr.msg" "$work/meeting.msg"
+# one process for all: each reply has its line, applied or not and why
+cut -f1 "$work/replies/manifest.tsv" | sed "s|^|$work/replies/|; s|\$|.ics|" > "$work/replies/list"
+mapfile -t replies < "$work/replies/list"
+run "$TRACKFIX" reply --dry-run "$work/meeting.msg" "${replies[@]}"
+[ "$rc" = 2 ] || fail "hostile replies: exit $rc, expected 2 (some unreadable)"
+printf '%s%s' "$out" "$err" | LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' && fail "a raw control character printed"
+while IFS=$'\t' read -r name field; do
+    said=$(printf '%s\n%s\n' "$out" "$err" | grep -F "$work/replies/$name.ics")
+    case "$said" in
+    "would apply $work/replies/$name.ics: recipient 2 <Adam@Fabrikam.EXAMPLE> ACCEPTED"*) ;;
+    *"$field"*) ;;
+    *) fail "$name: neither Adam's acceptance nor a refusal naming $field: $said" ;;
+    esac
+done < "$work/replies/manifest.tsv"
+[ "$(wc -l < "$work/replies/manifest.tsv")" = 56 ] || fail "not 56 hostile replies"
+
 # A reply whose ATTENDEE or ORGANIZER is no mailbox is refused, named.
 sed 's/^\(ATTENDEE[^:]*:\)MAILTO:.*$/\1mailto:a b@x.example/' "$TOP/tests/data/reply-accepted.ics" > "$work/bad-ATTENDEE.ics"
 sed 's/^\(ATTENDEE.*\)$/\1\nORGANIZER:mailto:a b@x.example/' "$TOP/tests/data/reply-accepted.ics" > "$work/bad-ORGANIZER.ics"
