@@ -183,16 +183,14 @@ static void split_part(const char *text, size_t size, size_t *header_size, const
 {
     size_t i;
 
+    /* no blank line: all header */
+    *header_size = size;
+    *body = text + size;
     for (i = 0; i < size; i++)
     {
         if (text[i] != '\n') continue;
         if (i + 1 < size && text[i + 1] == '\n') { *header_size = i + 1; *body = text + i + 2; break; }
         if (i + 2 < size && text[i + 1] == '\r' && text[i + 2] == '\n') { *header_size = i + 1; *body = text + i + 3; break; }
-    }
-    if (i == size)
-    {
-        *header_size = size;
-        *body = text + size;
     }
     *body_size = (size_t)(text + size - *body);
 }
