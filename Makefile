@@ -2,6 +2,7 @@
 #   make        build build/trackfix.exe (launcher + .exe.so)
 #   make test   the unit tests and the quick end-to-end tests, in parallel
 #   make check  make test plus the heavy tests: limits, fuzz run, memcheck
+#   make check-wine10  make test under Debian 13's Wine 10.0 (needs root)
 #   make demo   play the KB 938650 story in build/
 #   make bench  measure speed, write build/bench.json
 #   make fuzz   feed FUZZ_N mutated inputs to the readers (one Wine process)
@@ -66,7 +67,7 @@ CHECK_TESTS := $(filter $(LONG_TESTS),scripts/memcheck.sh $(wildcard tests/check
                $(filter-out $(LONG_TESTS),$(wildcard tests/check_*.sh))
 TEST_PROGRAMS := all $(UNIT_TESTS) $(BUILD)/hold_lock.exe $(BUILD)/fuzz.exe $(BUILD)/vgcanary.exe prefix
 
-.PHONY: all deps test-deps bench-deps coverage-deps test check memcheck fuzz demo docs man install bench coverage clean prefix
+.PHONY: all deps test-deps bench-deps coverage-deps test check check-wine10 memcheck fuzz demo docs man install bench coverage clean prefix
 
 all: $(BUILD)/trackfix.exe
 
@@ -151,6 +152,12 @@ test: test-deps $(TEST_PROGRAMS)
 
 check: test-deps $(TEST_PROGRAMS)
 	$(Q)$(RUN_TESTS) $(CHECK_TESTS) $(E2E_TESTS) $(UNIT_TESTS)
+
+# make test again under Debian 13's Wine 10.0, in a root file system of its
+# own made by mmdebstrap (build/wine10/rootfs, reused); needs root
+# (scripts/wine10.sh).
+check-wine10:
+	$(Q)scripts/wine10.sh $(abspath $(BUILD))/wine10/rootfs
 
 # The programs of make test under valgrind's memcheck (scripts/memcheck.sh).
 memcheck: test-deps all $(UNIT_TESTS) $(BUILD)/fuzz.exe $(BUILD)/vgcanary.exe prefix

@@ -2,7 +2,8 @@
 # Install the Debian packages trackfix needs that this machine lacks.
 # Usage: scripts/deps.sh build|test|bench|coverage
 # build: compiler, Wine, libical, cmocka, valgrind (its header:
-# leakcheck.h).  test: build plus the independent readers and checkers the
+# leakcheck.h), and g++ (Wine 10's winegcc stops with "Could not find
+# g++" without it, even for C).  test: build plus the independent readers and checkers the
 # tests compare against (olefile, icalendar, vobject, libical through
 # python3-gi, flufl.bounce, msgconvert), Postfix (the real MTA of
 # tests/check_postfix.sh, installed unconfigured: nothing of it runs but
@@ -14,7 +15,7 @@
 # present.
 set -eu
 
-build_pkgs="wine wine64 wine64-tools libwine-dev libcmocka-dev libical-dev pkg-config valgrind"
+build_pkgs="wine wine64 wine64-tools libwine-dev libcmocka-dev libical-dev pkg-config valgrind g++"
 test_pkgs="python3 python3-olefile python3-icalendar python3-vobject python3-flufl.bounce python3-gi gir1.2-ical-3.0
            libemail-outlook-message-perl libemail-address-perl postfix bsdutils time valgrind help2man man-db"
 
