@@ -150,8 +150,13 @@ RUN_TESTS = $(WINEENV) BUILD=$(abspath $(BUILD)) TEST_TIMEOUT=$(TEST_TIMEOUT) sc
 test: test-deps $(TEST_PROGRAMS)
 	$(Q)$(RUN_TESTS) $(E2E_TESTS) $(UNIT_TESTS)
 
+# NO_MEMCHECK=1 leaves the memory check out, and says so: under Wine 10
+# valgrind's stack traces stop at malloc, so it cannot trace a block to
+# trackfix's code and its canary fails (README, Wine versions).
 check: test-deps $(TEST_PROGRAMS)
-	$(Q)$(RUN_TESTS) $(CHECK_TESTS) $(E2E_TESTS) $(UNIT_TESTS)
+	$(Q)$(if $(filter 1,$(NO_MEMCHECK)),echo "make check: the memory check is left out (NO_MEMCHECK=1)";)
+	$(Q)$(RUN_TESTS) $(if $(filter 1,$(NO_MEMCHECK)),$(filter-out scripts/memcheck.sh,$(CHECK_TESTS)),$(CHECK_TESTS)) \
+	    $(E2E_TESTS) $(UNIT_TESTS)
 
 # make test again under Debian 13's Wine 10.0, in a root file system of its
 # own made by mmdebstrap (build/wine10/rootfs, reused); needs root
