@@ -13,7 +13,7 @@
 #include "systime.h"
 
 static const char usage_text[] =
-    "usage: trackfix reply [--dry-run] [--format=text|json] MEETING.msg REPLY...\n"
+    "usage: trackfix reply [--dry-run] [--verbose] [--format=text|json] MEETING.msg REPLY...\n"
     "\n"
     "Applies each iMIP reply (an .ics with METHOD:REPLY, or an .eml whose\n"
     "text/calendar part carries one) to the organizer's meeting, as Outlook does:\n"
@@ -21,7 +21,10 @@ static const char usage_text[] =
     "TENTATIVE 2, DECLINED 4) and PR_RECIPIENT_TRACKSTATUS_TIME from\n"
     "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE, or 1601-01-01T00:00:00Z when the\n"
     "reply lacks it (KB 938650).  MEETING.msg is rewritten atomically once, after\n"
-    "all replies; --dry-run shows the changes and writes nothing.\n"
+    "all replies; --dry-run shows the changes and writes nothing.  A reply is\n"
+    "refused only for what makes it unusable; libical's complaints about what it\n"
+    "does not need (an empty DESCRIPTION or LOCATION, as Google writes them) are\n"
+    "passed over, and --verbose shows them.\n"
     "\n"
     "Exit status: 0 all applied, 4 any not applied (other UID, unknown attendee),\n"
     "2 usage error or unreadable input, 1 the meeting could not be written.\n";
@@ -83,11 +86,27 @@ struct applied
     struct imip_change change;
 };
 
-enum { OPT_FORMAT, OPT_DRY_RUN };
+enum { OPT_FORMAT, OPT_DRY_RUN, OPT_VERBOSE };
 static const struct cli_option options[] = {
     [OPT_FORMAT] = CLI_OPTION_FORMAT,
     [OPT_DRY_RUN] = {"--dry-run", CLI_VALUE_NONE, NULL, NULL},
+    [OPT_VERBOSE] = {"--verbose", CLI_VALUE_NONE, NULL, NULL},
 };
+
+/* --verbose: what libical said of REPLY that did not stop it, a line each. */
+static void report_passed_over(const char *path, const struct imip_reply *reply)
+{
+    const char *line = reply->passed_over;
+    char text[IMIPREPLY_ERROR_SIZE + 256];
+
+    while (line && *line)
+    {
+        size_t len = strcspn(line, "\n");
+        snprintf(text, sizeof(text), "'%s': passed over what the reply does not need: %.*s", path, (int)len, line);
+        cli_message(MSG_WARNING, text);
+        line += len + (line[len] == '\n');
+    }
+}
 
 int cmd_reply(int argc, char **argv)
 {
@@ -141,6 +160,7 @@ int cmd_reply(int argc, char **argv)
             unreadable++;
             continue;
         }
+        if (parsed.given[OPT_VERBOSE]) report_passed_over(path, &a->reply);
         hr = imipreply_apply(&meeting, &a->reply, &a->change, error);
         if (hr == S_OK)
         {

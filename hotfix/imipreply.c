@@ -48,21 +48,52 @@ void imipreply_clear(struct imip_reply *reply)
     free(reply->uid);
     free(reply->attendee);
     free(reply->partstat);
+    free(reply->passed_over);
     memset(reply, 0, sizeof(*reply));
 }
 
-/* The text of the first X-LIC-ERROR in COMP or below it, or NULL. */
-static const char *first_error(icalcomponent *comp)
-{
-    icalproperty *prop = icalcomponent_get_first_property(comp, ICAL_XLICERROR_PROPERTY);
-    icalcomponent *child;
-    const char *text;
+/* What a reply needs (DESIGN.md §1.1): an error of libical's that names
+ * one of these properties makes the reply unusable. */
+static const char *const needed_properties[] = {"METHOD", "UID", "ATTENDEE", "ORGANIZER", "PARTSTAT"};
 
-    if (prop) return icalproperty_get_xlicerror(prop);
+/* Judges each X-LIC-ERROR libical left in COMP or below it (DESIGN.md
+ * §1.1): a broken structure (COMPONENT-PARSE-ERROR, MIME-PARSE-ERROR) or
+ * an error about a property the reply needs makes it unusable (FALSE, the
+ * error's text in *FATAL); any other (an empty DESCRIPTION or LOCATION as
+ * Google writes them, a date the reply does not read) is passed over and
+ * its text added to PASSED_OVER, one a line. */
+static BOOL judge_errors(icalcomponent *comp, struct strbuf *passed_over, const char **fatal)
+{
+    icalproperty *prop;
+    icalcomponent *child;
+    size_t i;
+
+    for (prop = icalcomponent_get_first_property(comp, ICAL_XLICERROR_PROPERTY); prop;
+         prop = icalcomponent_get_next_property(comp, ICAL_XLICERROR_PROPERTY))
+    {
+        icalparameter *type = icalproperty_get_first_parameter(prop, ICAL_XLICERRORTYPE_PARAMETER);
+        icalparameter_xlicerrortype kind = type ? icalparameter_get_xlicerrortype(type) : ICAL_XLICERRORTYPE_X;
+        const char *text = icalproperty_get_xlicerror(prop);
+        BOOL unusable = kind == ICAL_XLICERRORTYPE_COMPONENTPARSEERROR || kind == ICAL_XLICERRORTYPE_MIMEPARSEERROR;
+
+        if (!text) text = "";
+        for (i = 0; i < ARRAYSIZE(needed_properties) && !unusable; i++)
+        {
+            char words[64];
+            snprintf(words, sizeof(words), "%s property", needed_properties[i]);
+            unusable = strstr(text, words) || strstr(text, needed_properties[i]) == text;
+        }
+        if (unusable)
+        {
+            *fatal = text;
+            return FALSE;
+        }
+        strbuf_printf(passed_over, "%s%s", passed_over->size ? "\n" : "", text);
+    }
     for (child = icalcomponent_get_first_component(comp, ICAL_ANY_COMPONENT); child;
          child = icalcomponent_get_next_component(comp, ICAL_ANY_COMPONENT))
-        if ((text = first_error(child))) return text;
-    return NULL;
+        if (!judge_errors(child, passed_over, fatal)) return FALSE;
+    return TRUE;
 }
 
 /* Parses "YYYYMMDDTHHMMSSZ" into a FILETIME. */
@@ -148,6 +179,7 @@ static HRESULT read_calendar(icalcomponent *cal, const char *source, struct imip
 
 static HRESULT parse_ics(const char *text, size_t size, const char *source, struct imip_reply *reply, char *error)
 {
+    struct strbuf passed_over = {0};
     icalcomponent *root = NULL, *cal;
     const char *problem;
     char *copy;
@@ -166,12 +198,15 @@ static HRESULT parse_ics(const char *text, size_t size, const char *source, stru
     cal = icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT
               ? root
               : icalcomponent_get_first_component(root, ICAL_VCALENDAR_COMPONENT);
-    if ((problem = first_error(root)) || icalcomponent_count_errors(root))
-        hr = fail(error, E_INVALIDARG, source, "not valid iCalendar: %s", problem ? problem : "libical reports errors");
+    if (!judge_errors(root, &passed_over, &problem))
+        hr = fail(error, E_INVALIDARG, source, "not valid iCalendar: %s", problem);
+    else if (passed_over.failed)
+        hr = fail(error, E_OUTOFMEMORY, source, "out of memory");
     else if (!cal)
         hr = fail(error, E_INVALIDARG, source, "no VCALENDAR");
-    else
-        hr = read_calendar(cal, source, reply, error);
+    else if (SUCCEEDED(hr = read_calendar(cal, source, reply, error)) && passed_over.size)
+        reply->passed_over = strbuf_detach(&passed_over);
+    strbuf_free(&passed_over);
     icalcomponent_free(root);
     return hr;
 }

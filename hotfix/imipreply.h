@@ -25,13 +25,17 @@ struct imip_reply
     LONG track_status;          /* respTentative 2, respAccepted 3, respDeclined 4 */
     BOOL has_critical_change;   /* X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE present */
     ULONGLONG track_time;       /* its value, or 0 (1601-01-01) when absent */
+    char *passed_over;          /* libical's errors about what the reply does not need, one a
+                                   line (an empty DESCRIPTION...), or NULL; owned */
 };
 
 /* Reads the reply in PATH (UTF-8): an .ics file, or an .eml (any file that
  * does not start with BEGIN:VCALENDAR) whose text/calendar part is 7bit,
  * 8bit, base64 or quoted-printable in any charset iconv knows.
- * Returns S_OK; E_INVALIDARG with ERROR naming the file and the reason when
- * it is not a usable reply (libical errors, no VEVENT, no ATTENDEE, no UID,
+ * Returns S_OK (libical's errors about properties the reply does not need
+ * in REPLY->passed_over); E_INVALIDARG with ERROR naming the file and the
+ * reason when it is not a usable reply (a broken structure, libical errors
+ * about what a reply needs, no VEVENT, no ATTENDEE, no UID,
  * METHOD other than REPLY, PARTSTAT that is no answer...); the HRESULT of
  * the I/O error when the file cannot be read.  REPLY is empty on failure. */
 HRESULT imipreply_read(const char *path, struct imip_reply *reply, char error[IMIPREPLY_ERROR_SIZE]);

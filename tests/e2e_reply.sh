@@ -83,6 +83,18 @@ expect_rc 4
 expect_out "no recipient of the meeting has the address eve@fabrikam.example"
 cmp -s "$work/meeting.msg" "$work/before.msg" || fail "a reply that did not apply changed the meeting"
 
+# A reply with the empty values Google writes (DESCRIPTION:, LOCATION:)
+# applies; --verbose says what libical passed over.
+sed 's/^COMMENT;LANGUAGE=en-US:\\n\r$/DESCRIPTION:\r\nLOCATION:\r/' "$DATA/reply-accepted.ics" > "$work/empty-values.ics"
+grep -q '^LOCATION:.$' "$work/empty-values.ics" || fail "no empty LOCATION in empty-values.ics"
+run "$TRACKFIX" reply --dry-run --verbose "$work/meeting.msg" "$work/empty-values.ics"
+expect_rc 0
+expect_out "would apply $work/empty-values.ics: recipient 2 <Adam@Fabrikam.EXAMPLE> ACCEPTED"
+expect_err "passed over what the reply does not need: No value for DESCRIPTION property"
+expect_err "passed over what the reply does not need: No value for LOCATION property"
+run "$TRACKFIX" reply --dry-run "$work/meeting.msg" "$work/empty-values.ics"
+[ -z "$err" ] || fail "without --verbose, something was said: $err"
+
 # Unreadable input: exit 2, reason named, meeting untouched.
 run "$TRACKFIX" reply "$work/meeting.msg" "$TOP"/tests/corpus/ics/*.ics
 expect_rc 2

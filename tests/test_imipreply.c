@@ -69,8 +69,17 @@ static const struct parse_row parse_rows[] = {
     {__LINE__, "METHOD:REPLY\r\n", "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@x\r\n",
      "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE:yesterday\r\n", E_INVALIDARG, NULL, 0, FALSE, 0,
      "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE 'yesterday' is not a UTC DATE-TIME"},
-    {__LINE__, "METHOD:REPLY\r\n", "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@x\r\n", "DTSTART:NOT-A-DATE\r\n",
-     E_INVALIDARG, NULL, 0, FALSE, 0, "not valid iCalendar: "},
+    /* libical's errors about what a reply does not need are passed over:
+     * a date it does not read, the empty values Google writes */
+    {__LINE__, "METHOD:REPLY\r\n", "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@x\r\n", "DTSTART:NOT-A-DATE\r\n", S_OK,
+     "a@x", 3, FALSE, 0, ""},
+    {__LINE__, "METHOD:REPLY\r\n", "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@x\r\n", "DESCRIPTION:\r\nLOCATION:\r\n", S_OK,
+     "a@x", 3, FALSE, 0, ""},
+    /* ... but not about what it needs, nor a line that is no property */
+    {__LINE__, "METHOD:REPLY\r\n", "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@x\r\nORGANIZER:\r\n", "", E_INVALIDARG,
+     NULL, 0, FALSE, 0, "not valid iCalendar: No value for ORGANIZER property"},
+    {__LINE__, "METHOD:REPLY\r\n", "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@x\r\n", "B@D LINE\r\n", E_INVALIDARG, NULL,
+     0, FALSE, 0, "not valid iCalendar: Got a data line"},
 };
 
 static void parses_replies_and_refuses_with_the_reason(void **state)
@@ -119,6 +128,10 @@ static void a_reply_without_vevent_or_uid_is_refused_saying_which(void **state)
          "the VEVENT has no UID"},
         {__LINE__, "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VTODO\r\nUID:x\r\nEND:VTODO\r\nEND:VCALENDAR\r\n",
          "no VEVENT in the VCALENDAR"},
+        {__LINE__,
+         "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\n"
+         "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@x\r\nUID:\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+         "not valid iCalendar: No value for UID property"},
     };
     size_t i;
     (void)state;
@@ -132,6 +145,26 @@ static void a_reply_without_vevent_or_uid_is_refused_saying_which(void **state)
                           __FILE__, rows[i].line);
         if (!strstr(error, rows[i].error)) print_error("error '%s'\n", error), _fail(__FILE__, rows[i].line);
     }
+}
+
+/* What was passed over is kept, a line each, for reply --verbose. */
+static void what_libical_passed_over_is_kept(void **state)
+{
+    const char *text = make_reply("METHOD:REPLY\r\n", "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@x\r\n",
+                                  "DESCRIPTION:\r\nLOCATION:\r\n");
+    struct imip_reply reply;
+    char error[IMIPREPLY_ERROR_SIZE] = "";
+    (void)state;
+
+    assert_int_equal(imipreply_parse(text, strlen(text), "google.ics", &reply, error), S_OK);
+    assert_non_null(reply.passed_over);
+    assert_string_equal(reply.passed_over, "No value for DESCRIPTION property. Removing entire property:\n"
+                                           "No value for LOCATION property. Removing entire property:");
+    imipreply_clear(&reply);
+    text = make_reply("METHOD:REPLY\r\n", "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@x\r\n", "");
+    assert_int_equal(imipreply_parse(text, strlen(text), "plain.ics", &reply, error), S_OK);
+    assert_null(reply.passed_over);
+    imipreply_clear(&reply);
 }
 
 static void reads_calendar_parts_of_messages_in_every_encoding(void **state)
@@ -185,7 +218,8 @@ struct corpus_row
 static const struct corpus_row corpus_rows[] = {
     {__LINE__, "big_bad_calendar.ics", "not iCalendar"},
     {__LINE__, "bom_calendar.ics", "no METHOD"},
-    {__LINE__, "broken_dtstart.ics", "not valid iCalendar: Can't parse as DATE-TIME value in DTSTART"},
+    /* its DTSTART, which a reply does not need, passed over: no METHOD */
+    {__LINE__, "broken_dtstart.ics", "no METHOD"},
     {__LINE__, "broken_ical.ics", "no METHOD"},
     {__LINE__, "fuzz_testcase_0_char_in_component_name.ics", "neither iCalendar nor a message"},
     {__LINE__, "fuzz_testcase_invalid_month.ics", "neither iCalendar nor a message"},
@@ -271,6 +305,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parses_replies_and_refuses_with_the_reason),
         cmocka_unit_test(a_reply_without_vevent_or_uid_is_refused_saying_which),
+        cmocka_unit_test(what_libical_passed_over_is_kept),
         cmocka_unit_test(reads_calendar_parts_of_messages_in_every_encoding),
         cmocka_unit_test(corpus_calendars_are_refused_with_their_reason),
         cmocka_unit_test(applies_to_the_attendee_row_and_only_to_this_meeting),
