@@ -26,8 +26,12 @@ static const char usage_text[] =
     "does not need (an empty DESCRIPTION or LOCATION, as Google writes them) are\n"
     "passed over, and --verbose shows them.\n"
     "\n"
-    "Exit status: 0 all applied, 4 any not applied (other UID, unknown attendee),\n"
-    "2 usage error or unreadable input, 1 the meeting could not be written.\n";
+    "Each reply is reported in the order given.\n"
+    "\n"
+    "Exit status: 0 all applied, 4 any not applied (a reply read but unusable:\n"
+    "not METHOD:REPLY, no UID or ATTENDEE...; another meeting's UID; an unknown\n"
+    "attendee), 2 usage error or input that cannot be read (not iCalendar, no\n"
+    "calendar part), 1 the meeting could not be written.\n";
 
 
 static void format_time(BOOL has, ULONGLONG t, char out[SYSTIME_ISO_SIZE])
@@ -78,12 +82,15 @@ static void report_refused(enum cli_format format, const char *path, const char 
         printf("not applied %s: %s\n", path, reason);
 }
 
-/* A reply applied to the meeting in memory, reported after the write. */
-struct applied
+/* What became of one reply, reported after the write, in the order given. */
+struct outcome
 {
     const char *path;
+    BOOL applied;               /* REPLY applied to the meeting in memory, CHANGE what changed */
     struct imip_reply reply;
     struct imip_change change;
+    const char *reason_key;     /* in JSON: "refused" (the reply) or "reason" (the meeting) */
+    char reason[IMIPREPLY_ERROR_SIZE]; /* why not, when not applied */
 };
 
 enum { OPT_FORMAT, OPT_DRY_RUN, OPT_VERBOSE };
@@ -113,9 +120,9 @@ int cmd_reply(int argc, char **argv)
     enum cli_format format;
     struct mapi_message meeting;
     struct cli_parsed parsed;
-    char error[IMIPREPLY_ERROR_SIZE], read_error[MSGFILE_ERROR_SIZE];
+    char read_error[MSGFILE_ERROR_SIZE];
     const char *meeting_path;
-    struct applied *kept = NULL;
+    struct outcome *kept = NULL;
     BOOL dry_run, written;
     int i, applied = 0, not_applied = 0, unreadable = 0, ret;
     HRESULT hr = cli_parse("reply", usage_text, options, ARRAYSIZE(options), CLI_ANY, argc, argv, &parsed);
@@ -139,8 +146,8 @@ int cmd_reply(int argc, char **argv)
         cli_message(MSG_CANNOT_READ, read_error);
         goto done;
     }
-    /* the replies applied are reported once the meeting is written: a
-     * write that fails turns them into "not applied" */
+    /* every reply is reported once the meeting is written, in the order
+     * given: a write that fails turns the applied ones into "not applied" */
     if (!(kept = calloc(parsed.operand_count, sizeof(*kept))))
     {
         cli_message(MSG_FAILED, "reply", "out of memory");
@@ -150,29 +157,30 @@ int cmd_reply(int argc, char **argv)
     }
     for (i = 1; i < parsed.operand_count; i++)
     {
-        const char *path = parsed.operands[i];
-        struct applied *a = &kept[applied];
+        struct outcome *o = &kept[i - 1];
 
-        if (FAILED(imipreply_read(path, &a->reply, error)))
+        o->path = parsed.operands[i];
+        o->reason_key = "refused";
+        hr = imipreply_read(o->path, &o->reply, o->reason);
+        if (hr == IMIPREPLY_E_UNUSABLE)
         {
-            cli_message(MSG_CANNOT_READ, error);
-            report_refused(format, path, "refused", error);
+            not_applied++;
+            continue;
+        }
+        if (FAILED(hr))
+        {
+            cli_message(MSG_CANNOT_READ, o->reason);
             unreadable++;
             continue;
         }
-        if (parsed.given[OPT_VERBOSE]) report_passed_over(path, &a->reply);
-        hr = imipreply_apply(&meeting, &a->reply, &a->change, error);
-        if (hr == S_OK)
-        {
-            a->path = path;
-            applied++;
-            continue;
-        }
-        report_refused(format, path, "reason", error);
-        if (FAILED(hr)) unreadable++;
+        if (parsed.given[OPT_VERBOSE]) report_passed_over(o->path, &o->reply);
+        o->reason_key = "reason";
+        hr = imipreply_apply(&meeting, &o->reply, &o->change, o->reason);
+        if (hr == S_OK) o->applied = TRUE, applied++;
+        else if (FAILED(hr)) unreadable++;
         else not_applied++;
-        imipreply_clear(&a->reply);
     }
+    /* 2 for what could not be read, else 4 when any reply was not applied */
     ret = unreadable ? EXIT_USAGE : not_applied ? EXIT_NOT_APPLIED : EXIT_OK;
     written = !applied || dry_run || SUCCEEDED(msgfile_write(meeting_path, &meeting, read_error));
     if (!written)
@@ -180,11 +188,13 @@ int cmd_reply(int argc, char **argv)
         cli_message(MSG_CANNOT_WRITE, read_error);
         ret = EXIT_ERROR;
     }
-    for (i = 0; i < applied; i++)
+    for (i = 0; i < parsed.operand_count - 1; i++)
     {
-        if (written) report_applied(format, dry_run, kept[i].path, &kept[i].reply, &kept[i].change);
-        else report_refused(format, kept[i].path, "reason", "the meeting could not be written");
-        imipreply_clear(&kept[i].reply);
+        struct outcome *o = &kept[i];
+
+        if (o->applied && written) report_applied(format, dry_run, o->path, &o->reply, &o->change);
+        else report_refused(format, o->path, o->reason_key, o->applied ? "the meeting could not be written" : o->reason);
+        imipreply_clear(&o->reply);
     }
     free(kept);
     mapi_message_clear(&meeting);

@@ -57,12 +57,12 @@ void imipreply_clear(struct imip_reply *reply)
 static const char *const needed_properties[] = {"METHOD", "UID", "ATTENDEE", "ORGANIZER", "PARTSTAT"};
 
 /* Judges each X-LIC-ERROR libical left in COMP or below it (DESIGN.md
- * §1.1): a broken structure (COMPONENT-PARSE-ERROR, MIME-PARSE-ERROR) or
- * an error about a property the reply needs makes it unusable (FALSE, the
- * error's text in *FATAL); any other (an empty DESCRIPTION or LOCATION as
+ * §1.1): a broken structure (COMPONENT-PARSE-ERROR, MIME-PARSE-ERROR:
+ * *BROKEN) or an error about a property the reply needs makes it unusable
+ * (FALSE, the error's text in *FATAL); any other (an empty DESCRIPTION or LOCATION as
  * Google writes them, a date the reply does not read) is passed over and
  * its text added to PASSED_OVER, one a line. */
-static BOOL judge_errors(icalcomponent *comp, struct strbuf *passed_over, const char **fatal)
+static BOOL judge_errors(icalcomponent *comp, struct strbuf *passed_over, const char **fatal, BOOL *broken)
 {
     icalproperty *prop;
     icalcomponent *child;
@@ -86,13 +86,14 @@ static BOOL judge_errors(icalcomponent *comp, struct strbuf *passed_over, const 
         if (unusable)
         {
             *fatal = text;
+            *broken = kind == ICAL_XLICERRORTYPE_COMPONENTPARSEERROR || kind == ICAL_XLICERRORTYPE_MIMEPARSEERROR;
             return FALSE;
         }
         strbuf_printf(passed_over, "%s%s", passed_over->size ? "\n" : "", text);
     }
     for (child = icalcomponent_get_first_component(comp, ICAL_ANY_COMPONENT); child;
          child = icalcomponent_get_next_component(comp, ICAL_ANY_COMPONENT))
-        if (!judge_errors(child, passed_over, fatal)) return FALSE;
+        if (!judge_errors(child, passed_over, fatal, broken)) return FALSE;
     return TRUE;
 }
 
@@ -114,7 +115,7 @@ static HRESULT check_mailbox(const char *address, const char *name, const char *
     const char *why;
 
     if (address_is_mailbox(address, &why)) return S_OK;
-    return fail(error, E_INVALIDARG, source, "the %s address '%s' is not an RFC 5321 mailbox: %s", name, address, why);
+    return fail(error, IMIPREPLY_E_UNUSABLE, source, "the %s address '%s' is not an RFC 5321 mailbox: %s", name, address, why);
 }
 
 /* Reads the reply's parts out of the VCALENDAR CAL. */
@@ -127,36 +128,36 @@ static HRESULT read_calendar(icalcomponent *cal, const char *source, struct imip
     int count = 0;
     size_t i;
 
-    if (!method) return fail(error, E_INVALIDARG, source, "no METHOD: an iMIP reply has METHOD:REPLY");
+    if (!method) return fail(error, IMIPREPLY_E_UNUSABLE, source, "no METHOD: an iMIP reply has METHOD:REPLY");
     if (icalproperty_get_method(method) != ICAL_METHOD_REPLY)
-        return fail(error, E_INVALIDARG, source, "METHOD is %s, not REPLY",
+        return fail(error, IMIPREPLY_E_UNUSABLE, source, "METHOD is %s, not REPLY",
                     icalproperty_method_to_string(icalproperty_get_method(method)));
-    if (!event) return fail(error, E_INVALIDARG, source, "no VEVENT in the VCALENDAR");
-    if (!(uid = icalcomponent_get_uid(event)) || !*uid) return fail(error, E_INVALIDARG, source, "the VEVENT has no UID");
+    if (!event) return fail(error, IMIPREPLY_E_UNUSABLE, source, "no VEVENT in the VCALENDAR");
+    if (!(uid = icalcomponent_get_uid(event)) || !*uid) return fail(error, IMIPREPLY_E_UNUSABLE, source, "the VEVENT has no UID");
     for (prop = icalcomponent_get_first_property(event, ICAL_ATTENDEE_PROPERTY); prop;
          prop = icalcomponent_get_next_property(event, ICAL_ATTENDEE_PROPERTY))
         count++;
-    if (!count) return fail(error, E_INVALIDARG, source, "the VEVENT has no ATTENDEE");
+    if (!count) return fail(error, IMIPREPLY_E_UNUSABLE, source, "the VEVENT has no ATTENDEE");
     if (count > 1)
-        return fail(error, E_INVALIDARG, source, "the VEVENT has %d ATTENDEEs; a reply answers for one", count);
+        return fail(error, IMIPREPLY_E_UNUSABLE, source, "the VEVENT has %d ATTENDEEs; a reply answers for one", count);
     attendee = icalcomponent_get_first_property(event, ICAL_ATTENDEE_PROPERTY);
     address = icalproperty_get_attendee(attendee);
     if (address && !strncasecmp(address, "mailto:", 7)) address += 7;
-    if (!address || !*address) return fail(error, E_INVALIDARG, source, "the ATTENDEE has no address");
-    if (FAILED(check_mailbox(address, "ATTENDEE", source, error))) return E_INVALIDARG;
+    if (!address || !*address) return fail(error, IMIPREPLY_E_UNUSABLE, source, "the ATTENDEE has no address");
+    if (FAILED(check_mailbox(address, "ATTENDEE", source, error))) return IMIPREPLY_E_UNUSABLE;
     if ((prop = icalcomponent_get_first_property(event, ICAL_ORGANIZER_PROPERTY)))
     {
         const char *organizer = icalproperty_get_organizer(prop);
         if (organizer && !strncasecmp(organizer, "mailto:", 7)) organizer += 7;
-        if (FAILED(check_mailbox(organizer ? organizer : "", "ORGANIZER", source, error))) return E_INVALIDARG;
+        if (FAILED(check_mailbox(organizer ? organizer : "", "ORGANIZER", source, error))) return IMIPREPLY_E_UNUSABLE;
     }
     if (!(partstat = icalproperty_get_first_parameter(attendee, ICAL_PARTSTAT_PARAMETER)))
-        return fail(error, E_INVALIDARG, source, "the ATTENDEE %s has no PARTSTAT", address);
+        return fail(error, IMIPREPLY_E_UNUSABLE, source, "the ATTENDEE %s has no PARTSTAT", address);
     state = icalparameter_enum_to_string(icalparameter_get_partstat(partstat));
     for (i = 0; i < ARRAYSIZE(answers); i++)
         if (state && !strcmp(state, answers[i].partstat)) break;
     if (i == ARRAYSIZE(answers))
-        return fail(error, E_INVALIDARG, source, "PARTSTAT %s of %s is no answer (ACCEPTED, TENTATIVE or DECLINED)",
+        return fail(error, IMIPREPLY_E_UNUSABLE, source, "PARTSTAT %s of %s is no answer (ACCEPTED, TENTATIVE or DECLINED)",
                     state ? state : "(unknown)", address);
     reply->track_status = answers[i].track_status;
 
@@ -166,7 +167,7 @@ static HRESULT read_calendar(icalcomponent *cal, const char *source, struct imip
         const char *name = icalproperty_get_x_name(prop), *value = icalproperty_get_x(prop);
         if (!name || strcasecmp(name, CRITICAL_CHANGE)) continue;
         if (!value || !parse_utc_datetime(value, &reply->track_time))
-            return fail(error, E_INVALIDARG, source, CRITICAL_CHANGE " '%s' is not a UTC DATE-TIME", value ? value : "");
+            return fail(error, IMIPREPLY_E_UNUSABLE, source, CRITICAL_CHANGE " '%s' is not a UTC DATE-TIME", value ? value : "");
         reply->has_critical_change = TRUE;
         break;
     }
@@ -182,6 +183,7 @@ static HRESULT parse_ics(const char *text, size_t size, const char *source, stru
     struct strbuf passed_over = {0};
     icalcomponent *root = NULL, *cal;
     const char *problem;
+    BOOL broken;
     char *copy;
     HRESULT hr;
 
@@ -198,12 +200,12 @@ static HRESULT parse_ics(const char *text, size_t size, const char *source, stru
     cal = icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT
               ? root
               : icalcomponent_get_first_component(root, ICAL_VCALENDAR_COMPONENT);
-    if (!judge_errors(root, &passed_over, &problem))
-        hr = fail(error, E_INVALIDARG, source, "not valid iCalendar: %s", problem);
+    if (!judge_errors(root, &passed_over, &problem, &broken))
+        hr = fail(error, broken ? E_INVALIDARG : IMIPREPLY_E_UNUSABLE, source, "not valid iCalendar: %s", problem);
     else if (passed_over.failed)
         hr = fail(error, E_OUTOFMEMORY, source, "out of memory");
     else if (!cal)
-        hr = fail(error, E_INVALIDARG, source, "no VCALENDAR");
+        hr = fail(error, IMIPREPLY_E_UNUSABLE, source, "no VCALENDAR");
     else if (SUCCEEDED(hr = read_calendar(cal, source, reply, error)) && passed_over.size)
         reply->passed_over = strbuf_detach(&passed_over);
     strbuf_free(&passed_over);

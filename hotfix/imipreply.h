@@ -10,12 +10,17 @@
 #define TRACKFIX_IMIPREPLY_H
 
 #include <windef.h>
+#include <winerror.h>
 
 #include "errmsg.h"
 
 #include "mapimsg.h"
 
 #define IMIPREPLY_ERROR_SIZE ERRMSG_SIZE
+/* A reply that was read but cannot be applied: not METHOD:REPLY, no UID,
+ * no ATTENDEE... (DESIGN.md §1.1); a failure, as E_INVALIDARG is for what
+ * is not read at all. */
+#define IMIPREPLY_E_UNUSABLE MAKE_HRESULT(SEVERITY_ERROR, FACILITY_ITF, 0x0201)
 
 struct imip_reply
 {
@@ -33,11 +38,14 @@ struct imip_reply
  * does not start with BEGIN:VCALENDAR) whose text/calendar part is 7bit,
  * 8bit, base64 or quoted-printable in any charset iconv knows.
  * Returns S_OK (libical's errors about properties the reply does not need
- * in REPLY->passed_over); E_INVALIDARG with ERROR naming the file and the
- * reason when it is not a usable reply (a broken structure, libical errors
+ * in REPLY->passed_over); IMIPREPLY_E_UNUSABLE with ERROR naming the file
+ * and the reason when it was read but is not a usable reply (libical errors
  * about what a reply needs, no VEVENT, no ATTENDEE, no UID,
- * METHOD other than REPLY, PARTSTAT that is no answer...); the HRESULT of
- * the I/O error when the file cannot be read.  REPLY is empty on failure. */
+ * METHOD other than REPLY, PARTSTAT that is no answer, an address that is
+ * no mailbox...); E_INVALIDARG when it is not read at all (not iCalendar,
+ * a broken structure, no text/calendar part, an unknown charset, too
+ * large); the HRESULT of the I/O error when the file cannot be read.
+ * REPLY is empty on failure. */
 HRESULT imipreply_read(const char *path, struct imip_reply *reply, char error[IMIPREPLY_ERROR_SIZE]);
 
 /* The same for text already in memory (TEXT, SIZE bytes; SOURCE names it). */

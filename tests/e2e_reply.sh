@@ -95,12 +95,25 @@ expect_err "passed over what the reply does not need: No value for LOCATION prop
 run "$TRACKFIX" reply --dry-run "$work/meeting.msg" "$work/empty-values.ics"
 [ -z "$err" ] || fail "without --verbose, something was said: $err"
 
-# Unreadable input: exit 2, reason named, meeting untouched.
+# The corpus's calendars: each refused, named with its reason; those that
+# are not iCalendar at all cannot be read (exit 2), the others are
+# calendars but no reply (not METHOD:REPLY, no METHOD): not applied.
 run "$TRACKFIX" reply "$work/meeting.msg" "$TOP"/tests/corpus/ics/*.ics
 expect_rc 2
 for f in "$TOP"/tests/corpus/ics/*.ics; do
-    expect_err "cannot read '$f': "
+    expect_out "not applied $f: '$f': "
 done
+expect_err "cannot read '$TOP/tests/corpus/ics/big_bad_calendar.ics': "
+[[ "$err" == *"cannot read '$TOP/tests/corpus/ics/issue_350.ics'"* ]] && fail "a REQUEST is said to be unreadable"
+# Read but unusable only: exit 4 (2 is for what cannot be read); a batch
+# says each reply in the order given, the applied one in its place.
+run "$TRACKFIX" reply --dry-run "$work/meeting.msg" "$TOP/tests/corpus/ics/issue_350.ics" "$DATA/reply-accepted.ics" \
+    "$work/eve.ics"
+expect_rc 4
+[ "$(cut -c1-20 <<< "$out")" = "$(printf 'not applied %s\nwould apply %s\nnot applied %s' "${TOP:0:8}" "${DATA:0:8}" "${work:0:8}")" ] ||
+    fail "not in the order given: $out"
+expect_out "not applied $TOP/tests/corpus/ics/issue_350.ics: '$TOP/tests/corpus/ics/issue_350.ics': METHOD is REQUEST, not REPLY"
+[ -z "$err" ] || fail "a read but unusable reply was said to be unreadable: $err"
 run "$TRACKFIX" reply "$work/meeting.msg" "$work/missing.ics"
 expect_rc 2
 run "$TRACKFIX" reply "$DATA/reply-accepted.ics" "$DATA/reply-accepted.ics"
