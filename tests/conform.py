@@ -13,8 +13,9 @@ Any other FILE is a mail message, checked with:
   - each text/calendar part: python3-icalendar and python3-vobject parse
     it, libical (ICalGLib through python3-gi) parses it with no
     X-LIC-ERROR (but for the empty SUMMARY, LOCATION and CLASS values CDO
-    writes) and passes restriction_check for its METHOD, and METHOD is
-    the Content-Type's method parameter;
+    writes) and passes restriction_check for its METHOD, METHOD is the
+    Content-Type's method parameter, and every ORGANIZER and ATTENDEE is
+    mailto: and one RFC 5321 mailbox;
   - a multipart/report: flufl.bounce finds exactly the recipients its
     delivery-status part says failed (permanent) and delayed (temporary).
 Prints one line per problem and "N files conform" at the end; exits 1 if
@@ -24,6 +25,7 @@ import email
 import email.policy
 import json
 import os
+import re
 import sys
 import warnings
 
@@ -37,6 +39,10 @@ import vobject  # noqa: E402
 from flufl.bounce import all_failures  # noqa: E402
 
 problems = []
+# RFC 5321 4.1.2 Mailbox: a Dot-string or a Quoted-string, '@', LDH labels
+# or an address literal
+MAILBOX = re.compile(r'(?:[A-Za-z0-9!#$%&\'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&\'*+/=?^_`{|}~-]+)*|"(?:[ !#-\[\]-~]|\\[ -~])*")'
+                     r'@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[!-Z^-~]+\])')
 
 
 def problem(path, text):
@@ -98,6 +104,15 @@ def check_calendar(path, part):
         problem(path, "libical reports %d error(s): %s" % (component.count_errors(), "; ".join(errors)))
     if not ICalGLib.restriction_check(component):
         problem(path, "libical's restriction_check fails for METHOD %s" % method)
+    # every ORGANIZER and ATTENDEE is a mailto: of one RFC 5321 mailbox
+    # (python3-icalendar's reading, the way a client takes the address)
+    for event in icalendar.Calendar.from_ical(cdo_readable(text.decode("utf-8"))).walk("VEVENT"):
+        for name in ("ORGANIZER", "ATTENDEE"):
+            values = event.get(name)
+            for value in values if isinstance(values, list) else [values] if values else []:
+                address = str(value)
+                if not address.lower().startswith("mailto:") or not MAILBOX.fullmatch(address[7:]):
+                    problem(path, "%s %r is not mailto: and one mailbox" % (name, address))
     found = component.get_first_property(ICalGLib.PropertyKind.METHOD_PROPERTY)
     ical_method = found.get_value_as_string().upper() if found else ""
     if ical_method != method:

@@ -56,6 +56,15 @@ expect_out "bad-class.eml: VEVENT 1: no CLASS"
 expect_out "bad-order.eml: VEVENT 1: DTSTART out of CDO's order"
 expect_out "0 files have CDO's form"
 
+# conform.py reads the addresses too: an ORGANIZER that is no mailbox (as
+# "test@gmail.com <test@gmail.com>" was, before sender fields were parsed)
+# is found.
+sed 's/^ORGANIZER;CN="UnoKenji":MAILTO:ku@/ORGANIZER;CN="UnoKenji":MAILTO:ku <ku@/' "$work/out/cdo-update-replied.eml" \
+    > "$work/out/bad-organizer.eml"
+run /usr/bin/python3 "$TOP/tests/conform.py" "$work/out/bad-organizer.eml"
+expect_rc 1
+expect_out "ORGANIZER 'MAILTO:ku <ku@digitaldolphins.onmicrosoft.com' is not mailto: and one mailbox"
+
 # The demo's and the story's lines: the replied attendee with X-REPLYTIME.
 unfolded "$work/out/cdo-update-replied.eml" |
     grep -q '^ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;X-REPLYTIME=18991230T000000Z;RSVP=TRUE;CN="Bea Exchange2007":MAILTO:bea@e2007.example.org' ||
