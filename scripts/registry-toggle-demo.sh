@@ -80,7 +80,8 @@ show wine regedit /S registry/fix-enable.reg
 show "$TRACKFIX" hotfix status
 show "$TRACKFIX" queue --queue="$DIR/queue" run --now=2007-08-03T14:35:00Z --until=+2d
 show "$TRACKFIX" queue --queue="$DIR/queue" list
-show grep -o 'X-REPLYTIME=[0-9TZ]*' "$DIR/drop/00000001.eml"
+# the ATTENDEE line, unfolded (CDO folds it at 75 octets)
+show sed -n -e ':a' -e 'N' -e '$!ba' -e 's/\r\n //g' -e 's/.*\n\(ATTENDEE[^\r]*\).*/\1/p' "$DIR/drop/00000001.eml"
 wait_enter
 
 act "Put the value back as it was: removed"
