@@ -56,16 +56,21 @@ static void report_applied(enum cli_format format, BOOL dry_run, const char *pat
         printf(",\"applied\":true,\"dry_run\":%s,\"row\":%u,\"attendee\":", dry_run ? "true" : "false", change->row);
         cli_print_json_string(reply->attendee);
         printf(",\"partstat\":\"%s\",\"old_status\":%s,\"status\":%d,\"old_time\":%s%s%s,\"time\":\"%s\","
-               "\"critical_change\":%s}\n",
+               "\"critical_change\":%s,\"added\":%s,\"delegated_from\":",
                reply->partstat, change->had_status ? old_status : "null", reply->track_status,
                change->had_time ? "\"" : "", change->had_time ? old_time : "null", change->had_time ? "\"" : "",
-               new_time, reply->has_critical_change ? "true" : "false");
+               new_time, reply->has_critical_change ? "true" : "false", change->added ? "true" : "false");
+        if (reply->delegated_from) cli_print_json_string(reply->delegated_from);
+        else printf("null");
+        printf("}\n");
         return;
     }
-    printf("%s %s: recipient %u <%s> %s: PR_RECIPIENT_TRACKSTATUS %s -> %d, PR_RECIPIENT_TRACKSTATUS_TIME %s -> %s%s\n",
+    printf("%s %s: recipient %u <%s> %s: PR_RECIPIENT_TRACKSTATUS %s -> %d, PR_RECIPIENT_TRACKSTATUS_TIME %s -> %s%s",
            dry_run ? "would apply" : "applied", path, change->row, reply->attendee, reply->partstat, old_status,
            reply->track_status, old_time, new_time,
            reply->has_critical_change ? "" : " (no X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE)");
+    if (change->added) printf("; the row added, an optional attendee delegated by %s", reply->delegated_from);
+    printf("\n");
 }
 
 static void report_refused(enum cli_format format, const char *path, const char *what, const char *reason)

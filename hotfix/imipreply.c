@@ -49,6 +49,9 @@ void imipreply_clear(struct imip_reply *reply)
     free(reply->attendee);
     free(reply->partstat);
     free(reply->passed_over);
+    free(reply->delegate);
+    free(reply->delegated_from);
+    free(reply->name);
     memset(reply, 0, sizeof(*reply));
 }
 
@@ -118,13 +121,60 @@ static HRESULT check_mailbox(const char *address, const char *name, const char *
     return fail(error, IMIPREPLY_E_UNUSABLE, source, "the %s address '%s' is not an RFC 5321 mailbox: %s", name, address, why);
 }
 
+/* VALUE without its "mailto:" (any case), or NULL. */
+static const char *mailto_address(const char *value)
+{
+    if (value && !strncasecmp(value, "mailto:", 7)) value += 7;
+    return value;
+}
+
+/* Whether TEXT holds WORD, in any case. */
+static BOOL contains_nocase(const char *text, const char *word)
+{
+    size_t len = strlen(word);
+
+    for (; text && *text; text++)
+        if (!strncasecmp(text, word, len)) return TRUE;
+    return FALSE;
+}
+
+/* A delegation (RFC 5546 3.2.2.3): of EVENT's two ATTENDEEs, one has
+ * PARTSTAT=DELEGATED and names the other in DELEGATED-TO.  Sets
+ * REPLY->delegate and ->name (the delegate's) and *ATTENDEE to the
+ * delegator; S_OK, and S_FALSE (nothing set) when the two are no
+ * delegation; IMIPREPLY_E_UNUSABLE for a delegate that is no mailbox. */
+static HRESULT read_delegation(icalcomponent *event, const char *source, struct imip_reply *reply,
+                               icalproperty **attendee, char *error)
+{
+    icalproperty *first = icalcomponent_get_first_property(event, ICAL_ATTENDEE_PROPERTY);
+    icalproperty *second = icalcomponent_get_next_property(event, ICAL_ATTENDEE_PROPERTY), *delegator, *delegate;
+    icalparameter *state = icalproperty_get_first_parameter(first, ICAL_PARTSTAT_PARAMETER), *to, *cn;
+    const char *address;
+
+    delegator = state && icalparameter_get_partstat(state) == ICAL_PARTSTAT_DELEGATED ? first : second;
+    delegate = delegator == first ? second : first;
+    state = icalproperty_get_first_parameter(delegator, ICAL_PARTSTAT_PARAMETER);
+    to = icalproperty_get_first_parameter(delegator, ICAL_DELEGATEDTO_PARAMETER);
+    address = mailto_address(icalproperty_get_attendee(delegate));
+    if (!state || icalparameter_get_partstat(state) != ICAL_PARTSTAT_DELEGATED || !to || !address || !*address ||
+        !contains_nocase(icalparameter_get_delegatedto(to), address))
+        return S_FALSE;
+    if (FAILED(check_mailbox(address, "delegate's ATTENDEE", source, error))) return IMIPREPLY_E_UNUSABLE;
+    cn = icalproperty_get_first_parameter(delegate, ICAL_CN_PARAMETER);
+    if (!(reply->delegate = strdup(address)) || (cn && !(reply->name = strdup(icalparameter_get_cn(cn)))))
+        return fail(error, E_OUTOFMEMORY, source, "out of memory");
+    *attendee = delegator;
+    return S_OK;
+}
+
 /* Reads the reply's parts out of the VCALENDAR CAL. */
 static HRESULT read_calendar(icalcomponent *cal, const char *source, struct imip_reply *reply, char *error)
 {
     icalproperty *method = icalcomponent_get_first_property(cal, ICAL_METHOD_PROPERTY), *attendee, *prop;
     icalcomponent *event = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
-    icalparameter *partstat;
-    const char *address, *uid, *state;
+    icalparameter *partstat, *param, *cn;
+    const char *address, *uid, *state, *from;
+    HRESULT hr;
     int count = 0;
     size_t i;
 
@@ -138,11 +188,11 @@ static HRESULT read_calendar(icalcomponent *cal, const char *source, struct imip
          prop = icalcomponent_get_next_property(event, ICAL_ATTENDEE_PROPERTY))
         count++;
     if (!count) return fail(error, IMIPREPLY_E_UNUSABLE, source, "the VEVENT has no ATTENDEE");
-    if (count > 1)
-        return fail(error, IMIPREPLY_E_UNUSABLE, source, "the VEVENT has %d ATTENDEEs; a reply answers for one", count);
     attendee = icalcomponent_get_first_property(event, ICAL_ATTENDEE_PROPERTY);
-    address = icalproperty_get_attendee(attendee);
-    if (address && !strncasecmp(address, "mailto:", 7)) address += 7;
+    if (count == 2 && FAILED(hr = read_delegation(event, source, reply, &attendee, error))) return hr;
+    if (count > 1 && !reply->delegate)
+        return fail(error, IMIPREPLY_E_UNUSABLE, source, "the VEVENT has %d ATTENDEEs; a reply answers for one", count);
+    address = mailto_address(icalproperty_get_attendee(attendee));
     if (!address || !*address) return fail(error, IMIPREPLY_E_UNUSABLE, source, "the ATTENDEE has no address");
     if (FAILED(check_mailbox(address, "ATTENDEE", source, error))) return IMIPREPLY_E_UNUSABLE;
     if ((prop = icalcomponent_get_first_property(event, ICAL_ORGANIZER_PROPERTY)))
@@ -156,10 +206,20 @@ static HRESULT read_calendar(icalcomponent *cal, const char *source, struct imip
     state = icalparameter_enum_to_string(icalparameter_get_partstat(partstat));
     for (i = 0; i < ARRAYSIZE(answers); i++)
         if (state && !strcmp(state, answers[i].partstat)) break;
-    if (i == ARRAYSIZE(answers))
+    if (i == ARRAYSIZE(answers) && !reply->delegate)
         return fail(error, IMIPREPLY_E_UNUSABLE, source, "PARTSTAT %s of %s is no answer (ACCEPTED, TENTATIVE or DECLINED)",
                     state ? state : "(unknown)", address);
-    reply->track_status = answers[i].track_status;
+    if (i < ARRAYSIZE(answers)) reply->track_status = answers[i].track_status;
+    /* a delegate's own answer names whom it stands for (RFC 5545 3.2.4) */
+    if ((param = icalproperty_get_first_parameter(attendee, ICAL_DELEGATEDFROM_PARAMETER)) &&
+        (from = mailto_address(icalparameter_get_delegatedfrom(param))) && *from)
+    {
+        if (FAILED(check_mailbox(from, "DELEGATED-FROM", source, error))) return IMIPREPLY_E_UNUSABLE;
+        if (!(reply->delegated_from = strdup(from))) return fail(error, E_OUTOFMEMORY, source, "out of memory");
+        if ((cn = icalproperty_get_first_parameter(attendee, ICAL_CN_PARAMETER)) &&
+            !(reply->name = strdup(icalparameter_get_cn(cn))))
+            return fail(error, E_OUTOFMEMORY, source, "out of memory");
+    }
 
     for (prop = icalcomponent_get_first_property(event, ICAL_X_PROPERTY); prop;
          prop = icalcomponent_get_next_property(event, ICAL_X_PROPERTY))
@@ -447,6 +507,43 @@ HRESULT imipreply_read(const char *path, struct imip_reply *reply, char error[IM
     return hr;
 }
 
+/* The 0-based row of MEETING whose SMTP address is ADDRESS (any case), or -1. */
+static LONG row_of(const struct mapi_message *meeting, const char *address)
+{
+    ULONG i;
+
+    for (i = 0; i < meeting->recipient_count; i++)
+    {
+        const char *field;
+        char *row_address = meeting_smtp_address(&meeting->recipients[i], &field);
+        BOOL match = row_address && !strcasecmp(row_address, address);
+        free(row_address);
+        if (match) return (LONG)i;
+    }
+    return -1;
+}
+
+/* Adds REPLY's attendee, a delegate, to MEETING as an optional attendee
+ * (MS-OXOCAL 2.2.4.10.7: recipient type 2, sendable), its name the CN. */
+static HRESULT add_delegate_row(struct mapi_message *meeting, const struct imip_reply *reply)
+{
+    ULONG rowid = meeting->recipient_count;
+    struct mapi_propset *row = mapi_message_add_recipient(meeting);
+    struct mapi_prop *p;
+
+    if (!row) return E_OUTOFMEMORY;
+    if (!(p = mapi_propset_obtain(row, PR_ROWID)) || FAILED(mapi_prop_set_long(p, (LONG)rowid)) ||
+        !(p = mapi_propset_obtain(row, PR_DISPLAY_NAME)) ||
+        FAILED(mapi_prop_set_utf8(p, reply->name ? reply->name : reply->attendee)) ||
+        !(p = mapi_propset_obtain(row, PR_ADDRTYPE)) || FAILED(mapi_prop_set_utf8(p, "SMTP")) ||
+        !(p = mapi_propset_obtain(row, PR_EMAIL_ADDRESS)) || FAILED(mapi_prop_set_utf8(p, reply->attendee)) ||
+        !(p = mapi_propset_obtain(row, PR_SMTP_ADDRESS)) || FAILED(mapi_prop_set_utf8(p, reply->attendee)) ||
+        !(p = mapi_propset_obtain(row, PR_RECIPIENT_TYPE)) || FAILED(mapi_prop_set_long(p, RECIP_CC)) ||
+        !(p = mapi_propset_obtain(row, PR_RECIPIENT_FLAGS)) || FAILED(mapi_prop_set_long(p, RECIP_SENDABLE)))
+        return E_OUTOFMEMORY;
+    return S_OK;
+}
+
 HRESULT imipreply_apply(struct mapi_message *meeting, const struct imip_reply *reply, struct imip_change *change,
                         char error[IMIPREPLY_ERROR_SIZE])
 {
@@ -455,6 +552,7 @@ HRESULT imipreply_apply(struct mapi_message *meeting, const struct imip_reply *r
     BOOL same = (uid && !strcasecmp(uid, reply->uid)) || (clean && !strcasecmp(clean, reply->uid));
     struct mapi_prop *status, *time;
     HRESULT hr;
+    LONG found;
     ULONG i;
 
     memset(change, 0, sizeof(*change));
@@ -468,15 +566,25 @@ HRESULT imipreply_apply(struct mapi_message *meeting, const struct imip_reply *r
     }
     free(uid);
     free(clean);
-    for (i = 0; i < meeting->recipient_count; i++)
+    found = row_of(meeting, reply->attendee);
+    i = found < 0 ? meeting->recipient_count : (ULONG)found;
+    if (i < meeting->recipient_count && reply->delegate)
     {
-        const char *field;
-        char *address = meeting_smtp_address(&meeting->recipients[i], &field);
-        BOOL match = address && !strcasecmp(address, reply->attendee);
-        free(address);
-        if (match) break;
+        errmsg_format(error, S_FALSE,
+                      "%s delegated to %s%s%s<%s>: MAPI has no delegated track status, so row %u is left as it is; "
+                      "the delegate becomes a row of the meeting when their own answer comes (DESIGN.md 1.1)",
+                      reply->attendee, reply->name ? "\"" : "", reply->name ? reply->name : "", reply->name ? "\" " : "",
+                      reply->delegate, i + 1);
+        return S_FALSE;
     }
-    if (i == meeting->recipient_count)
+    if (i == meeting->recipient_count && reply->delegated_from && row_of(meeting, reply->delegated_from) >= 0)
+    {
+        /* as CDO adds an invitee an attendee forwarded to, once they answer */
+        if (FAILED(hr = add_delegate_row(meeting, reply)))
+            return errmsg_format(error, hr, "out of memory");
+        change->added = TRUE;
+    }
+    else if (i == meeting->recipient_count)
     {
         errmsg_format(error, S_FALSE, "no recipient of the meeting has the address %s", reply->attendee);
         return S_FALSE;

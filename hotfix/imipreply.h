@@ -32,6 +32,9 @@ struct imip_reply
     ULONGLONG track_time;       /* its value, or 0 (1601-01-01) when absent */
     char *passed_over;          /* libical's errors about what the reply does not need, one a
                                    line (an empty DESCRIPTION...), or NULL; owned */
+    char *delegate;             /* a delegation (PARTSTAT=DELEGATED): the delegate's address, or NULL; owned */
+    char *delegated_from;       /* a delegate's answer: the delegator's address (DELEGATED-FROM), or NULL; owned */
+    char *name;                 /* the delegate's CN, in either, or NULL; owned */
 };
 
 /* Reads the reply in PATH (UTF-8): an .ics file, or an .eml (any file that
@@ -59,14 +62,18 @@ void imipreply_clear(struct imip_reply *reply);
 struct imip_change
 {
     ULONG row;                   /* 1-based recipient row */
+    BOOL added;                  /* the row was added: a delegate's answer (DELEGATED-FROM a row) */
     BOOL had_status, had_time;
     LONG old_status;
     ULONGLONG old_time;
 };
 
-/* Applies REPLY to MEETING in memory.  Returns S_OK with CHANGE filled;
- * S_FALSE when it does not apply (ERROR says why: another meeting's UID, or
- * no recipient with the reply's address); E_OUTOFMEMORY. */
+/* Applies REPLY to MEETING in memory.  Returns S_OK with CHANGE filled (a
+ * delegate's answer, DELEGATED-FROM a row, adds the delegate as an
+ * optional attendee first); S_FALSE when it does not apply (ERROR says
+ * why: another meeting's UID, no recipient with the reply's address, or a
+ * delegation, which MAPI has no status for: the delegate is named);
+ * E_OUTOFMEMORY. */
 HRESULT imipreply_apply(struct mapi_message *meeting, const struct imip_reply *reply, struct imip_change *change,
                         char error[IMIPREPLY_ERROR_SIZE]);
 

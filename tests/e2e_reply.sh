@@ -58,7 +58,7 @@ reset_registry
 # with the fix off.
 run "$TRACKFIX" reply --format=json "$work/meeting.msg" "$DATA/reply-accepted-critical.ics"
 expect_rc 0
-expect_out '"old_status":3,"status":3,"old_time":"1601-01-01T00:00:00Z","time":"2007-08-01T10:15:00Z","critical_change":true}'
+expect_out '"old_status":3,"status":3,"old_time":"1601-01-01T00:00:00Z","time":"2007-08-01T10:15:00Z","critical_change":true,"added":false,"delegated_from":null}'
 run "$TRACKFIX" convert --fix=off --now=$NOW -o "$work/out" "$work/meeting.msg"
 expect_rc 0
 
@@ -94,6 +94,27 @@ expect_err "passed over what the reply does not need: No value for DESCRIPTION p
 expect_err "passed over what the reply does not need: No value for LOCATION property"
 run "$TRACKFIX" reply --dry-run "$work/meeting.msg" "$work/empty-values.ics"
 [ -z "$err" ] || fail "without --verbose, something was said: $err"
+
+# A delegation (RFC 5546 3.2.2.3; its form as Lightning writes it): MAPI
+# has no delegated status, so Adam's row stays and the reply says so,
+# naming the delegate (exit 4, not 2); Dora's own acceptance, DELEGATED-FROM
+# Adam, adds her as an optional attendee with her answer, as CDO adds an
+# invitee an attendee forwarded to; the next update goes to her too.
+cp "$work/meeting.msg" "$work/delegation.msg"
+run "$TRACKFIX" reply "$work/delegation.msg" "$DATA/reply-delegated.ics" "$DATA/reply-delegate-accepted.ics"
+expect_rc 4
+expect_out "not applied $DATA/reply-delegated.ics: adam@fabrikam.example delegated to \"Dora Delegate\" <dora@fabrikam.example>: MAPI has no delegated track status, so row 2 is left as it is"
+expect_out "applied $DATA/reply-delegate-accepted.ics: recipient 3 <dora@fabrikam.example> ACCEPTED: PR_RECIPIENT_TRACKSTATUS none -> 3, PR_RECIPIENT_TRACKSTATUS_TIME none -> 1601-01-01T00:00:00Z (no X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE); the row added, an optional attendee delegated by adam@fabrikam.example"
+run "$TRACKFIX" convert --fix=on --now=2007-08-03T14:05:00Z -o "$work/delegation" "$work/delegation.msg"
+expect_rc 0
+unfolded "$work/delegation/delegation.eml" |
+    grep -q '^ATTENDEE;ROLE=OPT-PARTICIPANT;PARTSTAT=NEEDS-ACTION;X-REPLYTIME=18991230T000000Z;RSVP=TRUE;CN="Dora Delegate":MAILTO:dora@fabrikam.example' ||
+    fail "the update does not go to the delegate"
+# a delegate's answer for an attendee the meeting does not have: refused
+sed 's/DELEGATED-FROM="mailto:adam@/DELEGATED-FROM="mailto:nobody@/' "$DATA/reply-delegate-accepted.ics" > "$work/stray-delegate.ics"
+run "$TRACKFIX" reply --dry-run "$work/meeting.msg" "$work/stray-delegate.ics"
+expect_rc 4
+expect_out "no recipient of the meeting has the address dora@fabrikam.example"
 
 # The corpus's calendars: each refused, named with its reason; those that
 # are not iCalendar at all cannot be read (exit 2), the others are

@@ -167,6 +167,35 @@ static void what_libical_passed_over_is_kept(void **state)
     imipreply_clear(&reply);
 }
 
+/* A delegation is read as such, the delegate named; two ATTENDEEs that
+ * are no delegation are no reply; a delegate's answer names its delegator. */
+static void delegations_and_delegates_answers_are_read(void **state)
+{
+    const char *text = make_reply("METHOD:REPLY\r\n",
+                                  "ATTENDEE;PARTSTAT=DELEGATED;DELEGATED-TO=\"mailto:dora@x.example\":mailto:a@x\r\n"
+                                  "ATTENDEE;PARTSTAT=NEEDS-ACTION;CN=Dora:mailto:dora@x.example\r\n", "");
+    struct imip_reply reply;
+    char error[IMIPREPLY_ERROR_SIZE] = "";
+    (void)state;
+
+    assert_int_equal(imipreply_parse(text, strlen(text), "d.ics", &reply, error), S_OK);
+    assert_string_equal(reply.attendee, "a@x");
+    assert_string_equal(reply.delegate, "dora@x.example");
+    assert_string_equal(reply.name, "Dora");
+    imipreply_clear(&reply);
+    text = make_reply("METHOD:REPLY\r\n",
+                      "ATTENDEE;PARTSTAT=DELEGATED;DELEGATED-TO=\"mailto:eve@x.example\":mailto:a@x\r\n"
+                      "ATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:dora@x.example\r\n", "");
+    assert_int_equal(imipreply_parse(text, strlen(text), "e.ics", &reply, error), IMIPREPLY_E_UNUSABLE);
+    assert_non_null(strstr(error, "the VEVENT has 2 ATTENDEEs; a reply answers for one"));
+    text = make_reply("METHOD:REPLY\r\n",
+                      "ATTENDEE;PARTSTAT=ACCEPTED;DELEGATED-FROM=\"mailto:a@x\":mailto:dora@x.example\r\n", "");
+    assert_int_equal(imipreply_parse(text, strlen(text), "f.ics", &reply, error), S_OK);
+    assert_string_equal(reply.delegated_from, "a@x");
+    assert_int_equal(reply.track_status, 3);
+    imipreply_clear(&reply);
+}
+
 static void reads_calendar_parts_of_messages_in_every_encoding(void **state)
 {
     static const char base64_eml[] =
@@ -305,6 +334,7 @@ int main(void)
         cmocka_unit_test(parses_replies_and_refuses_with_the_reason),
         cmocka_unit_test(a_reply_without_vevent_or_uid_is_refused_saying_which),
         cmocka_unit_test(what_libical_passed_over_is_kept),
+        cmocka_unit_test(delegations_and_delegates_answers_are_read),
         cmocka_unit_test(reads_calendar_parts_of_messages_in_every_encoding),
         cmocka_unit_test(corpus_calendars_are_refused_with_their_reason),
         cmocka_unit_test(applies_to_the_attendee_row_and_only_to_this_meeting),
