@@ -315,8 +315,9 @@ static HRESULT read_appointment_pattern(struct reader *r, struct recur_pattern *
     for (i = 0; i < count; i++)
     {
         at = r->pos;
-        if (FAILED(hr = read_exception_info(r, &p->exceptions[i]))) return hr;
+        /* counted first: what it read before failing is freed with the rest */
         p->exception_count++;
+        if (FAILED(hr = read_exception_info(r, &p->exceptions[i]))) return hr;
         /* the instance it replaces is a deleted date; its own date a modified one */
         if (!date_in(p->deleted, p->deleted_count, midnight(p->exceptions[i].original_start)))
             return bad(r, at + 8, "ExceptionInfo OriginalStartDate", p->exceptions[i].original_start,
