@@ -28,10 +28,17 @@ static const char usage_text[] =
     "\n"
     "Each reply is reported in the order given.\n"
     "\n"
+    "A reply out of date is not recorded, as Outlook does (MS-OXOCAL 3.1.5.2): a\n"
+    "SEQUENCE lower than the meeting's, the same one with an\n"
+    "X-MICROSOFT-CDO-OWNER-CRITICAL-CHANGE before the meeting's request, or an\n"
+    "attendee critical change older than the time the row records.  A reply\n"
+    "without the attendee critical change is never older than the row: it is\n"
+    "recorded with 1601-01-01, the KB's case.\n"
+    "\n"
     "Exit status: 0 all applied, 4 any not applied (a reply read but unusable:\n"
     "not METHOD:REPLY, no UID or ATTENDEE...; another meeting's UID; an unknown\n"
-    "attendee), 2 usage error or input that cannot be read (not iCalendar, no\n"
-    "calendar part), 1 the meeting could not be written.\n";
+    "attendee; out of date), 2 usage error or input that cannot be read (not\n"
+    "iCalendar, no calendar part), 1 the meeting could not be written.\n";
 
 
 static void format_time(BOOL has, ULONGLONG t, char out[SYSTIME_ISO_SIZE])
@@ -73,13 +80,14 @@ static void report_applied(enum cli_format format, BOOL dry_run, const char *pat
     printf("\n");
 }
 
-static void report_refused(enum cli_format format, const char *path, const char *what, const char *reason)
+static void report_refused(enum cli_format format, const char *path, const char *what, const char *reason,
+                           BOOL out_of_date)
 {
     if (format == CLI_FORMAT_JSON)
     {
         printf("{\"reply\":");
         cli_print_json_string(path);
-        printf(",\"applied\":false,\"%s\":", what);
+        printf(",\"applied\":false,\"out_of_date\":%s,\"%s\":", out_of_date ? "true" : "false", what);
         cli_print_json_string(reason);
         printf("}\n");
     }
@@ -198,7 +206,9 @@ int cmd_reply(int argc, char **argv)
         struct outcome *o = &kept[i];
 
         if (o->applied && written) report_applied(format, dry_run, o->path, &o->reply, &o->change);
-        else report_refused(format, o->path, o->reason_key, o->applied ? "the meeting could not be written" : o->reason);
+        else
+            report_refused(format, o->path, o->reason_key, o->applied ? "the meeting could not be written" : o->reason,
+                           o->change.out_of_date);
         imipreply_clear(&o->reply);
     }
     free(kept);

@@ -30,6 +30,7 @@ WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
 /* multipart nesting deeper than this is refused */
 #define MIME_DEPTH_MAX 8
 #define CRITICAL_CHANGE "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE"
+#define OWNER_CRITICAL_CHANGE "X-MICROSOFT-CDO-OWNER-CRITICAL-CHANGE"
 
 /* PARTSTAT to PR_RECIPIENT_TRACKSTATUS: the answers a reply can carry. */
 static const struct
@@ -225,12 +226,19 @@ static HRESULT read_calendar(icalcomponent *cal, const char *source, struct imip
          prop = icalcomponent_get_next_property(event, ICAL_X_PROPERTY))
     {
         const char *name = icalproperty_get_x_name(prop), *value = icalproperty_get_x(prop);
-        if (!name || strcasecmp(name, CRITICAL_CHANGE)) continue;
-        if (!value || !parse_utc_datetime(value, &reply->track_time))
-            return fail(error, IMIPREPLY_E_UNUSABLE, source, CRITICAL_CHANGE " '%s' is not a UTC DATE-TIME", value ? value : "");
-        reply->has_critical_change = TRUE;
-        break;
+        BOOL *has;
+        ULONGLONG *t;
+
+        if (name && !strcasecmp(name, CRITICAL_CHANGE)) has = &reply->has_critical_change, t = &reply->track_time;
+        else if (name && !strcasecmp(name, OWNER_CRITICAL_CHANGE))
+            has = &reply->has_owner_critical_change, t = &reply->owner_critical_change;
+        else continue;
+        if (*has) continue;
+        if (!value || !parse_utc_datetime(value, t))
+            return fail(error, IMIPREPLY_E_UNUSABLE, source, "%s '%s' is not a UTC DATE-TIME", name, value ? value : "");
+        *has = TRUE;
     }
+    reply->sequence = icalcomponent_get_sequence(event);
     /* Outlook's value when the critical change is missing: 1601-01-01 */
     if (!reply->has_critical_change) reply->track_time = 0;
     if (!(reply->uid = strdup(uid)) || !(reply->attendee = strdup(address)) || !(reply->partstat = strdup(state)))
@@ -544,6 +552,52 @@ static HRESULT add_delegate_row(struct mapi_message *meeting, const struct imip_
     return S_OK;
 }
 
+/* Whether REPLY answers an older version of MEETING than the one ROW has
+ * (MS-OXOCAL 3.1.5.2), ERROR saying why: a lower sequence; the same
+ * sequence with an owner critical change before the meeting's request time
+ * (PidLidAppointmentSequenceTime, else PidLidOwnerCriticalChange); or an
+ * attendee critical change older than the track time ROW records.  A reply
+ * without the owner critical change (every client but CDO) is judged by its
+ * sequence; one without the attendee critical change is never older than
+ * the row: Exchange 2003 records it as 1601-01-01 (KB 938650). */
+static BOOL out_of_date(const struct mapi_message *meeting, const struct mapi_propset *row,
+                        const struct imip_reply *reply, char *error)
+{
+    char when[SYSTIME_ISO_SIZE], than[SYSTIME_ISO_SIZE];
+    ULONGLONG request_time, recorded;
+    LONG sequence = 0;
+
+    mapi_prop_get_long(mapi_propset_find_lid(&meeting->props, LID_APPOINTMENT_SEQUENCE), &sequence);
+    if (reply->sequence < sequence)
+    {
+        errmsg_format(error, S_FALSE, "out of date: the reply answers sequence %d, the meeting is at %d", reply->sequence,
+                      sequence);
+        return TRUE;
+    }
+    if (reply->sequence == sequence && reply->has_owner_critical_change &&
+        (mapi_prop_get_systime(mapi_propset_find_lid(&meeting->props, LID_APPOINTMENT_SEQUENCE_TIME), &request_time) ||
+         mapi_prop_get_systime(mapi_propset_find_lid(&meeting->props, LID_OWNER_CRITICAL_CHANGE), &request_time)) &&
+        reply->owner_critical_change < request_time)
+    {
+        systime_format_iso(reply->owner_critical_change, when);
+        systime_format_iso(request_time, than);
+        errmsg_format(error, S_FALSE, "out of date: the reply answers the request of %s (" OWNER_CRITICAL_CHANGE
+                      "), the meeting's of sequence %d was sent at %s", when, sequence, than);
+        return TRUE;
+    }
+    if (reply->has_critical_change &&
+        mapi_prop_get_systime(mapi_propset_find(row, PR_RECIPIENT_TRACKSTATUS_TIME), &recorded) &&
+        reply->track_time < recorded)
+    {
+        systime_format_iso(reply->track_time, when);
+        systime_format_iso(recorded, than);
+        errmsg_format(error, S_FALSE, "out of date: the reply was sent at %s (" CRITICAL_CHANGE
+                      "), the row records a reply of %s", when, than);
+        return TRUE;
+    }
+    return FALSE;
+}
+
 HRESULT imipreply_apply(struct mapi_message *meeting, const struct imip_reply *reply, struct imip_change *change,
                         char error[IMIPREPLY_ERROR_SIZE])
 {
@@ -590,6 +644,11 @@ HRESULT imipreply_apply(struct mapi_message *meeting, const struct imip_reply *r
         return S_FALSE;
     }
     change->row = i + 1;
+    if (out_of_date(meeting, &meeting->recipients[i], reply, error))
+    {
+        change->out_of_date = TRUE;
+        return S_FALSE;
+    }
     change->had_status =
         mapi_prop_get_long(mapi_propset_find(&meeting->recipients[i], PR_RECIPIENT_TRACKSTATUS), &change->old_status);
     change->had_time = mapi_prop_get_systime(mapi_propset_find(&meeting->recipients[i], PR_RECIPIENT_TRACKSTATUS_TIME),

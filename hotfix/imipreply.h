@@ -30,6 +30,9 @@ struct imip_reply
     LONG track_status;          /* respTentative 2, respAccepted 3, respDeclined 4 */
     BOOL has_critical_change;   /* X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE present */
     ULONGLONG track_time;       /* its value, or 0 (1601-01-01) when absent */
+    LONG sequence;              /* SEQUENCE, 0 when absent (RFC 5545 3.8.7.4) */
+    BOOL has_owner_critical_change; /* X-MICROSOFT-CDO-OWNER-CRITICAL-CHANGE present */
+    ULONGLONG owner_critical_change; /* its value */
     char *passed_over;          /* libical's errors about what the reply does not need, one a
                                    line (an empty DESCRIPTION...), or NULL; owned */
     char *delegate;             /* a delegation (PARTSTAT=DELEGATED): the delegate's address, or NULL; owned */
@@ -66,13 +69,15 @@ struct imip_change
     BOOL had_status, had_time;
     LONG old_status;
     ULONGLONG old_time;
+    BOOL out_of_date;            /* not applied: the reply answers an older version (DESIGN.md 1.2) */
 };
 
 /* Applies REPLY to MEETING in memory.  Returns S_OK with CHANGE filled (a
  * delegate's answer, DELEGATED-FROM a row, adds the delegate as an
  * optional attendee first); S_FALSE when it does not apply (ERROR says
- * why: another meeting's UID, no recipient with the reply's address, or a
- * delegation, which MAPI has no status for: the delegate is named);
+ * why: another meeting's UID, no recipient with the reply's address, a
+ * delegation, which MAPI has no status for: the delegate is named, or a
+ * reply out of date as MS-OXOCAL 3.1.5.2 judges it, CHANGE->out_of_date);
  * E_OUTOFMEMORY. */
 HRESULT imipreply_apply(struct mapi_message *meeting, const struct imip_reply *reply, struct imip_change *change,
                         char error[IMIPREPLY_ERROR_SIZE]);

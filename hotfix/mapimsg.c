@@ -107,6 +107,7 @@ static const struct lid_key lid_keys[LID_COUNT] = {
     [LID_GLOBAL_OBJECT_ID] = {&mapi_psetid_meeting, 0x0003, PT_BINARY},
     [LID_CLEAN_GLOBAL_OBJECT_ID] = {&mapi_psetid_meeting, 0x0023, PT_BINARY},
     [LID_APPOINTMENT_SEQUENCE] = {&mapi_psetid_appointment, 0x8201, PT_LONG},
+    [LID_APPOINTMENT_SEQUENCE_TIME] = {&mapi_psetid_appointment, 0x8202, PT_SYSTIME},
     [LID_APPOINTMENT_START_WHOLE] = {&mapi_psetid_appointment, 0x820D, PT_SYSTIME},
     [LID_APPOINTMENT_END_WHOLE] = {&mapi_psetid_appointment, 0x820E, PT_SYSTIME},
     [LID_LOCATION] = {&mapi_psetid_appointment, 0x8208, PT_UNICODE},

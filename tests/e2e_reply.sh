@@ -142,6 +142,87 @@ run "$TRACKFIX" reply "$DATA/reply-accepted.ics" "$DATA/reply-accepted.ics"
 expect_rc 2
 expect_err "not a compound file"
 cmp -s "$work/meeting.msg" "$work/before.msg" || fail "unreadable replies changed the meeting"
+# Real Google Calendar replies (tests/corpus/replies, from nylas/sync-engine)
+# to a real Exchange 2010 request, applied to the organizer's meeting made
+# to match it: both apply although Google writes DESCRIPTION: and LOCATION:
+# empty, and neither carries the critical change, so both rows get
+# 1601-01-01: the KB's story with Google as the attendee's client.
+REPLIES="$TOP/tests/corpus/replies"
+cat > "$work/spot.txt" <<'TXT'
+[message]
+PR_MESSAGE_CLASS = "IPM.Appointment"
+PR_SUBJECT = "Spot le chien"
+PR_SENDER_NAME = "Inbox Apptest2"
+PR_SENDER_ADDRTYPE = "SMTP"
+PR_SENDER_EMAIL_ADDRESS = "test2@example.com"
+PidLidGlobalObjectId = 040000008200E00074C5B7101A82E00800000000F9125A30B06BD0010000000000000000100000009D791C7548BFD144BFA54F14213CAD25
+PidLidAppointmentSequence = 0
+PidLidAppointmentStartWhole = 2015-04-01T14:00:00Z
+PidLidAppointmentEndWhole = 2015-04-01T14:30:00Z
+PidLidOwnerCriticalChange = 2015-03-31T12:43:02Z
+[recipient]
+PR_DISPLAY_NAME = "Inbox Apptest2"
+PR_SMTP_ADDRESS = "test2@example.com"
+PR_RECIPIENT_TYPE = 1
+PR_RECIPIENT_FLAGS = 3
+PR_RECIPIENT_TRACKSTATUS = 1
+[recipient]
+PR_DISPLAY_NAME = "Karim Hamidou"
+PR_SMTP_ADDRESS = "karim@example.com"
+PR_RECIPIENT_TYPE = 1
+PR_RECIPIENT_FLAGS = 1
+[recipient]
+PR_DISPLAY_NAME = "test1@example.com"
+PR_SMTP_ADDRESS = "test1@example.com"
+PR_RECIPIENT_TYPE = 1
+PR_RECIPIENT_FLAGS = 1
+TXT
+trackfix msg new "$work/spot.txt" -o "$work/spot.msg" || fail "msg new spot"
+run "$TRACKFIX" reply --verbose "$work/spot.msg" "$REPLIES/google-accepted.ics" "$REPLIES/google-tentative.ics" \
+    "$REPLIES/google-declined-other-uid.ics"
+expect_rc 4
+expect_out "applied $REPLIES/google-accepted.ics: recipient 2 <karim@example.com> ACCEPTED: PR_RECIPIENT_TRACKSTATUS none -> 3, PR_RECIPIENT_TRACKSTATUS_TIME none -> 1601-01-01T00:00:00Z"
+expect_out "applied $REPLIES/google-tentative.ics: recipient 3 <test1@example.com> TENTATIVE: PR_RECIPIENT_TRACKSTATUS none -> 2"
+expect_out "not applied $REPLIES/google-declined-other-uid.ics: the reply's UID cccc@nylas.com is not this meeting's"
+expect_err "passed over what the reply does not need: No value for DESCRIPTION property"
+run "$TRACKFIX" convert --fix=off --now=2015-04-01T10:00:00Z -o "$work/spot-out" "$work/spot.msg"
+expect_rc 3
+run "$TRACKFIX" convert --fix=on --now=2015-04-01T10:00:00Z -o "$work/spot-out" "$work/spot.msg"
+expect_rc 0
+[ "$(unfolded "$work/spot-out/spot.eml" | grep -c 'X-REPLYTIME=18991230T000000Z')" = 2 ] ||
+    fail "the two Google answers did not go out clamped"
+
+# Out of date (MS-OXOCAL 3.1.5.2): the meeting moves to sequence 1; Google's
+# answer to sequence 0 is then not recorded, says why, exit 4, and the
+# meeting is not rewritten.  The same answer at sequence 1 is recorded.
+sed 's/^PidLidAppointmentSequence = 0$/PidLidAppointmentSequence = 1/' "$work/spot.txt" > "$work/spot1.txt"
+trackfix msg new "$work/spot1.txt" -o "$work/spot1.msg" || fail "msg new spot1"
+cp "$work/spot1.msg" "$work/spot1-before.msg"
+run "$TRACKFIX" reply --format=json "$work/spot1.msg" "$REPLIES/google-accepted.ics"
+expect_rc 4
+expect_out '"applied":false,"out_of_date":true,"reason":"out of date: the reply answers sequence 0, the meeting is at 1"'
+cmp -s "$work/spot1.msg" "$work/spot1-before.msg" || fail "an out-of-date reply changed the meeting"
+sed 's/^SEQUENCE:0$/SEQUENCE:1/' "$REPLIES/google-accepted.ics" > "$work/google-accepted-seq1.ics"
+run "$TRACKFIX" reply "$work/spot1.msg" "$work/google-accepted-seq1.ics"
+expect_rc 0
+# CDO's own reply carries the owner critical change: one from before the
+# meeting's request of the same sequence is out of date.
+sed 's/^SEQUENCE:1$/SEQUENCE:1\nX-MICROSOFT-CDO-OWNER-CRITICAL-CHANGE:20150330T000000Z/' "$work/google-accepted-seq1.ics" > "$work/owner-old.ics"
+run "$TRACKFIX" reply "$work/spot1.msg" "$work/owner-old.ics"
+expect_rc 4
+expect_out "out of date: the reply answers the request of 2015-03-30T00:00:00Z (X-MICROSOFT-CDO-OWNER-CRITICAL-CHANGE), the meeting's of sequence 1 was sent at 2015-03-31T12:43:02Z"
+# An attendee critical change older than the row's: out of date; a later one is recorded.
+sed 's/^SEQUENCE:1$/SEQUENCE:1\nX-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE:20150331T130000Z/' "$work/google-accepted-seq1.ics" > "$work/attendee-new.ics"
+sed 's/^SEQUENCE:1$/SEQUENCE:1\nX-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE:20150331T120000Z/' "$work/google-accepted-seq1.ics" > "$work/attendee-old.ics"
+run "$TRACKFIX" reply "$work/spot1.msg" "$work/attendee-new.ics" "$work/attendee-old.ics"
+expect_rc 4
+expect_out "applied $work/attendee-new.ics: recipient 2"
+expect_out "not applied $work/attendee-old.ics: out of date: the reply was sent at 2015-03-31T12:00:00Z (X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE), the row records a reply of 2015-03-31T13:00:00Z"
+# ... but one without it after it is recorded, with 1601-01-01 (KB 938650).
+run "$TRACKFIX" reply "$work/spot1.msg" "$work/google-accepted-seq1.ics"
+expect_rc 0
+expect_out "PR_RECIPIENT_TRACKSTATUS_TIME 2015-03-31T13:00:00Z -> 1601-01-01T00:00:00Z"
+
 # Damaged replies: 300 replies and corpus calendars with bytes changed or
 # cut short (a fixed seed), in one process.  Each is applied or refused
 # with a reason; none may crash it.
@@ -152,6 +233,7 @@ os.makedirs(out)
 random.seed(6047)
 sources = [os.path.join(data, n) for n in ("reply-accepted.ics", "reply-tentative-base64.eml", "reply-declined-qp.eml")]
 sources += [os.path.join(corpus, n) for n in ("issue_350.ics", "property_params.ics", "timezone_same_start.ics")]
+sources += [os.path.join(corpus, "..", "replies", n) for n in ("google-accepted.ics", "google-tentative.ics")]
 for n in range(300):
     text = bytearray(open(sources[n % len(sources)], "rb").read())
     for _ in range(random.choice([1, 2, 4, 8, 32])):

@@ -328,6 +328,86 @@ static void applies_to_the_attendee_row_and_only_to_this_meeting(void **state)
     mapi_message_clear(&meeting);
 }
 
+/* MS-OXOCAL 3.1.5.2 at each bound: the meeting is at sequence 2, sent at
+ * 2007-08-03T14:00:00Z (PidLidAppointmentSequenceTime), and Adam's row
+ * records a reply of 2007-08-02T08:00:00Z.  A tick is 100 ns. */
+static const char sequenced_meeting_text[] =
+    "[message]\n"
+    "PR_MESSAGE_CLASS = \"IPM.Appointment\"\n"
+    "PidLidGlobalObjectId = 040000008200e00074c5b7101a82e0080000000000a1c7a3f9d3c701\n"
+    "PidLidAppointmentSequence = 2\n"
+    "PidLidAppointmentSequenceTime = 2007-08-03T14:00:00Z\n"
+    "PidLidOwnerCriticalChange = 2007-08-01T00:00:00Z\n"
+    "[recipient]\n"
+    "PR_SMTP_ADDRESS = \"adam@fabrikam.example\"\n"
+    "PR_RECIPIENT_TRACKSTATUS = 3\n"
+    "PR_RECIPIENT_TRACKSTATUS_TIME = 2007-08-02T08:00:00Z\n";
+
+#define T_SENT 128306232000000000ULL     /* 2007-08-03T14:00:00Z */
+#define T_RECORDED 128305152000000000ULL /* 2007-08-02T08:00:00Z */
+
+static const struct
+{
+    int line;
+    LONG sequence;
+    BOOL has_owner; ULONGLONG owner;
+    BOOL has_attendee; ULONGLONG attendee;
+    BOOL out_of_date;
+    const char *reason;
+} date_rows[] = {
+    {__LINE__, 1, FALSE, 0, FALSE, 0, TRUE, "answers sequence 1, the meeting is at 2"},
+    {__LINE__, 2, FALSE, 0, FALSE, 0, FALSE, NULL},
+    {__LINE__, 3, FALSE, 0, FALSE, 0, FALSE, NULL},
+    {__LINE__, -1, FALSE, 0, FALSE, 0, TRUE, "answers sequence -1"},
+    {__LINE__, 2, TRUE, T_SENT - 1, FALSE, 0, TRUE, "the request of 2007-08-03T13:59:59.9999999Z"},
+    {__LINE__, 2, TRUE, T_SENT, FALSE, 0, FALSE, NULL},
+    {__LINE__, 2, TRUE, T_SENT + 1, FALSE, 0, FALSE, NULL},
+    /* an older owner critical change with a newer sequence: the sequence decides */
+    {__LINE__, 3, TRUE, 0, FALSE, 0, FALSE, NULL},
+    {__LINE__, 2, FALSE, 0, TRUE, T_RECORDED - 1, TRUE, "the row records a reply of 2007-08-02T08:00:00Z"},
+    {__LINE__, 2, FALSE, 0, TRUE, T_RECORDED, FALSE, NULL},
+    {__LINE__, 2, FALSE, 0, TRUE, T_RECORDED + 1, FALSE, NULL},
+    /* no attendee critical change (1601-01-01): never older than the row */
+    {__LINE__, 2, FALSE, 0, FALSE, 0, FALSE, NULL},
+};
+
+static void out_of_date_replies_are_not_recorded(void **state)
+{
+    size_t i;
+    (void)state;
+
+    for (i = 0; i < ARRAYSIZE(date_rows); i++)
+    {
+        struct mapi_message meeting;
+        struct imip_reply reply = {0};
+        struct imip_change change;
+        char error[IMIPREPLY_ERROR_SIZE] = "";
+        ULONGLONG t = ~0ULL;
+        HRESULT hr;
+
+        if (FAILED(msgtext_parse(sequenced_meeting_text, "meeting", &meeting, error))) fail_msg("%s", error);
+        reply.uid = strdup(UID);
+        reply.attendee = strdup("adam@fabrikam.example");
+        reply.partstat = strdup("DECLINED");
+        reply.track_status = 4;
+        reply.sequence = date_rows[i].sequence;
+        reply.has_owner_critical_change = date_rows[i].has_owner;
+        reply.owner_critical_change = date_rows[i].owner;
+        reply.has_critical_change = date_rows[i].has_attendee;
+        reply.track_time = date_rows[i].attendee;
+        hr = imipreply_apply(&meeting, &reply, &change, error);
+        _assert_int_equal(hr, date_rows[i].out_of_date ? S_FALSE : S_OK, __FILE__, date_rows[i].line);
+        _assert_int_equal(change.out_of_date, date_rows[i].out_of_date, __FILE__, date_rows[i].line);
+        mapi_prop_get_systime(mapi_propset_find(&meeting.recipients[0], PR_RECIPIENT_TRACKSTATUS_TIME), &t);
+        _assert_int_equal(t, date_rows[i].out_of_date ? T_RECORDED : date_rows[i].attendee, __FILE__,
+                          date_rows[i].line);
+        if (date_rows[i].reason && !strstr(error, date_rows[i].reason))
+            print_error("error '%s'\n", error), _fail(__FILE__, date_rows[i].line);
+        imipreply_clear(&reply);
+        mapi_message_clear(&meeting);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -338,6 +418,7 @@ int main(void)
         cmocka_unit_test(reads_calendar_parts_of_messages_in_every_encoding),
         cmocka_unit_test(corpus_calendars_are_refused_with_their_reason),
         cmocka_unit_test(applies_to_the_attendee_row_and_only_to_this_meeting),
+        cmocka_unit_test(out_of_date_replies_are_not_recorded),
     };
     return leakcheck_at_exit(cmocka_run_group_tests_name("imipreply", tests, NULL, NULL));
 }
