@@ -468,6 +468,20 @@ void mapi_propset_clear(struct mapi_propset *set)
     memset(set, 0, sizeof(*set));
 }
 
+void mapi_storage_free(struct mapi_storage *storage)
+{
+    ULONG i;
+
+    if (!storage) return;
+    for (i = 0; i < storage->count; i++)
+    {
+        free(storage->items[i].stream.data);
+        mapi_storage_free(storage->items[i].storage);
+    }
+    free(storage->items);
+    free(storage);
+}
+
 void mapi_message_clear(struct mapi_message *message)
 {
     ULONG i;
@@ -475,7 +489,27 @@ void mapi_message_clear(struct mapi_message *message)
     mapi_propset_clear(&message->props);
     for (i = 0; i < message->recipient_count; i++) mapi_propset_clear(&message->recipients[i]);
     free(message->recipients);
+    for (i = 0; i < message->attachment_count; i++)
+    {
+        struct mapi_attachment *attachment = &message->attachments[i];
+
+        mapi_propset_clear(&attachment->props);
+        if (attachment->message) mapi_message_clear(attachment->message);
+        free(attachment->message);
+        mapi_storage_free(attachment->object);
+    }
+    free(message->attachments);
     memset(message, 0, sizeof(*message));
+}
+
+struct mapi_attachment *mapi_message_add_attachment(struct mapi_message *message)
+{
+    struct mapi_attachment *grown = realloc(message->attachments, (message->attachment_count + 1) * sizeof(*grown));
+
+    if (!grown) return NULL;
+    message->attachments = grown;
+    memset(&grown[message->attachment_count], 0, sizeof(*grown));
+    return &grown[message->attachment_count++];
 }
 
 struct mapi_propset *mapi_message_add_recipient(struct mapi_message *message)

@@ -1,7 +1,8 @@
 /*
  * mapimsg: the MAPI message model: top-level properties, the recipient
- * table (one property set per row), the attachment count, and named
- * properties resolved to (property set GUID, LID or name).
+ * table (one property set per row), the attachments (each a property set
+ * and, for an embedded message, that message), and named properties
+ * resolved to (property set GUID, LID or name).
  *
  * Values are kept as the bytes MS-OXMSG stores, little-endian, so a message
  * read from a .msg file is written back unchanged:
@@ -74,6 +75,8 @@
 #define PR_RESPONSE_REQUESTED 0x0063000B
 #define PR_CONVERSATION_TOPIC 0x0070001F
 #define PR_CONVERSATION_INDEX 0x00710102
+#define PR_ATTACH_DATA_OBJ 0x3701000D
+#define PR_ATTACH_METHOD 0x37050003
 #define PR_RECIPIENT_TRACKSTATUS_TIME 0x5FFB0040
 #define PR_RECIPIENT_FLAGS 0x5FFD0003
 #define PR_RECIPIENT_TRACKSTATUS 0x5FFF0003
@@ -129,12 +132,43 @@ struct mapi_propset
     ULONG count, capacity;
 };
 
+/* A storage kept as it was read: an attachment's OLE object (its
+ * PR_ATTACH_DATA_OBJ when that is no message), written back unchanged. */
+struct mapi_storage
+{
+    CLSID clsid;
+    struct mapi_storage_item *items;
+    ULONG count;
+};
+
+struct mapi_storage_item
+{
+    WCHAR name[32];                /* compound file names hold at most 31 characters */
+    struct mapi_value stream;      /* a stream's bytes, when STORAGE is NULL */
+    struct mapi_storage *storage;  /* a sub-storage; owned */
+};
+
+struct mapi_message;
+
+/* PR_ATTACH_METHOD values (MS-OXCMSG 2.2.2.9) */
+#define ATTACH_BY_VALUE 1
+#define ATTACH_EMBEDDED_MSG 5
+#define ATTACH_OLE 6
+
+struct mapi_attachment
+{
+    struct mapi_propset props;
+    struct mapi_message *message; /* PR_ATTACH_DATA_OBJ as an embedded message (afEmbeddedMessage), or NULL; owned */
+    struct mapi_storage *object;  /* PR_ATTACH_DATA_OBJ as another storage, or NULL; owned */
+};
+
 struct mapi_message
 {
     struct mapi_propset props;
     struct mapi_propset *recipients; /* in row order */
     ULONG recipient_count;
-    ULONG attachment_count;          /* attachments are counted, not read */
+    struct mapi_attachment *attachments; /* in storage order */
+    ULONG attachment_count;
 };
 
 /* Well-known property sets. */
@@ -229,5 +263,9 @@ void mapi_propset_clear(struct mapi_propset *set);
 void mapi_message_clear(struct mapi_message *message);
 /* Appends an empty recipient row; returns it or NULL when out of memory. */
 struct mapi_propset *mapi_message_add_recipient(struct mapi_message *message);
+/* Appends an empty attachment; returns it or NULL when out of memory. */
+struct mapi_attachment *mapi_message_add_attachment(struct mapi_message *message);
+/* Frees STORAGE and all it holds (NULL is nothing). */
+void mapi_storage_free(struct mapi_storage *storage);
 
 #endif

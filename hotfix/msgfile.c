@@ -35,7 +35,12 @@ WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
 #define RECIP_PREFIX "__recip_version1.0_#"
 #define ATTACH_PREFIX "__attach_version1.0_#"
 #define TOP_HEADER_SIZE 32
+/* an embedded message's property stream: the top level's without its last 8 reserved bytes */
+#define EMBEDDED_HEADER_SIZE 24
 #define ROW_HEADER_SIZE 8
+#define OBJECT_STORAGE "__substg1.0_3701000D"
+/* messages inside messages deeper than this are refused as damaged */
+#define EMBED_DEPTH_MAX 8
 #define ENTRY_SIZE 16
 /* Entry flags: PROPATTR_READABLE | PROPATTR_WRITABLE */
 #define ENTRY_FLAGS 6
@@ -141,6 +146,8 @@ static HRESULT read_variable(struct reader *r, IStorage *stg, const char *where,
     snprintf(name, sizeof(name), "__substg1.0_%08X", prop->tag);
     hr = read_stream(r, stg, where, name, &data, &size);
     if (FAILED(hr)) return hr;
+    /* an attachment's object held as a storage: read by read_attachment */
+    if (hr == S_FALSE && prop->tag == PR_ATTACH_DATA_OBJ && declared == 0xFFFFFFFF) return S_OK;
     if (hr == S_FALSE)
         return fail(r->error, STG_E_FILENOTFOUND, r->path, "%s%s: stream missing for property 0x%08X", where, name,
                     prop->tag);
@@ -447,44 +454,175 @@ done:
 }
 
 
-/* Lists the recipient storage numbers of ROOT (sorted, caller frees) and
- * counts the attachment storages. */
-static HRESULT list_storages(struct reader *r, IStorage *root, ULONG **recips, ULONG *recip_count,
-                             ULONG *attach_count)
+/* Appends NUMBER to *LIST (*COUNT of *CAPACITY). */
+static BOOL append_number(ULONG **list, ULONG *count, ULONG *capacity, ULONG number)
+{
+    if (*count == *capacity)
+    {
+        ULONG *grown = realloc(*list, (*capacity = *capacity ? *capacity * 2 : 16) * sizeof(**list));
+        if (!grown) return FALSE;
+        *list = grown;
+    }
+    (*list)[(*count)++] = number;
+    return TRUE;
+}
+
+/* Lists the recipient and the attachment storage numbers of STG (sorted,
+ * caller frees both). */
+static HRESULT list_storages(struct reader *r, IStorage *stg, const char *where, ULONG **recips, ULONG *recip_count,
+                             ULONG **attachs, ULONG *attach_count)
 {
     IEnumSTATSTG *enumerator = NULL;
     STATSTG stat;
-    ULONG capacity = 0;
-    HRESULT hr;
+    ULONG recip_capacity = 0, attach_capacity = 0;
+    HRESULT hr = S_OK;
 
-    *recips = NULL;
+    *recips = *attachs = NULL;
     *recip_count = *attach_count = 0;
-    if (FAILED(hr = IStorage_EnumElements(root, 0, NULL, 0, &enumerator)))
-        return fail(r->error, hr, r->path, "cannot list the root storage (%#x)", (unsigned)hr);
-    while (IEnumSTATSTG_Next(enumerator, 1, &stat, NULL) == S_OK)
+    if (FAILED(hr = IStorage_EnumElements(stg, 0, NULL, 0, &enumerator)))
+        return fail(r->error, hr, r->path, "%scannot list the storage (%#x)", where, (unsigned)hr);
+    while (SUCCEEDED(hr) && IEnumSTATSTG_Next(enumerator, 1, &stat, NULL) == S_OK)
     {
         char name[64] = "";
+        BOOL ok = TRUE;
+
         WideCharToMultiByte(CP_UTF8, 0, stat.pwcsName, -1, name, sizeof(name) - 1, NULL, NULL);
         CoTaskMemFree(stat.pwcsName);
         if (stat.type != STGTY_STORAGE) continue;
-        if (!strncmp(name, ATTACH_PREFIX, strlen(ATTACH_PREFIX))) (*attach_count)++;
-        if (strncmp(name, RECIP_PREFIX, strlen(RECIP_PREFIX))) continue;
-        if (*recip_count == capacity)
-        {
-            ULONG *grown = realloc(*recips, (capacity = capacity ? capacity * 2 : 16) * sizeof(**recips));
-            if (!grown)
-            {
-                hr = fail(r->error, E_OUTOFMEMORY, r->path, "out of memory");
-                goto done;
-            }
-            *recips = grown;
-        }
-        (*recips)[(*recip_count)++] = strtoul(name + strlen(RECIP_PREFIX), NULL, 16);
+        if (!strncmp(name, ATTACH_PREFIX, strlen(ATTACH_PREFIX)))
+            ok = append_number(attachs, attach_count, &attach_capacity, strtoul(name + strlen(ATTACH_PREFIX), NULL, 16));
+        else if (!strncmp(name, RECIP_PREFIX, strlen(RECIP_PREFIX)))
+            ok = append_number(recips, recip_count, &recip_capacity, strtoul(name + strlen(RECIP_PREFIX), NULL, 16));
+        if (!ok) hr = fail(r->error, E_OUTOFMEMORY, r->path, "out of memory");
     }
-    qsort(*recips, *recip_count, sizeof(**recips), compare_ulong);
-    hr = S_OK;
-done:
     IEnumSTATSTG_Release(enumerator);
+    if (FAILED(hr)) return hr;
+    qsort(*recips, *recip_count, sizeof(**recips), compare_ulong);
+    qsort(*attachs, *attach_count, sizeof(**attachs), compare_ulong);
+    return S_OK;
+}
+
+/* Opens storage NAME of STG for reading; WHERE names STG for errors. */
+static HRESULT open_storage(struct reader *r, IStorage *stg, const char *where, const char *name, IStorage **out)
+{
+    WCHAR wname[64];
+    HRESULT hr;
+
+    to_wide(name, wname, ARRAYSIZE(wname));
+    hr = IStorage_OpenStorage(stg, wname, NULL, STGM_READ | STGM_SHARE_EXCLUSIVE, NULL, 0, out);
+    if (FAILED(hr)) fail(r->error, hr, r->path, "%s%s: cannot open storage (%#x)", where, name, (unsigned)hr);
+    return hr;
+}
+
+/* Reads STG whole, as it is, into *OUT (an OLE object's storage). */
+static HRESULT read_storage_tree(struct reader *r, IStorage *stg, const char *where, int depth, struct mapi_storage **out)
+{
+    struct mapi_storage *tree = calloc(1, sizeof(*tree));
+    IEnumSTATSTG *enumerator = NULL;
+    STATSTG stat;
+    HRESULT hr;
+
+    *out = tree;
+    if (!tree) return fail(r->error, E_OUTOFMEMORY, r->path, "out of memory");
+    if (depth > EMBED_DEPTH_MAX) return fail(r->error, E_FAIL, r->path, "%sstorages nested too deep", where);
+    if (SUCCEEDED(hr = IStorage_Stat(stg, &stat, STATFLAG_NONAME))) tree->clsid = stat.clsid;
+    if (FAILED(hr) || FAILED(hr = IStorage_EnumElements(stg, 0, NULL, 0, &enumerator)))
+        return fail(r->error, hr, r->path, "%scannot list the storage (%#x)", where, (unsigned)hr);
+    while (SUCCEEDED(hr) && IEnumSTATSTG_Next(enumerator, 1, &stat, NULL) == S_OK)
+    {
+        struct mapi_storage_item *grown = realloc(tree->items, (tree->count + 1) * sizeof(*grown)), *item;
+        char name[128] = "", inner[512];
+
+        if (!grown)
+        {
+            CoTaskMemFree(stat.pwcsName);
+            hr = fail(r->error, E_OUTOFMEMORY, r->path, "out of memory");
+            break;
+        }
+        tree->items = grown;
+        item = memset(&grown[tree->count++], 0, sizeof(*item));
+        lstrcpynW(item->name, stat.pwcsName, ARRAYSIZE(item->name));
+        CoTaskMemFree(stat.pwcsName);
+        WideCharToMultiByte(CP_UTF8, 0, item->name, -1, name, sizeof(name) - 1, NULL, NULL);
+        if (stat.type == STGTY_STORAGE)
+        {
+            IStorage *sub;
+            snprintf(inner, sizeof(inner), "%.400s%.64s/", where, name);
+            if (FAILED(hr = open_storage(r, stg, where, name, &sub))) break;
+            hr = read_storage_tree(r, sub, inner, depth + 1, &item->storage);
+            IStorage_Release(sub);
+        }
+        else if (stat.type == STGTY_STREAM)
+        {
+            hr = read_stream(r, stg, where, name, &item->stream.data, &item->stream.size);
+            if (hr == S_FALSE) hr = fail(r->error, E_FAIL, r->path, "%s%s: listed but cannot be opened", where, name);
+        }
+    }
+    IEnumSTATSTG_Release(enumerator);
+    return hr;
+}
+
+static HRESULT read_message(struct reader *r, IStorage *stg, const char *where, ULONG header, int depth,
+                            struct mapi_message *message);
+
+/* Reads attachment storage STG into ATTACHMENT: its properties, then its
+ * object: an embedded message (afEmbeddedMessage), or any other storage
+ * kept as it is. */
+static HRESULT read_attachment(struct reader *r, IStorage *stg, const char *where, int depth,
+                               struct mapi_attachment *attachment)
+{
+    char inner[512];
+    IStorage *object;
+    LONG method = 0;
+    HRESULT hr;
+
+    if (FAILED(hr = read_props(r, stg, where, ROW_HEADER_SIZE, &attachment->props))) return hr;
+    if (!mapi_propset_find(&attachment->props, PR_ATTACH_DATA_OBJ) ||
+        mapi_propset_find(&attachment->props, PR_ATTACH_DATA_OBJ)->count)
+        return S_OK;
+    if (FAILED(hr = open_storage(r, stg, where, OBJECT_STORAGE, &object))) return hr;
+    snprintf(inner, sizeof(inner), "%.400s" OBJECT_STORAGE "/", where);
+    mapi_prop_get_long(mapi_propset_find(&attachment->props, PR_ATTACH_METHOD), &method);
+    if (method != ATTACH_EMBEDDED_MSG) hr = read_storage_tree(r, object, inner, depth + 1, &attachment->object);
+    else if (depth >= EMBED_DEPTH_MAX) hr = fail(r->error, E_FAIL, r->path, "%smessages nested too deep", inner);
+    else if (!(attachment->message = calloc(1, sizeof(*attachment->message))))
+        hr = fail(r->error, E_OUTOFMEMORY, r->path, "out of memory");
+    else hr = read_message(r, object, inner, EMBEDDED_HEADER_SIZE, depth + 1, attachment->message);
+    IStorage_Release(object);
+    return hr;
+}
+
+/* Reads the message in STG (the root, or an embedded message's storage):
+ * its properties (HEADER bytes of header), recipients and attachments. */
+static HRESULT read_message(struct reader *r, IStorage *stg, const char *where, ULONG header, int depth,
+                            struct mapi_message *message)
+{
+    ULONG *recips = NULL, *attachs = NULL, recip_count = 0, attach_count = 0, i;
+    HRESULT hr;
+
+    if (FAILED(hr = read_props(r, stg, where, header, &message->props))) return hr;
+    if (FAILED(hr = list_storages(r, stg, where, &recips, &recip_count, &attachs, &attach_count))) goto done;
+    for (i = 0; i < recip_count + attach_count && SUCCEEDED(hr); i++)
+    {
+        BOOL is_recip = i < recip_count;
+        char name[64], inner[512];
+        IStorage *sub = NULL;
+        struct mapi_propset *row = NULL;
+        struct mapi_attachment *attachment = NULL;
+
+        snprintf(name, sizeof(name), "%s%08X", is_recip ? RECIP_PREFIX : ATTACH_PREFIX,
+                 is_recip ? recips[i] : attachs[i - recip_count]);
+        snprintf(inner, sizeof(inner), "%.400s%.64s/", where, name);
+        if (FAILED(hr = open_storage(r, stg, where, name, &sub))) break;
+        if (is_recip ? !(row = mapi_message_add_recipient(message)) : !(attachment = mapi_message_add_attachment(message)))
+            hr = fail(r->error, E_OUTOFMEMORY, r->path, "out of memory");
+        else if (row) hr = read_props(r, sub, inner, ROW_HEADER_SIZE, row);
+        else hr = read_attachment(r, sub, inner, depth, attachment);
+        IStorage_Release(sub);
+    }
+done:
+    free(recips);
+    free(attachs);
     return hr;
 }
 
@@ -533,38 +671,12 @@ HRESULT msgfile_read(const char *path, struct mapi_message *message, char error[
 {
     struct reader r = {path, 0, error, NULL, NULL, 0};
     IStorage *root = NULL;
-    ULONG *recips = NULL, count = 0, i;
     HRESULT hr;
+    ULONG i;
 
     memset(message, 0, sizeof(*message));
     if (FAILED(hr = open_checked(path, &root, &r.limit, error))) return hr;
-
-    if (FAILED(hr = read_names(&r, root))) goto done;
-    if (FAILED(hr = read_props(&r, root, "", TOP_HEADER_SIZE, &message->props))) goto done;
-    if (FAILED(hr = list_storages(&r, root, &recips, &count, &message->attachment_count))) goto done;
-    for (i = 0; i < count; i++)
-    {
-        char name[64], where[72];
-        WCHAR wname[64];
-        IStorage *row = NULL;
-        struct mapi_propset *set;
-
-        snprintf(name, sizeof(name), RECIP_PREFIX "%08X", recips[i]);
-        snprintf(where, sizeof(where), "%s/", name);
-        to_wide(name, wname, ARRAYSIZE(wname));
-        if (FAILED(hr = IStorage_OpenStorage(root, wname, NULL, STGM_READ | STGM_SHARE_EXCLUSIVE, NULL, 0, &row)))
-        {
-            fail(error, hr, path, "%s: cannot open storage (%#x)", name, (unsigned)hr);
-            goto done;
-        }
-        if (!(set = mapi_message_add_recipient(message))) hr = fail(error, E_OUTOFMEMORY, path, "out of memory");
-        else hr = read_props(&r, row, where, ROW_HEADER_SIZE, set);
-        IStorage_Release(row);
-        if (FAILED(hr)) goto done;
-    }
-    hr = S_OK;
-done:
-    free(recips);
+    if (SUCCEEDED(hr = read_names(&r, root))) hr = read_message(&r, root, "", TOP_HEADER_SIZE, 0, message);
     for (i = 0; i < r.name_count; i++) free(r.names[i].string);
     free(r.names);
     free(r.name_set);
@@ -579,6 +691,7 @@ struct writer
     char *error;
     const struct mapi_name **names; /* distinct names; index = id - 0x8000 */
     ULONG name_count;
+    BOOL object_storage;            /* the attachment being written holds its object as a storage */
 };
 
 static BOOL same_name(const struct mapi_name *a, const struct mapi_name *b)
@@ -674,7 +787,9 @@ static HRESULT write_props(struct writer *w, IStorage *stg, const BYTE *header, 
             continue;
         }
         snprintf(name, sizeof(name), "__substg1.0_%08X", tag);
-        if (!(type & MV_FLAG) || (base != PT_UNICODE && base != PT_STRING8 && base != PT_BINARY))
+        if (tag == PR_ATTACH_DATA_OBJ && !prop->count && w->object_storage)
+            declared = 0xFFFFFFFF; /* the object is the storage write_attachment makes */
+        else if (!(type & MV_FLAG) || (base != PT_UNICODE && base != PT_STRING8 && base != PT_BINARY))
         {
             static const struct mapi_value empty = {NULL, 0};
             hr = write_value(w, stg, name, type, prop->count ? &prop->values[0] : &empty, &declared);
@@ -805,21 +920,30 @@ done:
     return hr;
 }
 
-/* Writes recipient row I of MESSAGE as its own storage of ROOT. */
-static HRESULT write_recipient(struct writer *w, IStorage *root, const struct mapi_message *message, ULONG i)
+/* Creates storage NAME in STG for writing. */
+static HRESULT create_storage(struct writer *w, IStorage *stg, const char *name, IStorage **out)
+{
+    WCHAR wname[64];
+    HRESULT hr;
+
+    to_wide(name, wname, ARRAYSIZE(wname));
+    hr = IStorage_CreateStorage(stg, wname, STGM_CREATE | STGM_WRITE | STGM_SHARE_EXCLUSIVE, 0, 0, out);
+    if (FAILED(hr)) fail(w->error, hr, w->path, "%s: cannot create storage (%#x)", name, (unsigned)hr);
+    return hr;
+}
+
+/* Writes recipient row I of MESSAGE as its own storage of STG. */
+static HRESULT write_recipient(struct writer *w, IStorage *stg, const struct mapi_message *message, ULONG i)
 {
     BYTE row[ROW_HEADER_SIZE] = {0};
     char name[64];
-    WCHAR wname[64];
-    IStorage *stg = NULL;
+    IStorage *sub = NULL;
     HRESULT hr;
 
     snprintf(name, sizeof(name), RECIP_PREFIX "%08X", i);
-    to_wide(name, wname, ARRAYSIZE(wname));
-    hr = IStorage_CreateStorage(root, wname, STGM_CREATE | STGM_WRITE | STGM_SHARE_EXCLUSIVE, 0, 0, &stg);
-    if (FAILED(hr)) return fail(w->error, hr, w->path, "%s: cannot create storage (%#x)", name, (unsigned)hr);
-    hr = write_props(w, stg, row, sizeof(row), &message->recipients[i]);
-    IStorage_Release(stg);
+    if (FAILED(hr = create_storage(w, stg, name, &sub))) return hr;
+    hr = write_props(w, sub, row, sizeof(row), &message->recipients[i]);
+    IStorage_Release(sub);
     return hr;
 }
 
@@ -828,42 +952,123 @@ static HRESULT write_recipient(struct writer *w, IStorage *root, const struct ma
  * does not rebalance it: rows created in name order make it a list, and
  * every later open by name walks all of it (10,000 rows took minutes to
  * write and 40 s to read).  Middle-first order keeps it log2(N) deep. */
-static HRESULT write_recipients(struct writer *w, IStorage *root, const struct mapi_message *message, ULONG first,
+static HRESULT write_recipients(struct writer *w, IStorage *stg, const struct mapi_message *message, ULONG first,
                                 ULONG end)
 {
     ULONG middle = first + (end - first) / 2;
     HRESULT hr;
 
     if (first >= end) return S_OK;
-    if (FAILED(hr = write_recipient(w, root, message, middle))) return hr;
-    if (FAILED(hr = write_recipients(w, root, message, first, middle))) return hr;
-    return write_recipients(w, root, message, middle + 1, end);
+    if (FAILED(hr = write_recipient(w, stg, message, middle))) return hr;
+    if (FAILED(hr = write_recipients(w, stg, message, first, middle))) return hr;
+    return write_recipients(w, stg, message, middle + 1, end);
 }
 
-/* Writes MESSAGE into the new compound file ROOT. */
-static HRESULT write_message(struct writer *w, IStorage *root, const struct mapi_message *message)
+/* Writes TREE into STG as it was read. */
+static HRESULT write_storage_tree(struct writer *w, IStorage *stg, const struct mapi_storage *tree)
 {
-    BYTE top[TOP_HEADER_SIZE] = {0};
+    HRESULT hr = IStorage_SetClass(stg, &tree->clsid);
+    ULONG i;
+
+    if (FAILED(hr)) return fail(w->error, hr, w->path, "cannot set an attachment object's class (%#x)", (unsigned)hr);
+    for (i = 0; i < tree->count && SUCCEEDED(hr); i++)
+    {
+        const struct mapi_storage_item *item = &tree->items[i];
+        char name[128] = "";
+        IStorage *sub;
+
+        WideCharToMultiByte(CP_UTF8, 0, item->name, -1, name, sizeof(name) - 1, NULL, NULL);
+        if (!item->storage)
+        {
+            hr = write_stream(w, stg, name, item->stream.data, item->stream.size);
+            continue;
+        }
+        if (FAILED(hr = IStorage_CreateStorage(stg, item->name, STGM_CREATE | STGM_WRITE | STGM_SHARE_EXCLUSIVE, 0, 0, &sub)))
+            return fail(w->error, hr, w->path, "%s: cannot create storage (%#x)", name, (unsigned)hr);
+        hr = write_storage_tree(w, sub, item->storage);
+        IStorage_Release(sub);
+    }
+    return hr;
+}
+
+static HRESULT write_message(struct writer *w, IStorage *stg, const struct mapi_message *message, ULONG header);
+
+/* Writes attachment I of MESSAGE as its own storage of STG, its object as
+ * the storage __substg1.0_3701000D when it is a message or kept storage. */
+static HRESULT write_attachment(struct writer *w, IStorage *stg, const struct mapi_message *message, ULONG i)
+{
+    const struct mapi_attachment *attachment = &message->attachments[i];
+    BYTE row[ROW_HEADER_SIZE] = {0};
+    char name[64];
+    IStorage *sub = NULL, *object = NULL;
+    HRESULT hr;
+
+    snprintf(name, sizeof(name), ATTACH_PREFIX "%08X", i);
+    if (FAILED(hr = create_storage(w, stg, name, &sub))) return hr;
+    w->object_storage = attachment->message || attachment->object;
+    hr = write_props(w, sub, row, sizeof(row), &attachment->props);
+    w->object_storage = FALSE;
+    if (SUCCEEDED(hr) && (attachment->message || attachment->object) &&
+        SUCCEEDED(hr = create_storage(w, sub, OBJECT_STORAGE, &object)))
+    {
+        hr = attachment->message ? write_message(w, object, attachment->message, EMBEDDED_HEADER_SIZE)
+                                 : write_storage_tree(w, object, attachment->object);
+        IStorage_Release(object);
+    }
+    IStorage_Release(sub);
+    return hr;
+}
+
+/* Adds the names MESSAGE uses, and those of its embedded messages, to W. */
+static HRESULT collect_message_names(struct writer *w, const struct mapi_message *message)
+{
     HRESULT hr;
     ULONG i;
 
     if (FAILED(hr = collect_names(w, &message->props))) return hr;
     for (i = 0; i < message->recipient_count; i++)
         if (FAILED(hr = collect_names(w, &message->recipients[i]))) return hr;
-    if (FAILED(hr = write_names(w, root))) return hr;
+    for (i = 0; i < message->attachment_count; i++)
+        if (FAILED(hr = collect_names(w, &message->attachments[i].props)) ||
+            (message->attachments[i].message && FAILED(hr = collect_message_names(w, message->attachments[i].message))))
+            return hr;
+    return S_OK;
+}
 
-    /* header: reserved, next recipient id, next attachment id, recipient
-     * count, attachment count, reserved (MS-OXMSG 2.4.1.1) */
+/* Writes MESSAGE into STG: the property stream with a HEADER-byte header
+ * (reserved, next recipient id, next attachment id, recipient count,
+ * attachment count: MS-OXMSG 2.4.1), the recipients, the attachments. */
+static HRESULT write_message(struct writer *w, IStorage *stg, const struct mapi_message *message, ULONG header)
+{
+    BYTE top[TOP_HEADER_SIZE] = {0};
+    HRESULT hr;
+    ULONG i;
+
     put_le32(top + 8, message->recipient_count);
+    put_le32(top + 12, message->attachment_count);
     put_le32(top + 16, message->recipient_count);
-    if (FAILED(hr = write_props(w, root, top, sizeof(top), &message->props))) return hr;
-    if (FAILED(hr = write_recipients(w, root, message, 0, message->recipient_count))) return hr;
+    put_le32(top + 20, message->attachment_count);
+    if (FAILED(hr = write_props(w, stg, top, header, &message->props))) return hr;
+    if (FAILED(hr = write_recipients(w, stg, message, 0, message->recipient_count))) return hr;
+    for (i = 0; i < message->attachment_count; i++)
+        if (FAILED(hr = write_attachment(w, stg, message, i))) return hr;
+    return S_OK;
+}
+
+/* Writes MESSAGE into the new compound file ROOT. */
+static HRESULT write_root(struct writer *w, IStorage *root, const struct mapi_message *message)
+{
+    HRESULT hr;
+
+    if (FAILED(hr = collect_message_names(w, message)) || FAILED(hr = write_names(w, root)) ||
+        FAILED(hr = write_message(w, root, message, TOP_HEADER_SIZE)))
+        return hr;
     return IStorage_Commit(root, STGC_DEFAULT);
 }
 
 HRESULT msgfile_write(const char *path, const struct mapi_message *message, char error[MSGFILE_ERROR_SIZE])
 {
-    struct writer w = {path, error, NULL, 0};
+    struct writer w = {path, error, NULL, 0, FALSE};
     ILockBytes *bytes = NULL;
     IStorage *root = NULL;
     const BYTE *data;
@@ -878,7 +1083,7 @@ HRESULT msgfile_write(const char *path, const struct mapi_message *message, char
         fail(error, hr, path, "cannot create a compound file (%#x)", (unsigned)hr);
         goto done;
     }
-    hr = write_message(&w, root, message);
+    hr = write_root(&w, root, message);
     IStorage_Release(root);
     if (FAILED(hr)) goto done;
     data = memlockbytes_data(bytes, &size);

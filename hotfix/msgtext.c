@@ -168,7 +168,7 @@ HRESULT msgtext_write(FILE *out, const struct mapi_message *message)
 
     fputs("[message]\n", out);
     write_propset(out, &message->props);
-    if (message->attachment_count) fprintf(out, "# %u attachment(s), not read\n", message->attachment_count);
+    if (message->attachment_count) fprintf(out, "# %u attachment(s), not shown\n", message->attachment_count);
     for (i = 0; i < message->recipient_count; i++)
     {
         fputs("\n[recipient]\n", out);

@@ -67,7 +67,7 @@ def parse_dump(text):
             continue
         if current is None:
             current = files.setdefault("", {"props": {}, "recipients": []})
-        m = re.match(r"^# (\d+) attachment\(s\), not read$", line)
+        m = re.match(r"^# (\d+) attachment\(s\), not shown$", line)
         if m:
             current["attachments"] = int(m.group(1))
         if line == "[message]":

@@ -345,6 +345,118 @@ static void looping_and_truncated_compound_files_are_refused(void **state)
     DeleteFileA(path);
 }
 
+/* MESSAGE with its attachments, their objects and embedded messages, as
+ * text (msgtext for each property set, a line per stream of an object);
+ * caller frees. */
+static char *describe(const struct mapi_message *message)
+{
+    char *text = format_message(message), *inner;
+    ULONG i, j;
+
+    for (i = 0; i < message->attachment_count; i++)
+    {
+        const struct mapi_attachment *attachment = &message->attachments[i];
+        struct mapi_message props_only = {attachment->props, NULL, 0, NULL, 0};
+        char *props = format_message(&props_only);
+        size_t size = strlen(text) + strlen(props) + 64;
+
+        inner = attachment->message ? describe(attachment->message) : strdup("");
+        if (attachment->object)
+            for (j = 0; j < attachment->object->count; j++)
+            {
+                char line[128];
+                int n = snprintf(line, sizeof(line), "object item %u: %s %u bytes\n", j,
+                                 attachment->object->items[j].storage ? "storage" : "stream",
+                                 attachment->object->items[j].stream.size);
+                inner = realloc(inner, strlen(inner) + n + 1);
+                strcat(inner, line);
+            }
+        text = realloc(text, size + strlen(inner));
+        snprintf(text + strlen(text), size + strlen(inner) - strlen(text), "[attachment %u]\n%s%s", i, props, inner);
+        free(props);
+        free(inner);
+    }
+    return text;
+}
+
+/* Real Outlook items with attachments (exceptions of a series, messages in
+ * messages two deep, files) and an OLE object: read, written, read back:
+ * every property, row, attachment and embedded message as it was. */
+static void attachments_and_embedded_messages_round_trip(void **state)
+{
+    static const char *const files[] = {"Friday Lunch.msg", "msgInMsgInMsg.msg", "attachAndInline.msg",
+                                        "Outer mail.msg"};
+    struct mapi_message first, again;
+    char error[MSGFILE_ERROR_SIZE], path[512];
+    char *before, *after;
+    size_t i;
+    (void)state;
+
+    for (i = 0; i < ARRAYSIZE(files); i++)
+    {
+        snprintf(path, sizeof(path), TEST_SOURCE_DIR "/corpus/msg/%s", files[i]);
+        if (FAILED(msgfile_read(path, &first, error))) fail_msg("%s", error);
+        assert_true(first.attachment_count > 0);
+        if (FAILED(msgfile_write(TEST_MSG, &first, error))) fail_msg("%s", error);
+        if (FAILED(msgfile_read(TEST_MSG, &again, error))) fail_msg("%s", error);
+        before = describe(&first);
+        after = describe(&again);
+        assert_string_equal(after, before);
+        free(before);
+        free(after);
+        mapi_message_clear(&again);
+        if (i == 1)
+        {
+            /* two deep: the inner message's own attachment is there */
+            assert_non_null(first.attachments[0].message);
+            assert_true(first.attachments[0].message->attachment_count > 0);
+        }
+        mapi_message_clear(&first);
+    }
+}
+
+static void ole_objects_are_kept_as_they_are(void **state)
+{
+    static const CLSID clsid = {0x00020906, 0, 0, {0xc0, 0, 0, 0, 0, 0, 0, 0x46}};
+    struct mapi_message message = {0}, again;
+    struct mapi_attachment *attachment;
+    struct mapi_storage *object, *inner;
+    const struct mapi_storage_item *stream;
+    char error[MSGFILE_ERROR_SIZE];
+    static const BYTE bytes[] = {1, 2, 3};
+    (void)state;
+
+    if (FAILED(msgtext_parse("[message]\nPR_SUBJECT = \"ole\"\n", "ole", &message, error))) fail_msg("%s", error);
+    attachment = mapi_message_add_attachment(&message);
+    assert_non_null(attachment);
+    assert_int_equal(mapi_prop_set_long(mapi_propset_obtain(&attachment->props, PR_ATTACH_METHOD), ATTACH_OLE), S_OK);
+    assert_non_null(mapi_propset_obtain(&attachment->props, PR_ATTACH_DATA_OBJ));
+    attachment->object = object = calloc(1, sizeof(*object));
+    object->clsid = clsid;
+    object->items = calloc(2, sizeof(*object->items));
+    object->count = 2;
+    lstrcpyW(object->items[0].name, L"\x01Ole10Native");
+    mapi_value_set(&object->items[0].stream, bytes, sizeof(bytes));
+    lstrcpyW(object->items[1].name, L"inner");
+    object->items[1].storage = inner = calloc(1, sizeof(*inner));
+    if (FAILED(msgfile_write(TEST_MSG, &message, error))) fail_msg("%s", error);
+    if (FAILED(msgfile_read(TEST_MSG, &again, error))) fail_msg("%s", error);
+    assert_int_equal(again.attachment_count, 1);
+    assert_null(again.attachments[0].message);
+    object = again.attachments[0].object;
+    assert_non_null(object);
+    assert_true(IsEqualCLSID(&object->clsid, &clsid));
+    assert_int_equal(object->count, 2);
+    /* in whichever order the storage lists them: the stream, and the empty storage */
+    stream = &object->items[object->items[0].storage ? 1 : 0];
+    assert_null(stream->storage);
+    assert_non_null(object->items[stream == object->items ? 1 : 0].storage);
+    assert_int_equal(stream->stream.size, sizeof(bytes));
+    assert_memory_equal(stream->stream.data, bytes, sizeof(bytes));
+    mapi_message_clear(&message);
+    mapi_message_clear(&again);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -352,6 +464,8 @@ int main(void)
         cmocka_unit_test(bad_text_is_refused_with_its_line),
         cmocka_unit_test(malformed_files_get_an_error_naming_file_and_stream),
         cmocka_unit_test(looping_and_truncated_compound_files_are_refused),
+        cmocka_unit_test(attachments_and_embedded_messages_round_trip),
+        cmocka_unit_test(ole_objects_are_kept_as_they_are),
     };
     int ret;
 
