@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "imipreply.h"
 #include "msgfile.h"
+#include "recur.h"
 #include "systime.h"
 
 static const char usage_text[] =
@@ -27,6 +28,12 @@ static const char usage_text[] =
     "passed over, and --verbose shows them.\n"
     "\n"
     "Each reply is reported in the order given.\n"
+    "\n"
+    "A reply to one instance of a series (RECURRENCE-ID, local time of the\n"
+    "meeting when it names no zone) is recorded on that instance: in its\n"
+    "exception's recipient table, the instance made an exception when it is none\n"
+    "yet; the series' rows stay as they are.  One for a deleted instance, or for\n"
+    "a meeting that is no series, is not applied.\n"
     "\n"
     "A reply out of date is not recorded, as Outlook does (MS-OXOCAL 3.1.5.2): a\n"
     "SEQUENCE lower than the meeting's, the same one with an\n"
@@ -47,20 +54,35 @@ static void format_time(BOOL has, ULONGLONG t, char out[SYSTIME_ISO_SIZE])
     else strcpy(out, "none");
 }
 
+/* Local minutes as "YYYY-MM-DDThh:mm", or "" when CHANGE is no instance's. */
+static void format_instance(const struct imip_change *change, char out[32])
+{
+    SYSTEMTIME st;
+
+    out[0] = 0;
+    if (!change->instance) return;
+    recur_systemtime(change->instance_start, &st);
+    snprintf(out, 32, "%04u-%02u-%02uT%02u:%02u", st.wYear % 10000u, st.wMonth % 100u, st.wDay % 100u,
+             st.wHour % 100u, st.wMinute % 100u);
+}
+
 static void report_applied(enum cli_format format, BOOL dry_run, const char *path, const struct imip_reply *reply,
                            const struct imip_change *change)
 {
-    char old_time[SYSTIME_ISO_SIZE], new_time[SYSTIME_ISO_SIZE], old_status[16];
+    char old_time[SYSTIME_ISO_SIZE], new_time[SYSTIME_ISO_SIZE], old_status[16], instance[32];
 
     format_time(change->had_time, change->old_time, old_time);
     systime_format_iso(reply->track_time, new_time);
     if (change->had_status) snprintf(old_status, sizeof(old_status), "%d", change->old_status);
     else strcpy(old_status, "none");
+    format_instance(change, instance);
     if (format == CLI_FORMAT_JSON)
     {
         printf("{\"reply\":");
         cli_print_json_string(path);
-        printf(",\"applied\":true,\"dry_run\":%s,\"row\":%u,\"attendee\":", dry_run ? "true" : "false", change->row);
+        printf(",\"applied\":true,\"dry_run\":%s,\"instance\":%s%s%s,\"exception_made\":%s,\"row\":%u,\"attendee\":",
+               dry_run ? "true" : "false", *instance ? "\"" : "", *instance ? instance : "null", *instance ? "\"" : "",
+               change->exception_made ? "true" : "false", change->row);
         cli_print_json_string(reply->attendee);
         printf(",\"partstat\":\"%s\",\"old_status\":%s,\"status\":%d,\"old_time\":%s%s%s,\"time\":\"%s\","
                "\"critical_change\":%s,\"added\":%s,\"delegated_from\":",
@@ -72,8 +94,11 @@ static void report_applied(enum cli_format format, BOOL dry_run, const char *pat
         printf("}\n");
         return;
     }
-    printf("%s %s: recipient %u <%s> %s: PR_RECIPIENT_TRACKSTATUS %s -> %d, PR_RECIPIENT_TRACKSTATUS_TIME %s -> %s%s",
-           dry_run ? "would apply" : "applied", path, change->row, reply->attendee, reply->partstat, old_status,
+    printf("%s %s: ", dry_run ? "would apply" : "applied", path);
+    if (*instance)
+        printf("the instance of %s%s: ", instance, change->exception_made ? " (made an exception for it)" : "");
+    printf("recipient %u <%s> %s: PR_RECIPIENT_TRACKSTATUS %s -> %d, PR_RECIPIENT_TRACKSTATUS_TIME %s -> %s%s",
+           change->row, reply->attendee, reply->partstat, old_status,
            reply->track_status, old_time, new_time,
            reply->has_critical_change ? "" : " (no X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE)");
     if (change->added) printf("; the row added, an optional attendee delegated by %s", reply->delegated_from);

@@ -17,6 +17,7 @@
 #include "meeting.h"
 #include "mimeenc.h"
 #include "recur.h"
+#include "series.h"
 #include "strbuf.h"
 #include "tzdef.h"
 
@@ -46,6 +47,14 @@ struct participant
     char reply_time[SYSTIME_ICAL_SIZE];
 };
 
+/* The attendees of one instance: an exception's own recipient table. */
+struct attendee_list
+{
+    BOOL present;                /* the exception has an attachment with a recipient table */
+    struct participant *attendees;
+    ULONG count;
+};
+
 struct conversion
 {
     const struct mapi_message *message;
@@ -58,6 +67,7 @@ struct conversion
     struct participant organizer;
     struct participant *attendees;
     ULONG attendee_count;
+    struct attendee_list *exception_rows; /* per exception of the series: its attachment's rows, or none */
     char *subject, *location, *body, *uid;
     char *summary;              /* SUMMARY and Subject: the subject, "Canceled: " first when made by --cancel */
     char *topic;                /* Thread-Topic */
@@ -71,10 +81,7 @@ struct conversion
     char created[SYSTIME_ICAL_SIZE], modified[SYSTIME_ICAL_SIZE];
     char start[SYSTIME_ICAL_SIZE], end[SYSTIME_ICAL_SIZE], dtstamp[SYSTIME_ICAL_SIZE];
     char owner_change[SYSTIME_ICAL_SIZE], attendee_change[SYSTIME_ICAL_SIZE];
-    BOOL recurring;             /* PATTERN holds the series */
-    struct recur_pattern pattern;
-    BOOL has_zone;              /* ZONE holds the series' time zone; else its times are UTC */
-    struct tzdef zone;
+    struct series series;       /* the pattern when recurring, the time zone when it has one */
 };
 
 
@@ -127,15 +134,16 @@ static HRESULT check_addresses(struct conversion *c)
     return FAILED(hr) ? fail(c, hr, "%s", error) : S_OK;
 }
 
-/* Splits the recipient table into the organizer row and the attendees. */
-static HRESULT read_recipients(struct conversion *c)
+/* Splits the recipient table of M into the organizer row (into ORGANIZER;
+ * NULL: counted among none) and the attendees (*ATTENDEES, *COUNT). */
+static HRESULT read_rows(struct conversion *c, const struct mapi_message *m, struct participant *organizer,
+                         struct participant **attendees, ULONG *count)
 {
-    const struct mapi_message *m = c->message;
     BOOL have_organizer = FALSE;
     const char *field;
     ULONG i;
 
-    if (m->recipient_count && !(c->attendees = calloc(m->recipient_count, sizeof(*c->attendees))))
+    if (m->recipient_count && !(*attendees = calloc(m->recipient_count, sizeof(**attendees))))
         return fail(c, E_OUTOFMEMORY, "out of memory");
     for (i = 0; i < m->recipient_count; i++)
     {
@@ -144,15 +152,20 @@ static HRESULT read_recipients(struct conversion *c)
         struct participant *p;
 
         mapi_prop_get_long(mapi_propset_find(row, PR_RECIPIENT_FLAGS), &flags);
-        p = (flags & RECIP_ORGANIZER) && !have_organizer ? &c->organizer : &c->attendees[c->attendee_count++];
-        have_organizer |= p == &c->organizer;
+        if ((flags & RECIP_ORGANIZER) && !have_organizer)
+        {
+            have_organizer = TRUE;
+            if (!organizer) continue;
+            p = organizer;
+        }
+        else p = &(*attendees)[(*count)++];
         p->row = i + 1;
         p->name = meeting_get_string(row, PR_DISPLAY_NAME);
         p->type = RECIP_TO;
         mapi_prop_get_long(mapi_propset_find(row, PR_RECIPIENT_TYPE), &p->type);
         p->has_status = mapi_prop_get_long(mapi_propset_find(row, PR_RECIPIENT_TRACKSTATUS), &p->status);
         p->has_time = mapi_prop_get_systime(mapi_propset_find(row, PR_RECIPIENT_TRACKSTATUS_TIME), &p->time);
-        if (!(p->address = meeting_smtp_address(row, &field)) && p != &c->organizer)
+        if (!(p->address = meeting_smtp_address(row, &field)) && p != organizer)
         {
             char *type = meeting_get_string(row, PR_ADDRTYPE), *dn = meeting_get_string(row, PR_EMAIL_ADDRESS);
             HRESULT hr = type && dn && !strcasecmp(type, "EX")
@@ -169,6 +182,17 @@ static HRESULT read_recipients(struct conversion *c)
             return hr;
         }
     }
+    return S_OK;
+}
+
+/* Splits the recipient table into the organizer row and the attendees. */
+static HRESULT read_recipients(struct conversion *c)
+{
+    const struct mapi_message *m = c->message;
+    const char *field;
+    HRESULT hr;
+
+    if (FAILED(hr = read_rows(c, m, &c->organizer, &c->attendees, &c->attendee_count))) return hr;
     if (!c->attendee_count)
         return fail(c, E_INVALIDARG, "no attendees: %s", m->recipient_count ? "the only recipient row is the organizer's"
                                                                            : "the recipient table is empty");
@@ -211,6 +235,26 @@ static HRESULT read_uid(struct conversion *c)
     return S_OK;
 }
 
+/* The track times of the COUNT ATTENDEES along the caller's path (the
+ * switch's); WHERE names whose rows they are ("" the meeting's). */
+static HRESULT convert_track_times(struct conversion *c, const char *where, struct participant *attendees, ULONG count)
+{
+    HRESULT hr;
+    ULONG i;
+
+    for (i = 0; i < count; i++)
+    {
+        struct participant *p = &attendees[i];
+        char what[512];
+
+        if (!p->has_status || !p->has_time) continue;
+        snprintf(what, sizeof(what), "%srecipient %u '%s' <%s>: PR_RECIPIENT_TRACKSTATUS_TIME", where, p->row,
+                 p->name ? p->name : "", p->address);
+        if (FAILED(hr = convert_time(c, p->time, c->options->track_path, what, p->reply_time))) return hr;
+    }
+    return S_OK;
+}
+
 /* Every PT_SYSTIME of the meeting, legacy path; the track times along the
  * caller's path. */
 static HRESULT read_times(struct conversion *c)
@@ -218,7 +262,6 @@ static HRESULT read_times(struct conversion *c)
     const struct mapi_propset *props = &c->message->props;
     ULONGLONG t;
     HRESULT hr;
-    ULONG i;
 
     if (!mapi_prop_get_systime(mapi_propset_find_lid(props, LID_APPOINTMENT_START_WHOLE), &t))
         return fail(c, E_INVALIDARG, "PidLidAppointmentStartWhole missing: the meeting has no start");
@@ -237,73 +280,41 @@ static HRESULT read_times(struct conversion *c)
     else if (FAILED(hr = convert_time(c, c->options->now, SYSTIME_PATH_LEGACY, "the current time", c->dtstamp)))
         return hr;
 
-    for (i = 0; i < c->attendee_count; i++)
-    {
-        struct participant *p = &c->attendees[i];
-        char what[256];
-
-        if (!p->has_status || !p->has_time) continue;
-        snprintf(what, sizeof(what), "recipient %u '%s' <%s>: PR_RECIPIENT_TRACKSTATUS_TIME", p->row,
-                 p->name ? p->name : "", p->address);
-        if (FAILED(hr = convert_time(c, p->time, c->options->track_path, what, p->reply_time))) return hr;
-    }
-    return S_OK;
+    return convert_track_times(c, "", c->attendees, c->attendee_count);
 }
 
-/* The binary value of named property LID, or NULL. */
-static const struct mapi_value *binary_lid(const struct conversion *c, enum mapi_lid_prop lid)
-{
-    const struct mapi_prop *prop = mapi_propset_find_lid(&c->message->props, lid);
-
-    return prop && PROP_TYPE(prop->tag) == PT_BINARY && prop->count && prop->values[0].size ? &prop->values[0] : NULL;
-}
-
-/* The meeting's time zone: its TZDEFINITION, else its TZSTRUCT, else
- * none (its times are written in UTC). */
-static HRESULT read_zone(struct conversion *c)
-{
-    static const struct
-    {
-        enum mapi_lid_prop lid;
-        const char *name;
-    } definitions[] = {
-        {LID_TZ_DEFINITION_RECUR, "PidLidAppointmentTimeZoneDefinitionRecur"},
-        {LID_TZ_DEFINITION_START_DISPLAY, "PidLidAppointmentTimeZoneDefinitionStartDisplay"},
-    };
-    const struct mapi_value *value;
-    char error[TZDEF_ERROR_SIZE], *description;
-    HRESULT hr;
-    ULONG i;
-
-    for (i = 0; i < ARRAYSIZE(definitions); i++)
-    {
-        if (!(value = binary_lid(c, definitions[i].lid))) continue;
-        if (FAILED(hr = tzdef_parse_definition(value->data, value->size, &c->zone, error)))
-            return fail(c, hr, "%s: %s", definitions[i].name, error);
-        c->has_zone = TRUE;
-        return S_OK;
-    }
-    if (!(value = binary_lid(c, LID_TIME_ZONE_STRUCT))) return S_OK;
-    description = mapi_prop_get_utf8(mapi_propset_find_lid(&c->message->props, LID_TIME_ZONE_DESCRIPTION));
-    hr = tzdef_parse_struct(value->data, value->size, description, &c->zone, error);
-    free(description);
-    if (FAILED(hr)) return fail(c, hr, "PidLidTimeZoneStruct: %s", error);
-    c->has_zone = TRUE;
-    return S_OK;
-}
-
-/* A recurring meeting's series (PidLidAppointmentRecur). */
+/* The series and the time zone (series.h), and each exception's own
+ * recipient table from its Exception Attachment (MS-OXCICAL 2.1.3.1.1.20:
+ * an exception's ATTENDEEs are its own), its track times through the
+ * switch as the meeting's are. */
 static HRESULT read_series(struct conversion *c)
 {
-    const struct mapi_prop *recurring = mapi_propset_find_lid(&c->message->props, LID_RECURRING);
-    const struct mapi_value *value = binary_lid(c, LID_APPOINTMENT_RECUR);
-    char error[RECUR_ERROR_SIZE];
-    HRESULT hr;
+    char error[SERIES_ERROR_SIZE];
+    HRESULT hr = series_read(c->message, &c->series, error);
+    ULONG i;
 
-    if (!value || (recurring && PROP_TYPE(recurring->tag) == PT_BOOLEAN && !recurring->fixed[0])) return S_OK;
-    if (FAILED(hr = recur_parse(value->data, value->size, &c->pattern, error)))
-        return fail(c, hr, "PidLidAppointmentRecur: %s", error);
-    c->recurring = TRUE;
+    if (FAILED(hr)) return fail(c, hr, "%s", error);
+    if (!c->series.recurring || !c->series.pattern.exception_count) return S_OK;
+    if (!(c->exception_rows = calloc(c->series.pattern.exception_count, sizeof(*c->exception_rows))))
+        return fail(c, E_OUTOFMEMORY, "out of memory");
+    for (i = 0; i < c->series.pattern.exception_count; i++)
+    {
+        const struct recur_exception *e = &c->series.pattern.exceptions[i];
+        const struct mapi_message *m = series_exception(c->message, series_to_utc(&c->series, e->original_start));
+        struct attendee_list *list = &c->exception_rows[i];
+        char where[64];
+        SYSTEMTIME st;
+
+        if (!m || !m->recipient_count) continue;
+        recur_systemtime(e->original_start, &st);
+        snprintf(where, sizeof(where), "the exception of %04u-%02u-%02uT%02u:%02u: ", st.wYear % 10000u,
+                 st.wMonth % 100u, st.wDay % 100u, st.wHour % 100u, st.wMinute % 100u);
+        if (FAILED(hr = meeting_check_addresses(m, error))) return fail(c, hr, "%s%s", where, error);
+        list->present = TRUE;
+        if (FAILED(hr = read_rows(c, m, NULL, &list->attendees, &list->count)) ||
+            FAILED(hr = convert_track_times(c, where, list->attendees, list->count)))
+            return hr;
+    }
     return S_OK;
 }
 
@@ -338,7 +349,7 @@ static void single_time(const struct conversion *c, const char *ical, char out[S
     SYSTEMTIME utc, local;
 
     parse_ical_time(ical, &utc);
-    if (c->has_zone && tzdef_to_local(&c->zone, &utc, &local)) format_systemtime(&local, FALSE, out);
+    if (c->series.has_zone && tzdef_to_local(&c->series.zone, &utc, &local)) format_systemtime(&local, FALSE, out);
     else snprintf(out, SYSTIME_ICAL_SIZE, "%s", ical);
 }
 
@@ -349,7 +360,7 @@ static void series_time(const struct conversion *c, ULONG minutes, char out[SYST
     SYSTEMTIME st;
 
     recur_systemtime(minutes, &st);
-    format_systemtime(&st, !c->has_zone, out);
+    format_systemtime(&st, !c->series.has_zone, out);
 }
 
 /* Appends the line "NAME[;TZID="zone"]:VALUE" of a time of the meeting. */
@@ -357,7 +368,7 @@ static void write_time(const struct conversion *c, struct strbuf *out, struct st
                        const char *value)
 {
     icalwrite_start(line, name);
-    if (value[strlen(value) - 1] != 'Z' && c->has_zone) icalwrite_param_quoted(line, "TZID", c->zone.tzid);
+    if (value[strlen(value) - 1] != 'Z' && c->series.has_zone) icalwrite_param_quoted(line, "TZID", c->series.zone.tzid);
     icalwrite_value(line, value);
     icalwrite_end(out, line);
 }
@@ -365,11 +376,11 @@ static void write_time(const struct conversion *c, struct strbuf *out, struct st
 /* The series' UNTIL: its last instance's start, in UTC. */
 static void series_until(const struct conversion *c, char out[SYSTIME_ICAL_SIZE])
 {
-    ULONG minutes = c->pattern.end_date + c->pattern.start_offset;
+    ULONG minutes = c->series.pattern.end_date + c->series.pattern.start_offset;
     SYSTEMTIME local, utc;
 
     recur_systemtime(minutes, &local);
-    if (c->has_zone && tzdef_to_utc(&c->zone, &local, &utc)) local = utc;
+    if (c->series.has_zone && tzdef_to_utc(&c->series.zone, &local, &utc)) local = utc;
     format_systemtime(&local, TRUE, out);
 }
 
@@ -380,12 +391,12 @@ static void write_rrule(const struct conversion *c, struct strbuf *line)
     static const char *const freqs[] = {[ICAL_DAILY_RECURRENCE] = "DAILY", [ICAL_WEEKLY_RECURRENCE] = "WEEKLY",
                                         [ICAL_MONTHLY_RECURRENCE] = "MONTHLY", [ICAL_YEARLY_RECURRENCE] = "YEARLY"};
     static const char *const days[] = {"", "SU", "MO", "TU", "WE", "TH", "FR", "SA"};
-    struct icalrecurrencetype rule = recur_rrule(&c->pattern, icaltime_null_time());
+    struct icalrecurrencetype rule = recur_rrule(&c->series.pattern, icaltime_null_time());
     char until[SYSTIME_ICAL_SIZE];
     int i;
 
     strbuf_printf(line, ":FREQ=%s", freqs[rule.freq]);
-    if (c->pattern.end_type == RECUR_END_DATE)
+    if (c->series.pattern.end_type == RECUR_END_DATE)
     {
         series_until(c, until);
         strbuf_printf(line, ";UNTIL=%s", until);
@@ -440,7 +451,8 @@ static const char *busy_name(LONG status)
  * 1 a series' master (with its RRULE and EXDATEs), 3 an exception,
  * replacing the instance at RECURRENCE_ID. */
 static void write_event(const struct conversion *c, struct strbuf *out, int insttype, const char *start,
-                        const char *end, const char *recurrence_id, const char *subject, const char *location)
+                        const char *end, const char *recurrence_id, const char *subject, const char *location,
+                        const struct participant *attendees, ULONG attendee_count)
 {
     struct strbuf line = {0};
     char number[32];
@@ -453,7 +465,7 @@ static void write_event(const struct conversion *c, struct strbuf *out, int inst
     icalwrite_text(&line, subject);
     icalwrite_end(out, &line);
     icalwrite_simple(out, &line, "UID", c->uid);
-    for (i = 0; i < c->attendee_count; i++) write_attendee(c, out, &line, &c->attendees[i]);
+    for (i = 0; i < attendee_count; i++) write_attendee(c, out, &line, &attendees[i]);
     icalwrite_start(&line, "ORGANIZER");
     icalwrite_param_quoted(&line, "CN", c->organizer.name && *c->organizer.name ? c->organizer.name
                                                                                   : c->organizer.address);
@@ -469,12 +481,12 @@ static void write_event(const struct conversion *c, struct strbuf *out, int inst
         icalwrite_start(&line, "RRULE");
         write_rrule(c, &line);
         icalwrite_end(out, &line);
-        for (i = 0; i < c->pattern.deleted_count; i++)
+        for (i = 0; i < c->series.pattern.deleted_count; i++)
         {
             char date[SYSTIME_ICAL_SIZE];
 
-            if (!recur_is_deleted(&c->pattern, c->pattern.deleted[i])) continue;
-            series_time(c, c->pattern.deleted[i] + c->pattern.start_offset, date);
+            if (!recur_is_deleted(&c->series.pattern, c->series.pattern.deleted[i])) continue;
+            series_time(c, c->series.pattern.deleted[i] + c->series.pattern.start_offset, date);
             write_time(c, out, &line, "EXDATE", date);
         }
     }
@@ -530,23 +542,26 @@ static void write_event(const struct conversion *c, struct strbuf *out, int inst
  * (MS-OXCICAL 2.1.3.1.1.20). */
 static void write_series(const struct conversion *c, struct strbuf *out)
 {
-    const struct recur_pattern *p = &c->pattern;
+    const struct recur_pattern *p = &c->series.pattern;
     ULONG first = recur_first_start(p), i;
     char start[SYSTIME_ICAL_SIZE], end[SYSTIME_ICAL_SIZE], original[SYSTIME_ICAL_SIZE];
 
     series_time(c, first, start);
     series_time(c, first + p->end_offset - p->start_offset, end);
-    write_event(c, out, CDO_INSTANCE_MASTER, start, end, NULL, c->summary, c->location);
+    write_event(c, out, CDO_INSTANCE_MASTER, start, end, NULL, c->summary, c->location, c->attendees,
+                c->attendee_count);
     for (i = 0; i < p->exception_count; i++)
     {
         const struct recur_exception *e = &p->exceptions[i];
+        const struct attendee_list *own = c->exception_rows && c->exception_rows[i].present ? &c->exception_rows[i] : NULL;
 
         series_time(c, e->start, start);
         series_time(c, e->end, end);
         series_time(c, e->original_start, original);
         write_event(c, out, CDO_INSTANCE_EXCEPTION, start, end, original,
                     e->flags & RECUR_ARO_SUBJECT ? e->subject : c->summary,
-                    e->flags & RECUR_ARO_LOCATION ? e->location : c->location);
+                    e->flags & RECUR_ARO_LOCATION ? e->location : c->location, own ? own->attendees : c->attendees,
+                    own ? own->count : c->attendee_count);
     }
 }
 
@@ -560,15 +575,16 @@ static char *build_calendar(struct conversion *c)
     icalwrite_simple(&out, &line, "METHOD", c->method == ECGETMIME_CANCEL ? "CANCEL" : "REQUEST");
     icalwrite_simple(&out, &line, "PRODID", PRODID);
     icalwrite_simple(&out, &line, "VERSION", "2.0");
-    if (c->has_zone) tzdef_write_vtimezone(&out, &c->zone);
-    if (c->recurring) write_series(c, &out);
+    if (c->series.has_zone) tzdef_write_vtimezone(&out, &c->series.zone);
+    if (c->series.recurring) write_series(c, &out);
     else
     {
         char start[SYSTIME_ICAL_SIZE], end[SYSTIME_ICAL_SIZE];
 
         single_time(c, c->start, start);
         single_time(c, c->end, end);
-        write_event(c, &out, CDO_INSTANCE_SINGLE, start, end, NULL, c->summary, c->location);
+        write_event(c, &out, CDO_INSTANCE_SINGLE, start, end, NULL, c->summary, c->location, c->attendees,
+                    c->attendee_count);
     }
     icalwrite_simple(&out, &line, "END", "VCALENDAR");
     if (line.failed) out.failed = TRUE;
@@ -774,7 +790,7 @@ HRESULT ecgetmime_convert(const struct mapi_message *message, const char *name,
 
     if (FAILED(hr = read_class(&c)) || FAILED(hr = check_addresses(&c)) || FAILED(hr = read_recipients(&c)) || FAILED(hr = read_uid(&c)) ||
         FAILED(hr = read_times(&c)) || FAILED(hr = read_series(&c)) ||
-        FAILED(hr = read_zone(&c)) || FAILED(hr = read_details(&c)) ||
+        FAILED(hr = read_details(&c)) ||
         FAILED(hr = build_mime(&c, &result->mime)))
         goto done;
     result->method = c.method;
@@ -791,6 +807,13 @@ done:
     free(c.body);
     free(c.location);
     free(c.uid);
-    recur_free(&c.pattern);
+    for (i = 0; c.exception_rows && i < c.series.pattern.exception_count; i++)
+    {
+        ULONG j;
+        for (j = 0; j < c.exception_rows[i].count; j++) clear_participant(&c.exception_rows[i].attendees[j]);
+        free(c.exception_rows[i].attendees);
+    }
+    free(c.exception_rows);
+    series_free(&c.series);
     return hr;
 }

@@ -16,6 +16,7 @@
 #include "address.h"
 #include "imipreply.h"
 #include "meeting.h"
+#include "series.h"
 #include "mimeenc.h"
 #include "strbuf.h"
 #include "systime.h"
@@ -168,6 +169,35 @@ static HRESULT read_delegation(icalcomponent *event, const char *source, struct 
     return S_OK;
 }
 
+/* RECURRENCE-ID (RFC 5545 3.8.4.4): in UTC when it is UTC or its TZID is
+ * known (the reply's VTIMEZONE, or libical's own zones); else local. */
+static HRESULT read_recurrence_id(icalproperty *prop, icalcomponent *event, const char *source,
+                                  struct imip_reply *reply, char *error)
+{
+    struct icaltimetype t = icalproperty_get_datetime_with_component(prop, event);
+    SYSTEMTIME st = {0};
+    FILETIME ft;
+
+    if (icaltime_is_null_time(t) || !icaltime_is_valid_time(t))
+        return fail(error, IMIPREPLY_E_UNUSABLE, source, "RECURRENCE-ID '%s' is no DATE or DATE-TIME",
+                    icalproperty_get_value_as_string(prop) ? icalproperty_get_value_as_string(prop) : "");
+    reply->recurrence_date = t.is_date;
+    reply->recurrence_local = t.is_date || (!icaltime_is_utc(t) && !t.zone);
+    if (!reply->recurrence_local) t = icaltime_convert_to_zone(t, icaltimezone_get_utc_timezone());
+    st.wYear = (WORD)t.year;
+    st.wMonth = (WORD)t.month;
+    st.wDay = (WORD)t.day;
+    st.wHour = (WORD)(t.is_date ? 0 : t.hour);
+    st.wMinute = (WORD)(t.is_date ? 0 : t.minute);
+    st.wSecond = (WORD)(t.is_date ? 0 : t.second);
+    if (!SystemTimeToFileTime(&st, &ft))
+        return fail(error, IMIPREPLY_E_UNUSABLE, source, "RECURRENCE-ID '%s' is out of range",
+                    icaltime_as_ical_string(t));
+    reply->recurrence_id = (ULONGLONG)ft.dwHighDateTime << 32 | ft.dwLowDateTime;
+    reply->has_recurrence_id = TRUE;
+    return S_OK;
+}
+
 /* Reads the reply's parts out of the VCALENDAR CAL. */
 static HRESULT read_calendar(icalcomponent *cal, const char *source, struct imip_reply *reply, char *error)
 {
@@ -239,6 +269,9 @@ static HRESULT read_calendar(icalcomponent *cal, const char *source, struct imip
         *has = TRUE;
     }
     reply->sequence = icalcomponent_get_sequence(event);
+    if ((prop = icalcomponent_get_first_property(event, ICAL_RECURRENCEID_PROPERTY)) &&
+        FAILED(hr = read_recurrence_id(prop, event, source, reply, error)))
+        return hr;
     /* Outlook's value when the critical change is missing: 1601-01-01 */
     if (!reply->has_critical_change) reply->track_time = 0;
     if (!(reply->uid = strdup(uid)) || !(reply->attendee = strdup(address)) || !(reply->partstat = strdup(state)))
@@ -598,12 +631,95 @@ static BOOL out_of_date(const struct mapi_message *meeting, const struct mapi_pr
     return FALSE;
 }
 
+/* Local minutes as "YYYY-MM-DDThh:mm". */
+static void format_local(ULONG minutes, char out[32])
+{
+    SYSTEMTIME st;
+
+    recur_systemtime(minutes, &st);
+    snprintf(out, 32, "%04u-%02u-%02uT%02u:%02u", st.wYear % 10000u, st.wMonth % 100u, st.wDay % 100u,
+             st.wHour % 100u, st.wMinute % 100u);
+}
+
+/* The recipient table REPLY is recorded in: MEETING's own; or, for a
+ * reply to one instance, that instance's exception, made when it is none
+ * yet (MS-OXOCAL 3.1.4.8.5.2).  S_FALSE with ERROR when the reply names no
+ * instance of the series, a deleted one, or the meeting is no series. */
+static HRESULT target_of(struct mapi_message *meeting, const struct imip_reply *reply, struct mapi_message **target,
+                         struct imip_change *change, char *error)
+{
+    /* the most instances recur_instances lists for a series */
+    enum { LISTED_MAX = 10000 };
+    char why[SERIES_ERROR_SIZE], when[32];
+    struct recur_instance *list = NULL;
+    struct series series;
+    ULONG minutes, count, i;
+    LONG row;
+    HRESULT hr;
+
+    *target = meeting;
+    if (!reply->has_recurrence_id) return S_OK;
+    if (FAILED(hr = series_read(meeting, &series, why)))
+        return errmsg_format(error, S_FALSE, "the reply answers one instance (RECURRENCE-ID), but the series cannot be "
+                             "read: %s", why);
+    hr = S_FALSE;
+    minutes = (ULONG)(reply->recurrence_local ? reply->recurrence_id / 600000000ULL
+                                              : series_to_local(&series, reply->recurrence_id));
+    format_local(minutes, when);
+    if (!series.recurring)
+    {
+        errmsg_format(error, S_FALSE, "the reply answers the instance of %s (RECURRENCE-ID), but the meeting is no "
+                      "series: nothing recorded", when);
+        goto done;
+    }
+    if (!(list = malloc(LISTED_MAX * sizeof(*list))))
+    {
+        hr = errmsg_format(error, E_OUTOFMEMORY, "out of memory");
+        goto done;
+    }
+    count = recur_instances(&series.pattern, LISTED_MAX, list);
+    for (i = 0; i < count; i++)
+        if (reply->recurrence_date ? list[i].original_start / RECUR_MINUTES_PER_DAY == minutes / RECUR_MINUTES_PER_DAY
+                                   : list[i].original_start == minutes)
+            break;
+    if (i == count)
+    {
+        if (recur_is_deleted(&series.pattern, minutes - minutes % RECUR_MINUTES_PER_DAY))
+            errmsg_format(error, S_FALSE, "the instance of %s was deleted from the series: the reply is discarded, as "
+                          "Outlook discards it", when);
+        else
+            errmsg_format(error, S_FALSE, "no instance of the series starts at %s (RECURRENCE-ID, local time of the "
+                          "meeting)", when);
+        goto done;
+    }
+    change->instance = TRUE;
+    change->instance_start = list[i].original_start;
+    if ((*target = series_exception(meeting, series_to_utc(&series, list[i].original_start))))
+        hr = S_OK;
+    else if ((row = row_of(meeting, reply->attendee)) < 0)
+        errmsg_format(error, S_FALSE, "no recipient of the meeting has the address %s", reply->attendee);
+    else if (reply->delegate)
+        errmsg_format(error, S_FALSE, "%s delegated the instance of %s to <%s>: MAPI has no delegated track status, "
+                      "so nothing is recorded (DESIGN.md 1.1)", reply->attendee, when, reply->delegate);
+    else if (out_of_date(meeting, &meeting->recipients[row], reply, error))
+        change->out_of_date = TRUE;
+    else if (FAILED(hr = series_make_exception(meeting, &series, list[i].original_start, target, why)))
+        errmsg_format(error, hr, "%s", why);
+    else
+        change->exception_made = TRUE;
+done:
+    free(list);
+    series_free(&series);
+    return hr;
+}
+
 HRESULT imipreply_apply(struct mapi_message *meeting, const struct imip_reply *reply, struct imip_change *change,
                         char error[IMIPREPLY_ERROR_SIZE])
 {
     char *uid = meeting_uid(mapi_propset_find_lid(&meeting->props, LID_GLOBAL_OBJECT_ID));
     char *clean = meeting_uid(mapi_propset_find_lid(&meeting->props, LID_CLEAN_GLOBAL_OBJECT_ID));
     BOOL same = (uid && !strcasecmp(uid, reply->uid)) || (clean && !strcasecmp(clean, reply->uid));
+    struct mapi_message *rows;
     struct mapi_prop *status, *time;
     HRESULT hr;
     LONG found;
@@ -620,9 +736,10 @@ HRESULT imipreply_apply(struct mapi_message *meeting, const struct imip_reply *r
     }
     free(uid);
     free(clean);
-    found = row_of(meeting, reply->attendee);
-    i = found < 0 ? meeting->recipient_count : (ULONG)found;
-    if (i < meeting->recipient_count && reply->delegate)
+    if ((hr = target_of(meeting, reply, &rows, change, error)) != S_OK) return hr;
+    found = row_of(rows, reply->attendee);
+    i = found < 0 ? rows->recipient_count : (ULONG)found;
+    if (i < rows->recipient_count && reply->delegate)
     {
         errmsg_format(error, S_FALSE,
                       "%s delegated to %s%s%s<%s>: MAPI has no delegated track status, so row %u is left as it is; "
@@ -631,30 +748,30 @@ HRESULT imipreply_apply(struct mapi_message *meeting, const struct imip_reply *r
                       reply->delegate, i + 1);
         return S_FALSE;
     }
-    if (i == meeting->recipient_count && reply->delegated_from && row_of(meeting, reply->delegated_from) >= 0)
+    if (i == rows->recipient_count && reply->delegated_from && row_of(rows, reply->delegated_from) >= 0)
     {
         /* as CDO adds an invitee an attendee forwarded to, once they answer */
-        if (FAILED(hr = add_delegate_row(meeting, reply)))
+        if (FAILED(hr = add_delegate_row(rows, reply)))
             return errmsg_format(error, hr, "out of memory");
         change->added = TRUE;
     }
-    else if (i == meeting->recipient_count)
+    else if (i == rows->recipient_count)
     {
         errmsg_format(error, S_FALSE, "no recipient of the meeting has the address %s", reply->attendee);
         return S_FALSE;
     }
     change->row = i + 1;
-    if (out_of_date(meeting, &meeting->recipients[i], reply, error))
+    if (out_of_date(meeting, &rows->recipients[i], reply, error))
     {
         change->out_of_date = TRUE;
         return S_FALSE;
     }
     change->had_status =
-        mapi_prop_get_long(mapi_propset_find(&meeting->recipients[i], PR_RECIPIENT_TRACKSTATUS), &change->old_status);
-    change->had_time = mapi_prop_get_systime(mapi_propset_find(&meeting->recipients[i], PR_RECIPIENT_TRACKSTATUS_TIME),
+        mapi_prop_get_long(mapi_propset_find(&rows->recipients[i], PR_RECIPIENT_TRACKSTATUS), &change->old_status);
+    change->had_time = mapi_prop_get_systime(mapi_propset_find(&rows->recipients[i], PR_RECIPIENT_TRACKSTATUS_TIME),
                                              &change->old_time);
-    if (!(status = mapi_propset_obtain(&meeting->recipients[i], PR_RECIPIENT_TRACKSTATUS)) ||
-        !(time = mapi_propset_obtain(&meeting->recipients[i], PR_RECIPIENT_TRACKSTATUS_TIME)) ||
+    if (!(status = mapi_propset_obtain(&rows->recipients[i], PR_RECIPIENT_TRACKSTATUS)) ||
+        !(time = mapi_propset_obtain(&rows->recipients[i], PR_RECIPIENT_TRACKSTATUS_TIME)) ||
         FAILED(hr = mapi_prop_set_long(status, reply->track_status)) ||
         FAILED(hr = mapi_prop_set_systime(time, reply->track_time)))
     {

@@ -38,6 +38,10 @@ struct imip_reply
     char *delegate;             /* a delegation (PARTSTAT=DELEGATED): the delegate's address, or NULL; owned */
     char *delegated_from;       /* a delegate's answer: the delegator's address (DELEGATED-FROM), or NULL; owned */
     char *name;                 /* the delegate's CN, in either, or NULL; owned */
+    BOOL has_recurrence_id;     /* RECURRENCE-ID: the reply answers one instance of a series */
+    BOOL recurrence_local;      /* its value has no zone (floating, or a DATE): RECURRENCE_ID is local */
+    BOOL recurrence_date;       /* its value is a DATE: the instance on that day */
+    ULONGLONG recurrence_id;    /* FILETIME: UTC, or local when RECURRENCE_LOCAL */
 };
 
 /* Reads the reply in PATH (UTF-8): an .ics file, or an .eml (any file that
@@ -70,14 +74,21 @@ struct imip_change
     LONG old_status;
     ULONGLONG old_time;
     BOOL out_of_date;            /* not applied: the reply answers an older version (DESIGN.md 1.2) */
+    BOOL instance;               /* recorded on one instance of the series (RECURRENCE-ID) ... */
+    ULONG instance_start;        /* ... the one that started at these local minutes ... */
+    BOOL exception_made;         /* ... which was made an exception for it */
 };
 
 /* Applies REPLY to MEETING in memory.  Returns S_OK with CHANGE filled (a
  * delegate's answer, DELEGATED-FROM a row, adds the delegate as an
- * optional attendee first); S_FALSE when it does not apply (ERROR says
+ * optional attendee first; a reply to one instance of a series is recorded
+ * in that instance's Exception Attachment, made when the instance is no
+ * exception yet, and the series' rows stay as they are: DESIGN.md 1.3); S_FALSE when it does not apply (ERROR says
  * why: another meeting's UID, no recipient with the reply's address, a
  * delegation, which MAPI has no status for: the delegate is named, or a
- * reply out of date as MS-OXOCAL 3.1.5.2 judges it, CHANGE->out_of_date);
+ * reply out of date as MS-OXOCAL 3.1.5.2 judges it, CHANGE->out_of_date; a
+ * RECURRENCE-ID of a deleted instance, of none, or of a meeting that is
+ * not a series);
  * E_OUTOFMEMORY. */
 HRESULT imipreply_apply(struct mapi_message *meeting, const struct imip_reply *reply, struct imip_change *change,
                         char error[IMIPREPLY_ERROR_SIZE]);

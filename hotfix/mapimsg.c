@@ -110,6 +110,7 @@ static const struct lid_key lid_keys[LID_COUNT] = {
     [LID_APPOINTMENT_SEQUENCE_TIME] = {&mapi_psetid_appointment, 0x8202, PT_SYSTIME},
     [LID_APPOINTMENT_START_WHOLE] = {&mapi_psetid_appointment, 0x820D, PT_SYSTIME},
     [LID_APPOINTMENT_END_WHOLE] = {&mapi_psetid_appointment, 0x820E, PT_SYSTIME},
+    [LID_EXCEPTION_REPLACE_TIME] = {&mapi_psetid_appointment, 0x8228, PT_SYSTIME},
     [LID_LOCATION] = {&mapi_psetid_appointment, 0x8208, PT_UNICODE},
     [LID_OWNER_CRITICAL_CHANGE] = {&mapi_psetid_meeting, 0x001A, PT_SYSTIME},
     [LID_ATTENDEE_CRITICAL_CHANGE] = {&mapi_psetid_meeting, 0x0001, PT_SYSTIME},
@@ -466,6 +467,29 @@ void mapi_propset_clear(struct mapi_propset *set)
     }
     free(set->props);
     memset(set, 0, sizeof(*set));
+}
+
+HRESULT mapi_propset_copy(struct mapi_propset *dst, const struct mapi_propset *src)
+{
+    ULONG i, j;
+
+    for (i = 0; i < src->count; i++)
+    {
+        const struct mapi_prop *from = &src->props[i];
+        struct mapi_prop *to = mapi_propset_add(dst, from->tag);
+
+        if (!to) return E_OUTOFMEMORY;
+        to->named = from->named;
+        to->name = from->name;
+        to->name.string = NULL;
+        memcpy(to->fixed, from->fixed, sizeof(to->fixed));
+        if ((from->name.string && !(to->name.string = strdup(from->name.string))) ||
+            (from->count && FAILED(mapi_prop_alloc_values(to, from->count))))
+            return E_OUTOFMEMORY;
+        for (j = 0; j < from->count; j++)
+            if (FAILED(mapi_value_set(&to->values[j], from->values[j].data, from->values[j].size))) return E_OUTOFMEMORY;
+    }
+    return S_OK;
 }
 
 void mapi_storage_free(struct mapi_storage *storage)

@@ -77,6 +77,14 @@
 #define PR_CONVERSATION_INDEX 0x00710102
 #define PR_ATTACH_DATA_OBJ 0x3701000D
 #define PR_ATTACH_METHOD 0x37050003
+#define PR_RENDERING_POSITION 0x370B0003
+#define PR_EXCEPTION_REPLACETIME 0x7FF90040
+#define PR_EXCEPTION_STARTTIME 0x7FFB0040
+#define PR_EXCEPTION_ENDTIME 0x7FFC0040
+#define PR_ATTACHMENT_FLAGS 0x7FFD0003
+#define PR_ATTACHMENT_HIDDEN 0x7FFE000B
+/* PR_ATTACHMENT_FLAGS: an Exception Attachment (MS-OXOCAL 2.2.10.1.2) */
+#define ATTACH_FLAG_EXCEPTION 0x00000002
 #define PR_RECIPIENT_TRACKSTATUS_TIME 0x5FFB0040
 #define PR_RECIPIENT_FLAGS 0x5FFD0003
 #define PR_RECIPIENT_TRACKSTATUS 0x5FFF0003
@@ -187,6 +195,7 @@ enum mapi_lid_prop
     LID_APPOINTMENT_SEQUENCE_TIME,
     LID_APPOINTMENT_START_WHOLE,
     LID_APPOINTMENT_END_WHOLE,
+    LID_EXCEPTION_REPLACE_TIME,
     LID_LOCATION,
     LID_OWNER_CRITICAL_CHANGE,
     LID_ATTENDEE_CRITICAL_CHANGE,
@@ -256,6 +265,10 @@ BOOL mapi_prop_get_long(const struct mapi_prop *prop, LONG *value);
 BOOL mapi_prop_get_systime(const struct mapi_prop *prop, ULONGLONG *value);
 /* PT_UNICODE or PT_STRING8 (CP_ACP) as new UTF-8; caller frees. NULL if absent. */
 char *mapi_prop_get_utf8(const struct mapi_prop *prop);
+
+/* Appends to DST a copy of every property of SRC.  E_OUTOFMEMORY or S_OK
+ * (DST then holds what was copied; the caller clears it). */
+HRESULT mapi_propset_copy(struct mapi_propset *dst, const struct mapi_propset *src);
 
 /* Frees everything SET owns and empties it. */
 void mapi_propset_clear(struct mapi_propset *set);

@@ -15,13 +15,30 @@
  * over 27 years of daily meetings */
 #define MAX_LISTED 10000
 
-/* The reader: DATA, SIZE, where it is, and the error buffer. */
+/* Where the fields an added exception changes are, by byte offset:
+ * noted while reading, for recur_add_exception. */
+struct layout
+{
+    ULONG deleted_at;            /* DeletedInstanceCount */
+    ULONG modified_at;           /* ModifiedInstanceCount */
+    ULONG after_modified;        /* StartDate, after the ModifiedInstanceDates */
+    ULONG count_at;              /* ExceptionCount */
+    ULONG info_at[0x10000];      /* each ExceptionInfo, then ReservedBlock1Size */
+    ULONG extended_at[0x10000];  /* each ExtendedException, then ReservedBlock2Size */
+    ULONG writer_version;        /* WriterVersion2 */
+};
+
+/* The reader: DATA, SIZE, where it is, and the error buffer; LAYOUT, when
+ * set, gets the offsets. */
 struct reader
 {
     const BYTE *data;
     ULONG size, pos;
     char *error;
+    struct layout *layout;
 };
+
+#define NOTE(r, field) do { if ((r)->layout) (r)->layout->field = (r)->pos; } while (0)
 
 static HRESULT truncated(struct reader *r, const char *field, ULONG need)
 {
@@ -176,11 +193,15 @@ static HRESULT read_recurrence_pattern(struct reader *r, struct recur_pattern *p
     at = r->pos;
     if (FAILED(hr = take_u32(r, "FirstDOW", &p->first_dow))) return hr;
     if (p->first_dow > 6) return bad(r, at, "FirstDOW", p->first_dow, "is not a weekday 0..6");
+    NOTE(r, deleted_at);
     if (FAILED(hr = take_u32(r, "DeletedInstanceCount", &p->deleted_count)) ||
-        FAILED(hr = take_dates(r, "DeletedInstanceDates", p->deleted_count, &p->deleted)) ||
-        FAILED(hr = take_u32(r, "ModifiedInstanceCount", &p->modified_count)) ||
+        FAILED(hr = take_dates(r, "DeletedInstanceDates", p->deleted_count, &p->deleted)))
+        return hr;
+    NOTE(r, modified_at);
+    if (FAILED(hr = take_u32(r, "ModifiedInstanceCount", &p->modified_count)) ||
         FAILED(hr = take_dates(r, "ModifiedInstanceDates", p->modified_count, &p->modified)))
         return hr;
+    NOTE(r, after_modified);
     at = r->pos;
     if (FAILED(hr = take_u32(r, "StartDate", &p->start_date))) return hr;
     if (p->start_date % RECUR_MINUTES_PER_DAY) return bad(r, at, "StartDate", p->start_date, "is not a midnight");
@@ -300,6 +321,7 @@ static HRESULT read_appointment_pattern(struct reader *r, struct recur_pattern *
     if (FAILED(hr = take_u32(r, "ReaderVersion2", &version))) return hr;
     if (version != 0x3006) return bad(r, at, "ReaderVersion2", version, "is not 0x00003006");
     if (FAILED(hr = take_u32(r, "WriterVersion2", &writer_version))) return hr;
+    if (r->layout) r->layout->writer_version = writer_version;
     at = r->pos;
     if (FAILED(hr = take_u32(r, "StartTimeOffset", &p->start_offset))) return hr;
     if (p->start_offset >= RECUR_MINUTES_PER_DAY)
@@ -308,6 +330,7 @@ static HRESULT read_appointment_pattern(struct reader *r, struct recur_pattern *
     if (FAILED(hr = take_u32(r, "EndTimeOffset", &p->end_offset))) return hr;
     if (p->end_offset < p->start_offset) return bad(r, at, "EndTimeOffset", p->end_offset, "is before StartTimeOffset");
     at = r->pos;
+    NOTE(r, count_at);
     if (FAILED(hr = take_u16(r, "ExceptionCount", &count))) return hr;
     if (count != p->modified_count)
         return bad(r, at, "ExceptionCount", count, "is not the ModifiedInstanceCount");
@@ -315,6 +338,7 @@ static HRESULT read_appointment_pattern(struct reader *r, struct recur_pattern *
     for (i = 0; i < count; i++)
     {
         at = r->pos;
+        NOTE(r, info_at[i]);
         /* counted first: what it read before failing is freed with the rest */
         p->exception_count++;
         if (FAILED(hr = read_exception_info(r, &p->exceptions[i]))) return hr;
@@ -326,16 +350,20 @@ static HRESULT read_appointment_pattern(struct reader *r, struct recur_pattern *
             return bad(r, at, "ExceptionInfo StartDateTime", p->exceptions[i].start,
                        "is not among the ModifiedInstanceDates");
     }
+    NOTE(r, info_at[count]);
     if (FAILED(hr = skip_sized_block(r, "ReservedBlock1"))) return hr;
-    if (writer_version >= 0x3009)
-        for (i = 0; i < count; i++)
-            if (FAILED(hr = read_extended_exception(r, &p->exceptions[i]))) return hr;
+    for (i = 0; i < count; i++)
+    {
+        NOTE(r, extended_at[i]);
+        if (writer_version >= 0x3009 && FAILED(hr = read_extended_exception(r, &p->exceptions[i]))) return hr;
+    }
+    NOTE(r, extended_at[count]);
     return skip_sized_block(r, "ReservedBlock2");
 }
 
 HRESULT recur_parse(const BYTE *data, ULONG size, struct recur_pattern *pattern, char error[RECUR_ERROR_SIZE])
 {
-    struct reader r = {data, size, 0, error};
+    struct reader r = {data, size, 0, error, NULL};
     HRESULT hr;
 
     memset(pattern, 0, sizeof(*pattern));
@@ -361,6 +389,108 @@ void recur_free(struct recur_pattern *pattern)
     free(pattern->deleted);
     free(pattern->modified);
     memset(pattern, 0, sizeof(*pattern));
+}
+
+static void put_u16(BYTE *p, USHORT v)
+{
+    p[0] = v & 0xff;
+    p[1] = v >> 8;
+}
+
+static void put_u32(BYTE *p, ULONG v)
+{
+    put_u16(p, v & 0xffff);
+    put_u16(p + 2, v >> 16);
+}
+
+/* Writes COUNT sorted DATES with DATE added in its place, after their count. */
+static BYTE *put_dates_with(BYTE *out, const ULONG *dates, ULONG count, ULONG date)
+{
+    ULONG i, placed = 0;
+
+    put_u32(out, count + 1);
+    out += 4;
+    for (i = 0; i <= count; i++, out += 4)
+    {
+        if (!placed && (i == count || dates[i - placed] > date)) put_u32(out, date), placed = 1;
+        else put_u32(out, dates[i - placed]);
+    }
+    return out;
+}
+
+HRESULT recur_add_exception(const BYTE *data, ULONG size, ULONG original_start, ULONG end, BYTE **out,
+                            ULONG *out_size, char error[RECUR_ERROR_SIZE])
+{
+    /* an ExceptionInfo without overrides; an ExtendedException of an empty
+     * ChangeHighlight (4 bytes, value 0) and no ReservedBlockEE1 */
+    enum { INFO_SIZE = 14, EXTENDED_SIZE = 12 };
+    struct layout *layout = calloc(1, sizeof(*layout));
+    struct recur_pattern pattern;
+    struct reader r = {data, size, 0, error, layout};
+    ULONG date = original_start - original_start % RECUR_MINUTES_PER_DAY, at, k, extended;
+    BYTE *p;
+    HRESULT hr;
+
+    *out = NULL;
+    *out_size = 0;
+    error[0] = 0;
+    if (!layout) return errmsg_format(error, E_OUTOFMEMORY, "out of memory");
+    memset(&pattern, 0, sizeof(pattern));
+    if (FAILED(hr = read_appointment_pattern(&r, &pattern)))
+    {
+        if (hr == E_OUTOFMEMORY) errmsg_format(error, hr, "out of memory");
+        goto done;
+    }
+    if (date_in(pattern.deleted, pattern.deleted_count, date) || date_in(pattern.modified, pattern.modified_count, date))
+    {
+        hr = errmsg_format(error, E_INVALIDARG, "the instance of local minute %u is already deleted or modified",
+                           original_start);
+        goto done;
+    }
+    if (pattern.exception_count >= 0xFFFF)
+    {
+        hr = errmsg_format(error, E_INVALIDARG, "the series has %u exceptions, as many as the pattern holds",
+                           pattern.exception_count);
+        goto done;
+    }
+    extended = layout->writer_version >= 0x3009 ? EXTENDED_SIZE : 0;
+    for (k = 0; k < pattern.exception_count && pattern.exceptions[k].start < original_start; k++) continue;
+    *out_size = size + 8 + INFO_SIZE + extended;
+    if (!(*out = p = malloc(*out_size)))
+    {
+        hr = errmsg_format(error, E_OUTOFMEMORY, "out of memory");
+        goto done;
+    }
+    memcpy(p, data, layout->deleted_at);
+    p += layout->deleted_at;
+    p = put_dates_with(p, pattern.deleted, pattern.deleted_count, date);
+    p = put_dates_with(p, pattern.modified, pattern.modified_count, date);
+    at = layout->after_modified;
+    memcpy(p, data + at, layout->count_at - at);
+    p += layout->count_at - at;
+    put_u16(p, (USHORT)(pattern.exception_count + 1));
+    p += 2;
+    memcpy(p, data + layout->count_at + 2, layout->info_at[k] - layout->count_at - 2);
+    p += layout->info_at[k] - layout->count_at - 2;
+    put_u32(p, original_start);
+    put_u32(p + 4, end);
+    put_u32(p + 8, original_start);
+    put_u16(p + 12, 0);
+    p += INFO_SIZE;
+    memcpy(p, data + layout->info_at[k], layout->extended_at[k] - layout->info_at[k]);
+    p += layout->extended_at[k] - layout->info_at[k];
+    if (extended)
+    {
+        memset(p, 0, EXTENDED_SIZE);
+        put_u32(p, 4);
+        p += EXTENDED_SIZE;
+    }
+    memcpy(p, data + layout->extended_at[k], size - layout->extended_at[k]);
+    hr = S_OK;
+done:
+    recur_free(&pattern);
+    free(layout);
+    return hr;
 }
 
 /* Days since 1601-01-01 of Y-M-D, and back (systime's calendar). */

@@ -121,6 +121,16 @@ BOOL recur_is_deleted(const struct recur_pattern *pattern, ULONG date);
  * UNTIL_UTC, which the caller computes in the time zone. */
 struct icalrecurrencetype recur_rrule(const struct recur_pattern *pattern, struct icaltimetype until_utc);
 
+/* Makes the instance at local minutes ORIGINAL_START an exception without
+ * overrides, ending at END: the pattern DATA (SIZE bytes) with its date
+ * added to the deleted and the modified dates, an ExceptionInfo and, when
+ * WriterVersion2 has them, an ExtendedException, each in start order
+ * (MS-OXOCAL 2.2.1.44.2, 2.2.1.44.3).  *OUT (caller frees), *OUT_SIZE.
+ * E_INVALIDARG with ERROR for a pattern recur_parse refuses or an instance
+ * already deleted or modified; E_OUTOFMEMORY. */
+HRESULT recur_add_exception(const BYTE *data, ULONG size, ULONG original_start, ULONG end, BYTE **out,
+                            ULONG *out_size, char error[RECUR_ERROR_SIZE]);
+
 /* Local minutes to a SYSTEMTIME (no time zone). */
 void recur_systemtime(ULONG minutes, SYSTEMTIME *st);
 

@@ -223,6 +223,131 @@ run "$TRACKFIX" reply "$work/spot1.msg" "$work/google-accepted-seq1.ics"
 expect_rc 0
 expect_out "PR_RECIPIENT_TRACKSTATUS_TIME 2015-03-31T13:00:00Z -> 1601-01-01T00:00:00Z"
 
+# One instance of a series (MS-OXOCAL 3.1.4.8.5.2): the reply is recorded
+# in that instance's exception, made when it is none yet (pattern and
+# Exception Attachment), and the series' rows stay as they are.  The
+# series: "Friday Lunch" (a real Outlook item, Tokyo time, Fridays 12:00,
+# the 6th deleted, the 13th moved to the 9th, the 20th an exception) with
+# Adam, who accepted on 2023-01-05 (tests/cdoitems.sh).
+bash "$TOP/tests/cdoitems.sh" "$TRACKFIX" "$work/cdo" > /dev/null || fail "cdoitems.sh"
+cp "$work/cdo/cdo-series-exception.msg" "$work/series.msg"
+LUNCH_UID=040000008200E00074C5B7101A82E00800000000404F1AC33622D901000000000000000010000000417B5EFFCF8AF14DB668B9BA15609337
+instance_reply() { # FILE PARTSTAT RECURRENCE-ID-LINE [EXTRA-LINE]
+    printf 'BEGIN:VCALENDAR\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN\r\nVERSION:2.0\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nDTSTART:20230127T030000Z\r\nDTSTAMP:20230126T000000Z\r\nUID:%s\r\n%s\r\nATTENDEE;PARTSTAT=%s;CN=Adam:mailto:adam@fabrikam.example\r\nDESCRIPTION:\r\nSEQUENCE:0\r\n%sEND:VEVENT\r\nEND:VCALENDAR\r\n' \
+        "$LUNCH_UID" "$3" "$2" "${4:+$4$'\r\n'}" > "$1"
+}
+instance_reply "$work/i27.ics" DECLINED 'RECURRENCE-ID;TZID=Asia/Tokyo:20230127T120000'
+run "$TRACKFIX" reply "$work/series.msg" "$work/i27.ics"
+expect_rc 0
+expect_out "applied $work/i27.ics: the instance of 2023-01-27T12:00 (made an exception for it): recipient 2 <adam@fabrikam.example> DECLINED: PR_RECIPIENT_TRACKSTATUS 3 -> 4, PR_RECIPIENT_TRACKSTATUS_TIME 2023-01-05T03:00:00Z -> 1601-01-01T00:00:00Z"
+run "$TRACKFIX" msg dump "$work/series.msg"
+[[ "$out" == *$'PR_RECIPIENT_TRACKSTATUS = 3\nPR_RECIPIENT_TRACKSTATUS_TIME = 2023-01-05T03:00:00Z'* ]] ||
+    fail "the series' row changed for a reply to one instance"
+# The file as python3-olefile reads it: the exception's attachment, its
+# embedded message with Adam declined, and the pattern's new exception.
+/usr/bin/python3 - "$work/series.msg" <<'PY' || fail "the exception is not in the file as Outlook keeps one"
+import struct, sys
+import olefile
+ole = olefile.OleFileIO(sys.argv[1])
+att = "__attach_version1.0_#00000000"
+def props(path):
+    data = ole.openstream(path + ["__properties_version1.0"]).read()
+    start = 8 if path[-1].startswith(("__attach", "__recip")) else 24 if path[-1] == "__substg1.0_3701000D" else 32
+    return {struct.unpack_from("<I", data, i)[0]: data[i + 8:i + 16] for i in range(start, len(data), 16)}
+a = props([att])
+assert struct.unpack("<I", a[0x37050003][:4])[0] == 5, "PR_ATTACH_METHOD"
+assert struct.unpack("<I", a[0x7FFD0003][:4])[0] == 2, "PR_ATTACHMENT_FLAGS afException"
+assert a[0x7FFE000B][0] == 1, "PR_ATTACHMENT_HIDDEN"
+replace = struct.unpack("<Q", a[0x7FF90040])[0]
+assert replace == 133192620000000000, "PR_EXCEPTION_REPLACETIME %d" % replace  # 2023-01-27T03:00:00Z
+emb = [att, "__substg1.0_3701000D"]
+cls = ole.openstream(emb + ["__substg1.0_001A001F"]).read().decode("utf-16-le")
+assert cls == "IPM.OLE.CLASS.{00061055-0000-0000-C000-000000000046}", cls
+rows = sorted({e[2] for e in ole.listdir() if e[:2] == emb and len(e) > 3 and e[2].startswith("__recip")})
+assert len(rows) == 2, rows
+adam = props(emb + [rows[1]])
+assert struct.unpack("<I", adam[0x5FFF0003][:4])[0] == 4 and struct.unpack("<Q", adam[0x5FFB0040])[0] == 0
+PY
+# The update converts only with the fix: Adam's 1601 is the exception's.
+run "$TRACKFIX" convert --fix=off --now=2023-01-26T00:00:00Z -o "$work/series-out" "$work/series.msg"
+expect_rc 3
+expect_out "the exception of 2023-01-27T12:00: recipient 2 'Adam Attendee' <adam@fabrikam.example>: PR_RECIPIENT_TRACKSTATUS_TIME 0x0000000000000000"
+run "$TRACKFIX" convert --fix=on --now=2023-01-26T00:00:00Z -o "$work/series-out" "$work/series.msg"
+expect_rc 0
+/usr/bin/python3 - "$work/series-out/series.eml" <<'PY' || fail "the exception's VEVENT does not carry its own ATTENDEE"
+import email, sys
+import icalendar
+msg = email.message_from_binary_file(open(sys.argv[1], "rb"))
+cal = next(p for p in msg.walk() if p.get_content_type() == "text/calendar")
+events = icalendar.Calendar.from_ical(cal.get_payload(decode=True)).walk("VEVENT")
+times = {}
+for ev in events:
+    rid = ev.get("RECURRENCE-ID")
+    key = rid.dt.strftime("%Y-%m-%dT%H:%M") if rid else "master"
+    attendees = ev.get("ATTENDEE")
+    attendees = attendees if isinstance(attendees, list) else [attendees]
+    times[key] = [a.params.get("X-REPLYTIME") for a in attendees if "adam@" in str(a)]
+assert times["master"] == ["20230105T030000Z"], times
+assert times["2023-01-27T12:00"] == ["18991230T000000Z"], times
+assert times["2023-01-20T12:00"] == ["20230105T030000Z"], times
+assert len(times) == 4, times
+PY
+# An instance already an exception in the pattern (the 13th, moved to the
+# 9th), named in UTC: its attachment is made, the pattern kept.  A second
+# reply to the 27th goes to the exception made above.
+instance_reply "$work/i13.ics" TENTATIVE 'RECURRENCE-ID:20230113T030000Z' 'X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE:20230110T000000Z'
+instance_reply "$work/i27b.ics" ACCEPTED 'RECURRENCE-ID;TZID=Asia/Tokyo:20230127T120000'
+run "$TRACKFIX" reply --format=json "$work/series.msg" "$work/i13.ics" "$work/i27b.ics"
+expect_rc 0
+expect_out '"instance":"2023-01-13T12:00","exception_made":true,"row":2'
+expect_out '"instance":"2023-01-27T12:00","exception_made":false,"row":2'
+# A deleted instance, one the series does not have, and a meeting that is
+# no series: said, exit 4, nothing changed.
+cp "$work/series.msg" "$work/series-before.msg"
+instance_reply "$work/i06.ics" ACCEPTED 'RECURRENCE-ID;TZID=Asia/Tokyo:20230106T120000'
+instance_reply "$work/i28.ics" ACCEPTED 'RECURRENCE-ID;TZID=Asia/Tokyo:20230128T120000'
+run "$TRACKFIX" reply "$work/series.msg" "$work/i06.ics" "$work/i28.ics"
+expect_rc 4
+expect_out "not applied $work/i06.ics: the instance of 2023-01-06T12:00 was deleted from the series: the reply is discarded"
+expect_out "not applied $work/i28.ics: no instance of the series starts at 2023-01-28T12:00"
+cmp -s "$work/series.msg" "$work/series-before.msg" || fail "a reply to no instance changed the meeting"
+sed 's/^SEQUENCE:0$/SEQUENCE:0\nRECURRENCE-ID:20150401T140000Z/' "$REPLIES/google-accepted.ics" > "$work/spot-instance.ics"
+run "$TRACKFIX" reply "$work/spot.msg" "$work/spot-instance.ics"
+expect_rc 4
+expect_out "the meeting is no series: nothing recorded"
+# A real Outlook item keeps its attachments (here two exceptions) when a
+# reply rewrites it.
+cp "$TOP/tests/corpus/msg/Friday Lunch.msg" "$work/real-lunch.msg"
+instance_reply "$work/organizer.ics" ACCEPTED 'X-TRACKFIX-NOTE:none'
+sed -i 's/mailto:adam@fabrikam.example/mailto:ku@digitaldolphins.onmicrosoft.com/' "$work/organizer.ics"
+run "$TRACKFIX" reply "$work/real-lunch.msg" "$work/organizer.ics"
+expect_rc 0
+/usr/bin/python3 - "$TOP/tests/corpus/msg/Friday Lunch.msg" "$work/real-lunch.msg" <<'PY' || fail "the rewritten item lost what its attachments held"
+import sys
+import olefile
+def streams(path):
+    """Each attachment's value streams: by name for tagged properties, as a
+    sorted list for named ones, whose ids a writer numbers anew; strings
+    without the terminator a writer may or may not keep (MS-OXMSG 2.1.3)."""
+    ole = olefile.OleFileIO(path)
+    tagged, named = {}, {}
+    for e in ole.listdir():
+        if not e[0].startswith("__attach") or e[-1].startswith("__properties"):
+            continue
+        data = ole.openstream(e).read()
+        if e[-1].endswith("001F") and data.endswith(b"\0\0"):
+            data = data[:-2]
+        elif e[-1].endswith("001E") and data.endswith(b"\0"):
+            data = data[:-1]
+        if e[-1].startswith("__substg1.0_") and int(e[-1][12:16], 16) >= 0x8000:
+            named.setdefault("/".join(e[:-1]), []).append(data)
+        else:
+            tagged["/".join(e)] = data
+    return tagged, {k: sorted(v) for k, v in named.items()}
+before, after = streams(sys.argv[1]), streams(sys.argv[2])
+assert before[0] and before == after, (sorted(set(before[0]) ^ set(after[0])), before[1] == after[1])
+PY
+
 # Damaged replies: 300 replies and corpus calendars with bytes changed or
 # cut short (a fixed seed), in one process.  Each is applied or refused
 # with a reason; none may crash it.

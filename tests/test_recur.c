@@ -206,12 +206,64 @@ static void a_zone_becomes_a_vtimezone_and_converts_local_times(void **state)
     assert_non_null(strstr(error, "a TZSTRUCT is 48 bytes, the value has 47"));
 }
 
+/* An instance made an exception by a reply (MS-OXOCAL 3.1.4.8.5.2): the
+ * pattern gains its date among the deleted and modified ones, an
+ * ExceptionInfo and an ExtendedException in start order; the series still
+ * lists the same instances; an instance already deleted or modified is
+ * refused. */
+static void an_instance_becomes_an_exception_without_overrides(void **state)
+{
+    struct recur_instance instances[8];
+    struct recur_pattern pattern;
+    char error[RECUR_ERROR_SIZE], text[32];
+    ULONG size, size2, lunch = at(2023, 1, 20, 12, 0), first = at(2023, 1, 6, 12, 0);
+    BYTE *data, *data2;
+    struct blob b;
+    (void)state;
+
+    friday_lunch(&b, 4);
+    assert_int_equal(recur_add_exception(b.data, b.size, lunch, lunch + 60, &data, &size, error), S_OK);
+    assert_int_equal(size, b.size + 8 + 14 + 12);
+    assert_int_equal(recur_parse(data, size, &pattern, error), S_OK);
+    assert_int_equal(pattern.exception_count, 2);
+    assert_int_equal(pattern.exceptions[1].original_start, lunch);
+    assert_int_equal(pattern.exceptions[1].start, lunch);
+    assert_int_equal(pattern.exceptions[1].end, lunch + 60);
+    assert_int_equal(pattern.exceptions[1].flags, 0);
+    assert_null(pattern.exceptions[1].subject);
+    assert_string_equal(pattern.exceptions[0].subject, "Monday!");
+    assert_int_equal(recur_instances(&pattern, 8, instances), 3);
+    format_local(instances[1].start, text);
+    assert_string_equal(text, "2023-01-20T12:00");
+    assert_ptr_equal(instances[1].exception, &pattern.exceptions[1]);
+    assert_false(recur_is_deleted(&pattern, lunch - 720));
+    recur_free(&pattern);
+
+    /* the 27th's goes after both */
+    assert_int_equal(recur_add_exception(data, size, lunch + 7 * 1440, lunch + 7 * 1440 + 60, &data2, &size2, error),
+                     S_OK);
+    assert_int_equal(recur_parse(data2, size2, &pattern, error), S_OK);
+    assert_int_equal(pattern.exception_count, 3);
+    assert_int_equal(pattern.exceptions[2].original_start, lunch + 7 * 1440);
+    recur_free(&pattern);
+    free(data2);
+
+    assert_int_equal(recur_add_exception(data, size, lunch, lunch + 60, &data2, &size2, error), E_INVALIDARG);
+    assert_non_null(strstr(error, "already deleted or modified"));
+    assert_null(data2);
+    assert_int_equal(recur_add_exception(b.data, b.size, first, first + 60, &data2, &size2, error), E_INVALIDARG);
+    assert_int_equal(recur_add_exception(b.data, b.size - 1, lunch, lunch + 60, &data2, &size2, error), E_INVALIDARG);
+    assert_non_null(strstr(error, "ReservedBlock2"));
+    free(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_series_lists_its_moved_and_kept_instances),
         cmocka_unit_test(every_cut_and_damaged_field_is_refused_with_its_offset),
         cmocka_unit_test(a_zone_becomes_a_vtimezone_and_converts_local_times),
+        cmocka_unit_test(an_instance_becomes_an_exception_without_overrides),
     };
     return leakcheck_at_exit(cmocka_run_group_tests_name("recur", tests, NULL, NULL));
 }
