@@ -150,6 +150,17 @@ void queue_close(struct queue *queue);
  * minutes; delay notification at 12 hours; expiry at 2 days; the gate. */
 void queue_policy_default(struct queue_policy *policy);
 
+/* The schedule of message E under P (queue_policy.c): when E expires
+ * (submitted + expiry_hours), when its delay notice is due (submitted +
+ * delay_hours), the wait after its ATTEMPTS-th failed attempt (the retry
+ * table's entry, its last repeated), and the next time anything is due
+ * for it (its retry, its delay notice when not sent and it was tried,
+ * its expiry: the earliest), all in FILETIME. */
+ULONGLONG queue_policy_expiry(const struct queue_policy *p, const struct queue_entry *e);
+ULONGLONG queue_policy_delay(const struct queue_policy *p, const struct queue_entry *e);
+ULONGLONG queue_policy_retry_interval(const struct queue_policy *p, ULONG attempts);
+ULONGLONG queue_policy_next_due(const struct queue_policy *p, const struct queue_entry *e);
+
 /* Copies the .msg PATH into the queue, submitted at NOW and due at once.
  * Needs the lock.  Returns S_OK with ID set; E_INVALIDARG when PATH is not
  * a .msg file it can read; else the failure to write (a full disk...).

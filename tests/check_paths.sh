@@ -10,7 +10,7 @@ T0=2007-08-03T14:00:00Z
 work=$(mktemp -d "$BUILD/check_paths.XXXXXX")
 real="$work/Dir With Space/Zoë"
 mkdir -p "$real"
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" "$work.reply.ics"' EXIT
 reset_registry
 trackfix server init > /dev/null || fail "server init"
 
@@ -25,6 +25,10 @@ form() {
 }
 
 cd "$work" || fail "cd $work"
+# the reply answers the update (sequence 1): one to sequence 0 is out of date
+reply="$work.reply.ics"
+sed 's/^SEQUENCE:0\r$/SEQUENCE:1\r/' "$TOP/tests/data/reply-accepted.ics" > "$reply"
+grep -q "^SEQUENCE:1" "$reply" || fail "no SEQUENCE to raise in reply-accepted.ics"
 for name in unix relative drive case; do
     F=$(form "$name")
     run "$TRACKFIX" msg new "$TOP/tests/data/update-1601.txt" -o "$F/m-$name.msg"
@@ -37,9 +41,9 @@ for name in unix relative drive case; do
     expect_rc 0
     [ -s "$real/out-$name/m-$name.eml" ] || fail "$name: convert wrote no $real/out-$name/m-$name.eml"
     cp "$real/m-$name.msg" "$real/meeting-$name.msg"
-    run "$TRACKFIX" reply "$F/meeting-$name.msg" "$TOP/tests/data/reply-accepted.ics"
+    run "$TRACKFIX" reply "$F/meeting-$name.msg" "$reply"
     expect_rc 0
-    expect_out "applied $TOP/tests/data/reply-accepted.ics"
+    expect_out "applied $reply"
     run "$TRACKFIX" scan --fix=off --now=$T0 --no-recursive "$F"
     expect_rc 4
     expect_out "Scanned"

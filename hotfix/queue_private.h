@@ -1,0 +1,269 @@
+/*
+ * queue_private: what the rooms of the queue share, and nothing outside
+ * them sees (queue.h is the contract).  Postfix splits its queue manager
+ * so; each group of prototypes below is one file's:
+ *   queue_store.c    paths, open and lock, the crash sweep, the state file, moves
+ *   queue_list.c     listing, corrupt messages set aside
+ *   queue_submit.c   ids, submission
+ *   queue_policy.c   the schedule (public: queue.h)
+ *   queue_notify.c   delay DSN, 4.4.7 NDR, event 327
+ *   queue_deliver.c  conversion and delivery of one message
+ *   queue_run.c      the run loop and its group commit
+ *   queue_admin.c    open, retry, delete
+ */
+#ifndef TRACKFIX_QUEUE_PRIVATE_H
+#define TRACKFIX_QUEUE_PRIVATE_H
+
+#include <windef.h>
+
+#include "dsn.h"
+#include "mapimsg.h"
+#include "queue.h"
+#include "strbuf.h"
+#include "systime.h"
+
+#define fail errmsg_format
+
+#define MESSAGE_FILE "message.msg"
+#define STATE_FILE "state"
+/* where submissions and deletions pass through; cleared at every open */
+#define INCOMING "incoming"
+/* a state file larger than this is damaged, not a message's state */
+#define STATE_MAX_SIZE (256 * 1024 * 1024)
+/* a source key: the replica GUID, then a 6-byte big-endian global counter */
+#define SOURCE_KEY_SIZE 22
+
+/* the largest .msg the queue takes in (as msgfile reads) */
+#define QUEUE_MESSAGE_MAX (256u * 1024 * 1024)
+/* ids reserved in QUEUE/next-id at a time: one flushed write per this many
+ * submissions; a crash skips the rest of a reserve, never reuses one */
+#define ID_RESERVE 256
+
+/* A prepared submission: its folder in incoming/ and where it goes. */
+struct queue_pending
+{
+    char id[QUEUE_ID_SIZE];
+    char *folder, *target;
+};
+
+static const char *const state_folders[QUEUE_STATE_COUNT] = {"queued", "delivered", "expired", "corrupt"};
+/* in a corrupt message's folder: why it was set aside */
+#define REASON_FILE "reason"
+/* the first line of every message the queue delivers: its id and token */
+#define TOKEN_HEADER "X-Trackfix-Queue-Id: "
+#define TOKEN_BYTES 8
+/* a mask of states for list_states and find_entry: one bit per state */
+#define ALL_STATES ((1u << QUEUE_STATE_COUNT) - 1)
+
+#define FIELD(key, kind, member, required) {key, QUEUE_FIELD_##kind, offsetof(struct queue_entry, member), required}
+
+#define FIELD_AT(e, field, type) ((type *)((char *)(e) + (field)->offset))
+
+/* Delivery attempts. */
+
+/* the files a run flushes together at most (the rest of a pass follows):
+ * a syncfs costs some 10 ms whatever it flushes */
+#define RUN_BATCH 1024
+/* messages a run keeps read at once (some 7 KB each parsed: the 50,000
+ * stuck messages of the 100,000 bench hold about 330 MB) */
+#define RUN_CACHE_MAX 100000
+
+/* A queued copy as a run read it. */
+struct run_cached
+{
+    BOOL loaded;
+    struct mapi_message message;
+    BOOL record_checked; /* looked for a delivery record left by a run that died */
+};
+
+/* A delivery to the drop folder, moved on once its record and its state are
+ * on disk (commit_pass). */
+struct run_move
+{
+    struct queue_entry *entry;
+    char *from, *to;
+    BOOL moved;
+};
+
+/* A line of the run, said once what it tells is on disk. */
+struct run_line
+{
+    ULONGLONG when;
+    const struct queue_entry *entry;
+    char *text;
+    BOOL event; /* it tells of an event 327 of the pass */
+    ULONG move; /* 1 + the index of the delivery it tells of; 0: none */
+};
+
+struct run
+{
+    struct queue *queue;
+    const struct queue_policy *policy;
+    queue_report_fn report;
+    void *ctx;
+    char *error;
+    struct gate_keys keys; /* the registry, read at every attempt through keys kept open */
+    /* group commit: the pass's new states of messages that stay queued and
+     * its events 327, flushed together at the end of the pass, then its lines */
+    struct atomicfile_batch states;
+    struct eventlog_327 *events;
+    ULONG event_count, event_capacity;
+    struct run_move *moves; /* deliveries to the drop folder */
+    ULONG move_count, move_capacity;
+    struct run_line *lines;
+    ULONG line_count, line_capacity;
+    /* each queued copy read once a run, kept while its message is queued
+     * (up to RUN_CACHE_MAX of them; past that read at each attempt) */
+    const struct queue_entry *entries;
+    struct run_cached *cache;
+    ULONG cached;
+};
+
+/* queue_store.c */
+
+/* A new string "A/B[/C]"; NULL when out of memory. */
+char *qstore_path(const char *a, const char *b, const char *c);
+
+/* One durable step done: counted, and told to the step observer. */
+void qstore_step(struct queue *queue);
+
+/* Creates PATH and its missing parents. */
+HRESULT qstore_make_folders(const char *path, char *error);
+
+/* Deletes every file in FOLDER whose name ends with SUFFIX ("" for all);
+ * with REMOVE_FOLDER, the folder too. */
+void qstore_remove_files(const char *folder, const char *suffix, BOOL remove_folder);
+
+/* Calls VISIT for each subfolder name of FOLDER. */
+void qstore_for_each_folder(const char *folder, void (*visit)(void *ctx, const char *folder, const char *name), void *ctx);
+
+/* The folder of message ID in STATE; caller frees. */
+char *qstore_entry_folder(const struct queue *queue, enum queue_state state, const char *id);
+
+/* atomicfile_write of PATH, its failure said in words in ERROR. */
+HRESULT qstore_write_atomic(const char *path, const char *data, DWORD size, char *error);
+
+/* E's state file as text into SB. */
+void qstore_format_state(const struct queue_entry *e, struct strbuf *sb);
+
+/* Writes E's state file into FOLDER atomically. */
+HRESULT qstore_save_state(struct queue *queue, const char *folder, const struct queue_entry *e, char *error);
+
+/* Sets every text field of E that is NULL to "": a message read from an
+ * older state file, or set aside, has them all. */
+HRESULT qstore_fill_texts(struct queue_entry *e);
+
+/* Reads the state file of FOLDER into E (id and state set by the caller).
+ * S_OK; E_OUTOFMEMORY; any other failure means the file is not a
+ * message's state, ERROR saying why. */
+HRESULT qstore_load_state(const char *folder, struct queue_entry *e, char *error);
+
+/* Reads why corrupt message E in FOLDER was set aside into its last_error. */
+HRESULT qstore_load_reason(const char *folder, struct queue_entry *e);
+
+/* Renames folder FROM to TO (both UTF-8), one durable step.  Through the
+ * host: the state folders hold the whole queue (see hostfs.h). */
+HRESULT qstore_move_folder(struct queue *queue, const char *from, const char *to, char *error);
+
+/* Writes TEXT as FOLDER/NAME atomically, creating FOLDER; one durable step.
+ * Names are fixed by the message id, so a file already there was written
+ * for this very message and stays as it is.  *WRITTEN: the path (caller
+ * frees). */
+HRESULT qstore_write_file(struct queue *queue, const char *folder, const char *name, const char *text, char **written,
+                          char *error);
+
+/* queue_list.c */
+
+/* Lists the messages in the states of MASK (bit per state). */
+HRESULT qlist_states(struct queue *queue, unsigned mask, struct queue_entry **entries, ULONG *count, char *error);
+
+/* Finds message ID in the states of MASK; fills E. */
+HRESULT qlist_find(struct queue *queue, unsigned mask, const char *id, struct queue_entry *e, char *error);
+
+/* queue_submit.c */
+
+/* Gives back the ids reserved and not used: QUEUE/next-id says the next one. */
+void qsubmit_release_ids(struct queue *queue);
+
+/* queue_notify.c */
+
+/* Whom E still waits to be delivered to: all its recipients until a
+ * server took some of them. */
+const char *qnotify_pending(const struct queue_entry *e);
+
+/* The addresses of the ", "-separated LIST, each in its own string: *COUNT
+ * of them, NULL-terminated; free with free_addresses.  NULL when out of
+ * memory. */
+char **qnotify_split_addresses(const char *list, size_t *count);
+
+void qnotify_free_addresses(char **addresses);
+
+/* Writes the report of ACTION about RECIPIENTS of E to the sender's
+ * mailbox folder as NAME. */
+HRESULT qnotify_report(struct run *run, struct queue_entry *e, enum dsn_action action,
+                            const struct dsn_recipient *recipients, size_t count, const char *name, ULONGLONG now,
+                            char **written);
+
+/* The delay notification or the 4.4.7 NDR for every recipient still
+ * waiting. */
+HRESULT qnotify_all(struct run *run, struct queue_entry *e, enum dsn_action action, ULONGLONG now);
+
+/* Event 327 for E's failed conversion, when the diagnostics level asks for
+ * it: written at the end of the pass, after E's new state (commit_pass). */
+HRESULT qnotify_event_327(struct run *run, const struct queue_entry *e, ULONGLONG now, HRESULT failure);
+
+/* queue_deliver.c */
+
+/* E's queued copy in FOLDER converted now (queue open). */
+HRESULT qdeliver_convert_file(const char *folder, const struct queue_entry *e, const struct queue_policy *policy,
+                               ULONGLONG now, char **mime, char *error);
+
+/* E converted to MIME, delivered to the drop folder RECORDS as NAME at the
+ * end of the pass: the record (unless REDO: a run that died had written
+ * it) and E's state written into the pass's batch, E's folder moved from
+ * FOLDER to TARGET once they are on disk (commit_pass).  Names are fixed
+ * by the message id, so a record already there was written for this very
+ * message and stays as it is. */
+HRESULT qdeliver_defer(struct run *run, struct queue_entry *e, const char *folder, const char *target,
+                              const char *records, const char *name, const char *mime, BOOL redo, ULONGLONG now);
+
+/* Sends MIME of E over SMTP, each recipient judged apart as an MTA does:
+ * the accepted ones are done, the refused ones (5xx) get an NDR with the
+ * server's status and words now, the others wait in E->recipients.
+ * Returns S_OK when none waits (*NONE_ACCEPTED when none got it either),
+ * QUEUE_E_DEFERRED with REASON when some wait, E_OUTOFMEMORY. */
+HRESULT qdeliver_smtp(struct run *run, struct queue_entry *e, const char *mime, ULONGLONG now, char *reason,
+                         BOOL *none_accepted);
+
+/* TRUE when the delivery record PATH is E's own: it starts with the line
+ * that delivery puts first, E's id and token.  A file of that name from an
+ * earlier queue in the same folder (ids start again when a queue folder is
+ * made anew) is not; for an entry from before tokens, the name decides. */
+BOOL qdeliver_record_is_ours(const char *path, const struct queue_entry *e);
+
+/* E converted now from its queued copy in FOLDER, read once a run (kept
+ * while there is room, else read again): the gate is still read and
+ * EcGetMime still called at every attempt. */
+HRESULT qdeliver_convert_cached(struct run *run, const char *folder, const struct queue_entry *e, ULONGLONG now,
+                              char **mime, char *error);
+
+/* Drops the copy of E the run kept: E has left queued/. */
+void qdeliver_forget(struct run *run, const struct queue_entry *e);
+
+/* queue_run.c */
+
+void qrun_say(struct run *run, ULONGLONG when, const struct queue_entry *e, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Keeps a line for the end of the pass (commit_pass). */
+void qrun_keep_line(struct run *run, ULONGLONG when, const struct queue_entry *e, const char *text, BOOL event,
+                      ULONG move);
+
+/* FOLDER/NAME written with TEXT into the pass's batch, for the end of the
+ * pass. */
+HRESULT qrun_defer_write(struct run *run, const char *folder, const char *name, const char *text, size_t size);
+
+/* E's new state into FOLDER, for the end of the pass. */
+HRESULT qrun_defer_state(struct run *run, const char *folder, const struct queue_entry *e);
+
+#endif

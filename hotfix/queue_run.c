@@ -1,0 +1,406 @@
+/*
+ * queue_run: the run: what is due attempted, notified or expired, and each pass's
+ * writes committed together.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <windows.h>
+#include <ntsecapi.h>
+#include <wine/debug.h>
+
+#include "atomicfile.h"
+#include "dsn.h"
+#include "eventlog.h"
+#include "gate.h"
+#include "grow.h"
+#include "hostfs.h"
+#include "meeting.h"
+#include "mimeenc.h"
+#include "msgfile.h"
+#include "queue_private.h"
+#include "smtp.h"
+#include "strbuf.h"
+#include "systime.h"
+
+WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
+
+void qrun_say(struct run *run, ULONGLONG when, const struct queue_entry *e, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Keeps a line for the end of the pass (commit_pass). */
+void qrun_keep_line(struct run *run, ULONGLONG when, const struct queue_entry *e, const char *text, BOOL event,
+                      ULONG move)
+{
+    struct run_line *line;
+
+    if (!run->report ||
+        !grow_for_one(&run->lines, &run->line_capacity, run->line_count, sizeof(*run->lines), 64))
+        return;
+    line = &run->lines[run->line_count];
+    if (!(line->text = strdup(text))) return;
+    line->when = when;
+    line->entry = e;
+    line->event = event;
+    line->move = move;
+    run->line_count++;
+}
+
+void qrun_say(struct run *run, ULONGLONG when, const struct queue_entry *e, const char *fmt, ...)
+{
+    char text[1024];
+    va_list args;
+
+    va_start(args, fmt);
+    vsnprintf(text, sizeof(text), fmt, args);
+    va_end(args);
+    qrun_keep_line(run, when, e, text, FALSE, 0);
+}
+
+/* Flushes the queue's folder NAME (its renames durable); ERROR says a
+ * failure. */
+static HRESULT sync_named_folder(struct run *run, const char *parent, const char *name)
+{
+    char *folder = qstore_path(parent, name, NULL);
+    HRESULT hr = folder ? hostfs_sync_folder(folder) : E_OUTOFMEMORY;
+
+    if (FAILED(hr)) fail(run->error, hr, "cannot flush the folder '%s' to disk", folder ? folder : name);
+    free(folder);
+    return hr;
+}
+
+/* The deliveries of the pass, their records and states on disk: the drop
+ * folder flushed, each message moved into delivered/, then queued/ and
+ * delivered/ flushed. */
+static HRESULT move_delivered(struct run *run)
+{
+    HRESULT hr;
+    ULONG i;
+
+    if (FAILED(hr = sync_named_folder(run, run->queue->server, "drop"))) return hr;
+    for (i = 0; i < run->move_count; i++)
+    {
+        struct run_move *m = &run->moves[i];
+
+        if (FAILED(hr = qstore_move_folder(run->queue, m->from, m->to, run->error))) return hr;
+        m->moved = TRUE;
+        m->entry->state = QUEUE_DELIVERED;
+        qdeliver_forget(run, m->entry);
+    }
+    if (FAILED(hr = sync_named_folder(run, run->queue->dir, state_folders[QUEUE_QUEUED]))) return hr;
+    return sync_named_folder(run, run->queue->dir, state_folders[QUEUE_DELIVERED]);
+}
+
+/* The end of a pass: the new states of the messages, and the records of
+ * those delivered, on disk (one flush, then the renames); the delivered
+ * moved on; the events 327 (one flush); then every line of the pass, in
+ * order.  A line that tells of an event not written or a delivery not
+ * moved is left out. */
+static HRESULT commit_pass(struct run *run)
+{
+    HRESULT hr = S_OK, events_hr = S_OK;
+    char *log = NULL;
+    ULONG i;
+
+    if (run->states.count)
+    {
+        if (FAILED(hr = atomicfile_batch_commit(&run->states, NULL, NULL)))
+        {
+            char words[256];
+            fail(run->error, hr, "cannot save the states of the pass: %s", errmsg_describe(hr, words, sizeof(words)));
+        }
+        else
+            qstore_step(run->queue);
+    }
+    if (run->move_count && SUCCEEDED(hr)) hr = move_delivered(run);
+    if (run->event_count)
+    {
+        if (!(log = qstore_path(run->queue->server, "eventlog.log", NULL))) events_hr = E_OUTOFMEMORY;
+        else if (SUCCEEDED(hr)) events_hr = eventlog_write_327_many(log, run->events, run->event_count);
+        else events_hr = hr;
+        if (FAILED(events_hr) && SUCCEEDED(hr))
+            hr = fail(run->error, events_hr, "cannot append to '%s' (%#x)", log ? log : "eventlog.log",
+                      (unsigned)events_hr);
+        else if (SUCCEEDED(events_hr))
+            qstore_step(run->queue);
+    }
+    for (i = 0; i < run->line_count; i++)
+    {
+        struct run_line *line = &run->lines[i];
+        if ((!line->event || SUCCEEDED(events_hr)) && (!line->move || run->moves[line->move - 1].moved))
+            run->report(run->ctx, line->when, line->entry, line->text);
+        free(line->text);
+    }
+    if (run->line_count && run->report) run->report(run->ctx, 0, NULL, NULL);
+    for (i = 0; i < run->move_count; i++)
+    {
+        free(run->moves[i].from);
+        free(run->moves[i].to);
+    }
+    run->line_count = run->event_count = run->move_count = 0;
+    free(log);
+    return hr;
+}
+
+/* FOLDER/NAME written with TEXT into the pass's batch, for the end of the
+ * pass. */
+HRESULT qrun_defer_write(struct run *run, const char *folder, const char *name, const char *text, size_t size)
+{
+    char *path = qstore_path(folder, name, NULL), words[256];
+    HRESULT hr;
+
+    if (!path) return fail(run->error, E_OUTOFMEMORY, "out of memory");
+    if (FAILED(hr = atomicfile_batch_write(&run->states, path, text, (DWORD)size)))
+        fail(run->error, hr, "cannot write '%s': %s", path, errmsg_describe(hr, words, sizeof(words)));
+    free(path);
+    return hr;
+}
+
+/* E's new state into FOLDER, for the end of the pass. */
+HRESULT qrun_defer_state(struct run *run, const char *folder, const struct queue_entry *e)
+{
+    struct strbuf sb = {0};
+    HRESULT hr;
+
+    qstore_format_state(e, &sb);
+    if (sb.failed) hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+    else
+        hr = qrun_defer_write(run, folder, STATE_FILE, sb.data, sb.size);
+    strbuf_free(&sb);
+    return hr;
+}
+
+/* A long pass commits as it goes. */
+static HRESULT commit_if_full(struct run *run)
+{
+    return run->states.count >= RUN_BATCH ? commit_pass(run) : S_OK;
+}
+
+/* One delivery attempt of E at NOW.  The record of a delivery is
+ * SERVER/drop/ID.eml, or SERVER/sent/ID.eml when it went out over SMTP;
+ * a record already there means a run died after delivering, and the
+ * message is only moved on. */
+static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
+{
+    const char *smtp = run->policy->smtp_server;
+    char *folder = qstore_entry_folder(run->queue, QUEUE_QUEUED, e->id), *mime = NULL, *written = NULL, *records = NULL;
+    char *target = NULL, reason[QUEUE_ERROR_SIZE], name[QUEUE_ID_SIZE + 8], next[SYSTIME_ISO_SIZE];
+    BOOL redo = FALSE, none_accepted = FALSE;
+    HRESULT hr = S_OK, result;
+
+    snprintf(name, sizeof(name), "%s.eml", e->id);
+    if (!folder || !(records = qstore_path(run->queue->server, smtp ? "sent" : "drop", NULL)) ||
+        !(written = qstore_path(records, name, NULL)) || !(target = qstore_entry_folder(run->queue, QUEUE_DELIVERED, e->id)))
+    {
+        hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+        goto done;
+    }
+    /* a record appears only when a run delivers, and this run moves on
+     * what it delivers: one look a run is enough */
+    if (!run->cache[e - run->entries].record_checked && (redo = qdeliver_record_is_ours(written, e)))
+    {
+        /* if the run died before saving the state too, count that attempt,
+         * made when it was due */
+        result = S_OK;
+        if (FAILED(e->last_hresult) || !e->attempts)
+        {
+            e->attempts++;
+            e->last_attempt = e->next_retry;
+        }
+    }
+    else
+    {
+        run->cache[e - run->entries].record_checked = TRUE;
+        result = qdeliver_convert_cached(run, folder, e, now, &mime, reason);
+        e->attempts++;
+        e->last_attempt = now;
+        if (SUCCEEDED(result) && smtp && (result = qdeliver_smtp(run, e, mime, now, reason, &none_accepted)) == E_OUTOFMEMORY)
+        {
+            hr = result;
+            goto done;
+        }
+    }
+    free(written);
+    written = NULL;
+
+    if (SUCCEEDED(result) && none_accepted)
+    {
+        /* every recipient refused for good, each told in an NDR: done, as failed */
+        char *failed = qstore_entry_folder(run->queue, QUEUE_EXPIRED, e->id);
+
+        e->last_hresult = E_FAIL;
+        free(e->last_error);
+        e->last_error = strdup("refused for good by the server for every recipient");
+        if (!failed || !e->last_error) hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+        else if (SUCCEEDED(hr = qstore_save_state(run->queue, folder, e, run->error)) &&
+                 SUCCEEDED(hr = qstore_move_folder(run->queue, folder, failed, run->error)))
+        {
+            e->state = QUEUE_EXPIRED;
+            qdeliver_forget(run, e);
+            qrun_say(run, now, e, "attempt %u: refused for every recipient; not retried", e->attempts);
+        }
+        free(failed);
+        goto done;
+    }
+    if (SUCCEEDED(result) && !smtp)
+    {
+        if (SUCCEEDED(hr = qdeliver_defer(run, e, folder, target, records, name, mime, redo, now)))
+            hr = commit_if_full(run);
+        goto done;
+    }
+    if (SUCCEEDED(result))
+    {
+        if (SUCCEEDED(hr = qstore_write_file(run->queue, records, name, mime ? mime : "", &written, run->error)))
+        {
+            e->last_hresult = S_OK;
+            free(e->last_error);
+            e->last_error = strdup("");
+            if (SUCCEEDED(hr = qstore_save_state(run->queue, folder, e, run->error)) &&
+                SUCCEEDED(hr = qstore_move_folder(run->queue, folder, target, run->error)))
+            {
+                e->state = QUEUE_DELIVERED;
+                qdeliver_forget(run, e);
+                qrun_say(run, now, e, !redo ? "attempt %u: delivered to %s over SMTP, copy in %s" : "attempt %u: delivered to %s",
+                    e->attempts, !redo ? smtp : written, written);
+            }
+        }
+        goto done;
+    }
+
+    e->last_hresult = result;
+    free(e->last_error);
+    e->last_error = strdup(reason);
+    e->next_retry = now + queue_policy_retry_interval(run->policy, e->attempts);
+    if (FAILED(hr = qrun_defer_state(run, folder, e))) goto done;
+    systime_format_iso(e->next_retry, next);
+    if (!mime) /* EcGetMime failed; an SMTP failure leaves MIME in hand */
+    {
+        qrun_say(run, now, e, "attempt %u: EcGetMime failed %#x, Unable to open for delivery; next retry %s", e->attempts,
+            (unsigned)result, next);
+        hr = qnotify_event_327(run, e, now, result);
+    }
+    else
+        qrun_say(run, now, e, "attempt %u: %s; next retry %s", e->attempts, reason, next);
+    if (SUCCEEDED(hr)) hr = commit_if_full(run);
+done:
+    free(folder);
+    free(mime);
+    free(written);
+    free(records);
+    free(target);
+    return hr;
+}
+
+static HRESULT expire(struct run *run, struct queue_entry *e, ULONGLONG now)
+{
+    char *folder = qstore_entry_folder(run->queue, QUEUE_QUEUED, e->id), *target = qstore_entry_folder(run->queue, QUEUE_EXPIRED, e->id);
+    HRESULT hr;
+
+    if (!folder || !target) hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+    else if (SUCCEEDED(hr = qnotify_all(run, e, DSN_FAILED, now)) &&
+             SUCCEEDED(hr = qstore_move_folder(run->queue, folder, target, run->error)))
+    {
+        e->state = QUEUE_EXPIRED;
+        qdeliver_forget(run, e);
+    }
+    free(folder);
+    free(target);
+    return hr;
+}
+
+/* Does what is due for E at NOW. */
+static HRESULT process(struct run *run, struct queue_entry *e, ULONGLONG now)
+{
+    HRESULT hr;
+
+    if (now >= queue_policy_expiry(run->policy, e)) return expire(run, e, now);
+    if (!e->delay_notified && now >= queue_policy_delay(run->policy, e) && e->attempts)
+    {
+        char *folder = qstore_entry_folder(run->queue, QUEUE_QUEUED, e->id);
+        if (!folder) return fail(run->error, E_OUTOFMEMORY, "out of memory");
+        if (SUCCEEDED(hr = qnotify_all(run, e, DSN_DELAYED, now)))
+        {
+            e->delay_notified = TRUE;
+            hr = qstore_save_state(run->queue, folder, e, run->error);
+        }
+        free(folder);
+        if (FAILED(hr)) return hr;
+    }
+    if (e->next_retry <= now) return attempt(run, e, now);
+    return S_OK;
+}
+
+HRESULT queue_run(struct queue *queue, const struct queue_policy *policy, ULONGLONG now, ULONGLONG until,
+                  queue_report_fn report, void *ctx, char error[QUEUE_ERROR_SIZE])
+{
+    struct run run;
+    struct queue_entry *entries = NULL;
+    ULONG count = 0, i;
+    ULONGLONG clock = now;
+    HRESULT hr;
+
+    memset(&run, 0, sizeof(run));
+    run.queue = queue;
+    run.policy = policy;
+    run.report = report;
+    run.ctx = ctx;
+    run.error = error;
+    /* a state not flushed into its name is an attempt made again, no more */
+    run.states.names_unflushed = TRUE;
+    /* a message's state is rewritten at each attempt: in place, through
+     * state.old, no new file */
+    run.states.keep_spares = TRUE;
+    /* a message is attempted once a pass, and its record and state differ */
+    run.states.names_unique = TRUE;
+    gate_keys_init(&run.keys);
+    if (FAILED(hr = qlist_states(queue, 1u << QUEUE_QUEUED, &entries, &count, error))) return hr;
+    run.entries = entries;
+    if (count && !(run.cache = calloc(count, sizeof(*run.cache))))
+    {
+        queue_entries_free(entries, count);
+        return fail(error, E_OUTOFMEMORY, "out of memory");
+    }
+    for (;;)
+    {
+        ULONGLONG next = ~0ULL;
+
+        for (i = 0; i < count; i++)
+        {
+            if (entries[i].state != QUEUE_QUEUED) continue;
+            if (FAILED(hr = process(&run, &entries[i], clock))) goto done;
+        }
+        if (FAILED(hr = commit_pass(&run))) goto done;
+        for (i = 0; i < count; i++)
+        {
+            ULONGLONG due;
+            if (entries[i].state != QUEUE_QUEUED) continue;
+            due = queue_policy_next_due(policy, &entries[i]);
+            if (due < next) next = due;
+        }
+        /* the clock only moves forward, and only as far as UNTIL */
+        if (next == ~0ULL || next > until) break;
+        clock = next > clock ? next : clock + 1;
+    }
+done:
+    /* what the pass did before a failure is kept, and said; the failure is told */
+    if (FAILED(hr))
+    {
+        char first[QUEUE_ERROR_SIZE];
+        memcpy(first, error, QUEUE_ERROR_SIZE);
+        commit_pass(&run);
+        memcpy(error, first, QUEUE_ERROR_SIZE);
+    }
+    atomicfile_batch_free(&run.states);
+    free(run.events);
+    free(run.lines);
+    free(run.moves);
+    gate_keys_close(&run.keys);
+    for (i = 0; i < count; i++)
+        if (run.cache[i].loaded) mapi_message_clear(&run.cache[i].message);
+    free(run.cache);
+    queue_entries_free(entries, count);
+    return hr;
+}

@@ -1,0 +1,478 @@
+/*
+ * queue_store: the queue's folders on disk: paths, open and lock, the sweep of what
+ * a crash left, the state-file codec, and the moves between states.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <windows.h>
+#include <ntsecapi.h>
+#include <wine/debug.h>
+
+#include "atomicfile.h"
+#include "dsn.h"
+#include "eventlog.h"
+#include "gate.h"
+#include "grow.h"
+#include "hostfs.h"
+#include "meeting.h"
+#include "mimeenc.h"
+#include "msgfile.h"
+#include "queue_private.h"
+#include "smtp.h"
+#include "strbuf.h"
+#include "systime.h"
+
+WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
+
+const struct queue_field queue_fields[] = {
+    FIELD("attempts", COUNT, attempts, TRUE),
+    FIELD("next_retry", TIME, next_retry, TRUE),
+    FIELD("sender", TEXT, sender, TRUE),
+    FIELD("recipients", TEXT, recipients, TRUE),
+    FIELD("pending", TEXT, pending, FALSE),
+    FIELD("to", TEXT, to, FALSE),
+    FIELD("cc", TEXT, cc, FALSE),
+    FIELD("subject", TEXT, subject, TRUE),
+    FIELD("last_hresult", HRESULT, last_hresult, TRUE),
+    FIELD("last_error", TEXT, last_error, TRUE),
+    FIELD("source", TEXT, source, TRUE),
+    FIELD("token", TEXT, token, FALSE),
+    FIELD("message_id", TEXT, message_id, FALSE),
+    FIELD("mdb", TEXT, mdb, FALSE),
+    FIELD("fid", TEXT, fid, FALSE),
+    FIELD("mid", TEXT, mid, FALSE),
+    FIELD("submitted", TIME, submitted, TRUE),
+    FIELD("last_attempt", TIME, last_attempt, TRUE),
+    FIELD("delay_notified", YES_NO, delay_notified, TRUE),
+};
+const size_t queue_field_count = ARRAYSIZE(queue_fields);
+
+const char *queue_state_name(enum queue_state state)
+{
+    return state < QUEUE_STATE_COUNT ? state_folders[state] : "unknown";
+}
+
+
+/* A new string "A/B[/C]"; NULL when out of memory. */
+char *qstore_path(const char *a, const char *b, const char *c)
+{
+    struct strbuf sb = {0};
+
+    strbuf_printf(&sb, c ? "%s/%s/%s" : "%s/%s", a, b, c);
+    return strbuf_detach(&sb);
+}
+
+static void widen(const char *path, WCHAR *out)
+{
+    if (!MultiByteToWideChar(CP_UTF8, 0, path, -1, out, MAX_PATH)) out[0] = 0;
+}
+
+/* One durable step done: counted, and told to the step observer. */
+void qstore_step(struct queue *queue)
+{
+    ++queue->steps;
+    if (queue->on_step) queue->on_step(queue->step_ctx, queue->steps);
+}
+
+/* Creates PATH and its missing parents. */
+HRESULT qstore_make_folders(const char *path, char *error)
+{
+    HRESULT hr = hostfs_make_folders(path);
+
+    if (FAILED(hr)) return fail(error, HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND), "cannot create the folder '%s'", path);
+    return S_OK;
+}
+
+/* Removes FOLDER/NAME when NAME ends with the suffix CTX. */
+static void remove_matching(void *ctx, const char *folder, const char *name)
+{
+    const char *suffix = ctx;
+    size_t length = strlen(name), suffix_length = strlen(suffix);
+    char *path;
+
+    if (length < suffix_length || strcmp(name + length - suffix_length, suffix)) return;
+    if ((path = qstore_path(folder, name, NULL))) hostfs_remove(path);
+    free(path);
+}
+
+/* Deletes every file in FOLDER whose name ends with SUFFIX ("" for all);
+ * with REMOVE_FOLDER, the folder too. */
+void qstore_remove_files(const char *folder, const char *suffix, BOOL remove_folder)
+{
+    hostfs_for_each(folder, FALSE, remove_matching, (void *)suffix);
+    if (remove_folder)
+    {
+        WCHAR wfolder[MAX_PATH];
+        widen(folder, wfolder);
+        RemoveDirectoryW(wfolder);
+    }
+}
+
+/* Calls VISIT for each subfolder name of FOLDER. */
+void qstore_for_each_folder(const char *folder, void (*visit)(void *ctx, const char *folder, const char *name), void *ctx)
+{
+    hostfs_for_each(folder, TRUE, visit, ctx);
+}
+
+static void clear_incoming(void *ctx, const char *folder, const char *name)
+{
+    char *path = qstore_path(folder, name, NULL);
+
+    (void)ctx;
+    if (path) qstore_remove_files(path, "", TRUE);
+    free(path);
+}
+
+static void clear_temp(void *ctx, const char *folder, const char *name)
+{
+    char *path = qstore_path(folder, name, NULL);
+
+    (void)ctx;
+    if (path) qstore_remove_files(path, ".tmp", FALSE);
+    free(path);
+}
+
+HRESULT queue_open(const char *dir, BOOL lock, struct queue *queue, char error[QUEUE_ERROR_SIZE])
+{
+    WCHAR wlock[MAX_PATH];
+    char *path, *slash;
+    HRESULT hr;
+    int i;
+
+    memset(queue, 0, sizeof(*queue));
+    queue->lock = INVALID_HANDLE_VALUE;
+    queue->host_lock = -1;
+    if (!(queue->dir = strdup(dir)) || !(queue->server = strdup(dir))) return fail(error, E_OUTOFMEMORY, "out of memory");
+    while ((slash = strrchr(queue->server, '/')) && !slash[1] && slash != queue->server) *slash = 0;
+    if ((slash = strrchr(queue->server, '/'))) *slash = 0;
+    else strcpy(queue->server, ".");
+
+    for (i = 0; i <= QUEUE_STATE_COUNT; i++)
+    {
+        path = qstore_path(dir, i < QUEUE_STATE_COUNT ? state_folders[i] : INCOMING, NULL);
+        hr = path ? qstore_make_folders(path, error) : fail(error, E_OUTOFMEMORY, "out of memory");
+        free(path);
+        if (FAILED(hr)) return hr;
+    }
+    if (!lock) return S_OK;
+
+    if (!(path = qstore_path(dir, "lock", NULL))) return fail(error, E_OUTOFMEMORY, "out of memory");
+    widen(path, wlock);
+    /* two locks on one file: Wine's sharing mode for the runs of this
+     * prefix, the kernel's for those of any other prefix */
+    queue->lock = CreateFileW(wlock, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    hr = queue->lock == INVALID_HANDLE_VALUE ? HRESULT_FROM_WIN32(GetLastError()) : hostfs_lock(path, &queue->host_lock);
+    if (FAILED(hr))
+    {
+        fail(error, hr, hr == HRESULT_FROM_WIN32(ERROR_SHARING_VIOLATION) ? "the queue '%s' is in use by another run (%s is held)"
+                                                                          : "cannot lock the queue '%s' (%s)", dir, path);
+        free(path);
+        if (queue->lock != INVALID_HANDLE_VALUE) CloseHandle(queue->lock);
+        queue->lock = INVALID_HANDLE_VALUE;
+        return hr;
+    }
+    free(path);
+
+    /* what a killed run left half-done: submissions, deletions, temp files */
+    if ((path = qstore_path(dir, INCOMING, NULL))) qstore_for_each_folder(path, clear_incoming, NULL);
+    free(path);
+    for (i = 0; i < QUEUE_STATE_COUNT; i++)
+    {
+        if ((path = qstore_path(dir, state_folders[i], NULL))) qstore_for_each_folder(path, clear_temp, NULL);
+        free(path);
+    }
+    if ((path = qstore_path(queue->server, "drop", NULL))) qstore_remove_files(path, ".tmp", FALSE);
+    free(path);
+    if ((path = qstore_path(queue->server, "sent", NULL))) qstore_remove_files(path, ".tmp", FALSE);
+    free(path);
+    if ((path = qstore_path(queue->server, "mailboxes", NULL))) qstore_for_each_folder(path, clear_temp, NULL);
+    free(path);
+    return S_OK;
+}
+
+void queue_close(struct queue *queue)
+{
+    ULONG i;
+
+    /* what was prepared and not committed was never queued */
+    for (i = 0; i < queue->pending_count; i++)
+    {
+        qstore_remove_files(queue->pending[i].folder, "", TRUE);
+        free(queue->pending[i].folder);
+        free(queue->pending[i].target);
+    }
+    free(queue->pending);
+    if (queue->lock != INVALID_HANDLE_VALUE) qsubmit_release_ids(queue);
+    hostfs_unlock(queue->host_lock);
+    if (queue->lock != INVALID_HANDLE_VALUE) CloseHandle(queue->lock);
+    free(queue->dir);
+    free(queue->server);
+    memset(queue, 0, sizeof(*queue));
+    queue->lock = INVALID_HANDLE_VALUE;
+    queue->host_lock = -1;
+}
+
+/* Entries. */
+
+void queue_entry_clear(struct queue_entry *e)
+{
+    size_t i;
+
+    for (i = 0; i < queue_field_count; i++)
+        if (queue_fields[i].kind == QUEUE_FIELD_TEXT) free(*FIELD_AT(e, &queue_fields[i], char *));
+    memset(e, 0, sizeof(*e));
+}
+
+void queue_entries_free(struct queue_entry *entries, ULONG count)
+{
+    ULONG i;
+
+    for (i = 0; i < count; i++) queue_entry_clear(&entries[i]);
+    free(entries);
+}
+
+void queue_field_format(const struct queue_entry *e, const struct queue_field *field, struct strbuf *out)
+{
+    const char *value;
+
+    switch (field->kind)
+    {
+    case QUEUE_FIELD_TEXT:
+        for (value = *FIELD_AT(e, field, char *const); value && *value; value++)
+            strbuf_add(out, *value == '\r' || *value == '\n' ? " " : value, 1);
+        break;
+    case QUEUE_FIELD_TIME:
+        if (*FIELD_AT(e, field, const ULONGLONG))
+        {
+            char iso[SYSTIME_ISO_SIZE];
+            systime_format_iso(*FIELD_AT(e, field, const ULONGLONG), iso);
+            strbuf_puts(out, iso);
+        }
+        break;
+    case QUEUE_FIELD_COUNT:
+        strbuf_printf(out, "%u", *FIELD_AT(e, field, const ULONG));
+        break;
+    case QUEUE_FIELD_YES_NO:
+        strbuf_puts(out, *FIELD_AT(e, field, const BOOL) ? "yes" : "no");
+        break;
+    case QUEUE_FIELD_HRESULT:
+        strbuf_printf(out, "%#x", (unsigned)*FIELD_AT(e, field, const HRESULT));
+        break;
+    }
+}
+
+/* Parses VALUE into FIELD of E: S_OK, E_INVALIDARG when it is not a value
+ * of its kind, E_OUTOFMEMORY. */
+static HRESULT parse_field(struct queue_entry *e, const struct queue_field *field, const char *value)
+{
+    char *end;
+    unsigned long long n;
+
+    switch (field->kind)
+    {
+    case QUEUE_FIELD_TEXT:
+    {
+        char *copy = strdup(value);
+        if (!copy) return E_OUTOFMEMORY;
+        free(*FIELD_AT(e, field, char *));
+        *FIELD_AT(e, field, char *) = copy;
+        return S_OK;
+    }
+    case QUEUE_FIELD_TIME:
+    {
+        /* a state holds four-digit years only */
+        ULONGLONG *t = FIELD_AT(e, field, ULONGLONG), parsed;
+        *t = 0;
+        if (!*value) return S_OK;
+        if (!strchr(value, 'T') || FAILED(systime_parse(value, &parsed)) || parsed > SYSTIME_YEAR_9999_END)
+            return E_INVALIDARG;
+        *t = parsed;
+        return S_OK;
+    }
+    case QUEUE_FIELD_YES_NO:
+        *FIELD_AT(e, field, BOOL) = !strcmp(value, "yes");
+        return *FIELD_AT(e, field, BOOL) || !strcmp(value, "no") ? S_OK : E_INVALIDARG;
+    default:
+        n = strtoull(value, &end, field->kind == QUEUE_FIELD_COUNT ? 10 : 16);
+        if (!*value || *end || n > 0xffffffffULL) return E_INVALIDARG;
+        *FIELD_AT(e, field, ULONG) = (ULONG)n;
+        return S_OK;
+    }
+}
+
+/* The folder of message ID in STATE; caller frees. */
+char *qstore_entry_folder(const struct queue *queue, enum queue_state state, const char *id)
+{
+    return qstore_path(queue->dir, state_folders[state], id);
+}
+
+/* atomicfile_write of PATH, its failure said in words in ERROR. */
+HRESULT qstore_write_atomic(const char *path, const char *data, DWORD size, char *error)
+{
+    char words[256];
+    HRESULT hr = atomicfile_write(path, data, size);
+
+    if (FAILED(hr)) fail(error, hr, "cannot write '%s': %s", path, errmsg_describe(hr, words, sizeof(words)));
+    return hr;
+}
+
+/* E's state file as text into SB. */
+void qstore_format_state(const struct queue_entry *e, struct strbuf *sb)
+{
+    size_t i;
+
+    for (i = 0; i < queue_field_count; i++)
+    {
+        strbuf_printf(sb, "%s=", queue_fields[i].key);
+        queue_field_format(e, &queue_fields[i], sb);
+        strbuf_puts(sb, "\n");
+    }
+}
+
+/* Writes E's state file into FOLDER atomically. */
+HRESULT qstore_save_state(struct queue *queue, const char *folder, const struct queue_entry *e, char *error)
+{
+    struct strbuf sb = {0};
+    char *path = qstore_path(folder, STATE_FILE, NULL);
+    HRESULT hr;
+
+    qstore_format_state(e, &sb);
+    if (sb.failed || !path) hr = fail(error, E_OUTOFMEMORY, "out of memory");
+    else if (SUCCEEDED(hr = qstore_write_atomic(path, sb.data, (DWORD)sb.size, error)))
+        qstore_step(queue);
+    strbuf_free(&sb);
+    free(path);
+    return hr;
+}
+
+/* Reads the whole file PATH (host path) into *TEXT, NUL-terminated; caller
+ * frees.  S_OK, ERROR_FILE_NOT_FOUND, E_OUTOFMEMORY, or E_FAIL for a read
+ * error or a file over STATE_MAX_SIZE. */
+static HRESULT read_whole(const char *path, char **text)
+{
+    struct strbuf sb = {0};
+    FILE *in = hostfs_fopen_read(path);
+    HRESULT hr;
+
+    *text = NULL;
+    if (!in) return HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND);
+    hr = strbuf_read(&sb, in, STATE_MAX_SIZE);
+    fclose(in);
+    if (SUCCEEDED(hr) && !(*text = strbuf_detach(&sb))) hr = E_OUTOFMEMORY;
+    strbuf_free(&sb);
+    return hr;
+}
+
+/* Sets every text field of E that is NULL to "": a message read from an
+ * older state file, or set aside, has them all. */
+HRESULT qstore_fill_texts(struct queue_entry *e)
+{
+    size_t i;
+
+    for (i = 0; i < queue_field_count; i++)
+    {
+        char **value = FIELD_AT(e, &queue_fields[i], char *);
+        if (queue_fields[i].kind == QUEUE_FIELD_TEXT && !*value && !(*value = strdup(""))) return E_OUTOFMEMORY;
+    }
+    return S_OK;
+}
+
+/* Reads the state file of FOLDER into E (id and state set by the caller).
+ * S_OK; E_OUTOFMEMORY; any other failure means the file is not a
+ * message's state, ERROR saying why. */
+HRESULT qstore_load_state(const char *folder, struct queue_entry *e, char *error)
+{
+    char *path = qstore_path(folder, STATE_FILE, NULL), *text = NULL, *line, *next;
+    unsigned seen = 0;
+    HRESULT hr;
+    size_t i;
+
+    if (!path) return fail(error, E_OUTOFMEMORY, "out of memory");
+    if (FAILED(hr = read_whole(path, &text)))
+    {
+        if (hr == HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND)) fail(error, hr, "'%s': no state file", folder);
+        else if (hr == E_OUTOFMEMORY) fail(error, hr, "out of memory");
+        else fail(error, hr, "'%s': cannot be read, or larger than %u bytes", path, STATE_MAX_SIZE);
+        free(path);
+        return hr;
+    }
+    for (line = text; line && *line && SUCCEEDED(hr); line = next)
+    {
+        char *eq;
+
+        if ((next = strchr(line, '\n'))) *next++ = 0;
+        line[strcspn(line, "\r")] = 0;
+        if (!(eq = strchr(line, '='))) continue;
+        *eq = 0;
+        for (i = 0; i < queue_field_count && strcmp(line, queue_fields[i].key); i++) {}
+        if (i == queue_field_count) continue; /* a field of a later version */
+        seen |= 1u << i;
+        if ((hr = parse_field(e, &queue_fields[i], eq + 1)) == E_OUTOFMEMORY) fail(error, hr, "out of memory");
+        else if (FAILED(hr)) fail(error, hr, "'%s': bad value for %s: '%.64s'", path, line, eq + 1);
+    }
+    /* what every state file trackfix ever wrote holds: without it, the
+     * file is not a message's state (empty, cut short, something else) */
+    for (i = 0; i < queue_field_count && SUCCEEDED(hr); i++)
+        if (queue_fields[i].required && !(seen & 1u << i))
+            hr = fail(error, E_INVALIDARG, "'%s': no %s field", path, queue_fields[i].key);
+    if (SUCCEEDED(hr) && FAILED(hr = qstore_fill_texts(e))) fail(error, hr, "out of memory");
+    free(text);
+    free(path);
+    return hr;
+}
+
+/* Reads why corrupt message E in FOLDER was set aside into its last_error. */
+HRESULT qstore_load_reason(const char *folder, struct queue_entry *e)
+{
+    char *path = qstore_path(folder, REASON_FILE, NULL), *text = NULL;
+
+    e->state = QUEUE_CORRUPT;
+    if (!path) return E_OUTOFMEMORY;
+    if (SUCCEEDED(read_whole(path, &text))) e->last_error = text;
+    free(path);
+    return qstore_fill_texts(e);
+}
+
+/* Renames folder FROM to TO (both UTF-8), one durable step.  Through the
+ * host: the state folders hold the whole queue (see hostfs.h). */
+HRESULT qstore_move_folder(struct queue *queue, const char *from, const char *to, char *error)
+{
+    HRESULT hr = hostfs_rename(from, to);
+
+    if (FAILED(hr)) return fail(error, hr, "cannot move '%s' to '%s' (%#x)", from, to, (unsigned)hr);
+    qstore_step(queue);
+    return S_OK;
+}
+
+/* Writes TEXT as FOLDER/NAME atomically, creating FOLDER; one durable step.
+ * Names are fixed by the message id, so a file already there was written
+ * for this very message and stays as it is.  *WRITTEN: the path (caller
+ * frees). */
+HRESULT qstore_write_file(struct queue *queue, const char *folder, const char *name, const char *text, char **written,
+                          char *error)
+{
+    char *path;
+    HRESULT hr;
+
+    *written = NULL;
+    if (FAILED(hr = qstore_make_folders(folder, error))) return hr;
+    if (!(path = qstore_path(folder, name, NULL))) return fail(error, E_OUTOFMEMORY, "out of memory");
+    if (hostfs_exists(path))
+    {
+        /* written by a run that died before it moved the message on */
+        *written = path;
+        return S_OK;
+    }
+    if (FAILED(hr = qstore_write_atomic(path, text, (DWORD)strlen(text), error)))
+    {
+        free(path);
+        return hr;
+    }
+    qstore_step(queue);
+    *written = path;
+    return S_OK;
+}
