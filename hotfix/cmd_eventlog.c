@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "eventlog.h"
+#include "serverdir.h"
 #include "systime.h"
 
 
@@ -40,7 +41,7 @@ int cmd_eventlog(int argc, char **argv)
         ret = cli_parse_status(hr);
         goto done;
     }
-    if (!(log = parsed.text[OPT_LOG]) && !(log = default_log = cli_server_path("eventlog.log")))
+    if (!(log = parsed.text[OPT_LOG]) && !(log = default_log = cli_server_path(serverdir_name(SERVER_EVENTLOG))))
     {
         cli_message(MSG_FAILED, "eventlog", "out of memory");
         ret = EXIT_ERROR;

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "queue.h"
+#include "serverdir.h"
 #include "smtp.h"
 #include "strbuf.h"
 #include "systime.h"
@@ -514,7 +515,7 @@ int cmd_queue(int argc, char **argv)
     }
     memset(&a, 0, sizeof(a));
     if ((ret = read_args(&parsed, action, &a)) != EXIT_OK) goto done;
-    if (!a.dir && !(a.dir = default_dir = cli_server_path("queue")))
+    if (!a.dir && !(a.dir = default_dir = cli_server_path(serverdir_name(SERVER_QUEUE))))
     {
         cli_message(MSG_FAILED, "queue", "out of memory");
         ret = EXIT_ERROR;

@@ -9,7 +9,7 @@
  *   QUEUE/expired/ID/    its NDR is SERVER/mailboxes/SENDER/ID.ndr.eml
  *   QUEUE/corrupt/ID/    set aside: its state could not be read; the file
  *                        'reason' says why (like Postfix's corrupt queue)
- * where SERVER is the folder that holds QUEUE.  Each message folder has
+ * where SERVER is the folder that holds QUEUE (its layout: serverdir.h).  Each message folder has
  * message.msg and state (key=value lines), and once a run has attempted
  * it state.old, a state before, never read: the run writes the next state
  * over it and exchanges the two names (no new file per attempt).  A state
@@ -151,8 +151,8 @@ void queue_close(struct queue *queue);
 void queue_policy_default(struct queue_policy *policy);
 
 /* The schedule of message E under P (queue_policy.c): when E expires
- * (submitted + expiry_hours), when its delay notice is due (submitted +
- * delay_hours), the wait after its ATTEMPTS-th failed attempt (the retry
+ * (submitted + expire_minutes), when its delay notice is due (submitted +
+ * delay_minutes), the wait after its ATTEMPTS-th failed attempt (the retry
  * table's entry, its last repeated), and the next time anything is due
  * for it (its retry, its delay notice when not sent and it was tried,
  * its expiry: the earliest), all in FILETIME. */

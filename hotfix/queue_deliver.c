@@ -22,6 +22,7 @@
 #include "mimeenc.h"
 #include "msgfile.h"
 #include "queue_private.h"
+#include "serverdir.h"
 #include "smtp.h"
 #include "strbuf.h"
 #include "systime.h"
@@ -111,10 +112,7 @@ HRESULT qdeliver_defer(struct run *run, struct queue_entry *e, const char *folde
     struct run_move *m;
     HRESULT hr;
 
-    e->last_hresult = S_OK;
-    free(e->last_error);
-    e->last_error = strdup("");
-    if (!written || !e->last_error ||
+    if (!written || FAILED(qstore_set_result(e, S_OK, "")) ||
         !grow_for_one(&run->moves, &run->move_capacity, run->move_count, sizeof(*run->moves), 64))
     {
         hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
@@ -212,7 +210,7 @@ HRESULT qdeliver_smtp(struct run *run, struct queue_entry *e, const char *mime, 
     {
         /* the copy of what went out now; SERVER/sent/ID.eml is kept for the
          * attempt that leaves nobody waiting, as the record of the end */
-        char name[QUEUE_ID_SIZE + 32], *records = qstore_path(run->queue->server, "sent", NULL);
+        char name[QUEUE_ID_SIZE + 32], *records = serverdir_path(run->queue->server, SERVER_SENT, NULL);
         snprintf(name, sizeof(name), "%s.attempt%u.eml", e->id, e->attempts);
         free(written);
         written = NULL;

@@ -22,24 +22,12 @@
 #include "mimeenc.h"
 #include "msgfile.h"
 #include "queue_private.h"
+#include "serverdir.h"
 #include "smtp.h"
 #include "strbuf.h"
 #include "systime.h"
 
 WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
-
-/* The sender's mailbox folder under SERVER/mailboxes; caller frees. */
-static char *mailbox_folder(const struct queue *queue, const char *sender)
-{
-    char *safe = strdup(sender), *p, *folder;
-
-    if (!safe) return NULL;
-    for (p = safe; *p; p++)
-        if (strchr("\\/:*?\"<>|", *p) || (unsigned char)*p < 0x20) *p = '_';
-    folder = qstore_path(queue->server, "mailboxes", safe);
-    free(safe);
-    return folder;
-}
 
 /* Whom E still waits to be delivered to: all its recipients until a
  * server took some of them. */
@@ -86,7 +74,7 @@ HRESULT qnotify_report(struct run *run, struct queue_entry *e, enum dsn_action a
 {
     struct dsn_subject s = {e->id, e->sender, recipients, count, e->to, e->cc, e->subject, e->message_id,
                             e->submitted, e->last_attempt, queue_policy_expiry(run->policy, e), e->last_error};
-    char *report = dsn_build(action, &s, now), *folder = mailbox_folder(run->queue, e->sender);
+    char *report = dsn_build(action, &s, now), *folder = serverdir_mailbox(run->queue->server, e->sender, NULL);
     HRESULT hr;
 
     if (!report || !folder) hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
@@ -136,7 +124,7 @@ HRESULT qnotify_event_327(struct run *run, const struct queue_entry *e, ULONGLON
 
     gate_read_dword(&run->keys.reader, REG_ITEM_STORE_DRIVER_LEVEL, &level);
     if (!level.valid || level.value < EVENTLOG_LEVEL_MAXIMUM) return S_OK;
-    if (!(log = qstore_path(run->queue->server, "eventlog.log", NULL)) ||
+    if (!(log = serverdir_path(run->queue->server, SERVER_EVENTLOG, NULL)) ||
         !grow_for_one(&run->events, &run->event_capacity, run->event_count, sizeof(*run->events), 64))
     {
         free(log);

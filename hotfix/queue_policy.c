@@ -40,7 +40,6 @@ void queue_policy_default(struct queue_policy *policy)
     policy->fix = -1;
 }
 
-/* When E expires, and when its delay notification is due, under P. */
 ULONGLONG queue_policy_expiry(const struct queue_policy *p, const struct queue_entry *e)
 {
     return e->submitted + (ULONGLONG)p->expire_minutes * SYSTIME_TICKS_PER_MINUTE;
@@ -58,7 +57,6 @@ ULONGLONG queue_policy_retry_interval(const struct queue_policy *policy, ULONG a
     return (ULONGLONG)policy->retry_minutes[index] * SYSTIME_TICKS_PER_MINUTE;
 }
 
-/* The next time something is due for E after NOW, or ~0. */
 ULONGLONG queue_policy_next_due(const struct queue_policy *p, const struct queue_entry *e)
 {
     ULONGLONG expires = queue_policy_expiry(p, e), delay = queue_policy_delay(p, e);

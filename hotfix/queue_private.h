@@ -172,6 +172,10 @@ HRESULT qstore_move_folder(struct queue *queue, const char *from, const char *to
 HRESULT qstore_write_file(struct queue *queue, const char *folder, const char *name, const char *text, char **written,
                           char *error);
 
+/* The outcome of E's last attempt: RESULT, and TEXT (copied) as its
+ * last_error.  E_OUTOFMEMORY leaves E as it was. */
+HRESULT qstore_set_result(struct queue_entry *e, HRESULT result, const char *text);
+
 /* queue_list.c */
 
 /* Lists the messages in the states of MASK (bit per state). */

@@ -22,6 +22,7 @@
 #include "mimeenc.h"
 #include "msgfile.h"
 #include "queue_private.h"
+#include "serverdir.h"
 #include "smtp.h"
 #include "strbuf.h"
 #include "systime.h"
@@ -80,7 +81,7 @@ static HRESULT move_delivered(struct run *run)
     HRESULT hr;
     ULONG i;
 
-    if (FAILED(hr = sync_named_folder(run, run->queue->server, "drop"))) return hr;
+    if (FAILED(hr = sync_named_folder(run, run->queue->server, serverdir_name(SERVER_DROP)))) return hr;
     for (i = 0; i < run->move_count; i++)
     {
         struct run_move *m = &run->moves[i];
@@ -118,11 +119,11 @@ static HRESULT commit_pass(struct run *run)
     if (run->move_count && SUCCEEDED(hr)) hr = move_delivered(run);
     if (run->event_count)
     {
-        if (!(log = qstore_path(run->queue->server, "eventlog.log", NULL))) events_hr = E_OUTOFMEMORY;
+        if (!(log = serverdir_path(run->queue->server, SERVER_EVENTLOG, NULL))) events_hr = E_OUTOFMEMORY;
         else if (SUCCEEDED(hr)) events_hr = eventlog_write_327_many(log, run->events, run->event_count);
         else events_hr = hr;
         if (FAILED(events_hr) && SUCCEEDED(hr))
-            hr = fail(run->error, events_hr, "cannot append to '%s' (%#x)", log ? log : "eventlog.log",
+            hr = fail(run->error, events_hr, "cannot append to '%s' (%#x)", log ? log : serverdir_name(SERVER_EVENTLOG),
                       (unsigned)events_hr);
         else if (SUCCEEDED(events_hr))
             qstore_step(run->queue);
@@ -179,20 +180,87 @@ static HRESULT commit_if_full(struct run *run)
     return run->states.count >= RUN_BATCH ? commit_pass(run) : S_OK;
 }
 
-/* One delivery attempt of E at NOW.  The record of a delivery is
- * SERVER/drop/ID.eml, or SERVER/sent/ID.eml when it went out over SMTP;
- * a record already there means a run died after delivering, and the
- * message is only moved on. */
+/* Every recipient refused for good over SMTP, each told in an NDR: the
+ * message ends among the expired, not retried. */
+static HRESULT refused_for_good(struct run *run, struct queue_entry *e, const char *folder, ULONGLONG now)
+{
+    char *failed = qstore_entry_folder(run->queue, QUEUE_EXPIRED, e->id);
+    HRESULT hr;
+
+    if (!failed || FAILED(qstore_set_result(e, E_FAIL, "refused for good by the server for every recipient")))
+        hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+    else if (SUCCEEDED(hr = qstore_save_state(run->queue, folder, e, run->error)) &&
+             SUCCEEDED(hr = qstore_move_folder(run->queue, folder, failed, run->error)))
+    {
+        e->state = QUEUE_EXPIRED;
+        qdeliver_forget(run, e);
+        qrun_say(run, now, e, "attempt %u: refused for every recipient; not retried", e->attempts);
+    }
+    free(failed);
+    return hr;
+}
+
+/* Delivered over SMTP: its copy written to RECORDS/NAME, then the message
+ * moved to TARGET (delivered/).  REDO: the copy was there already. */
+static HRESULT sent(struct run *run, struct queue_entry *e, const char *folder, const char *target,
+                    const char *records, const char *name, const char *mime, BOOL redo, ULONGLONG now)
+{
+    char *written = NULL;
+    HRESULT hr;
+
+    if (FAILED(hr = qstore_write_file(run->queue, records, name, mime ? mime : "", &written, run->error))) return hr;
+    if (FAILED(qstore_set_result(e, S_OK, ""))) hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+    else if (SUCCEEDED(hr = qstore_save_state(run->queue, folder, e, run->error)) &&
+             SUCCEEDED(hr = qstore_move_folder(run->queue, folder, target, run->error)))
+    {
+        e->state = QUEUE_DELIVERED;
+        qdeliver_forget(run, e);
+        qrun_say(run, now, e, !redo ? "attempt %u: delivered to %s over SMTP, copy in %s" : "attempt %u: delivered to %s",
+                 e->attempts, !redo ? run->policy->smtp_server : written, written);
+    }
+    free(written);
+    return hr;
+}
+
+/* A failed attempt: RESULT and REASON kept, the next retry set, event 327
+ * when EcGetMime failed (CONVERTED FALSE; an SMTP failure has the MIME). */
+static HRESULT failed(struct run *run, struct queue_entry *e, const char *folder, HRESULT result, const char *reason,
+                      BOOL converted, ULONGLONG now)
+{
+    char next[SYSTIME_ISO_SIZE];
+    HRESULT hr;
+
+    if (FAILED(qstore_set_result(e, result, reason))) return fail(run->error, E_OUTOFMEMORY, "out of memory");
+    e->next_retry = now + queue_policy_retry_interval(run->policy, e->attempts);
+    if (FAILED(hr = qrun_defer_state(run, folder, e))) return hr;
+    systime_format_iso(e->next_retry, next);
+    if (!converted)
+    {
+        qrun_say(run, now, e, "attempt %u: EcGetMime failed %#x, Unable to open for delivery; next retry %s",
+                 e->attempts, (unsigned)result, next);
+        hr = qnotify_event_327(run, e, now, result);
+    }
+    else
+        qrun_say(run, now, e, "attempt %u: %s; next retry %s", e->attempts, reason, next);
+    return SUCCEEDED(hr) ? commit_if_full(run) : hr;
+}
+
+/* One delivery attempt of E at NOW: converted (and sent, with an SMTP
+ * server), then one outcome of four: refused for good, delivered to the
+ * drop folder, sent, or failed.  The record of a delivery is
+ * SERVER/drop/ID.eml, or SERVER/sent/ID.eml over SMTP; a record already
+ * there means a run died after delivering, and the message is only moved
+ * on. */
 static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
 {
     const char *smtp = run->policy->smtp_server;
     char *folder = qstore_entry_folder(run->queue, QUEUE_QUEUED, e->id), *mime = NULL, *written = NULL, *records = NULL;
-    char *target = NULL, reason[QUEUE_ERROR_SIZE], name[QUEUE_ID_SIZE + 8], next[SYSTIME_ISO_SIZE];
+    char *target = NULL, reason[QUEUE_ERROR_SIZE] = "", name[QUEUE_ID_SIZE + 8];
     BOOL redo = FALSE, none_accepted = FALSE;
-    HRESULT hr = S_OK, result;
+    HRESULT hr = S_OK, result = S_OK;
 
     snprintf(name, sizeof(name), "%s.eml", e->id);
-    if (!folder || !(records = qstore_path(run->queue->server, smtp ? "sent" : "drop", NULL)) ||
+    if (!folder || !(records = serverdir_path(run->queue->server, smtp ? SERVER_SENT : SERVER_DROP, NULL)) ||
         !(written = qstore_path(records, name, NULL)) || !(target = qstore_entry_folder(run->queue, QUEUE_DELIVERED, e->id)))
     {
         hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
@@ -204,7 +272,6 @@ static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
     {
         /* if the run died before saving the state too, count that attempt,
          * made when it was due */
-        result = S_OK;
         if (FAILED(e->last_hresult) || !e->attempts)
         {
             e->attempts++;
@@ -217,74 +284,18 @@ static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
         result = qdeliver_convert_cached(run, folder, e, now, &mime, reason);
         e->attempts++;
         e->last_attempt = now;
-        if (SUCCEEDED(result) && smtp && (result = qdeliver_smtp(run, e, mime, now, reason, &none_accepted)) == E_OUTOFMEMORY)
+        if (SUCCEEDED(result) && smtp &&
+            (result = qdeliver_smtp(run, e, mime, now, reason, &none_accepted)) == E_OUTOFMEMORY)
         {
             hr = result;
             goto done;
         }
     }
-    free(written);
-    written = NULL;
-
-    if (SUCCEEDED(result) && none_accepted)
-    {
-        /* every recipient refused for good, each told in an NDR: done, as failed */
-        char *failed = qstore_entry_folder(run->queue, QUEUE_EXPIRED, e->id);
-
-        e->last_hresult = E_FAIL;
-        free(e->last_error);
-        e->last_error = strdup("refused for good by the server for every recipient");
-        if (!failed || !e->last_error) hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
-        else if (SUCCEEDED(hr = qstore_save_state(run->queue, folder, e, run->error)) &&
-                 SUCCEEDED(hr = qstore_move_folder(run->queue, folder, failed, run->error)))
-        {
-            e->state = QUEUE_EXPIRED;
-            qdeliver_forget(run, e);
-            qrun_say(run, now, e, "attempt %u: refused for every recipient; not retried", e->attempts);
-        }
-        free(failed);
-        goto done;
-    }
-    if (SUCCEEDED(result) && !smtp)
-    {
-        if (SUCCEEDED(hr = qdeliver_defer(run, e, folder, target, records, name, mime, redo, now)))
-            hr = commit_if_full(run);
-        goto done;
-    }
-    if (SUCCEEDED(result))
-    {
-        if (SUCCEEDED(hr = qstore_write_file(run->queue, records, name, mime ? mime : "", &written, run->error)))
-        {
-            e->last_hresult = S_OK;
-            free(e->last_error);
-            e->last_error = strdup("");
-            if (SUCCEEDED(hr = qstore_save_state(run->queue, folder, e, run->error)) &&
-                SUCCEEDED(hr = qstore_move_folder(run->queue, folder, target, run->error)))
-            {
-                e->state = QUEUE_DELIVERED;
-                qdeliver_forget(run, e);
-                qrun_say(run, now, e, !redo ? "attempt %u: delivered to %s over SMTP, copy in %s" : "attempt %u: delivered to %s",
-                    e->attempts, !redo ? smtp : written, written);
-            }
-        }
-        goto done;
-    }
-
-    e->last_hresult = result;
-    free(e->last_error);
-    e->last_error = strdup(reason);
-    e->next_retry = now + queue_policy_retry_interval(run->policy, e->attempts);
-    if (FAILED(hr = qrun_defer_state(run, folder, e))) goto done;
-    systime_format_iso(e->next_retry, next);
-    if (!mime) /* EcGetMime failed; an SMTP failure leaves MIME in hand */
-    {
-        qrun_say(run, now, e, "attempt %u: EcGetMime failed %#x, Unable to open for delivery; next retry %s", e->attempts,
-            (unsigned)result, next);
-        hr = qnotify_event_327(run, e, now, result);
-    }
-    else
-        qrun_say(run, now, e, "attempt %u: %s; next retry %s", e->attempts, reason, next);
-    if (SUCCEEDED(hr)) hr = commit_if_full(run);
+    if (FAILED(result)) hr = failed(run, e, folder, result, reason, mime != NULL, now);
+    else if (none_accepted) hr = refused_for_good(run, e, folder, now);
+    else if (smtp) hr = sent(run, e, folder, target, records, name, mime, redo, now);
+    else if (SUCCEEDED(hr = qdeliver_defer(run, e, folder, target, records, name, mime, redo, now)))
+        hr = commit_if_full(run);
 done:
     free(folder);
     free(mime);

@@ -22,6 +22,7 @@
 #include "mimeenc.h"
 #include "msgfile.h"
 #include "queue_private.h"
+#include "serverdir.h"
 #include "smtp.h"
 #include "strbuf.h"
 #include "systime.h"
@@ -146,10 +147,8 @@ HRESULT queue_open(const char *dir, BOOL lock, struct queue *queue, char error[Q
     memset(queue, 0, sizeof(*queue));
     queue->lock = INVALID_HANDLE_VALUE;
     queue->host_lock = -1;
-    if (!(queue->dir = strdup(dir)) || !(queue->server = strdup(dir))) return fail(error, E_OUTOFMEMORY, "out of memory");
-    while ((slash = strrchr(queue->server, '/')) && !slash[1] && slash != queue->server) *slash = 0;
-    if ((slash = strrchr(queue->server, '/'))) *slash = 0;
-    else strcpy(queue->server, ".");
+    if (!(queue->dir = strdup(dir)) || !(queue->server = serverdir_of_queue(dir)))
+        return fail(error, E_OUTOFMEMORY, "out of memory");
 
     for (i = 0; i <= QUEUE_STATE_COUNT; i++)
     {
@@ -185,11 +184,11 @@ HRESULT queue_open(const char *dir, BOOL lock, struct queue *queue, char error[Q
         if ((path = qstore_path(dir, state_folders[i], NULL))) qstore_for_each_folder(path, clear_temp, NULL);
         free(path);
     }
-    if ((path = qstore_path(queue->server, "drop", NULL))) qstore_remove_files(path, ".tmp", FALSE);
+    if ((path = serverdir_path(queue->server, SERVER_DROP, NULL))) qstore_remove_files(path, ".tmp", FALSE);
     free(path);
-    if ((path = qstore_path(queue->server, "sent", NULL))) qstore_remove_files(path, ".tmp", FALSE);
+    if ((path = serverdir_path(queue->server, SERVER_SENT, NULL))) qstore_remove_files(path, ".tmp", FALSE);
     free(path);
-    if ((path = qstore_path(queue->server, "mailboxes", NULL))) qstore_for_each_folder(path, clear_temp, NULL);
+    if ((path = serverdir_path(queue->server, SERVER_MAILBOXES, NULL))) qstore_for_each_folder(path, clear_temp, NULL);
     free(path);
     return S_OK;
 }
@@ -474,5 +473,16 @@ HRESULT qstore_write_file(struct queue *queue, const char *folder, const char *n
     }
     qstore_step(queue);
     *written = path;
+    return S_OK;
+}
+
+HRESULT qstore_set_result(struct queue_entry *e, HRESULT result, const char *text)
+{
+    char *copy = strdup(text);
+
+    if (!copy) return E_OUTOFMEMORY;
+    free(e->last_error);
+    e->last_error = copy;
+    e->last_hresult = result;
     return S_OK;
 }

@@ -19,13 +19,13 @@
 #include "queue.h"
 #include "scenario.h"
 #include "server.h"
+#include "serverdir.h"
 #include "strbuf.h"
 #include "systime.h"
 
 #define fail errmsg_format
 
 /* marks a folder this module may empty again */
-#define MARKER ".trackfix-scenario"
 /* what the queue log shows of a long run: its first and last lines */
 #define LOG_HEAD 5
 #define LOG_TAIL 3
@@ -121,14 +121,6 @@ static void tell(struct story *s, const char *title, struct strbuf *evidence)
     strbuf_free(evidence);
 }
 
-static char *path_of(const struct story *s, const char *a, const char *b)
-{
-    struct strbuf sb = {0};
-
-    strbuf_printf(&sb, b ? "%s/%s/%s" : "%s/%s", s->dir, a, b);
-    return strbuf_detach(&sb);
-}
-
 static ULONGLONG when(const char *iso)
 {
     ULONGLONG t = 0;
@@ -168,7 +160,7 @@ static void remove_tree(const WCHAR *path)
 static HRESULT prepare_folder(struct story *s)
 {
     WCHAR wdir[MAX_PATH], wmarker[MAX_PATH];
-    char *marker = path_of(s, MARKER, NULL);
+    char *marker = serverdir_path(s->dir, SERVER_SCENARIO_MARK, NULL);
     WIN32_FIND_DATAW found;
     HANDLE find;
     HRESULT hr = S_OK;
@@ -196,7 +188,7 @@ static HRESULT prepare_folder(struct story *s)
     if (SUCCEEDED(hr))
     {
         /* the queue creates the rest of the path; the marker goes in first */
-        char *queue = path_of(s, "queue", NULL);
+        char *queue = serverdir_path(s->dir, SERVER_QUEUE, NULL);
         if (!queue || FAILED(hr = queue_open(queue, TRUE, &s->queue, s->error)))
             hr = queue ? hr : fail(s->error, E_OUTOFMEMORY, "out of memory");
         else if (FAILED(hr = atomicfile_write(marker, "trackfix scenario\n", 18)))
@@ -204,11 +196,11 @@ static HRESULT prepare_folder(struct story *s)
         else
         {
             /* the organizer's mailbox files and what Exchange 2007 sends back */
-            static const char *const folders[] = {"organizer", "exchange2007"};
+            static const enum server_item folders[] = {SERVER_ORGANIZER, SERVER_EXCHANGE2007};
             size_t i;
             for (i = 0; i < ARRAYSIZE(folders) && SUCCEEDED(hr); i++)
             {
-                char *folder = path_of(s, folders[i], NULL);
+                char *folder = serverdir_path(s->dir, folders[i], NULL);
                 WCHAR wfolder[MAX_PATH];
                 if (!folder) hr = fail(s->error, E_OUTOFMEMORY, "out of memory");
                 else
@@ -260,7 +252,7 @@ static HRESULT write_sending(struct story *s, struct mapi_message *message, cons
     struct mapi_prop *prop;
     HRESULT hr = E_OUTOFMEMORY;
 
-    *path = path_of(s, "organizer", sending->file);
+    *path = serverdir_path(s->dir, SERVER_ORGANIZER, sending->file);
     if (*path && (prop = mapi_propset_obtain(p, PR_MESSAGE_CLASS)) &&
         SUCCEEDED(mapi_prop_set_utf8(prop, sending->message_class)) && (prop = mapi_propset_obtain(p, PR_SUBJECT)) &&
         SUCCEEDED(mapi_prop_set_utf8(prop, sending->subject)) &&
@@ -354,11 +346,11 @@ static HRESULT request_and_reply(struct story *s, char **meeting_path)
     struct imip_change change;
     struct strbuf evidence = {0}, ics = {0};
     char error[IMIPREPLY_ERROR_SIZE], id[QUEUE_ID_SIZE], *request_path = NULL, *reply_path = NULL, *uid = NULL;
-    char *drop = path_of(s, "drop", "00000001.eml");
+    char *drop = serverdir_path(s->dir, SERVER_DROP, "00000001.eml");
     char time_text[SYSTIME_ISO_SIZE];
     HRESULT hr;
 
-    *meeting_path = path_of(s, "organizer", "meeting.msg");
+    *meeting_path = serverdir_path(s->dir, SERVER_ORGANIZER, "meeting.msg");
     if (FAILED(hr = msgtext_parse(organizer_meeting, "scenario", &meeting, error))) return fail(s->error, hr, "%s", error);
     if (!*meeting_path || !drop || FAILED(hr = msgfile_write(*meeting_path, &meeting, error)) ||
         FAILED(hr = write_sending(s, &meeting, &request, when(T_REQUEST), &request_path)))
@@ -385,7 +377,7 @@ static HRESULT request_and_reply(struct story *s, char **meeting_path)
 
     /* the Exchange 2007 acceptance: METHOD:REPLY without the critical change */
     uid = meeting_uid(mapi_propset_find_lid(&meeting.props, LID_GLOBAL_OBJECT_ID));
-    reply_path = path_of(s, "exchange2007", "accept.ics");
+    reply_path = serverdir_path(s->dir, SERVER_EXCHANGE2007, "accept.ics");
     strbuf_printf(&ics,
                   "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nPRODID:Microsoft Exchange Server 2007\r\nVERSION:2.0\r\n"
                   "BEGIN:VEVENT\r\nATTENDEE;PARTSTAT=ACCEPTED;CN=Adam Attendee:MAILTO:adam@fabrikam.example\r\n"
@@ -463,7 +455,7 @@ static HRESULT send_changes(struct story *s, const char *meeting_path)
 static void show_stuck(struct story *s, struct strbuf *evidence, const char *id)
 {
     struct queue_entry e;
-    char error[QUEUE_ERROR_SIZE], *mime = NULL, *log = path_of(s, "eventlog.log", NULL);
+    char error[QUEUE_ERROR_SIZE], *mime = NULL, *log = serverdir_path(s->dir, SERVER_EVENTLOG, NULL);
     HRESULT hr;
 
     if (SUCCEEDED(queue_find(&s->queue, id, &e, error)))
@@ -561,8 +553,8 @@ static HRESULT play_queue(struct story *s, BOOL *as_the_article_says)
         if (s->mode == SCENARIO_OFF)
         {
             snprintf(name, sizeof(name), "%s.ndr.eml", e.id);
-            file = path_of(s, "mailboxes/olivia@contoso.example", name);
-            char *log = path_of(s, "eventlog.log", NULL);
+            file = serverdir_mailbox(s->dir, "olivia@contoso.example", name);
+            char *log = serverdir_path(s->dir, SERVER_EVENTLOG, NULL);
             if (e.state != QUEUE_EXPIRED || !file || !file_contains(file, "Status: 4.4.7") || !log ||
                 !file_contains(log, "\tExchange Store Driver\t327\t"))
                 *as_the_article_says = FALSE;
@@ -578,7 +570,7 @@ static HRESULT play_queue(struct story *s, BOOL *as_the_article_says)
         else
         {
             snprintf(name, sizeof(name), "%s.eml", e.id);
-            file = path_of(s, "drop", name);
+            file = serverdir_path(s->dir, SERVER_DROP, name);
             if (e.state != QUEUE_DELIVERED || !file ||
                 !file_contains(file, "X-REPLYTIME=18991230T000000Z") ||
                 (s->mode == SCENARIO_TOGGLE && e.last_attempt != t1 + 45 * SYSTIME_TICKS_PER_MINUTE))

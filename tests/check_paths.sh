@@ -74,6 +74,18 @@ for name in unix relative drive case; do
     run "$TRACKFIX" queue --queue="$Q" delete 00000001
     expect_rc 0
     [ -e "$real/server-$name/queue/delivered/00000001" ] && fail "$name: delete left the message"
+    # Failing to the end: event 327 and the 4.4.7 NDR land beside the
+    # queue, whatever form named it (a drive path once put them in the
+    # current folder, which the last check below would see).
+    rm -f "$real/server-$name/eventlog.log"
+    run "$TRACKFIX" queue --queue="$Q" submit --now=$T0 "$F/m-$name.msg"
+    expect_rc 0
+    run "$TRACKFIX" queue --queue="$Q" run --now=$T0 --until=2007-08-06T14:00:00Z --fix=off
+    expect_rc 0
+    expect_out "00000002 expired after"
+    [ -s "$real/server-$name/mailboxes/olivia@contoso.example/00000002.ndr.eml" ] || fail "$name: no NDR beside the queue"
+    [ -s "$real/server-$name/mailboxes/olivia@contoso.example/00000002.delay.eml" ] || fail "$name: no delay DSN beside the queue"
+    grep -q $'\t327\t' "$real/server-$name/eventlog.log" || fail "$name: event 327 not logged beside the queue"
 done
 # The whole story in a drive path and in a relative one.
 for name in drive relative; do

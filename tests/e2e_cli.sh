@@ -11,6 +11,16 @@ expect_rc 0
 diff -u "$TOP/hotfix/COMMANDS.md" "$work/COMMANDS.md" > "$work/diff" ||
     fail "hotfix/COMMANDS.md differs from the program's --help; run 'make docs': $(head -c 1000 "$work/diff")"
 
+# Every module has its row in DESIGN.md's layer table (§8): a file added
+# without one is a module nobody was told about.
+layers=$(sed -n '/^## 8. Layers/,/^## 9/p' "$TOP/hotfix/DESIGN.md")
+for file in "$TOP"/hotfix/*.c; do
+    name=$(basename "$file")
+    case "$name" in cmd_*.c) name='cmd_*.c' ;; esac
+    grep -qF "\`$name\`" <<<"$layers" || fail "hotfix/$name is not in DESIGN.md's layer table (§8)"
+done
+grep -qF '`registry/`' <<<"$layers" || fail "registry/ is not in DESIGN.md's layer table (§8)"
+
 # gen-commands.sh fails unless every "VERB --help" exits 0, and its output
 # is what the file says; -h must say the same.
 for verb in $(awk '/^## trackfix ./ { print $3 }' "$work/COMMANDS.md"); do

@@ -14,6 +14,7 @@
 #include "msgtext.h"
 #include "queue.h"
 #include "server.h"
+#include "serverdir.h"
 #include "systime.h"
 
 /* Unit tests run in build/ */
@@ -194,11 +195,108 @@ static void ids_are_never_reused_and_retry_delete_open_work(void **state)
     queue_close(&queue);
 }
 
+#define MINUTE SYSTIME_TICKS_PER_MINUTE
+#define T0 128305152000000000ULL /* 2007-08-02T08:00:00Z, submitted */
+
+/* The schedule at each bound, to the 100 ns tick: Exchange 2003's retry
+ * table (10, 10, 10, then 15 minutes), the delay notice at 12 hours and
+ * expiry at 2 days after submission; the next due time the earliest. */
+static const struct
+{
+    int line;
+    ULONG attempts;
+    BOOL delay_notified;
+    ULONGLONG next_retry;
+    ULONGLONG next_due;
+} due_rows[] = {
+    {__LINE__, 0, FALSE, T0, T0},                                   /* never tried: its first attempt */
+    {__LINE__, 1, FALSE, T0 + 10 * MINUTE, T0 + 10 * MINUTE},        /* the retry before the delay notice */
+    {__LINE__, 1, FALSE, T0 + 720 * MINUTE - 1, T0 + 720 * MINUTE - 1},
+    {__LINE__, 1, FALSE, T0 + 720 * MINUTE, T0 + 720 * MINUTE},      /* the same instant: one time */
+    {__LINE__, 1, FALSE, T0 + 720 * MINUTE + 1, T0 + 720 * MINUTE},  /* the delay notice first */
+    {__LINE__, 0, FALSE, T0 + 720 * MINUTE + 1, T0 + 720 * MINUTE + 1}, /* untried: no notice */
+    {__LINE__, 1, TRUE, T0 + 720 * MINUTE + 1, T0 + 720 * MINUTE + 1},  /* notice sent */
+    {__LINE__, 5, TRUE, T0 + 2880 * MINUTE - 1, T0 + 2880 * MINUTE - 1},
+    {__LINE__, 5, TRUE, T0 + 2880 * MINUTE, T0 + 2880 * MINUTE},
+    {__LINE__, 5, TRUE, T0 + 2880 * MINUTE + 1, T0 + 2880 * MINUTE}, /* expiry first */
+};
+
+static void the_schedule_is_pinned_to_the_tick(void **state)
+{
+    static const ULONG waits[] = {10, 10, 10, 10, 15, 15, 15};
+    struct queue_policy policy;
+    struct queue_entry e;
+    size_t i;
+    (void)state;
+
+    queue_policy_default(&policy);
+    memset(&e, 0, sizeof(e));
+    e.submitted = T0;
+    assert_int_equal(queue_policy_delay(&policy, &e), T0 + 720 * MINUTE);
+    assert_int_equal(queue_policy_expiry(&policy, &e), T0 + 2880 * MINUTE);
+    for (i = 1; i < ARRAYSIZE(waits); i++)
+        _assert_int_equal(queue_policy_retry_interval(&policy, (ULONG)i), waits[i] * MINUTE, __FILE__, __LINE__);
+    assert_int_equal(queue_policy_retry_interval(&policy, 1000), 15 * MINUTE);
+    for (i = 0; i < ARRAYSIZE(due_rows); i++)
+    {
+        e.attempts = due_rows[i].attempts;
+        e.delay_notified = due_rows[i].delay_notified;
+        e.next_retry = due_rows[i].next_retry;
+        _assert_int_equal(queue_policy_next_due(&policy, &e), due_rows[i].next_due, __FILE__, due_rows[i].line);
+    }
+}
+
+/* The server folder a queue stands in, for every path form (a drive path
+ * once put event 327 and the NDRs in the current folder). */
+static const struct
+{
+    int line;
+    const char *queue, *server;
+} server_rows[] = {
+    {__LINE__, "queue", "."},
+    {__LINE__, "./queue", "."},
+    {__LINE__, "srv/queue", "srv"},
+    {__LINE__, "srv/queue/", "srv"},
+    {__LINE__, "a//b//", "a"},
+    {__LINE__, "srv\\queue", "srv"},
+    {__LINE__, "Z:\\srv\\s\\queue", "Z:\\srv\\s"},
+    {__LINE__, "Z:\\srv\\s\\queue\\", "Z:\\srv\\s"},
+    {__LINE__, "Z:/srv/queue", "Z:/srv"},
+    {__LINE__, "Z:\\queue", "Z:\\"},
+    {__LINE__, "Z:queue", "Z:"},
+    {__LINE__, "/queue", "/"},
+    {__LINE__, "/srv/queue", "/srv"},
+};
+
+static void the_server_folder_is_the_queues_parent_in_every_path_form(void **state)
+{
+    size_t i;
+    char *path;
+    (void)state;
+
+    for (i = 0; i < ARRAYSIZE(server_rows); i++)
+    {
+        char *server = serverdir_of_queue(server_rows[i].queue);
+        if (!server || strcmp(server, server_rows[i].server))
+            print_error("'%s' gave '%s'\n", server_rows[i].queue, server ? server : "(null)"),
+                _fail(__FILE__, server_rows[i].line);
+        free(server);
+    }
+    path = serverdir_mailbox("Z:\\srv", "a/b:c\x01@x.example", "1.ndr.eml");
+    assert_string_equal(path, "Z:\\srv/mailboxes/a_b_c_@x.example/1.ndr.eml");
+    free(path);
+    path = serverdir_path("srv", SERVER_EVENTLOG, NULL);
+    assert_string_equal(path, "srv/eventlog.log");
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(the_schedule_follows_the_policy, setup, teardown),
         cmocka_unit_test(the_default_schedule_is_exchange_2003s),
+        cmocka_unit_test(the_schedule_is_pinned_to_the_tick),
+        cmocka_unit_test(the_server_folder_is_the_queues_parent_in_every_path_form),
         cmocka_unit_test_setup_teardown(a_second_run_is_refused_while_one_holds_the_lock, setup, teardown),
         cmocka_unit_test_setup_teardown(ids_are_never_reused_and_retry_delete_open_work, setup, teardown),
     };
