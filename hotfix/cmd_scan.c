@@ -3,14 +3,12 @@
  * paths given, in this one process, writes nothing, and tells which
  * organizers' meetings would get stuck and which attendees caused it.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <windows.h>
 
-#include "grow.h"
 #include "cli.h"
 #include "gate.h"
 #include "msgfile.h"
@@ -51,33 +49,14 @@ static const char usage_text[] =
 static const char *const scan_format_choices[] = {"text", "json", "csv", NULL};
 enum scan_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV };
 
-/* What the report keeps of a meeting item once it has been printed. */
-struct record
-{
-    char *file, *organizer, *series, *subject; /* owned; organizer and series never NULL */
-    char exception[16];
-    enum scan_kind kind;
-    enum scan_status status;
-    BOOL at_risk;
-    struct scan_row *rows; /* the attendee rows at risk, owned */
-    ULONG row_count;
-};
-
 struct scan_run
 {
     enum scan_format format;
     enum systime_path gate;
     ULONGLONG now;
-    struct record *records;
-    ULONG record_count, record_capacity;
+    struct scan_report report;
     ULONG items, other, unreadable;
 };
-
-static const char *row_domain(const struct scan_row *row)
-{
-    const char *at = row->address ? strrchr(row->address, '@') : NULL;
-    return at ? at + 1 : "";
-}
 
 /* The attendee as the reports name it: "Name <address>", or either alone. */
 static void row_label(const struct scan_row *row, char *out, size_t size)
@@ -147,7 +126,7 @@ static void print_csv_item(const char *file, const struct scan_item *item, BOOL 
         fields[8] = row;
         fields[9] = r->name;
         fields[10] = r->address;
-        fields[11] = row_domain(r);
+        fields[11] = scan_row_domain(r);
         fields[12] = iso;
         fields[13] = scan_risk_name(r->risk);
         print_csv_row(fields, ARRAYSIZE(fields));
@@ -209,40 +188,6 @@ static void print_json_item(const char *file, const struct scan_item *item, BOOL
     printf("]}\n");
 }
 
-/* Keeps what the text and summary reports need of ITEM, taking its rows. */
-static BOOL keep_record(struct scan_run *run, const char *file, struct scan_item *item, BOOL at_risk)
-{
-    struct record *r;
-
-    if (!grow_for_one(&run->records, &run->record_capacity, run->record_count, sizeof(*run->records), 256))
-        return FALSE;
-    r = &run->records[run->record_count];
-    memset(r, 0, sizeof(*r));
-    r->file = strdup(file);
-    r->organizer = strdup(item->organizer ? item->organizer : "(no organizer address)");
-    /* an item with no id is a meeting of its own */
-    r->series = strdup(item->series ? item->series : file);
-    r->subject = item->subject ? strdup(item->subject) : NULL;
-    if (!r->file || !r->organizer || !r->series || (item->subject && !r->subject))
-    {
-        free(r->file);
-        free(r->organizer);
-        free(r->series);
-        free(r->subject);
-        return FALSE;
-    }
-    strcpy(r->exception, item->exception);
-    r->kind = item->kind;
-    r->status = item->status;
-    r->at_risk = at_risk;
-    r->rows = item->rows;
-    r->row_count = item->row_count;
-    item->rows = NULL;
-    item->row_count = 0;
-    run->record_count++;
-    return TRUE;
-}
-
 /* Reads and judges one file; FALSE only when out of memory. */
 static BOOL scan_file(struct scan_run *run, const char *path)
 {
@@ -279,139 +224,19 @@ static BOOL scan_file(struct scan_run *run, const char *path)
         print_csv_item(path, &item, at_risk,
                        run->gate == SYSTIME_PATH_CLAMPED ? item.clamped_reason : item.legacy_reason);
     if (item.kind == SCAN_OTHER) run->other++;
-    else ok = keep_record(run, path, &item, at_risk);
+    else ok = scan_report_add(&run->report, path, &item, at_risk);
     scan_item_clear(&item);
     return ok;
 }
 
-static int compare_records(const void *a, const void *b)
-{
-    const struct record *x = a, *y = b;
-    int c = strcmp(x->organizer, y->organizer);
-
-    if (!c) c = strcmp(x->series, y->series);
-    if (!c) c = strcmp(x->exception, y->exception);
-    return c ? c : strcmp(x->file, y->file);
-}
-
-/* The attendee a row names, for counting distinct ones: the address in
- * lower case, else the display name. */
-static void attendee_key(const struct scan_row *row, char *out, size_t size)
-{
-    size_t i;
-
-    snprintf(out, size, "%s", row->address ? row->address : row->name ? row->name : "");
-    if (row->address)
-        for (i = 0; out[i]; i++) out[i] = (char)tolower((unsigned char)out[i]);
-}
-
-/* Distinct strings, for attendees and domains: a small sorted set. */
-struct name_set
-{
-    char **names;
-    ULONG count, capacity;
-};
-
-static int compare_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static BOOL name_set_add(struct name_set *set, const char *name)
-{
-    char **found = set->count ? bsearch(&name, set->names, set->count, sizeof(*set->names), compare_names) : NULL;
-    ULONG i;
-
-    if (found) return TRUE;
-    if (!grow_for_one(&set->names, &set->capacity, set->count, sizeof(*set->names), 8)) return FALSE;
-    for (i = set->count; i > 0 && strcmp(set->names[i - 1], name) > 0; i--) set->names[i] = set->names[i - 1];
-    if (!(set->names[i] = strdup(name)))
-    {
-        for (; i < set->count; i++) set->names[i] = set->names[i + 1];
-        return FALSE;
-    }
-    set->count++;
-    return TRUE;
-}
-
-static void name_set_free(struct name_set *set)
-{
-    ULONG i;
-
-    for (i = 0; i < set->count; i++) free(set->names[i]);
-    free(set->names);
-    memset(set, 0, sizeof(*set));
-}
-
-/* The figures of one organizer, or of all of them. */
-struct tally
-{
-    ULONG meetings, at_risk;
-    struct name_set attendees, domains;
-    BOOL has_worst;
-    ULONGLONG worst;
-};
-
-static BOOL tally_rows(struct tally *t, const struct record *r)
-{
-    char key[512];
-    ULONG i;
-
-    for (i = 0; i < r->row_count; i++)
-    {
-        const struct scan_row *row = &r->rows[i];
-        attendee_key(row, key, sizeof(key));
-        if (!name_set_add(&t->attendees, key) || (*row_domain(row) && !name_set_add(&t->domains, row_domain(row))))
-            return FALSE;
-        if (!t->has_worst || scan_time_distance(row->time) > scan_time_distance(t->worst))
-        {
-            t->worst = row->time;
-            t->has_worst = TRUE;
-        }
-    }
-    return TRUE;
-}
-
-/* Adds the meeting of records [FIRST, END) (one organizer, one series). */
-static BOOL tally_meeting(struct tally *t, const struct record *first, const struct record *end)
-{
-    const struct record *r;
-    BOOL at_risk = FALSE;
-
-    t->meetings++;
-    for (r = first; r < end; r++)
-    {
-        at_risk |= r->at_risk;
-        if (!tally_rows(t, r)) return FALSE;
-    }
-    t->at_risk += at_risk;
-    return TRUE;
-}
-
-static void tally_free(struct tally *t)
-{
-    name_set_free(&t->attendees);
-    name_set_free(&t->domains);
-    memset(t, 0, sizeof(*t));
-}
-
-static void worst_text(const struct tally *t, char out[SYSTIME_ISO_SIZE])
+/* The worst track time of T, or "-". */
+static void worst_text(const struct scan_tally *t, char out[SYSTIME_ISO_SIZE])
 {
     if (t->has_worst) systime_format_iso(t->worst, out);
     else strcpy(out, "-");
 }
 
-/* The end of the run of records with the same organizer (and with SERIES,
- * the same series) as FIRST. */
-static const struct record *run_end(const struct record *first, const struct record *end, BOOL series)
-{
-    const struct record *r = first;
-
-    while (r < end && !strcmp(r->organizer, first->organizer) && (!series || !strcmp(r->series, first->series))) r++;
-    return r;
-}
-
-static void print_domains(const struct name_set *domains)
+static void print_domains(const struct scan_names *domains)
 {
     ULONG i;
 
@@ -426,32 +251,10 @@ static const char *const status_words[] = {
     [SCAN_INVALID] = "cannot be converted",
 };
 
-/* TRUE when the meeting of records [FIRST, END) is worth naming: it is at
- * risk, or an item of it fails on a path, or a row defeats the legacy path. */
-static BOOL worth_naming(const struct record *first, const struct record *end)
-{
-    const struct record *r;
-
-    for (r = first; r < end; r++)
-        if (r->at_risk || r->status != SCAN_CONVERTS || r->row_count) return TRUE;
-    return FALSE;
-}
-
-/* The subject that names the meeting of records [FIRST, END): the
- * organizer's appointment's, else a request's, else the first one's. */
-static const char *meeting_subject(const struct record *first, const struct record *end)
-{
-    const struct record *r, *best = first;
-
-    for (r = first; r < end; r++)
-        if (r->subject && (r->kind < best->kind || !best->subject)) best = r;
-    return best->subject ? best->subject : "";
-}
-
 /* The meetings worth naming of records [FIRST, END), one organizer's. */
-static void print_meetings(const struct record *first, const struct record *end)
+static void print_meetings(const struct scan_record *first, const struct scan_record *end)
 {
-    const struct record *meeting, *next, *r;
+    const struct scan_record *meeting, *next, *r;
     char label[600], iso[SYSTIME_ISO_SIZE];
     ULONG i;
 
@@ -460,14 +263,14 @@ static void print_meetings(const struct record *first, const struct record *end)
         enum scan_status worst = SCAN_CONVERTS;
         BOOL at_risk = FALSE, any_exception = FALSE;
 
-        next = run_end(meeting, end, TRUE);
-        if (!worth_naming(meeting, next)) continue;
+        next = scan_group_end(meeting, end, TRUE);
+        if (!scan_worth_naming(meeting, next)) continue;
         for (r = meeting; r < next; r++)
         {
             at_risk |= r->at_risk;
             if (r->status > worst) worst = r->status;
         }
-        printf("  \"%s\": %s; %s; %d item%s\n", meeting_subject(meeting, next), status_words[worst],
+        printf("  \"%s\": %s; %s; %d item%s\n", scan_meeting_subject(meeting, next), status_words[worst],
                at_risk ? "AT RISK with this gate" : "converts with this gate", (int)(next - meeting),
                next - meeting == 1 ? "" : "s");
         printf("    series %s\n", meeting->series);
@@ -494,39 +297,39 @@ static void print_meetings(const struct record *first, const struct record *end)
 }
 
 /* The table per organizer and the total, then the meetings worth naming. */
-static BOOL print_text(struct scan_run *run, struct tally *total)
+static BOOL print_text(struct scan_run *run, struct scan_tally *total)
 {
-    const struct record *first, *next, *meeting, *end = run->records + run->record_count;
+    const struct scan_record *first, *next, *meeting, *end = run->report.records + run->report.count;
     char worst[SYSTIME_ISO_SIZE];
     BOOL ok = TRUE, named_any = FALSE;
 
     printf("%-36s %8s %8s %9s  %-20s  %s\n", "ORGANIZER", "MEETINGS", "AT RISK", "ATTENDEES", "WORST TRACK TIME",
            "DOMAINS");
-    for (first = run->records; ok && first < end; first = next)
+    for (first = run->report.records; ok && first < end; first = next)
     {
-        const struct record *meeting_end;
-        struct tally t = {0};
+        const struct scan_record *meeting_end;
+        struct scan_tally t = {0};
 
-        next = run_end(first, end, FALSE);
+        next = scan_group_end(first, end, FALSE);
         for (meeting = first; ok && meeting < next; meeting = meeting_end)
         {
-            meeting_end = run_end(meeting, next, TRUE);
-            ok = tally_meeting(&t, meeting, meeting_end) && tally_meeting(total, meeting, meeting_end);
+            meeting_end = scan_group_end(meeting, next, TRUE);
+            ok = scan_tally_meeting(&t, meeting, meeting_end) && scan_tally_meeting(total, meeting, meeting_end);
         }
         worst_text(&t, worst);
         printf("%-36s %8u %8u %9u  %-20s  ", first->organizer, t.meetings, t.at_risk, t.attendees.count, worst);
         print_domains(&t.domains);
         printf("\n");
-        tally_free(&t);
+        scan_tally_free(&t);
     }
     worst_text(total, worst);
     printf("%-36s %8u %8u %9u  %-20s  ", "TOTAL", total->meetings, total->at_risk, total->attendees.count, worst);
     print_domains(&total->domains);
     printf("\n");
-    for (first = run->records; first < end; first = next)
+    for (first = run->report.records; first < end; first = next)
     {
-        next = run_end(first, end, FALSE);
-        if (!worth_naming(first, next)) continue;
+        next = scan_group_end(first, end, FALSE);
+        if (!scan_worth_naming(first, next)) continue;
         if (!named_any) printf("\nMeetings that fail or have attendees the legacy path cannot convert:\n");
         named_any = TRUE;
         printf("%s:\n", first->organizer);
@@ -535,7 +338,7 @@ static BOOL print_text(struct scan_run *run, struct tally *total)
     return ok;
 }
 
-static void print_summary_json(struct scan_run *run, const struct tally *total, double seconds)
+static void print_summary_json(struct scan_run *run, const struct scan_tally *total, double seconds)
 {
     char worst[SYSTIME_ISO_SIZE];
     ULONG i;
@@ -543,7 +346,7 @@ static void print_summary_json(struct scan_run *run, const struct tally *total, 
     worst_text(total, worst);
     printf("{\"summary\":{\"items\":%u,\"meeting_items\":%u,\"meetings\":%u,\"at_risk\":%u,\"other\":%u,"
            "\"unreadable\":%u,\"gate\":\"%s\",\"attendees_at_risk\":[",
-           run->items, run->record_count, total->meetings, total->at_risk, run->other, run->unreadable,
+           run->items, run->report.count, total->meetings, total->at_risk, run->other, run->unreadable,
            systime_path_name(run->gate));
     for (i = 0; i < total->attendees.count; i++)
     {
@@ -562,36 +365,12 @@ static void print_summary_json(struct scan_run *run, const struct tally *total, 
     printf(",\"seconds\":%.3f}}\n", seconds);
 }
 
-static void free_records(struct scan_run *run)
-{
-    ULONG i;
-
-    for (i = 0; i < run->record_count; i++)
-    {
-        struct record *r = &run->records[i];
-        scan_rows_free(r->rows, r->row_count);
-        free(r->file);
-        free(r->organizer);
-        free(r->series);
-        free(r->subject);
-    }
-    free(run->records);
-}
-
 /* Sorts the records and adds up every meeting into TOTAL; prints the text
  * report on the way when asked for. */
-static BOOL report(struct scan_run *run, struct tally *total)
+static BOOL report(struct scan_run *run, struct scan_tally *total)
 {
-    const struct record *meeting, *meeting_end, *end = run->records + run->record_count;
-
-    if (run->record_count) qsort(run->records, run->record_count, sizeof(*run->records), compare_records);
-    if (run->format == FORMAT_TEXT) return print_text(run, total);
-    for (meeting = run->records; meeting < end; meeting = meeting_end)
-    {
-        meeting_end = run_end(meeting, end, TRUE);
-        if (!tally_meeting(total, meeting, meeting_end)) return FALSE;
-    }
-    return TRUE;
+    scan_report_sort(&run->report);
+    return run->format == FORMAT_TEXT ? print_text(run, total) : scan_report_total(&run->report, total);
 }
 
 enum { OPT_FIX, OPT_FORMAT, OPT_NO_RECURSIVE, OPT_NOW };
@@ -608,7 +387,7 @@ int cmd_scan(int argc, char **argv)
     struct cli_paths files = {0};
     struct cli_parsed parsed;
     struct cli_progress progress;
-    struct tally total = {0};
+    struct scan_tally total = {0};
     char warning[GATE_TEXT_SIZE * 2] = "";
     LARGE_INTEGER start, stop, frequency;
     int i, ret = EXIT_USAGE;
@@ -654,7 +433,7 @@ int cmd_scan(int argc, char **argv)
     }
     if (ok && run.format == FORMAT_TEXT)
         printf("Scanned %u items: %u meeting items, %u other items skipped, %u unreadable.  Gate: %s path.\n\n",
-               run.items, run.record_count, run.other, run.unreadable, systime_path_name(run.gate));
+               run.items, run.report.count, run.other, run.unreadable, systime_path_name(run.gate));
     ok = ok && report(&run, &total);
     QueryPerformanceCounter(&stop);
     if (!ok)
@@ -667,8 +446,8 @@ int cmd_scan(int argc, char **argv)
         print_summary_json(&run, &total, (double)(stop.QuadPart - start.QuadPart) / (double)frequency.QuadPart);
     ret = total.at_risk ? EXIT_AT_RISK : run.unreadable ? EXIT_USAGE : EXIT_OK;
 done:
-    tally_free(&total);
-    free_records(&run);
+    scan_tally_free(&total);
+    scan_report_free(&run.report);
     cli_paths_free(&files);
     cli_parsed_free(&parsed);
     return ret;

@@ -1,6 +1,7 @@
 /*
  * scan: one item's fate in EcGetMime on both track-time paths.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include <windows.h>
 
 #include "meeting.h"
+#include "grow.h"
 #include "scan.h"
 
 /* Bytes 16..19 of a global object id: the instance date (MS-OXOCAL
@@ -217,3 +219,208 @@ void scan_item_clear(struct scan_item *item)
     free(item->series);
     memset(item, 0, sizeof(*item));
 }
+
+/* The report over many items. */
+
+const char *scan_row_domain(const struct scan_row *row)
+{
+    const char *at = row->address ? strrchr(row->address, '@') : NULL;
+    return at ? at + 1 : "";
+}
+/* Keeps what the text and summary reports need of ITEM, taking its rows. */
+BOOL scan_report_add(struct scan_report *report, const char *file, struct scan_item *item, BOOL at_risk)
+{
+    struct scan_record *r;
+
+    if (!grow_for_one(&report->records, &report->capacity, report->count, sizeof(*report->records), 256))
+        return FALSE;
+    r = &report->records[report->count];
+    memset(r, 0, sizeof(*r));
+    r->file = strdup(file);
+    r->organizer = strdup(item->organizer ? item->organizer : "(no organizer address)");
+    /* an item with no id is a meeting of its own */
+    r->series = strdup(item->series ? item->series : file);
+    r->subject = item->subject ? strdup(item->subject) : NULL;
+    if (!r->file || !r->organizer || !r->series || (item->subject && !r->subject))
+    {
+        free(r->file);
+        free(r->organizer);
+        free(r->series);
+        free(r->subject);
+        return FALSE;
+    }
+    strcpy(r->exception, item->exception);
+    r->kind = item->kind;
+    r->status = item->status;
+    r->at_risk = at_risk;
+    r->rows = item->rows;
+    r->row_count = item->row_count;
+    item->rows = NULL;
+    item->row_count = 0;
+    report->count++;
+    return TRUE;
+}
+static int compare_records(const void *a, const void *b)
+{
+    const struct scan_record *x = a, *y = b;
+    int c = strcmp(x->organizer, y->organizer);
+
+    if (!c) c = strcmp(x->series, y->series);
+    if (!c) c = strcmp(x->exception, y->exception);
+    return c ? c : strcmp(x->file, y->file);
+}
+
+/* The attendee a row names, for counting distinct ones: the address in
+ * lower case, else the display name. */
+static void attendee_key(const struct scan_row *row, char *out, size_t size)
+{
+    size_t i;
+
+    snprintf(out, size, "%s", row->address ? row->address : row->name ? row->name : "");
+    if (row->address)
+        for (i = 0; out[i]; i++) out[i] = (char)tolower((unsigned char)out[i]);
+}
+
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static BOOL names_add(struct scan_names *set, const char *name)
+{
+    char **found = set->count ? bsearch(&name, set->names, set->count, sizeof(*set->names), compare_names) : NULL;
+    ULONG i;
+
+    if (found) return TRUE;
+    if (!grow_for_one(&set->names, &set->capacity, set->count, sizeof(*set->names), 8)) return FALSE;
+    for (i = set->count; i > 0 && strcmp(set->names[i - 1], name) > 0; i--) set->names[i] = set->names[i - 1];
+    if (!(set->names[i] = strdup(name)))
+    {
+        for (; i < set->count; i++) set->names[i] = set->names[i + 1];
+        return FALSE;
+    }
+    set->count++;
+    return TRUE;
+}
+
+static void names_free(struct scan_names *set)
+{
+    ULONG i;
+
+    for (i = 0; i < set->count; i++) free(set->names[i]);
+    free(set->names);
+    memset(set, 0, sizeof(*set));
+}
+
+
+static BOOL tally_rows(struct scan_tally *t, const struct scan_record *r)
+{
+    char key[512], domain[256];
+    ULONG i, j;
+
+    for (i = 0; i < r->row_count; i++)
+    {
+        const struct scan_row *row = &r->rows[i];
+        attendee_key(row, key, sizeof(key));
+        /* a domain in any case is one domain (RFC 4343) */
+        snprintf(domain, sizeof(domain), "%s", scan_row_domain(row));
+        for (j = 0; domain[j]; j++) domain[j] = (char)tolower((unsigned char)domain[j]);
+        if (!names_add(&t->attendees, key) || (*domain && !names_add(&t->domains, domain)))
+            return FALSE;
+        if (!t->has_worst || scan_time_distance(row->time) > scan_time_distance(t->worst))
+        {
+            t->worst = row->time;
+            t->has_worst = TRUE;
+        }
+    }
+    return TRUE;
+}
+
+/* Adds the meeting of records [FIRST, END) (one organizer, one series). */
+BOOL scan_tally_meeting(struct scan_tally *t, const struct scan_record *first, const struct scan_record *end)
+{
+    const struct scan_record *r;
+    BOOL at_risk = FALSE;
+
+    t->meetings++;
+    for (r = first; r < end; r++)
+    {
+        at_risk |= r->at_risk;
+        if (!tally_rows(t, r)) return FALSE;
+    }
+    t->at_risk += at_risk;
+    return TRUE;
+}
+
+void scan_tally_free(struct scan_tally *t)
+{
+    names_free(&t->attendees);
+    names_free(&t->domains);
+    memset(t, 0, sizeof(*t));
+}
+
+/* The end of the run of records with the same organizer (and with SERIES,
+ * the same series) as FIRST. */
+const struct scan_record *scan_group_end(const struct scan_record *first, const struct scan_record *end, BOOL series)
+{
+    const struct scan_record *r = first;
+
+    while (r < end && !strcmp(r->organizer, first->organizer) && (!series || !strcmp(r->series, first->series))) r++;
+    return r;
+}
+/* TRUE when the meeting of records [FIRST, END) is worth naming: it is at
+ * risk, or an item of it fails on a path, or a row defeats the legacy path. */
+BOOL scan_worth_naming(const struct scan_record *first, const struct scan_record *end)
+{
+    const struct scan_record *r;
+
+    for (r = first; r < end; r++)
+        if (r->at_risk || r->status != SCAN_CONVERTS || r->row_count) return TRUE;
+    return FALSE;
+}
+
+/* The subject that names the meeting of records [FIRST, END): the
+ * organizer's appointment's, else a request's, else the first one's. */
+const char *scan_meeting_subject(const struct scan_record *first, const struct scan_record *end)
+{
+    const struct scan_record *r, *best = first;
+
+    for (r = first; r < end; r++)
+        if (r->subject && (r->kind < best->kind || !best->subject)) best = r;
+    return best->subject ? best->subject : "";
+}
+void scan_report_free(struct scan_report *report)
+{
+    ULONG i;
+
+    for (i = 0; i < report->count; i++)
+    {
+        struct scan_record *r = &report->records[i];
+        scan_rows_free(r->rows, r->row_count);
+        free(r->file);
+        free(r->organizer);
+        free(r->series);
+        free(r->subject);
+    }
+    free(report->records);
+    memset(report, 0, sizeof(*report));
+}
+
+void scan_report_sort(struct scan_report *report)
+{
+    if (report->count) qsort(report->records, report->count, sizeof(*report->records), compare_records);
+}
+
+BOOL scan_report_total(const struct scan_report *report, struct scan_tally *total)
+{
+    const struct scan_record *meeting, *meeting_end, *end = report->records + report->count;
+
+    for (meeting = report->records; meeting < end; meeting = meeting_end)
+    {
+        meeting_end = scan_group_end(meeting, end, TRUE);
+        if (!scan_tally_meeting(total, meeting, meeting_end)) return FALSE;
+    }
+    return TRUE;
+}
+

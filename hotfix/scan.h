@@ -91,4 +91,69 @@ const char *scan_kind_name(enum scan_kind kind);
 const char *scan_status_name(enum scan_status status);
 const char *scan_risk_name(enum scan_time_risk risk);
 
+/* The report over many items (DESIGN.md §9): each meeting item kept as a
+ * record; sorted, the records stand grouped by organizer, then by series
+ * (one meeting: a series' items and its exceptions, or one item). */
+/* What the report keeps of a meeting item. */
+struct scan_record
+{
+    char *file, *organizer, *series, *subject; /* owned; organizer and series never NULL */
+    char exception[16];
+    enum scan_kind kind;
+    enum scan_status status;
+    BOOL at_risk;
+    struct scan_row *rows; /* the attendee rows at risk, owned */
+    ULONG row_count;
+};
+
+struct scan_report
+{
+    struct scan_record *records;
+    ULONG count, capacity;
+};
+
+/* Distinct strings in sorted order: attendees, domains. */
+struct scan_names
+{
+    char **names;
+    ULONG count, capacity;
+};
+
+/* The figures of one organizer, or of all: meetings, those at risk (a
+ * meeting is at risk when any of its items is), the distinct attendees
+ * at risk (by address in any case, else by name) and their domains, and
+ * the worst track time (the farthest outside what the legacy path takes). */
+struct scan_tally
+{
+    ULONG meetings, at_risk;
+    struct scan_names attendees, domains;
+    BOOL has_worst;
+    ULONGLONG worst;
+};
+
+/* Keeps ITEM of FILE in REPORT, taking its rows (an item without an
+ * organizer address is "(no organizer address)"'s, one without an id a
+ * meeting of its own).  FALSE when out of memory. */
+BOOL scan_report_add(struct scan_report *report, const char *file, struct scan_item *item, BOOL at_risk);
+/* Orders the records by organizer, series, exception date, file. */
+void scan_report_sort(struct scan_report *report);
+/* Adds every meeting of the sorted REPORT into TOTAL.  FALSE when out of memory. */
+BOOL scan_report_total(const struct scan_report *report, struct scan_tally *total);
+void scan_report_free(struct scan_report *report);
+
+/* The end of the run of sorted records from FIRST with its organizer and,
+ * with SERIES, its series (END at the most). */
+const struct scan_record *scan_group_end(const struct scan_record *first, const struct scan_record *end, BOOL series);
+/* Adds the meeting of records [FIRST, END) to T.  FALSE when out of memory. */
+BOOL scan_tally_meeting(struct scan_tally *t, const struct scan_record *first, const struct scan_record *end);
+void scan_tally_free(struct scan_tally *t);
+/* Whether the meeting of records [FIRST, END) is worth naming: at risk,
+ * an item that fails on a path, or a row the legacy path cannot take. */
+BOOL scan_worth_naming(const struct scan_record *first, const struct scan_record *end);
+/* The subject that names it: its appointment's, else a request's, else
+ * a cancellation's ("" for none). */
+const char *scan_meeting_subject(const struct scan_record *first, const struct scan_record *end);
+/* The domain of ROW's address, "" without one. */
+const char *scan_row_domain(const struct scan_row *row);
+
 #endif

@@ -1,0 +1,152 @@
+/*
+ * Unit tests of hotfix/scan's report: records grouped by organizer and by
+ * series, each meeting counted once and at risk once, distinct attendees
+ * (an address in any case) and domains, the worst track time at the edges
+ * of what the legacy path converts, and which meetings are named.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <windows.h>
+
+#include "cmocka_wine.h"
+#include "scan.h"
+#include "systime.h"
+
+/* A scan_item for the report: ORGANIZER's meeting SERIES (NULL: none),
+ * one instance when EXCEPTION is set, and the rows "address@time"
+ * (address may be "Name" alone) of ROWS, NULL-ended. */
+static void add(struct scan_report *report, const char *file, enum scan_kind kind, enum scan_status status,
+                BOOL at_risk, const char *organizer, const char *series, const char *exception, const char *subject,
+                const ULONGLONG *times, const char *const *addresses)
+{
+    struct scan_item item;
+    ULONG i;
+
+    memset(&item, 0, sizeof(item));
+    item.kind = kind;
+    item.status = status;
+    item.organizer = organizer ? strdup(organizer) : NULL;
+    item.series = series ? strdup(series) : NULL;
+    item.subject = subject ? strdup(subject) : NULL;
+    if (exception) snprintf(item.exception, sizeof(item.exception), "%s", exception);
+    for (i = 0; addresses && addresses[i]; i++) continue;
+    item.row_count = i;
+    item.rows = i ? calloc(i, sizeof(*item.rows)) : NULL;
+    for (i = 0; i < item.row_count; i++)
+    {
+        item.rows[i].row = i + 2;
+        if (strchr(addresses[i], '@')) item.rows[i].address = strdup(addresses[i]);
+        else item.rows[i].name = strdup(addresses[i]);
+        item.rows[i].time = times[i];
+    }
+    assert_true(scan_report_add(report, file, &item, at_risk));
+    assert_null(item.rows); /* taken */
+    scan_item_clear(&item);
+}
+
+#define T1601 0ULL
+#define T1850 (SYSTIME_OLE_EPOCH - 49ULL * 365 * 86400 * 10000000) /* before 1899-12-30 */
+#define T2007 128305152000000000ULL
+
+static void meetings_are_grouped_and_counted_once(void **state)
+{
+    static const char *const adam[] = {"Adam@Fabrikam.example", NULL}, *const adam_lower[] = {"adam@fabrikam.example", NULL};
+    static const char *const two[] = {"bea@tailspin.example", "Carl", NULL};
+    static const ULONGLONG sentinel[] = {T1601}, early[] = {T1850, T1601}, fine[] = {T2007};
+    const struct scan_record *end, *olivia_end, *meeting_end;
+    struct scan_report report = {0};
+    struct scan_tally total = {0}, olivia = {0};
+    (void)state;
+
+    /* Olivia: a series (master, two exceptions, one at risk) and a single meeting */
+    add(&report, "s-master.msg", SCAN_APPOINTMENT, SCAN_CONVERTS, FALSE, "olivia@contoso.example", "AAA", NULL,
+        "Weekly", fine, NULL);
+    add(&report, "s-0113.msg", SCAN_REQUEST, SCAN_NEEDS_FIX, TRUE, "olivia@contoso.example", "AAA", "2023-01-13",
+        "Weekly (moved)", sentinel, adam);
+    add(&report, "s-0120.msg", SCAN_REQUEST, SCAN_NEEDS_FIX, TRUE, "olivia@contoso.example", "AAA", "2023-01-20",
+        NULL, sentinel, adam_lower);
+    add(&report, "single.msg", SCAN_CANCELLATION, SCAN_FAILS_BOTH, TRUE, "olivia@contoso.example", "BBB", NULL,
+        "Lunch", early, two);
+    /* no organizer address, no series: a meeting of its own each */
+    add(&report, "x.msg", SCAN_REQUEST, SCAN_CONVERTS, FALSE, NULL, NULL, NULL, "X", NULL, NULL);
+    add(&report, "y.msg", SCAN_REQUEST, SCAN_CONVERTS, FALSE, NULL, NULL, NULL, "Y", NULL, NULL);
+    scan_report_sort(&report);
+    end = report.records + report.count;
+
+    assert_string_equal(report.records[0].organizer, "(no organizer address)");
+    assert_string_equal(report.records[0].series, "x.msg");
+    assert_ptr_equal(scan_group_end(report.records, end, TRUE), report.records + 1);
+    olivia_end = scan_group_end(report.records + 2, end, FALSE);
+    assert_ptr_equal(olivia_end, end);
+    /* the series sorts by exception date, its master first */
+    assert_string_equal(report.records[2].file, "s-master.msg");
+    assert_string_equal(report.records[3].exception, "2023-01-13");
+    meeting_end = scan_group_end(report.records + 2, olivia_end, TRUE);
+    assert_ptr_equal(meeting_end, report.records + 5);
+    assert_string_equal(scan_meeting_subject(report.records + 2, meeting_end), "Weekly");
+    assert_true(scan_worth_naming(report.records + 2, meeting_end));
+    assert_false(scan_worth_naming(report.records, report.records + 1));
+
+    assert_true(scan_tally_meeting(&olivia, report.records + 2, meeting_end));
+    assert_true(scan_tally_meeting(&olivia, meeting_end, olivia_end));
+    assert_int_equal(olivia.meetings, 2);
+    assert_int_equal(olivia.at_risk, 2);     /* the series once, for two exceptions */
+    assert_int_equal(olivia.attendees.count, 3); /* Adam once in any case, Bea, Carl by name */
+    assert_string_equal(olivia.attendees.names[0], "Carl");
+    assert_string_equal(olivia.attendees.names[1], "adam@fabrikam.example");
+    assert_int_equal(olivia.domains.count, 2); /* in any case, one domain */
+    assert_string_equal(olivia.domains.names[0], "fabrikam.example");
+    assert_true(olivia.has_worst);
+    assert_int_equal(olivia.worst, T1601);   /* farther out than 1850 */
+
+    assert_true(scan_report_total(&report, &total));
+    assert_int_equal(total.meetings, 4);
+    assert_int_equal(total.at_risk, 2);
+    scan_tally_free(&olivia);
+    scan_tally_free(&total);
+    scan_report_free(&report);
+}
+
+/* The worst time is the one farthest outside what the legacy path takes:
+ * each edge, a tick inside and a tick outside. */
+static void the_worst_time_is_the_farthest_out(void **state)
+{
+    static const struct
+    {
+        int line;
+        ULONGLONG a, b, worst;
+    } rows[] = {
+        {__LINE__, T2007, T1601, T1601},
+        {__LINE__, SYSTIME_OLE_EPOCH, SYSTIME_OLE_EPOCH - 1, SYSTIME_OLE_EPOCH - 1},
+        {__LINE__, SYSTIME_OLE_EPOCH - 2, SYSTIME_OLE_EPOCH - 1, SYSTIME_OLE_EPOCH - 2},
+        {__LINE__, T1601 + 1, T1601, T1601},
+        {__LINE__, ~0ULL, T1601, ~0ULL},
+    };
+    size_t i;
+    (void)state;
+
+    for (i = 0; i < ARRAYSIZE(rows); i++)
+    {
+        static const char *const people[] = {"a@x.example", "b@y.example", NULL};
+        ULONGLONG times[2] = {rows[i].a, rows[i].b};
+        struct scan_report report = {0};
+        struct scan_tally t = {0};
+
+        add(&report, "m.msg", SCAN_REQUEST, SCAN_NEEDS_FIX, TRUE, "o@x.example", "S", NULL, "M", times, people);
+        assert_true(scan_report_total(&report, &t));
+        _assert_int_equal(t.worst, rows[i].worst, __FILE__, rows[i].line);
+        scan_tally_free(&t);
+        scan_report_free(&report);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(meetings_are_grouped_and_counted_once),
+        cmocka_unit_test(the_worst_time_is_the_farthest_out),
+    };
+    return leakcheck_at_exit(cmocka_run_group_tests_name("scan", tests, NULL, NULL));
+}
