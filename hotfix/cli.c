@@ -10,7 +10,9 @@
 #include <windows.h>
 
 #include "cli.h"
+#include "errmsg.h"
 #include "gate.h"
+#include "queue.h"
 #include "strbuf.h"
 
 static const char *const messages[] = {
@@ -21,7 +23,7 @@ static const char *const messages[] = {
     [MSG_UNKNOWN_ACTION_NEAR] = "%s: unknown action '%s'; did you mean '%s'?",
     [MSG_OPTION_NOT_FOR] = "%s does not apply to '%s %s'",
     [MSG_QUEUE_CLOCK] = "bad value in '%s=%s': expected a time in ISO-8601 UTC%s no later than "
-                        "9998-01-01T00:00:00Z (the queue keeps four-digit years)",
+                        QUEUE_CLOCK_MAX_ISO " (the queue keeps four-digit years)",
     [MSG_UNTIL_BEFORE_NOW] = "'--until=%s' is before --now (%s): a run cannot go back in time",
     [MSG_UNEXPECTED_ARGUMENT] = "%s: unexpected argument '%s'; try 'trackfix %s --help'",
     [MSG_BAD_OPTION_VALUE] = "bad value in '%s': expected %s",
@@ -180,7 +182,7 @@ HRESULT cli_parse(const char *verb, const char *usage, const struct cli_option *
     memset(parsed, 0, sizeof(*parsed));
     if (!(parsed->operands = calloc((size_t)argc + 1, sizeof(*parsed->operands))))
     {
-        cli_message(MSG_FAILED, verb, "out of memory");
+        cli_message(MSG_FAILED, verb, ERRMSG_OOM);
         return E_OUTOFMEMORY;
     }
     if (cli_help_asked(argc, argv, usage)) return S_FALSE;

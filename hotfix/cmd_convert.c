@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "convertbatch.h"
+#include "errmsg.h"
 #include "gate.h"
 
 static const char usage_text[] =
@@ -135,7 +136,7 @@ int cmd_convert(int argc, char **argv)
     for (i = 0; i < parsed.operand_count; i++)
     {
         if (cli_paths_add(&files, parsed.operands[i], ".msg", FALSE)) continue;
-        cli_message(MSG_FAILED, "convert", "out of memory");
+        cli_message(MSG_FAILED, "convert", ERRMSG_OOM);
         ret = EXIT_ERROR;
         goto done;
     }
@@ -151,7 +152,7 @@ int cmd_convert(int argc, char **argv)
     cli_progress_start(&run->progress, files.count, "messages");
     if (FAILED(convertbatch_run(&job, files.paths, files.count)))
     {
-        cli_message(MSG_FAILED, "convert", "out of memory");
+        cli_message(MSG_FAILED, "convert", ERRMSG_OOM);
         ret = EXIT_ERROR;
         goto done;
     }

@@ -8,6 +8,7 @@
 #include <windows.h>
 
 #include "cli.h"
+#include "errmsg.h"
 #include "eventlog.h"
 #include "serverdir.h"
 #include "systime.h"
@@ -43,7 +44,7 @@ int cmd_eventlog(int argc, char **argv)
     }
     if (!(log = parsed.text[OPT_LOG]) && !(log = default_log = cli_server_path(serverdir_name(SERVER_EVENTLOG))))
     {
-        cli_message(MSG_FAILED, "eventlog", "out of memory");
+        cli_message(MSG_FAILED, "eventlog", ERRMSG_OOM);
         ret = EXIT_ERROR;
         goto done;
     }

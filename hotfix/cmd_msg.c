@@ -8,6 +8,7 @@
 #include <windows.h>
 
 #include "cli.h"
+#include "errmsg.h"
 #include "hostfs.h"
 #include "msgfile.h"
 #include "msgtext.h"
@@ -142,7 +143,7 @@ static int msg_series(char **files, int count)
     }
     if (!instances)
     {
-        cli_message(MSG_FAILED, "msg series", "out of memory");
+        cli_message(MSG_FAILED, "msg series", ERRMSG_OOM);
         return EXIT_ERROR;
     }
     for (i = 0; i < count; i++)
@@ -233,7 +234,7 @@ static int msg_new(char **texts_given, int count, const char *output)
     {
         if (!cli_paths_add(&texts, texts_given[i], ".txt", FALSE))
         {
-            cli_message(MSG_FAILED, "msg new", "out of memory");
+            cli_message(MSG_FAILED, "msg new", ERRMSG_OOM);
             cli_paths_free(&texts);
             return EXIT_ERROR;
         }

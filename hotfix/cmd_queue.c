@@ -9,6 +9,7 @@
 #include <windows.h>
 
 #include "cli.h"
+#include "errmsg.h"
 #include "queue.h"
 #include "serverdir.h"
 #include "smtp.h"
@@ -40,7 +41,7 @@ static const char usage_text[] =
     "'Exchange Store Driver' diagnostics level is 5 or more.\n"
     "list shows what the queue viewer shows; open converts a message as delivery\n"
     "would and answers 'Unable to open for delivery' when that fails.  The clock\n"
-    "goes up to 9998-01-01T00:00:00Z, each interval up to 527040 minutes (a year).\n"
+    "goes up to " QUEUE_CLOCK_MAX_ISO ", each interval up to " QUEUE_TEXT(QUEUE_MINUTES_MAX) " minutes (a year).\n"
     "A message whose state cannot be read is listed as corrupt, with a warning,\n"
     "and a run sets it aside in DIR/corrupt/ID with the reason; the rest go on.\n"
     "\n"
@@ -238,7 +239,7 @@ static int action_submit(struct queue *queue, struct queue_args *a)
     for (i = 0; i < a->operand_count && ret == EXIT_OK; i++)
     {
         if (cli_paths_add(&files, a->operands[i], ".msg", FALSE)) continue;
-        cli_message(MSG_FAILED, "submit", "out of memory");
+        cli_message(MSG_FAILED, "submit", ERRMSG_OOM);
         ret = EXIT_ERROR;
     }
     for (i = 0; i < files.count && ret != EXIT_ERROR; i++)
@@ -365,9 +366,9 @@ static const struct cli_option options[] = {
     [OPT_NOW] = CLI_OPTION_NOW,
     [OPT_UNTIL] = {"--until", CLI_VALUE_TEXT, NULL, "a time in ISO-8601 UTC or +N followed by m, h or d"},
     [OPT_FIX] = CLI_OPTION_FIX,
-    [OPT_RETRY] = {"--retry", CLI_VALUE_TEXT, NULL, "up to 8 comma-separated minute counts, each 1 to 527040"},
-    [OPT_DELAY] = {"--delay", CLI_VALUE_TEXT, NULL, "a number of minutes from 1 to 527040"},
-    [OPT_EXPIRE] = {"--expire", CLI_VALUE_TEXT, NULL, "a number of minutes from 1 to 527040"},
+    [OPT_RETRY] = {"--retry", CLI_VALUE_TEXT, NULL, "up to " QUEUE_TEXT(QUEUE_RETRY_MAX) " comma-separated minute counts, each 1 to " QUEUE_TEXT(QUEUE_MINUTES_MAX)},
+    [OPT_DELAY] = {"--delay", CLI_VALUE_TEXT, NULL, "a number of minutes from 1 to " QUEUE_TEXT(QUEUE_MINUTES_MAX)},
+    [OPT_EXPIRE] = {"--expire", CLI_VALUE_TEXT, NULL, "a number of minutes from 1 to " QUEUE_TEXT(QUEUE_MINUTES_MAX)},
     [OPT_SMTP] = {"--smtp", CLI_VALUE_TEXT, NULL, "HOST or HOST:PORT"},
     [OPT_FORMAT] = CLI_OPTION_FORMAT,
 };
@@ -517,7 +518,7 @@ int cmd_queue(int argc, char **argv)
     if ((ret = read_args(&parsed, action, &a)) != EXIT_OK) goto done;
     if (!a.dir && !(a.dir = default_dir = cli_server_path(serverdir_name(SERVER_QUEUE))))
     {
-        cli_message(MSG_FAILED, "queue", "out of memory");
+        cli_message(MSG_FAILED, "queue", ERRMSG_OOM);
         ret = EXIT_ERROR;
         goto done;
     }

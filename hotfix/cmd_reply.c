@@ -8,6 +8,7 @@
 #include <windows.h>
 
 #include "cli.h"
+#include "errmsg.h"
 #include "imipreply.h"
 #include "msgfile.h"
 #include "recur.h"
@@ -188,7 +189,7 @@ int cmd_reply(int argc, char **argv)
      * given: a write that fails turns the applied ones into "not applied" */
     if (!(kept = calloc(parsed.operand_count, sizeof(*kept))))
     {
-        cli_message(MSG_FAILED, "reply", "out of memory");
+        cli_message(MSG_FAILED, "reply", ERRMSG_OOM);
         ret = EXIT_ERROR;
         mapi_message_clear(&meeting);
         goto done;

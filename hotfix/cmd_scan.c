@@ -10,6 +10,7 @@
 #include <windows.h>
 
 #include "cli.h"
+#include "errmsg.h"
 #include "gate.h"
 #include "msgfile.h"
 #include "scan.h"
@@ -402,7 +403,7 @@ int cmd_scan(int argc, char **argv)
     for (i = 0; i < parsed.operand_count; i++)
     {
         if (cli_paths_add(&files, parsed.operands[i], ".msg", !parsed.given[OPT_NO_RECURSIVE])) continue;
-        cli_message(MSG_FAILED, "scan", "out of memory");
+        cli_message(MSG_FAILED, "scan", ERRMSG_OOM);
         ret = EXIT_ERROR;
         goto done;
     }
@@ -438,7 +439,7 @@ int cmd_scan(int argc, char **argv)
     QueryPerformanceCounter(&stop);
     if (!ok)
     {
-        cli_message(MSG_FAILED, "scan", "out of memory");
+        cli_message(MSG_FAILED, "scan", ERRMSG_OOM);
         ret = EXIT_ERROR;
         goto done;
     }

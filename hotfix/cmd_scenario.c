@@ -7,6 +7,7 @@
 #include <windows.h>
 
 #include "cli.h"
+#include "errmsg.h"
 #include "scenario.h"
 
 
@@ -83,7 +84,7 @@ int cmd_scenario(int argc, char **argv)
     format = (enum cli_format)parsed.choice[OPT_FORMAT];
     if (!(dir = parsed.text[OPT_DIR]) && !(dir = default_dir = cli_server_path(NULL)))
     {
-        cli_message(MSG_FAILED, "scenario", "out of memory");
+        cli_message(MSG_FAILED, "scenario", ERRMSG_OOM);
         ret = EXIT_ERROR;
         goto done;
     }

@@ -9,6 +9,7 @@
 #include <windows.h>
 
 #include "cli.h"
+#include "errmsg.h"
 #include "gate.h"
 #include "systime.h"
 
@@ -77,7 +78,7 @@ int cmd_time(int argc, char **argv)
     }
     if (!(values = calloc((size_t)count, sizeof(*values))))
     {
-        cli_message(MSG_FAILED, "time", "out of memory");
+        cli_message(MSG_FAILED, "time", ERRMSG_OOM);
         ret = EXIT_ERROR;
         goto done;
     }

@@ -9,6 +9,7 @@
 
 #include "atomicfile.h"
 #include "convertbatch.h"
+#include "errmsg.h"
 #include "hostfs.h"
 #include "msgfile.h"
 #include "strbuf.h"
@@ -80,7 +81,7 @@ static void commit(struct batch *b)
 
         o->public.path = o->path ? o->path : "";
         o->public.output = o->output ? o->output : "";
-        o->public.text = o->text ? o->text : "out of memory";
+        o->public.text = o->text ? o->text : ERRMSG_OOM;
         b->job->done(b->job->context, &o->public);
         free(o->path);
         free(o->output);

@@ -12,6 +12,7 @@
 #include <libical/ical.h>
 
 #include "directory.h"
+#include "errmsg.h"
 #include "icalwrite.h"
 #include "ecgetmime.h"
 #include "meeting.h"
@@ -22,9 +23,6 @@
 #include "tzdef.h"
 
 WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
-
-/* Fails the conversion C with HR, the message named first. */
-#define fail(c, hr, fmt, ...) errmsg_format((c)->error, hr, "'%s': " fmt, (c)->name, ##__VA_ARGS__)
 
 #define PRODID "Microsoft CDO for Microsoft Exchange"
 /* CdoInstanceType */
@@ -84,7 +82,6 @@ struct conversion
     struct series series;       /* the pattern when recurring, the time zone when it has one */
 };
 
-
 /* Converts the PT_SYSTIME T of WHAT along PATH into OUT, or fails as SP2
  * does, naming WHAT and the raw value. */
 static HRESULT convert_time(struct conversion *c, ULONGLONG t, enum systime_path path, const char *what,
@@ -95,7 +92,7 @@ static HRESULT convert_time(struct conversion *c, ULONGLONG t, enum systime_path
 
     if (SUCCEEDED(hr)) return S_OK;
     systime_format_iso(t, iso);
-    return fail(c, hr, "%s 0x%016llX (%s) cannot be converted: VariantTimeToSystemTime failed (%s path, %#x)", what,
+    return errmsg_about(c->error, hr, c->name, "%s 0x%016llX (%s) cannot be converted: VariantTimeToSystemTime failed (%s path, %#x)", what,
                 (unsigned long long)t, iso, systime_path_name(path), (unsigned)hr);
 }
 
@@ -113,9 +110,9 @@ static HRESULT read_class(struct conversion *c)
     enum ecgetmime_method method = kind == MEETING_CLASS_CANCELLATION ? ECGETMIME_CANCEL : ECGETMIME_REQUEST;
     HRESULT hr = S_OK;
 
-    if (!class) return fail(c, E_INVALIDARG, "PR_MESSAGE_CLASS missing: not a meeting");
+    if (!class) return errmsg_about(c->error, E_INVALIDARG, c->name, "PR_MESSAGE_CLASS missing: not a meeting");
     if (kind == MEETING_CLASS_OTHER)
-        hr = fail(c, E_INVALIDARG, "message class '%s' is not a meeting request, cancellation or appointment", class);
+        hr = errmsg_about(c->error, E_INVALIDARG, c->name, "message class '%s' is not a meeting request, cancellation or appointment", class);
     else
     {
         c->method = c->options->cancel ? ECGETMIME_CANCEL : method;
@@ -131,7 +128,7 @@ static HRESULT check_addresses(struct conversion *c)
     char error[ERRMSG_SIZE];
     HRESULT hr = meeting_check_addresses(c->message, error);
 
-    return FAILED(hr) ? fail(c, hr, "%s", error) : S_OK;
+    return FAILED(hr) ? errmsg_about(c->error, hr, c->name, "%s", error) : S_OK;
 }
 
 /* Splits the recipient table of M into the organizer row (into ORGANIZER;
@@ -144,7 +141,7 @@ static HRESULT read_rows(struct conversion *c, const struct mapi_message *m, str
     ULONG i;
 
     if (m->recipient_count && !(*attendees = calloc(m->recipient_count, sizeof(**attendees))))
-        return fail(c, E_OUTOFMEMORY, "out of memory");
+        return errmsg_about(c->error, E_OUTOFMEMORY, c->name, ERRMSG_OOM);
     for (i = 0; i < m->recipient_count; i++)
     {
         const struct mapi_propset *row = &m->recipients[i];
@@ -169,13 +166,11 @@ static HRESULT read_rows(struct conversion *c, const struct mapi_message *m, str
         {
             char *type = meeting_get_string(row, PR_ADDRTYPE), *dn = meeting_get_string(row, PR_EMAIL_ADDRESS);
             HRESULT hr = type && dn && !strcasecmp(type, "EX")
-                             ? fail(c, E_INVALIDARG,
-                                    "recipient %u '%s' has no SMTP address: its EX address '%s' resolves to none in "
+                             ? errmsg_about(c->error, E_INVALIDARG, c->name, "recipient %u '%s' has no SMTP address: its EX address '%s' resolves to none in "
                                     "the file (no PR_SMTP_ADDRESS) nor in the directory (HKLM\\" DIRECTORY_KEY
                                     "; add it with 'trackfix server directory add DN ADDRESS')",
                                     p->row, p->name ? p->name : "", dn)
-                             : fail(c, E_INVALIDARG,
-                                    "recipient %u '%s' has no SMTP address (PR_SMTP_ADDRESS, or PR_EMAIL_ADDRESS of type "
+                             : errmsg_about(c->error, E_INVALIDARG, c->name, "recipient %u '%s' has no SMTP address (PR_SMTP_ADDRESS, or PR_EMAIL_ADDRESS of type "
                                     "SMTP)", p->row, p->name ? p->name : "");
             free(type);
             free(dn);
@@ -194,14 +189,14 @@ static HRESULT read_recipients(struct conversion *c)
 
     if (FAILED(hr = read_rows(c, m, &c->organizer, &c->attendees, &c->attendee_count))) return hr;
     if (!c->attendee_count)
-        return fail(c, E_INVALIDARG, "no attendees: %s", m->recipient_count ? "the only recipient row is the organizer's"
+        return errmsg_about(c->error, E_INVALIDARG, c->name, "no attendees: %s", m->recipient_count ? "the only recipient row is the organizer's"
                                                                            : "the recipient table is empty");
     if (!c->organizer.address)
     {
         /* no usable organizer row: the sender is the organizer */
         free(c->organizer.name);
         if (!meeting_sender(m, &c->organizer.name, &c->organizer.address, &field))
-            return fail(c, E_INVALIDARG, "no organizer address: no organizer row with an SMTP address, and no "
+            return errmsg_about(c->error, E_INVALIDARG, c->name, "no organizer address: no organizer row with an SMTP address, and no "
                                          "PR_SENDER_SMTP_ADDRESS or SMTP PR_SENT_REPRESENTING_EMAIL_ADDRESS, and "
                                          "no directory entry for an EX sender");
     }
@@ -229,9 +224,9 @@ static HRESULT read_uid(struct conversion *c)
         c->uid_generated = TRUE;
         goid = &prop;
         WINE_TRACE("%s: no PidLidGlobalObjectId, one generated\n", c->name);
-        return (c->uid = meeting_uid(goid)) ? S_OK : fail(c, E_OUTOFMEMORY, "out of memory");
+        return (c->uid = meeting_uid(goid)) ? S_OK : errmsg_about(c->error, E_OUTOFMEMORY, c->name, ERRMSG_OOM);
     }
-    if (!(c->uid = meeting_uid(goid))) return fail(c, E_OUTOFMEMORY, "out of memory");
+    if (!(c->uid = meeting_uid(goid))) return errmsg_about(c->error, E_OUTOFMEMORY, c->name, ERRMSG_OOM);
     return S_OK;
 }
 
@@ -264,10 +259,10 @@ static HRESULT read_times(struct conversion *c)
     HRESULT hr;
 
     if (!mapi_prop_get_systime(mapi_propset_find_lid(props, LID_APPOINTMENT_START_WHOLE), &t))
-        return fail(c, E_INVALIDARG, "PidLidAppointmentStartWhole missing: the meeting has no start");
+        return errmsg_about(c->error, E_INVALIDARG, c->name, "PidLidAppointmentStartWhole missing: the meeting has no start");
     if (FAILED(hr = convert_time(c, t, SYSTIME_PATH_LEGACY, "PidLidAppointmentStartWhole", c->start))) return hr;
     if (!mapi_prop_get_systime(mapi_propset_find_lid(props, LID_APPOINTMENT_END_WHOLE), &t))
-        return fail(c, E_INVALIDARG, "PidLidAppointmentEndWhole missing: the meeting has no end");
+        return errmsg_about(c->error, E_INVALIDARG, c->name, "PidLidAppointmentEndWhole missing: the meeting has no end");
     if (FAILED(hr = convert_time(c, t, SYSTIME_PATH_LEGACY, "PidLidAppointmentEndWhole", c->end))) return hr;
     if (mapi_prop_get_systime(mapi_propset_find_lid(props, LID_OWNER_CRITICAL_CHANGE), &t) &&
         FAILED(hr = convert_time(c, t, SYSTIME_PATH_LEGACY, "PidLidOwnerCriticalChange", c->owner_change)))
@@ -293,10 +288,10 @@ static HRESULT read_series(struct conversion *c)
     HRESULT hr = series_read(c->message, &c->series, error);
     ULONG i;
 
-    if (FAILED(hr)) return fail(c, hr, "%s", error);
+    if (FAILED(hr)) return errmsg_about(c->error, hr, c->name, "%s", error);
     if (!c->series.recurring || !c->series.pattern.exception_count) return S_OK;
     if (!(c->exception_rows = calloc(c->series.pattern.exception_count, sizeof(*c->exception_rows))))
-        return fail(c, E_OUTOFMEMORY, "out of memory");
+        return errmsg_about(c->error, E_OUTOFMEMORY, c->name, ERRMSG_OOM);
     for (i = 0; i < c->series.pattern.exception_count; i++)
     {
         const struct recur_exception *e = &c->series.pattern.exceptions[i];
@@ -309,7 +304,7 @@ static HRESULT read_series(struct conversion *c)
         recur_systemtime(e->original_start, &st);
         snprintf(where, sizeof(where), "the exception of %04u-%02u-%02uT%02u:%02u: ", st.wYear % 10000u,
                  st.wMonth % 100u, st.wDay % 100u, st.wHour % 100u, st.wMinute % 100u);
-        if (FAILED(hr = meeting_check_addresses(m, error))) return fail(c, hr, "%s%s", where, error);
+        if (FAILED(hr = meeting_check_addresses(m, error))) return errmsg_about(c->error, hr, c->name, "%s%s", where, error);
         list->present = TRUE;
         if (FAILED(hr = read_rows(c, m, NULL, &list->attendees, &list->count)) ||
             FAILED(hr = convert_track_times(c, where, list->attendees, list->count)))
@@ -662,7 +657,7 @@ static HRESULT build_mime(struct conversion *c, char **mime)
     char boundary[64], *calendar;
     int i;
 
-    if (!(calendar = build_calendar(c))) return fail(c, E_OUTOFMEMORY, "out of memory");
+    if (!(calendar = build_calendar(c))) return errmsg_about(c->error, E_OUTOFMEMORY, c->name, ERRMSG_OOM);
     /* Exchange's boundary: "NextPart_001_" and the sending time's FILETIME */
     snprintf(boundary, sizeof(boundary), "----_=_NextPart_001_%08X.%08X", now_high, now_low);
     strbuf_puts(&out, "X-MimeOLE: Produced By Microsoft Exchange V6.5\r\n"
@@ -675,7 +670,7 @@ static HRESULT build_mime(struct conversion *c, char **mime)
     {
         strbuf_free(&out);
         free(calendar);
-        return fail(c, E_FAIL, "the current time cannot be converted");
+        return errmsg_about(c->error, E_FAIL, c->name, "the current time cannot be converted");
     }
     /* Exchange's Message-ID: 38 hex digits at the host; ours are a hash of
      * the meeting and the conversion, then the run's serial.  A long host
@@ -706,7 +701,7 @@ static HRESULT build_mime(struct conversion *c, char **mime)
     strbuf_puts(&out, calendar);
     strbuf_printf(&out, "\r\n--%s--\r\n", boundary);
     free(calendar);
-    if (!(*mime = strbuf_detach(&out))) return fail(c, E_OUTOFMEMORY, "out of memory");
+    if (!(*mime = strbuf_detach(&out))) return errmsg_about(c->error, E_OUTOFMEMORY, c->name, ERRMSG_OOM);
     return S_OK;
 }
 
@@ -760,7 +755,7 @@ static HRESULT read_details(struct conversion *c)
         return hr;
 
     c->summary = malloc(strlen("Canceled: ") + (c->subject ? strlen(c->subject) : 0) + 1);
-    if (!c->summary) return fail(c, E_OUTOFMEMORY, "out of memory");
+    if (!c->summary) return errmsg_about(c->error, E_OUTOFMEMORY, c->name, ERRMSG_OOM);
     sprintf(c->summary, "%s%s", c->canceled_by_option ? "Canceled: " : "", c->subject ? c->subject : "");
     /* Thread-Topic: the conversation's topic, else the subject without its prefix */
     if ((c->topic = meeting_get_string(props, PR_CONVERSATION_TOPIC))) return S_OK;
@@ -769,7 +764,7 @@ static HRESULT read_details(struct conversion *c)
                       : c->subject                                                          ? c->subject
                                                                                             : "");
     free(prefix);
-    return c->topic ? S_OK : fail(c, E_OUTOFMEMORY, "out of memory");
+    return c->topic ? S_OK : errmsg_about(c->error, E_OUTOFMEMORY, c->name, ERRMSG_OOM);
 }
 
 HRESULT ecgetmime_convert(const struct mapi_message *message, const char *name,

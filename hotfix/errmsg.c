@@ -10,16 +10,12 @@
 #include "errmsg.h"
 #include "strbuf.h"
 
-HRESULT errmsg_format(char error[ERRMSG_SIZE], HRESULT hr, const char *fmt, ...)
+/* ERROR from TEXT, its controls and stray bytes as escapes; returns HR. */
+static HRESULT shown_as(char error[ERRMSG_SIZE], HRESULT hr, const char *text)
 {
     struct strbuf shown = {0};
-    char text[ERRMSG_SIZE];
     size_t i;
-    va_list args;
 
-    va_start(args, fmt);
-    vsnprintf(text, sizeof(text), fmt, args);
-    va_end(args);
     /* a value in a message (a subject, a name, an address) may hold any
      * byte: its control characters and stray bytes become escapes here,
      * once for every message, so none moves a terminal's cursor or starts
@@ -31,6 +27,29 @@ HRESULT errmsg_format(char error[ERRMSG_SIZE], HRESULT hr, const char *fmt, ...)
             if ((unsigned char)error[i] < 0x20 || (unsigned char)error[i] >= 0x7F) error[i] = '?';
     strbuf_free(&shown);
     return hr;
+}
+
+HRESULT errmsg_format(char error[ERRMSG_SIZE], HRESULT hr, const char *fmt, ...)
+{
+    char text[ERRMSG_SIZE];
+    va_list args;
+
+    va_start(args, fmt);
+    vsnprintf(text, sizeof(text), fmt, args);
+    va_end(args);
+    return shown_as(error, hr, text);
+}
+
+HRESULT errmsg_about(char error[ERRMSG_SIZE], HRESULT hr, const char *subject, const char *fmt, ...)
+{
+    char text[ERRMSG_SIZE];
+    int size = snprintf(text, sizeof(text), "'%s': ", subject);
+    va_list args;
+
+    va_start(args, fmt);
+    if (size >= 0 && (size_t)size < sizeof(text)) vsnprintf(text + size, sizeof(text) - size, fmt, args);
+    va_end(args);
+    return shown_as(error, hr, text);
 }
 
 const char *errmsg_describe(HRESULT hr, char *buf, size_t size)

@@ -47,7 +47,7 @@ static void report_327(const char *description)
     free(wdescription);
 }
 
-HRESULT eventlog_write_327_many(const char *log_path, const struct eventlog_327 *events, ULONG count)
+HRESULT eventlog_write_327(const char *log_path, const struct eventlog_327 *events, ULONG count)
 {
     struct strbuf lines = {0}, description = {0};
     char iso[SYSTIME_ISO_SIZE];
@@ -93,14 +93,6 @@ done:
     strbuf_free(&lines);
     strbuf_free(&description);
     return result;
-}
-
-HRESULT eventlog_write_327(const char *log_path, ULONGLONG now, HRESULT hr, const char *mdb, const char *fid,
-                           const char *mid)
-{
-    struct eventlog_327 event = {now, hr, mdb, fid, mid};
-
-    return eventlog_write_327_many(log_path, &event, 1);
 }
 
 /* Splits LINE at tabs into up to COUNT fields; returns how many. */

@@ -17,14 +17,8 @@
 /* "Exchange Store Driver" diagnostics levels (DESIGN.md §3) */
 #define EVENTLOG_LEVEL_MAXIMUM 5
 
-/* Appends event 327 for a failed EcGetMime (HR) of the message in store MDB
- * (a GUID), folder FID and message MID, at time NOW, to the file LOG_PATH,
- * flushed before it returns, and reports it with ReportEventW.
- * Returns S_OK or the HRESULT of the failed write. */
-HRESULT eventlog_write_327(const char *log_path, ULONGLONG now, HRESULT hr, const char *mdb, const char *fid,
-                           const char *mid);
-
-/* One event 327 of a batch. */
+/* Event 327: a failed EcGetMime (HR) of the message in store MDB (a
+ * GUID), folder FID and message MID, at time NOW. */
 struct eventlog_327
 {
     ULONGLONG now;
@@ -32,9 +26,10 @@ struct eventlog_327
     const char *mdb, *fid, *mid;
 };
 
-/* Appends the COUNT EVENTS in order with one flush, and reports each:
- * eventlog_write_327 for many.  S_OK or the HRESULT of the failed write. */
-HRESULT eventlog_write_327_many(const char *log_path, const struct eventlog_327 *events, ULONG count);
+/* Appends the COUNT EVENTS to the file LOG_PATH in order, with one flush
+ * before it returns, and reports each with ReportEventW.  S_OK or the
+ * HRESULT of the failed write. */
+HRESULT eventlog_write_327(const char *log_path, const struct eventlog_327 *events, ULONG count);
 
 /* Prints the records of LOG_PATH at or after SINCE to OUT in the layout of
  * Event Viewer's copied records.  Returns S_OK, S_FALSE when the log does

@@ -14,6 +14,7 @@
 #include <libical/ical.h>
 
 #include "address.h"
+#include "errmsg.h"
 #include "imipreply.h"
 #include "meeting.h"
 #include "series.h"
@@ -23,8 +24,6 @@
 
 WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
 
-/* Writes "'SOURCE': ..." into ERROR and returns HR. */
-#define fail(error, hr, source, fmt, ...) errmsg_format(error, hr, "'%s': " fmt, source, ##__VA_ARGS__)
 
 /* A reply larger than this is refused, not read */
 #define REPLY_MAX (16 * 1024 * 1024)
@@ -120,7 +119,7 @@ static HRESULT check_mailbox(const char *address, const char *name, const char *
     const char *why;
 
     if (address_is_mailbox(address, &why)) return S_OK;
-    return fail(error, IMIPREPLY_E_UNUSABLE, source, "the %s address '%s' is not an RFC 5321 mailbox: %s", name, address, why);
+    return errmsg_about(error, IMIPREPLY_E_UNUSABLE, source, "the %s address '%s' is not an RFC 5321 mailbox: %s", name, address, why);
 }
 
 /* VALUE without its "mailto:" (any case), or NULL. */
@@ -164,7 +163,7 @@ static HRESULT read_delegation(icalcomponent *event, const char *source, struct 
     if (FAILED(check_mailbox(address, "delegate's ATTENDEE", source, error))) return IMIPREPLY_E_UNUSABLE;
     cn = icalproperty_get_first_parameter(delegate, ICAL_CN_PARAMETER);
     if (!(reply->delegate = strdup(address)) || (cn && !(reply->name = strdup(icalparameter_get_cn(cn)))))
-        return fail(error, E_OUTOFMEMORY, source, "out of memory");
+        return errmsg_about(error, E_OUTOFMEMORY, source, ERRMSG_OOM);
     *attendee = delegator;
     return S_OK;
 }
@@ -179,7 +178,7 @@ static HRESULT read_recurrence_id(icalproperty *prop, icalcomponent *event, cons
     FILETIME ft;
 
     if (icaltime_is_null_time(t) || !icaltime_is_valid_time(t))
-        return fail(error, IMIPREPLY_E_UNUSABLE, source, "RECURRENCE-ID '%s' is no DATE or DATE-TIME",
+        return errmsg_about(error, IMIPREPLY_E_UNUSABLE, source, "RECURRENCE-ID '%s' is no DATE or DATE-TIME",
                     icalproperty_get_value_as_string(prop) ? icalproperty_get_value_as_string(prop) : "");
     reply->recurrence_date = t.is_date;
     reply->recurrence_local = t.is_date || (!icaltime_is_utc(t) && !t.zone);
@@ -191,7 +190,7 @@ static HRESULT read_recurrence_id(icalproperty *prop, icalcomponent *event, cons
     st.wMinute = (WORD)(t.is_date ? 0 : t.minute);
     st.wSecond = (WORD)(t.is_date ? 0 : t.second);
     if (!SystemTimeToFileTime(&st, &ft))
-        return fail(error, IMIPREPLY_E_UNUSABLE, source, "RECURRENCE-ID '%s' is out of range",
+        return errmsg_about(error, IMIPREPLY_E_UNUSABLE, source, "RECURRENCE-ID '%s' is out of range",
                     icaltime_as_ical_string(t));
     reply->recurrence_id = (ULONGLONG)ft.dwHighDateTime << 32 | ft.dwLowDateTime;
     reply->has_recurrence_id = TRUE;
@@ -209,22 +208,22 @@ static HRESULT read_calendar(icalcomponent *cal, const char *source, struct imip
     int count = 0;
     size_t i;
 
-    if (!method) return fail(error, IMIPREPLY_E_UNUSABLE, source, "no METHOD: an iMIP reply has METHOD:REPLY");
+    if (!method) return errmsg_about(error, IMIPREPLY_E_UNUSABLE, source, "no METHOD: an iMIP reply has METHOD:REPLY");
     if (icalproperty_get_method(method) != ICAL_METHOD_REPLY)
-        return fail(error, IMIPREPLY_E_UNUSABLE, source, "METHOD is %s, not REPLY",
+        return errmsg_about(error, IMIPREPLY_E_UNUSABLE, source, "METHOD is %s, not REPLY",
                     icalproperty_method_to_string(icalproperty_get_method(method)));
-    if (!event) return fail(error, IMIPREPLY_E_UNUSABLE, source, "no VEVENT in the VCALENDAR");
-    if (!(uid = icalcomponent_get_uid(event)) || !*uid) return fail(error, IMIPREPLY_E_UNUSABLE, source, "the VEVENT has no UID");
+    if (!event) return errmsg_about(error, IMIPREPLY_E_UNUSABLE, source, "no VEVENT in the VCALENDAR");
+    if (!(uid = icalcomponent_get_uid(event)) || !*uid) return errmsg_about(error, IMIPREPLY_E_UNUSABLE, source, "the VEVENT has no UID");
     for (prop = icalcomponent_get_first_property(event, ICAL_ATTENDEE_PROPERTY); prop;
          prop = icalcomponent_get_next_property(event, ICAL_ATTENDEE_PROPERTY))
         count++;
-    if (!count) return fail(error, IMIPREPLY_E_UNUSABLE, source, "the VEVENT has no ATTENDEE");
+    if (!count) return errmsg_about(error, IMIPREPLY_E_UNUSABLE, source, "the VEVENT has no ATTENDEE");
     attendee = icalcomponent_get_first_property(event, ICAL_ATTENDEE_PROPERTY);
     if (count == 2 && FAILED(hr = read_delegation(event, source, reply, &attendee, error))) return hr;
     if (count > 1 && !reply->delegate)
-        return fail(error, IMIPREPLY_E_UNUSABLE, source, "the VEVENT has %d ATTENDEEs; a reply answers for one", count);
+        return errmsg_about(error, IMIPREPLY_E_UNUSABLE, source, "the VEVENT has %d ATTENDEEs; a reply answers for one", count);
     address = mailto_address(icalproperty_get_attendee(attendee));
-    if (!address || !*address) return fail(error, IMIPREPLY_E_UNUSABLE, source, "the ATTENDEE has no address");
+    if (!address || !*address) return errmsg_about(error, IMIPREPLY_E_UNUSABLE, source, "the ATTENDEE has no address");
     if (FAILED(check_mailbox(address, "ATTENDEE", source, error))) return IMIPREPLY_E_UNUSABLE;
     if ((prop = icalcomponent_get_first_property(event, ICAL_ORGANIZER_PROPERTY)))
     {
@@ -233,12 +232,12 @@ static HRESULT read_calendar(icalcomponent *cal, const char *source, struct imip
         if (FAILED(check_mailbox(organizer ? organizer : "", "ORGANIZER", source, error))) return IMIPREPLY_E_UNUSABLE;
     }
     if (!(partstat = icalproperty_get_first_parameter(attendee, ICAL_PARTSTAT_PARAMETER)))
-        return fail(error, IMIPREPLY_E_UNUSABLE, source, "the ATTENDEE %s has no PARTSTAT", address);
+        return errmsg_about(error, IMIPREPLY_E_UNUSABLE, source, "the ATTENDEE %s has no PARTSTAT", address);
     state = icalparameter_enum_to_string(icalparameter_get_partstat(partstat));
     for (i = 0; i < ARRAYSIZE(answers); i++)
         if (state && !strcmp(state, answers[i].partstat)) break;
     if (i == ARRAYSIZE(answers) && !reply->delegate)
-        return fail(error, IMIPREPLY_E_UNUSABLE, source, "PARTSTAT %s of %s is no answer (ACCEPTED, TENTATIVE or DECLINED)",
+        return errmsg_about(error, IMIPREPLY_E_UNUSABLE, source, "PARTSTAT %s of %s is no answer (ACCEPTED, TENTATIVE or DECLINED)",
                     state ? state : "(unknown)", address);
     if (i < ARRAYSIZE(answers)) reply->track_status = answers[i].track_status;
     /* a delegate's own answer names whom it stands for (RFC 5545 3.2.4) */
@@ -246,10 +245,10 @@ static HRESULT read_calendar(icalcomponent *cal, const char *source, struct imip
         (from = mailto_address(icalparameter_get_delegatedfrom(param))) && *from)
     {
         if (FAILED(check_mailbox(from, "DELEGATED-FROM", source, error))) return IMIPREPLY_E_UNUSABLE;
-        if (!(reply->delegated_from = strdup(from))) return fail(error, E_OUTOFMEMORY, source, "out of memory");
+        if (!(reply->delegated_from = strdup(from))) return errmsg_about(error, E_OUTOFMEMORY, source, ERRMSG_OOM);
         if ((cn = icalproperty_get_first_parameter(attendee, ICAL_CN_PARAMETER)) &&
             !(reply->name = strdup(icalparameter_get_cn(cn))))
-            return fail(error, E_OUTOFMEMORY, source, "out of memory");
+            return errmsg_about(error, E_OUTOFMEMORY, source, ERRMSG_OOM);
     }
 
     for (prop = icalcomponent_get_first_property(event, ICAL_X_PROPERTY); prop;
@@ -265,7 +264,7 @@ static HRESULT read_calendar(icalcomponent *cal, const char *source, struct imip
         else continue;
         if (*has) continue;
         if (!value || !parse_utc_datetime(value, t))
-            return fail(error, IMIPREPLY_E_UNUSABLE, source, "%s '%s' is not a UTC DATE-TIME", name, value ? value : "");
+            return errmsg_about(error, IMIPREPLY_E_UNUSABLE, source, "%s '%s' is not a UTC DATE-TIME", name, value ? value : "");
         *has = TRUE;
     }
     reply->sequence = icalcomponent_get_sequence(event);
@@ -275,7 +274,7 @@ static HRESULT read_calendar(icalcomponent *cal, const char *source, struct imip
     /* Outlook's value when the critical change is missing: 1601-01-01 */
     if (!reply->has_critical_change) reply->track_time = 0;
     if (!(reply->uid = strdup(uid)) || !(reply->attendee = strdup(address)) || !(reply->partstat = strdup(state)))
-        return fail(error, E_OUTOFMEMORY, source, "out of memory");
+        return errmsg_about(error, E_OUTOFMEMORY, source, ERRMSG_OOM);
     return S_OK;
 }
 
@@ -293,20 +292,20 @@ static HRESULT parse_ics(const char *text, size_t size, const char *source, stru
         text += 3;
         size -= 3;
     }
-    if (memchr(text, 0, size)) return fail(error, E_INVALIDARG, source, "not iCalendar: it contains a NUL byte");
-    if (!(copy = strndup(text, size))) return fail(error, E_OUTOFMEMORY, source, "out of memory");
+    if (memchr(text, 0, size)) return errmsg_about(error, E_INVALIDARG, source, "not iCalendar: it contains a NUL byte");
+    if (!(copy = strndup(text, size))) return errmsg_about(error, E_OUTOFMEMORY, source, ERRMSG_OOM);
     root = icalparser_parse_string(copy);
     free(copy);
-    if (!root) return fail(error, E_INVALIDARG, source, "not iCalendar: libical found no component");
+    if (!root) return errmsg_about(error, E_INVALIDARG, source, "not iCalendar: libical found no component");
     cal = icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT
               ? root
               : icalcomponent_get_first_component(root, ICAL_VCALENDAR_COMPONENT);
     if (!judge_errors(root, &passed_over, &problem, &broken))
-        hr = fail(error, broken ? E_INVALIDARG : IMIPREPLY_E_UNUSABLE, source, "not valid iCalendar: %s", problem);
+        hr = errmsg_about(error, broken ? E_INVALIDARG : IMIPREPLY_E_UNUSABLE, source, "not valid iCalendar: %s", problem);
     else if (passed_over.failed)
-        hr = fail(error, E_OUTOFMEMORY, source, "out of memory");
+        hr = errmsg_about(error, E_OUTOFMEMORY, source, ERRMSG_OOM);
     else if (!cal)
-        hr = fail(error, IMIPREPLY_E_UNUSABLE, source, "no VCALENDAR");
+        hr = errmsg_about(error, IMIPREPLY_E_UNUSABLE, source, "no VCALENDAR");
     else if (SUCCEEDED(hr = read_calendar(cal, source, reply, error)) && passed_over.size)
         reply->passed_over = strbuf_detach(&passed_over);
     strbuf_free(&passed_over);
@@ -402,7 +401,7 @@ static HRESULT to_utf8(const char *charset, const struct strbuf *in, struct strb
         return S_OK;
     }
     if ((cd = iconv_open("UTF-8", charset)) == (iconv_t)-1)
-        return fail(error, E_INVALIDARG, source, "the text/calendar part has charset '%s', which is unknown", charset);
+        return errmsg_about(error, E_INVALIDARG, source, "the text/calendar part has charset '%s', which is unknown", charset);
     while (inleft)
     {
         char *outp = buffer;
@@ -410,7 +409,7 @@ static HRESULT to_utf8(const char *charset, const struct strbuf *in, struct strb
         if (iconv(cd, &inp, &inleft, &outp, &outleft) == (size_t)-1 && errno != E2BIG)
         {
             iconv_close(cd);
-            return fail(error, E_INVALIDARG, source, "the text/calendar part is not valid %s", charset);
+            return errmsg_about(error, E_INVALIDARG, source, "the text/calendar part is not valid %s", charset);
         }
         strbuf_add(out, buffer, sizeof(buffer) - outleft);
     }
@@ -427,7 +426,7 @@ static HRESULT parse_mime(const char *text, size_t size, int depth, const char *
     const char *body;
     HRESULT hr = S_FALSE; /* no calendar here */
 
-    if (depth > MIME_DEPTH_MAX) return fail(error, E_INVALIDARG, source, "MIME parts nested too deep");
+    if (depth > MIME_DEPTH_MAX) return errmsg_about(error, E_INVALIDARG, source, "MIME parts nested too deep");
     split_part(text, size, &header_size, &body, &body_size);
     /* an absent or empty Content-Type means text/plain (RFC 2045 5.2) */
     if (!get_header(text, header_size, "Content-Type", &type) || !type.size)
@@ -444,7 +443,7 @@ static HRESULT parse_mime(const char *text, size_t size, int depth, const char *
 
         if (!get_param(type.data, "boundary", &param) || param.failed || !param.size || param.size > 200)
         {
-            hr = fail(error, E_INVALIDARG, source, "a multipart part without a usable boundary");
+            hr = errmsg_about(error, E_INVALIDARG, source, "a multipart part without a usable boundary");
             goto done;
         }
         snprintf(delimiter, sizeof(delimiter), "--%s", param.data);
@@ -492,7 +491,7 @@ done:
     strbuf_free(&encoding);
     strbuf_free(&raw);
     strbuf_free(&utf8);
-    if (hr == E_OUTOFMEMORY) fail(error, hr, source, "out of memory");
+    if (hr == E_OUTOFMEMORY) errmsg_about(error, hr, source, ERRMSG_OOM);
     return hr;
 }
 
@@ -509,7 +508,7 @@ HRESULT imipreply_parse(const char *text, size_t size, const char *source, struc
     else
     {
         hr = parse_mime(text, size, 0, source, reply, error);
-        if (hr == S_FALSE) hr = fail(error, E_INVALIDARG, source, "neither iCalendar nor a message with a text/calendar part");
+        if (hr == S_FALSE) hr = errmsg_about(error, E_INVALIDARG, source, "neither iCalendar nor a message with a text/calendar part");
     }
     if (FAILED(hr)) imipreply_clear(reply);
     return hr;
@@ -528,19 +527,19 @@ HRESULT imipreply_read(const char *path, struct imip_reply *reply, char error[IM
     MultiByteToWideChar(CP_UTF8, 0, path, -1, wpath, MAX_PATH);
     file = CreateFileW(wpath, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
     if (file == INVALID_HANDLE_VALUE)
-        return fail(error, HRESULT_FROM_WIN32(GetLastError()), path, "cannot open (error %u)", GetLastError());
+        return errmsg_about(error, HRESULT_FROM_WIN32(GetLastError()), path, "cannot open (error %u)", GetLastError());
     if (!GetFileSizeEx(file, &size) || size.QuadPart > REPLY_MAX)
     {
         CloseHandle(file);
-        return fail(error, E_INVALIDARG, path, "larger than %u bytes, or its size is unknown", REPLY_MAX);
+        return errmsg_about(error, E_INVALIDARG, path, "larger than %u bytes, or its size is unknown", REPLY_MAX);
     }
     if (!(text = malloc((size_t)size.QuadPart + 1)))
     {
         CloseHandle(file);
-        return fail(error, E_OUTOFMEMORY, path, "out of memory");
+        return errmsg_about(error, E_OUTOFMEMORY, path, ERRMSG_OOM);
     }
     if (!ReadFile(file, text, (DWORD)size.QuadPart, &got, NULL) || got != (DWORD)size.QuadPart)
-        hr = fail(error, HRESULT_FROM_WIN32(ERROR_READ_FAULT), path, "short read");
+        hr = errmsg_about(error, HRESULT_FROM_WIN32(ERROR_READ_FAULT), path, "short read");
     else
         hr = imipreply_parse(text, got, path, reply, error);
     CloseHandle(file);
@@ -674,7 +673,7 @@ static HRESULT target_of(struct mapi_message *meeting, const struct imip_reply *
     }
     if (!(list = malloc(LISTED_MAX * sizeof(*list))))
     {
-        hr = errmsg_format(error, E_OUTOFMEMORY, "out of memory");
+        hr = errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
         goto done;
     }
     count = recur_instances(&series.pattern, LISTED_MAX, list);
@@ -752,7 +751,7 @@ HRESULT imipreply_apply(struct mapi_message *meeting, const struct imip_reply *r
     {
         /* as CDO adds an invitee an attendee forwarded to, once they answer */
         if (FAILED(hr = add_delegate_row(rows, reply)))
-            return errmsg_format(error, hr, "out of memory");
+            return errmsg_format(error, hr, ERRMSG_OOM);
         change->added = TRUE;
     }
     else if (i == rows->recipient_count)
@@ -776,7 +775,7 @@ HRESULT imipreply_apply(struct mapi_message *meeting, const struct imip_reply *r
         FAILED(hr = mapi_prop_set_systime(time, reply->track_time)))
     {
         hr = E_OUTOFMEMORY;
-        snprintf(error, IMIPREPLY_ERROR_SIZE, "out of memory");
+        snprintf(error, IMIPREPLY_ERROR_SIZE, ERRMSG_OOM);
         return hr;
     }
     WINE_TRACE("row %u: track status %d, time %s\n", change->row, reply->track_status,

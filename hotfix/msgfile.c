@@ -21,14 +21,13 @@
 
 #include "atomicfile.h"
 #include "cfbcheck.h"
+#include "errmsg.h"
 #include "hostfs.h"
 #include "memlockbytes.h"
 #include "msgfile.h"
 
 WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
 
-/* Writes "'PATH': ..." into ERROR and returns HR. */
-#define fail(error, hr, path, fmt, ...) errmsg_format(error, hr, "'%s': " fmt, path, ##__VA_ARGS__)
 
 #define PROPS_STREAM "__properties_version1.0"
 #define NAMEID_STORAGE "__nameid_version1.0"
@@ -99,29 +98,29 @@ static HRESULT read_stream(struct reader *r, IStorage *stg, const char *where, c
     to_wide(name, wname, ARRAYSIZE(wname));
     hr = IStorage_OpenStream(stg, wname, NULL, STGM_READ | STGM_SHARE_EXCLUSIVE, 0, &stream);
     if (hr == STG_E_FILENOTFOUND) return S_FALSE;
-    if (FAILED(hr)) return fail(r->error, hr, r->path, "%s%s: cannot open stream (%#x)", where, name, (unsigned)hr);
+    if (FAILED(hr)) return errmsg_about(r->error, hr, r->path, "%s%s: cannot open stream (%#x)", where, name, (unsigned)hr);
     if (FAILED(hr = IStream_Stat(stream, &stat, STATFLAG_NONAME)))
     {
-        fail(r->error, hr, r->path, "%s%s: cannot stat stream (%#x)", where, name, (unsigned)hr);
+        errmsg_about(r->error, hr, r->path, "%s%s: cannot stat stream (%#x)", where, name, (unsigned)hr);
         goto done;
     }
     if (stat.cbSize.QuadPart > r->limit)
     {
-        hr = fail(r->error, E_FAIL, r->path, "%s%s: stream claims %llu bytes, more than the file holds", where, name,
+        hr = errmsg_about(r->error, E_FAIL, r->path, "%s%s: stream claims %llu bytes, more than the file holds", where, name,
                   (unsigned long long)stat.cbSize.QuadPart);
         goto done;
     }
     *size = (ULONG)stat.cbSize.QuadPart;
     if (*size && !(*data = malloc(*size)))
     {
-        hr = fail(r->error, E_OUTOFMEMORY, r->path, "%s%s: out of memory", where, name);
+        hr = errmsg_about(r->error, E_OUTOFMEMORY, r->path, "%s%s: out of memory", where, name);
         goto done;
     }
     hr = *size ? IStream_Read(stream, *data, *size, &got) : S_OK;
     if (SUCCEEDED(hr) && got != *size)
-        hr = fail(r->error, E_FAIL, r->path, "%s%s: truncated stream: %u of %u bytes", where, name, got, *size);
+        hr = errmsg_about(r->error, E_FAIL, r->path, "%s%s: truncated stream: %u of %u bytes", where, name, got, *size);
     else if (FAILED(hr))
-        fail(r->error, hr, r->path, "%s%s: cannot read stream (%#x)", where, name, (unsigned)hr);
+        errmsg_about(r->error, hr, r->path, "%s%s: cannot read stream (%#x)", where, name, (unsigned)hr);
     else
         hr = S_OK;
 done:
@@ -149,7 +148,7 @@ static HRESULT read_variable(struct reader *r, IStorage *stg, const char *where,
     /* an attachment's object held as a storage: read by read_attachment */
     if (hr == S_FALSE && prop->tag == PR_ATTACH_DATA_OBJ && declared == 0xFFFFFFFF) return S_OK;
     if (hr == S_FALSE)
-        return fail(r->error, STG_E_FILENOTFOUND, r->path, "%s%s: stream missing for property 0x%08X", where, name,
+        return errmsg_about(r->error, STG_E_FILENOTFOUND, r->path, "%s%s: stream missing for property 0x%08X", where, name,
                     prop->tag);
 
     if (!(type & MV_FLAG) || (base != PT_UNICODE && base != PT_STRING8 && base != PT_BINARY))
@@ -158,13 +157,13 @@ static HRESULT read_variable(struct reader *r, IStorage *stg, const char *where,
         terminator = type == PT_UNICODE ? 2 : type == PT_STRING8 ? 1 : 0;
         if (declared != size && declared != size + terminator && type != PT_OBJECT)
         {
-            hr = fail(r->error, E_FAIL, r->path, "%s%s: size fields disagree: the property says %u bytes, the stream has %u",
+            hr = errmsg_about(r->error, E_FAIL, r->path, "%s%s: size fields disagree: the property says %u bytes, the stream has %u",
                       where, name, declared, size);
             goto done;
         }
         if (type == PT_CLSID && size != sizeof(GUID))
         {
-            hr = fail(r->error, E_FAIL, r->path, "%s%s: a PT_CLSID of %u bytes", where, name, size);
+            hr = errmsg_about(r->error, E_FAIL, r->path, "%s%s: a PT_CLSID of %u bytes", where, name, size);
             goto done;
         }
         while (terminator && size >= terminator && !memcmp(data + size - terminator, "\0\0", terminator))
@@ -180,7 +179,7 @@ static HRESULT read_variable(struct reader *r, IStorage *stg, const char *where,
     stride = base == PT_BINARY ? 8 : 4;
     if (declared != size || size % stride)
     {
-        hr = fail(r->error, E_FAIL, r->path, "%s%s: size fields disagree: the property says %u bytes, the length stream has %u",
+        hr = errmsg_about(r->error, E_FAIL, r->path, "%s%s: size fields disagree: the property says %u bytes, the length stream has %u",
                   where, name, declared, size);
         goto done;
     }
@@ -195,13 +194,13 @@ static HRESULT read_variable(struct reader *r, IStorage *stg, const char *where,
         snprintf(item, sizeof(item), "%s-%08X", name, i);
         hr = read_stream(r, stg, where, item, &value, &got);
         if (hr == S_FALSE)
-            hr = fail(r->error, STG_E_FILENOTFOUND, r->path, "%s%s: stream missing for value %u", where, item, i);
+            hr = errmsg_about(r->error, STG_E_FILENOTFOUND, r->path, "%s%s: stream missing for value %u", where, item, i);
         if (FAILED(hr)) goto done;
         terminator = base == PT_UNICODE ? 2 : base == PT_STRING8 ? 1 : 0;
         if (length != got && length != got + terminator)
         {
             free(value);
-            hr = fail(r->error, E_FAIL, r->path, "%s%s: size fields disagree: the length stream says %u bytes, the stream has %u",
+            hr = errmsg_about(r->error, E_FAIL, r->path, "%s%s: size fields disagree: the length stream says %u bytes, the stream has %u",
                       where, item, length, got);
             goto done;
         }
@@ -235,12 +234,12 @@ static HRESULT check_unique(struct reader *r, const char *where, const struct ma
     HRESULT hr = S_OK;
 
     if (set->count < 2) return S_OK;
-    if (!(tags = malloc(set->count * sizeof(*tags)))) return fail(r->error, E_OUTOFMEMORY, r->path, "out of memory");
+    if (!(tags = malloc(set->count * sizeof(*tags)))) return errmsg_about(r->error, E_OUTOFMEMORY, r->path, ERRMSG_OOM);
     for (i = 0; i < set->count; i++) tags[i] = set->props[i].tag;
     qsort(tags, set->count, sizeof(*tags), compare_ulong);
     for (i = 1; i < set->count && SUCCEEDED(hr); i++)
         if (tags[i] == tags[i - 1])
-            hr = fail(r->error, E_FAIL, r->path, "%s%s: property 0x%08X appears twice", where, PROPS_STREAM, tags[i]);
+            hr = errmsg_about(r->error, E_FAIL, r->path, "%s%s: property 0x%08X appears twice", where, PROPS_STREAM, tags[i]);
     free(tags);
     return hr;
 }
@@ -255,12 +254,12 @@ static HRESULT read_props(struct reader *r, IStorage *stg, const char *where, UL
 
     hr = read_stream(r, stg, where, PROPS_STREAM, &data, &size);
     if (hr == S_FALSE)
-        return fail(r->error, STG_E_FILENOTFOUND, r->path, "%s%s: missing: %s without properties", where, PROPS_STREAM,
+        return errmsg_about(r->error, STG_E_FILENOTFOUND, r->path, "%s%s: missing: %s without properties", where, PROPS_STREAM,
                     *where ? "a storage" : "not an Outlook message,");
     if (FAILED(hr)) return hr;
     if (size < header || (size - header) % ENTRY_SIZE)
     {
-        hr = fail(r->error, E_FAIL, r->path, "%s%s: truncated stream: %u bytes is not a %u-byte header plus 16-byte entries",
+        hr = errmsg_about(r->error, E_FAIL, r->path, "%s%s: truncated stream: %u bytes is not a %u-byte header plus 16-byte entries",
                   where, PROPS_STREAM, size, header);
         goto done;
     }
@@ -271,13 +270,13 @@ static HRESULT read_props(struct reader *r, IStorage *stg, const char *where, UL
 
         if (!mapi_type_is_known(type))
         {
-            hr = fail(r->error, E_INVALIDARG, r->path, "%s%s: property 0x%08X has unknown type 0x%04X", where,
+            hr = errmsg_about(r->error, E_INVALIDARG, r->path, "%s%s: property 0x%08X has unknown type 0x%04X", where,
                       PROPS_STREAM, tag, type);
             goto done;
         }
         if (!(prop = mapi_propset_add(set, tag)))
         {
-            hr = fail(r->error, E_OUTOFMEMORY, r->path, "out of memory");
+            hr = errmsg_about(r->error, E_OUTOFMEMORY, r->path, ERRMSG_OOM);
             goto done;
         }
         if (PROP_ID(tag) >= PROP_ID_NAMED_FIRST && PROP_ID(tag) - PROP_ID_NAMED_FIRST < r->name_count &&
@@ -288,7 +287,7 @@ static HRESULT read_props(struct reader *r, IStorage *stg, const char *where, UL
             prop->name = *name;
             if (name->string && !(prop->name.string = strdup(name->string)))
             {
-                hr = fail(r->error, E_OUTOFMEMORY, r->path, "out of memory");
+                hr = errmsg_about(r->error, E_OUTOFMEMORY, r->path, ERRMSG_OOM);
                 goto done;
             }
         }
@@ -344,14 +343,14 @@ static HRESULT check_names_unique(struct reader *r)
     HRESULT hr = S_OK;
 
     if (!r->name_count) return S_OK;
-    if (!(sorted = malloc(r->name_count * sizeof(*sorted)))) return fail(r->error, E_OUTOFMEMORY, r->path, "out of memory");
+    if (!(sorted = malloc(r->name_count * sizeof(*sorted)))) return errmsg_about(r->error, E_OUTOFMEMORY, r->path, ERRMSG_OOM);
     for (i = 0; i < r->name_count; i++)
         if (r->name_set[i]) sorted[count++] = &r->names[i];
     qsort(sorted, count, sizeof(*sorted), compare_names);
     for (i = 1; i < count && SUCCEEDED(hr); i++)
     {
         if (compare_names(&sorted[i - 1], &sorted[i])) continue;
-        hr = fail(r->error, E_FAIL, r->path, "%s: ids 0x%04X and 0x%04X name the same property", NAMEID_STORAGE,
+        hr = errmsg_about(r->error, E_FAIL, r->path, "%s: ids 0x%04X and 0x%04X name the same property", NAMEID_STORAGE,
                   PROP_ID_NAMED_FIRST + (ULONG)(sorted[i - 1] - r->names), PROP_ID_NAMED_FIRST + (ULONG)(sorted[i] - r->names));
     }
     free(sorted);
@@ -371,7 +370,7 @@ static HRESULT read_names(struct reader *r, IStorage *root)
     to_wide(NAMEID_STORAGE, wname, ARRAYSIZE(wname));
     hr = IStorage_OpenStorage(root, wname, NULL, STGM_READ | STGM_SHARE_EXCLUSIVE, NULL, 0, &stg);
     if (hr == STG_E_FILENOTFOUND) return S_OK; /* no named properties */
-    if (FAILED(hr)) return fail(r->error, hr, r->path, "%s: cannot open storage (%#x)", NAMEID_STORAGE, (unsigned)hr);
+    if (FAILED(hr)) return errmsg_about(r->error, hr, r->path, "%s: cannot open storage (%#x)", NAMEID_STORAGE, (unsigned)hr);
 
     if (FAILED(hr = read_stream(r, stg, where, "__substg1.0_00020102", &n.guids, &n.guids_size)) ||
         FAILED(hr = read_stream(r, stg, where, "__substg1.0_00030102", &n.entries, &n.entries_size)) ||
@@ -379,7 +378,7 @@ static HRESULT read_names(struct reader *r, IStorage *root)
         goto done;
     if (n.guids_size % 16 || n.entries_size % 8)
     {
-        hr = fail(r->error, E_FAIL, r->path, "%s: size fields disagree: GUID stream %u bytes, entry stream %u bytes",
+        hr = errmsg_about(r->error, E_FAIL, r->path, "%s: size fields disagree: GUID stream %u bytes, entry stream %u bytes",
                   NAMEID_STORAGE, n.guids_size, n.entries_size);
         goto done;
     }
@@ -393,7 +392,7 @@ static HRESULT read_names(struct reader *r, IStorage *root)
     if (r->name_count && (!(r->names = calloc(r->name_count, sizeof(*r->names))) ||
                           !(r->name_set = calloc(r->name_count, 1))))
     {
-        hr = fail(r->error, E_OUTOFMEMORY, r->path, "out of memory");
+        hr = errmsg_about(r->error, E_OUTOFMEMORY, r->path, ERRMSG_OOM);
         goto done;
     }
     /* unmapped indexes stay unset and are shown as plain tags */
@@ -406,7 +405,7 @@ static HRESULT read_names(struct reader *r, IStorage *root)
         if (index >= r->name_count) continue;
         if (r->name_set[index])
         {
-            hr = fail(r->error, E_FAIL, r->path, "%s: named property entry %u gives id 0x%04X again", NAMEID_STORAGE, i,
+            hr = errmsg_about(r->error, E_FAIL, r->path, "%s: named property entry %u gives id 0x%04X again", NAMEID_STORAGE, i,
                       PROP_ID_NAMED_FIRST + index);
             goto done;
         }
@@ -418,7 +417,7 @@ static HRESULT read_names(struct reader *r, IStorage *root)
             memcpy(&name->guid, n.guids + (guid_index - GUID_INDEX_FIRST_STREAM) * 16, 16);
         else
         {
-            hr = fail(r->error, E_FAIL, r->path, "%s: named property entry %u refers to GUID %u of %u", NAMEID_STORAGE, i,
+            hr = errmsg_about(r->error, E_FAIL, r->path, "%s: named property entry %u refers to GUID %u of %u", NAMEID_STORAGE, i,
                       guid_index, n.guids_size / 16);
             goto done;
         }
@@ -428,7 +427,7 @@ static HRESULT read_names(struct reader *r, IStorage *root)
             int size;
             if (id + 4 > n.strings_size || (length = get_le32(n.strings + id)) > n.strings_size - id - 4)
             {
-                hr = fail(r->error, E_FAIL, r->path, "%s: named property entry %u: string at %u outside the %u-byte string stream",
+                hr = errmsg_about(r->error, E_FAIL, r->path, "%s: named property entry %u: string at %u outside the %u-byte string stream",
                           NAMEID_STORAGE, i, id, n.strings_size);
                 goto done;
             }
@@ -436,7 +435,7 @@ static HRESULT read_names(struct reader *r, IStorage *root)
             size = WideCharToMultiByte(CP_UTF8, 0, (const WCHAR *)(n.strings + id + 4), chars, NULL, 0, NULL, NULL);
             if (!(name->string = malloc(size + 1)))
             {
-                hr = fail(r->error, E_OUTOFMEMORY, r->path, "out of memory");
+                hr = errmsg_about(r->error, E_OUTOFMEMORY, r->path, ERRMSG_OOM);
                 goto done;
             }
             WideCharToMultiByte(CP_UTF8, 0, (const WCHAR *)(n.strings + id + 4), chars, name->string, size, NULL, NULL);
@@ -480,7 +479,7 @@ static HRESULT list_storages(struct reader *r, IStorage *stg, const char *where,
     *recips = *attachs = NULL;
     *recip_count = *attach_count = 0;
     if (FAILED(hr = IStorage_EnumElements(stg, 0, NULL, 0, &enumerator)))
-        return fail(r->error, hr, r->path, "%scannot list the storage (%#x)", where, (unsigned)hr);
+        return errmsg_about(r->error, hr, r->path, "%scannot list the storage (%#x)", where, (unsigned)hr);
     while (SUCCEEDED(hr) && IEnumSTATSTG_Next(enumerator, 1, &stat, NULL) == S_OK)
     {
         char name[64] = "";
@@ -493,7 +492,7 @@ static HRESULT list_storages(struct reader *r, IStorage *stg, const char *where,
             ok = append_number(attachs, attach_count, &attach_capacity, strtoul(name + strlen(ATTACH_PREFIX), NULL, 16));
         else if (!strncmp(name, RECIP_PREFIX, strlen(RECIP_PREFIX)))
             ok = append_number(recips, recip_count, &recip_capacity, strtoul(name + strlen(RECIP_PREFIX), NULL, 16));
-        if (!ok) hr = fail(r->error, E_OUTOFMEMORY, r->path, "out of memory");
+        if (!ok) hr = errmsg_about(r->error, E_OUTOFMEMORY, r->path, ERRMSG_OOM);
     }
     IEnumSTATSTG_Release(enumerator);
     if (FAILED(hr)) return hr;
@@ -510,7 +509,7 @@ static HRESULT open_storage(struct reader *r, IStorage *stg, const char *where, 
 
     to_wide(name, wname, ARRAYSIZE(wname));
     hr = IStorage_OpenStorage(stg, wname, NULL, STGM_READ | STGM_SHARE_EXCLUSIVE, NULL, 0, out);
-    if (FAILED(hr)) fail(r->error, hr, r->path, "%s%s: cannot open storage (%#x)", where, name, (unsigned)hr);
+    if (FAILED(hr)) errmsg_about(r->error, hr, r->path, "%s%s: cannot open storage (%#x)", where, name, (unsigned)hr);
     return hr;
 }
 
@@ -523,11 +522,11 @@ static HRESULT read_storage_tree(struct reader *r, IStorage *stg, const char *wh
     HRESULT hr;
 
     *out = tree;
-    if (!tree) return fail(r->error, E_OUTOFMEMORY, r->path, "out of memory");
-    if (depth > EMBED_DEPTH_MAX) return fail(r->error, E_FAIL, r->path, "%sstorages nested too deep", where);
+    if (!tree) return errmsg_about(r->error, E_OUTOFMEMORY, r->path, ERRMSG_OOM);
+    if (depth > EMBED_DEPTH_MAX) return errmsg_about(r->error, E_FAIL, r->path, "%sstorages nested too deep", where);
     if (SUCCEEDED(hr = IStorage_Stat(stg, &stat, STATFLAG_NONAME))) tree->clsid = stat.clsid;
     if (FAILED(hr) || FAILED(hr = IStorage_EnumElements(stg, 0, NULL, 0, &enumerator)))
-        return fail(r->error, hr, r->path, "%scannot list the storage (%#x)", where, (unsigned)hr);
+        return errmsg_about(r->error, hr, r->path, "%scannot list the storage (%#x)", where, (unsigned)hr);
     while (SUCCEEDED(hr) && IEnumSTATSTG_Next(enumerator, 1, &stat, NULL) == S_OK)
     {
         struct mapi_storage_item *grown = realloc(tree->items, (tree->count + 1) * sizeof(*grown)), *item;
@@ -536,7 +535,7 @@ static HRESULT read_storage_tree(struct reader *r, IStorage *stg, const char *wh
         if (!grown)
         {
             CoTaskMemFree(stat.pwcsName);
-            hr = fail(r->error, E_OUTOFMEMORY, r->path, "out of memory");
+            hr = errmsg_about(r->error, E_OUTOFMEMORY, r->path, ERRMSG_OOM);
             break;
         }
         tree->items = grown;
@@ -555,7 +554,7 @@ static HRESULT read_storage_tree(struct reader *r, IStorage *stg, const char *wh
         else if (stat.type == STGTY_STREAM)
         {
             hr = read_stream(r, stg, where, name, &item->stream.data, &item->stream.size);
-            if (hr == S_FALSE) hr = fail(r->error, E_FAIL, r->path, "%s%s: listed but cannot be opened", where, name);
+            if (hr == S_FALSE) hr = errmsg_about(r->error, E_FAIL, r->path, "%s%s: listed but cannot be opened", where, name);
         }
     }
     IEnumSTATSTG_Release(enumerator);
@@ -584,9 +583,9 @@ static HRESULT read_attachment(struct reader *r, IStorage *stg, const char *wher
     snprintf(inner, sizeof(inner), "%.400s" OBJECT_STORAGE "/", where);
     mapi_prop_get_long(mapi_propset_find(&attachment->props, PR_ATTACH_METHOD), &method);
     if (method != ATTACH_EMBEDDED_MSG) hr = read_storage_tree(r, object, inner, depth + 1, &attachment->object);
-    else if (depth >= EMBED_DEPTH_MAX) hr = fail(r->error, E_FAIL, r->path, "%smessages nested too deep", inner);
+    else if (depth >= EMBED_DEPTH_MAX) hr = errmsg_about(r->error, E_FAIL, r->path, "%smessages nested too deep", inner);
     else if (!(attachment->message = calloc(1, sizeof(*attachment->message))))
-        hr = fail(r->error, E_OUTOFMEMORY, r->path, "out of memory");
+        hr = errmsg_about(r->error, E_OUTOFMEMORY, r->path, ERRMSG_OOM);
     else hr = read_message(r, object, inner, EMBEDDED_HEADER_SIZE, depth + 1, attachment->message);
     IStorage_Release(object);
     return hr;
@@ -615,7 +614,7 @@ static HRESULT read_message(struct reader *r, IStorage *stg, const char *where, 
         snprintf(inner, sizeof(inner), "%.400s%.64s/", where, name);
         if (FAILED(hr = open_storage(r, stg, where, name, &sub))) break;
         if (is_recip ? !(row = mapi_message_add_recipient(message)) : !(attachment = mapi_message_add_attachment(message)))
-            hr = fail(r->error, E_OUTOFMEMORY, r->path, "out of memory");
+            hr = errmsg_about(r->error, E_OUTOFMEMORY, r->path, ERRMSG_OOM);
         else if (row) hr = read_props(r, sub, inner, ROW_HEADER_SIZE, row);
         else hr = read_attachment(r, sub, inner, depth, attachment);
         IStorage_Release(sub);
@@ -642,25 +641,25 @@ static HRESULT open_checked(const char *path, IStorage **root, ULONGLONG *size, 
     {
         char words[256];
         if (hr == HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) || hr == HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND))
-            return fail(error, hr, path, "no such file");
+            return errmsg_about(error, hr, path, "no such file");
         if (hr == E_INVALIDARG)
-            return fail(error, hr, path, "larger than %u bytes, or not a regular file", MSG_FILE_MAX);
-        if (hr == HRESULT_FROM_WIN32(ERROR_READ_FAULT)) return fail(error, hr, path, "short read");
-        if (hr == E_OUTOFMEMORY) return fail(error, hr, path, "out of memory");
-        return fail(error, hr, path, "cannot open: %s", errmsg_describe(hr, words, sizeof(words)));
+            return errmsg_about(error, hr, path, "larger than %u bytes, or not a regular file", MSG_FILE_MAX);
+        if (hr == HRESULT_FROM_WIN32(ERROR_READ_FAULT)) return errmsg_about(error, hr, path, "short read");
+        if (hr == E_OUTOFMEMORY) return errmsg_about(error, hr, path, ERRMSG_OOM);
+        return errmsg_about(error, hr, path, "cannot open: %s", errmsg_describe(hr, words, sizeof(words)));
     }
     data = GlobalLock(memory);
     hr = cfbcheck_data(data, (size_t)*size, check_error);
     GlobalUnlock(memory);
-    if (hr == STG_E_FILEALREADYEXISTS) hr = fail(error, hr, path, "not a compound file");
-    else if (FAILED(hr)) fail(error, hr, path, "damaged compound file: %s", check_error);
+    if (hr == STG_E_FILEALREADYEXISTS) hr = errmsg_about(error, hr, path, "not a compound file");
+    else if (FAILED(hr)) errmsg_about(error, hr, path, "damaged compound file: %s", check_error);
     else if (FAILED(hr = CreateILockBytesOnHGlobal(memory, TRUE, &bytes)))
-        fail(error, hr, path, "out of memory");
+        errmsg_about(error, hr, path, ERRMSG_OOM);
     else
     {
         memory = NULL; /* the lock bytes own it now */
         hr = StgOpenStorageOnILockBytes(bytes, NULL, STGM_READ | STGM_SHARE_DENY_WRITE, NULL, 0, root);
-        if (FAILED(hr)) fail(error, hr, path, "cannot open as a compound file (%#x)", (unsigned)hr);
+        if (FAILED(hr)) errmsg_about(error, hr, path, "cannot open as a compound file (%#x)", (unsigned)hr);
         ILockBytes_Release(bytes);
     }
     if (memory) GlobalFree(memory);
@@ -714,9 +713,9 @@ static HRESULT collect_names(struct writer *w, const struct mapi_propset *set)
         for (j = 0; j < w->name_count; j++)
             if (same_name(w->names[j], &prop->name)) break;
         if (j < w->name_count) continue;
-        if (w->name_count == NAMED_MAX) return fail(w->error, E_INVALIDARG, w->path, "more than %u named properties", NAMED_MAX);
+        if (w->name_count == NAMED_MAX) return errmsg_about(w->error, E_INVALIDARG, w->path, "more than %u named properties", NAMED_MAX);
         if (!(grown = realloc(w->names, (w->name_count + 1) * sizeof(*grown))))
-            return fail(w->error, E_OUTOFMEMORY, w->path, "out of memory");
+            return errmsg_about(w->error, E_OUTOFMEMORY, w->path, ERRMSG_OOM);
         w->names = grown;
         w->names[w->name_count++] = &prop->name;
     }
@@ -732,11 +731,11 @@ static HRESULT write_stream(struct writer *w, IStorage *stg, const char *name, c
 
     to_wide(name, wname, ARRAYSIZE(wname));
     hr = IStorage_CreateStream(stg, wname, STGM_CREATE | STGM_WRITE | STGM_SHARE_EXCLUSIVE, 0, 0, &stream);
-    if (FAILED(hr)) return fail(w->error, hr, w->path, "%s: cannot create stream (%#x)", name, (unsigned)hr);
+    if (FAILED(hr)) return errmsg_about(w->error, hr, w->path, "%s: cannot create stream (%#x)", name, (unsigned)hr);
     hr = size ? IStream_Write(stream, data, size, &written) : S_OK;
     IStream_Release(stream);
     if (SUCCEEDED(hr) && written != size) hr = STG_E_WRITEFAULT;
-    if (FAILED(hr)) return fail(w->error, hr, w->path, "%s: short write (%u of %u bytes, %#x)", name, written, size,
+    if (FAILED(hr)) return errmsg_about(w->error, hr, w->path, "%s: short write (%u of %u bytes, %#x)", name, written, size,
                                 (unsigned)hr);
     return S_OK;
 }
@@ -769,7 +768,7 @@ static HRESULT write_props(struct writer *w, IStorage *stg, const BYTE *header, 
     BYTE *data = calloc(1, size);
     HRESULT hr = S_OK;
 
-    if (!data) return fail(w->error, E_OUTOFMEMORY, w->path, "out of memory");
+    if (!data) return errmsg_about(w->error, E_OUTOFMEMORY, w->path, ERRMSG_OOM);
     memcpy(data, header, header_size);
     for (i = 0; i < set->count; i++)
     {
@@ -799,7 +798,7 @@ static HRESULT write_props(struct writer *w, IStorage *stg, const BYTE *header, 
             ULONG stride = base == PT_BINARY ? 8 : 4;
             BYTE *lengths = calloc(prop->count ? prop->count : 1, stride);
 
-            if (!lengths) hr = fail(w->error, E_OUTOFMEMORY, w->path, "out of memory");
+            if (!lengths) hr = errmsg_about(w->error, E_OUTOFMEMORY, w->path, ERRMSG_OOM);
             for (j = 0; SUCCEEDED(hr) && j < prop->count; j++)
             {
                 char item[80];
@@ -855,7 +854,7 @@ static HRESULT write_names(struct writer *w, IStorage *root)
          * stream does not keep: past the last slot when its length fills it */
         !(strings = calloc(strings_size + sizeof(WCHAR), 1)) || !(buckets = calloc((size_t)NAME_BUCKETS * (w->name_count + 1), 8)))
     {
-        fail(w->error, hr, w->path, "out of memory");
+        errmsg_about(w->error, hr, w->path, ERRMSG_OOM);
         goto done;
     }
     strings_size = 0;
@@ -898,7 +897,7 @@ static HRESULT write_names(struct writer *w, IStorage *root)
     hr = IStorage_CreateStorage(root, wname, STGM_CREATE | STGM_WRITE | STGM_SHARE_EXCLUSIVE, 0, 0, &stg);
     if (FAILED(hr))
     {
-        fail(w->error, hr, w->path, "%s: cannot create storage (%#x)", NAMEID_STORAGE, (unsigned)hr);
+        errmsg_about(w->error, hr, w->path, "%s: cannot create storage (%#x)", NAMEID_STORAGE, (unsigned)hr);
         goto done;
     }
     if (SUCCEEDED(hr = write_stream(w, stg, "__substg1.0_00020102", guids, guid_count * 16)) &&
@@ -928,7 +927,7 @@ static HRESULT create_storage(struct writer *w, IStorage *stg, const char *name,
 
     to_wide(name, wname, ARRAYSIZE(wname));
     hr = IStorage_CreateStorage(stg, wname, STGM_CREATE | STGM_WRITE | STGM_SHARE_EXCLUSIVE, 0, 0, out);
-    if (FAILED(hr)) fail(w->error, hr, w->path, "%s: cannot create storage (%#x)", name, (unsigned)hr);
+    if (FAILED(hr)) errmsg_about(w->error, hr, w->path, "%s: cannot create storage (%#x)", name, (unsigned)hr);
     return hr;
 }
 
@@ -970,7 +969,7 @@ static HRESULT write_storage_tree(struct writer *w, IStorage *stg, const struct 
     HRESULT hr = IStorage_SetClass(stg, &tree->clsid);
     ULONG i;
 
-    if (FAILED(hr)) return fail(w->error, hr, w->path, "cannot set an attachment object's class (%#x)", (unsigned)hr);
+    if (FAILED(hr)) return errmsg_about(w->error, hr, w->path, "cannot set an attachment object's class (%#x)", (unsigned)hr);
     for (i = 0; i < tree->count && SUCCEEDED(hr); i++)
     {
         const struct mapi_storage_item *item = &tree->items[i];
@@ -984,7 +983,7 @@ static HRESULT write_storage_tree(struct writer *w, IStorage *stg, const struct 
             continue;
         }
         if (FAILED(hr = IStorage_CreateStorage(stg, item->name, STGM_CREATE | STGM_WRITE | STGM_SHARE_EXCLUSIVE, 0, 0, &sub)))
-            return fail(w->error, hr, w->path, "%s: cannot create storage (%#x)", name, (unsigned)hr);
+            return errmsg_about(w->error, hr, w->path, "%s: cannot create storage (%#x)", name, (unsigned)hr);
         hr = write_storage_tree(w, sub, item->storage);
         IStorage_Release(sub);
     }
@@ -1076,11 +1075,11 @@ HRESULT msgfile_write(const char *path, const struct mapi_message *message, char
     HRESULT hr;
 
     /* built in memory, then written out whole: temp file, flush, rename */
-    if (FAILED(hr = memlockbytes_create(&bytes))) return fail(error, hr, path, "out of memory");
+    if (FAILED(hr = memlockbytes_create(&bytes))) return errmsg_about(error, hr, path, ERRMSG_OOM);
     hr = StgCreateDocfileOnILockBytes(bytes, STGM_CREATE | STGM_READWRITE | STGM_SHARE_EXCLUSIVE, 0, &root);
     if (FAILED(hr))
     {
-        fail(error, hr, path, "cannot create a compound file (%#x)", (unsigned)hr);
+        errmsg_about(error, hr, path, "cannot create a compound file (%#x)", (unsigned)hr);
         goto done;
     }
     hr = write_root(&w, root, message);
@@ -1090,7 +1089,7 @@ HRESULT msgfile_write(const char *path, const struct mapi_message *message, char
     if (FAILED(hr = atomicfile_write(path, data, size)))
     {
         char words[256];
-        fail(error, hr, path, "%s", errmsg_describe(hr, words, sizeof(words)));
+        errmsg_about(error, hr, path, "%s", errmsg_describe(hr, words, sizeof(words)));
     }
 done:
     ILockBytes_Release(bytes);

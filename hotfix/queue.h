@@ -36,9 +36,15 @@
 #define QUEUE_RETRY_MAX 8
 #define QUEUE_DELAY_MINUTES (12 * 60)
 #define QUEUE_EXPIRE_MINUTES (2 * 24 * 60)
-/* The longest retry, delay or expiry interval the queue takes: a year */
-#define QUEUE_MINUTES_MAX (366 * 24 * 60)
-/* The latest clock the queue takes (--now, --until): 9998-01-01T00:00:00Z,
+/* The longest retry, delay or expiry interval the queue takes: a year of
+ * 366 days, in minutes (a literal: the usage text names it, QUEUE_TEXT) */
+#define QUEUE_MINUTES_MAX 527040
+/* The latest clock the queue takes, as the usage text says it */
+#define QUEUE_CLOCK_MAX_ISO "9998-01-01T00:00:00Z"
+/* A number macro as text: QUEUE_TEXT(QUEUE_MINUTES_MAX) is "527040" */
+#define QUEUE_TEXT(number) QUEUE_TEXT_(number)
+#define QUEUE_TEXT_(number) #number
+/* The latest clock the queue takes (--now, --until): QUEUE_CLOCK_MAX_ISO,
  * the end of year 9999 less its 365 days and the 365 of 9998, so that every
  * time derived from it (at most QUEUE_MINUTES_MAX later) stays inside the
  * four-digit years its state file holds */

@@ -13,6 +13,7 @@
 
 #include "atomicfile.h"
 #include "dsn.h"
+#include "errmsg.h"
 #include "eventlog.h"
 #include "gate.h"
 #include "grow.h"
@@ -38,12 +39,12 @@ HRESULT queue_open_message(struct queue *queue, const char *id, const struct que
     if (FAILED(hr = qlist_find(queue, ALL_STATES, id, &e, error))) return hr;
     if (e.state == QUEUE_CORRUPT)
     {
-        hr = fail(error, HRESULT_FROM_WIN32(ERROR_FILE_CORRUPT), "message %s is set aside in %s/%s: %s", id, queue->dir,
+        hr = errmsg_format(error, HRESULT_FROM_WIN32(ERROR_FILE_CORRUPT), "message %s is set aside in %s/%s: %s", id, queue->dir,
                   state_folders[QUEUE_CORRUPT], e.last_error);
         queue_entry_clear(&e);
         return hr;
     }
-    if (!(folder = qstore_entry_folder(queue, e.state, id))) hr = fail(error, E_OUTOFMEMORY, "out of memory");
+    if (!(folder = qstore_entry_folder(queue, e.state, id))) hr = errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
     else hr = qdeliver_convert_file(folder, &e, policy, now, mime, error);
     free(folder);
     queue_entry_clear(&e);
@@ -58,7 +59,7 @@ HRESULT queue_retry(struct queue *queue, const char *id, ULONGLONG now, char err
 
     if (FAILED(hr = qlist_find(queue, 1u << QUEUE_QUEUED, id, &e, error))) return hr;
     e.next_retry = now;
-    if (!(folder = qstore_entry_folder(queue, QUEUE_QUEUED, id))) hr = fail(error, E_OUTOFMEMORY, "out of memory");
+    if (!(folder = qstore_entry_folder(queue, QUEUE_QUEUED, id))) hr = errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
     else hr = qstore_save_state(queue, folder, &e, error);
     free(folder);
     queue_entry_clear(&e);
@@ -76,7 +77,7 @@ HRESULT queue_delete(struct queue *queue, const char *id, char error[QUEUE_ERROR
      * at the next open */
     if (!(folder = qstore_entry_folder(queue, e.state, id)) || !(incoming = qstore_path(queue->dir, INCOMING, NULL)) ||
         !(gone = qstore_path(incoming, id, NULL)))
-        hr = fail(error, E_OUTOFMEMORY, "out of memory");
+        hr = errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
     else if (SUCCEEDED(hr = qstore_move_folder(queue, folder, gone, error)))
         qstore_remove_files(gone, "", TRUE);
     free(folder);

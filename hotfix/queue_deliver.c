@@ -14,6 +14,7 @@
 
 #include "atomicfile.h"
 #include "dsn.h"
+#include "errmsg.h"
 #include "eventlog.h"
 #include "gate.h"
 #include "grow.h"
@@ -44,12 +45,12 @@ static HRESULT read_queued(const char *folder, const struct queue_entry *e, stru
     char read_error[MSGFILE_ERROR_SIZE], words[256], *path = qstore_path(folder, MESSAGE_FILE, NULL);
     HRESULT hr;
 
-    if (!path) return fail(error, E_OUTOFMEMORY, "out of memory");
+    if (!path) return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
     if (FAILED(hr = msgfile_read(path, message, read_error)))
     {
         /* the reason goes into mail: the host's paths stay out of it */
         WINE_WARN("%s\n", read_error);
-        fail(error, hr, "the queued copy of message %s cannot be read: %s", e->id,
+        errmsg_format(error, hr, "the queued copy of message %s cannot be read: %s", e->id,
              errmsg_describe(hr, words, sizeof(words)));
     }
     free(path);
@@ -72,7 +73,7 @@ static HRESULT convert_read(const struct mapi_message *message, const struct que
     *mime = NULL;
     snprintf(name, sizeof(name), "message %s", e->id);
     hr = ecgetmime_convert(message, name, &options, &result, convert_error);
-    if (FAILED(hr)) fail(error, hr, "%s", convert_error);
+    if (FAILED(hr)) errmsg_format(error, hr, "%s", convert_error);
     else if (!*e->token) *mime = result.mime;
     else
     {
@@ -80,7 +81,7 @@ static HRESULT convert_read(const struct mapi_message *message, const struct que
         struct strbuf marked = {0};
         strbuf_printf(&marked, TOKEN_HEADER "%s.%s\r\n%s", e->id, e->token, result.mime);
         free(result.mime);
-        if (!(*mime = strbuf_detach(&marked))) hr = fail(error, E_OUTOFMEMORY, "out of memory");
+        if (!(*mime = strbuf_detach(&marked))) hr = errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
     }
     return hr;
 }
@@ -115,7 +116,7 @@ HRESULT qdeliver_defer(struct run *run, struct queue_entry *e, const char *folde
     if (!written || FAILED(qstore_set_result(e, S_OK, "")) ||
         !grow_for_one(&run->moves, &run->move_capacity, run->move_count, sizeof(*run->moves), 64))
     {
-        hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+        hr = errmsg_format(run->error, E_OUTOFMEMORY, ERRMSG_OOM);
         goto done;
     }
     if (FAILED(hr = qstore_make_folders(records, run->error))) goto done;
@@ -129,7 +130,7 @@ HRESULT qdeliver_defer(struct run *run, struct queue_entry *e, const char *folde
     if (!(m->from = strdup(folder)) || !(m->to = strdup(target)))
     {
         free(m->from);
-        hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+        hr = errmsg_format(run->error, E_OUTOFMEMORY, ERRMSG_OOM);
         goto done;
     }
     run->move_count++;
@@ -175,13 +176,13 @@ HRESULT qdeliver_smtp(struct run *run, struct queue_entry *e, const char *mime, 
     reason[0] = 0;
     if (!addresses || !results || !reports || !statuses)
     {
-        hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+        hr = errmsg_format(run->error, E_OUTOFMEMORY, ERRMSG_OOM);
         goto done;
     }
     for (i = 0; i < count; i++) results[i].address = addresses[i];
     if (FAILED(hr = smtp_send(run->policy->smtp_server, e->sender, results, count, mime, error)))
     {
-        fail(run->error, hr, "%s", error);
+        errmsg_format(run->error, hr, "%s", error);
         goto done;
     }
     for (i = 0; i < count; i++)
@@ -215,7 +216,7 @@ HRESULT qdeliver_smtp(struct run *run, struct queue_entry *e, const char *mime, 
         free(written);
         written = NULL;
         hr = records ? qstore_write_file(run->queue, records, name, mime, &written, run->error)
-                     : fail(run->error, E_OUTOFMEMORY, "out of memory");
+                     : errmsg_format(run->error, E_OUTOFMEMORY, ERRMSG_OOM);
         free(records);
         if (FAILED(hr)) goto done;
         qrun_say(run, now, e, "attempt %u: accepted for %u recipient%s by %s, copy in %s", e->attempts, (unsigned)accepted,
@@ -223,14 +224,14 @@ HRESULT qdeliver_smtp(struct run *run, struct queue_entry *e, const char *mime, 
     }
     if (waiting.failed)
     {
-        hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+        hr = errmsg_format(run->error, E_OUTOFMEMORY, ERRMSG_OOM);
         goto done;
     }
     free(e->pending);
     e->pending = waiting.size ? strbuf_detach(&waiting) : strdup("");
     if (!e->pending)
     {
-        hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+        hr = errmsg_format(run->error, E_OUTOFMEMORY, ERRMSG_OOM);
         goto done;
     }
     *none_accepted = !accepted;

@@ -14,6 +14,7 @@
 
 #include "atomicfile.h"
 #include "dsn.h"
+#include "errmsg.h"
 #include "eventlog.h"
 #include "gate.h"
 #include "grow.h"
@@ -89,7 +90,7 @@ static void add_listed(void *ctx, const char *folder, const char *name)
     if (went_further(l->queue, l->state, name)) return;
     if (!grow_for_one(&l->entries, &l->capacity, l->count, sizeof(*l->entries), 32))
     {
-        l->hr = fail(l->error, E_OUTOFMEMORY, "out of memory");
+        l->hr = errmsg_format(l->error, E_OUTOFMEMORY, ERRMSG_OOM);
         return;
     }
     e = &l->entries[l->count];
@@ -98,7 +99,7 @@ static void add_listed(void *ctx, const char *folder, const char *name)
     e->state = l->state;
     if (!(path = qstore_path(folder, name, NULL)))
     {
-        l->hr = fail(l->error, E_OUTOFMEMORY, "out of memory");
+        l->hr = errmsg_format(l->error, E_OUTOFMEMORY, ERRMSG_OOM);
         return;
     }
     if (l->state == QUEUE_CORRUPT)
@@ -110,7 +111,7 @@ static void add_listed(void *ctx, const char *folder, const char *name)
     free(path);
     if (FAILED(l->hr))
     {
-        fail(l->error, l->hr, "out of memory");
+        errmsg_format(l->error, l->hr, ERRMSG_OOM);
         queue_entry_clear(e);
     }
     else
@@ -160,7 +161,7 @@ HRESULT qlist_states(struct queue *queue, unsigned mask, struct queue_entry **en
     {
         char *folder;
         if (!(mask & 1u << i)) continue;
-        if (!(folder = qstore_path(queue->dir, state_folders[i], NULL))) return fail(error, E_OUTOFMEMORY, "out of memory");
+        if (!(folder = qstore_path(queue->dir, state_folders[i], NULL))) return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
         l.state = (enum queue_state)i;
         qstore_for_each_folder(folder, add_listed, &l);
         free(folder);
@@ -198,7 +199,7 @@ HRESULT qlist_find(struct queue *queue, unsigned mask, const char *id, struct qu
         return S_OK;
     }
     queue_entries_free(entries, count);
-    return fail(error, HRESULT_FROM_WIN32(ERROR_NOT_FOUND), "no message '%s' in the queue '%s'", id, queue->dir);
+    return errmsg_format(error, HRESULT_FROM_WIN32(ERROR_NOT_FOUND), "no message '%s' in the queue '%s'", id, queue->dir);
 }
 
 HRESULT queue_find(struct queue *queue, const char *id, struct queue_entry *entry, char error[QUEUE_ERROR_SIZE])

@@ -14,6 +14,7 @@
 
 #include "atomicfile.h"
 #include "dsn.h"
+#include "errmsg.h"
 #include "eventlog.h"
 #include "gate.h"
 #include "grow.h"
@@ -77,7 +78,7 @@ HRESULT qnotify_report(struct run *run, struct queue_entry *e, enum dsn_action a
     char *report = dsn_build(action, &s, now), *folder = serverdir_mailbox(run->queue->server, e->sender, NULL);
     HRESULT hr;
 
-    if (!report || !folder) hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+    if (!report || !folder) hr = errmsg_format(run->error, E_OUTOFMEMORY, ERRMSG_OOM);
     else hr = qstore_write_file(run->queue, folder, name, report, written, run->error);
     free(report);
     free(folder);
@@ -101,7 +102,7 @@ HRESULT qnotify_all(struct run *run, struct queue_entry *e, enum dsn_action acti
         hr = qnotify_report(run, e, action, recipients, count, name, now, &written);
     }
     else
-        hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+        hr = errmsg_format(run->error, E_OUTOFMEMORY, ERRMSG_OOM);
     if (SUCCEEDED(hr))
         qrun_say(run, now, e, action == DSN_FAILED ? "expired after %u attempts: NDR 4.4.7 to %s in %s"
                                               : "still queued after %u attempts: delay notification to %s in %s",
@@ -128,7 +129,7 @@ HRESULT qnotify_event_327(struct run *run, const struct queue_entry *e, ULONGLON
         !grow_for_one(&run->events, &run->event_capacity, run->event_count, sizeof(*run->events), 64))
     {
         free(log);
-        return fail(run->error, E_OUTOFMEMORY, "out of memory");
+        return errmsg_format(run->error, E_OUTOFMEMORY, ERRMSG_OOM);
     }
     event = &run->events[run->event_count++];
     event->now = now;

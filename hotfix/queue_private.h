@@ -22,7 +22,6 @@
 #include "strbuf.h"
 #include "systime.h"
 
-#define fail errmsg_format
 
 #define MESSAGE_FILE "message.msg"
 #define STATE_FILE "state"

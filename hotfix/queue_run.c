@@ -14,6 +14,7 @@
 
 #include "atomicfile.h"
 #include "dsn.h"
+#include "errmsg.h"
 #include "eventlog.h"
 #include "gate.h"
 #include "grow.h"
@@ -68,7 +69,7 @@ static HRESULT sync_named_folder(struct run *run, const char *parent, const char
     char *folder = qstore_path(parent, name, NULL);
     HRESULT hr = folder ? hostfs_sync_folder(folder) : E_OUTOFMEMORY;
 
-    if (FAILED(hr)) fail(run->error, hr, "cannot flush the folder '%s' to disk", folder ? folder : name);
+    if (FAILED(hr)) errmsg_format(run->error, hr, "cannot flush the folder '%s' to disk", folder ? folder : name);
     free(folder);
     return hr;
 }
@@ -111,7 +112,7 @@ static HRESULT commit_pass(struct run *run)
         if (FAILED(hr = atomicfile_batch_commit(&run->states, NULL, NULL)))
         {
             char words[256];
-            fail(run->error, hr, "cannot save the states of the pass: %s", errmsg_describe(hr, words, sizeof(words)));
+            errmsg_format(run->error, hr, "cannot save the states of the pass: %s", errmsg_describe(hr, words, sizeof(words)));
         }
         else
             qstore_step(run->queue);
@@ -120,10 +121,10 @@ static HRESULT commit_pass(struct run *run)
     if (run->event_count)
     {
         if (!(log = serverdir_path(run->queue->server, SERVER_EVENTLOG, NULL))) events_hr = E_OUTOFMEMORY;
-        else if (SUCCEEDED(hr)) events_hr = eventlog_write_327_many(log, run->events, run->event_count);
+        else if (SUCCEEDED(hr)) events_hr = eventlog_write_327(log, run->events, run->event_count);
         else events_hr = hr;
         if (FAILED(events_hr) && SUCCEEDED(hr))
-            hr = fail(run->error, events_hr, "cannot append to '%s' (%#x)", log ? log : serverdir_name(SERVER_EVENTLOG),
+            hr = errmsg_format(run->error, events_hr, "cannot append to '%s' (%#x)", log ? log : serverdir_name(SERVER_EVENTLOG),
                       (unsigned)events_hr);
         else if (SUCCEEDED(events_hr))
             qstore_step(run->queue);
@@ -153,9 +154,9 @@ HRESULT qrun_defer_write(struct run *run, const char *folder, const char *name, 
     char *path = qstore_path(folder, name, NULL), words[256];
     HRESULT hr;
 
-    if (!path) return fail(run->error, E_OUTOFMEMORY, "out of memory");
+    if (!path) return errmsg_format(run->error, E_OUTOFMEMORY, ERRMSG_OOM);
     if (FAILED(hr = atomicfile_batch_write(&run->states, path, text, (DWORD)size)))
-        fail(run->error, hr, "cannot write '%s': %s", path, errmsg_describe(hr, words, sizeof(words)));
+        errmsg_format(run->error, hr, "cannot write '%s': %s", path, errmsg_describe(hr, words, sizeof(words)));
     free(path);
     return hr;
 }
@@ -167,7 +168,7 @@ HRESULT qrun_defer_state(struct run *run, const char *folder, const struct queue
     HRESULT hr;
 
     qstore_format_state(e, &sb);
-    if (sb.failed) hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+    if (sb.failed) hr = errmsg_format(run->error, E_OUTOFMEMORY, ERRMSG_OOM);
     else
         hr = qrun_defer_write(run, folder, STATE_FILE, sb.data, sb.size);
     strbuf_free(&sb);
@@ -188,7 +189,7 @@ static HRESULT refused_for_good(struct run *run, struct queue_entry *e, const ch
     HRESULT hr;
 
     if (!failed || FAILED(qstore_set_result(e, E_FAIL, "refused for good by the server for every recipient")))
-        hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+        hr = errmsg_format(run->error, E_OUTOFMEMORY, ERRMSG_OOM);
     else if (SUCCEEDED(hr = qstore_save_state(run->queue, folder, e, run->error)) &&
              SUCCEEDED(hr = qstore_move_folder(run->queue, folder, failed, run->error)))
     {
@@ -209,7 +210,7 @@ static HRESULT sent(struct run *run, struct queue_entry *e, const char *folder, 
     HRESULT hr;
 
     if (FAILED(hr = qstore_write_file(run->queue, records, name, mime ? mime : "", &written, run->error))) return hr;
-    if (FAILED(qstore_set_result(e, S_OK, ""))) hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+    if (FAILED(qstore_set_result(e, S_OK, ""))) hr = errmsg_format(run->error, E_OUTOFMEMORY, ERRMSG_OOM);
     else if (SUCCEEDED(hr = qstore_save_state(run->queue, folder, e, run->error)) &&
              SUCCEEDED(hr = qstore_move_folder(run->queue, folder, target, run->error)))
     {
@@ -230,7 +231,7 @@ static HRESULT failed(struct run *run, struct queue_entry *e, const char *folder
     char next[SYSTIME_ISO_SIZE];
     HRESULT hr;
 
-    if (FAILED(qstore_set_result(e, result, reason))) return fail(run->error, E_OUTOFMEMORY, "out of memory");
+    if (FAILED(qstore_set_result(e, result, reason))) return errmsg_format(run->error, E_OUTOFMEMORY, ERRMSG_OOM);
     e->next_retry = now + queue_policy_retry_interval(run->policy, e->attempts);
     if (FAILED(hr = qrun_defer_state(run, folder, e))) return hr;
     systime_format_iso(e->next_retry, next);
@@ -263,7 +264,7 @@ static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
     if (!folder || !(records = serverdir_path(run->queue->server, smtp ? SERVER_SENT : SERVER_DROP, NULL)) ||
         !(written = qstore_path(records, name, NULL)) || !(target = qstore_entry_folder(run->queue, QUEUE_DELIVERED, e->id)))
     {
-        hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+        hr = errmsg_format(run->error, E_OUTOFMEMORY, ERRMSG_OOM);
         goto done;
     }
     /* a record appears only when a run delivers, and this run moves on
@@ -310,7 +311,7 @@ static HRESULT expire(struct run *run, struct queue_entry *e, ULONGLONG now)
     char *folder = qstore_entry_folder(run->queue, QUEUE_QUEUED, e->id), *target = qstore_entry_folder(run->queue, QUEUE_EXPIRED, e->id);
     HRESULT hr;
 
-    if (!folder || !target) hr = fail(run->error, E_OUTOFMEMORY, "out of memory");
+    if (!folder || !target) hr = errmsg_format(run->error, E_OUTOFMEMORY, ERRMSG_OOM);
     else if (SUCCEEDED(hr = qnotify_all(run, e, DSN_FAILED, now)) &&
              SUCCEEDED(hr = qstore_move_folder(run->queue, folder, target, run->error)))
     {
@@ -331,7 +332,7 @@ static HRESULT process(struct run *run, struct queue_entry *e, ULONGLONG now)
     if (!e->delay_notified && now >= queue_policy_delay(run->policy, e) && e->attempts)
     {
         char *folder = qstore_entry_folder(run->queue, QUEUE_QUEUED, e->id);
-        if (!folder) return fail(run->error, E_OUTOFMEMORY, "out of memory");
+        if (!folder) return errmsg_format(run->error, E_OUTOFMEMORY, ERRMSG_OOM);
         if (SUCCEEDED(hr = qnotify_all(run, e, DSN_DELAYED, now)))
         {
             e->delay_notified = TRUE;
@@ -372,7 +373,7 @@ HRESULT queue_run(struct queue *queue, const struct queue_policy *policy, ULONGL
     if (count && !(run.cache = calloc(count, sizeof(*run.cache))))
     {
         queue_entries_free(entries, count);
-        return fail(error, E_OUTOFMEMORY, "out of memory");
+        return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
     }
     for (;;)
     {

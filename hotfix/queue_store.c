@@ -14,6 +14,7 @@
 
 #include "atomicfile.h"
 #include "dsn.h"
+#include "errmsg.h"
 #include "eventlog.h"
 #include "gate.h"
 #include "grow.h"
@@ -84,7 +85,7 @@ HRESULT qstore_make_folders(const char *path, char *error)
 {
     HRESULT hr = hostfs_make_folders(path);
 
-    if (FAILED(hr)) return fail(error, HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND), "cannot create the folder '%s'", path);
+    if (FAILED(hr)) return errmsg_format(error, HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND), "cannot create the folder '%s'", path);
     return S_OK;
 }
 
@@ -140,7 +141,7 @@ static void clear_temp(void *ctx, const char *folder, const char *name)
 HRESULT queue_open(const char *dir, BOOL lock, struct queue *queue, char error[QUEUE_ERROR_SIZE])
 {
     WCHAR wlock[MAX_PATH];
-    char *path, *slash;
+    char *path;
     HRESULT hr;
     int i;
 
@@ -148,18 +149,18 @@ HRESULT queue_open(const char *dir, BOOL lock, struct queue *queue, char error[Q
     queue->lock = INVALID_HANDLE_VALUE;
     queue->host_lock = -1;
     if (!(queue->dir = strdup(dir)) || !(queue->server = serverdir_of_queue(dir)))
-        return fail(error, E_OUTOFMEMORY, "out of memory");
+        return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
 
     for (i = 0; i <= QUEUE_STATE_COUNT; i++)
     {
         path = qstore_path(dir, i < QUEUE_STATE_COUNT ? state_folders[i] : INCOMING, NULL);
-        hr = path ? qstore_make_folders(path, error) : fail(error, E_OUTOFMEMORY, "out of memory");
+        hr = path ? qstore_make_folders(path, error) : errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
         free(path);
         if (FAILED(hr)) return hr;
     }
     if (!lock) return S_OK;
 
-    if (!(path = qstore_path(dir, "lock", NULL))) return fail(error, E_OUTOFMEMORY, "out of memory");
+    if (!(path = qstore_path(dir, "lock", NULL))) return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
     widen(path, wlock);
     /* two locks on one file: Wine's sharing mode for the runs of this
      * prefix, the kernel's for those of any other prefix */
@@ -167,7 +168,7 @@ HRESULT queue_open(const char *dir, BOOL lock, struct queue *queue, char error[Q
     hr = queue->lock == INVALID_HANDLE_VALUE ? HRESULT_FROM_WIN32(GetLastError()) : hostfs_lock(path, &queue->host_lock);
     if (FAILED(hr))
     {
-        fail(error, hr, hr == HRESULT_FROM_WIN32(ERROR_SHARING_VIOLATION) ? "the queue '%s' is in use by another run (%s is held)"
+        errmsg_format(error, hr, hr == HRESULT_FROM_WIN32(ERROR_SHARING_VIOLATION) ? "the queue '%s' is in use by another run (%s is held)"
                                                                           : "cannot lock the queue '%s' (%s)", dir, path);
         free(path);
         if (queue->lock != INVALID_HANDLE_VALUE) CloseHandle(queue->lock);
@@ -315,7 +316,7 @@ HRESULT qstore_write_atomic(const char *path, const char *data, DWORD size, char
     char words[256];
     HRESULT hr = atomicfile_write(path, data, size);
 
-    if (FAILED(hr)) fail(error, hr, "cannot write '%s': %s", path, errmsg_describe(hr, words, sizeof(words)));
+    if (FAILED(hr)) errmsg_format(error, hr, "cannot write '%s': %s", path, errmsg_describe(hr, words, sizeof(words)));
     return hr;
 }
 
@@ -340,7 +341,7 @@ HRESULT qstore_save_state(struct queue *queue, const char *folder, const struct 
     HRESULT hr;
 
     qstore_format_state(e, &sb);
-    if (sb.failed || !path) hr = fail(error, E_OUTOFMEMORY, "out of memory");
+    if (sb.failed || !path) hr = errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
     else if (SUCCEEDED(hr = qstore_write_atomic(path, sb.data, (DWORD)sb.size, error)))
         qstore_step(queue);
     strbuf_free(&sb);
@@ -390,12 +391,12 @@ HRESULT qstore_load_state(const char *folder, struct queue_entry *e, char *error
     HRESULT hr;
     size_t i;
 
-    if (!path) return fail(error, E_OUTOFMEMORY, "out of memory");
+    if (!path) return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
     if (FAILED(hr = read_whole(path, &text)))
     {
-        if (hr == HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND)) fail(error, hr, "'%s': no state file", folder);
-        else if (hr == E_OUTOFMEMORY) fail(error, hr, "out of memory");
-        else fail(error, hr, "'%s': cannot be read, or larger than %u bytes", path, STATE_MAX_SIZE);
+        if (hr == HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND)) errmsg_format(error, hr, "'%s': no state file", folder);
+        else if (hr == E_OUTOFMEMORY) errmsg_format(error, hr, ERRMSG_OOM);
+        else errmsg_format(error, hr, "'%s': cannot be read, or larger than %u bytes", path, STATE_MAX_SIZE);
         free(path);
         return hr;
     }
@@ -410,15 +411,15 @@ HRESULT qstore_load_state(const char *folder, struct queue_entry *e, char *error
         for (i = 0; i < queue_field_count && strcmp(line, queue_fields[i].key); i++) {}
         if (i == queue_field_count) continue; /* a field of a later version */
         seen |= 1u << i;
-        if ((hr = parse_field(e, &queue_fields[i], eq + 1)) == E_OUTOFMEMORY) fail(error, hr, "out of memory");
-        else if (FAILED(hr)) fail(error, hr, "'%s': bad value for %s: '%.64s'", path, line, eq + 1);
+        if ((hr = parse_field(e, &queue_fields[i], eq + 1)) == E_OUTOFMEMORY) errmsg_format(error, hr, ERRMSG_OOM);
+        else if (FAILED(hr)) errmsg_format(error, hr, "'%s': bad value for %s: '%.64s'", path, line, eq + 1);
     }
     /* what every state file trackfix ever wrote holds: without it, the
      * file is not a message's state (empty, cut short, something else) */
     for (i = 0; i < queue_field_count && SUCCEEDED(hr); i++)
         if (queue_fields[i].required && !(seen & 1u << i))
-            hr = fail(error, E_INVALIDARG, "'%s': no %s field", path, queue_fields[i].key);
-    if (SUCCEEDED(hr) && FAILED(hr = qstore_fill_texts(e))) fail(error, hr, "out of memory");
+            hr = errmsg_format(error, E_INVALIDARG, "'%s': no %s field", path, queue_fields[i].key);
+    if (SUCCEEDED(hr) && FAILED(hr = qstore_fill_texts(e))) errmsg_format(error, hr, ERRMSG_OOM);
     free(text);
     free(path);
     return hr;
@@ -442,7 +443,7 @@ HRESULT qstore_move_folder(struct queue *queue, const char *from, const char *to
 {
     HRESULT hr = hostfs_rename(from, to);
 
-    if (FAILED(hr)) return fail(error, hr, "cannot move '%s' to '%s' (%#x)", from, to, (unsigned)hr);
+    if (FAILED(hr)) return errmsg_format(error, hr, "cannot move '%s' to '%s' (%#x)", from, to, (unsigned)hr);
     qstore_step(queue);
     return S_OK;
 }
@@ -459,7 +460,7 @@ HRESULT qstore_write_file(struct queue *queue, const char *folder, const char *n
 
     *written = NULL;
     if (FAILED(hr = qstore_make_folders(folder, error))) return hr;
-    if (!(path = qstore_path(folder, name, NULL))) return fail(error, E_OUTOFMEMORY, "out of memory");
+    if (!(path = qstore_path(folder, name, NULL))) return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
     if (hostfs_exists(path))
     {
         /* written by a run that died before it moved the message on */

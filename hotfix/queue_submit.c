@@ -14,6 +14,7 @@
 
 #include "atomicfile.h"
 #include "dsn.h"
+#include "errmsg.h"
 #include "eventlog.h"
 #include "gate.h"
 #include "grow.h"
@@ -49,7 +50,7 @@ static HRESULT allocate_id(struct queue *queue, char id[QUEUE_ID_SIZE], char *er
     HRESULT hr;
     int i;
 
-    if (!path) return fail(error, E_OUTOFMEMORY, "out of memory");
+    if (!path) return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
     if (!queue->next_id)
     {
         ULONG max = 0;
@@ -129,7 +130,7 @@ static HRESULT describe(const struct mapi_message *message, const char *path, st
     ULONG i;
 
     /* refused at submit, not at delivery: an address that is no mailbox */
-    if (FAILED(hr = meeting_check_addresses(message, words))) return fail(error, hr, "'%s': %s", path, words);
+    if (FAILED(hr = meeting_check_addresses(message, words))) return errmsg_format(error, hr, "'%s': %s", path, words);
     if (!meeting_sender(message, &name, &e->sender, &field))
     {
         /* no sender address: the organizer's row, else nobody to tell */
@@ -167,14 +168,14 @@ static HRESULT describe(const struct mapi_message *message, const char *path, st
     {
         BYTE random[TOKEN_BYTES];
         int i;
-        if (!RtlGenRandom(random, sizeof(random))) return fail(error, E_FAIL, "no random numbers for the token");
+        if (!RtlGenRandom(random, sizeof(random))) return errmsg_format(error, E_FAIL, "no random numbers for the token");
         for (i = 0; i < TOKEN_BYTES; i++) sprintf(e->token + i * 2, "%02x", random[i]);
     }
     e->last_error = strdup("");
-    if (!e->to || !e->cc || !(e->pending = strdup(""))) return fail(error, E_OUTOFMEMORY, "out of memory");
+    if (!e->to || !e->cc || !(e->pending = strdup(""))) return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
     if (!e->sender || !e->recipients || !e->subject || !e->message_id || !e->mdb || !e->fid || !e->mid ||
         !e->source || !e->token || !e->last_error)
-        return fail(error, E_OUTOFMEMORY, "out of memory");
+        return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
     return S_OK;
 }
 
@@ -193,14 +194,14 @@ HRESULT queue_submit_prepare(struct queue *queue, const char *path, ULONGLONG no
 
     memset(&e, 0, sizeof(e));
     if (FAILED(hr = msgfile_read(path, &message, read_error)))
-        return fail(error, hr == E_OUTOFMEMORY ? hr : E_INVALIDARG, "cannot read %s", read_error);
+        return errmsg_format(error, hr == E_OUTOFMEMORY ? hr : E_INVALIDARG, "cannot read %s", read_error);
     hr = describe(&message, path, &e, error);
     mapi_message_clear(&message);
     if (FAILED(hr)) goto done;
 
     if (!grow_for_one(&queue->pending, &queue->pending_capacity, queue->pending_count, sizeof(*queue->pending), 64))
     {
-        hr = fail(error, E_OUTOFMEMORY, "out of memory");
+        hr = errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
         goto done;
     }
     if (FAILED(hr = allocate_id(queue, id, error))) goto done;
@@ -211,7 +212,7 @@ HRESULT queue_submit_prepare(struct queue *queue, const char *path, ULONGLONG no
         !(target = qstore_entry_folder(queue, QUEUE_QUEUED, id)) || !(copy = qstore_path(folder, MESSAGE_FILE, NULL)) ||
         !(state_path = qstore_path(folder, STATE_FILE, NULL)))
     {
-        hr = fail(error, E_OUTOFMEMORY, "out of memory");
+        hr = errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
         goto done;
     }
     if (FAILED(hr = qstore_make_folders(folder, error))) goto done;
@@ -219,15 +220,15 @@ HRESULT queue_submit_prepare(struct queue *queue, const char *path, ULONGLONG no
         FAILED(hr = hostfs_write_file(copy, GlobalLock(source), (size_t)size)))
     {
         char words[256];
-        fail(error, hr, "cannot copy '%s' into the queue: %s", path, errmsg_describe(hr, words, sizeof(words)));
+        errmsg_format(error, hr, "cannot copy '%s' into the queue: %s", path, errmsg_describe(hr, words, sizeof(words)));
         goto done;
     }
     qstore_format_state(&e, &state);
-    if (state.failed) hr = fail(error, E_OUTOFMEMORY, "out of memory");
+    if (state.failed) hr = errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
     else if (FAILED(hr = hostfs_write_file(state_path, state.data, state.size)))
     {
         char words[256];
-        fail(error, hr, "cannot write '%s': %s", state_path, errmsg_describe(hr, words, sizeof(words)));
+        errmsg_format(error, hr, "cannot write '%s': %s", state_path, errmsg_describe(hr, words, sizeof(words)));
     }
     if (FAILED(hr)) goto done;
     pending = &queue->pending[queue->pending_count++];
@@ -261,9 +262,9 @@ HRESULT queue_submit_commit(struct queue *queue, void (*queued)(void *context, c
         return S_OK;
     }
     /* every copy and state of the batch on disk at once, then the moves */
-    if (!queued_folder) hr = fail(error, E_OUTOFMEMORY, "out of memory");
+    if (!queued_folder) hr = errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
     else if (FAILED(hr = hostfs_sync(queued_folder)))
-        fail(error, hr, "cannot flush the queue '%s' to disk: %s", queue->dir, errmsg_describe(hr, words, sizeof(words)));
+        errmsg_format(error, hr, "cannot flush the queue '%s' to disk: %s", queue->dir, errmsg_describe(hr, words, sizeof(words)));
     else
         qstore_step(queue);
     for (i = 0; i < queue->pending_count; i++)
@@ -282,7 +283,7 @@ HRESULT queue_submit_commit(struct queue *queue, void (*queued)(void *context, c
     queue->pending_count = 0;
     /* the moves themselves durable */
     if (queued_folder && FAILED(hostfs_sync_folder(queued_folder)) && SUCCEEDED(hr))
-        hr = fail(error, E_FAIL, "cannot flush the folder '%s' to disk", queued_folder);
+        hr = errmsg_format(error, E_FAIL, "cannot flush the folder '%s' to disk", queued_folder);
     free(queued_folder);
     return hr;
 }

@@ -6,6 +6,7 @@
 
 #include <windows.h>
 
+#include "errmsg.h"
 #include "recur.h"
 #include "systime.h"
 
@@ -121,7 +122,7 @@ static HRESULT take_text(struct reader *r, const char *field, ULONG length, BOOL
 static HRESULT read_recurrence_pattern(struct reader *r, struct recur_pattern *p)
 {
     USHORT version, calendar_type;
-    ULONG at, first_date_time, sliding;
+    ULONG at, pattern_type_at, period_at, first_date_time, sliding;
     HRESULT hr;
 
     at = r->pos;
@@ -132,7 +133,7 @@ static HRESULT read_recurrence_pattern(struct reader *r, struct recur_pattern *p
     if (FAILED(hr = take_u16(r, "RecurFrequency", &p->frequency))) return hr;
     if (p->frequency < RECUR_FREQ_DAILY || p->frequency > RECUR_FREQ_YEARLY)
         return bad(r, at, "RecurFrequency", p->frequency, "is not 0x200A, 0x200B, 0x200C or 0x200D");
-    at = r->pos;
+    at = pattern_type_at = r->pos;
     if (FAILED(hr = take_u16(r, "PatternType", &p->pattern_type))) return hr;
     if (p->pattern_type > RECUR_PATTERN_MONTH_END)
         return bad(r, at, "PatternType", p->pattern_type,
@@ -143,7 +144,7 @@ static HRESULT read_recurrence_pattern(struct reader *r, struct recur_pattern *p
     if (calendar_type > 1)
         return bad(r, at, "CalendarType", calendar_type, "is not the Gregorian calendar: not supported");
     if (FAILED(hr = take_u32(r, "FirstDateTime", &first_date_time))) return hr;
-    at = r->pos;
+    at = period_at = r->pos;
     if (FAILED(hr = take_u32(r, "Period", &p->period))) return hr;
     if (!p->period || (p->pattern_type == RECUR_PATTERN_DAY && p->period % RECUR_MINUTES_PER_DAY) ||
         p->period > 999 * (p->pattern_type == RECUR_PATTERN_DAY ? RECUR_MINUTES_PER_DAY : 12))
@@ -176,10 +177,10 @@ static HRESULT read_recurrence_pattern(struct reader *r, struct recur_pattern *p
     }
     if (p->pattern_type != RECUR_PATTERN_DAY && p->pattern_type != RECUR_PATTERN_WEEK && p->period % 12 &&
         p->frequency == RECUR_FREQ_YEARLY)
-        return bad(r, at - 12, "Period", p->period, "of a yearly pattern is not a whole number of years");
+        return bad(r, period_at, "Period", p->period, "of a yearly pattern is not a whole number of years");
     if ((p->frequency == RECUR_FREQ_MONTHLY || p->frequency == RECUR_FREQ_YEARLY) &&
         (p->pattern_type == RECUR_PATTERN_DAY || p->pattern_type == RECUR_PATTERN_WEEK))
-        return bad(r, at - 18, "PatternType", p->pattern_type, "does not fit a monthly or yearly RecurFrequency");
+        return bad(r, pattern_type_at, "PatternType", p->pattern_type, "does not fit a monthly or yearly RecurFrequency");
 
     at = r->pos;
     if (FAILED(hr = take_u32(r, "EndType", &p->end_type))) return hr;
@@ -370,7 +371,7 @@ HRESULT recur_parse(const BYTE *data, ULONG size, struct recur_pattern *pattern,
     error[0] = 0;
     if (FAILED(hr = read_appointment_pattern(&r, pattern)))
     {
-        if (hr == E_OUTOFMEMORY) errmsg_format(error, hr, "out of memory");
+        if (hr == E_OUTOFMEMORY) errmsg_format(error, hr, ERRMSG_OOM);
         recur_free(pattern);
     }
     return hr;
@@ -434,11 +435,11 @@ HRESULT recur_add_exception(const BYTE *data, ULONG size, ULONG original_start, 
     *out = NULL;
     *out_size = 0;
     error[0] = 0;
-    if (!layout) return errmsg_format(error, E_OUTOFMEMORY, "out of memory");
+    if (!layout) return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
     memset(&pattern, 0, sizeof(pattern));
     if (FAILED(hr = read_appointment_pattern(&r, &pattern)))
     {
-        if (hr == E_OUTOFMEMORY) errmsg_format(error, hr, "out of memory");
+        if (hr == E_OUTOFMEMORY) errmsg_format(error, hr, ERRMSG_OOM);
         goto done;
     }
     if (date_in(pattern.deleted, pattern.deleted_count, date) || date_in(pattern.modified, pattern.modified_count, date))
@@ -458,7 +459,7 @@ HRESULT recur_add_exception(const BYTE *data, ULONG size, ULONG original_start, 
     *out_size = size + 8 + INFO_SIZE + extended;
     if (!(*out = p = malloc(*out_size)))
     {
-        hr = errmsg_format(error, E_OUTOFMEMORY, "out of memory");
+        hr = errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
         goto done;
     }
     memcpy(p, data, layout->deleted_at);

@@ -9,6 +9,7 @@
 #include <windows.h>
 
 #include "atomicfile.h"
+#include "errmsg.h"
 #include "eventlog.h"
 #include "gate.h"
 #include "hostfs.h"
@@ -23,7 +24,6 @@
 #include "strbuf.h"
 #include "systime.h"
 
-#define fail errmsg_format
 
 /* marks a folder this module may empty again */
 /* what the queue log shows of a long run: its first and last lines */
@@ -34,7 +34,6 @@
  * Exchange 2007 attendee accepts 75 minutes later, the organizer sends the
  * update and the cancellation on 3 August at 14:00. */
 #define T_REQUEST "2007-08-01T09:00:00Z"
-#define T_REPLY "2007-08-01T10:15:00Z"
 #define T_UPDATE "2007-08-03T14:00:00Z"
 
 /* The organizer's own calendar item: an Exchange 2003 user's meeting with
@@ -182,7 +181,7 @@ static HRESULT prepare_folder(struct story *s)
             FindClose(find);
         }
         if (!empty)
-            hr = fail(s->error, HRESULT_FROM_WIN32(ERROR_DIR_NOT_EMPTY),
+            hr = errmsg_format(s->error, HRESULT_FROM_WIN32(ERROR_DIR_NOT_EMPTY),
                       "'%s' holds files that no earlier scenario made; give an empty or new folder with --dir", s->dir);
     }
     if (SUCCEEDED(hr))
@@ -190,9 +189,9 @@ static HRESULT prepare_folder(struct story *s)
         /* the queue creates the rest of the path; the marker goes in first */
         char *queue = serverdir_path(s->dir, SERVER_QUEUE, NULL);
         if (!queue || FAILED(hr = queue_open(queue, TRUE, &s->queue, s->error)))
-            hr = queue ? hr : fail(s->error, E_OUTOFMEMORY, "out of memory");
+            hr = queue ? hr : errmsg_format(s->error, E_OUTOFMEMORY, ERRMSG_OOM);
         else if (FAILED(hr = atomicfile_write(marker, "trackfix scenario\n", 18)))
-            fail(s->error, hr, "cannot write '%s'", marker);
+            errmsg_format(s->error, hr, "cannot write '%s'", marker);
         else
         {
             /* the organizer's mailbox files and what Exchange 2007 sends back */
@@ -202,12 +201,12 @@ static HRESULT prepare_folder(struct story *s)
             {
                 char *folder = serverdir_path(s->dir, folders[i], NULL);
                 WCHAR wfolder[MAX_PATH];
-                if (!folder) hr = fail(s->error, E_OUTOFMEMORY, "out of memory");
+                if (!folder) hr = errmsg_format(s->error, E_OUTOFMEMORY, ERRMSG_OOM);
                 else
                 {
                     MultiByteToWideChar(CP_UTF8, 0, folder, -1, wfolder, MAX_PATH);
                     if (!CreateDirectoryW(wfolder, NULL))
-                        hr = fail(s->error, HRESULT_FROM_WIN32(GetLastError()), "cannot create '%s'", folder);
+                        hr = errmsg_format(s->error, HRESULT_FROM_WIN32(GetLastError()), "cannot create '%s'", folder);
                 }
                 free(folder);
             }
@@ -229,7 +228,7 @@ static HRESULT provision(struct story *s)
     if (FAILED(hr = server_init(REG_BUILD_EXCHANGE_2003_SP2, EVENTLOG_LEVEL_MAXIMUM, error)) ||
         FAILED(hr = server_install_hotfix(gate_reader_registry(), "20070801", error)) ||
         FAILED(hr = server_set_fix_value(s->mode == SCENARIO_ON, error)))
-        return fail(s->error, hr, "%s", error);
+        return errmsg_format(s->error, hr, "%s", error);
     gate_read(gate_reader_registry(), &gate);
     gate_read_dword(gate_reader_registry(), REG_ITEM_STORE_DRIVER_LEVEL, &level);
     strbuf_printf(&evidence,
@@ -266,8 +265,8 @@ static HRESULT write_sending(struct story *s, struct mapi_message *message, cons
         SUCCEEDED(mapi_prop_set_long(prop, sending->sequence)) &&
         (prop = mapi_propset_obtain_lid(p, LID_OWNER_CRITICAL_CHANGE)) && SUCCEEDED(mapi_prop_set_systime(prop, sent)))
         hr = S_OK;
-    if (FAILED(hr)) return fail(s->error, hr, "out of memory");
-    if (FAILED(hr = msgfile_write(*path, message, read_error))) return fail(s->error, hr, "%s", read_error);
+    if (FAILED(hr)) return errmsg_format(s->error, hr, ERRMSG_OOM);
+    if (FAILED(hr = msgfile_write(*path, message, read_error))) return errmsg_format(s->error, hr, "%s", read_error);
     return S_OK;
 }
 
@@ -351,12 +350,12 @@ static HRESULT request_and_reply(struct story *s, char **meeting_path)
     HRESULT hr;
 
     *meeting_path = serverdir_path(s->dir, SERVER_ORGANIZER, "meeting.msg");
-    if (FAILED(hr = msgtext_parse(organizer_meeting, "scenario", &meeting, error))) return fail(s->error, hr, "%s", error);
+    if (FAILED(hr = msgtext_parse(organizer_meeting, "scenario", &meeting, error))) return errmsg_format(s->error, hr, "%s", error);
     if (!*meeting_path || !drop || FAILED(hr = msgfile_write(*meeting_path, &meeting, error)) ||
         FAILED(hr = write_sending(s, &meeting, &request, when(T_REQUEST), &request_path)))
     {
         if (SUCCEEDED(hr)) hr = E_OUTOFMEMORY;
-        if (!s->error[0]) fail(s->error, hr, "%s", error);
+        if (!s->error[0]) errmsg_format(s->error, hr, "%s", error);
         goto done;
     }
     /* the request was made from the meeting: read back the organizer's
@@ -364,7 +363,7 @@ static HRESULT request_and_reply(struct story *s, char **meeting_path)
     mapi_message_clear(&meeting);
     if (FAILED(hr = msgfile_read(*meeting_path, &meeting, error)))
     {
-        fail(s->error, hr, "%s", error);
+        errmsg_format(s->error, hr, "%s", error);
         goto done;
     }
     if (FAILED(hr = queue_submit(&s->queue, request_path, when(T_REQUEST), id, s->error)) ||
@@ -385,20 +384,20 @@ static HRESULT request_and_reply(struct story *s, char **meeting_path)
                   "DTEND:20070810T100000Z\r\nUID:%s\r\nDTSTAMP:20070801T101500Z\r\nSEQUENCE:0\r\n"
                   "X-MICROSOFT-CDO-APPT-SEQUENCE:0\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
                   uid ? uid : "");
-    if (!uid || !reply_path || ics.failed) hr = fail(s->error, E_OUTOFMEMORY, "out of memory");
+    if (!uid || !reply_path || ics.failed) hr = errmsg_format(s->error, E_OUTOFMEMORY, ERRMSG_OOM);
     else if (FAILED(hr = atomicfile_write(reply_path, ics.data, (DWORD)ics.size)))
-        fail(s->error, hr, "cannot write '%s'", reply_path);
+        errmsg_format(s->error, hr, "cannot write '%s'", reply_path);
     if (FAILED(hr)) goto done;
     if (FAILED(hr = imipreply_read(reply_path, &reply, error)))
     {
-        fail(s->error, hr, "%s", error);
+        errmsg_format(s->error, hr, "%s", error);
         goto done;
     }
     hr = imipreply_apply(&meeting, &reply, &change, error);
     imipreply_clear(&reply);
     if (hr != S_OK || FAILED(hr = msgfile_write(*meeting_path, &meeting, error)))
     {
-        hr = fail(s->error, FAILED(hr) ? hr : E_FAIL, "%s", error);
+        hr = errmsg_format(s->error, FAILED(hr) ? hr : E_FAIL, "%s", error);
         goto done;
     }
     {
@@ -438,7 +437,7 @@ static HRESULT send_changes(struct story *s, const char *meeting_path)
     for (i = 0; i < ARRAYSIZE(sendings); i++)
     {
         char *path = NULL;
-        if (FAILED(hr = msgfile_read(meeting_path, &meeting, error))) return fail(s->error, hr, "%s", error);
+        if (FAILED(hr = msgfile_read(meeting_path, &meeting, error))) return errmsg_format(s->error, hr, "%s", error);
         hr = write_sending(s, &meeting, &sendings[i], when(T_UPDATE), &path);
         mapi_message_clear(&meeting);
         if (SUCCEEDED(hr) && SUCCEEDED(hr = queue_submit(&s->queue, path, when(T_UPDATE), id, s->error)))
@@ -509,10 +508,17 @@ static BOOL file_contains(const char *path, const char *text)
     return found;
 }
 
-/* Step 6 on: the queue over two days, and the verdict for the mode. */
+/* The queue's first 35 minutes, under Exchange 2003's schedule: the
+ * attempts at 0, 10, 20 and 30 minutes fail; the toggle comes then, and
+ * the attempt at 45 minutes (the fourth retry, 15 minutes on) delivers. */
+#define STUCK_MINUTES 35
+#define DELIVERED_MINUTES 45
+
+/* Step 6 on: the queue to expiry, and the verdict for the mode. */
 static HRESULT play_queue(struct story *s, BOOL *as_the_article_says)
 {
-    const ULONGLONG t1 = when(T_UPDATE), two_days = 2ULL * 24 * 60 * SYSTIME_TICKS_PER_MINUTE;
+    const ULONGLONG t1 = when(T_UPDATE), stuck = t1 + STUCK_MINUTES * SYSTIME_TICKS_PER_MINUTE;
+    const ULONGLONG expiry = t1 + (ULONGLONG)QUEUE_EXPIRE_MINUTES * SYSTIME_TICKS_PER_MINUTE;
     static const char *const ids[] = {"00000002", "00000003"};
     struct strbuf evidence = {0};
     char error[SERVER_TEXT_SIZE];
@@ -523,7 +529,7 @@ static HRESULT play_queue(struct story *s, BOOL *as_the_article_says)
     if (s->mode != SCENARIO_ON)
     {
         /* stuck: the first retries fail */
-        if (FAILED(hr = run_queue(s, t1, t1 + 35 * SYSTIME_TICKS_PER_MINUTE))) return hr;
+        if (FAILED(hr = run_queue(s, t1, stuck))) return hr;
         take_log(s, &evidence);
         show_stuck(s, &evidence, ids[0]);
         tell(s, "Fix off: EcGetMime fails with E_FAIL; the update and the cancellation sit in the SMTP retry queue",
@@ -532,7 +538,7 @@ static HRESULT play_queue(struct story *s, BOOL *as_the_article_says)
     if (s->mode == SCENARIO_TOGGLE)
     {
         struct gate_status gate;
-        if (FAILED(hr = server_set_fix_value(1, error))) return fail(s->error, hr, "%s", error);
+        if (FAILED(hr = server_set_fix_value(1, error))) return errmsg_format(s->error, hr, "%s", error);
         gate_read(gate_reader_registry(), &gate);
         strbuf_printf(&evidence,
                       "HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeIS\\ParametersSystem\\"
@@ -541,7 +547,7 @@ static HRESULT play_queue(struct story *s, BOOL *as_the_article_says)
                       gate.fix.found, gate.active ? "yes" : "no");
         tell(s, "The administrator enables the fix while the queue is running", &evidence);
     }
-    if (FAILED(hr = run_queue(s, s->mode == SCENARIO_ON ? t1 : t1 + 35 * SYSTIME_TICKS_PER_MINUTE, t1 + two_days))) return hr;
+    if (FAILED(hr = run_queue(s, s->mode == SCENARIO_ON ? t1 : stuck, expiry))) return hr;
     take_log(s, &evidence);
 
     for (i = 0; i < ARRAYSIZE(ids); i++)
@@ -573,7 +579,7 @@ static HRESULT play_queue(struct story *s, BOOL *as_the_article_says)
             file = serverdir_path(s->dir, SERVER_DROP, name);
             if (e.state != QUEUE_DELIVERED || !file ||
                 !file_contains(file, "X-REPLYTIME=18991230T000000Z") ||
-                (s->mode == SCENARIO_TOGGLE && e.last_attempt != t1 + 45 * SYSTIME_TICKS_PER_MINUTE))
+                (s->mode == SCENARIO_TOGGLE && e.last_attempt != t1 + DELIVERED_MINUTES * SYSTIME_TICKS_PER_MINUTE))
                 *as_the_article_says = FALSE;
             else
             {

@@ -7,6 +7,7 @@
 
 #include <windows.h>
 
+#include "errmsg.h"
 #include "meeting.h"
 #include "series.h"
 
@@ -219,7 +220,7 @@ HRESULT series_make_exception(struct mapi_message *message, struct series *serie
     }
     if (!(a = mapi_message_add_attachment(message)) || !(a->message = calloc(1, sizeof(*a->message))) ||
         FAILED(fill_exception(message, series, original_start, start, start + duration, a)))
-        return errmsg_format(error, E_OUTOFMEMORY, "out of memory");
+        return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
     *exception = a->message;
     series_free(series);
     return series_read(message, series, error);

@@ -12,12 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errmsg.h"
 #include "mimeenc.h"
 #include "smtp.h"
 #include "strbuf.h"
-
-/* Fails the session S with HR, the server named first. */
-#define fail(s, hr, fmt, ...) errmsg_format((s)->error, hr, "SMTP server %s: " fmt, (s)->server, ##__VA_ARGS__)
 
 #define REPLY_MAX 4096
 
@@ -32,7 +30,6 @@ struct session
     char deferral[SMTP_ERROR_SIZE]; /* why the first recipient told to wait waits */
 };
 
-
 static HRESULT send_all(struct session *s, const char *data, size_t size, const char *what)
 {
     while (size)
@@ -41,7 +38,7 @@ static HRESULT send_all(struct session *s, const char *data, size_t size, const 
         if (sent <= 0)
         {
             s->code = 0;
-            return fail(s, HRESULT_FROM_WIN32(WSAGetLastError()), "sending %s failed (error %d)", what,
+            return errmsg_format(s->error, HRESULT_FROM_WIN32(WSAGetLastError()), "SMTP server %s: " "sending %s failed (error %d)", s->server, what,
                         WSAGetLastError());
         }
         data += sent;
@@ -67,16 +64,16 @@ static HRESULT expect(struct session *s, const char *after)
         for (last = s->full; (line_end = strstr(last, "\r\n")) && line_end[2]; last = line_end + 2) {}
         if (line_end && strlen(last) >= 4 && last[3] != '-') break;
         s->code = 0;
-        if (len + 1 >= sizeof(s->full)) return fail(s, E_FAIL, "reply to %s longer than %u bytes", after, REPLY_MAX);
+        if (len + 1 >= sizeof(s->full)) return errmsg_format(s->error, E_FAIL, "SMTP server %s: " "reply to %s longer than %u bytes", s->server, after, REPLY_MAX);
         got = recv(s->socket, s->full + len, (int)(sizeof(s->full) - 1 - len), 0);
         if (got <= 0)
-            return fail(s, got ? HRESULT_FROM_WIN32(WSAGetLastError()) : E_FAIL, "no reply to %s (%s)", after,
+            return errmsg_format(s->error, got ? HRESULT_FROM_WIN32(WSAGetLastError()) : E_FAIL, "SMTP server %s: " "no reply to %s (%s)", s->server, after,
                         got ? "timed out or reset" : "connection closed");
         len += (size_t)got;
     }
     snprintf(s->reply, sizeof(s->reply), "%.*s", (int)strcspn(s->full, "\r\n"), s->full);
     s->code = s->reply[0];
-    if (s->code != '2' && s->code != '3') return fail(s, E_FAIL, "%s refused: %s", after, s->reply);
+    if (s->code != '2' && s->code != '3') return errmsg_format(s->error, E_FAIL, "SMTP server %s: " "%s refused: %s", s->server, after, s->reply);
     return S_OK;
 }
 
@@ -96,7 +93,7 @@ static HRESULT command(struct session *s, const char *fmt, ...)
     {
         s->code = '5';
         snprintf(s->reply, sizeof(s->reply), "501 5.5.2 command too long to send");
-        return fail(s, E_INVALIDARG, "command too long");
+        return errmsg_format(s->error, E_INVALIDARG, "SMTP server %s: " "command too long", s->server);
     }
     /* the one place a command is sent: an argument with a control
      * character (a CR or LF could start a command of its own) is refused
@@ -106,7 +103,7 @@ static HRESULT command(struct session *s, const char *fmt, ...)
         {
             s->code = '5';
             snprintf(s->reply, sizeof(s->reply), "501 5.5.4 a control character in the command: not sent");
-            return fail(s, E_INVALIDARG, "a control character in the command: not sent");
+            return errmsg_format(s->error, E_INVALIDARG, "SMTP server %s: " "a control character in the command: not sent", s->server);
         }
     memcpy(line + len, "\r\n", 3);
     if (FAILED(hr = send_all(s, line, (size_t)len + 2, line))) return hr;
@@ -148,7 +145,7 @@ static HRESULT connect_server(struct session *s)
     memset(&hints, 0, sizeof(hints));
     hints.ai_socktype = SOCK_STREAM;
     if ((code = getaddrinfo(host, port, &hints, &found)))
-        return fail(s, HRESULT_FROM_WIN32(code), "cannot resolve (error %d)", code);
+        return errmsg_format(s->error, HRESULT_FROM_WIN32(code), "SMTP server %s: " "cannot resolve (error %d)", s->server, code);
     for (a = found; a; a = a->ai_next)
     {
         if ((s->socket = socket(a->ai_family, SOCK_STREAM, IPPROTO_TCP)) == INVALID_SOCKET) continue;
@@ -160,7 +157,7 @@ static HRESULT connect_server(struct session *s)
         s->socket = INVALID_SOCKET;
     }
     freeaddrinfo(found);
-    if (s->socket == INVALID_SOCKET) return fail(s, HRESULT_FROM_WIN32(code), "cannot connect (error %d)", code);
+    if (s->socket == INVALID_SOCKET) return errmsg_format(s->error, HRESULT_FROM_WIN32(code), "SMTP server %s: " "cannot connect (error %d)", s->server, code);
     return expect(s, "the greeting");
 }
 
@@ -242,7 +239,7 @@ HRESULT smtp_send(const char *server, const char *from, struct smtp_recipient *r
     {
         free(waiting);
         strbuf_free(&body);
-        return errmsg_format(error, E_OUTOFMEMORY, "out of memory");
+        return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
     }
     for (i = 0; i < count; i++)
     {
@@ -252,7 +249,7 @@ HRESULT smtp_send(const char *server, const char *from, struct smtp_recipient *r
     }
     if (WSAStartup(MAKEWORD(2, 2), &wsa))
     {
-        fail(&s, E_FAIL, "Winsock is not available");
+        errmsg_format(s.error, E_FAIL, "SMTP server %s: Winsock is not available", s.server);
         decide(&s, recipients, count, waiting);
         free(waiting);
         strbuf_free(&body);

@@ -121,6 +121,8 @@ static void every_cut_and_damaged_field_is_refused_with_its_offset(void **state)
         {0, 0x30043005, "byte 0: ReaderVersion 0x00003005 is not 0x3004"},
         {4, 0x0001200E, "byte 4: RecurFrequency 0x0000200E is not"},
         {6, 0x0000000B, "byte 6: PatternType 0x0000000B is a Hijri calendar pattern"},
+        /* a yearly frequency over a weekly pattern: the pattern type is at fault */
+        {4, 0x0001200D, "byte 6: PatternType 0x00000001 does not fit a monthly or yearly RecurFrequency"},
         {14, 0, "byte 14: Period 0x00000000 is not"},
         {22, 0x80, "byte 22: PatternTypeSpecific days 0x00000080 names no weekday"},
         {26, 0x1234, "byte 26: EndType 0x00001234 is not"},
