@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "errmsg.h"
 #include "gate.h"
+#include "hostfs.h"
 #include "queue.h"
 #include "strbuf.h"
 
@@ -386,7 +387,7 @@ BOOL cli_is_folder(const char *path)
     WCHAR wpath[MAX_PATH];
     DWORD attributes;
 
-    if (!MultiByteToWideChar(CP_UTF8, 0, path, -1, wpath, MAX_PATH)) return FALSE;
+    if (!hostfs_widen(path, wpath, MAX_PATH)) return FALSE;
     attributes = GetFileAttributesW(wpath);
     return attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_DIRECTORY);
 }
@@ -396,7 +397,7 @@ BOOL cli_ensure_folder(const char *dir)
     WCHAR wdir[MAX_PATH];
     char text[MAX_PATH + 64];
 
-    if (MultiByteToWideChar(CP_UTF8, 0, dir, -1, wdir, MAX_PATH)) CreateDirectoryW(wdir, NULL);
+    if (hostfs_widen(dir, wdir, MAX_PATH)) CreateDirectoryW(wdir, NULL);
     if (cli_is_folder(dir)) return TRUE;
     snprintf(text, sizeof(text), "'%s': not a folder that can be created", dir);
     cli_message(MSG_CANNOT_WRITE, text);

@@ -71,7 +71,7 @@ HRESULT eventlog_write_327(const char *log_path, const struct eventlog_327 *even
         goto done;
     }
     if (!count) goto done;
-    MultiByteToWideChar(CP_UTF8, 0, log_path, -1, wpath, MAX_PATH);
+    hostfs_widen(log_path, wpath, MAX_PATH);
     file = CreateFileW(wpath, FILE_APPEND_DATA, FILE_SHARE_READ, NULL, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
     if (file == INVALID_HANDLE_VALUE)
     {

@@ -15,6 +15,7 @@
 #include <windows.h>
 
 #include "hostfs.h"
+#include "strbuf.h"
 
 HRESULT hostfs_error(int error)
 {
@@ -106,7 +107,7 @@ static char *resolve_folder(const char *folder)
 
     /* a derived one stays out of the cache: the parents stay in */
     if ((host = cached_folder(folder)) || (host = child_of_cached(folder))) return host;
-    if (!MultiByteToWideChar(CP_UTF8, 0, folder, -1, wfolder, MAX_PATH) ||
+    if (!hostfs_widen(folder, wfolder, MAX_PATH) ||
         !(unix_folder = wine_get_unix_file_name(wfolder)))
         return NULL;
     length = strlen(unix_folder);
@@ -240,7 +241,7 @@ HRESULT hostfs_read_file(const char *path, ULONGLONG max, HGLOBAL *memory, ULONG
         /* the name in another case, as Windows finds it: Wine looks it up */
         WCHAR wpath[MAX_PATH];
         char *found;
-        if (MultiByteToWideChar(CP_UTF8, 0, path, -1, wpath, MAX_PATH) && (found = wine_get_unix_file_name(wpath)))
+        if (hostfs_widen(path, wpath, MAX_PATH) && (found = wine_get_unix_file_name(wpath)))
         {
             fd = open(found, O_RDONLY | O_CLOEXEC);
             HeapFree(GetProcessHeap(), 0, found);
@@ -376,7 +377,7 @@ HRESULT hostfs_make_folders(const char *path)
         hr = hostfs_resolve(trimmed, &host);
     if (FAILED(hr) || (!stat(host, &st) && S_ISDIR(st.st_mode))) goto done;
     /* not there by this name: in another case, as Windows finds it? */
-    if (has_case(strrchr(host, '/') + 1) && MultiByteToWideChar(CP_UTF8, 0, trimmed, -1, wpath, MAX_PATH) &&
+    if (has_case(strrchr(host, '/') + 1) && hostfs_widen(trimmed, wpath, MAX_PATH) &&
         (found = wine_get_unix_file_name(wpath)) && !stat(found, &st) && S_ISDIR(st.st_mode))
         goto done;
     if (!mkdir(host, 0777)) goto done;
@@ -438,4 +439,31 @@ FILE *hostfs_fopen_read(const char *path)
     file = fopen(host, "rb");
     free(host);
     return file;
+}
+
+BOOL hostfs_widen(const char *utf8, WCHAR *out, int size)
+{
+    if (MultiByteToWideChar(CP_UTF8, 0, utf8, -1, out, size)) return TRUE;
+    out[0] = 0;
+    return FALSE;
+}
+
+/* Removes FOLDER/NAME, a file, or a folder with all it holds (CTX: folders). */
+static void remove_entry(void *ctx, const char *folder, const char *name)
+{
+    struct strbuf path = {0};
+
+    strbuf_printf(&path, "%s/%s", folder, name);
+    if (path.data && ctx) hostfs_remove_tree(path.data);
+    else if (path.data) hostfs_remove(path.data);
+    strbuf_free(&path);
+}
+
+void hostfs_remove_tree(const char *path)
+{
+    WCHAR wpath[MAX_PATH];
+
+    hostfs_for_each(path, FALSE, remove_entry, NULL);
+    hostfs_for_each(path, TRUE, remove_entry, (void *)path);
+    if (hostfs_widen(path, wpath, MAX_PATH)) RemoveDirectoryW(wpath);
 }

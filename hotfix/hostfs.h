@@ -36,6 +36,13 @@ HRESULT hostfs_rename(const char *from, const char *to);
 /* Deletes the file PATH; S_OK when it was not there. */
 HRESULT hostfs_remove(const char *path);
 
+/* Deletes the folder PATH and all it holds (nothing when it is not there). */
+void hostfs_remove_tree(const char *path);
+
+/* UTF8 as UTF-16 into OUT (SIZE characters); FALSE, OUT empty, when it
+ * does not fit or is not UTF-8. */
+BOOL hostfs_widen(const char *utf8, WCHAR *out, int size);
+
 /* Calls VISIT(CTX, FOLDER, NAME) for each folder (FOLDERS) or each other
  * entry (!FOLDERS) of FOLDER but "." and "..", read by the host in one
  * pass, NAME as the host spells it: a queue of 100,000 messages is walked

@@ -15,6 +15,7 @@
 
 #include "address.h"
 #include "errmsg.h"
+#include "hostfs.h"
 #include "imipreply.h"
 #include "meeting.h"
 #include "series.h"
@@ -524,7 +525,7 @@ HRESULT imipreply_read(const char *path, struct imip_reply *reply, char error[IM
     HRESULT hr;
 
     memset(reply, 0, sizeof(*reply));
-    MultiByteToWideChar(CP_UTF8, 0, path, -1, wpath, MAX_PATH);
+    hostfs_widen(path, wpath, MAX_PATH);
     file = CreateFileW(wpath, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
     if (file == INVALID_HANDLE_VALUE)
         return errmsg_about(error, HRESULT_FROM_WIN32(GetLastError()), path, "cannot open (error %u)", GetLastError());

@@ -63,10 +63,6 @@ struct reader
 };
 
 
-static void to_wide(const char *text, WCHAR *out, int size)
-{
-    if (!MultiByteToWideChar(CP_UTF8, 0, text, -1, out, size)) out[0] = 0;
-}
 
 static DWORD get_le32(const BYTE *p)
 {
@@ -95,7 +91,7 @@ static HRESULT read_stream(struct reader *r, IStorage *stg, const char *where, c
 
     *data = NULL;
     *size = 0;
-    to_wide(name, wname, ARRAYSIZE(wname));
+    hostfs_widen(name, wname, ARRAYSIZE(wname));
     hr = IStorage_OpenStream(stg, wname, NULL, STGM_READ | STGM_SHARE_EXCLUSIVE, 0, &stream);
     if (hr == STG_E_FILENOTFOUND) return S_FALSE;
     if (FAILED(hr)) return errmsg_about(r->error, hr, r->path, "%s%s: cannot open stream (%#x)", where, name, (unsigned)hr);
@@ -367,7 +363,7 @@ static HRESULT read_names(struct reader *r, IStorage *root)
     WCHAR wname[64];
     HRESULT hr;
 
-    to_wide(NAMEID_STORAGE, wname, ARRAYSIZE(wname));
+    hostfs_widen(NAMEID_STORAGE, wname, ARRAYSIZE(wname));
     hr = IStorage_OpenStorage(root, wname, NULL, STGM_READ | STGM_SHARE_EXCLUSIVE, NULL, 0, &stg);
     if (hr == STG_E_FILENOTFOUND) return S_OK; /* no named properties */
     if (FAILED(hr)) return errmsg_about(r->error, hr, r->path, "%s: cannot open storage (%#x)", NAMEID_STORAGE, (unsigned)hr);
@@ -507,7 +503,7 @@ static HRESULT open_storage(struct reader *r, IStorage *stg, const char *where, 
     WCHAR wname[64];
     HRESULT hr;
 
-    to_wide(name, wname, ARRAYSIZE(wname));
+    hostfs_widen(name, wname, ARRAYSIZE(wname));
     hr = IStorage_OpenStorage(stg, wname, NULL, STGM_READ | STGM_SHARE_EXCLUSIVE, NULL, 0, out);
     if (FAILED(hr)) errmsg_about(r->error, hr, r->path, "%s%s: cannot open storage (%#x)", where, name, (unsigned)hr);
     return hr;
@@ -729,7 +725,7 @@ static HRESULT write_stream(struct writer *w, IStorage *stg, const char *name, c
     ULONG written = 0;
     HRESULT hr;
 
-    to_wide(name, wname, ARRAYSIZE(wname));
+    hostfs_widen(name, wname, ARRAYSIZE(wname));
     hr = IStorage_CreateStream(stg, wname, STGM_CREATE | STGM_WRITE | STGM_SHARE_EXCLUSIVE, 0, 0, &stream);
     if (FAILED(hr)) return errmsg_about(w->error, hr, w->path, "%s: cannot create stream (%#x)", name, (unsigned)hr);
     hr = size ? IStream_Write(stream, data, size, &written) : S_OK;
@@ -893,7 +889,7 @@ static HRESULT write_names(struct writer *w, IStorage *root)
         memcpy(buckets + ((size_t)bucket * (w->name_count + 1) + bucket_size[bucket]) * 8 + 4, entries + i * 8 + 4, 4);
         bucket_size[bucket]++;
     }
-    to_wide(NAMEID_STORAGE, wname, ARRAYSIZE(wname));
+    hostfs_widen(NAMEID_STORAGE, wname, ARRAYSIZE(wname));
     hr = IStorage_CreateStorage(root, wname, STGM_CREATE | STGM_WRITE | STGM_SHARE_EXCLUSIVE, 0, 0, &stg);
     if (FAILED(hr))
     {
@@ -925,7 +921,7 @@ static HRESULT create_storage(struct writer *w, IStorage *stg, const char *name,
     WCHAR wname[64];
     HRESULT hr;
 
-    to_wide(name, wname, ARRAYSIZE(wname));
+    hostfs_widen(name, wname, ARRAYSIZE(wname));
     hr = IStorage_CreateStorage(stg, wname, STGM_CREATE | STGM_WRITE | STGM_SHARE_EXCLUSIVE, 0, 0, out);
     if (FAILED(hr)) errmsg_about(w->error, hr, w->path, "%s: cannot create storage (%#x)", name, (unsigned)hr);
     return hr;

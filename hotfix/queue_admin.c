@@ -79,7 +79,7 @@ HRESULT queue_delete(struct queue *queue, const char *id, char error[QUEUE_ERROR
         !(gone = qstore_path(incoming, id, NULL)))
         hr = errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
     else if (SUCCEEDED(hr = qstore_move_folder(queue, folder, gone, error)))
-        qstore_remove_files(gone, "", TRUE);
+        hostfs_remove_tree(gone);
     free(folder);
     free(incoming);
     free(gone);

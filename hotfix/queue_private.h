@@ -129,9 +129,8 @@ void qstore_step(struct queue *queue);
 /* Creates PATH and its missing parents. */
 HRESULT qstore_make_folders(const char *path, char *error);
 
-/* Deletes every file in FOLDER whose name ends with SUFFIX ("" for all);
- * with REMOVE_FOLDER, the folder too. */
-void qstore_remove_files(const char *folder, const char *suffix, BOOL remove_folder);
+/* Deletes every file in FOLDER whose name ends with SUFFIX. */
+void qstore_remove_files(const char *folder, const char *suffix);
 
 /* Calls VISIT for each subfolder name of FOLDER. */
 void qstore_for_each_folder(const char *folder, void (*visit)(void *ctx, const char *folder, const char *name), void *ctx);

@@ -68,11 +68,6 @@ char *qstore_path(const char *a, const char *b, const char *c)
     return strbuf_detach(&sb);
 }
 
-static void widen(const char *path, WCHAR *out)
-{
-    if (!MultiByteToWideChar(CP_UTF8, 0, path, -1, out, MAX_PATH)) out[0] = 0;
-}
-
 /* One durable step done: counted, and told to the step observer. */
 void qstore_step(struct queue *queue)
 {
@@ -101,17 +96,10 @@ static void remove_matching(void *ctx, const char *folder, const char *name)
     free(path);
 }
 
-/* Deletes every file in FOLDER whose name ends with SUFFIX ("" for all);
- * with REMOVE_FOLDER, the folder too. */
-void qstore_remove_files(const char *folder, const char *suffix, BOOL remove_folder)
+/* Deletes every file in FOLDER whose name ends with SUFFIX. */
+void qstore_remove_files(const char *folder, const char *suffix)
 {
     hostfs_for_each(folder, FALSE, remove_matching, (void *)suffix);
-    if (remove_folder)
-    {
-        WCHAR wfolder[MAX_PATH];
-        widen(folder, wfolder);
-        RemoveDirectoryW(wfolder);
-    }
 }
 
 /* Calls VISIT for each subfolder name of FOLDER. */
@@ -125,7 +113,7 @@ static void clear_incoming(void *ctx, const char *folder, const char *name)
     char *path = qstore_path(folder, name, NULL);
 
     (void)ctx;
-    if (path) qstore_remove_files(path, "", TRUE);
+    if (path) hostfs_remove_tree(path);
     free(path);
 }
 
@@ -134,7 +122,7 @@ static void clear_temp(void *ctx, const char *folder, const char *name)
     char *path = qstore_path(folder, name, NULL);
 
     (void)ctx;
-    if (path) qstore_remove_files(path, ".tmp", FALSE);
+    if (path) qstore_remove_files(path, ".tmp");
     free(path);
 }
 
@@ -161,7 +149,7 @@ HRESULT queue_open(const char *dir, BOOL lock, struct queue *queue, char error[Q
     if (!lock) return S_OK;
 
     if (!(path = qstore_path(dir, "lock", NULL))) return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
-    widen(path, wlock);
+    hostfs_widen(path, wlock, MAX_PATH);
     /* two locks on one file: Wine's sharing mode for the runs of this
      * prefix, the kernel's for those of any other prefix */
     queue->lock = CreateFileW(wlock, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
@@ -185,9 +173,9 @@ HRESULT queue_open(const char *dir, BOOL lock, struct queue *queue, char error[Q
         if ((path = qstore_path(dir, state_folders[i], NULL))) qstore_for_each_folder(path, clear_temp, NULL);
         free(path);
     }
-    if ((path = serverdir_path(queue->server, SERVER_DROP, NULL))) qstore_remove_files(path, ".tmp", FALSE);
+    if ((path = serverdir_path(queue->server, SERVER_DROP, NULL))) qstore_remove_files(path, ".tmp");
     free(path);
-    if ((path = serverdir_path(queue->server, SERVER_SENT, NULL))) qstore_remove_files(path, ".tmp", FALSE);
+    if ((path = serverdir_path(queue->server, SERVER_SENT, NULL))) qstore_remove_files(path, ".tmp");
     free(path);
     if ((path = serverdir_path(queue->server, SERVER_MAILBOXES, NULL))) qstore_for_each_folder(path, clear_temp, NULL);
     free(path);
@@ -201,7 +189,7 @@ void queue_close(struct queue *queue)
     /* what was prepared and not committed was never queued */
     for (i = 0; i < queue->pending_count; i++)
     {
-        qstore_remove_files(queue->pending[i].folder, "", TRUE);
+        hostfs_remove_tree(queue->pending[i].folder);
         free(queue->pending[i].folder);
         free(queue->pending[i].target);
     }

@@ -237,7 +237,7 @@ HRESULT queue_submit_prepare(struct queue *queue, const char *path, ULONGLONG no
     pending->target = target;
     folder = target = NULL;
 done:
-    if (FAILED(hr) && folder) qstore_remove_files(folder, "", TRUE);
+    if (FAILED(hr) && folder) hostfs_remove_tree(folder);
     if (source) GlobalFree(source);
     strbuf_free(&state);
     free(incoming);
@@ -276,7 +276,7 @@ HRESULT queue_submit_commit(struct queue *queue, void (*queued)(void *context, c
             if (queued) queued(context, p->id);
         }
         else
-            qstore_remove_files(p->folder, "", TRUE);
+            hostfs_remove_tree(p->folder);
         free(p->folder);
         free(p->target);
     }

@@ -128,91 +128,46 @@ static ULONGLONG when(const char *iso)
     return t;
 }
 
-/* Removes PATH and everything under it. */
-static void remove_tree(const WCHAR *path)
+/* DIR from nothing: created, or emptied when an earlier scenario made it. */
+/* Counts an entry of a folder (CTX: the count). */
+static void count_entry(void *ctx, const char *folder, const char *name)
 {
-    WCHAR pattern[MAX_PATH], child[MAX_PATH];
-    WIN32_FIND_DATAW found;
-    HANDLE find;
-
-    if (lstrlenW(path) + 3 >= MAX_PATH) return;
-    lstrcpyW(pattern, path);
-    lstrcatW(pattern, L"\\*");
-    if ((find = FindFirstFileW(pattern, &found)) != INVALID_HANDLE_VALUE)
-    {
-        do
-        {
-            if (!lstrcmpW(found.cFileName, L".") || !lstrcmpW(found.cFileName, L"..")) continue;
-            if (lstrlenW(path) + lstrlenW(found.cFileName) + 2 >= MAX_PATH) continue;
-            lstrcpyW(child, path);
-            lstrcatW(child, L"\\");
-            lstrcatW(child, found.cFileName);
-            if (found.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) remove_tree(child);
-            else DeleteFileW(child);
-        } while (FindNextFileW(find, &found));
-        FindClose(find);
-    }
-    RemoveDirectoryW(path);
+    (void)folder;
+    (void)name;
+    ++*(ULONG *)ctx;
 }
 
-/* DIR from nothing: created, or emptied when an earlier scenario made it. */
 static HRESULT prepare_folder(struct story *s)
 {
-    WCHAR wdir[MAX_PATH], wmarker[MAX_PATH];
-    char *marker = serverdir_path(s->dir, SERVER_SCENARIO_MARK, NULL);
-    WIN32_FIND_DATAW found;
-    HANDLE find;
+    char *marker = serverdir_path(s->dir, SERVER_SCENARIO_MARK, NULL), *queue = NULL;
+    ULONG entries = 0;
     HRESULT hr = S_OK;
+    size_t i;
 
-    MultiByteToWideChar(CP_UTF8, 0, s->dir, -1, wdir, MAX_PATH);
-    MultiByteToWideChar(CP_UTF8, 0, marker ? marker : "", -1, wmarker, MAX_PATH);
-    if (GetFileAttributesW(wmarker) != INVALID_FILE_ATTRIBUTES)
-        remove_tree(wdir);
-    else if (GetFileAttributesW(wdir) != INVALID_FILE_ATTRIBUTES)
+    if (!marker) return errmsg_format(s->error, E_OUTOFMEMORY, ERRMSG_OOM);
+    if (hostfs_exists(marker)) hostfs_remove_tree(s->dir);
+    hostfs_for_each(s->dir, FALSE, count_entry, &entries);
+    hostfs_for_each(s->dir, TRUE, count_entry, &entries);
+    if (entries)
+        hr = errmsg_format(s->error, HRESULT_FROM_WIN32(ERROR_DIR_NOT_EMPTY),
+                           "'%s' holds files that no earlier scenario made; give an empty or new folder with --dir",
+                           s->dir);
+    /* the queue creates the rest of the path; the marker goes in first */
+    else if (!(queue = serverdir_path(s->dir, SERVER_QUEUE, NULL)))
+        hr = errmsg_format(s->error, E_OUTOFMEMORY, ERRMSG_OOM);
+    else if (SUCCEEDED(hr = queue_open(queue, TRUE, &s->queue, s->error)) &&
+             FAILED(hr = atomicfile_write(marker, "trackfix scenario\n", 18)))
+        errmsg_format(s->error, hr, "cannot write '%s'", marker);
+    /* the organizer's mailbox files and what Exchange 2007 sends back */
+    for (i = 0; i < 2 && SUCCEEDED(hr); i++)
     {
-        WCHAR pattern[MAX_PATH];
-        BOOL empty = TRUE;
-        lstrcpyW(pattern, wdir);
-        lstrcatW(pattern, L"\\*");
-        if ((find = FindFirstFileW(pattern, &found)) != INVALID_HANDLE_VALUE)
-        {
-            do empty &= !lstrcmpW(found.cFileName, L".") || !lstrcmpW(found.cFileName, L"..");
-            while (FindNextFileW(find, &found));
-            FindClose(find);
-        }
-        if (!empty)
-            hr = errmsg_format(s->error, HRESULT_FROM_WIN32(ERROR_DIR_NOT_EMPTY),
-                      "'%s' holds files that no earlier scenario made; give an empty or new folder with --dir", s->dir);
+        char *folder = serverdir_path(s->dir, i ? SERVER_EXCHANGE2007 : SERVER_ORGANIZER, NULL);
+
+        if (!folder) hr = errmsg_format(s->error, E_OUTOFMEMORY, ERRMSG_OOM);
+        else if (FAILED(hr = hostfs_make_folders(folder))) errmsg_format(s->error, hr, "cannot create '%s'", folder);
+        free(folder);
     }
-    if (SUCCEEDED(hr))
-    {
-        /* the queue creates the rest of the path; the marker goes in first */
-        char *queue = serverdir_path(s->dir, SERVER_QUEUE, NULL);
-        if (!queue || FAILED(hr = queue_open(queue, TRUE, &s->queue, s->error)))
-            hr = queue ? hr : errmsg_format(s->error, E_OUTOFMEMORY, ERRMSG_OOM);
-        else if (FAILED(hr = atomicfile_write(marker, "trackfix scenario\n", 18)))
-            errmsg_format(s->error, hr, "cannot write '%s'", marker);
-        else
-        {
-            /* the organizer's mailbox files and what Exchange 2007 sends back */
-            static const enum server_item folders[] = {SERVER_ORGANIZER, SERVER_EXCHANGE2007};
-            size_t i;
-            for (i = 0; i < ARRAYSIZE(folders) && SUCCEEDED(hr); i++)
-            {
-                char *folder = serverdir_path(s->dir, folders[i], NULL);
-                WCHAR wfolder[MAX_PATH];
-                if (!folder) hr = errmsg_format(s->error, E_OUTOFMEMORY, ERRMSG_OOM);
-                else
-                {
-                    MultiByteToWideChar(CP_UTF8, 0, folder, -1, wfolder, MAX_PATH);
-                    if (!CreateDirectoryW(wfolder, NULL))
-                        hr = errmsg_format(s->error, HRESULT_FROM_WIN32(GetLastError()), "cannot create '%s'", folder);
-                }
-                free(folder);
-            }
-        }
-        free(queue);
-    }
+    free(queue);
     free(marker);
     return hr;
 }
