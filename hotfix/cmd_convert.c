@@ -109,7 +109,8 @@ static const struct cli_option options[] = {
 
 int cmd_convert(int argc, char **argv)
 {
-    struct convert_run state = {0}, *run = &state;
+    /* on the heap: the conversion threads reach it (track_path) */
+    struct convert_run *run = calloc(1, sizeof(*run));
     struct convertbatch_job job = {0};
     struct cli_paths files = {0};
     struct cli_parsed parsed;
@@ -118,6 +119,12 @@ int cmd_convert(int argc, char **argv)
     double seconds;
     HRESULT hr = cli_parse("convert", usage_text, options, ARRAYSIZE(options), CLI_ANY, argc, argv, &parsed);
 
+    if (!run)
+    {
+        cli_message(MSG_FAILED, "convert", ERRMSG_OOM);
+        cli_parsed_free(&parsed);
+        return EXIT_ERROR;
+    }
     if (hr != S_OK)
     {
         ret = cli_parse_status(hr);
@@ -166,6 +173,7 @@ int cmd_convert(int argc, char **argv)
                seconds);
     ret = run->unreadable ? EXIT_USAGE : run->failed ? EXIT_CONVERT : EXIT_OK;
 done:
+    free(run);
     cli_paths_free(&files);
     cli_parsed_free(&parsed);
     return ret;

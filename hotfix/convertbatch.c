@@ -23,7 +23,8 @@ struct outcome
 
 struct batch
 {
-    const struct convertbatch_job *job;
+    const struct convertbatch_job *job; /* JOB_COPY: the threads read nothing on the caller's stack */
+    struct convertbatch_job job_copy;
     struct atomicfile_batch files;
     struct outcome outcomes[CONVERTBATCH_WINDOW]; /* of the window's messages */
     ULONG outcome_count;
@@ -167,7 +168,8 @@ HRESULT convertbatch_run(const struct convertbatch_job *job, char **paths, LONG 
 
     if (!b) return E_OUTOFMEMORY;
     InitializeCriticalSection(&b->lock);
-    b->job = job;
+    b->job_copy = *job;
+    b->job = &b->job_copy;
     b->paths = paths;
     GetSystemInfo(&system);
     threads = min(CONVERTBATCH_THREADS, max(1, system.dwNumberOfProcessors));
@@ -184,7 +186,7 @@ HRESULT convertbatch_run(const struct convertbatch_job *job, char **paths, LONG 
         WaitForMultipleObjects(started, helpers, TRUE, INFINITE);
         for (t = 0; t < started; t++) CloseHandle(helpers[t]);
         commit(b);
-        if (job->progress) job->progress(job->context, (ULONG)b->window_end);
+        if (b->job->progress) b->job->progress(b->job->context, (ULONG)b->window_end);
     }
     atomicfile_batch_free(&b->files);
     DeleteCriticalSection(&b->lock);

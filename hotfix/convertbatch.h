@@ -45,8 +45,9 @@ struct convertbatch_job
     void *context;
 };
 
-/* Converts the COUNT messages of PATHS as JOB says.  S_OK, or
- * E_OUTOFMEMORY before anything was converted. */
+/* Converts the COUNT messages of PATHS as JOB says (copied: it may live
+ * on the caller's stack; its CONTEXT, which the threads reach, on the
+ * heap).  S_OK, or E_OUTOFMEMORY before anything was converted. */
 HRESULT convertbatch_run(const struct convertbatch_job *job, char **paths, LONG count);
 
 #endif

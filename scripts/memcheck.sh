@@ -106,6 +106,14 @@ mkdir -p "$out/series-text"
 vg series-new 0 "$TF" msg new "$out/series-text" -o "$out/series"
 vg series-convert 0 "$TF" convert --fix=on --now=$NOW -o "$out/series-eml" "$out/series"
 vg series-list 0 "$TF" msg series "$out"/series/*.msg
+# a reply to one instance of a real series: the exception made (pattern
+# and attachment), then converted with its own rows
+bash "$TOP/tests/cdoitems.sh" "$BUILD/trackfix.exe" "$out/cdo" > /dev/null
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:%s\r\nRECURRENCE-ID;TZID=Asia/Tokyo:20230127T120000\r\nATTENDEE;PARTSTAT=DECLINED:mailto:adam@fabrikam.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' \
+    040000008200E00074C5B7101A82E00800000000404F1AC33622D901000000000000000010000000417B5EFFCF8AF14DB668B9BA15609337 \
+    > "$out/instance.ics"
+vg instance-reply 0 "$TF" reply "$out/cdo/cdo-series-exception.msg" "$out/instance.ics"
+vg instance-convert 0 "$TF" convert --fix=on --now=$NOW -o "$out/instance-eml" "$out/cdo/cdo-series-exception.msg"
 vg scan 4 "$TF" scan --fix=off --now=$NOW --format=csv "$out/msg" "$TOP/tests/corpus/msg"
 vg submit 0 "$TF" queue --queue="$out/server2/queue" submit --now=2007-08-03T14:00:00Z "$out/msg"
 vg run 0 "$TF" queue --queue="$out/server2/queue" run --fix=off --now=2007-08-03T14:00:00Z --until=+1h

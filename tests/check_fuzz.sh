@@ -17,7 +17,7 @@ mkdir -p "$work/inject"
 cp "$work"/inject/*-crlf-*.txt "$work"/inject/*-quote.txt "$work/text/"
 trackfix msg new "$TOP"/tests/data/*.txt "$work"/text/*.txt -o "$work/seeds" || fail "msg new of the fixtures"
 
-inputs=("$work"/seeds/*.msg "$TOP"/tests/data/reply-* "$TOP"/tests/corpus/msg/*.msg "$TOP"/tests/corpus/ics/*.ics)
+inputs=("$work"/seeds/*.msg "$TOP"/tests/data/reply-* "$TOP"/tests/corpus/msg/*.msg "$TOP"/tests/corpus/ics/*.ics "$TOP"/tests/corpus/replies/*.ics)
 FUZZ_WORK=$work run "$BUILD/fuzz.exe" run 5000 20071127 "$work/found" "$work/seeds/update-1601.msg" "${inputs[@]}"
 expect_rc 0
 expect_out "fuzz: 5000 inputs"
