@@ -29,8 +29,14 @@ LIBS     = $(shell pkg-config --libs libical 2>/dev/null) -lole32 -loleaut32 -la
 TESTLIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 # Linked into every program: gcov's runtime in the coverage build.
 RUNTIME_LIBS :=
+# The coverage build: counters updated atomically (convert runs two
+# threads, and plain updates from both corrupt them: "branch taken -2"),
+# and the trace channel compiled out: WINE_TRACE is a branch on whether
+# +trackfix is on, which a run with WINEDEBUG=-all never takes, so its
+# branches would count against every file that traces.  The trace lines
+# themselves are exercised by e2e_cli's WINEDEBUG=+trackfix run.
 ifeq ($(COVERAGE),1)
-CFLAGS += -O0 -fprofile-arcs -ftest-coverage
+CFLAGS += -O0 -fprofile-arcs -ftest-coverage -fprofile-update=atomic -DWINE_NO_TRACE_MSGS -DTRACKFIX_COVERAGE
 RUNTIME_LIBS := -lgcov
 endif
 

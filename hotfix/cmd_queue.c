@@ -9,6 +9,7 @@
 #include <windows.h>
 
 #include "cli.h"
+#include "coverage.h"
 #include "errmsg.h"
 #include "queue.h"
 #include "serverdir.h"
@@ -478,7 +479,11 @@ static void on_step(void *ctx, ULONG steps)
 {
     const struct step_hooks *hooks = ctx;
 
-    if (steps == hooks->crash_after) TerminateProcess(GetCurrentProcess(), 99);
+    if (steps == hooks->crash_after)
+    {
+        coverage_dump();
+        TerminateProcess(GetCurrentProcess(), 99);
+    }
     if (hooks->pause_ms) Sleep(hooks->pause_ms);
 }
 

@@ -35,6 +35,8 @@ for name in sys.argv[2:]:
         short.append("%s: no coverage data" % name)
     elif f["branch_covered"] != f["branch_total"]:
         short.append("%s: %d of %d branches" % (name, f["branch_covered"], f["branch_total"]))
+print("coverage: lines %.1f%%, branches %.1f%% (%d of %d)" % (summary["line_percent"], summary["branch_percent"],
+      summary["branch_covered"], summary["branch_total"]))
 for line in short:
     print("coverage: not every branch is covered in " + line)
 sys.exit(1 if short else 0)

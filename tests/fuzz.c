@@ -32,6 +32,7 @@
 #include <windows.h>
 #include <psapi.h>
 
+#include "coverage.h"
 #include "ecgetmime.h"
 #include "imipreply.h"
 #include "scan.h"
@@ -87,6 +88,7 @@ static LONG WINAPI on_crash(EXCEPTION_POINTERS *info)
 
     snprintf(why, sizeof(why), "exception %#x", (unsigned)info->ExceptionRecord->ExceptionCode);
     keep("crash", why);
+    coverage_dump();
     TerminateProcess(GetCurrentProcess(), 4);
     return EXCEPTION_EXECUTE_HANDLER;
 }
@@ -101,6 +103,7 @@ static DWORD WINAPI watchdog(void *arg)
         if (since && since == started && GetTickCount64() - since > timeout_ms)
         {
             keep("hang", "over the time limit");
+            coverage_dump();
             TerminateProcess(GetCurrentProcess(), 5);
         }
     }

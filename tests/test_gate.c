@@ -290,6 +290,36 @@ static void kept_keys_follow_each_change_too(void **state)
     assert_int_equal(keys.count, 0);
 }
 
+/* More keys than the reader keeps: the ninth is opened, read and closed
+ * at each call, and still answers (every Wine prefix has these keys). */
+static void a_ninth_key_is_read_without_being_kept(void **state)
+{
+    static const WCHAR *const names[GATE_KEYS_MAX + 1] = {
+        L"SOFTWARE", L"SOFTWARE\\Microsoft", L"SOFTWARE\\Classes", L"SOFTWARE\\Wine", L"SYSTEM",
+        L"SYSTEM\\CurrentControlSet", L"SYSTEM\\CurrentControlSet\\Services", L"HARDWARE",
+        L"SOFTWARE\\Microsoft\\Windows"};
+    struct gate_keys keys;
+    BOOL key_missing;
+    DWORD type, size;
+    BYTE data[64];
+    ULONG i, round;
+
+    (void)state;
+    gate_keys_init(&keys);
+    for (round = 0; round < 2; round++)
+        for (i = 0; i < ARRAYSIZE(names); i++)
+        {
+            size = sizeof(data);
+            /* the keys are there, the value is not */
+            _assert_int_equal(keys.reader.query(keys.reader.ctx, names[i], L"trackfix-no-such-value", &key_missing, &type,
+                                                data, &size),
+                              ERROR_FILE_NOT_FOUND, __FILE__, __LINE__);
+            assert_false(key_missing);
+        }
+    assert_int_equal(keys.count, GATE_KEYS_MAX);
+    gate_keys_close(&keys);
+}
+
 struct install_row
 {
     int line;
@@ -337,6 +367,7 @@ int main(void)
         cmocka_unit_test(counts_as_not_installed_before_sp2),
         cmocka_unit_test_setup(real_registry_gate_follows_each_change_in_one_process, reset_registry),
         cmocka_unit_test_setup(kept_keys_follow_each_change_too, reset_registry),
+        cmocka_unit_test(a_ninth_key_is_read_without_being_kept),
         cmocka_unit_test_setup(install_is_refused_before_exchange_2003_sp2, reset_registry),
     };
     return leakcheck_at_exit(cmocka_run_group_tests_name("gate", tests, NULL, NULL));

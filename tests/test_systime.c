@@ -188,6 +188,7 @@ static const struct parse_row parse_rows[] = {
     {__LINE__, "", E_INVALIDARG, 0},
     {__LINE__, "-1", E_INVALIDARG, 0},
     {__LINE__, "12ab", E_INVALIDARG, 0},
+    {__LINE__, "2007:08-03T14:00:00Z", E_INVALIDARG, 0}, /* a fifth character past '9' */
     {__LINE__, "1601-01-01T00:00:00Z", S_OK, 0},
     {__LINE__, "1899-12-30T00:00:00Z", S_OK, SYSTIME_OLE_EPOCH},
     {__LINE__, "9999-12-31T23:59:59Z", S_OK, SYSTIME_T_MAX},
