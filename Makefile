@@ -125,6 +125,12 @@ $(BUILD)/test_%.exe: $(OBJDIR)/tests/test_%.o $(LIB_OBJS)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS:-municode=) -o $@ $^ $(LIBS) $(TESTLIBS)
 
+# The allocation-fault test: every malloc, calloc, realloc and strdup of
+# trackfix's own code goes through the test's wrappers, which fail the
+# N-th one (tests/test_faults.c).
+FAULT_WRAPS := -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc -Wl,--wrap=strdup
+$(BUILD)/test_faults.exe: LDFLAGS += $(FAULT_WRAPS)
+
 # Benchmark drivers (make bench): library code, no cmocka.
 $(BUILD)/bench_%.exe: $(OBJDIR)/tests/bench_%.o $(LIB_OBJS)
 	@$(if $(Q),echo "  LINK    $@")

@@ -65,7 +65,12 @@ static int msg_dump(char **files, int count)
             ret = EXIT_USAGE;
             continue;
         }
-        msgtext_write(stdout, &message);
+        if (msgtext_write(stdout, &message) == E_OUTOFMEMORY)
+        {
+            errmsg_about(error, E_OUTOFMEMORY, files[i], ERRMSG_OOM);
+            cli_message(MSG_FAILED, "msg dump", error);
+            ret = EXIT_ERROR;
+        }
         mapi_message_clear(&message);
     }
     return ret;

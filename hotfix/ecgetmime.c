@@ -105,11 +105,12 @@ static void clear_participant(struct participant *p)
 
 static HRESULT read_class(struct conversion *c)
 {
-    char *class = meeting_get_string(&c->message->props, PR_MESSAGE_CLASS);
+    char *class;
+    HRESULT hr = meeting_read_string(&c->message->props, PR_MESSAGE_CLASS, &class);
     enum meeting_class kind = meeting_class_of(class);
     enum ecgetmime_method method = kind == MEETING_CLASS_CANCELLATION ? ECGETMIME_CANCEL : ECGETMIME_REQUEST;
-    HRESULT hr = S_OK;
 
+    if (FAILED(hr)) return errmsg_about(c->error, hr, c->name, ERRMSG_OOM);
     if (!class) return errmsg_about(c->error, E_INVALIDARG, c->name, "PR_MESSAGE_CLASS missing: not a meeting");
     if (kind == MEETING_CLASS_OTHER)
         hr = errmsg_about(c->error, E_INVALIDARG, c->name, "message class '%s' is not a meeting request, cancellation or appointment", class);
@@ -157,7 +158,8 @@ static HRESULT read_rows(struct conversion *c, const struct mapi_message *m, str
         }
         else p = &(*attendees)[(*count)++];
         p->row = i + 1;
-        p->name = meeting_get_string(row, PR_DISPLAY_NAME);
+        if (FAILED(meeting_read_string(row, PR_DISPLAY_NAME, &p->name)))
+            return errmsg_about(c->error, E_OUTOFMEMORY, c->name, ERRMSG_OOM);
         p->type = RECIP_TO;
         mapi_prop_get_long(mapi_propset_find(row, PR_RECIPIENT_TYPE), &p->type);
         p->has_status = mapi_prop_get_long(mapi_propset_find(row, PR_RECIPIENT_TRACKSTATUS), &p->status);
@@ -720,9 +722,10 @@ static HRESULT read_details(struct conversion *c)
     ULONGLONG t;
     HRESULT hr;
 
-    c->subject = meeting_get_string(props, PR_SUBJECT);
-    c->body = meeting_get_string(props, PR_BODY);
-    c->location = mapi_prop_get_utf8(mapi_propset_find_lid(props, LID_LOCATION));
+    if (FAILED(meeting_read_string(props, PR_SUBJECT, &c->subject)) ||
+        FAILED(meeting_read_string(props, PR_BODY, &c->body)) ||
+        FAILED(mapi_prop_read_utf8(mapi_propset_find_lid(props, LID_LOCATION), &c->location)))
+        return errmsg_about(c->error, E_OUTOFMEMORY, c->name, ERRMSG_OOM);
     mapi_prop_get_long(mapi_propset_find_lid(props, LID_APPOINTMENT_SEQUENCE), &c->sequence);
     c->importance = 1;
     mapi_prop_get_long(mapi_propset_find(props, PR_IMPORTANCE), &c->importance);
@@ -758,8 +761,14 @@ static HRESULT read_details(struct conversion *c)
     if (!c->summary) return errmsg_about(c->error, E_OUTOFMEMORY, c->name, ERRMSG_OOM);
     sprintf(c->summary, "%s%s", c->canceled_by_option ? "Canceled: " : "", c->subject ? c->subject : "");
     /* Thread-Topic: the conversation's topic, else the subject without its prefix */
-    if ((c->topic = meeting_get_string(props, PR_CONVERSATION_TOPIC))) return S_OK;
-    prefix = meeting_get_string(props, PR_SUBJECT_PREFIX);
+    if (FAILED(meeting_read_string(props, PR_CONVERSATION_TOPIC, &c->topic)) ||
+        FAILED(meeting_read_string(props, PR_SUBJECT_PREFIX, &prefix)))
+        return errmsg_about(c->error, E_OUTOFMEMORY, c->name, ERRMSG_OOM);
+    if (c->topic)
+    {
+        free(prefix);
+        return S_OK;
+    }
     c->topic = strdup(c->subject && prefix && !strncmp(c->subject, prefix, strlen(prefix)) ? c->subject + strlen(prefix)
                       : c->subject                                                          ? c->subject
                                                                                             : "");

@@ -549,6 +549,8 @@ HRESULT imipreply_read(const char *path, struct imip_reply *reply, char error[IM
 }
 
 /* The 0-based row of MEETING whose SMTP address is ADDRESS (any case), or -1. */
+/* The 0-based row of MEETING whose address is ADDRESS, -1 for none, or
+ * -2 when an allocation failed. */
 static LONG row_of(const struct mapi_message *meeting, const char *address)
 {
     ULONG i;
@@ -556,8 +558,11 @@ static LONG row_of(const struct mapi_message *meeting, const char *address)
     for (i = 0; i < meeting->recipient_count; i++)
     {
         const char *field;
-        char *row_address = meeting_smtp_address(&meeting->recipients[i], &field);
-        BOOL match = row_address && !strcasecmp(row_address, address);
+        char *row_address;
+        BOOL match;
+
+        if (FAILED(meeting_read_smtp_address(&meeting->recipients[i], &row_address, &field))) return -2;
+        match = row_address && !strcasecmp(row_address, address);
         free(row_address);
         if (match) return (LONG)i;
     }
@@ -660,8 +665,9 @@ static HRESULT target_of(struct mapi_message *meeting, const struct imip_reply *
     *target = meeting;
     if (!reply->has_recurrence_id) return S_OK;
     if (FAILED(hr = series_read(meeting, &series, why)))
-        return errmsg_format(error, S_FALSE, "the reply answers one instance (RECURRENCE-ID), but the series cannot be "
-                             "read: %s", why);
+        return hr == E_OUTOFMEMORY ? errmsg_format(error, hr, ERRMSG_OOM)
+                                   : errmsg_format(error, S_FALSE, "the reply answers one instance (RECURRENCE-ID), but "
+                                                   "the series cannot be read: %s", why);
     hr = S_FALSE;
     minutes = (ULONG)(reply->recurrence_local ? reply->recurrence_id / 600000000ULL
                                               : series_to_local(&series, reply->recurrence_id));
@@ -696,7 +702,9 @@ static HRESULT target_of(struct mapi_message *meeting, const struct imip_reply *
     change->instance_start = list[i].original_start;
     if ((*target = series_exception(meeting, series_to_utc(&series, list[i].original_start))))
         hr = S_OK;
-    else if ((row = row_of(meeting, reply->attendee)) < 0)
+    else if ((row = row_of(meeting, reply->attendee)) == -2)
+        hr = errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
+    else if (row < 0)
         errmsg_format(error, S_FALSE, "no recipient of the meeting has the address %s", reply->attendee);
     else if (reply->delegate)
         errmsg_format(error, S_FALSE, "%s delegated the instance of %s to <%s>: MAPI has no delegated track status, "
@@ -716,16 +724,25 @@ done:
 HRESULT imipreply_apply(struct mapi_message *meeting, const struct imip_reply *reply, struct imip_change *change,
                         char error[IMIPREPLY_ERROR_SIZE])
 {
-    char *uid = meeting_uid(mapi_propset_find_lid(&meeting->props, LID_GLOBAL_OBJECT_ID));
-    char *clean = meeting_uid(mapi_propset_find_lid(&meeting->props, LID_CLEAN_GLOBAL_OBJECT_ID));
+    const struct mapi_prop *goid = mapi_propset_find_lid(&meeting->props, LID_GLOBAL_OBJECT_ID);
+    const struct mapi_prop *clean_goid = mapi_propset_find_lid(&meeting->props, LID_CLEAN_GLOBAL_OBJECT_ID);
+    char *uid = meeting_uid(goid), *clean = meeting_uid(clean_goid);
     BOOL same = (uid && !strcasecmp(uid, reply->uid)) || (clean && !strcasecmp(clean, reply->uid));
     struct mapi_message *rows;
     struct mapi_prop *status, *time;
     HRESULT hr;
-    LONG found;
+    LONG found, delegator = -1;
     ULONG i;
 
     memset(change, 0, sizeof(*change));
+    /* an id that is there but not read: out of memory, not another meeting */
+    if ((!uid && goid && goid->count && goid->values[0].size) ||
+        (!clean && clean_goid && clean_goid->count && clean_goid->values[0].size))
+    {
+        free(uid);
+        free(clean);
+        return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
+    }
     if (!same)
     {
         errmsg_format(error, S_FALSE, "the reply's UID %s is not this meeting's (%s)", reply->uid,
@@ -738,6 +755,8 @@ HRESULT imipreply_apply(struct mapi_message *meeting, const struct imip_reply *r
     free(clean);
     if ((hr = target_of(meeting, reply, &rows, change, error)) != S_OK) return hr;
     found = row_of(rows, reply->attendee);
+    if (found == -2 || (found == -1 && reply->delegated_from && (delegator = row_of(rows, reply->delegated_from)) == -2))
+        return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
     i = found < 0 ? rows->recipient_count : (ULONG)found;
     if (i < rows->recipient_count && reply->delegate)
     {
@@ -748,7 +767,7 @@ HRESULT imipreply_apply(struct mapi_message *meeting, const struct imip_reply *r
                       reply->delegate, i + 1);
         return S_FALSE;
     }
-    if (i == rows->recipient_count && reply->delegated_from && row_of(rows, reply->delegated_from) >= 0)
+    if (i == rows->recipient_count && reply->delegated_from && delegator >= 0)
     {
         /* as CDO adds an invitee an attendee forwarded to, once they answer */
         if (FAILED(hr = add_delegate_row(rows, reply)))

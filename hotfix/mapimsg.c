@@ -421,6 +421,14 @@ BOOL mapi_prop_get_systime(const struct mapi_prop *prop, ULONGLONG *value)
     return TRUE;
 }
 
+HRESULT mapi_prop_read_utf8(const struct mapi_prop *prop, char **out)
+{
+    *out = NULL;
+    if (!prop || prop->count != 1 || (PROP_TYPE(prop->tag) != PT_UNICODE && PROP_TYPE(prop->tag) != PT_STRING8))
+        return S_OK;
+    return (*out = mapi_prop_get_utf8(prop)) ? S_OK : E_OUTOFMEMORY;
+}
+
 char *mapi_prop_get_utf8(const struct mapi_prop *prop)
 {
     const struct mapi_value *value;

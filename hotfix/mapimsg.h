@@ -265,6 +265,9 @@ BOOL mapi_prop_get_long(const struct mapi_prop *prop, LONG *value);
 BOOL mapi_prop_get_systime(const struct mapi_prop *prop, ULONGLONG *value);
 /* PT_UNICODE or PT_STRING8 (CP_ACP) as new UTF-8; caller frees. NULL if absent. */
 char *mapi_prop_get_utf8(const struct mapi_prop *prop);
+/* The same, telling an absent value (S_OK, *OUT NULL) from a failed
+ * allocation (E_OUTOFMEMORY). */
+HRESULT mapi_prop_read_utf8(const struct mapi_prop *prop, char **out);
 
 /* Appends to DST a copy of every property of SRC.  E_OUTOFMEMORY or S_OK
  * (DST then holds what was copied; the caller clears it). */

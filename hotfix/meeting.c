@@ -79,10 +79,18 @@ void meeting_generate_goid(const struct mapi_message *message, BYTE goid[MEETING
 
 char *meeting_get_string(const struct mapi_propset *set, ULONG unicode_tag)
 {
+    char *text;
+
+    meeting_read_string(set, unicode_tag, &text);
+    return text;
+}
+
+HRESULT meeting_read_string(const struct mapi_propset *set, ULONG unicode_tag, char **out)
+{
     const struct mapi_prop *prop = mapi_propset_find(set, unicode_tag);
 
     if (!prop) prop = mapi_propset_find(set, PROP_TAG(PT_STRING8, PROP_ID(unicode_tag)));
-    return mapi_prop_get_utf8(prop);
+    return mapi_prop_read_utf8(prop, out);
 }
 
 char *meeting_uid(const struct mapi_prop *goid)
@@ -118,31 +126,41 @@ static char *addr_spec(char *value)
 
 char *meeting_smtp_address(const struct mapi_propset *row, const char **field)
 {
-    char *address = meeting_get_string(row, PR_SMTP_ADDRESS), *type;
+    char *address;
 
+    meeting_read_smtp_address(row, &address, field);
+    return address;
+}
+
+HRESULT meeting_read_smtp_address(const struct mapi_propset *row, char **out, const char **field)
+{
+    char *address, *type = NULL;
+
+    *out = NULL;
     *field = "PR_SMTP_ADDRESS";
-    if (address && *address) return address;
+    if (FAILED(meeting_read_string(row, PR_SMTP_ADDRESS, &address))) return E_OUTOFMEMORY;
+    if (address && *address) return *out = address, S_OK;
     free(address);
     *field = "PR_EMAIL_ADDRESS";
-    address = meeting_get_string(row, PR_EMAIL_ADDRESS);
-    type = meeting_get_string(row, PR_ADDRTYPE);
+    if (FAILED(meeting_read_string(row, PR_EMAIL_ADDRESS, &address)) || FAILED(meeting_read_string(row, PR_ADDRTYPE, &type)))
+    {
+        free(address);
+        return E_OUTOFMEMORY;
+    }
     if (address && ((type && !strcasecmp(type, "SMTP")) || strchr(address, '@')))
     {
         free(type);
-        return address;
+        return *out = address, S_OK;
     }
     if (address && type && !strcasecmp(type, "EX"))
     {
         /* as Exchange 2003 resolves it through Active Directory */
-        char *resolved = directory_lookup(address);
+        *out = directory_lookup(address);
         *field = "the directory's address for PR_EMAIL_ADDRESS";
-        free(type);
-        free(address);
-        return resolved;
     }
     free(type);
     free(address);
-    return NULL;
+    return S_OK;
 }
 
 /* The first field of PidTagPrimarySendAccount's 0x01-separated fields that

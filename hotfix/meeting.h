@@ -25,6 +25,9 @@ enum meeting_class meeting_class_of(const char *message_class);
 /* A string property of SET as new UTF-8: the PT_UNICODE form of
  * UNICODE_TAG, else its PT_STRING8 form.  Caller frees; NULL if absent. */
 char *meeting_get_string(const struct mapi_propset *set, ULONG unicode_tag);
+/* The same, telling an absent property (S_OK, *OUT NULL) from a failed
+ * allocation (E_OUTOFMEMORY). */
+HRESULT meeting_read_string(const struct mapi_propset *set, ULONG unicode_tag, char **out);
 
 /* The iCalendar UID of a global object id (PidLidGlobalObjectId or
  * PidLidCleanGlobalObjectId): the vCal-Uid it carries, else the whole id in
@@ -50,6 +53,9 @@ void meeting_generate_goid(const struct mapi_message *message, BYTE goid[MEETING
  * when none resolves.  The address is not checked: meeting_check_addresses
  * does that. */
 char *meeting_smtp_address(const struct mapi_propset *row, const char **field);
+/* The same, telling no address (S_OK, *OUT NULL) from a failed allocation
+ * (E_OUTOFMEMORY). */
+HRESULT meeting_read_smtp_address(const struct mapi_propset *row, char **out, const char **field);
 
 /* The sender of MESSAGE as the organizer: *ADDRESS from
  * PR_SENDER_SMTP_ADDRESS, PR_SENT_REPRESENTING_SMTP_ADDRESS,

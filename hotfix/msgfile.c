@@ -127,7 +127,11 @@ static HRESULT read_variable(struct reader *r, IStorage *stg, const char *where,
         }
         while (terminator && size >= terminator && !memcmp(data + size - terminator, "\0\0", terminator))
             size -= terminator;
-        if (FAILED(hr = mapi_prop_alloc_values(prop, 1))) goto done;
+        if (FAILED(hr = mapi_prop_alloc_values(prop, 1)))
+        {
+            errmsg_about(r->error, hr, r->path, ERRMSG_OOM);
+            goto done;
+        }
         prop->values[0].data = size ? data : NULL;
         prop->values[0].size = size;
         if (!size) free(data);
@@ -143,7 +147,11 @@ static HRESULT read_variable(struct reader *r, IStorage *stg, const char *where,
         goto done;
     }
     count = size / stride;
-    if (FAILED(hr = mapi_prop_alloc_values(prop, count))) goto done;
+    if (FAILED(hr = mapi_prop_alloc_values(prop, count)))
+    {
+        errmsg_about(r->error, hr, r->path, ERRMSG_OOM);
+        goto done;
+    }
     for (i = 0; i < count; i++)
     {
         char item[80];
@@ -611,6 +619,7 @@ static HRESULT open_checked(const char *path, IStorage **root, ULONGLONG *size, 
     hr = cfbcheck_data(data, (size_t)*size, check_error);
     GlobalUnlock(memory);
     if (hr == STG_E_FILEALREADYEXISTS) hr = errmsg_about(error, hr, path, "not a compound file");
+    else if (hr == E_OUTOFMEMORY) errmsg_about(error, hr, path, ERRMSG_OOM);
     else if (FAILED(hr)) errmsg_about(error, hr, path, "damaged compound file: %s", check_error);
     else if (FAILED(hr = CreateILockBytesOnHGlobal(memory, TRUE, &bytes)))
         errmsg_about(error, hr, path, ERRMSG_OOM);
@@ -635,7 +644,7 @@ HRESULT msgfile_read(const char *path, struct mapi_message *message, char error[
     memset(message, 0, sizeof(*message));
     if (FAILED(hr = open_checked(path, &root, &r.limit, error))) return hr;
     if (SUCCEEDED(hr = read_names(&r, root))) hr = read_message(&r, root, "", TOP_HEADER_SIZE, 0, message);
-    for (i = 0; i < r.name_count; i++) free(r.names[i].string);
+    for (i = 0; r.names && i < r.name_count; i++) free(r.names[i].string);
     free(r.names);
     free(r.name_set);
     IStorage_Release(root);

@@ -49,6 +49,11 @@ static void write_quoted(FILE *out, const BYTE *data, ULONG size, BOOL utf8)
     fputc('"', out);
 }
 
+/* A value msgtext_write could not convert for want of memory: it fails
+ * then, instead of passing an empty string for the value (one writer at a
+ * time: msg dump's). */
+static BOOL write_out_of_memory;
+
 static void write_string_value(FILE *out, ULONG type, const struct mapi_value *value)
 {
     char *utf8;
@@ -62,7 +67,7 @@ static void write_string_value(FILE *out, ULONG type, const struct mapi_value *v
     size = WideCharToMultiByte(CP_UTF8, 0, (const WCHAR *)value->data, (int)(value->size / 2), NULL, 0, NULL, NULL);
     if (!(utf8 = malloc(size + 1)))
     {
-        fputs("\"\"", out);
+        write_out_of_memory = TRUE;
         return;
     }
     WideCharToMultiByte(CP_UTF8, 0, (const WCHAR *)value->data, (int)(value->size / 2), utf8, size, NULL, NULL);
@@ -166,6 +171,7 @@ HRESULT msgtext_write(FILE *out, const struct mapi_message *message)
 {
     ULONG i;
 
+    write_out_of_memory = FALSE;
     fputs("[message]\n", out);
     write_propset(out, &message->props);
     if (message->attachment_count) fprintf(out, "# %u attachment(s), not shown\n", message->attachment_count);
@@ -174,7 +180,7 @@ HRESULT msgtext_write(FILE *out, const struct mapi_message *message)
         fputs("\n[recipient]\n", out);
         write_propset(out, &message->recipients[i]);
     }
-    return ferror(out) ? E_FAIL : S_OK;
+    return write_out_of_memory ? E_OUTOFMEMORY : ferror(out) ? E_FAIL : S_OK;
 }
 
 /* Parsing. */

@@ -24,8 +24,9 @@
 
 #define MSGTEXT_ERROR_SIZE ERRMSG_SIZE
 
-/* Writes MESSAGE in text form to OUT.  Returns S_OK, or E_FAIL on a write
- * error of OUT. */
+/* Writes MESSAGE in text form to OUT.  Returns S_OK, E_OUTOFMEMORY when a
+ * string could not be converted (its value is left out: the output is not
+ * the message), or E_FAIL on a write error of OUT. */
 HRESULT msgtext_write(FILE *out, const struct mapi_message *message);
 
 /* Parses TEXT (NUL-terminated; SOURCE names it in errors) into MESSAGE,

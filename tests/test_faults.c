@@ -1,0 +1,319 @@
+/*
+ * Out of memory at every allocation, as SQLite tests it: the N-th malloc,
+ * calloc, realloc or strdup of trackfix's own code fails (the linker
+ * routes them through the wrappers below), for every N a whole operation
+ * makes: a conversion of a series with exceptions along both paths, a
+ * reply applied to one instance (the exception made), a .msg written and
+ * read back.  Each run ends in success or E_OUTOFMEMORY with "out of
+ * memory" said, never a crash; a file written is whole or untouched; and
+ * under the memory check (make check) nothing leaks.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <windows.h>
+
+#include "cmocka_wine.h"
+#include "ecgetmime.h"
+#include "imipreply.h"
+#include "msgfile.h"
+#include "msgtext.h"
+#include "recur.h"
+
+void *__real_malloc(size_t size);
+void *__real_calloc(size_t count, size_t size);
+void *__real_realloc(void *p, size_t size);
+char *__real_strdup(const char *s);
+
+static LONG calls, fail_at; /* fail_at 0: count only */
+
+static BOOL fails(void)
+{
+    return ++calls == fail_at;
+}
+
+void *__wrap_malloc(size_t size)
+{
+    return fails() ? NULL : __real_malloc(size);
+}
+
+void *__wrap_calloc(size_t count, size_t size)
+{
+    return fails() ? NULL : __real_calloc(count, size);
+}
+
+void *__wrap_realloc(void *p, size_t size)
+{
+    return fails() ? NULL : __real_realloc(p, size);
+}
+
+char *__wrap_strdup(const char *s)
+{
+    return fails() ? NULL : __real_strdup(s);
+}
+
+/* Counts the allocations OPERATION makes, then runs it once for each N
+ * with the N-th failing.  OPERATION returns its HRESULT and error text, and
+ * its output (caller frees): a run that succeeds in spite of the failed
+ * allocation must give the same output as the run without one, so that an
+ * allocation failure never passes for an absent value. */
+typedef HRESULT (*operation_fn)(void *ctx, char *error, char **output);
+
+/* Whether TEXT says it ran out of memory, in any case. */
+static BOOL says_out_of_memory(const char *text)
+{
+    char lower[ERRMSG_SIZE];
+    size_t i;
+
+    for (i = 0; text[i] && i + 1 < sizeof(lower); i++) lower[i] = (char)tolower((unsigned char)text[i]);
+    lower[i] = 0;
+    return strstr(lower, "out of memory") != NULL;
+}
+
+static void every_allocation_fails_once(const char *what, operation_fn operation, void *ctx)
+{
+    char error[ERRMSG_SIZE], *expected = NULL, *output;
+    LONG total, n, failed = 0, misnamed = 0;
+    HRESULT hr;
+
+    calls = fail_at = 0;
+    hr = operation(ctx, error, &expected);
+    if (FAILED(hr)) fail_msg("%s without faults: %#x %s", what, (unsigned)hr, error);
+    total = calls;
+    assert_true(total > 0);
+    for (n = 1; n <= total; n++)
+    {
+        error[0] = 0;
+        output = NULL;
+        calls = 0;
+        fail_at = n;
+        hr = operation(ctx, error, &output);
+        fail_at = 0;
+        if (FAILED(hr))
+        {
+            /* a clear error: said, and for E_OUTOFMEMORY said so */
+            failed++;
+            if (!error[0] || (hr == E_OUTOFMEMORY && !says_out_of_memory(error)) || strstr(error, "not applied"))
+                fail_msg("%s, allocation %d of %d: %#x with '%s'", what, n, total, (unsigned)hr, error);
+            if (hr != E_OUTOFMEMORY) misnamed++;
+        }
+        else if (strcmp(output ? output : "", expected ? expected : ""))
+            fail_msg("%s, allocation %d of %d failed unseen: the output differs", what, n, total);
+        free(output);
+    }
+    free(expected);
+    print_message("%s: %d allocations, each failed once: %d runs failed with an error (%d of them not named out of "
+                  "memory), the rest did without it, their output the same\n", what, total, failed, misnamed);
+    assert_true(failed > 0);
+}
+
+/* A weekly series in Tokyo time with a moved exception, Adam's 1601 row. */
+static const char series_text[] =
+    "[message]\n"
+    "PR_MESSAGE_CLASS = \"IPM.Appointment\"\n"
+    "PR_SUBJECT = \"Friday Lunch\"\n"
+    "PR_SENDER_NAME = \"Olivia\"\n"
+    "PR_SENDER_ADDRTYPE = \"SMTP\"\n"
+    "PR_SENDER_EMAIL_ADDRESS = \"olivia@contoso.example\"\n"
+    "PidLidGlobalObjectId = 040000008200e00074c5b7101a82e00800000000404f1ac33622d901000000000000000010000000417b5effcf8af14db668b9ba15609337\n"
+    "PidLidAppointmentSequence = 0\n"
+    "PidLidAppointmentStartWhole = 2023-01-06T03:00:00Z\n"
+    "PidLidAppointmentEndWhole = 2023-01-06T04:00:00Z\n"
+    "PidLidLocation = \"Room 2\"\n"
+    "PidLidTimeZoneDescription = \"(GMT+09.00) Osaka, Sapporo, Tokyo\"\n"
+    "PidLidTimeZoneStruct = e4fdffff0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000\n"
+    "PidLidRecurring = true\n"
+    "PidLidAppointmentRecur = %s\n"
+    "[recipient]\n"
+    "PR_DISPLAY_NAME = \"Olivia\"\n"
+    "PR_SMTP_ADDRESS = \"olivia@contoso.example\"\n"
+    "PR_RECIPIENT_FLAGS = 3\n"
+    "[recipient]\n"
+    "PR_DISPLAY_NAME = \"Adam Attendee\"\n"
+    "PR_SMTP_ADDRESS = \"adam@fabrikam.example\"\n"
+    "PR_RECIPIENT_TYPE = 1\n"
+    "PR_RECIPIENT_FLAGS = 1\n"
+    "PR_RECIPIENT_TRACKSTATUS = 3\n"
+    "PR_RECIPIENT_TRACKSTATUS_TIME = 1601-01-01T00:00:00Z\n";
+
+/* Local minutes of Y-M-D h:m. */
+static ULONG at(WORD y, WORD m, WORD d, WORD h, WORD min)
+{
+    SYSTEMTIME st = {y, m, 0, d, h, min, 0, 0};
+    FILETIME ft;
+
+    SystemTimeToFileTime(&st, &ft);
+    return (ULONG)((((ULONGLONG)ft.dwHighDateTime << 32) | ft.dwLowDateTime) / 600000000ULL);
+}
+
+static void put(char **p, ULONG v, int bytes)
+{
+    int i;
+
+    for (i = 0; i < bytes; i++, *p += 2) sprintf(*p, "%02x", (unsigned)(v >> (8 * i)) & 0xff);
+}
+
+/* The series' message: Fridays 12:00-13:00 from 2023-01-06, 10 of them,
+ * the 13th moved to Monday the 9th. */
+static void make_series(struct mapi_message *message)
+{
+    ULONG day = 1440, start = at(2023, 1, 6, 0, 0);
+    char hex[512], *p = hex, text[sizeof(series_text) + sizeof(hex)], error[ERRMSG_SIZE];
+
+    put(&p, 0x3004, 2), put(&p, 0x3004, 2), put(&p, RECUR_FREQ_WEEKLY, 2), put(&p, RECUR_PATTERN_WEEK, 2), put(&p, 0, 2);
+    put(&p, 0, 4), put(&p, 1, 4), put(&p, 0, 4), put(&p, 0x20, 4);
+    put(&p, RECUR_END_COUNT, 4), put(&p, 10, 4), put(&p, 0, 4);
+    put(&p, 1, 4), put(&p, start + 7 * day, 4);
+    put(&p, 1, 4), put(&p, start + 3 * day, 4);
+    put(&p, start, 4), put(&p, start + 63 * day, 4);
+    put(&p, 0x3006, 4), put(&p, 0x3009, 4), put(&p, 720, 4), put(&p, 780, 4);
+    put(&p, 1, 2);
+    put(&p, start + 3 * day + 720, 4), put(&p, start + 3 * day + 780, 4), put(&p, start + 7 * day + 720, 4), put(&p, 0, 2);
+    put(&p, 0, 4);
+    put(&p, 4, 4), put(&p, 0, 4), put(&p, 0, 4);
+    put(&p, 0, 4);
+    snprintf(text, sizeof(text), series_text, hex);
+    if (FAILED(msgtext_parse(text, "series", message, error))) fail_msg("%s", error);
+}
+
+struct convert_case
+{
+    struct mapi_message message;
+    enum systime_path path;
+};
+
+static HRESULT convert(void *ctx, char *error, char **output)
+{
+    struct convert_case *c = ctx;
+    struct ecgetmime_options options = {0};
+    struct ecgetmime_result result = {0};
+    HRESULT hr;
+
+    options.now = 133180848000000000ULL;
+    options.track_path = c->path;
+    options.serial = 1;
+    hr = ecgetmime_convert(&c->message, "series.msg", &options, &result, error);
+    *output = result.mime;
+    return hr;
+}
+
+static void conversion_survives_every_failed_allocation(void **state)
+{
+    struct convert_case c;
+    (void)state;
+
+    make_series(&c.message);
+    c.path = SYSTIME_PATH_CLAMPED;
+    every_allocation_fails_once("convert, clamped", convert, &c);
+    mapi_message_clear(&c.message);
+}
+
+static const char instance_reply[] =
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\n"
+    "UID:040000008200E00074C5B7101A82E00800000000404F1AC33622D901000000000000000010000000417B5EFFCF8AF14DB668B9BA15609337\r\n"
+    "RECURRENCE-ID;TZID=Asia/Tokyo:20230127T120000\r\nSEQUENCE:0\r\n"
+    "ATTENDEE;PARTSTAT=DECLINED;CN=Adam:mailto:adam@fabrikam.example\r\n"
+    "DESCRIPTION:\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+
+/* Reads the reply and applies it to a fresh copy of the series: the
+ * exception is made (pattern and attachment); then converts the result. */
+static HRESULT reply(void *ctx, char *error, char **output)
+{
+    struct imip_reply r;
+    struct imip_change change;
+    struct mapi_message series;
+    struct convert_case c;
+    HRESULT hr;
+
+    (void)ctx;
+    fail_at = -fail_at; /* the copy of the series is not under test */
+    make_series(&series);
+    fail_at = -fail_at;
+    hr = imipreply_parse(instance_reply, strlen(instance_reply), "instance.ics", &r, error);
+    if (SUCCEEDED(hr))
+    {
+        hr = imipreply_apply(&series, &r, &change, error);
+        /* not applied, for a failed allocation, would be a wrong answer */
+        if (hr == S_FALSE) hr = errmsg_format(error, E_FAIL, "not applied: %s", error);
+        if (hr == S_OK && !change.exception_made) hr = errmsg_format(error, E_FAIL, "no exception made");
+        imipreply_clear(&r);
+    }
+    if (hr == S_OK)
+    {
+        c.message = series;
+        c.path = SYSTIME_PATH_CLAMPED;
+        hr = convert(&c, error, output);
+    }
+    mapi_message_clear(&series);
+    return hr;
+}
+
+static void a_reply_to_one_instance_survives_every_failed_allocation(void **state)
+{
+    (void)state;
+    every_allocation_fails_once("reply to one instance, then convert", reply, NULL);
+}
+
+#define FAULT_MSG "test_faults.msg"
+
+/* Writes the series (with an exception attachment) over FAULT_MSG and
+ * reads it back: the file is the old one or the new one, never half. */
+static HRESULT write_and_read(void *ctx, char *error, char **output)
+{
+    const struct mapi_message *message = ctx;
+    struct mapi_message back;
+    HRESULT hr = msgfile_write(FAULT_MSG, message, error);
+    LONG saved = fail_at;
+    char read_error[MSGFILE_ERROR_SIZE];
+
+    /* whatever happened, the file on disk reads whole */
+    fail_at = 0;
+    if (FAILED(msgfile_read(FAULT_MSG, &back, read_error)))
+        return errmsg_format(error, E_FAIL, "the file is not whole after '%s': %s", error, read_error);
+    mapi_message_clear(&back);
+    fail_at = saved;
+    if (SUCCEEDED(hr))
+    {
+        hr = msgfile_read(FAULT_MSG, &back, error);
+        if (SUCCEEDED(hr))
+        {
+            /* what was read, as text (the attachments counted) */
+            FILE *out = open_memstream(output, &(size_t){0});
+            if (!out || msgtext_write(out, &back) == E_OUTOFMEMORY)
+                hr = errmsg_format(error, E_OUTOFMEMORY, "msg dump: " ERRMSG_OOM);
+            if (out) fclose(out);
+            mapi_message_clear(&back);
+        }
+    }
+    return hr;
+}
+
+static void a_msg_written_and_read_survives_every_failed_allocation(void **state)
+{
+    struct mapi_message series;
+    struct imip_reply r;
+    struct imip_change change;
+    char error[ERRMSG_SIZE];
+    (void)state;
+
+    make_series(&series);
+    assert_int_equal(imipreply_parse(instance_reply, strlen(instance_reply), "i.ics", &r, error), S_OK);
+    assert_int_equal(imipreply_apply(&series, &r, &change, error), S_OK);
+    imipreply_clear(&r);
+    assert_int_equal(msgfile_write(FAULT_MSG, &series, error), S_OK);
+    every_allocation_fails_once("msg write and read", write_and_read, &series);
+    mapi_message_clear(&series);
+    DeleteFileA(FAULT_MSG);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(conversion_survives_every_failed_allocation),
+        cmocka_unit_test(a_reply_to_one_instance_survives_every_failed_allocation),
+        cmocka_unit_test(a_msg_written_and_read_survives_every_failed_allocation),
+    };
+    return leakcheck_at_exit(cmocka_run_group_tests_name("faults", tests, NULL, NULL));
+}
