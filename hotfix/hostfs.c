@@ -55,7 +55,7 @@ static CRITICAL_SECTION_DEBUG folder_cache_lock_debug = {
 static CRITICAL_SECTION folder_cache_lock = {&folder_cache_lock_debug, -1, 0, 0, 0, 0};
 
 /* The cached host path of FOLDER (new; caller frees), or NULL. */
-static char *cached_folder(const char *folder)
+static char *cached_folder(const char *folder, BOOL *oom)
 {
     char *host = NULL;
     int i;
@@ -64,7 +64,7 @@ static char *cached_folder(const char *folder)
     for (i = 0; i < FOLDER_CACHE_SIZE && folder_cache[i].folder; i++)
         if (!strcmp(folder_cache[i].folder, folder))
         {
-            host = strdup(folder_cache[i].host);
+            if (!(host = strdup(folder_cache[i].host))) *oom = TRUE;
             break;
         }
     LeaveCriticalSection(&folder_cache_lock);
@@ -74,7 +74,7 @@ static char *cached_folder(const char *folder)
 /* FOLDER ("a/b/c/") as a folder of a cached parent ("a/b/"), named as given,
  * when that folder exists (new; caller frees); else NULL.  The queue's
  * folder per message is found with one stat this way. */
-static char *child_of_cached(const char *folder)
+static char *child_of_cached(const char *folder, BOOL *oom)
 {
     size_t length = strlen(folder), child;
     char *parent, *host = NULL, *candidate = NULL;
@@ -82,10 +82,16 @@ static char *child_of_cached(const char *folder)
 
     if (length < 2) return NULL;
     for (child = length - 1; child > 0 && folder[child - 1] != '/' && folder[child - 1] != '\\'; child--) continue;
-    if (!child || child == length - 1 || !(parent = strndup(folder, child))) return NULL;
-    host = cached_folder(parent);
+    if (!child || child == length - 1) return NULL;
+    if (!(parent = strndup(folder, child)))
+    {
+        *oom = TRUE;
+        return NULL;
+    }
+    host = cached_folder(parent, oom);
     free(parent);
-    if (host && (candidate = malloc(strlen(host) + length - child + 2)))
+    if (host && !(candidate = malloc(strlen(host) + length - child + 2))) *oom = TRUE;
+    else if (host)
     {
         sprintf(candidate, "%s%s%.*s", host, strcmp(host, "/") ? "/" : "", (int)(length - child - 1), folder + child);
         if (stat(candidate, &st) || !S_ISDIR(st.st_mode))
@@ -98,21 +104,22 @@ static char *child_of_cached(const char *folder)
     return candidate;
 }
 
-/* The host path of FOLDER (new; caller frees), from the cache or from Wine. */
-static char *resolve_folder(const char *folder)
+/* The host path of FOLDER (new; caller frees), from the cache or from Wine;
+ * NULL when it has none, or with *OOM set when an allocation failed. */
+static char *resolve_folder(const char *folder, BOOL *oom)
 {
     WCHAR wfolder[MAX_PATH];
     char *unix_folder, *host;
     size_t length;
 
     /* a derived one stays out of the cache: the parents stay in */
-    if ((host = cached_folder(folder)) || (host = child_of_cached(folder))) return host;
+    if ((host = cached_folder(folder, oom)) || *oom || (host = child_of_cached(folder, oom)) || *oom) return host;
     if (!hostfs_widen(folder, wfolder, MAX_PATH) ||
         !(unix_folder = wine_get_unix_file_name(wfolder)))
         return NULL;
     length = strlen(unix_folder);
     if (length > 1 && unix_folder[length - 1] == '/') unix_folder[--length] = 0;
-    host = strdup(unix_folder);
+    if (!(host = strdup(unix_folder))) *oom = TRUE;
     HeapFree(GetProcessHeap(), 0, unix_folder);
     EnterCriticalSection(&folder_cache_lock);
     if (host)
@@ -140,6 +147,7 @@ HRESULT hostfs_resolve(const char *path, char **host)
 {
     const char *slash = strrchr(path, '/'), *backslash = strrchr(path, '\\'), *name, *separator;
     char *folder, *host_folder;
+    BOOL oom = FALSE;
     size_t length;
 
     *host = NULL;
@@ -152,9 +160,9 @@ HRESULT hostfs_resolve(const char *path, char **host)
     if (!(folder = malloc(length + 1))) return E_OUTOFMEMORY;
     memcpy(folder, slash ? path : ".", length);
     folder[length] = 0;
-    host_folder = resolve_folder(folder);
+    host_folder = resolve_folder(folder, &oom);
     free(folder);
-    if (!host_folder) return HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND);
+    if (!host_folder) return oom ? E_OUTOFMEMORY : HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND);
     length = strlen(host_folder);
     separator = length && host_folder[length - 1] == '/' ? "" : "/";
     length += strlen(separator) + strlen(name) + 1;
@@ -199,12 +207,13 @@ void hostfs_for_each(const char *folder, BOOL folders, void (*visit)(void *ctx, 
     size_t length = strlen(folder);
     char *named = malloc(length + 2), *host;
     struct dirent *entry;
+    BOOL oom = FALSE;
     DIR *dir;
 
     if (!named) return;
     /* the folder with a final separator, as resolve_folder keys it */
     sprintf(named, "%s%s", folder, length && (folder[length - 1] == '/' || folder[length - 1] == '\\') ? "" : "/");
-    host = resolve_folder(named);
+    host = resolve_folder(named, &oom);
     free(named);
     if (!host) return;
     if ((dir = opendir(host)))
@@ -431,9 +440,11 @@ FILE *hostfs_fopen_read(const char *path)
     char *host;
     FILE *file;
 
-    if (FAILED(hostfs_resolve(path, &host)))
+    HRESULT hr = hostfs_resolve(path, &host);
+
+    if (FAILED(hr))
     {
-        errno = ENOENT;
+        errno = hr == E_OUTOFMEMORY ? ENOMEM : ENOENT;
         return NULL;
     }
     file = fopen(host, "rb");

@@ -53,7 +53,8 @@ void hostfs_for_each(const char *folder, BOOL folders, void (*visit)(void *ctx, 
 
 /* Opens file PATH (any form the program takes: a drive path, another
  * case, Unix) for reading with the C library: the folder found as Windows
- * finds it, the name used as given.  NULL with errno set when it cannot. */
+ * finds it, the name used as given.  NULL with errno set when it cannot
+ * (ENOMEM when an allocation failed). */
 FILE *hostfs_fopen_read(const char *path);
 
 /* Reads the regular file PATH whole into new movable global memory

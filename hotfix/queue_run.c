@@ -69,7 +69,12 @@ static HRESULT sync_named_folder(struct run *run, const char *parent, const char
     char *folder = qstore_path(parent, name, NULL);
     HRESULT hr = folder ? hostfs_sync_folder(folder) : E_OUTOFMEMORY;
 
-    if (FAILED(hr)) errmsg_format(run->error, hr, "cannot flush the folder '%s' to disk", folder ? folder : name);
+    if (FAILED(hr))
+    {
+        char words[256];
+        errmsg_format(run->error, hr, "cannot flush the folder '%s' to disk: %s", folder ? folder : name,
+                      errmsg_describe(hr, words, sizeof(words)));
+    }
     free(folder);
     return hr;
 }

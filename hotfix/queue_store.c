@@ -2,6 +2,7 @@
  * queue_store: the queue's folders on disk: paths, open and lock, the sweep of what
  * a crash left, the state-file codec, and the moves between states.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -126,7 +127,8 @@ static void clear_temp(void *ctx, const char *folder, const char *name)
     free(path);
 }
 
-HRESULT queue_open(const char *dir, BOOL lock, struct queue *queue, char error[QUEUE_ERROR_SIZE])
+/* queue_open's work; on failure QUEUE holds what it had made so far. */
+static HRESULT open_queue(const char *dir, BOOL lock, struct queue *queue, char *error)
 {
     WCHAR wlock[MAX_PATH];
     char *path;
@@ -156,8 +158,12 @@ HRESULT queue_open(const char *dir, BOOL lock, struct queue *queue, char error[Q
     hr = queue->lock == INVALID_HANDLE_VALUE ? HRESULT_FROM_WIN32(GetLastError()) : hostfs_lock(path, &queue->host_lock);
     if (FAILED(hr))
     {
-        errmsg_format(error, hr, hr == HRESULT_FROM_WIN32(ERROR_SHARING_VIOLATION) ? "the queue '%s' is in use by another run (%s is held)"
-                                                                          : "cannot lock the queue '%s' (%s)", dir, path);
+        char words[256];
+        if (hr == HRESULT_FROM_WIN32(ERROR_SHARING_VIOLATION))
+            errmsg_format(error, hr, "the queue '%s' is in use by another run (%s is held)", dir, path);
+        else
+            errmsg_format(error, hr, "cannot lock the queue '%s' (%s): %s", dir, path,
+                          errmsg_describe(hr, words, sizeof(words)));
         free(path);
         if (queue->lock != INVALID_HANDLE_VALUE) CloseHandle(queue->lock);
         queue->lock = INVALID_HANDLE_VALUE;
@@ -180,6 +186,15 @@ HRESULT queue_open(const char *dir, BOOL lock, struct queue *queue, char error[Q
     if ((path = serverdir_path(queue->server, SERVER_MAILBOXES, NULL))) qstore_for_each_folder(path, clear_temp, NULL);
     free(path);
     return S_OK;
+}
+
+HRESULT queue_open(const char *dir, BOOL lock, struct queue *queue, char error[QUEUE_ERROR_SIZE])
+{
+    HRESULT hr = open_queue(dir, lock, queue, error);
+
+    /* a queue that did not open holds nothing: what was made is freed */
+    if (FAILED(hr)) queue_close(queue);
+    return hr;
 }
 
 void queue_close(struct queue *queue)
@@ -347,7 +362,7 @@ static HRESULT read_whole(const char *path, char **text)
     HRESULT hr;
 
     *text = NULL;
-    if (!in) return HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND);
+    if (!in) return errno == ENOMEM ? E_OUTOFMEMORY : HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND);
     hr = strbuf_read(&sb, in, STATE_MAX_SIZE);
     fclose(in);
     if (SUCCEEDED(hr) && !(*text = strbuf_detach(&sb))) hr = E_OUTOFMEMORY;
@@ -431,7 +446,11 @@ HRESULT qstore_move_folder(struct queue *queue, const char *from, const char *to
 {
     HRESULT hr = hostfs_rename(from, to);
 
-    if (FAILED(hr)) return errmsg_format(error, hr, "cannot move '%s' to '%s' (%#x)", from, to, (unsigned)hr);
+    if (FAILED(hr))
+    {
+        char words[256];
+        return errmsg_format(error, hr, "cannot move '%s' to '%s': %s", from, to, errmsg_describe(hr, words, sizeof(words)));
+    }
     qstore_step(queue);
     return S_OK;
 }

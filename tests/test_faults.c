@@ -20,6 +20,8 @@
 #include "imipreply.h"
 #include "msgfile.h"
 #include "msgtext.h"
+#include "queue.h"
+#include "systime.h"
 #include "recur.h"
 
 void *__real_malloc(size_t size);
@@ -308,12 +310,115 @@ static void a_msg_written_and_read_survives_every_failed_allocation(void **state
     DeleteFileA(FAULT_MSG);
 }
 
+#define FAULT_QUEUE "test_faults-server/queue"
+#define FAULT_DROP "test_faults-server/drop/00000001.eml"
+#define T_SUBMIT 128306232000000000ULL /* 2007-08-03T14:00:00Z */
+
+static void ignore_line(void *ctx, ULONGLONG when, const struct queue_entry *entry, const char *what)
+{
+    (void)ctx, (void)when, (void)entry, (void)what;
+}
+
+/* What the queue holds: each message's id and state, and whether the
+ * drop file is a whole message (not its text, nor the attempts: a
+ * conversion that ran out of memory is an attempt that failed, retried as
+ * any other, and the retry's Date and DTSTAMP are its own). */
+static char *queue_picture(void)
+{
+    struct queue queue;
+    struct queue_entry *entries = NULL;
+    char error[QUEUE_ERROR_SIZE], *text = NULL, line[64];
+    size_t size = 0;
+    ULONG count = 0, i;
+    FILE *out = open_memstream(&text, &size), *drop;
+
+    assert_int_equal(queue_open(FAULT_QUEUE, TRUE, &queue, error), S_OK);
+    assert_int_equal(queue_list(&queue, &entries, &count, error), S_OK);
+    for (i = 0; i < count; i++)
+    {
+        snprintf(line, sizeof(line), "%s %s\n", entries[i].id, queue_state_name(entries[i].state));
+        fputs(line, out);
+    }
+    queue_entries_free(entries, count);
+    queue_close(&queue);
+    if ((drop = fopen(FAULT_DROP, "rb")))
+    {
+        char tail[64] = "";
+        size_t got;
+        fseek(drop, -(long)(sizeof(tail) - 1), SEEK_END);
+        got = fread(tail, 1, sizeof(tail) - 1, drop);
+        tail[got] = 0;
+        /* a whole message ends with its closing MIME boundary */
+        fputs(strstr(tail, "--\r\n") && got == sizeof(tail) - 1 ? "drop: a whole message\n" : "drop: cut\n", out);
+        fclose(drop);
+    }
+    fclose(out);
+    return text;
+}
+
+/* Submits the series' .msg to a fresh queue and runs it an hour with the
+ * fix on.  Its output: what the queue then holds, after a clean run that
+ * finishes what the faulted one left: a message whose submission failed
+ * is not there, any other is delivered once, whole. */
+static HRESULT submit_and_run(void *ctx, char *error, char **output)
+{
+    struct queue_policy policy;
+    struct queue queue;
+    char id[QUEUE_ID_SIZE];
+    LONG saved = fail_at;
+    HRESULT hr;
+
+    (void)ctx;
+    fail_at = 0;
+    system("rm -rf test_faults-server");
+    fail_at = saved;
+    queue_policy_default(&policy);
+    policy.fix = 1;
+    if (SUCCEEDED(hr = queue_open(FAULT_QUEUE, TRUE, &queue, error)))
+    {
+        if (SUCCEEDED(hr = queue_submit(&queue, FAULT_MSG, T_SUBMIT, id, error)))
+            hr = queue_run(&queue, &policy, T_SUBMIT, T_SUBMIT + 60 * SYSTIME_TICKS_PER_MINUTE, ignore_line, NULL, error);
+        queue_close(&queue);
+    }
+    /* the accounting after the fault: a clean run finishes the job */
+    fail_at = 0;
+    {
+        struct queue again;
+        char again_error[QUEUE_ERROR_SIZE];
+        assert_int_equal(queue_open(FAULT_QUEUE, TRUE, &again, again_error), S_OK);
+        if (queue_run(&again, &policy, T_SUBMIT, T_SUBMIT + 60 * SYSTIME_TICKS_PER_MINUTE, ignore_line, NULL,
+                      again_error) != S_OK)
+            fail_msg("the clean run after the fault failed: %s", again_error);
+        queue_close(&again);
+    }
+    *output = queue_picture();
+    fail_at = saved;
+    /* a submission that failed leaves nothing; one that went in is delivered */
+    if (FAILED(hr) && strstr(*output, "queued")) fail_msg("a message stayed queued after the clean run:\n%s", *output);
+    return hr;
+}
+
+static void the_queue_survives_every_failed_allocation(void **state)
+{
+    struct mapi_message series;
+    char error[ERRMSG_SIZE];
+    (void)state;
+
+    make_series(&series);
+    assert_int_equal(msgfile_write(FAULT_MSG, &series, error), S_OK);
+    mapi_message_clear(&series);
+    every_allocation_fails_once("queue submit and run", submit_and_run, NULL);
+    system("rm -rf test_faults-server");
+    DeleteFileA(FAULT_MSG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(conversion_survives_every_failed_allocation),
         cmocka_unit_test(a_reply_to_one_instance_survives_every_failed_allocation),
         cmocka_unit_test(a_msg_written_and_read_survives_every_failed_allocation),
+        cmocka_unit_test(the_queue_survives_every_failed_allocation),
     };
     return leakcheck_at_exit(cmocka_run_group_tests_name("faults", tests, NULL, NULL));
 }
