@@ -252,11 +252,9 @@ void cli_parsed_free(struct cli_parsed *parsed)
 char *cli_server_path(const char *name)
 {
     const char *server = getenv(CLI_SERVER_ENV);
-    struct strbuf path = {0};
 
-    strbuf_puts(&path, server && *server ? server : CLI_SERVER_DEFAULT);
-    if (name) strbuf_printf(&path, "/%s", name);
-    return strbuf_detach(&path);
+    if (!server || !*server) server = CLI_SERVER_DEFAULT;
+    return name ? strbuf_path(server, name, NULL) : strdup(server);
 }
 
 void cli_print_json_string(const char *s)

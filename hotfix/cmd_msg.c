@@ -78,10 +78,10 @@ static int msg_dump(char **files, int count)
 
 static void print_local(ULONG minutes)
 {
-    SYSTEMTIME st;
+    char text[RECUR_LOCAL_SIZE];
 
-    recur_systemtime(minutes, &st);
-    printf("%04u-%02u-%02uT%02u:%02u", st.wYear, st.wMonth, st.wDay, st.wHour, st.wMinute);
+    recur_format_local(minutes, text);
+    fputs(text, stdout);
 }
 
 /* Lists the instances of FILE's series; an exit code. */

@@ -55,28 +55,16 @@ static void format_time(BOOL has, ULONGLONG t, char out[SYSTIME_ISO_SIZE])
     else strcpy(out, "none");
 }
 
-/* Local minutes as "YYYY-MM-DDThh:mm", or "" when CHANGE is no instance's. */
-static void format_instance(const struct imip_change *change, char out[32])
-{
-    SYSTEMTIME st;
-
-    out[0] = 0;
-    if (!change->instance) return;
-    recur_systemtime(change->instance_start, &st);
-    snprintf(out, 32, "%04u-%02u-%02uT%02u:%02u", st.wYear % 10000u, st.wMonth % 100u, st.wDay % 100u,
-             st.wHour % 100u, st.wMinute % 100u);
-}
-
 static void report_applied(enum cli_format format, BOOL dry_run, const char *path, const struct imip_reply *reply,
                            const struct imip_change *change)
 {
-    char old_time[SYSTIME_ISO_SIZE], new_time[SYSTIME_ISO_SIZE], old_status[16], instance[32];
+    char old_time[SYSTIME_ISO_SIZE], new_time[SYSTIME_ISO_SIZE], old_status[16], instance[RECUR_LOCAL_SIZE] = "";
 
     format_time(change->had_time, change->old_time, old_time);
     systime_format_iso(reply->track_time, new_time);
     if (change->had_status) snprintf(old_status, sizeof(old_status), "%d", change->old_status);
     else strcpy(old_status, "none");
-    format_instance(change, instance);
+    if (change->instance) recur_format_local(change->instance_start, instance);
     if (format == CLI_FORMAT_JSON)
     {
         printf("{\"reply\":");

@@ -299,13 +299,11 @@ static HRESULT read_series(struct conversion *c)
         const struct recur_exception *e = &c->series.pattern.exceptions[i];
         const struct mapi_message *m = series_exception(c->message, series_to_utc(&c->series, e->original_start));
         struct attendee_list *list = &c->exception_rows[i];
-        char where[64];
-        SYSTEMTIME st;
+        char when[RECUR_LOCAL_SIZE], where[RECUR_LOCAL_SIZE + 32];
 
         if (!m || !m->recipient_count) continue;
-        recur_systemtime(e->original_start, &st);
-        snprintf(where, sizeof(where), "the exception of %04u-%02u-%02uT%02u:%02u: ", st.wYear % 10000u,
-                 st.wMonth % 100u, st.wDay % 100u, st.wHour % 100u, st.wMinute % 100u);
+        recur_format_local(e->original_start, when);
+        snprintf(where, sizeof(where), "the exception of %s: ", when);
         if (FAILED(hr = meeting_check_addresses(m, error))) return errmsg_about(c->error, hr, c->name, "%s%s", where, error);
         list->present = TRUE;
         if (FAILED(hr = read_rows(c, m, NULL, &list->attendees, &list->count)) ||

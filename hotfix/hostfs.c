@@ -462,12 +462,11 @@ BOOL hostfs_widen(const char *utf8, WCHAR *out, int size)
 /* Removes FOLDER/NAME, a file, or a folder with all it holds (CTX: folders). */
 static void remove_entry(void *ctx, const char *folder, const char *name)
 {
-    struct strbuf path = {0};
+    char *path = strbuf_path(folder, name, NULL);
 
-    strbuf_printf(&path, "%s/%s", folder, name);
-    if (path.data && ctx) hostfs_remove_tree(path.data);
-    else if (path.data) hostfs_remove(path.data);
-    strbuf_free(&path);
+    if (path && ctx) hostfs_remove_tree(path);
+    else if (path) hostfs_remove(path);
+    free(path);
 }
 
 void hostfs_remove_tree(const char *path)

@@ -636,16 +636,6 @@ static BOOL out_of_date(const struct mapi_message *meeting, const struct mapi_pr
     return FALSE;
 }
 
-/* Local minutes as "YYYY-MM-DDThh:mm". */
-static void format_local(ULONG minutes, char out[32])
-{
-    SYSTEMTIME st;
-
-    recur_systemtime(minutes, &st);
-    snprintf(out, 32, "%04u-%02u-%02uT%02u:%02u", st.wYear % 10000u, st.wMonth % 100u, st.wDay % 100u,
-             st.wHour % 100u, st.wMinute % 100u);
-}
-
 /* The recipient table REPLY is recorded in: MEETING's own; or, for a
  * reply to one instance, that instance's exception, made when it is none
  * yet (MS-OXOCAL 3.1.4.8.5.2).  S_FALSE with ERROR when the reply names no
@@ -653,9 +643,7 @@ static void format_local(ULONG minutes, char out[32])
 static HRESULT target_of(struct mapi_message *meeting, const struct imip_reply *reply, struct mapi_message **target,
                          struct imip_change *change, char *error)
 {
-    /* the most instances recur_instances lists for a series */
-    enum { LISTED_MAX = 10000 };
-    char why[SERIES_ERROR_SIZE], when[32];
+    char why[SERIES_ERROR_SIZE], when[RECUR_LOCAL_SIZE];
     struct recur_instance *list = NULL;
     struct series series;
     ULONG minutes, count, i;
@@ -671,19 +659,19 @@ static HRESULT target_of(struct mapi_message *meeting, const struct imip_reply *
     hr = S_FALSE;
     minutes = (ULONG)(reply->recurrence_local ? reply->recurrence_id / 600000000ULL
                                               : series_to_local(&series, reply->recurrence_id));
-    format_local(minutes, when);
+    recur_format_local(minutes, when);
     if (!series.recurring)
     {
         errmsg_format(error, S_FALSE, "the reply answers the instance of %s (RECURRENCE-ID), but the meeting is no "
                       "series: nothing recorded", when);
         goto done;
     }
-    if (!(list = malloc(LISTED_MAX * sizeof(*list))))
+    if (!(list = malloc(RECUR_LISTED_MAX * sizeof(*list))))
     {
         hr = errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
         goto done;
     }
-    count = recur_instances(&series.pattern, LISTED_MAX, list);
+    count = recur_instances(&series.pattern, RECUR_LISTED_MAX, list);
     for (i = 0; i < count; i++)
         if (reply->recurrence_date ? list[i].original_start / RECUR_MINUTES_PER_DAY == minutes / RECUR_MINUTES_PER_DAY
                                    : list[i].original_start == minutes)

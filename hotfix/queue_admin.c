@@ -75,8 +75,8 @@ HRESULT queue_delete(struct queue *queue, const char *id, char error[QUEUE_ERROR
     if (FAILED(hr = qlist_find(queue, ALL_STATES, id, &e, error))) return hr;
     /* out of every state in one rename, then emptied; a leftover is cleared
      * at the next open */
-    if (!(folder = qstore_entry_folder(queue, e.state, id)) || !(incoming = qstore_path(queue->dir, INCOMING, NULL)) ||
-        !(gone = qstore_path(incoming, id, NULL)))
+    if (!(folder = qstore_entry_folder(queue, e.state, id)) || !(incoming = strbuf_path(queue->dir, INCOMING, NULL)) ||
+        !(gone = strbuf_path(incoming, id, NULL)))
         hr = errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
     else if (SUCCEEDED(hr = qstore_move_folder(queue, folder, gone, error)))
         hostfs_remove_tree(gone);

@@ -42,7 +42,7 @@ static enum systime_path track_path(const struct queue_policy *policy, const str
 /* Reads E's queued copy (in FOLDER) into MESSAGE. */
 static HRESULT read_queued(const char *folder, const struct queue_entry *e, struct mapi_message *message, char *error)
 {
-    char read_error[MSGFILE_ERROR_SIZE], words[256], *path = qstore_path(folder, MESSAGE_FILE, NULL);
+    char read_error[MSGFILE_ERROR_SIZE], words[256], *path = strbuf_path(folder, MESSAGE_FILE, NULL);
     HRESULT hr;
 
     if (!path) return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
@@ -109,7 +109,7 @@ HRESULT qdeliver_convert_file(const char *folder, const struct queue_entry *e, c
 HRESULT qdeliver_defer(struct run *run, struct queue_entry *e, const char *folder, const char *target,
                               const char *records, const char *name, const char *mime, BOOL redo, ULONGLONG now)
 {
-    char *written = qstore_path(records, name, NULL);
+    char *written = strbuf_path(records, name, NULL);
     struct run_move *m;
     HRESULT hr;
 

@@ -43,7 +43,7 @@ struct listing
  * moves it to QUEUE/corrupt/ID with REASON written beside it. */
 static HRESULT set_aside(struct queue *queue, const char *folder, struct queue_entry *e, const char *reason)
 {
-    char *corrupt = qstore_path(queue->dir, state_folders[QUEUE_CORRUPT], e->id), *path = NULL;
+    char *corrupt = strbuf_path(queue->dir, state_folders[QUEUE_CORRUPT], e->id), *path = NULL;
     char error[QUEUE_ERROR_SIZE], id[QUEUE_ID_SIZE];
     HRESULT hr = S_OK;
 
@@ -54,7 +54,7 @@ static HRESULT set_aside(struct queue *queue, const char *folder, struct queue_e
     e->state = QUEUE_CORRUPT;
     if (!(e->last_error = strdup(reason)) || FAILED(qstore_fill_texts(e))) hr = E_OUTOFMEMORY;
     if (SUCCEEDED(hr) && queue->lock != INVALID_HANDLE_VALUE && SUCCEEDED(qstore_move_folder(queue, folder, corrupt, error)) &&
-        (path = qstore_path(corrupt, REASON_FILE, NULL)))
+        (path = strbuf_path(corrupt, REASON_FILE, NULL)))
         qstore_write_atomic(path, reason, (DWORD)strlen(reason), error);
     WINE_WARN("%s set aside: %s\n", e->id, reason);
     free(path);
@@ -71,7 +71,7 @@ static BOOL went_further(const struct queue *queue, enum queue_state state, cons
 
     for (later = state + 1; later < QUEUE_STATE_COUNT && !found; later++)
     {
-        char *path = qstore_path(queue->dir, state_folders[later], id);
+        char *path = strbuf_path(queue->dir, state_folders[later], id);
         found = path && hostfs_exists(path);
         free(path);
     }
@@ -97,7 +97,7 @@ static void add_listed(void *ctx, const char *folder, const char *name)
     memset(e, 0, sizeof(*e));
     strcpy(e->id, name);
     e->state = l->state;
-    if (!(path = qstore_path(folder, name, NULL)))
+    if (!(path = strbuf_path(folder, name, NULL)))
     {
         l->hr = errmsg_format(l->error, E_OUTOFMEMORY, ERRMSG_OOM);
         return;
@@ -161,7 +161,7 @@ HRESULT qlist_states(struct queue *queue, unsigned mask, struct queue_entry **en
     {
         char *folder;
         if (!(mask & 1u << i)) continue;
-        if (!(folder = qstore_path(queue->dir, state_folders[i], NULL))) return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
+        if (!(folder = strbuf_path(queue->dir, state_folders[i], NULL))) return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
         l.state = (enum queue_state)i;
         qstore_for_each_folder(folder, add_listed, &l);
         free(folder);

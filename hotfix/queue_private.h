@@ -120,9 +120,6 @@ struct run
 
 /* queue_store.c */
 
-/* A new string "A/B[/C]"; NULL when out of memory. */
-char *qstore_path(const char *a, const char *b, const char *c);
-
 /* One durable step done: counted, and told to the step observer. */
 void qstore_step(struct queue *queue);
 

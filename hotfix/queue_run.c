@@ -66,7 +66,7 @@ void qrun_say(struct run *run, ULONGLONG when, const struct queue_entry *e, cons
  * failure. */
 static HRESULT sync_named_folder(struct run *run, const char *parent, const char *name)
 {
-    char *folder = qstore_path(parent, name, NULL);
+    char *folder = strbuf_path(parent, name, NULL);
     HRESULT hr = folder ? hostfs_sync_folder(folder) : E_OUTOFMEMORY;
 
     if (FAILED(hr))
@@ -156,7 +156,7 @@ static HRESULT commit_pass(struct run *run)
  * pass. */
 HRESULT qrun_defer_write(struct run *run, const char *folder, const char *name, const char *text, size_t size)
 {
-    char *path = qstore_path(folder, name, NULL), words[256];
+    char *path = strbuf_path(folder, name, NULL), words[256];
     HRESULT hr;
 
     if (!path) return errmsg_format(run->error, E_OUTOFMEMORY, ERRMSG_OOM);
@@ -267,7 +267,7 @@ static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
 
     snprintf(name, sizeof(name), "%s.eml", e->id);
     if (!folder || !(records = serverdir_path(run->queue->server, smtp ? SERVER_SENT : SERVER_DROP, NULL)) ||
-        !(written = qstore_path(records, name, NULL)) || !(target = qstore_entry_folder(run->queue, QUEUE_DELIVERED, e->id)))
+        !(written = strbuf_path(records, name, NULL)) || !(target = qstore_entry_folder(run->queue, QUEUE_DELIVERED, e->id)))
     {
         hr = errmsg_format(run->error, E_OUTOFMEMORY, ERRMSG_OOM);
         goto done;

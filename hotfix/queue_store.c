@@ -60,14 +60,6 @@ const char *queue_state_name(enum queue_state state)
 }
 
 
-/* A new string "A/B[/C]"; NULL when out of memory. */
-char *qstore_path(const char *a, const char *b, const char *c)
-{
-    struct strbuf sb = {0};
-
-    strbuf_printf(&sb, c ? "%s/%s/%s" : "%s/%s", a, b, c);
-    return strbuf_detach(&sb);
-}
 
 /* One durable step done: counted, and told to the step observer. */
 void qstore_step(struct queue *queue)
@@ -93,7 +85,7 @@ static void remove_matching(void *ctx, const char *folder, const char *name)
     char *path;
 
     if (length < suffix_length || strcmp(name + length - suffix_length, suffix)) return;
-    if ((path = qstore_path(folder, name, NULL))) hostfs_remove(path);
+    if ((path = strbuf_path(folder, name, NULL))) hostfs_remove(path);
     free(path);
 }
 
@@ -111,7 +103,7 @@ void qstore_for_each_folder(const char *folder, void (*visit)(void *ctx, const c
 
 static void clear_incoming(void *ctx, const char *folder, const char *name)
 {
-    char *path = qstore_path(folder, name, NULL);
+    char *path = strbuf_path(folder, name, NULL);
 
     (void)ctx;
     if (path) hostfs_remove_tree(path);
@@ -120,7 +112,7 @@ static void clear_incoming(void *ctx, const char *folder, const char *name)
 
 static void clear_temp(void *ctx, const char *folder, const char *name)
 {
-    char *path = qstore_path(folder, name, NULL);
+    char *path = strbuf_path(folder, name, NULL);
 
     (void)ctx;
     if (path) qstore_remove_files(path, ".tmp");
@@ -143,14 +135,14 @@ static HRESULT open_queue(const char *dir, BOOL lock, struct queue *queue, char 
 
     for (i = 0; i <= QUEUE_STATE_COUNT; i++)
     {
-        path = qstore_path(dir, i < QUEUE_STATE_COUNT ? state_folders[i] : INCOMING, NULL);
+        path = strbuf_path(dir, i < QUEUE_STATE_COUNT ? state_folders[i] : INCOMING, NULL);
         hr = path ? qstore_make_folders(path, error) : errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
         free(path);
         if (FAILED(hr)) return hr;
     }
     if (!lock) return S_OK;
 
-    if (!(path = qstore_path(dir, "lock", NULL))) return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
+    if (!(path = strbuf_path(dir, "lock", NULL))) return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
     hostfs_widen(path, wlock, MAX_PATH);
     /* two locks on one file: Wine's sharing mode for the runs of this
      * prefix, the kernel's for those of any other prefix */
@@ -165,18 +157,16 @@ static HRESULT open_queue(const char *dir, BOOL lock, struct queue *queue, char 
             errmsg_format(error, hr, "cannot lock the queue '%s' (%s): %s", dir, path,
                           errmsg_describe(hr, words, sizeof(words)));
         free(path);
-        if (queue->lock != INVALID_HANDLE_VALUE) CloseHandle(queue->lock);
-        queue->lock = INVALID_HANDLE_VALUE;
-        return hr;
+        return hr; /* queue_open closes what is open */
     }
     free(path);
 
     /* what a killed run left half-done: submissions, deletions, temp files */
-    if ((path = qstore_path(dir, INCOMING, NULL))) qstore_for_each_folder(path, clear_incoming, NULL);
+    if ((path = strbuf_path(dir, INCOMING, NULL))) qstore_for_each_folder(path, clear_incoming, NULL);
     free(path);
     for (i = 0; i < QUEUE_STATE_COUNT; i++)
     {
-        if ((path = qstore_path(dir, state_folders[i], NULL))) qstore_for_each_folder(path, clear_temp, NULL);
+        if ((path = strbuf_path(dir, state_folders[i], NULL))) qstore_for_each_folder(path, clear_temp, NULL);
         free(path);
     }
     if ((path = serverdir_path(queue->server, SERVER_DROP, NULL))) qstore_remove_files(path, ".tmp");
@@ -310,7 +300,7 @@ static HRESULT parse_field(struct queue_entry *e, const struct queue_field *fiel
 /* The folder of message ID in STATE; caller frees. */
 char *qstore_entry_folder(const struct queue *queue, enum queue_state state, const char *id)
 {
-    return qstore_path(queue->dir, state_folders[state], id);
+    return strbuf_path(queue->dir, state_folders[state], id);
 }
 
 /* atomicfile_write of PATH, its failure said in words in ERROR. */
@@ -340,7 +330,7 @@ void qstore_format_state(const struct queue_entry *e, struct strbuf *sb)
 HRESULT qstore_save_state(struct queue *queue, const char *folder, const struct queue_entry *e, char *error)
 {
     struct strbuf sb = {0};
-    char *path = qstore_path(folder, STATE_FILE, NULL);
+    char *path = strbuf_path(folder, STATE_FILE, NULL);
     HRESULT hr;
 
     qstore_format_state(e, &sb);
@@ -389,7 +379,7 @@ HRESULT qstore_fill_texts(struct queue_entry *e)
  * message's state, ERROR saying why. */
 HRESULT qstore_load_state(const char *folder, struct queue_entry *e, char *error)
 {
-    char *path = qstore_path(folder, STATE_FILE, NULL), *text = NULL, *line, *next;
+    char *path = strbuf_path(folder, STATE_FILE, NULL), *text = NULL, *line, *next;
     unsigned seen = 0;
     HRESULT hr;
     size_t i;
@@ -431,7 +421,7 @@ HRESULT qstore_load_state(const char *folder, struct queue_entry *e, char *error
 /* Reads why corrupt message E in FOLDER was set aside into its last_error. */
 HRESULT qstore_load_reason(const char *folder, struct queue_entry *e)
 {
-    char *path = qstore_path(folder, REASON_FILE, NULL), *text = NULL;
+    char *path = strbuf_path(folder, REASON_FILE, NULL), *text = NULL;
 
     e->state = QUEUE_CORRUPT;
     if (!path) return E_OUTOFMEMORY;
@@ -467,7 +457,7 @@ HRESULT qstore_write_file(struct queue *queue, const char *folder, const char *n
 
     *written = NULL;
     if (FAILED(hr = qstore_make_folders(folder, error))) return hr;
-    if (!(path = qstore_path(folder, name, NULL))) return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
+    if (!(path = strbuf_path(folder, name, NULL))) return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
     if (hostfs_exists(path))
     {
         /* written by a run that died before it moved the message on */

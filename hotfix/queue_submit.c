@@ -46,7 +46,7 @@ static void max_id(void *ctx, const char *folder, const char *name)
  * then costs one small write each, not a scan of the whole queue. */
 static HRESULT allocate_id(struct queue *queue, char id[QUEUE_ID_SIZE], char *error)
 {
-    char *path = qstore_path(queue->dir, "next-id", NULL), text[32];
+    char *path = strbuf_path(queue->dir, "next-id", NULL), text[32];
     HRESULT hr;
     int i;
 
@@ -63,7 +63,7 @@ static HRESULT allocate_id(struct queue *queue, char id[QUEUE_ID_SIZE], char *er
         }
         for (i = 0; i < QUEUE_STATE_COUNT; i++)
         {
-            char *states = qstore_path(queue->dir, state_folders[i], NULL);
+            char *states = strbuf_path(queue->dir, state_folders[i], NULL);
             if (states) qstore_for_each_folder(states, max_id, &max);
             free(states);
         }
@@ -89,7 +89,7 @@ void qsubmit_release_ids(struct queue *queue)
 {
     char *path, text[32], error[QUEUE_ERROR_SIZE];
 
-    if (!queue->reserved_id || queue->reserved_id == queue->next_id || !(path = qstore_path(queue->dir, "next-id", NULL)))
+    if (!queue->reserved_id || queue->reserved_id == queue->next_id || !(path = strbuf_path(queue->dir, "next-id", NULL)))
         return;
     snprintf(text, sizeof(text), "%u\n", queue->next_id);
     if (SUCCEEDED(qstore_write_atomic(path, text, (DWORD)strlen(text), error))) queue->reserved_id = queue->next_id;
@@ -208,9 +208,9 @@ HRESULT queue_submit_prepare(struct queue *queue, const char *path, ULONGLONG no
     e.submitted = e.next_retry = now;
 
     /* built in incoming/, moved into queued/ by the commit in one rename */
-    if (!(incoming = qstore_path(queue->dir, INCOMING, NULL)) || !(folder = qstore_path(incoming, id, NULL)) ||
-        !(target = qstore_entry_folder(queue, QUEUE_QUEUED, id)) || !(copy = qstore_path(folder, MESSAGE_FILE, NULL)) ||
-        !(state_path = qstore_path(folder, STATE_FILE, NULL)))
+    if (!(incoming = strbuf_path(queue->dir, INCOMING, NULL)) || !(folder = strbuf_path(incoming, id, NULL)) ||
+        !(target = qstore_entry_folder(queue, QUEUE_QUEUED, id)) || !(copy = strbuf_path(folder, MESSAGE_FILE, NULL)) ||
+        !(state_path = strbuf_path(folder, STATE_FILE, NULL)))
     {
         hr = errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
         goto done;
@@ -252,7 +252,7 @@ done:
 HRESULT queue_submit_commit(struct queue *queue, void (*queued)(void *context, const char *id), void *context,
                             char error[QUEUE_ERROR_SIZE])
 {
-    char *queued_folder = qstore_path(queue->dir, state_folders[QUEUE_QUEUED], NULL), words[256];
+    char *queued_folder = strbuf_path(queue->dir, state_folders[QUEUE_QUEUED], NULL), words[256];
     HRESULT hr = S_OK;
     ULONG i;
 

@@ -1,6 +1,7 @@
 /*
  * recur: PidLidAppointmentRecur read, expanded and written as an RRULE.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,9 +13,6 @@
 
 /* 1601-01-01 was a Monday; weekday 0 is Sunday */
 #define DOW_OF_DAY(day) (((day) + 1) % 7)
-/* a series with more instances than this is refused as damaged: it is
- * over 27 years of daily meetings */
-#define MAX_LISTED 10000
 
 /* Where the fields an added exception changes are, by byte offset:
  * noted while reading, for recur_add_exception. */
@@ -582,7 +580,7 @@ static BOOL list_one(LONG day, void *ctx)
 
     if (day > MAX_DAY || (p->end_type == RECUR_END_DATE && date > p->end_date)) return FALSE;
     if (p->end_type == RECUR_END_COUNT && l->made >= p->occurrence_count) return FALSE;
-    if (l->made++ >= MAX_LISTED || l->count >= l->limit) return FALSE;
+    if (l->made++ >= RECUR_LISTED_MAX || l->count >= l->limit) return FALSE;
     if (recur_is_deleted(p, date)) return TRUE;
     instance = &l->out[l->count++];
     instance->original_start = date + p->start_offset;
@@ -729,4 +727,14 @@ void recur_systemtime(ULONG minutes, SYSTEMTIME *st)
     st->wDayOfWeek = (WORD)DOW_OF_DAY(minutes / RECUR_MINUTES_PER_DAY);
     st->wHour = (WORD)(minutes % RECUR_MINUTES_PER_DAY / 60);
     st->wMinute = (WORD)(minutes % 60);
+}
+
+void recur_format_local(ULONG minutes, char out[RECUR_LOCAL_SIZE])
+{
+    SYSTEMTIME st;
+
+    recur_systemtime(minutes, &st);
+    /* the fields are in range; the remainders let the compiler see the width */
+    snprintf(out, RECUR_LOCAL_SIZE, "%04u-%02u-%02uT%02u:%02u", st.wYear % 10000u, st.wMonth % 100u, st.wDay % 100u,
+             st.wHour % 100u, st.wMinute % 100u);
 }

@@ -49,6 +49,9 @@
 #define RECUR_ARO_APPTCOLOR 0x0100
 
 #define RECUR_MINUTES_PER_DAY 1440
+/* The most instances recur_instances makes of a series: more is refused
+ * as damaged (over 27 years of daily meetings). */
+#define RECUR_LISTED_MAX 10000
 
 /* A modified instance: its new times, the instance it replaces, and what
  * it changes (NULL: as the series). */
@@ -133,5 +136,10 @@ HRESULT recur_add_exception(const BYTE *data, ULONG size, ULONG original_start, 
 
 /* Local minutes to a SYSTEMTIME (no time zone). */
 void recur_systemtime(ULONG minutes, SYSTEMTIME *st);
+
+/* Local minutes as text, "YYYY-MM-DDThh:mm", as the commands show an
+ * instance. */
+#define RECUR_LOCAL_SIZE 32
+void recur_format_local(ULONG minutes, char out[RECUR_LOCAL_SIZE]);
 
 #endif

@@ -25,10 +25,7 @@ const char *serverdir_name(enum server_item item)
 
 char *serverdir_path(const char *server, enum server_item item, const char *name)
 {
-    struct strbuf path = {0};
-
-    strbuf_printf(&path, name ? "%s/%s/%s" : "%s/%s", server, names[item], name);
-    return strbuf_detach(&path);
+    return strbuf_path(server, names[item], name);
 }
 
 char *serverdir_mailbox(const char *server, const char *sender, const char *name)

@@ -125,3 +125,11 @@ HRESULT strbuf_read(struct strbuf *sb, FILE *in, size_t max)
     }
     return ferror(in) ? E_FAIL : S_OK;
 }
+
+char *strbuf_path(const char *a, const char *b, const char *c)
+{
+    struct strbuf sb = {0};
+
+    strbuf_printf(&sb, c ? "%s/%s/%s" : "%s/%s", a, b, c);
+    return strbuf_detach(&sb);
+}

@@ -33,6 +33,9 @@ void strbuf_puts_escaped(struct strbuf *sb, const char *text);
 /* Appends everything IN holds, up to MAX bytes.  Returns S_OK,
  * E_OUTOFMEMORY, or E_FAIL for a read error or more than MAX bytes. */
 HRESULT strbuf_read(struct strbuf *sb, FILE *in, size_t max);
+/* A new string "A/B", or "A/B/C" when C is set: the one way a path is
+ * joined; NULL when out of memory. */
+char *strbuf_path(const char *a, const char *b, const char *c);
 /* Returns the data (caller frees) and empties SB; NULL when an append
  * failed, the data then freed. */
 char *strbuf_detach(struct strbuf *sb);
