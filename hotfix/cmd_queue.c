@@ -11,7 +11,9 @@
 #include "cli.h"
 #include "coverage.h"
 #include "errmsg.h"
+#include "htmlpage.h"
 #include "queue.h"
+#include "queuereport.h"
 #include "serverdir.h"
 #include "smtp.h"
 #include "strbuf.h"
@@ -27,6 +29,7 @@ static const char usage_text[] =
     "       trackfix queue [--queue=DIR] open ID [--now=TIME] [--fix=auto|on|off]\n"
     "       trackfix queue [--queue=DIR] retry ID [--now=TIME]\n"
     "       trackfix queue [--queue=DIR] delete ID\n"
+    "       trackfix queue [--queue=DIR] report [-o FILE]\n"
     "\n"
     "The SMTP retry queue of the simulated Exchange 2003 server (DIR defaults to\n"
     "$TRACKFIX_SERVER/queue, and TRACKFIX_SERVER to trackfix-server in the current\n"
@@ -41,7 +44,11 @@ static const char usage_text[] =
     "to DIR/../mailboxes/SENDER/, event 327 to DIR/../eventlog.log when the\n"
     "'Exchange Store Driver' diagnostics level is 5 or more.\n"
     "list shows what the queue viewer shows; open converts a message as delivery\n"
-    "would and answers 'Unable to open for delivery' when that fails.  The clock\n"
+    "would and answers 'Unable to open for delivery' when that fails, its history\n"
+    "of attempts on stderr.  report draws the queue as one HTML page (default\n"
+    "DIR/../report.html): each message a row along time, each attempt a mark,\n"
+    "where the runs saw FixRecipientTrackStatusTime change a line; a table under\n"
+    "it says the same.  The clock\n"
     "goes up to " QUEUE_CLOCK_MAX_ISO ", each interval up to " QUEUE_TEXT(QUEUE_MINUTES_MAX) " minutes (a year).\n"
     "A message whose state cannot be read is listed as corrupt, with a warning,\n"
     "and a run sets it aside in DIR/corrupt/ID with the reason; the rest go on.\n"
@@ -53,6 +60,7 @@ struct queue_args
 {
     const char *dir;
     char **operands; /* after the action: the files of submit, the ID of open, retry, delete */
+    const char *output; /* report's page; NULL: the server folder's */
     int operand_count;
     ULONGLONG now, until;
     enum cli_format format;
@@ -294,11 +302,42 @@ static int action_list(struct queue *queue, struct queue_args *a)
     return queue_list_print(queue, a->format);
 }
 
+/* The history of message ID on stderr: a line per attempt and notice. */
+static void print_history(struct queue *queue, const char *id)
+{
+    struct queue_event *events = NULL;
+    struct queue_entry e;
+    char error[QUEUE_ERROR_SIZE], iso[SYSTIME_ISO_SIZE];
+    ULONG count = 0, i;
+
+    memset(&e, 0, sizeof(e));
+    if (FAILED(queue_find(queue, id, &e, error))) return;
+    if (FAILED(queue_history(queue, &e, &events, &count, error))) cli_message(MSG_FAILED, "open", error);
+    else if (!count) fprintf(stderr, "message %s: not attempted yet\n", id);
+    for (i = 0; i < count; i++)
+    {
+        const struct queue_event *ev = &events[i];
+        systime_format_iso(ev->when, iso);
+        if (ev->kind == QUEUE_EVENT_DELAY || ev->kind == QUEUE_EVENT_EXPIRED)
+            fprintf(stderr, "message %s: %s %s after %u attempts\n", id, iso,
+                    ev->kind == QUEUE_EVENT_DELAY ? "delay notification" : "expired, NDR 4.4.7", ev->attempt);
+        else
+            fprintf(stderr, "message %s: attempt %u at %s: %s %#x%s, fix %s (FixRecipientTrackStatusTime: %s)\n", id,
+                    ev->attempt, iso, queue_event_name(ev->kind), (unsigned)ev->hresult,
+                    ev->event_327 ? ", event 327" : "", ev->fix == QUEUE_FIX_ON ? "on" : ev->fix == QUEUE_FIX_OFF ? "off" : "not read",
+                    *ev->value ? ev->value : "-");
+    }
+    free(events);
+    queue_entry_clear(&e);
+}
+
 static int action_open(struct queue *queue, struct queue_args *a)
 {
     char error[QUEUE_ERROR_SIZE], *mime = NULL;
     HRESULT hr = queue_open_message(queue, a->operands[0], &a->policy, a->now, &mime, error);
     int ret = EXIT_OK;
+
+    if (hr != HRESULT_FROM_WIN32(ERROR_NOT_FOUND)) print_history(queue, a->operands[0]);
 
     if (hr == HRESULT_FROM_WIN32(ERROR_NOT_FOUND))
     {
@@ -313,6 +352,31 @@ static int action_open(struct queue *queue, struct queue_args *a)
     else
         fputs(mime, stdout);
     free(mime);
+    return ret;
+}
+
+static int action_report(struct queue *queue, struct queue_args *a)
+{
+    struct queuereport_figures figures;
+    struct strbuf page = {0};
+    char error[QUEUE_ERROR_SIZE], *path = a->output ? NULL : serverdir_path(queue->server, SERVER_REPORT, NULL);
+    const char *output = a->output ? a->output : path;
+    int ret = EXIT_ERROR;
+
+    if (!output) cli_message(MSG_FAILED, "report", ERRMSG_OOM);
+    else if (FAILED(queuereport_build(queue, &page, &figures, error)) || FAILED(htmlpage_write(output, &page, error)))
+        cli_message(MSG_FAILED, "report", error);
+    else
+    {
+        printf("wrote %s: %u message%s in %u row%s, %u mark%s, %u change%s of FixRecipientTrackStatusTime, %lu bytes\n",
+               output, figures.messages, figures.messages == 1 ? "" : "s", figures.rows, figures.rows == 1 ? "" : "s",
+               figures.marks, figures.marks == 1 ? "" : "s", figures.toggles, figures.toggles == 1 ? "" : "s",
+               (unsigned long)page.size);
+        if (figures.left_out) printf("left out of the picture: %u marks or rows (the page says which)\n", figures.left_out);
+        ret = EXIT_OK;
+    }
+    strbuf_free(&page);
+    free(path);
     return ret;
 }
 
@@ -360,7 +424,7 @@ static void warn_set_aside(struct queue *queue)
 
 enum
 {
-    OPT_QUEUE, OPT_NOW, OPT_UNTIL, OPT_FIX, OPT_RETRY, OPT_DELAY, OPT_EXPIRE, OPT_SMTP, OPT_FORMAT, OPT_COUNT
+    OPT_QUEUE, OPT_NOW, OPT_UNTIL, OPT_FIX, OPT_RETRY, OPT_DELAY, OPT_EXPIRE, OPT_SMTP, OPT_FORMAT, OPT_OUTPUT, OPT_COUNT
 };
 static const struct cli_option options[] = {
     [OPT_QUEUE] = {"--queue", CLI_VALUE_TEXT, NULL, "a queue folder"},
@@ -372,6 +436,7 @@ static const struct cli_option options[] = {
     [OPT_EXPIRE] = {"--expire", CLI_VALUE_TEXT, NULL, "a number of minutes from 1 to " QUEUE_TEXT(QUEUE_MINUTES_MAX)},
     [OPT_SMTP] = {"--smtp", CLI_VALUE_TEXT, NULL, "HOST or HOST:PORT"},
     [OPT_FORMAT] = CLI_OPTION_FORMAT,
+    [OPT_OUTPUT] = {"-o", CLI_VALUE_TEXT, NULL, "an output file"},
 };
 #define TAKES(option) (1u << (option))
 
@@ -392,6 +457,7 @@ static const struct
     {"open", TAKES(OPT_NOW) | TAKES(OPT_FIX), "one message ID", 1, 1, FALSE, action_open},
     {"retry", TAKES(OPT_NOW), "one message ID", 1, 1, TRUE, action_retry},
     {"delete", 0, "one message ID", 1, 1, TRUE, action_delete},
+    {"report", TAKES(OPT_OUTPUT), NULL, 0, 0, FALSE, action_report},
 };
 
 /* Fills A from PARSED for action ACTION; EXIT_OK or EXIT_USAGE after
@@ -417,6 +483,7 @@ static int read_args(const struct cli_parsed *parsed, int action, struct queue_a
     a->operands = parsed->operands + 1;
     a->operand_count = count;
     a->format = (enum cli_format)parsed->choice[OPT_FORMAT];
+    a->output = parsed->text[OPT_OUTPUT];
     a->now = parsed->given[OPT_NOW] ? parsed->time[OPT_NOW] : real_now();
     a->until = a->now;
     if (a->now > QUEUE_CLOCK_MAX)
@@ -516,7 +583,7 @@ int cmd_queue(int argc, char **argv)
         if (parsed.operand_count && (nearest = cli_nearest(parsed.operands[0], names, ARRAYSIZE(names))))
             cli_message(MSG_UNKNOWN_ACTION_NEAR, "queue", parsed.operands[0], nearest);
         else
-            cli_message(MSG_MISSING_ARGUMENT, "queue", "one of submit, run, list, open, retry, delete", "queue");
+            cli_message(MSG_MISSING_ARGUMENT, "queue", "one of submit, run, list, open, retry, delete, report", "queue");
         goto done;
     }
     memset(&a, 0, sizeof(a));

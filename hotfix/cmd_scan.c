@@ -14,10 +14,11 @@
 #include "gate.h"
 #include "msgfile.h"
 #include "scan.h"
+#include "scanpage.h"
 #include "strbuf.h"
 
 static const char usage_text[] =
-    "usage: trackfix scan [--fix=auto|on|off] [--format=text|json|csv] [--no-recursive]\n"
+    "usage: trackfix scan [--fix=auto|on|off] [--format=text|json|csv|html] [--no-recursive]\n"
     "                     [--now=TIME] PATH...\n"
     "\n"
     "Reads every .msg file under each PATH (a file, or a folder and its\n"
@@ -40,6 +41,9 @@ static const char usage_text[] =
     "                  RFC 4180, with a header row; every field quoted, and one\n"
     "                  that begins with = + - @ or a tab or CR starts with ' so\n"
     "                  that a spreadsheet does not run it as a formula\n"
+    "  --format=html   one self-contained page: meetings at risk per organizer\n"
+    "                  and per attendee domain as bars, the worst track times,\n"
+    "                  the meetings that need the fix\n"
     "  --no-recursive  read only the .msg files directly in each folder\n"
     "  --now=TIME      the clock of the trial conversions (ISO-8601 UTC)\n"
     "\n"
@@ -47,8 +51,8 @@ static const char usage_text[] =
     "Exit status: 0 nothing at risk, 4 a meeting at risk, 2 usage error or an\n"
     "unreadable file (named on stderr, counted; the scan goes on), 1 out of memory.\n";
 
-static const char *const scan_format_choices[] = {"text", "json", "csv", NULL};
-enum scan_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV };
+static const char *const scan_format_choices[] = {"text", "json", "csv", "html", NULL};
+enum scan_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV, FORMAT_HTML };
 
 struct scan_run
 {
@@ -366,18 +370,31 @@ static void print_summary_json(struct scan_run *run, const struct scan_tally *to
     printf(",\"seconds\":%.3f}}\n", seconds);
 }
 
+/* The page of the sorted report, on stdout. */
+static BOOL print_html(struct scan_run *run)
+{
+    struct scanpage_counts counts = {run->items, run->other, run->unreadable, run->gate};
+    struct strbuf page = {0};
+    BOOL ok = SUCCEEDED(scanpage_build(&run->report, &counts, &page));
+
+    if (ok) fwrite(page.data, 1, page.size, stdout);
+    strbuf_free(&page);
+    return ok;
+}
+
 /* Sorts the records and adds up every meeting into TOTAL; prints the text
- * report on the way when asked for. */
+ * report or the page on the way when asked for. */
 static BOOL report(struct scan_run *run, struct scan_tally *total)
 {
     scan_report_sort(&run->report);
-    return run->format == FORMAT_TEXT ? print_text(run, total) : scan_report_total(&run->report, total);
+    if (run->format == FORMAT_TEXT) return print_text(run, total);
+    return scan_report_total(&run->report, total) && (run->format != FORMAT_HTML || print_html(run));
 }
 
 enum { OPT_FIX, OPT_FORMAT, OPT_NO_RECURSIVE, OPT_NOW };
 static const struct cli_option options[] = {
     [OPT_FIX] = CLI_OPTION_FIX,
-    [OPT_FORMAT] = {"--format", CLI_VALUE_CHOICE, scan_format_choices, "text, json or csv"},
+    [OPT_FORMAT] = {"--format", CLI_VALUE_CHOICE, scan_format_choices, "text, json, csv or html"},
     [OPT_NO_RECURSIVE] = {"--no-recursive", CLI_VALUE_NONE, NULL, NULL},
     [OPT_NOW] = CLI_OPTION_NOW,
 };

@@ -317,6 +317,28 @@ HRESULT hostfs_write_file(const char *path, const void *data, size_t size)
     return error ? hostfs_error(error) : S_OK;
 }
 
+HRESULT hostfs_append_line(const char *path, const char *line, size_t size, BOOL flush)
+{
+    char *host, last = '\n';
+    HRESULT hr;
+    int fd, error;
+
+    if (FAILED(hr = hostfs_resolve(path, &host))) return hr;
+    if ((fd = open(host, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0666)) < 0) error = errno;
+    else
+    {
+        off_t end = lseek(fd, 0, SEEK_END);
+        error = end < 0 ? errno : 0;
+        if (!error && end > 0 && pread(fd, &last, 1, end - 1) != 1) error = errno ? errno : EIO;
+        if (!error && last != '\n') error = hostfs_write_all(fd, "\n", 1);
+        if (!error) error = hostfs_write_all(fd, line, size);
+        if (!error && flush && fsync(fd)) error = errno;
+        if (close(fd) && !error) error = errno;
+    }
+    free(host);
+    return error ? hostfs_error(error) : S_OK;
+}
+
 /* Opens PATH (a file or a folder) for reading into *FD: 0 or an errno. */
 static int open_any(const char *path, int *fd)
 {

@@ -223,6 +223,49 @@ HRESULT queue_retry(struct queue *queue, const char *id, ULONGLONG now, char err
  * HRESULT_FROM_WIN32(ERROR_NOT_FOUND). */
 HRESULT queue_delete(struct queue *queue, const char *id, char error[QUEUE_ERROR_SIZE]);
 
+/* The history of a message: each attempt and each notice, in the file
+ * history of its folder (DESIGN.md §6), one line each, appended as the run
+ * goes and flushed with the state that counts it, so that what a state
+ * says was attempted is in the history after any crash.  Lines a crash cut
+ * are skipped; an attempt a run made again after a crash is listed once,
+ * as last made. */
+enum queue_event_kind
+{
+    QUEUE_EVENT_FAILED,    /* EcGetMime failed, or the SMTP server could not take it: retried */
+    QUEUE_EVENT_DEFERRED,  /* some recipients accepted, the others told to wait: retried */
+    QUEUE_EVENT_DELIVERED, /* delivered to the drop folder, or over SMTP */
+    QUEUE_EVENT_REFUSED,   /* refused for good for every recipient: not retried */
+    QUEUE_EVENT_DELAY,     /* the delay notification went to the sender */
+    QUEUE_EVENT_EXPIRED,   /* expired: the 4.4.7 NDR went to the sender */
+    QUEUE_EVENT_KIND_COUNT
+};
+
+/* The FixRecipientTrackStatusTime an attempt saw: what its conversion read
+ * of the gate (QUEUE_FIX_UNASKED: no conversion, as for a notice). */
+enum queue_fix_seen { QUEUE_FIX_UNASKED = -1, QUEUE_FIX_OFF = 0, QUEUE_FIX_ON = 1 };
+#define QUEUE_VALUE_SIZE 160
+
+struct queue_event
+{
+    ULONG attempt;     /* its number; a notice: the attempts made before it */
+    ULONGLONG when;
+    enum queue_event_kind kind;
+    HRESULT hresult;   /* S_OK but for a failed attempt */
+    BOOL event_327;    /* the failure was logged as event 327 */
+    enum queue_fix_seen fix;
+    char value[QUEUE_VALUE_SIZE]; /* the registry value as read: "REG_DWORD 1", "no value"; "--fix=on"
+                                     when the run forced a path; "" unasked */
+};
+
+/* Reads the history of message E (as listed or found) into *EVENTS (caller
+ * frees), *COUNT of them, in order: no file is no event.  Returns S_OK,
+ * E_OUTOFMEMORY, or the failure to read, ERROR saying what. */
+HRESULT queue_history(struct queue *queue, const struct queue_entry *e, struct queue_event **events, ULONG *count,
+                      char error[QUEUE_ERROR_SIZE]);
+
+/* "failed", "deferred", "delivered", "refused", "delay", "expired". */
+const char *queue_event_name(enum queue_event_kind kind);
+
 /* "queued", "delivered", "expired". */
 const char *queue_state_name(enum queue_state state);
 

@@ -30,12 +30,22 @@
 
 WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
 
-static enum systime_path track_path(const struct queue_policy *policy, const struct gate_reader *registry)
+/* The path of the track time now: the policy's, or the gate's, read at
+ * every attempt (no restart needed); what was seen into *FIX and VALUE. */
+static enum systime_path track_path(const struct queue_policy *policy, const struct gate_reader *registry,
+                                    enum queue_fix_seen *fix, char value[QUEUE_VALUE_SIZE])
 {
     struct gate_status gate;
 
-    if (policy->fix >= 0) return policy->fix ? SYSTIME_PATH_CLAMPED : SYSTIME_PATH_LEGACY;
-    gate_read(registry, &gate); /* at every attempt: no restart needed */
+    if (policy->fix >= 0)
+    {
+        *fix = policy->fix ? QUEUE_FIX_ON : QUEUE_FIX_OFF;
+        snprintf(value, QUEUE_VALUE_SIZE, "--fix=%s", policy->fix ? "on" : "off");
+        return policy->fix ? SYSTIME_PATH_CLAMPED : SYSTIME_PATH_LEGACY;
+    }
+    gate_read(registry, &gate);
+    *fix = gate.active ? QUEUE_FIX_ON : QUEUE_FIX_OFF;
+    snprintf(value, QUEUE_VALUE_SIZE, "%s", gate.fix.found);
     return gate.active ? SYSTIME_PATH_CLAMPED : SYSTIME_PATH_LEGACY;
 }
 
@@ -58,14 +68,15 @@ static HRESULT read_queued(const char *folder, const struct queue_entry *e, stru
 }
 
 /* EcGetMime on E's MESSAGE along the gate's path now: *MIME, marked with
- * E's token; caller frees. */
+ * E's token; caller frees.  The gate seen into *FIX and VALUE. */
 static HRESULT convert_read(const struct mapi_message *message, const struct queue_entry *e,
                             const struct queue_policy *policy, const struct gate_reader *registry, ULONGLONG now,
-                            char **mime, char *error)
+                            char **mime, enum queue_fix_seen *fix, char value[QUEUE_VALUE_SIZE], char *error)
 {
     /* the queue id in the Message-ID: two messages of one meeting converted
      * at the same moment still get two ids */
-    struct ecgetmime_options options = {FALSE, track_path(policy, registry), now, (ULONG)strtoul(e->id, NULL, 10)};
+    struct ecgetmime_options options = {FALSE, track_path(policy, registry, fix, value), now,
+                                        (ULONG)strtoul(e->id, NULL, 10)};
     struct ecgetmime_result result;
     char convert_error[ECGETMIME_ERROR_SIZE], name[QUEUE_ID_SIZE + 16];
     HRESULT hr;
@@ -91,11 +102,13 @@ HRESULT qdeliver_convert_file(const char *folder, const struct queue_entry *e, c
                                ULONGLONG now, char **mime, char *error)
 {
     struct mapi_message message;
+    enum queue_fix_seen fix;
+    char value[QUEUE_VALUE_SIZE];
     HRESULT hr;
 
     *mime = NULL;
     if (FAILED(hr = read_queued(folder, e, &message, error))) return hr;
-    hr = convert_read(&message, e, policy, gate_reader_registry(), now, mime, error);
+    hr = convert_read(&message, e, policy, gate_reader_registry(), now, mime, &fix, value, error);
     mapi_message_clear(&message);
     return hr;
 }
@@ -123,7 +136,9 @@ HRESULT qdeliver_defer(struct run *run, struct queue_entry *e, const char *folde
     if (!redo && !hostfs_exists(written) &&
         FAILED(hr = qrun_defer_write(run, records, name, mime ? mime : "", mime ? strlen(mime) : 0)))
         goto done;
-    if (FAILED(hr = qrun_defer_state(run, folder, e))) goto done;
+    if (FAILED(hr = qhistory_append(run, folder, e, QUEUE_EVENT_DELIVERED, S_OK, FALSE, now, FALSE)) ||
+        FAILED(hr = qrun_defer_state(run, folder, e)))
+        goto done;
     m = &run->moves[run->move_count];
     m->entry = e;
     m->moved = FALSE;
@@ -283,9 +298,11 @@ HRESULT qdeliver_convert_cached(struct run *run, const char *folder, const struc
         slot->loaded = TRUE;
         run->cached++;
     }
-    if (slot->loaded) return convert_read(&slot->message, e, run->policy, &run->keys.reader, now, mime, error);
+    if (slot->loaded)
+        return convert_read(&slot->message, e, run->policy, &run->keys.reader, now, mime, &run->fix_seen,
+                            run->value_seen, error);
     if (FAILED(hr = read_queued(folder, e, &once, error))) return hr;
-    hr = convert_read(&once, e, run->policy, &run->keys.reader, now, mime, error);
+    hr = convert_read(&once, e, run->policy, &run->keys.reader, now, mime, &run->fix_seen, run->value_seen, error);
     mapi_message_clear(&once);
     return hr;
 }

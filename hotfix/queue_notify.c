@@ -113,18 +113,21 @@ HRESULT qnotify_all(struct run *run, struct queue_entry *e, enum dsn_action acti
     return hr;
 }
 
-/* Logs event 327 for E's failed EcGetMime (HR) when the store-driver
- * diagnostics level asks for it. */
 /* Event 327 for E's failed conversion, when the diagnostics level asks for
  * it: written at the end of the pass, after E's new state (commit_pass). */
-HRESULT qnotify_event_327(struct run *run, const struct queue_entry *e, ULONGLONG now, HRESULT failure)
+BOOL qnotify_logs_327(struct run *run)
 {
     struct gate_dword level;
+
+    gate_read_dword(&run->keys.reader, REG_ITEM_STORE_DRIVER_LEVEL, &level);
+    return level.valid && level.value >= EVENTLOG_LEVEL_MAXIMUM;
+}
+
+HRESULT qnotify_event_327(struct run *run, const struct queue_entry *e, ULONGLONG now, HRESULT failure)
+{
     struct eventlog_327 *event;
     char *log, text[1024];
 
-    gate_read_dword(&run->keys.reader, REG_ITEM_STORE_DRIVER_LEVEL, &level);
-    if (!level.valid || level.value < EVENTLOG_LEVEL_MAXIMUM) return S_OK;
     if (!(log = serverdir_path(run->queue->server, SERVER_EVENTLOG, NULL)) ||
         !grow_for_one(&run->events, &run->event_capacity, run->event_count, sizeof(*run->events), 64))
     {

@@ -10,13 +10,16 @@
  *   queue_deliver.c  conversion and delivery of one message
  *   queue_run.c      the run loop and its group commit
  *   queue_admin.c    open, retry, delete
+ *   queue_history.c  each message's history of attempts and notices
  */
 #ifndef TRACKFIX_QUEUE_PRIVATE_H
 #define TRACKFIX_QUEUE_PRIVATE_H
 
 #include <windef.h>
 
+#include "atomicfile.h"
 #include "dsn.h"
+#include "gate.h"
 #include "mapimsg.h"
 #include "queue.h"
 #include "strbuf.h"
@@ -25,6 +28,7 @@
 
 #define MESSAGE_FILE "message.msg"
 #define STATE_FILE "state"
+#define HISTORY_FILE "history"
 /* where submissions and deletions pass through; cleared at every open */
 #define INCOMING "incoming"
 /* a state file larger than this is damaged, not a message's state */
@@ -116,6 +120,9 @@ struct run
     const struct queue_entry *entries;
     struct run_cached *cache;
     ULONG cached;
+    /* what the attempt being made saw of the gate, for its history */
+    enum queue_fix_seen fix_seen;
+    char value_seen[QUEUE_VALUE_SIZE];
 };
 
 /* queue_store.c */
@@ -207,8 +214,12 @@ HRESULT qnotify_report(struct run *run, struct queue_entry *e, enum dsn_action a
  * waiting. */
 HRESULT qnotify_all(struct run *run, struct queue_entry *e, enum dsn_action action, ULONGLONG now);
 
-/* Event 327 for E's failed conversion, when the diagnostics level asks for
- * it: written at the end of the pass, after E's new state (commit_pass). */
+/* Whether a failed conversion is logged as event 327 now: the 'Exchange
+ * Store Driver' diagnostics level is 5 or more. */
+BOOL qnotify_logs_327(struct run *run);
+
+/* Event 327 for E's failed conversion (the caller asked qnotify_logs_327):
+ * written at the end of the pass, after E's new state (commit_pass). */
 HRESULT qnotify_event_327(struct run *run, const struct queue_entry *e, ULONGLONG now, HRESULT failure);
 
 /* queue_deliver.c */
@@ -248,6 +259,15 @@ HRESULT qdeliver_convert_cached(struct run *run, const char *folder, const struc
 
 /* Drops the copy of E the run kept: E has left queued/. */
 void qdeliver_forget(struct run *run, const struct queue_entry *e);
+
+/* queue_history.c */
+
+/* Appends what happened to E at NOW (KIND, HRESULT, whether EVENT_327 was
+ * logged, the gate RUN saw for an attempt) to the history in FOLDER.  With
+ * FLUSH on disk when this returns; else the pass's commit flushes it
+ * (before the state that counts it).  ERROR says a failure. */
+HRESULT qhistory_append(struct run *run, const char *folder, const struct queue_entry *e, enum queue_event_kind kind,
+                        HRESULT hresult, BOOL event_327, ULONGLONG now, BOOL flush);
 
 /* queue_run.c */
 

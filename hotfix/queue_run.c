@@ -195,7 +195,8 @@ static HRESULT refused_for_good(struct run *run, struct queue_entry *e, const ch
 
     if (!failed || FAILED(qstore_set_result(e, E_FAIL, "refused for good by the server for every recipient")))
         hr = errmsg_format(run->error, E_OUTOFMEMORY, ERRMSG_OOM);
-    else if (SUCCEEDED(hr = qstore_save_state(run->queue, folder, e, run->error)) &&
+    else if (SUCCEEDED(hr = qhistory_append(run, folder, e, QUEUE_EVENT_REFUSED, S_OK, FALSE, now, TRUE)) &&
+             SUCCEEDED(hr = qstore_save_state(run->queue, folder, e, run->error)) &&
              SUCCEEDED(hr = qstore_move_folder(run->queue, folder, failed, run->error)))
     {
         e->state = QUEUE_EXPIRED;
@@ -216,7 +217,8 @@ static HRESULT sent(struct run *run, struct queue_entry *e, const char *folder, 
 
     if (FAILED(hr = qstore_write_file(run->queue, records, name, mime ? mime : "", &written, run->error))) return hr;
     if (FAILED(qstore_set_result(e, S_OK, ""))) hr = errmsg_format(run->error, E_OUTOFMEMORY, ERRMSG_OOM);
-    else if (SUCCEEDED(hr = qstore_save_state(run->queue, folder, e, run->error)) &&
+    else if (SUCCEEDED(hr = qhistory_append(run, folder, e, QUEUE_EVENT_DELIVERED, S_OK, FALSE, now, TRUE)) &&
+             SUCCEEDED(hr = qstore_save_state(run->queue, folder, e, run->error)) &&
              SUCCEEDED(hr = qstore_move_folder(run->queue, folder, target, run->error)))
     {
         e->state = QUEUE_DELIVERED;
@@ -233,22 +235,25 @@ static HRESULT sent(struct run *run, struct queue_entry *e, const char *folder, 
 static HRESULT failed(struct run *run, struct queue_entry *e, const char *folder, HRESULT result, const char *reason,
                       BOOL converted, ULONGLONG now)
 {
+    const BOOL event_327 = !converted && qnotify_logs_327(run);
     char next[SYSTIME_ISO_SIZE];
     HRESULT hr;
 
     if (FAILED(qstore_set_result(e, result, reason))) return errmsg_format(run->error, E_OUTOFMEMORY, ERRMSG_OOM);
     e->next_retry = now + queue_policy_retry_interval(run->policy, e->attempts);
-    if (FAILED(hr = qrun_defer_state(run, folder, e))) return hr;
+    /* the history line is flushed by the commit that writes the state */
+    if (FAILED(hr = qhistory_append(run, folder, e, result == QUEUE_E_DEFERRED ? QUEUE_EVENT_DEFERRED : QUEUE_EVENT_FAILED,
+                                    result, event_327, now, FALSE)) ||
+        FAILED(hr = qrun_defer_state(run, folder, e)))
+        return hr;
     systime_format_iso(e->next_retry, next);
     if (!converted)
-    {
         qrun_say(run, now, e, "attempt %u: EcGetMime failed %#x, Unable to open for delivery; next retry %s",
                  e->attempts, (unsigned)result, next);
-        hr = qnotify_event_327(run, e, now, result);
-    }
     else
         qrun_say(run, now, e, "attempt %u: %s; next retry %s", e->attempts, reason, next);
-    return SUCCEEDED(hr) ? commit_if_full(run) : hr;
+    if (event_327 && FAILED(hr = qnotify_event_327(run, e, now, result))) return hr;
+    return commit_if_full(run);
 }
 
 /* One delivery attempt of E at NOW: converted (and sent, with an SMTP
@@ -266,6 +271,8 @@ static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
     HRESULT hr = S_OK, result = S_OK;
 
     snprintf(name, sizeof(name), "%s.eml", e->id);
+    run->fix_seen = QUEUE_FIX_UNASKED;
+    run->value_seen[0] = 0;
     if (!folder || !(records = serverdir_path(run->queue->server, smtp ? SERVER_SENT : SERVER_DROP, NULL)) ||
         !(written = strbuf_path(records, name, NULL)) || !(target = qstore_entry_folder(run->queue, QUEUE_DELIVERED, e->id)))
     {
@@ -318,6 +325,7 @@ static HRESULT expire(struct run *run, struct queue_entry *e, ULONGLONG now)
 
     if (!folder || !target) hr = errmsg_format(run->error, E_OUTOFMEMORY, ERRMSG_OOM);
     else if (SUCCEEDED(hr = qnotify_all(run, e, DSN_FAILED, now)) &&
+             SUCCEEDED(hr = qhistory_append(run, folder, e, QUEUE_EVENT_EXPIRED, S_OK, FALSE, now, TRUE)) &&
              SUCCEEDED(hr = qstore_move_folder(run->queue, folder, target, run->error)))
     {
         e->state = QUEUE_EXPIRED;
@@ -338,7 +346,8 @@ static HRESULT process(struct run *run, struct queue_entry *e, ULONGLONG now)
     {
         char *folder = qstore_entry_folder(run->queue, QUEUE_QUEUED, e->id);
         if (!folder) return errmsg_format(run->error, E_OUTOFMEMORY, ERRMSG_OOM);
-        if (SUCCEEDED(hr = qnotify_all(run, e, DSN_DELAYED, now)))
+        if (SUCCEEDED(hr = qnotify_all(run, e, DSN_DELAYED, now)) &&
+            SUCCEEDED(hr = qhistory_append(run, folder, e, QUEUE_EVENT_DELAY, S_OK, FALSE, now, TRUE)))
         {
             e->delay_notified = TRUE;
             hr = qstore_save_state(run->queue, folder, e, run->error);

@@ -12,12 +12,14 @@
 #include "errmsg.h"
 #include "eventlog.h"
 #include "gate.h"
+#include "htmlpage.h"
 #include "hostfs.h"
 #include "imipreply.h"
 #include "meeting.h"
 #include "msgfile.h"
 #include "msgtext.h"
 #include "queue.h"
+#include "queuereport.h"
 #include "scenario.h"
 #include "server.h"
 #include "serverdir.h"
@@ -463,6 +465,24 @@ static BOOL file_contains(const char *path, const char *text)
     return found;
 }
 
+/* The queue as a picture, SERVER/report.html, said in EVIDENCE. */
+static HRESULT write_report(struct story *s, struct strbuf *evidence)
+{
+    struct queuereport_figures figures;
+    struct strbuf page = {0};
+    char *path = serverdir_path(s->dir, SERVER_REPORT, NULL);
+    HRESULT hr;
+
+    if (!path) hr = errmsg_format(s->error, E_OUTOFMEMORY, ERRMSG_OOM);
+    else if (SUCCEEDED(hr = queuereport_build(&s->queue, &page, &figures, s->error)) &&
+             SUCCEEDED(hr = htmlpage_write(path, &page, s->error)))
+        strbuf_printf(evidence, "the queue as a picture: %s (%u marks%s)\n", path, figures.marks,
+                      figures.toggles ? ", the toggle line where the run saw the value change" : "");
+    strbuf_free(&page);
+    free(path);
+    return hr;
+}
+
 /* The queue's first 35 minutes, under Exchange 2003's schedule: the
  * attempts at 0, 10, 20 and 30 minutes fail; the toggle comes then, and
  * the attempt at 45 minutes (the fourth retry, 15 minutes on) delivers. */
@@ -545,6 +565,7 @@ static HRESULT play_queue(struct story *s, BOOL *as_the_article_says)
         free(file);
         queue_entry_clear(&e);
     }
+    if (FAILED(hr = write_report(s, &evidence))) return hr;
     tell(s, s->mode == SCENARIO_OFF ? "Two days later the queue gives up: the sender gets an NDR 4.4.7"
          : s->mode == SCENARIO_ON   ? "Fix on: the track time converts clamped, 18991230T000000Z, and both are delivered"
                                     : "At the next retry after the change both are delivered, the track time clamped",

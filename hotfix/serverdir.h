@@ -7,6 +7,8 @@
  *   SERVER/sent/ID.eml        the copy of what went out over SMTP
  *   SERVER/mailboxes/SENDER/  delay DSNs and 4.4.7 NDRs for a sender
  *   SERVER/eventlog.log       event 327 records (eventlog.h)
+ *   SERVER/report.html        the queue's report page (queuereport.h)
+ *   SERVER/scan.html          the impact scan's page (make demo)
  *   SERVER/organizer/         the story's organizer items (scenario.c)
  *   SERVER/exchange2007/      the story's Exchange 2007 reply
  *   SERVER/.trackfix-scenario the mark of a folder the story made (and may empty)
@@ -24,6 +26,8 @@ enum server_item
     SERVER_SENT,
     SERVER_MAILBOXES,
     SERVER_EVENTLOG,
+    SERVER_REPORT,
+    SERVER_SCAN_PAGE,
     SERVER_ORGANIZER,
     SERVER_EXCHANGE2007,
     SERVER_SCENARIO_MARK,
