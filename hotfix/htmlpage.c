@@ -21,6 +21,9 @@ static const char style[] =
     "table{border-collapse:collapse;margin:8px 0;font-size:13px}"
     "th,td{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}"
     "th{background:#f2f2f2}td.n{text-align:right}"
+    /* a long table is laid out a chunk at a time, as it comes into view */
+    "div.chunk{content-visibility:auto;contain-intrinsic-size:auto 2600px}"
+    "table.events{table-layout:fixed;word-wrap:break-word;margin:0}"
     "figure{margin:8px 0;overflow-x:auto}figcaption{color:#555;font-size:13px}"
     "svg text{font:12px sans-serif;fill:#222}svg .dim{fill:#777}"
     ".axis line{stroke:#bbb}.grid{stroke:#eee}.life{stroke:#999;stroke-width:1}"

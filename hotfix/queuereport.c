@@ -29,6 +29,15 @@
 #define GAP_TICKS (6 * 60 * SYSTIME_TICKS_PER_MINUTE)
 /* ticks of the axis at least this far apart */
 #define TICK_MIN_SPACING 70.0
+/* messages of the table in one chunk (see htmlpage's style) */
+#define TABLE_CHUNK 100
+/* the columns of the table of events, the same in every chunk */
+#define EVENTS_COLUMNS                                                                                           \
+    "<colgroup><col style=\"width:9em\"><col style=\"width:14em\"><col style=\"width:6em\"><col style=\"width:3em\">" \
+    "<col style=\"width:13em\"><col style=\"width:9em\"><col style=\"width:7em\"><col style=\"width:5em\">"         \
+    "<col style=\"width:3em\"><col style=\"width:13em\"></colgroup><tr><th>message</th><th>subject</th><th>state</th>"    \
+    "<th>#</th><th>time (UTC)</th><th>event</th><th>HRESULT</th><th>event 327</th><th>fix</th>"                   \
+    "<th>FixRecipientTrackStatusTime</th></tr>"
 /* the toggle lines drawn at most (the table lists them all) */
 #define TOGGLES_DRAWN_MAX 50
 
@@ -543,13 +552,17 @@ static void write_tables(const struct report *r, struct strbuf *page)
         }
         strbuf_puts(page, "</table>\n");
     }
-    strbuf_puts(page, "<h2>Every attempt and notice</h2>\n<table class=\"events\"><tr><th>message</th><th>subject</th>"
-                      "<th>state</th><th>#</th><th>time (UTC)</th><th>event</th><th>HRESULT</th><th>event 327</th>"
-                      "<th>fix</th><th>FixRecipientTrackStatusTime</th></tr>\n");
+    strbuf_puts(page, "<h2>Every attempt and notice</h2>\n");
     for (i = 0; i < r->row_count; i++)
     {
         const struct message *m = &r->messages[r->rows[i].members[0]];
         ULONG lines = m->event_count ? m->event_count : 1;
+        /* in chunks the browser lays out only when they come into view */
+        if (i % TABLE_CHUNK == 0)
+        {
+            if (i) strbuf_puts(page, "</table></div>\n");
+            strbuf_puts(page, "<div class=\"chunk\"><table class=\"events\">" EVENTS_COLUMNS "\n");
+        }
         strbuf_printf(page, "<tr><td rowspan=\"%u\">", lines);
         row_ids(r, &r->rows[i], page);
         strbuf_printf(page, "</td><td rowspan=\"%u\">", lines);
@@ -576,7 +589,7 @@ static void write_tables(const struct report *r, struct strbuf *page)
             strbuf_puts(page, "</td></tr>\n");
         }
     }
-    strbuf_puts(page, "</table>\n");
+    if (r->row_count) strbuf_puts(page, "</table></div>\n");
 }
 
 static void write_corrupt(const struct report *r, const struct queue_entry *entries, ULONG count, struct strbuf *page)

@@ -22,7 +22,7 @@
 #include "queue.h"
 #include "strbuf.h"
 
-#define QUEUEREPORT_ROWS_MAX 2000
+#define QUEUEREPORT_ROWS_MAX 500
 #define QUEUEREPORT_MARKS_MAX 400
 #define QUEUEREPORT_GROUP_ABOVE 200
 

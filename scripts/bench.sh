@@ -17,6 +17,10 @@
 #                     from smtp-source over SMTP on 127.0.0.1, queueing them
 #                     and delivering them to a Maildir (skipped, saying so,
 #                     without root and Postfix)
+#   queue report      the page of each queue (queue report): seconds,
+#                     bytes, and up to 10,000 messages the seconds headless
+#                     Chromium takes for a screenshot of it (start, load,
+#                     layout, paint), and that less an empty page's: the page's own
 #   impact scan       BENCH_SCAN_N items (default 100,000) in 100 folders
 #                     through one `trackfix scan`: items/s and peak memory
 #   time conversion   ns per value, legacy and clamped, 10^7 values in-process
@@ -205,6 +209,24 @@ EOF
         sample "queue_$size.messages_per_s" "$(rate "$size" "$total")"
         sample "queue_$size.us_per_message" "$(awk -v n="$size" -v s="$total" 'BEGIN { printf "%.0f", s * 1e6 / n }')"
         sample "queue_$size.peak_mb" "$(awk -v a="$submit_kb" -v b="$peak_kb" 'BEGIN { printf "%.1f", (a > b ? a : b) / 1024 }')"
+        # the queue as a picture: the page written, then loaded by Chromium
+        measure "$TRACKFIX" queue --queue="$work/server/queue" report -o "$work/report.html"
+        sample "report_$size.seconds" "$elapsed"
+        sample "report_$size.bytes" "$(stat -c %s "$work/report.html")"
+        if [ "$size" -le 10000 ] && command -v chromium > /dev/null; then
+            # a screenshot of the page, and of an empty page: the difference
+            # is the page's own load, layout and paint, without the start
+            echo '<p>empty</p>' > "$work/empty.html"
+            for page in report empty; do
+                start=$(now_ns)
+                timeout 300 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$work/chromium" \
+                    --disable-background-networking --window-size=1240,900 --screenshot="$work/shot.png" \
+                    "file://$work/$page.html" > /dev/null 2>&1
+                eval "${page}_s=\$(seconds \"\$start\" \"\$(now_ns)\")"
+            done
+            sample "report_$size.chromium_seconds" "$report_s"
+            sample "report_$size.chromium_page_seconds" "$(awk -v a="$report_s" -v b="$empty_s" 'BEGIN { printf "%.3f", a - b }')"
+        fi
     done
     rm -rf "$work/server" "$work/qin"
 done

@@ -112,6 +112,80 @@ static void the_schedule_follows_the_policy(void **state)
     assert_int_equal(record.count, ARRAYSIZE(expected));
 }
 
+/* Appends TEXT to the history of queued message ID as a run would have. */
+static void append_history(const char *id, const char *text)
+{
+    char path[256];
+    FILE *out;
+
+    snprintf(path, sizeof(path), QUEUE_DIR "/queued/%s/history", id);
+    assert_non_null(out = fopen(path, "ab"));
+    fputs(text, out);
+    fclose(out);
+}
+
+static void the_history_keeps_what_the_state_counts(void **state)
+{
+    struct queue queue;
+    struct queue_policy policy;
+    struct queue_entry entry = {0};
+    struct queue_event *events;
+    char error[QUEUE_ERROR_SIZE], id[QUEUE_ID_SIZE];
+    ULONG count;
+    (void)state;
+
+    queue_policy_default(&policy);
+    policy.fix = 0;
+    assert_int_equal(queue_open(QUEUE_DIR, TRUE, &queue, error), S_OK);
+    assert_int_equal(queue_submit(&queue, MESSAGE, t0(), id, error), S_OK);
+    /* not attempted yet: no history */
+    assert_int_equal(queue_find(&queue, id, &entry, error), S_OK);
+    assert_int_equal(queue_history(&queue, &entry, &events, &count, error), S_OK);
+    assert_int_equal(count, 0);
+    queue_entry_clear(&entry);
+    /* two failed attempts, as the run wrote them */
+    assert_int_equal(queue_run(&queue, &policy, t0(), t0() + 10 * MINUTE, NULL, NULL, error), S_OK);
+    assert_int_equal(queue_find(&queue, id, &entry, error), S_OK);
+    assert_int_equal(queue_history(&queue, &entry, &events, &count, error), S_OK);
+    assert_int_equal(count, 2);
+    assert_int_equal(events[0].attempt, 1);
+    assert_int_equal(events[0].when, t0());
+    assert_int_equal(events[0].kind, QUEUE_EVENT_FAILED);
+    assert_int_equal(events[0].hresult, E_FAIL);
+    assert_int_equal(events[0].fix, QUEUE_FIX_OFF);
+    assert_string_equal(events[0].value, "--fix=off");
+    assert_int_equal(events[1].attempt, 2);
+    assert_int_equal(events[1].when, t0() + 10 * MINUTE);
+    free(events);
+    /* what a crash leaves: attempt 2 made again (the last one counts), a
+     * line for attempt 3 the state does not count yet, a cut line, a
+     * line of another kind of file */
+    append_history(id, "2\t2007-08-03T14:11:00Z\tfailed\t0x80004005\ton\tREG_DWORD 1\t327\t.\n");
+    append_history(id, "3\t2007-08-03T14:20:00Z\tdelivered\t0\ton\tREG_DWORD 1\t-\t.\n");
+    append_history(id, "garbage\n2\t2007-08-03T14:12:00Z\tfailed\t0x80004005\ton\tREG_DW");
+    assert_int_equal(queue_history(&queue, &entry, &events, &count, error), S_OK);
+    assert_int_equal(count, 2);
+    assert_int_equal(events[1].attempt, 2);
+    assert_int_equal(events[1].when, t0() + 11 * MINUTE);
+    assert_int_equal(events[1].fix, QUEUE_FIX_ON);
+    assert_true(events[1].event_327);
+    assert_string_equal(events[1].value, "REG_DWORD 1");
+    free(events);
+    /* the next run appends after the cut line, not onto it */
+    assert_int_equal(queue_run(&queue, &policy, t0() + 20 * MINUTE, t0() + 20 * MINUTE, NULL, NULL, error), S_OK);
+    queue_entry_clear(&entry);
+    assert_int_equal(queue_find(&queue, id, &entry, error), S_OK);
+    assert_int_equal(entry.attempts, 3);
+    assert_int_equal(queue_history(&queue, &entry, &events, &count, error), S_OK);
+    assert_int_equal(count, 3);
+    assert_int_equal(events[2].attempt, 3);
+    assert_int_equal(events[2].kind, QUEUE_EVENT_FAILED);
+    assert_int_equal(events[2].when, t0() + 20 * MINUTE);
+    free(events);
+    queue_entry_clear(&entry);
+    queue_close(&queue);
+}
+
 static void the_default_schedule_is_exchange_2003s(void **state)
 {
     struct queue_policy policy;
@@ -195,7 +269,6 @@ static void ids_are_never_reused_and_retry_delete_open_work(void **state)
     queue_close(&queue);
 }
 
-#define MINUTE SYSTIME_TICKS_PER_MINUTE
 #define T0 128305152000000000ULL /* 2007-08-02T08:00:00Z, submitted */
 
 /* The schedule at each bound, to the 100 ns tick: Exchange 2003's retry
@@ -298,6 +371,7 @@ int main(void)
         cmocka_unit_test(the_schedule_is_pinned_to_the_tick),
         cmocka_unit_test(the_server_folder_is_the_queues_parent_in_every_path_form),
         cmocka_unit_test_setup_teardown(a_second_run_is_refused_while_one_holds_the_lock, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_history_keeps_what_the_state_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(ids_are_never_reused_and_retry_delete_open_work, setup, teardown),
     };
     return leakcheck_at_exit(cmocka_run_group_tests_name("queue", tests, NULL, NULL));
