@@ -73,7 +73,7 @@ CHECK_TESTS := $(filter $(LONG_TESTS),scripts/memcheck.sh $(wildcard tests/check
                $(filter-out $(LONG_TESTS),$(wildcard tests/check_*.sh))
 TEST_PROGRAMS := all $(UNIT_TESTS) $(BUILD)/hold_lock.exe $(BUILD)/fuzz.exe $(BUILD)/vgcanary.exe prefix
 
-.PHONY: all deps test-deps bench-deps coverage-deps test check check-wine10 memcheck fuzz demo docs man install bench coverage clean prefix
+.PHONY: all deps test-deps check-deps bench-deps coverage-deps test check check-wine10 memcheck fuzz demo docs man install bench coverage clean prefix
 
 all: $(BUILD)/trackfix.exe
 
@@ -82,6 +82,9 @@ deps:
 
 test-deps:
 	$(Q)scripts/deps.sh test
+
+check-deps:
+	$(Q)scripts/deps.sh check
 
 bench-deps:
 	$(Q)scripts/deps.sh bench
@@ -165,7 +168,7 @@ test: test-deps $(TEST_PROGRAMS)
 # NO_MEMCHECK=1 leaves the memory check out, and says so: under Wine 10
 # valgrind's stack traces stop at malloc, so it cannot trace a block to
 # trackfix's code and its canary fails (README, Wine versions).
-check: test-deps $(TEST_PROGRAMS)
+check: check-deps $(TEST_PROGRAMS)
 	$(Q)$(if $(filter 1,$(NO_MEMCHECK)),echo "make check: the memory check is left out (NO_MEMCHECK=1)";)
 	$(Q)$(RUN_TESTS) $(if $(filter 1,$(NO_MEMCHECK)),$(filter-out scripts/memcheck.sh,$(CHECK_TESTS)),$(CHECK_TESTS)) \
 	    $(E2E_TESTS) $(UNIT_TESTS)
@@ -223,11 +226,17 @@ coverage-deps:
 	$(Q)scripts/deps.sh coverage
 
 # The story, then the impact scan of the server folder it made: the
-# attendee whose acceptance caused the trouble (exit 4 would mean at risk).
+# attendee whose acceptance caused the trouble (exit 4 would mean at risk);
+# then the two as pictures: the story's queue (report.html, which the story
+# writes) and the scan's page.
 demo: all prefix
 	$(Q)$(WINEENV) $(BUILD)/trackfix.exe scenario --fix=toggle --dir=$(BUILD)/server
 	$(Q)echo; echo "Impact scan of $(BUILD)/server (trackfix scan):"; \
-	$(WINEENV) $(BUILD)/trackfix.exe scan $(BUILD)/server
+	$(WINEENV) $(BUILD)/trackfix.exe scan $(BUILD)/server; \
+	$(WINEENV) $(BUILD)/trackfix.exe scan --format=html $(BUILD)/server > $(BUILD)/server/scan.html; \
+	echo; echo "Pictures: open them in a browser"; \
+	echo "  the queue, the toggle and the delivery: $(abspath $(BUILD))/server/report.html"; \
+	echo "  the impact scan:                       $(abspath $(BUILD))/server/scan.html"
 
 bench: bench-deps all $(BUILD)/bench_time.exe prefix
 	$(Q)$(WINEENV) BUILD=$(abspath $(BUILD)) scripts/wine-session.sh scripts/bench.sh

@@ -27,6 +27,7 @@ _trackfix_options() {
         open) echo "--queue --now --fix --help" ;;
         retry) echo "--queue --now --help" ;;
         delete) echo "--queue --help" ;;
+        report) echo "--queue -o --help" ;;
         *) echo "--queue --help" ;;
         esac
         ;;
@@ -36,7 +37,7 @@ _trackfix_options() {
 # _trackfix_actions VERB: the words that choose what VERB does
 _trackfix_actions() {
     case "$1" in
-    queue) echo "submit run list open retry delete" ;;
+    queue) echo "submit run list open retry delete report" ;;
     hotfix) echo "status install uninstall enable disable" ;;
     msg) echo "dump new series" ;;
     server) echo "init directory" ;;
@@ -73,7 +74,7 @@ _trackfix() {
         return
         ;;
     --format)
-        [ "$verb" = scan ] && COMPREPLY=($(compgen -W "text json csv" -- "$cur")) ||
+        [ "$verb" = scan ] && COMPREPLY=($(compgen -W "text json csv html" -- "$cur")) ||
             COMPREPLY=($(compgen -W "text json" -- "$cur"))
         return
         ;;

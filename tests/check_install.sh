@@ -44,7 +44,7 @@ done
 for verb in $verbs; do
     usage=$(trackfix "$verb" --help | sed -n '1,/^$/p')
     if [ "$verb" = queue ]; then
-        for action in submit run list open retry delete; do
+        for action in submit run list open retry delete report; do
             offered=$(complete_words trackfix queue "$action" -)
             for option in $(grep -- " $action " <<<"$usage" | grep -o -- '--[a-z-]*' | sort -u); do
                 [[ "$offered" == *" $option "* ]] || fail "completion of 'queue $action -' lacks $option"
@@ -58,7 +58,7 @@ for verb in $verbs; do
     done
 done
 offered=$(complete_words trackfix queue "")
-for action in submit run list open retry delete; do
+for action in submit run list open retry delete report; do
     [[ "$offered" == *" $action "* ]] || fail "completion of 'queue' lacks $action"
 done
 offered=$(complete_words trackfix convert --fix "")

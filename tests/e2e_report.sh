@@ -70,6 +70,15 @@ check "$work/corrupt.html" --marks 00000003=5
 run "$TRACKFIX" queue --queue="$work/corrupt" report -o "$work/no/such/folder/r.html"
 expect_rc 1
 expect_err "$work/no/such/folder/r.html"
+# A subject that is markup stays text: nothing of it runs or loads.
+sed 's|^PR_SUBJECT = .*|PR_SUBJECT = "<script src=http://evil.example/x.js></script><img src=x> \& \x27q\x27"|' \
+    "$TOP/tests/data/update-1601.txt" > "$work/markup.txt"
+trackfix msg new "$work/markup.txt" -o "$work/markup.msg" > /dev/null || fail "msg new of the markup subject"
+trackfix queue --queue="$work/markup/queue" submit --now=$T0 "$work/markup.msg" > /dev/null || fail "submit"
+trackfix queue --queue="$work/markup/queue" run --now=$T0 --fix=off > /dev/null || fail "run"
+run "$TRACKFIX" queue --queue="$work/markup/queue" report -o "$work/markup.html"
+expect_rc 0
+check "$work/markup.html" --marks 00000001=1 --has "<script src=http://evil.example/x.js></script><img src=x> & 'q'"
 # A message with 1,000 attempts: the first and last 200 drawn, the page
 # says how many are left out, the table lists all.
 trackfix msg new "$TOP/tests/data/update-1601.txt" -o "$work/update.msg" > /dev/null || fail "msg new"

@@ -199,6 +199,6 @@ expect_rc 2
 expect_err "scan: missing a .msg file: the folders given hold none"
 run "$TRACKFIX" scan --format=xml "$tree"
 expect_rc 2
-expect_err "bad value in '--format=xml': expected text, json or csv"
+expect_err "bad value in '--format=xml': expected text, json, csv or html"
 
 finish
