@@ -128,10 +128,10 @@ $(BUILD)/test_%.exe: $(OBJDIR)/tests/test_%.o $(LIB_OBJS)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS:-municode=) -o $@ $^ $(LIBS) $(TESTLIBS)
 
-# The allocation-fault test: every malloc, calloc, realloc and strdup of
-# trackfix's own code goes through the test's wrappers, which fail the
-# N-th one (tests/test_faults.c).
-FAULT_WRAPS := -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc -Wl,--wrap=strdup
+# The fault test: every allocation, file write, flush and rename, and
+# registry read of trackfix's own code goes through the test's wrappers,
+# which fail the N-th one (tests/test_faults.c).
+FAULT_WRAPS := $(foreach f,malloc calloc realloc strdup write fsync syncfs rename renameat2 RegOpenKeyExW RegQueryValueExW,-Wl,--wrap=$(f))
 $(BUILD)/test_faults.exe: LDFLAGS += $(FAULT_WRAPS)
 
 # Benchmark drivers (make bench): library code, no cmocka.

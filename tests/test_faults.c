@@ -1,14 +1,23 @@
 /*
- * Out of memory at every allocation, as SQLite tests it: the N-th malloc,
- * calloc, realloc or strdup of trackfix's own code fails (the linker
+ * Faults at every call, as SQLite tests out-of-memory and I/O errors: the
+ * N-th call of one kind made by trackfix's own code fails (the linker
  * routes them through the wrappers below), for every N a whole operation
- * makes: a conversion of a series with exceptions along both paths, a
- * reply applied to one instance (the exception made), a .msg written and
- * read back.  Each run ends in success or E_OUTOFMEMORY with "out of
- * memory" said, never a crash; a file written is whole or untouched; and
- * under the memory check (make check) nothing leaks.
+ * makes.  Three kinds:
+ *   allocations  malloc, calloc, realloc, strdup return NULL
+ *   file I/O     write, fsync, syncfs, rename, renameat2 fail with EIO
+ *                (every write, flush and rename of hostfs and atomicfile)
+ *   registry     RegOpenKeyExW, RegQueryValueExW fail with access denied
+ * The operations: a conversion of a series with exceptions, a reply
+ * applied to one instance (the exception made), a .msg written and read
+ * back, the queue's submit and an hour of run (through the gate, for the
+ * registry).  Each run ends in success with the output of the run without
+ * the fault, or in an error that is said (E_OUTOFMEMORY saying "out of
+ * memory"), never a crash; a file written is whole or untouched; the
+ * queue's accounting holds (a clean run then delivers every message once,
+ * whole); and under the memory check (make check) nothing leaks.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +30,8 @@
 #include "msgfile.h"
 #include "msgtext.h"
 #include "queue.h"
+#include "gate.h"
+#include "server.h"
 #include "systime.h"
 #include "recur.h"
 
@@ -28,36 +39,94 @@ void *__real_malloc(size_t size);
 void *__real_calloc(size_t count, size_t size);
 void *__real_realloc(void *p, size_t size);
 char *__real_strdup(const char *s);
+ssize_t __real_write(int fd, const void *data, size_t size);
+int __real_fsync(int fd);
+int __real_syncfs(int fd);
+int __real_rename(const char *from, const char *to);
+int __real_renameat2(int from_dir, const char *from, int to_dir, const char *to, unsigned flags);
+LSTATUS WINAPI __real_RegOpenKeyExW(HKEY key, const WCHAR *name, DWORD options, REGSAM access, HKEY *result);
+LSTATUS WINAPI __real_RegQueryValueExW(HKEY key, const WCHAR *name, DWORD *reserved, DWORD *type, BYTE *data,
+                                       DWORD *size);
 
-static LONG calls, fail_at; /* fail_at 0: count only */
+enum fault_kind { FAULT_ALLOCATION, FAULT_IO, FAULT_REGISTRY };
+static const char *const fault_names[] = {"allocations", "file writes, flushes and renames", "registry calls"};
 
-static BOOL fails(void)
+/* The kind under test; its calls counted, the FAIL_AT-th failing (0: count
+ * only); the other kinds pass through. */
+static enum fault_kind under_test;
+static LONG calls, fail_at;
+
+static BOOL fails(enum fault_kind kind)
 {
-    return ++calls == fail_at;
+    return kind == under_test && ++calls == fail_at;
 }
 
 void *__wrap_malloc(size_t size)
 {
-    return fails() ? NULL : __real_malloc(size);
+    return fails(FAULT_ALLOCATION) ? NULL : __real_malloc(size);
 }
 
 void *__wrap_calloc(size_t count, size_t size)
 {
-    return fails() ? NULL : __real_calloc(count, size);
+    return fails(FAULT_ALLOCATION) ? NULL : __real_calloc(count, size);
 }
 
 void *__wrap_realloc(void *p, size_t size)
 {
-    return fails() ? NULL : __real_realloc(p, size);
+    return fails(FAULT_ALLOCATION) ? NULL : __real_realloc(p, size);
 }
 
 char *__wrap_strdup(const char *s)
 {
-    return fails() ? NULL : __real_strdup(s);
+    return fails(FAULT_ALLOCATION) ? NULL : __real_strdup(s);
 }
 
-/* Counts the allocations OPERATION makes, then runs it once for each N
- * with the N-th failing.  OPERATION returns its HRESULT and error text, and
+/* A failed I/O call, as a disk that went bad. */
+static int io_error(void)
+{
+    errno = EIO;
+    return -1;
+}
+
+ssize_t __wrap_write(int fd, const void *data, size_t size)
+{
+    return fails(FAULT_IO) ? io_error() : __real_write(fd, data, size);
+}
+
+int __wrap_fsync(int fd)
+{
+    return fails(FAULT_IO) ? io_error() : __real_fsync(fd);
+}
+
+int __wrap_syncfs(int fd)
+{
+    return fails(FAULT_IO) ? io_error() : __real_syncfs(fd);
+}
+
+int __wrap_rename(const char *from, const char *to)
+{
+    return fails(FAULT_IO) ? io_error() : __real_rename(from, to);
+}
+
+int __wrap_renameat2(int from_dir, const char *from, int to_dir, const char *to, unsigned flags)
+{
+    return fails(FAULT_IO) ? io_error() : __real_renameat2(from_dir, from, to_dir, to, flags);
+}
+
+LSTATUS WINAPI __wrap_RegOpenKeyExW(HKEY key, const WCHAR *name, DWORD options, REGSAM access, HKEY *result)
+{
+    return fails(FAULT_REGISTRY) ? ERROR_ACCESS_DENIED : __real_RegOpenKeyExW(key, name, options, access, result);
+}
+
+LSTATUS WINAPI __wrap_RegQueryValueExW(HKEY key, const WCHAR *name, DWORD *reserved, DWORD *type, BYTE *data,
+                                       DWORD *size)
+{
+    return fails(FAULT_REGISTRY) ? ERROR_ACCESS_DENIED
+                                 : __real_RegQueryValueExW(key, name, reserved, type, data, size);
+}
+
+/* Counts the calls of KIND that OPERATION makes, then runs it once for
+ * each N with the N-th failing.  OPERATION returns its HRESULT and error text, and
  * its output (caller frees): a run that succeeds in spite of the failed
  * allocation must give the same output as the run without one, so that an
  * allocation failure never passes for an absent value. */
@@ -74,12 +143,13 @@ static BOOL says_out_of_memory(const char *text)
     return strstr(lower, "out of memory") != NULL;
 }
 
-static void every_allocation_fails_once(const char *what, operation_fn operation, void *ctx)
+static void every_call_fails_once(enum fault_kind kind, const char *what, operation_fn operation, void *ctx)
 {
     char error[ERRMSG_SIZE], *expected = NULL, *output;
     LONG total, n, failed = 0, misnamed = 0;
     HRESULT hr;
 
+    under_test = kind;
     calls = fail_at = 0;
     hr = operation(ctx, error, &expected);
     if (FAILED(hr)) fail_msg("%s without faults: %#x %s", what, (unsigned)hr, error);
@@ -98,17 +168,19 @@ static void every_allocation_fails_once(const char *what, operation_fn operation
             /* a clear error: said, and for E_OUTOFMEMORY said so */
             failed++;
             if (!error[0] || (hr == E_OUTOFMEMORY && !says_out_of_memory(error)) || strstr(error, "not applied"))
-                fail_msg("%s, allocation %d of %d: %#x with '%s'", what, n, total, (unsigned)hr, error);
-            if (hr != E_OUTOFMEMORY) misnamed++;
+                fail_msg("%s, call %d of %d: %#x with '%s'", what, n, total, (unsigned)hr, error);
+            if (kind == FAULT_ALLOCATION && hr != E_OUTOFMEMORY) misnamed++;
         }
         else if (strcmp(output ? output : "", expected ? expected : ""))
-            fail_msg("%s, allocation %d of %d failed unseen: the output differs", what, n, total);
+            fail_msg("%s, call %d of %d failed unseen: the output differs:\n%s\nexpected:\n%s", what, n, total,
+                     output ? output : "", expected ? expected : "");
         free(output);
     }
     free(expected);
-    print_message("%s: %d allocations, each failed once: %d runs failed with an error (%d of them not named out of "
-                  "memory), the rest did without it, their output the same\n", what, total, failed, misnamed);
-    assert_true(failed > 0);
+    under_test = FAULT_ALLOCATION;
+    print_message("%s: %d %s, each failed once: %d runs failed with an error", what, total, fault_names[kind], failed);
+    if (kind == FAULT_ALLOCATION) print_message(" (%d of them not named out of memory)", misnamed);
+    print_message(", the rest did without it, their output the same\n");
 }
 
 /* A weekly series in Tokyo time with a moved exception, Adam's 1601 row. */
@@ -208,7 +280,7 @@ static void conversion_survives_every_failed_allocation(void **state)
 
     make_series(&c.message);
     c.path = SYSTIME_PATH_CLAMPED;
-    every_allocation_fails_once("convert, clamped", convert, &c);
+    every_call_fails_once(FAULT_ALLOCATION, "convert, clamped", convert, &c);
     mapi_message_clear(&c.message);
 }
 
@@ -255,7 +327,7 @@ static HRESULT reply(void *ctx, char *error, char **output)
 static void a_reply_to_one_instance_survives_every_failed_allocation(void **state)
 {
     (void)state;
-    every_allocation_fails_once("reply to one instance, then convert", reply, NULL);
+    every_call_fails_once(FAULT_ALLOCATION, "reply to one instance, then convert", reply, NULL);
 }
 
 #define FAULT_MSG "test_faults.msg"
@@ -292,7 +364,7 @@ static HRESULT write_and_read(void *ctx, char *error, char **output)
     return hr;
 }
 
-static void a_msg_written_and_read_survives_every_failed_allocation(void **state)
+static void a_msg_written_and_read_survives_every_fault(void **state)
 {
     struct mapi_message series;
     struct imip_reply r;
@@ -305,7 +377,8 @@ static void a_msg_written_and_read_survives_every_failed_allocation(void **state
     assert_int_equal(imipreply_apply(&series, &r, &change, error), S_OK);
     imipreply_clear(&r);
     assert_int_equal(msgfile_write(FAULT_MSG, &series, error), S_OK);
-    every_allocation_fails_once("msg write and read", write_and_read, &series);
+    every_call_fails_once(FAULT_ALLOCATION, "msg write and read", write_and_read, &series);
+    every_call_fails_once(FAULT_IO, "msg write and read", write_and_read, &series);
     mapi_message_clear(&series);
     DeleteFileA(FAULT_MSG);
 }
@@ -357,7 +430,7 @@ static char *queue_picture(void)
 }
 
 /* Submits the series' .msg to a fresh queue and runs it an hour with the
- * fix on.  Its output: what the queue then holds, after a clean run that
+ * policy's fix *CTX (1 on, -1 the gate).  Its output: what the queue then holds, after a clean run that
  * finishes what the faulted one left: a message whose submission failed
  * is not there, any other is delivered once, whole. */
 static HRESULT submit_and_run(void *ctx, char *error, char **output)
@@ -368,12 +441,11 @@ static HRESULT submit_and_run(void *ctx, char *error, char **output)
     LONG saved = fail_at;
     HRESULT hr;
 
-    (void)ctx;
     fail_at = 0;
     system("rm -rf test_faults-server");
     fail_at = saved;
     queue_policy_default(&policy);
-    policy.fix = 1;
+    policy.fix = *(const int *)ctx;
     if (SUCCEEDED(hr = queue_open(FAULT_QUEUE, TRUE, &queue, error)))
     {
         if (SUCCEEDED(hr = queue_submit(&queue, FAULT_MSG, T_SUBMIT, id, error)))
@@ -398,16 +470,24 @@ static HRESULT submit_and_run(void *ctx, char *error, char **output)
     return hr;
 }
 
-static void the_queue_survives_every_failed_allocation(void **state)
+static void the_queue_survives_every_fault(void **state)
 {
+    static int on = 1, gate = -1; /* the policy's fix */
     struct mapi_message series;
-    char error[ERRMSG_SIZE];
+    char error[ERRMSG_SIZE], server_error[SERVER_TEXT_SIZE];
     (void)state;
 
     make_series(&series);
     assert_int_equal(msgfile_write(FAULT_MSG, &series, error), S_OK);
     mapi_message_clear(&series);
-    every_allocation_fails_once("queue submit and run", submit_and_run, NULL);
+    every_call_fails_once(FAULT_ALLOCATION, "queue submit and run", submit_and_run, &on);
+    every_call_fails_once(FAULT_IO, "queue submit and run", submit_and_run, &on);
+    /* through the gate: the registry says the fix is on, but for the call
+     * that fails, which reads as off (a failed attempt, retried) */
+    assert_int_equal(server_init(7638, 5, server_error), S_OK);
+    assert_int_equal(server_install_hotfix(gate_reader_registry(), "20070801", server_error), S_OK);
+    assert_int_equal(server_set_fix_value(1, server_error), S_OK);
+    every_call_fails_once(FAULT_REGISTRY, "queue submit and run through the gate", submit_and_run, &gate);
     system("rm -rf test_faults-server");
     DeleteFileA(FAULT_MSG);
 }
@@ -417,8 +497,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(conversion_survives_every_failed_allocation),
         cmocka_unit_test(a_reply_to_one_instance_survives_every_failed_allocation),
-        cmocka_unit_test(a_msg_written_and_read_survives_every_failed_allocation),
-        cmocka_unit_test(the_queue_survives_every_failed_allocation),
+        cmocka_unit_test(a_msg_written_and_read_survives_every_fault),
+        cmocka_unit_test(the_queue_survives_every_fault),
     };
     return leakcheck_at_exit(cmocka_run_group_tests_name("faults", tests, NULL, NULL));
 }
