@@ -137,21 +137,25 @@ static HRESULT read_rows(const struct mapi_message *message, LONG organizer, str
         added->row = i + 1;
         added->time = t;
         added->risk = t == 0 ? SCAN_TIME_SENTINEL : t < SYSTIME_OLE_EPOCH ? SCAN_TIME_BEFORE_1899 : SCAN_TIME_PAST_9999;
-        added->name = meeting_get_string(row, PR_DISPLAY_NAME);
-        added->address = meeting_smtp_address(row, &field);
+        if (FAILED(meeting_read_string(row, PR_DISPLAY_NAME, &added->name)) ||
+            FAILED(meeting_read_smtp_address(row, &added->address, &field)))
+            return E_OUTOFMEMORY;
     }
     return S_OK;
 }
 
-static char *read_organizer(const struct mapi_message *message, LONG organizer)
+/* The organizer's address into ITEM: its row's, else the sender's. */
+static HRESULT read_organizer(const struct mapi_message *message, LONG organizer, struct scan_item *item)
 {
     const char *field;
-    char *name, *address = organizer >= 0 ? meeting_smtp_address(&message->recipients[organizer], &field) : NULL;
+    char *name;
 
-    if (address) return address;
-    meeting_sender(message, &name, &address, &field);
+    if (organizer >= 0 && FAILED(meeting_read_smtp_address(&message->recipients[organizer], &item->organizer, &field)))
+        return E_OUTOFMEMORY;
+    if (item->organizer) return S_OK;
+    meeting_sender(message, &name, &item->organizer, &field);
     free(name);
-    return address;
+    return S_OK;
 }
 
 /* Converts MESSAGE along PATH; the result is thrown away, only whether and
@@ -175,13 +179,15 @@ HRESULT scan_item_evaluate(const struct mapi_message *message, const char *name,
     HRESULT hr;
 
     memset(item, 0, sizeof(*item));
-    item->message_class = meeting_get_string(&message->props, PR_MESSAGE_CLASS);
-    item->subject = meeting_get_string(&message->props, PR_SUBJECT);
+    if (FAILED(hr = meeting_read_string(&message->props, PR_MESSAGE_CLASS, &item->message_class)) ||
+        FAILED(hr = meeting_read_string(&message->props, PR_SUBJECT, &item->subject)))
+        goto fail;
     item->attendees = message->recipient_count - (organizer >= 0);
     item->kind = read_kind(item->message_class, item->attendees);
     if (item->kind == SCAN_OTHER) return S_OK;
-    item->organizer = read_organizer(message, organizer);
-    if (FAILED(hr = read_series(message, item)) || FAILED(hr = read_rows(message, organizer, item))) goto fail;
+    if (FAILED(hr = read_organizer(message, organizer, item)) || FAILED(hr = read_series(message, item)) ||
+        FAILED(hr = read_rows(message, organizer, item)))
+        goto fail;
     item->legacy_hr = try_convert(message, name, now, SYSTIME_PATH_LEGACY, item->legacy_reason);
     item->clamped_hr = try_convert(message, name, now, SYSTIME_PATH_CLAMPED, item->clamped_reason);
     if (item->legacy_hr == E_OUTOFMEMORY || item->clamped_hr == E_OUTOFMEMORY)

@@ -30,10 +30,12 @@
 #include "msgfile.h"
 #include "msgtext.h"
 #include "queue.h"
+#include "strbuf.h"
 #include "gate.h"
 #include "server.h"
 #include "systime.h"
 #include "recur.h"
+#include "scan.h"
 
 void *__real_malloc(size_t size);
 void *__real_calloc(size_t count, size_t size);
@@ -284,6 +286,51 @@ static void conversion_survives_every_failed_allocation(void **state)
     mapi_message_clear(&c.message);
 }
 
+/* The impact scan of the series, twice (two files of one meeting): judged,
+ * kept in the report, sorted and added up. */
+static HRESULT scan_twice(void *ctx, char *error, char **output)
+{
+    const struct mapi_message *message = ctx;
+    struct scan_report report = {0};
+    struct scan_tally total = {0};
+    struct strbuf out = {0};
+    HRESULT hr = S_OK;
+    int i;
+
+    for (i = 0; i < 2 && SUCCEEDED(hr); i++)
+    {
+        struct scan_item item;
+        if (FAILED(hr = scan_item_evaluate(message, "series.msg", 133180848000000000ULL, &item))) break;
+        if (!scan_report_add(&report, i ? "b.msg" : "a.msg", &item, TRUE)) hr = E_OUTOFMEMORY;
+        scan_item_clear(&item);
+    }
+    scan_report_sort(&report);
+    if (SUCCEEDED(hr) && !scan_report_total(&report, &total)) hr = E_OUTOFMEMORY;
+    if (SUCCEEDED(hr))
+    {
+        strbuf_printf(&out, "%u meetings, %u at risk, %u attendees, %u domains, worst %llu, %s by %s: %s\n",
+                      total.meetings, total.at_risk, total.attendees.count, total.domains.count,
+                      (unsigned long long)total.worst, report.records[0].series, report.records[0].organizer,
+                      scan_meeting_subject(report.records, report.records + report.count));
+        if (!(*output = strbuf_detach(&out))) hr = E_OUTOFMEMORY;
+    }
+    if (hr == E_OUTOFMEMORY) errmsg_format(error, hr, "scan: " ERRMSG_OOM);
+    strbuf_free(&out);
+    scan_tally_free(&total);
+    scan_report_free(&report);
+    return hr;
+}
+
+static void the_scan_survives_every_failed_allocation(void **state)
+{
+    struct mapi_message series;
+    (void)state;
+
+    make_series(&series);
+    every_call_fails_once(FAULT_ALLOCATION, "scan, twice", scan_twice, &series);
+    mapi_message_clear(&series);
+}
+
 static const char instance_reply[] =
     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\n"
     "UID:040000008200E00074C5B7101A82E00800000000404F1AC33622D901000000000000000010000000417B5EFFCF8AF14DB668B9BA15609337\r\n"
@@ -496,6 +543,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(conversion_survives_every_failed_allocation),
+        cmocka_unit_test(the_scan_survives_every_failed_allocation),
         cmocka_unit_test(a_reply_to_one_instance_survives_every_failed_allocation),
         cmocka_unit_test(a_msg_written_and_read_survives_every_fault),
         cmocka_unit_test(the_queue_survives_every_fault),

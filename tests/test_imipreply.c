@@ -343,32 +343,65 @@ static const char sequenced_meeting_text[] =
     "PR_RECIPIENT_TRACKSTATUS = 3\n"
     "PR_RECIPIENT_TRACKSTATUS_TIME = 2007-08-02T08:00:00Z\n";
 
+/* The same meeting without PidLidAppointmentSequenceTime: the owner
+ * critical change (2007-08-01T00:00:00Z) stands for the request's time;
+ * and without either, its row without a track time: the rules that need a
+ * time the meeting lacks do not apply. */
+static const char owner_only_meeting_text[] =
+    "[message]\n"
+    "PR_MESSAGE_CLASS = \"IPM.Appointment\"\n"
+    "PidLidGlobalObjectId = 040000008200e00074c5b7101a82e0080000000000a1c7a3f9d3c701\n"
+    "PidLidAppointmentSequence = 2\n"
+    "PidLidOwnerCriticalChange = 2007-08-01T00:00:00Z\n"
+    "[recipient]\n"
+    "PR_SMTP_ADDRESS = \"adam@fabrikam.example\"\n"
+    "PR_RECIPIENT_TRACKSTATUS = 3\n"
+    "PR_RECIPIENT_TRACKSTATUS_TIME = 2007-08-02T08:00:00Z\n";
+static const char bare_meeting_text[] =
+    "[message]\n"
+    "PR_MESSAGE_CLASS = \"IPM.Appointment\"\n"
+    "PidLidGlobalObjectId = 040000008200e00074c5b7101a82e0080000000000a1c7a3f9d3c701\n"
+    "PidLidAppointmentSequence = 2\n"
+    "[recipient]\n"
+    "PR_SMTP_ADDRESS = \"adam@fabrikam.example\"\n"
+    "PR_RECIPIENT_TRACKSTATUS = 3\n";
+static const char *const meeting_texts[] = {sequenced_meeting_text, owner_only_meeting_text, bare_meeting_text};
+
 #define T_SENT 128306232000000000ULL     /* 2007-08-03T14:00:00Z */
+#define T_OWNER 128304000000000000ULL    /* 2007-08-01T00:00:00Z */
 #define T_RECORDED 128305152000000000ULL /* 2007-08-02T08:00:00Z */
 
 static const struct
 {
     int line;
+    int meeting; /* of meeting_texts */
     LONG sequence;
     BOOL has_owner; ULONGLONG owner;
     BOOL has_attendee; ULONGLONG attendee;
     BOOL out_of_date;
     const char *reason;
 } date_rows[] = {
-    {__LINE__, 1, FALSE, 0, FALSE, 0, TRUE, "answers sequence 1, the meeting is at 2"},
-    {__LINE__, 2, FALSE, 0, FALSE, 0, FALSE, NULL},
-    {__LINE__, 3, FALSE, 0, FALSE, 0, FALSE, NULL},
-    {__LINE__, -1, FALSE, 0, FALSE, 0, TRUE, "answers sequence -1"},
-    {__LINE__, 2, TRUE, T_SENT - 1, FALSE, 0, TRUE, "the request of 2007-08-03T13:59:59.9999999Z"},
-    {__LINE__, 2, TRUE, T_SENT, FALSE, 0, FALSE, NULL},
-    {__LINE__, 2, TRUE, T_SENT + 1, FALSE, 0, FALSE, NULL},
+    {__LINE__, 0, 1, FALSE, 0, FALSE, 0, TRUE, "answers sequence 1, the meeting is at 2"},
+    {__LINE__, 0, 2, FALSE, 0, FALSE, 0, FALSE, NULL},
+    {__LINE__, 0, 3, FALSE, 0, FALSE, 0, FALSE, NULL},
+    {__LINE__, 0, -1, FALSE, 0, FALSE, 0, TRUE, "answers sequence -1"},
+    {__LINE__, 0, 2, TRUE, T_SENT - 1, FALSE, 0, TRUE, "the request of 2007-08-03T13:59:59.9999999Z"},
+    {__LINE__, 0, 2, TRUE, T_SENT, FALSE, 0, FALSE, NULL},
+    {__LINE__, 0, 2, TRUE, T_SENT + 1, FALSE, 0, FALSE, NULL},
     /* an older owner critical change with a newer sequence: the sequence decides */
-    {__LINE__, 3, TRUE, 0, FALSE, 0, FALSE, NULL},
-    {__LINE__, 2, FALSE, 0, TRUE, T_RECORDED - 1, TRUE, "the row records a reply of 2007-08-02T08:00:00Z"},
-    {__LINE__, 2, FALSE, 0, TRUE, T_RECORDED, FALSE, NULL},
-    {__LINE__, 2, FALSE, 0, TRUE, T_RECORDED + 1, FALSE, NULL},
+    {__LINE__, 0, 3, TRUE, 0, FALSE, 0, FALSE, NULL},
+    {__LINE__, 0, 2, FALSE, 0, TRUE, T_RECORDED - 1, TRUE, "the row records a reply of 2007-08-02T08:00:00Z"},
+    {__LINE__, 0, 2, FALSE, 0, TRUE, T_RECORDED, FALSE, NULL},
+    {__LINE__, 0, 2, FALSE, 0, TRUE, T_RECORDED + 1, FALSE, NULL},
     /* no attendee critical change (1601-01-01): never older than the row */
-    {__LINE__, 2, FALSE, 0, FALSE, 0, FALSE, NULL},
+    {__LINE__, 0, 2, FALSE, 0, FALSE, 0, FALSE, NULL},
+    /* the owner critical change for the request's time, at its bound */
+    {__LINE__, 1, 2, TRUE, T_OWNER - 1, FALSE, 0, TRUE, "was sent at 2007-08-01T00:00:00Z"},
+    {__LINE__, 1, 2, TRUE, T_OWNER, FALSE, 0, FALSE, NULL},
+    /* no request time, no recorded time: only the sequence judges */
+    {__LINE__, 2, 2, TRUE, 0, FALSE, 0, FALSE, NULL},
+    {__LINE__, 2, 2, FALSE, 0, TRUE, 1, FALSE, NULL},
+    {__LINE__, 2, 1, TRUE, T_SENT, TRUE, T_SENT, TRUE, "answers sequence 1"},
 };
 
 static void out_of_date_replies_are_not_recorded(void **state)
@@ -385,7 +418,7 @@ static void out_of_date_replies_are_not_recorded(void **state)
         ULONGLONG t = ~0ULL;
         HRESULT hr;
 
-        if (FAILED(msgtext_parse(sequenced_meeting_text, "meeting", &meeting, error))) fail_msg("%s", error);
+        if (FAILED(msgtext_parse(meeting_texts[date_rows[i].meeting], "meeting", &meeting, error))) fail_msg("%s", error);
         reply.uid = strdup(UID);
         reply.attendee = strdup("adam@fabrikam.example");
         reply.partstat = strdup("DECLINED");
@@ -396,11 +429,12 @@ static void out_of_date_replies_are_not_recorded(void **state)
         reply.has_critical_change = date_rows[i].has_attendee;
         reply.track_time = date_rows[i].attendee;
         hr = imipreply_apply(&meeting, &reply, &change, error);
+        if (hr != (date_rows[i].out_of_date ? S_FALSE : S_OK)) print_error("%#x: %s\n", (unsigned)hr, error);
         _assert_int_equal(hr, date_rows[i].out_of_date ? S_FALSE : S_OK, __FILE__, date_rows[i].line);
         _assert_int_equal(change.out_of_date, date_rows[i].out_of_date, __FILE__, date_rows[i].line);
         mapi_prop_get_systime(mapi_propset_find(&meeting.recipients[0], PR_RECIPIENT_TRACKSTATUS_TIME), &t);
-        _assert_int_equal(t, date_rows[i].out_of_date ? T_RECORDED : date_rows[i].attendee, __FILE__,
-                          date_rows[i].line);
+        _assert_int_equal(t, date_rows[i].out_of_date ? (date_rows[i].meeting == 2 ? ~0ULL : T_RECORDED)
+                                                       : date_rows[i].attendee, __FILE__, date_rows[i].line);
         if (date_rows[i].reason && !strstr(error, date_rows[i].reason))
             print_error("error '%s'\n", error), _fail(__FILE__, date_rows[i].line);
         imipreply_clear(&reply);

@@ -11,8 +11,11 @@
 #include <windows.h>
 
 #include "cmocka_wine.h"
+#include "msgtext.h"
 #include "scan.h"
 #include "systime.h"
+
+#define SAMPLE TEST_SOURCE_DIR "/data/update-1601.txt"
 
 /* A scan_item for the report: ORGANIZER's meeting SERIES (NULL: none),
  * one instance when EXCEPTION is set, and the rows "address@time"
@@ -37,8 +40,9 @@ static void add(struct scan_report *report, const char *file, enum scan_kind kin
     for (i = 0; i < item.row_count; i++)
     {
         item.rows[i].row = i + 2;
+        /* "" is a row with neither name nor address */
         if (strchr(addresses[i], '@')) item.rows[i].address = strdup(addresses[i]);
-        else item.rows[i].name = strdup(addresses[i]);
+        else if (*addresses[i]) item.rows[i].name = strdup(addresses[i]);
         item.rows[i].time = times[i];
     }
     assert_true(scan_report_add(report, file, &item, at_risk));
@@ -142,11 +146,137 @@ static void the_worst_time_is_the_farthest_out(void **state)
     }
 }
 
+/* The sample update (Olivia to Adam, track time 1601) with each line of
+ * EDITS[2k] replaced by EDITS[2k+1] (NULL: removed), evaluated into ITEM. */
+static void evaluate_edited(const char *const *edits, size_t count, struct scan_item *item)
+{
+    char text[8192], error[ERRMSG_SIZE], *at;
+    struct mapi_message message;
+    FILE *in = fopen(SAMPLE, "rb");
+    size_t size, k;
+
+    assert_non_null(in);
+    size = fread(text, 1, sizeof(text) - 1, in);
+    fclose(in);
+    text[size] = 0;
+    for (k = 0; k + 1 < count; k += 2)
+    {
+        size_t old = strlen(edits[k]), new = edits[k + 1] ? strlen(edits[k + 1]) : 0;
+        if (!(at = strstr(text, edits[k]))) fail_msg("no line '%s' in the sample", edits[k]);
+        memmove(at + new, at + old, strlen(at + old) + 1);
+        if (new) memcpy(at, edits[k + 1], new);
+    }
+    if (FAILED(msgtext_parse(text, "edited", &message, error))) fail_msg("%s", error);
+    assert_int_equal(scan_item_evaluate(&message, "edited.msg", T2007, item), S_OK);
+    mapi_message_clear(&message);
+}
+
+#define GOID_LINE "PidLidGlobalObjectId = 040000008200e00074c5b7101a82e00800000000"
+
+static void an_item_is_judged_from_its_id_rows_and_organizer(void **state)
+{
+    static const struct
+    {
+        int line;
+        const char *date;      /* the GOID's instance date bytes */
+        const char *exception; /* as the item names it */
+    } dates[] = {
+        {__LINE__, "00000000", ""},
+        {__LINE__, "07d7080a", "2007-08-10"},
+        {__LINE__, "00ff0000", "0255-00-00"},
+        {__LINE__, "00000800", "0000-08-00"},
+        {__LINE__, "00000001", "0000-00-01"},
+    };
+    struct scan_item item, whole;
+    char line[128];
+    size_t i;
+    (void)state;
+
+    /* the instance date names the exception; the series id is the same */
+    evaluate_edited(NULL, 0, &whole);
+    assert_int_equal(whole.status, SCAN_NEEDS_FIX);
+    assert_int_equal(whole.row_count, 1);
+    assert_string_equal(whole.organizer, "olivia@contoso.example");
+    for (i = 0; i < ARRAYSIZE(dates); i++)
+    {
+        const char *edit[2] = {GOID_LINE, line};
+        snprintf(line, sizeof(line), "PidLidGlobalObjectId = 040000008200e00074c5b7101a82e008%s", dates[i].date);
+        evaluate_edited(edit, 2, &item);
+        _assert_string_equal(item.exception, dates[i].exception, __FILE__, dates[i].line);
+        _assert_string_equal(item.series, whole.series, __FILE__, dates[i].line);
+        scan_item_clear(&item);
+    }
+    /* a GOID too short for an instance date is its own id; none: no id */
+    {
+        static const char *const short_id[] = {
+            "PidLidGlobalObjectId = 040000008200e00074c5b7101a82e0080000000000a1c7a3f9d3c7010000000000000000100000009d1f7a5e3c2b4a1d8e6f0a1b2c3d4e5f",
+            "PidLidGlobalObjectId = 040000008200e00074c5b7101a82e0"};
+        static const char *const no_id[] = {
+            "PidLidGlobalObjectId = 040000008200e00074c5b7101a82e0080000000000a1c7a3f9d3c7010000000000000000100000009d1f7a5e3c2b4a1d8e6f0a1b2c3d4e5f\n",
+            NULL};
+        evaluate_edited(short_id, 2, &item);
+        assert_non_null(item.series);
+        assert_string_equal(item.exception, "");
+        scan_item_clear(&item);
+        evaluate_edited(no_id, 2, &item);
+        assert_null(item.series);
+        scan_item_clear(&item);
+    }
+    /* a track time without a track status is no reply: not at risk */
+    {
+        static const char *const no_status[] = {"PR_RECIPIENT_TRACKSTATUS = 3\n", NULL};
+        evaluate_edited(no_status, 2, &item);
+        assert_int_equal(item.row_count, 0);
+        scan_item_clear(&item);
+    }
+    /* an organizer row without an SMTP address: the sender's */
+    {
+        static const char *const ex_organizer[] = {
+            "PR_ADDRTYPE = \"SMTP\"\nPR_EMAIL_ADDRESS = \"olivia@contoso.example\"\nPR_SMTP_ADDRESS = \"olivia@contoso.example\"\n",
+            "PR_ADDRTYPE = \"EX\"\nPR_EMAIL_ADDRESS = \"/o=Contoso/cn=olivia\"\n",
+            "PR_SENDER_EMAIL_ADDRESS = \"olivia@contoso.example\"", "PR_SENDER_EMAIL_ADDRESS = \"sender@contoso.example\"",
+            "PR_SENT_REPRESENTING_EMAIL_ADDRESS = \"olivia@contoso.example\"",
+            "PR_SENT_REPRESENTING_EMAIL_ADDRESS = \"sender@contoso.example\""};
+        evaluate_edited(ex_organizer, 6, &item);
+        assert_string_equal(item.organizer, "sender@contoso.example");
+        scan_item_clear(&item);
+    }
+    scan_item_clear(&whole);
+}
+
+/* A meeting without a subject anywhere is named by ""; an attendee with
+ * neither name nor address is one attendee, named by "". */
+static void a_meeting_without_subject_or_names_is_still_counted(void **state)
+{
+    static const char *const nobody[] = {"", NULL};
+    static const ULONGLONG sentinel[] = {T1601};
+    const struct scan_record *end;
+    struct scan_report report = {0};
+    struct scan_tally t = {0};
+    (void)state;
+
+    add(&report, "a.msg", SCAN_REQUEST, SCAN_NEEDS_FIX, TRUE, "o@x.example", "S", NULL, NULL, sentinel, nobody);
+    add(&report, "b.msg", SCAN_CANCELLATION, SCAN_FAILS_BOTH, FALSE, "o@x.example", "S", NULL, NULL, NULL, NULL);
+    scan_report_sort(&report);
+    end = report.records + report.count;
+    assert_string_equal(scan_meeting_subject(report.records, end), "");
+    assert_true(scan_worth_naming(report.records + 1, end));
+    assert_true(scan_report_total(&report, &t));
+    assert_int_equal(t.meetings, 1);
+    assert_int_equal(t.attendees.count, 1);
+    assert_string_equal(t.attendees.names[0], "");
+    assert_int_equal(t.domains.count, 0);
+    scan_tally_free(&t);
+    scan_report_free(&report);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(meetings_are_grouped_and_counted_once),
         cmocka_unit_test(the_worst_time_is_the_farthest_out),
+        cmocka_unit_test(an_item_is_judged_from_its_id_rows_and_organizer),
+        cmocka_unit_test(a_meeting_without_subject_or_names_is_still_counted),
     };
     return leakcheck_at_exit(cmocka_run_group_tests_name("scan", tests, NULL, NULL));
 }
