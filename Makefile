@@ -71,7 +71,7 @@ LONG_TESTS := scripts/memcheck.sh tests/check_limits.sh tests/check_time.sh test
 E2E_TESTS := $(filter $(LONG_TESTS),$(wildcard tests/e2e_*.sh)) $(filter-out $(LONG_TESTS),$(wildcard tests/e2e_*.sh))
 CHECK_TESTS := $(filter $(LONG_TESTS),scripts/memcheck.sh $(wildcard tests/check_*.sh)) \
                $(filter-out $(LONG_TESTS),$(wildcard tests/check_*.sh))
-TEST_PROGRAMS := all $(UNIT_TESTS) $(BUILD)/hold_lock.exe $(BUILD)/fuzz.exe $(BUILD)/vgcanary.exe prefix
+TEST_PROGRAMS := all $(UNIT_TESTS) $(BUILD)/hold_lock.exe $(BUILD)/fuzz.exe $(BUILD)/vgcanary.exe $(BUILD)/tzcheck.exe prefix
 
 .PHONY: all deps test-deps check-deps bench-deps coverage-deps test check check-wine10 memcheck fuzz demo docs man install bench coverage clean prefix
 
@@ -143,6 +143,12 @@ $(BUILD)/bench_%.exe: $(OBJDIR)/tests/bench_%.o $(LIB_OBJS)
 $(BUILD)/fuzz.exe: $(OBJDIR)/tests/fuzz.o $(LIB_OBJS)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS:-municode=) -o $@ $^ $(LIBS) -lpsapi
+
+# Windows' own offsets of every zone beside trackfix's VTIMEZONE
+# (tests/e2e_tz.sh).
+$(BUILD)/tzcheck.exe: $(OBJDIR)/tests/tzcheck.o $(LIB_OBJS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS:-municode=) -o $@ $^ $(LIBS)
 
 # Test helpers: plain Winelib programs, no library code.
 $(BUILD)/vgcanary.exe: $(OBJDIR)/tests/vgcanary.o
