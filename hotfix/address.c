@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <windows.h>
+
 #include "address.h"
 
 /* RFC 5322 3.2.3 atext */
@@ -102,36 +104,44 @@ BOOL address_is_mailbox(const char *text, const char **why)
     return ok;
 }
 
-char *address_from_name_addr(const char *text, char **name)
+HRESULT address_read_name_addr(const char *text, char **address, char **name)
 {
     const char *open = strrchr(text, '<'), *close = open ? strchr(open, '>') : NULL, *start = text, *end = open;
-    char *address, *display = NULL;
+    char *display = NULL;
 
+    *address = NULL;
     if (name) *name = NULL;
-    if (!open || !close) return NULL;
+    if (!open || !close) return S_FALSE;
     /* nothing after the angle-addr but spaces */
     for (end = close + 1; *end == ' ' || *end == '\t'; end++) ;
-    if (*end || !(address = strndup(open + 1, close - open - 1))) return NULL;
-    if (!address_is_mailbox(address, NULL))
-    {
-        free(address);
-        return NULL;
-    }
+    if (*end) return S_FALSE;
     /* the display name: no other angle bracket, no control character */
     for (end = text; end < open; end++)
-        if (*end == '<' || *end == '>' || (unsigned char)*end < 0x20 || *end == 0x7F)
-        {
-            free(address);
-            return NULL;
-        }
+        if (*end == '<' || *end == '>' || (unsigned char)*end < 0x20 || *end == 0x7F) return S_FALSE;
+    if (!(*address = strndup(open + 1, close - open - 1))) return E_OUTOFMEMORY;
+    if (!address_is_mailbox(*address, NULL))
+    {
+        free(*address);
+        *address = NULL;
+        return S_FALSE;
+    }
     for (end = open; end > start && (end[-1] == ' ' || end[-1] == '\t'); end--) ;
     while (start < end && (*start == ' ' || *start == '\t')) start++;
     if (end - start >= 2 && *start == '"' && end[-1] == '"') start++, end--;
     if (name && end > start && !(display = strndup(start, end - start)))
     {
-        free(address);
-        return NULL;
+        free(*address);
+        *address = NULL;
+        return E_OUTOFMEMORY;
     }
     if (name) *name = display;
+    return S_OK;
+}
+
+char *address_from_name_addr(const char *text, char **name)
+{
+    char *address;
+
+    address_read_name_addr(text, &address, name);
     return address;
 }

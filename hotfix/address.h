@@ -28,5 +28,8 @@ BOOL address_is_mailbox(const char *text, const char **why);
  * the display name without its quotes, or NULL for none.  Otherwise NULL
  * (TEXT is no name-addr, or out of memory). */
 char *address_from_name_addr(const char *text, char **name);
+/* The same, telling no name-addr (S_FALSE, *ADDRESS NULL) from a failed
+ * allocation (E_OUTOFMEMORY); S_OK with *ADDRESS set. */
+HRESULT address_read_name_addr(const char *text, char **address, char **name);
 
 #endif

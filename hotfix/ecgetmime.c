@@ -197,7 +197,9 @@ static HRESULT read_recipients(struct conversion *c)
     {
         /* no usable organizer row: the sender is the organizer */
         free(c->organizer.name);
-        if (!meeting_sender(m, &c->organizer.name, &c->organizer.address, &field))
+        if ((hr = meeting_read_sender(m, &c->organizer.name, &c->organizer.address, &field)) == E_OUTOFMEMORY)
+            return errmsg_about(c->error, hr, c->name, ERRMSG_OOM);
+        if (hr != S_OK)
             return errmsg_about(c->error, E_INVALIDARG, c->name, "no organizer address: no organizer row with an SMTP address, and no "
                                          "PR_SENDER_SMTP_ADDRESS or SMTP PR_SENT_REPRESENTING_EMAIL_ADDRESS, and "
                                          "no directory entry for an EX sender");

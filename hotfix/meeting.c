@@ -115,13 +115,18 @@ char *meeting_uid(const struct mapi_prop *goid)
 /* VALUE itself, or the addr-spec inside it when VALUE is written
  * "Name <addr>" (seen in sender fields a third-party library wrote; a
  * row's address is taken as it is); takes VALUE. */
-static char *addr_spec(char *value)
+/* The addr-spec of VALUE (taken) into *OUT: VALUE's own when it is no
+ * "Name <addr>".  S_OK, or E_OUTOFMEMORY (VALUE freed, *OUT NULL). */
+static HRESULT take_addr_spec(char *value, char **out)
 {
-    char *inner = value ? address_from_name_addr(value, NULL) : NULL;
+    char *inner;
+    HRESULT hr;
 
-    if (!inner) return value;
+    *out = value;
+    if (!value || (hr = address_read_name_addr(value, &inner, NULL)) == S_FALSE) return S_OK;
     free(value);
-    return inner;
+    *out = inner;
+    return hr;
 }
 
 char *meeting_smtp_address(const struct mapi_propset *row, const char **field)
@@ -166,22 +171,27 @@ HRESULT meeting_read_smtp_address(const struct mapi_propset *row, char **out, co
 /* The first field of PidTagPrimarySendAccount's 0x01-separated fields that
  * holds an '@' (Outlook writes the account's SMTP address there), as new
  * UTF-8; NULL when none does. */
-static char *send_account_address(const struct mapi_message *message)
+/* The first address in PidTagPrimarySendAccount into *ADDRESS (NULL: none).
+ * S_OK or E_OUTOFMEMORY. */
+static HRESULT read_send_account_address(const struct mapi_message *message, char **address)
 {
-    char *account = meeting_get_string(&message->props, PR_PRIMARY_SEND_ACCOUNT), *address = NULL;
-    const char *field = account;
+    char *account;
+    const char *field;
+    HRESULT hr;
 
-    while (field && *field && !address)
+    *address = NULL;
+    if (FAILED(hr = meeting_read_string(&message->props, PR_PRIMARY_SEND_ACCOUNT, &account))) return hr;
+    for (field = account; field && *field && !*address && hr == S_OK;)
     {
         size_t len = strcspn(field, "\x01");
-        if (memchr(field, '@', len)) address = strndup(field, len);
+        if (memchr(field, '@', len) && !(*address = strndup(field, len))) hr = E_OUTOFMEMORY;
         field += len + (field[len] != 0);
     }
     free(account);
-    return address;
+    return hr;
 }
 
-BOOL meeting_sender(const struct mapi_message *message, char **name, char **address, const char **field)
+HRESULT meeting_read_sender(const struct mapi_message *message, char **name, char **address, const char **field)
 {
     /* an Exchange-made item's sender is EX: its SMTP address is in these */
     static const struct
@@ -194,36 +204,55 @@ BOOL meeting_sender(const struct mapi_message *message, char **name, char **addr
         {PR_SENT_REPRESENTING_EMAIL_ADDRESS, "PR_SENT_REPRESENTING_EMAIL_ADDRESS"},
         {PR_SENDER_EMAIL_ADDRESS, "PR_SENDER_EMAIL_ADDRESS"},
     };
-    char *inner, *display;
+    char *value, *inner, *display;
+    HRESULT hr = S_OK;
     size_t i;
 
-    *address = NULL;
-    for (i = 0; i < ARRAYSIZE(address_tags) && !*address; i++)
+    *address = *name = NULL;
+    for (i = 0; i < ARRAYSIZE(address_tags) && !*address && SUCCEEDED(hr); i++)
     {
-        char *candidate = addr_spec(meeting_get_string(&message->props, address_tags[i].tag));
+        char *candidate;
+        if (FAILED(hr = meeting_read_string(&message->props, address_tags[i].tag, &value)) ||
+            FAILED(hr = take_addr_spec(value, &candidate)))
+            break;
         if (candidate && strchr(candidate, '@')) *address = candidate, *field = address_tags[i].name;
         else free(candidate);
     }
-    if (!*address && (*address = addr_spec(send_account_address(message)))) *field = "PR_PRIMARY_SEND_ACCOUNT";
+    if (SUCCEEDED(hr) && !*address && SUCCEEDED(hr = read_send_account_address(message, &value)) &&
+        SUCCEEDED(hr = take_addr_spec(value, address)) && *address)
+        *field = "PR_PRIMARY_SEND_ACCOUNT";
     /* an EX sender the file does not resolve: the directory */
-    for (i = 2; i < ARRAYSIZE(address_tags) && !*address; i++)
+    for (i = 2; i < ARRAYSIZE(address_tags) && !*address && SUCCEEDED(hr); i++)
     {
-        char *dn = meeting_get_string(&message->props, address_tags[i].tag);
-        if (dn && *dn == '/' && (*address = directory_lookup(dn)))
+        if (FAILED(hr = meeting_read_string(&message->props, address_tags[i].tag, &value))) break;
+        if (value && *value == '/' && (*address = directory_lookup(value)))
             *field = i == 2 ? "the directory's address for PR_SENT_REPRESENTING_EMAIL_ADDRESS"
                             : "the directory's address for PR_SENDER_EMAIL_ADDRESS";
-        free(dn);
+        free(value);
     }
-    if (!(*name = meeting_get_string(&message->props, PR_SENT_REPRESENTING_NAME)))
-        *name = meeting_get_string(&message->props, PR_SENDER_NAME);
+    if (SUCCEEDED(hr) && SUCCEEDED(hr = meeting_read_string(&message->props, PR_SENT_REPRESENTING_NAME, name)) &&
+        !*name)
+        hr = meeting_read_string(&message->props, PR_SENDER_NAME, name);
     /* a name written "Name <addr>" is its display name */
-    if (*name && (inner = address_from_name_addr(*name, &display)))
+    if (SUCCEEDED(hr) && *name && (hr = address_read_name_addr(*name, &inner, &display)) == S_OK)
     {
         free(inner);
         free(*name);
         *name = display;
     }
-    return *address != NULL;
+    if (FAILED(hr))
+    {
+        free(*name);
+        free(*address);
+        *name = *address = NULL;
+        return hr;
+    }
+    return *address ? S_OK : S_FALSE;
+}
+
+BOOL meeting_sender(const struct mapi_message *message, char **name, char **address, const char **field)
+{
+    return meeting_read_sender(message, name, address, field) == S_OK;
 }
 
 /* the most of a refused address an error shows (a long one is cut, "...") */

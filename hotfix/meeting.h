@@ -66,6 +66,10 @@ HRESULT meeting_read_smtp_address(const struct mapi_propset *row, char **out, co
  * addr-spec).  Both new UTF-8 (caller frees) or NULL; *FIELD names where
  * the address came from.  Returns FALSE when no address was found. */
 BOOL meeting_sender(const struct mapi_message *message, char **name, char **address, const char **field);
+/* The same, telling no address (S_FALSE) from a failed allocation
+ * (E_OUTOFMEMORY, both NULL); S_OK with *ADDRESS set.  (A directory lookup
+ * that ran out of memory still reads as no entry.) */
+HRESULT meeting_read_sender(const struct mapi_message *message, char **name, char **address, const char **field);
 
 /* Checks that every address MESSAGE would be sent to or from (each row's
  * and the sender's, as the two functions above find them) is an RFC 5321

@@ -131,7 +131,9 @@ static HRESULT describe(const struct mapi_message *message, const char *path, st
 
     /* refused at submit, not at delivery: an address that is no mailbox */
     if (FAILED(hr = meeting_check_addresses(message, words))) return errmsg_format(error, hr, "'%s': %s", path, words);
-    if (!meeting_sender(message, &name, &e->sender, &field))
+    if ((hr = meeting_read_sender(message, &name, &e->sender, &field)) == E_OUTOFMEMORY)
+        return errmsg_format(error, hr, ERRMSG_OOM);
+    if (hr != S_OK)
     {
         /* no sender address: the organizer's row, else nobody to tell */
         for (i = 0; i < message->recipient_count && !e->sender; i++)

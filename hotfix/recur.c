@@ -77,14 +77,13 @@ static HRESULT bad(struct reader *r, ULONG at, const char *field, ULONG value, c
 static HRESULT take_dates(struct reader *r, const char *field, ULONG count, ULONG **dates)
 {
     ULONG i;
-    HRESULT hr;
 
     if (count > (r->size - r->pos) / 4) return truncated(r, field, count * 4 > count ? count * 4 : ~0u);
     if (count && !(*dates = calloc(count, sizeof(**dates)))) return E_OUTOFMEMORY;
     for (i = 0; i < count; i++)
     {
         ULONG at = r->pos;
-        if (FAILED(hr = take_u32(r, field, &(*dates)[i]))) return hr;
+        take_u32(r, field, &(*dates)[i]); /* cannot fail: the count fits, checked above */
         if ((*dates)[i] % RECUR_MINUTES_PER_DAY) return bad(r, at, field, (*dates)[i], "is not a midnight");
     }
     return S_OK;

@@ -153,7 +153,7 @@ static HRESULT read_organizer(const struct mapi_message *message, LONG organizer
     if (organizer >= 0 && FAILED(meeting_read_smtp_address(&message->recipients[organizer], &item->organizer, &field)))
         return E_OUTOFMEMORY;
     if (item->organizer) return S_OK;
-    meeting_sender(message, &name, &item->organizer, &field);
+    if (meeting_read_sender(message, &name, &item->organizer, &field) == E_OUTOFMEMORY) return E_OUTOFMEMORY;
     free(name);
     return S_OK;
 }

@@ -32,6 +32,7 @@
 #include "queue.h"
 #include "strbuf.h"
 #include "gate.h"
+#include "hostfs.h"
 #include "server.h"
 #include "systime.h"
 #include "recur.h"
@@ -286,22 +287,42 @@ static void conversion_survives_every_failed_allocation(void **state)
     mapi_message_clear(&c.message);
 }
 
-/* The impact scan of the series, twice (two files of one meeting): judged,
- * kept in the report, sorted and added up. */
-static HRESULT scan_twice(void *ctx, char *error, char **output)
+/* A request with an id too short for an instance date and two attendees
+ * at risk, the later name first. */
+static const char short_id_request[] =
+    "[message]\n"
+    "PR_MESSAGE_CLASS = \"IPM.Schedule.Meeting.Request\"\n"
+    "PR_SUBJECT = \"Board\"\n"
+    "PR_SENDER_EMAIL_ADDRESS = \"olivia@contoso.example\"\n"
+    "PidLidGlobalObjectId = 040000008200e00074c5b7101a82e008\n"
+    "PidLidAppointmentStartWhole = 2023-01-06T03:00:00Z\n"
+    "PidLidAppointmentEndWhole = 2023-01-06T04:00:00Z\n"
+    "[recipient]\n"
+    "PR_SMTP_ADDRESS = \"zed@tailspin.example\"\n"
+    "PR_RECIPIENT_TRACKSTATUS = 3\n"
+    "PR_RECIPIENT_TRACKSTATUS_TIME = 1601-01-01T00:00:00Z\n"
+    "[recipient]\n"
+    "PR_SMTP_ADDRESS = \"adam@fabrikam.example\"\n"
+    "PR_RECIPIENT_TRACKSTATUS = 3\n"
+    "PR_RECIPIENT_TRACKSTATUS_TIME = 1601-01-01T00:00:00Z\n";
+
+/* The impact scan of the series twice (two files of one meeting) and of
+ * the request: judged, kept in the report, sorted and added up. */
+static HRESULT scan_three(void *ctx, char *error, char **output)
 {
-    const struct mapi_message *message = ctx;
+    const struct mapi_message *messages = ctx;
     struct scan_report report = {0};
     struct scan_tally total = {0};
     struct strbuf out = {0};
     HRESULT hr = S_OK;
     int i;
 
-    for (i = 0; i < 2 && SUCCEEDED(hr); i++)
+    for (i = 0; i < 3 && SUCCEEDED(hr); i++)
     {
+        static const char *const files[] = {"a.msg", "b.msg", "c.msg"};
         struct scan_item item;
-        if (FAILED(hr = scan_item_evaluate(message, "series.msg", 133180848000000000ULL, &item))) break;
-        if (!scan_report_add(&report, i ? "b.msg" : "a.msg", &item, TRUE)) hr = E_OUTOFMEMORY;
+        if (FAILED(hr = scan_item_evaluate(&messages[i / 2], files[i], 133180848000000000ULL, &item))) break;
+        if (!scan_report_add(&report, files[i], &item, TRUE)) hr = E_OUTOFMEMORY;
         scan_item_clear(&item);
     }
     scan_report_sort(&report);
@@ -323,12 +344,15 @@ static HRESULT scan_twice(void *ctx, char *error, char **output)
 
 static void the_scan_survives_every_failed_allocation(void **state)
 {
-    struct mapi_message series;
+    struct mapi_message messages[2];
+    char error[ERRMSG_SIZE];
     (void)state;
 
-    make_series(&series);
-    every_call_fails_once(FAULT_ALLOCATION, "scan, twice", scan_twice, &series);
-    mapi_message_clear(&series);
+    make_series(&messages[0]);
+    if (FAILED(msgtext_parse(short_id_request, "request", &messages[1], error))) fail_msg("%s", error);
+    every_call_fails_once(FAULT_ALLOCATION, "scan of three items", scan_three, messages);
+    mapi_message_clear(&messages[0]);
+    mapi_message_clear(&messages[1]);
 }
 
 static const char instance_reply[] =
@@ -485,12 +509,14 @@ static HRESULT submit_and_run(void *ctx, char *error, char **output)
     struct queue_policy policy;
     struct queue queue;
     char id[QUEUE_ID_SIZE];
-    LONG saved = fail_at;
+    LONG saved = fail_at, counted = calls;
     HRESULT hr;
 
+    /* the test's own clearing, neither failed nor counted */
     fail_at = 0;
-    system("rm -rf test_faults-server");
+    hostfs_remove_tree("test_faults-server");
     fail_at = saved;
+    calls = counted;
     queue_policy_default(&policy);
     policy.fix = *(const int *)ctx;
     if (SUCCEEDED(hr = queue_open(FAULT_QUEUE, TRUE, &queue, error)))
@@ -535,7 +561,7 @@ static void the_queue_survives_every_fault(void **state)
     assert_int_equal(server_install_hotfix(gate_reader_registry(), "20070801", server_error), S_OK);
     assert_int_equal(server_set_fix_value(1, server_error), S_OK);
     every_call_fails_once(FAULT_REGISTRY, "queue submit and run through the gate", submit_and_run, &gate);
-    system("rm -rf test_faults-server");
+    hostfs_remove_tree("test_faults-server");
     DeleteFileA(FAULT_MSG);
 }
 

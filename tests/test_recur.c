@@ -165,8 +165,10 @@ struct board_offsets
  * 2023-01-10 to 2023-12-12 (an end date); February's deleted; April's
  * moved to Wednesday March 1st, 13:00-14:00, with every override of
  * MS-OXOCAL 2.2.1.44.2 (subject "Board", location "Room", and the seven
- * four-byte ones), its ExtendedException with both texts. */
-static void board(struct blob *b, struct board_offsets *o, USHORT writer2)
+ * four-byte ones), its ExtendedException with both texts (board);
+ * board_with gives the overrides FLAGS (the location and the four-byte
+ * ones stay) and the ANSI SUBJECT. */
+static void board_with(struct blob *b, struct board_offsets *o, USHORT writer2, USHORT flags, const char *subject)
 {
     ULONG day = 1440, start = at(2023, 1, 10, 0, 0), moved = at(2023, 3, 1, 13, 0), original = at(2023, 4, 11, 12, 0);
     const char *c;
@@ -194,9 +196,12 @@ static void board(struct blob *b, struct board_offsets *o, USHORT writer2)
     o->end_offset = b->size, put32(b, 780);
     put16(b, 1);
     o->info = b->size, put32(b, moved), put32(b, moved + 60), put32(b, original);
-    put16(b, 0x01ff);
-    o->subject_length = b->size, put16(b, 6), put16(b, 5);
-    memcpy(b->data + b->size, "Board", 5), b->size += 5;
+    put16(b, flags);
+    if (flags & RECUR_ARO_SUBJECT)
+    {
+        o->subject_length = b->size, put16(b, (USHORT)strlen(subject) + 1), put16(b, (USHORT)strlen(subject));
+        memcpy(b->data + b->size, subject, strlen(subject)), b->size += strlen(subject);
+    }
     put32(b, 1), put32(b, 15), put32(b, 1); /* meeting type, reminder delta, reminder */
     o->location_length = b->size, put16(b, 5), put16(b, 4);
     memcpy(b->data + b->size, "Room", 4), b->size += 4;
@@ -209,13 +214,21 @@ static void board(struct blob *b, struct board_offsets *o, USHORT writer2)
         o->extended_start = b->size, put32(b, moved);
         o->extended_end = b->size, put32(b, moved + 60);
         o->extended_original = b->size, put32(b, original);
-        put16(b, 6);
-        for (c = "Board!"; *c; c++) put16(b, *c);
+        if (flags & RECUR_ARO_SUBJECT)
+        {
+            put16(b, 6);
+            for (c = "Board!"; *c; c++) put16(b, *c);
+        }
         put16(b, 5);
         for (c = "Room!"; *c; c++) put16(b, *c);
         put32(b, 0);
     }
     put32(b, 0); /* ReservedBlock2 */
+}
+
+static void board(struct blob *b, struct board_offsets *o, USHORT writer2)
+{
+    board_with(b, o, writer2, 0x01ff, "Board");
 }
 
 /* Writes SIZE bytes of VALUE at OFFSET of a copy of B; the parse must fail
@@ -280,6 +293,7 @@ static void every_field_of_a_full_pattern_is_read_and_checked(void **state)
     refused(&b, o.nth, 4, 0, o.nth, "PatternTypeSpecific N 0x00000000 is not 1..5");
     refused(&b, o.nth, 4, 6, o.nth, "PatternTypeSpecific N 0x00000006 is not 1..5");
     refused(&b, o.end_type, 4, 0x2020, o.end_type, "EndType 0x00002020 is not");
+    refused(&b, o.end_type, 4, 0x2024, o.end_type, "EndType 0x00002024 is not");
     refused(&b, o.start_date, 4, at(2023, 1, 10, 0, 1), o.start_date, "StartDate");
     refused(&b, o.end_date, 4, at(2023, 1, 9, 0, 0), o.end_date, "EndDate");
     refused(&b, o.end_date, 4, at(2023, 12, 12, 0, 1), o.end_date, "is not a midnight on or after StartDate");
@@ -323,6 +337,25 @@ static void every_field_of_a_full_pattern_is_read_and_checked(void **state)
         assert_int_equal(pattern.end_type, RECUR_END_NEVER);
         recur_free(&pattern);
     }
+
+    /* a day of the month out of 1..31 */
+    {
+        struct blob m = b;
+        USHORT type = RECUR_PATTERN_MONTH;
+        memcpy(m.data + o.pattern_type, &type, 2);
+        refused(&m, o.days, 4, 0, o.days, "PatternTypeSpecific day 0x00000000 is not a day of the month 1..31");
+        refused(&m, o.days, 4, 32, o.days, "PatternTypeSpecific day 0x00000020 is not a day of the month 1..31");
+    }
+    /* an empty ANSI subject; a location without a subject in both blocks */
+    board_with(&b, &o, 0x3009, 0x01ff, "");
+    assert_int_equal(recur_parse(b.data, b.size, &pattern, error), S_OK);
+    assert_string_equal(pattern.exceptions[0].subject, "Board!");
+    recur_free(&pattern);
+    board_with(&b, &o, 0x3009, 0x01fe, NULL);
+    assert_int_equal(recur_parse(b.data, b.size, &pattern, error), S_OK);
+    assert_null(pattern.exceptions[0].subject);
+    assert_string_equal(pattern.exceptions[0].location, "Room!");
+    recur_free(&pattern);
 
     /* WriterVersion2 before 0x3009: no ExtendedException; the ANSI texts */
     board(&b, &o, 0x3008);
@@ -546,6 +579,12 @@ static void every_zone_field_is_read_and_checked(void **state)
     assert_null(strstr(vtimezone.data, "X-MICROSOFT-CDO-TZID"));
     strbuf_free(&vtimezone);
 
+    /* a bias of 0 with daylight time: not UTC's row (none), GMT's */
+    pacific(&damaged);
+    memset(damaged.data, 0, 4);
+    assert_int_equal(tzdef_parse_struct(damaged.data, damaged.size, NULL, &zone, error), S_OK);
+    assert_int_equal(zone.cdo_id, 1);
+
     /* TZDEFINITION: the key name picks CDO's zone; of three rules the one
      * flagged effective counts, not the one after it */
     definition(&b, "Pacific Standard Time", TRUE, 3, flags3, biases3);
@@ -555,6 +594,13 @@ static void every_zone_field_is_read_and_checked(void **state)
     assert_int_equal(zone.cdo_id, 13);
     for (size = 0; size < b.size; size++)
         assert_int_equal(tzdef_parse_definition(b.data, size, &zone, error), E_INVALIDARG);
+    /* of rules none flagged effective, the last counts */
+    {
+        static const USHORT none[] = {0, 0};
+        definition(&b, "Pacific Standard Time", FALSE, 2, none, biases3);
+        assert_int_equal(tzdef_parse_definition(b.data, b.size, &zone, error), S_OK);
+        assert_int_equal(zone.rule.Bias, 480);
+    }
     definition(&b, "Tokyo Standard Time", FALSE, 1, flags1, biases1);
     assert_int_equal(tzdef_parse_definition(b.data, b.size, &zone, error), S_OK);
     assert_int_equal(zone.cdo_id, 20);

@@ -211,7 +211,7 @@ static void an_item_is_judged_from_its_id_rows_and_organizer(void **state)
         static const char *const short_id[] = {
             "PidLidGlobalObjectId = 040000008200e00074c5b7101a82e0080000000000a1c7a3f9d3c7010000000000000000100000009d1f7a5e3c2b4a1d8e6f0a1b2c3d4e5f",
             "PidLidGlobalObjectId = 040000008200e00074c5b7101a82e0"};
-        static const char *const no_id[] = {
+        const char *no_id[] = {
             "PidLidGlobalObjectId = 040000008200e00074c5b7101a82e0080000000000a1c7a3f9d3c7010000000000000000100000009d1f7a5e3c2b4a1d8e6f0a1b2c3d4e5f\n",
             NULL};
         evaluate_edited(short_id, 2, &item);
@@ -221,12 +221,29 @@ static void an_item_is_judged_from_its_id_rows_and_organizer(void **state)
         evaluate_edited(no_id, 2, &item);
         assert_null(item.series);
         scan_item_clear(&item);
+        no_id[1] = "PidLidGlobalObjectId = \n";
+        evaluate_edited(no_id, 2, &item);
+        assert_null(item.series);
+        scan_item_clear(&item);
     }
-    /* a track time without a track status is no reply: not at risk */
+    /* a track time without a track status is no reply, nor a status
+     * without a time: not at risk */
     {
         static const char *const no_status[] = {"PR_RECIPIENT_TRACKSTATUS = 3\n", NULL};
+        static const char *const no_time[] = {"PR_RECIPIENT_TRACKSTATUS_TIME = 1601-01-01T00:00:00Z\n", NULL};
         evaluate_edited(no_status, 2, &item);
         assert_int_equal(item.row_count, 0);
+        scan_item_clear(&item);
+        evaluate_edited(no_time, 2, &item);
+        assert_int_equal(item.row_count, 0);
+        scan_item_clear(&item);
+    }
+    /* no row flagged the organizer's: the sender is, and every row an attendee */
+    {
+        static const char *const no_organizer[] = {"PR_RECIPIENT_FLAGS = 3", "PR_RECIPIENT_FLAGS = 1"};
+        evaluate_edited(no_organizer, 2, &item);
+        assert_string_equal(item.organizer, "olivia@contoso.example");
+        assert_int_equal(item.attendees, 2);
         scan_item_clear(&item);
     }
     /* an organizer row without an SMTP address: the sender's */
@@ -257,12 +274,19 @@ static void a_meeting_without_subject_or_names_is_still_counted(void **state)
 
     add(&report, "a.msg", SCAN_REQUEST, SCAN_NEEDS_FIX, TRUE, "o@x.example", "S", NULL, NULL, sentinel, nobody);
     add(&report, "b.msg", SCAN_CANCELLATION, SCAN_FAILS_BOTH, FALSE, "o@x.example", "S", NULL, NULL, NULL, NULL);
+    /* converts, not at risk, but a row the legacy path refuses: named */
+    add(&report, "c.msg", SCAN_REQUEST, SCAN_CONVERTS, FALSE, "p@x.example", "T", NULL, "Request", sentinel, nobody);
+    /* of two subjects the request's names the meeting, not the later cancellation's */
+    add(&report, "d.msg", SCAN_CANCELLATION, SCAN_CONVERTS, FALSE, "p@x.example", "T", NULL, "Canceled", NULL, NULL);
     scan_report_sort(&report);
-    end = report.records + report.count;
+    end = report.records + 2;
     assert_string_equal(scan_meeting_subject(report.records, end), "");
     assert_true(scan_worth_naming(report.records + 1, end));
+    assert_true(scan_worth_naming(report.records + 2, report.records + 3));
+    assert_false(scan_worth_naming(report.records + 3, report.records + 4));
+    assert_string_equal(scan_meeting_subject(report.records + 2, report.records + 4), "Request");
     assert_true(scan_report_total(&report, &t));
-    assert_int_equal(t.meetings, 1);
+    assert_int_equal(t.meetings, 2);
     assert_int_equal(t.attendees.count, 1);
     assert_string_equal(t.attendees.names[0], "");
     assert_int_equal(t.domains.count, 0);
