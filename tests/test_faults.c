@@ -233,11 +233,11 @@ static void put(char **p, ULONG v, int bytes)
 }
 
 /* The series' message: Fridays 12:00-13:00 from 2023-01-06, 10 of them,
- * the 13th moved to Monday the 9th. */
+ * the 13th moved to Monday the 9th, its subject "Mon". */
 static void make_series(struct mapi_message *message)
 {
     ULONG day = 1440, start = at(2023, 1, 6, 0, 0);
-    char hex[512], *p = hex, text[sizeof(series_text) + sizeof(hex)], error[ERRMSG_SIZE];
+    char hex[768], *p = hex, text[sizeof(series_text) + sizeof(hex)], error[ERRMSG_SIZE];
 
     put(&p, 0x3004, 2), put(&p, 0x3004, 2), put(&p, RECUR_FREQ_WEEKLY, 2), put(&p, RECUR_PATTERN_WEEK, 2), put(&p, 0, 2);
     put(&p, 0, 4), put(&p, 1, 4), put(&p, 0, 4), put(&p, 0x20, 4);
@@ -247,9 +247,13 @@ static void make_series(struct mapi_message *message)
     put(&p, start, 4), put(&p, start + 63 * day, 4);
     put(&p, 0x3006, 4), put(&p, 0x3009, 4), put(&p, 720, 4), put(&p, 780, 4);
     put(&p, 1, 2);
-    put(&p, start + 3 * day + 720, 4), put(&p, start + 3 * day + 780, 4), put(&p, start + 7 * day + 720, 4), put(&p, 0, 2);
+    /* the exception's subject overridden, ANSI and Unicode */
+    put(&p, start + 3 * day + 720, 4), put(&p, start + 3 * day + 780, 4), put(&p, start + 7 * day + 720, 4);
+    put(&p, RECUR_ARO_SUBJECT, 2), put(&p, 4, 2), put(&p, 3, 2), put(&p, 'M', 1), put(&p, 'o', 1), put(&p, 'n', 1);
     put(&p, 0, 4);
     put(&p, 4, 4), put(&p, 0, 4), put(&p, 0, 4);
+    put(&p, start + 3 * day + 720, 4), put(&p, start + 3 * day + 780, 4), put(&p, start + 7 * day + 720, 4);
+    put(&p, 3, 2), put(&p, 'M', 2), put(&p, 'o', 2), put(&p, 'n', 2), put(&p, 0, 4);
     put(&p, 0, 4);
     snprintf(text, sizeof(text), series_text, hex);
     if (FAILED(msgtext_parse(text, "series", message, error))) fail_msg("%s", error);

@@ -226,6 +226,28 @@ static void an_item_is_judged_from_its_id_rows_and_organizer(void **state)
         assert_null(item.series);
         scan_item_clear(&item);
     }
+    /* an id with no value at all: none */
+    {
+        static const char *const no_id[] = {
+            "PidLidGlobalObjectId = 040000008200e00074c5b7101a82e0080000000000a1c7a3f9d3c7010000000000000000100000009d1f7a5e3c2b4a1d8e6f0a1b2c3d4e5f\n",
+            NULL};
+        char text[8192], error[ERRMSG_SIZE];
+        struct mapi_message message;
+        FILE *in = fopen(SAMPLE, "rb");
+        size_t size = fread(text, 1, sizeof(text) - 1, in);
+        char *at;
+
+        fclose(in);
+        text[size] = 0;
+        at = strstr(text, no_id[0]);
+        memmove(at, at + strlen(no_id[0]), strlen(at + strlen(no_id[0])) + 1);
+        if (FAILED(msgtext_parse(text, "no id", &message, error))) fail_msg("%s", error);
+        assert_non_null(mapi_propset_obtain_lid(&message.props, LID_GLOBAL_OBJECT_ID));
+        assert_int_equal(scan_item_evaluate(&message, "no-id.msg", T2007, &item), S_OK);
+        assert_null(item.series);
+        scan_item_clear(&item);
+        mapi_message_clear(&message);
+    }
     /* a track time without a track status is no reply, nor a status
      * without a time: not at risk */
     {
@@ -278,6 +300,9 @@ static void a_meeting_without_subject_or_names_is_still_counted(void **state)
     add(&report, "c.msg", SCAN_REQUEST, SCAN_CONVERTS, FALSE, "p@x.example", "T", NULL, "Request", sentinel, nobody);
     /* of two subjects the request's names the meeting, not the later cancellation's */
     add(&report, "d.msg", SCAN_CANCELLATION, SCAN_CONVERTS, FALSE, "p@x.example", "T", NULL, "Canceled", NULL, NULL);
+    /* a later item's subject where the first has none */
+    add(&report, "e.msg", SCAN_REQUEST, SCAN_CONVERTS, FALSE, "q@x.example", "U", NULL, NULL, NULL, NULL);
+    add(&report, "f.msg", SCAN_CANCELLATION, SCAN_CONVERTS, FALSE, "q@x.example", "U", NULL, "Late", NULL, NULL);
     scan_report_sort(&report);
     end = report.records + 2;
     assert_string_equal(scan_meeting_subject(report.records, end), "");
@@ -285,8 +310,9 @@ static void a_meeting_without_subject_or_names_is_still_counted(void **state)
     assert_true(scan_worth_naming(report.records + 2, report.records + 3));
     assert_false(scan_worth_naming(report.records + 3, report.records + 4));
     assert_string_equal(scan_meeting_subject(report.records + 2, report.records + 4), "Request");
+    assert_string_equal(scan_meeting_subject(report.records + 4, report.records + 6), "Late");
     assert_true(scan_report_total(&report, &t));
-    assert_int_equal(t.meetings, 2);
+    assert_int_equal(t.meetings, 3);
     assert_int_equal(t.attendees.count, 1);
     assert_string_equal(t.attendees.names[0], "");
     assert_int_equal(t.domains.count, 0);
