@@ -128,9 +128,14 @@ static HRESULT commit_pass(struct run *run)
         if (!(log = serverdir_path(run->queue->server, SERVER_EVENTLOG, NULL))) events_hr = E_OUTOFMEMORY;
         else if (SUCCEEDED(hr)) events_hr = eventlog_write_327(log, run->events, run->event_count);
         else events_hr = hr;
-        if (FAILED(events_hr) && SUCCEEDED(hr))
-            hr = errmsg_format(run->error, events_hr, "cannot append to '%s' (%#x)", log ? log : serverdir_name(SERVER_EVENTLOG),
-                      (unsigned)events_hr);
+        if (events_hr == E_OUTOFMEMORY && SUCCEEDED(hr))
+            hr = errmsg_format(run->error, events_hr, "event 327: " ERRMSG_OOM);
+        else if (FAILED(events_hr) && SUCCEEDED(hr))
+        {
+            char words[256];
+            hr = errmsg_format(run->error, events_hr, "cannot append to '%s': %s", log ? log : serverdir_name(SERVER_EVENTLOG),
+                               errmsg_describe(events_hr, words, sizeof(words)));
+        }
         else if (SUCCEEDED(events_hr))
             qstore_step(run->queue);
     }

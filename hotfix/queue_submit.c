@@ -140,7 +140,8 @@ static HRESULT describe(const struct mapi_message *message, const char *path, st
         {
             LONG flags = 0;
             mapi_prop_get_long(mapi_propset_find(&message->recipients[i], PR_RECIPIENT_FLAGS), &flags);
-            if (flags & RECIP_ORGANIZER) e->sender = meeting_smtp_address(&message->recipients[i], &field);
+            if (flags & RECIP_ORGANIZER && FAILED(meeting_read_smtp_address(&message->recipients[i], &e->sender, &field)))
+                return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
         }
         if (!e->sender) e->sender = strdup("postmaster");
     }
@@ -151,7 +152,14 @@ static HRESULT describe(const struct mapi_message *message, const char *path, st
         char *address;
         mapi_prop_get_long(mapi_propset_find(&message->recipients[i], PR_RECIPIENT_FLAGS), &flags);
         mapi_prop_get_long(mapi_propset_find(&message->recipients[i], PR_RECIPIENT_TYPE), &type);
-        if ((flags & RECIP_ORGANIZER) || !(address = meeting_smtp_address(&message->recipients[i], &field))) continue;
+        if (flags & RECIP_ORGANIZER) continue;
+        /* a recipient lost to a failed allocation would never be delivered to */
+        if (FAILED(meeting_read_smtp_address(&message->recipients[i], &address, &field)))
+        {
+            strbuf_free(&recipients), strbuf_free(&to), strbuf_free(&cc);
+            return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
+        }
+        if (!address) continue;
         strbuf_printf(&recipients, "%s%s", recipients.size ? ", " : "", address);
         if (type == RECIP_TO) strbuf_printf(&to, "%s%s", to.size ? ", " : "", address);
         else if (type == RECIP_CC) strbuf_printf(&cc, "%s%s", cc.size ? ", " : "", address);
@@ -160,8 +168,11 @@ static HRESULT describe(const struct mapi_message *message, const char *path, st
     e->recipients = strbuf_detach(&recipients);
     e->to = to.size ? strbuf_detach(&to) : strdup("");
     e->cc = cc.size ? strbuf_detach(&cc) : strdup("");
-    if (!(e->subject = meeting_get_string(&message->props, PR_SUBJECT))) e->subject = strdup("");
-    if (!(e->message_id = meeting_get_string(&message->props, PR_INTERNET_MESSAGE_ID))) e->message_id = strdup("");
+    if (FAILED(meeting_read_string(&message->props, PR_SUBJECT, &e->subject)) ||
+        FAILED(meeting_read_string(&message->props, PR_INTERNET_MESSAGE_ID, &e->message_id)))
+        return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
+    if (!e->subject) e->subject = strdup("");
+    if (!e->message_id) e->message_id = strdup("");
     e->mdb = format_store_key(mapi_propset_find(&message->props, PR_STORE_RECORD_KEY));
     e->fid = format_source_key(mapi_propset_find(&message->props, PR_PARENT_SOURCE_KEY));
     e->mid = format_source_key(mapi_propset_find(&message->props, PR_SOURCE_KEY));

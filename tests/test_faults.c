@@ -458,8 +458,24 @@ static void a_msg_written_and_read_survives_every_fault(void **state)
     DeleteFileA(FAULT_MSG);
 }
 
-#define FAULT_QUEUE "test_faults-server/queue"
-#define FAULT_DROP "test_faults-server/drop/00000001.eml"
+/* The server folder of the queue tests: in memory (/dev/shm) where the
+ * machine has it, since each of the thousands of runs flushes to disk
+ * (what a run writes and how is the same there: only fsync is free), else
+ * beside the test. */
+static char fault_server[64], fault_queue[96], fault_drop[128], fault_ndr[160], fault_delay[160];
+
+static void choose_fault_server(void)
+{
+    if (GetFileAttributesA("Z:\\dev\\shm") & FILE_ATTRIBUTE_DIRECTORY &&
+        GetFileAttributesA("Z:\\dev\\shm") != INVALID_FILE_ATTRIBUTES)
+        snprintf(fault_server, sizeof(fault_server), "/dev/shm/trackfix-faults-%u", (unsigned)GetCurrentProcessId());
+    else
+        snprintf(fault_server, sizeof(fault_server), "test_faults-server");
+    snprintf(fault_queue, sizeof(fault_queue), "%s/queue", fault_server);
+    snprintf(fault_drop, sizeof(fault_drop), "%s/drop/00000001.eml", fault_server);
+    snprintf(fault_delay, sizeof(fault_delay), "%s/mailboxes/olivia@contoso.example/00000001.delay.eml", fault_server);
+    snprintf(fault_ndr, sizeof(fault_ndr), "%s/mailboxes/olivia@contoso.example/00000001.ndr.eml", fault_server);
+}
 #define T_SUBMIT 128306232000000000ULL /* 2007-08-03T14:00:00Z */
 
 static void ignore_line(void *ctx, ULONGLONG when, const struct queue_entry *entry, const char *what)
@@ -467,10 +483,27 @@ static void ignore_line(void *ctx, ULONGLONG when, const struct queue_entry *ent
     (void)ctx, (void)when, (void)entry, (void)what;
 }
 
+/* Says in OUT whether the message file PATH (WHAT names it) is whole: it
+ * ends with its closing MIME boundary. */
+static void say_whole(FILE *out, const char *what, const char *path)
+{
+    char tail[64] = "";
+    size_t got;
+    FILE *in = hostfs_fopen_read(path);
+
+    if (!in) return;
+    fseek(in, -(long)(sizeof(tail) - 1), SEEK_END);
+    got = fread(tail, 1, sizeof(tail) - 1, in);
+    tail[got] = 0;
+    fprintf(out, "%s: %s\n", what, strstr(tail, "--\r\n") && got == sizeof(tail) - 1 ? "a whole message" : "cut");
+    fclose(in);
+}
+
 /* What the queue holds: each message's id and state, and whether the
- * drop file is a whole message (not its text, nor the attempts: a
- * conversion that ran out of memory is an attempt that failed, retried as
- * any other, and the retry's Date and DTSTAMP are its own). */
+ * drop file, the delay notice and the NDR are whole messages (not their
+ * text, nor the attempts: a conversion that ran out of memory is an
+ * attempt that failed, retried as any other, and the retry's Date and
+ * DTSTAMP are its own). */
 static char *queue_picture(void)
 {
     struct queue queue;
@@ -478,9 +511,9 @@ static char *queue_picture(void)
     char error[QUEUE_ERROR_SIZE], *text = NULL, line[64];
     size_t size = 0;
     ULONG count = 0, i;
-    FILE *out = open_memstream(&text, &size), *drop;
+    FILE *out = open_memstream(&text, &size);
 
-    assert_int_equal(queue_open(FAULT_QUEUE, TRUE, &queue, error), S_OK);
+    assert_int_equal(queue_open(fault_queue, TRUE, &queue, error), S_OK);
     assert_int_equal(queue_list(&queue, &entries, &count, error), S_OK);
     for (i = 0; i < count; i++)
     {
@@ -489,27 +522,38 @@ static char *queue_picture(void)
     }
     queue_entries_free(entries, count);
     queue_close(&queue);
-    if ((drop = fopen(FAULT_DROP, "rb")))
-    {
-        char tail[64] = "";
-        size_t got;
-        fseek(drop, -(long)(sizeof(tail) - 1), SEEK_END);
-        got = fread(tail, 1, sizeof(tail) - 1, drop);
-        tail[got] = 0;
-        /* a whole message ends with its closing MIME boundary */
-        fputs(strstr(tail, "--\r\n") && got == sizeof(tail) - 1 ? "drop: a whole message\n" : "drop: cut\n", out);
-        fclose(drop);
-    }
+    say_whole(out, "drop", fault_drop);
+    say_whole(out, "delay notice", fault_delay);
+    say_whole(out, "NDR", fault_ndr);
     fclose(out);
     return text;
 }
 
-/* Submits the series' .msg to a fresh queue and runs it an hour with the
- * policy's fix *CTX (1 on, -1 the gate).  Its output: what the queue then holds, after a clean run that
+/* How a queue test runs: the policy's fix (1 on, 0 off, -1 the gate), its
+ * retry, delay and expiry minutes (0: Exchange's), for how many hours. */
+struct queue_case
+{
+    int fix;
+    ULONG retry, delay, expire, hours;
+};
+
+static void case_policy(const struct queue_case *c, struct queue_policy *policy)
+{
+    queue_policy_default(policy);
+    policy->fix = c->fix;
+    if (c->retry) policy->retry_minutes[0] = c->retry, policy->retry_count = 1;
+    if (c->delay) policy->delay_minutes = c->delay;
+    if (c->expire) policy->expire_minutes = c->expire;
+}
+
+/* Submits the series' .msg to a fresh queue and runs it as the case CTX
+ * says.  Its output: what the queue then holds, after a clean run that
  * finishes what the faulted one left: a message whose submission failed
  * is not there, any other is delivered once, whole. */
 static HRESULT submit_and_run(void *ctx, char *error, char **output)
 {
+    const struct queue_case *c = ctx;
+    const ULONGLONG until = T_SUBMIT + c->hours * 60 * SYSTIME_TICKS_PER_MINUTE;
     struct queue_policy policy;
     struct queue queue;
     char id[QUEUE_ID_SIZE];
@@ -518,15 +562,14 @@ static HRESULT submit_and_run(void *ctx, char *error, char **output)
 
     /* the test's own clearing, neither failed nor counted */
     fail_at = 0;
-    hostfs_remove_tree("test_faults-server");
+    hostfs_remove_tree(fault_server);
     fail_at = saved;
     calls = counted;
-    queue_policy_default(&policy);
-    policy.fix = *(const int *)ctx;
-    if (SUCCEEDED(hr = queue_open(FAULT_QUEUE, TRUE, &queue, error)))
+    case_policy(c, &policy);
+    if (SUCCEEDED(hr = queue_open(fault_queue, TRUE, &queue, error)))
     {
         if (SUCCEEDED(hr = queue_submit(&queue, FAULT_MSG, T_SUBMIT, id, error)))
-            hr = queue_run(&queue, &policy, T_SUBMIT, T_SUBMIT + 60 * SYSTIME_TICKS_PER_MINUTE, ignore_line, NULL, error);
+            hr = queue_run(&queue, &policy, T_SUBMIT, until, ignore_line, NULL, error);
         queue_close(&queue);
     }
     /* the accounting after the fault: a clean run finishes the job */
@@ -534,10 +577,10 @@ static HRESULT submit_and_run(void *ctx, char *error, char **output)
     {
         struct queue again;
         char again_error[QUEUE_ERROR_SIZE];
-        assert_int_equal(queue_open(FAULT_QUEUE, TRUE, &again, again_error), S_OK);
-        if (queue_run(&again, &policy, T_SUBMIT, T_SUBMIT + 60 * SYSTIME_TICKS_PER_MINUTE, ignore_line, NULL,
-                      again_error) != S_OK)
-            fail_msg("the clean run after the fault failed: %s", again_error);
+        assert_int_equal(queue_open(fault_queue, TRUE, &again, again_error), S_OK);
+        if (queue_run(&again, &policy, T_SUBMIT, until, ignore_line, NULL, again_error) != S_OK)
+            fail_msg("the clean run after call %d failed: %s (the faulted run: %#x %s)", saved, again_error,
+                     (unsigned)hr, error);
         queue_close(&again);
     }
     *output = queue_picture();
@@ -549,11 +592,15 @@ static HRESULT submit_and_run(void *ctx, char *error, char **output)
 
 static void the_queue_survives_every_fault(void **state)
 {
-    static int on = 1, gate = -1; /* the policy's fix */
+    /* an hour with the fix on; the same through the gate; the fix off
+     * until the NDR: retries every 60 minutes, the delay notice at 60,
+     * expiry at 120, each failure logged as event 327 */
+    static struct queue_case on = {1, 0, 0, 0, 1}, gate = {-1, 0, 0, 0, 1}, off = {0, 60, 60, 120, 3};
     struct mapi_message series;
     char error[ERRMSG_SIZE], server_error[SERVER_TEXT_SIZE];
     (void)state;
 
+    choose_fault_server();
     make_series(&series);
     assert_int_equal(msgfile_write(FAULT_MSG, &series, error), S_OK);
     mapi_message_clear(&series);
@@ -565,7 +612,9 @@ static void the_queue_survives_every_fault(void **state)
     assert_int_equal(server_install_hotfix(gate_reader_registry(), "20070801", server_error), S_OK);
     assert_int_equal(server_set_fix_value(1, server_error), S_OK);
     every_call_fails_once(FAULT_REGISTRY, "queue submit and run through the gate", submit_and_run, &gate);
-    hostfs_remove_tree("test_faults-server");
+    every_call_fails_once(FAULT_ALLOCATION, "queue submit and run to the NDR", submit_and_run, &off);
+    every_call_fails_once(FAULT_IO, "queue submit and run to the NDR", submit_and_run, &off);
+    hostfs_remove_tree(fault_server);
     DeleteFileA(FAULT_MSG);
 }
 
