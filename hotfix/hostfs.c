@@ -201,8 +201,8 @@ HRESULT hostfs_remove(const char *path)
     return hr;
 }
 
-void hostfs_for_each(const char *folder, BOOL folders, void (*visit)(void *ctx, const char *folder, const char *name),
-                     void *ctx)
+HRESULT hostfs_for_each(const char *folder, BOOL folders,
+                        void (*visit)(void *ctx, const char *folder, const char *name), void *ctx)
 {
     size_t length = strlen(folder);
     char *named = malloc(length + 2), *host;
@@ -210,12 +210,12 @@ void hostfs_for_each(const char *folder, BOOL folders, void (*visit)(void *ctx, 
     BOOL oom = FALSE;
     DIR *dir;
 
-    if (!named) return;
+    if (!named) return E_OUTOFMEMORY;
     /* the folder with a final separator, as resolve_folder keys it */
     sprintf(named, "%s%s", folder, length && (folder[length - 1] == '/' || folder[length - 1] == '\\') ? "" : "/");
     host = resolve_folder(named, &oom);
     free(named);
-    if (!host) return;
+    if (!host) return oom ? E_OUTOFMEMORY : S_OK;
     if ((dir = opendir(host)))
     {
         while ((entry = readdir(dir)))
@@ -229,7 +229,10 @@ void hostfs_for_each(const char *folder, BOOL folders, void (*visit)(void *ctx, 
         }
         closedir(dir);
     }
+    else if (errno == ENOMEM)
+        oom = TRUE;
     free(host);
+    return oom ? E_OUTOFMEMORY : S_OK;
 }
 
 HRESULT hostfs_read_file(const char *path, ULONGLONG max, HGLOBAL *memory, ULONGLONG *size)

@@ -47,9 +47,10 @@ BOOL hostfs_widen(const char *utf8, WCHAR *out, int size);
  * entry (!FOLDERS) of FOLDER but "." and "..", read by the host in one
  * pass, NAME as the host spells it: a queue of 100,000 messages is walked
  * with a few system calls per folder instead of Wine's dozens.  Nothing is
- * called when FOLDER does not exist. */
-void hostfs_for_each(const char *folder, BOOL folders, void (*visit)(void *ctx, const char *folder, const char *name),
-                     void *ctx);
+ * called when FOLDER does not exist.  S_OK, or E_OUTOFMEMORY when the
+ * folder could not be read for want of memory (nothing visited). */
+HRESULT hostfs_for_each(const char *folder, BOOL folders,
+                        void (*visit)(void *ctx, const char *folder, const char *name), void *ctx);
 
 /* Opens file PATH (any form the program takes: a drive path, another
  * case, Unix) for reading with the C library: the folder found as Windows

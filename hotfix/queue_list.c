@@ -163,7 +163,9 @@ HRESULT qlist_states(struct queue *queue, unsigned mask, struct queue_entry **en
         if (!(mask & 1u << i)) continue;
         if (!(folder = strbuf_path(queue->dir, state_folders[i], NULL))) return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
         l.state = (enum queue_state)i;
-        qstore_for_each_folder(folder, add_listed, &l);
+        /* a folder unread is messages unlisted: never a shorter list */
+        if (FAILED(qstore_for_each_folder(folder, add_listed, &l)) && SUCCEEDED(l.hr))
+            l.hr = errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
         free(folder);
     }
     if (FAILED(l.hr))

@@ -136,8 +136,9 @@ HRESULT qstore_make_folders(const char *path, char *error);
 /* Deletes every file in FOLDER whose name ends with SUFFIX. */
 void qstore_remove_files(const char *folder, const char *suffix);
 
-/* Calls VISIT for each subfolder name of FOLDER. */
-void qstore_for_each_folder(const char *folder, void (*visit)(void *ctx, const char *folder, const char *name), void *ctx);
+/* Calls VISIT for each subfolder name of FOLDER; S_OK or E_OUTOFMEMORY. */
+HRESULT qstore_for_each_folder(const char *folder, void (*visit)(void *ctx, const char *folder, const char *name),
+                               void *ctx);
 
 /* The folder of message ID in STATE; caller frees. */
 char *qstore_entry_folder(const struct queue *queue, enum queue_state state, const char *id);

@@ -73,6 +73,7 @@ HRESULT qstore_make_folders(const char *path, char *error)
 {
     HRESULT hr = hostfs_make_folders(path);
 
+    if (hr == E_OUTOFMEMORY) return errmsg_format(error, hr, ERRMSG_OOM);
     if (FAILED(hr)) return errmsg_format(error, HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND), "cannot create the folder '%s'", path);
     return S_OK;
 }
@@ -96,9 +97,10 @@ void qstore_remove_files(const char *folder, const char *suffix)
 }
 
 /* Calls VISIT for each subfolder name of FOLDER. */
-void qstore_for_each_folder(const char *folder, void (*visit)(void *ctx, const char *folder, const char *name), void *ctx)
+HRESULT qstore_for_each_folder(const char *folder, void (*visit)(void *ctx, const char *folder, const char *name),
+                               void *ctx)
 {
-    hostfs_for_each(folder, TRUE, visit, ctx);
+    return hostfs_for_each(folder, TRUE, visit, ctx);
 }
 
 static void clear_incoming(void *ctx, const char *folder, const char *name)

@@ -2,6 +2,7 @@
  * queue_submit: submission: ids, what the queue keeps of a message, prepare and
  * commit.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -47,7 +48,7 @@ static void max_id(void *ctx, const char *folder, const char *name)
 static HRESULT allocate_id(struct queue *queue, char id[QUEUE_ID_SIZE], char *error)
 {
     char *path = strbuf_path(queue->dir, "next-id", NULL), text[32];
-    HRESULT hr;
+    HRESULT hr = S_OK;
     int i;
 
     if (!path) return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
@@ -56,16 +57,25 @@ static HRESULT allocate_id(struct queue *queue, char id[QUEUE_ID_SIZE], char *er
         ULONG max = 0;
         FILE *in;
 
+        /* an id missed for want of memory could be given twice: none is */
         if ((in = hostfs_fopen_read(path)))
         {
             if (fgets(text, sizeof(text), in)) queue->next_id = (ULONG)strtoul(text, NULL, 10);
             fclose(in);
         }
-        for (i = 0; i < QUEUE_STATE_COUNT; i++)
+        else if (errno == ENOMEM)
+            hr = E_OUTOFMEMORY;
+        for (i = 0; i < QUEUE_STATE_COUNT && hr != E_OUTOFMEMORY; i++)
         {
             char *states = strbuf_path(queue->dir, state_folders[i], NULL);
-            if (states) qstore_for_each_folder(states, max_id, &max);
+            if (!states || FAILED(qstore_for_each_folder(states, max_id, &max))) hr = E_OUTOFMEMORY;
             free(states);
+        }
+        if (hr == E_OUTOFMEMORY)
+        {
+            queue->next_id = 0;
+            free(path);
+            return errmsg_format(error, hr, ERRMSG_OOM);
         }
         if (queue->next_id <= max) queue->next_id = max + 1;
     }

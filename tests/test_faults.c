@@ -30,6 +30,8 @@
 #include "msgfile.h"
 #include "msgtext.h"
 #include "queue.h"
+#include "queuereport.h"
+#include "scanpage.h"
 #include "strbuf.h"
 #include "gate.h"
 #include "hostfs.h"
@@ -590,6 +592,72 @@ static HRESULT submit_and_run(void *ctx, char *error, char **output)
     return hr;
 }
 
+/* The page of the queue left in the fault folder. */
+static HRESULT report_page(void *ctx, char *error, char **output)
+{
+    struct queuereport_figures figures;
+    struct strbuf page = {0};
+    struct queue queue;
+    HRESULT hr;
+
+    (void)ctx;
+    if (FAILED(hr = queue_open(fault_queue, FALSE, &queue, error))) return hr;
+    if (SUCCEEDED(hr = queuereport_build(&queue, &page, &figures, error)) && !(*output = strbuf_detach(&page)))
+        hr = errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
+    strbuf_free(&page);
+    queue_close(&queue);
+    return hr;
+}
+
+/* The scan's page of the report CTX. */
+static HRESULT scan_page(void *ctx, char *error, char **output)
+{
+    static const struct scanpage_counts counts = {3, 1, 0, SYSTIME_PATH_LEGACY};
+    struct strbuf page = {0};
+    HRESULT hr = scanpage_build(ctx, &counts, &page);
+
+    if (SUCCEEDED(hr) && !(*output = strbuf_detach(&page))) hr = E_OUTOFMEMORY;
+    if (FAILED(hr)) errmsg_format(error, hr, "scan page: " ERRMSG_OOM);
+    strbuf_free(&page);
+    return hr;
+}
+
+static void the_pages_survive_every_failed_allocation(void **state)
+{
+    static struct queue_case toggled = {0, 60, 60, 120, 3};
+    struct mapi_message messages[2];
+    struct scan_report report = {0};
+    char error[ERRMSG_SIZE], *output = NULL;
+    int i;
+    (void)state;
+
+    /* a queue that went to the NDR, its history whole */
+    choose_fault_server();
+    make_series(&messages[0]);
+    assert_int_equal(msgfile_write(FAULT_MSG, &messages[0], error), S_OK);
+    under_test = FAULT_IO;
+    assert_int_equal(submit_and_run(&toggled, error, &output), S_OK);
+    under_test = FAULT_ALLOCATION;
+    free(output);
+    every_call_fails_once(FAULT_ALLOCATION, "queue report", report_page, NULL);
+    hostfs_remove_tree(fault_server);
+    DeleteFileA(FAULT_MSG);
+
+    if (FAILED(msgtext_parse(short_id_request, "request", &messages[1], error))) fail_msg("%s", error);
+    for (i = 0; i < 2; i++)
+    {
+        struct scan_item item;
+        assert_int_equal(scan_item_evaluate(&messages[i], i ? "b.msg" : "a.msg", 133180848000000000ULL, &item), S_OK);
+        assert_true(scan_report_add(&report, i ? "b.msg" : "a.msg", &item, TRUE));
+        scan_item_clear(&item);
+    }
+    scan_report_sort(&report);
+    every_call_fails_once(FAULT_ALLOCATION, "scan page", scan_page, &report);
+    scan_report_free(&report);
+    mapi_message_clear(&messages[0]);
+    mapi_message_clear(&messages[1]);
+}
+
 static void the_queue_survives_every_fault(void **state)
 {
     /* an hour with the fix on; the same through the gate; the fix off
@@ -626,6 +694,7 @@ int main(void)
         cmocka_unit_test(a_reply_to_one_instance_survives_every_failed_allocation),
         cmocka_unit_test(a_msg_written_and_read_survives_every_fault),
         cmocka_unit_test(the_queue_survives_every_fault),
+        cmocka_unit_test(the_pages_survive_every_failed_allocation),
     };
     return leakcheck_at_exit(cmocka_run_group_tests_name("faults", tests, NULL, NULL));
 }
