@@ -234,15 +234,16 @@ coverage-deps:
 # The story, then the impact scan of the server folder it made: the
 # attendee whose acceptance caused the trouble (exit 4 would mean at risk);
 # then the two as pictures: the story's queue (report.html, which the story
-# writes) and the scan's page.
+# writes) and the scan's page, as the administrator sees it before the fix
+# (--fix=off: the story ends with the fix on).
 demo: all prefix
 	$(Q)$(WINEENV) $(BUILD)/trackfix.exe scenario --fix=toggle --dir=$(BUILD)/server
 	$(Q)echo; echo "Impact scan of $(BUILD)/server (trackfix scan):"; \
 	$(WINEENV) $(BUILD)/trackfix.exe scan $(BUILD)/server; \
-	$(WINEENV) $(BUILD)/trackfix.exe scan --format=html $(BUILD)/server > $(BUILD)/server/scan.html; \
+	$(WINEENV) $(BUILD)/trackfix.exe scan --fix=off --format=html $(BUILD)/server > $(BUILD)/server/scan.html; \
 	echo; echo "Pictures: open them in a browser"; \
 	echo "  the queue, the toggle and the delivery: $(abspath $(BUILD))/server/report.html"; \
-	echo "  the impact scan:                       $(abspath $(BUILD))/server/scan.html"
+	echo "  the impact scan, as without the fix:   $(abspath $(BUILD))/server/scan.html"
 
 bench: bench-deps all $(BUILD)/bench_time.exe prefix
 	$(Q)$(WINEENV) BUILD=$(abspath $(BUILD)) scripts/wine-session.sh scripts/bench.sh
