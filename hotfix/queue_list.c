@@ -161,7 +161,11 @@ HRESULT qlist_states(struct queue *queue, unsigned mask, struct queue_entry **en
     {
         char *folder;
         if (!(mask & 1u << i)) continue;
-        if (!(folder = strbuf_path(queue->dir, state_folders[i], NULL))) return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
+        if (!(folder = strbuf_path(queue->dir, state_folders[i], NULL)))
+        {
+            l.hr = errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
+            break;
+        }
         l.state = (enum queue_state)i;
         /* a folder unread is messages unlisted: never a shorter list */
         if (FAILED(qstore_for_each_folder(folder, add_listed, &l)) && SUCCEEDED(l.hr))

@@ -181,7 +181,11 @@ static BOOL list_meeting(struct strbuf *page, const struct scan_record *first, c
     BOOL at_risk = FALSE;
     ULONG i;
 
-    if (!scan_tally_meeting(&t, first, end)) return FALSE;
+    if (!scan_tally_meeting(&t, first, end))
+    {
+        scan_tally_free(&t);
+        return FALSE;
+    }
     for (r = first; r < end; r++)
     {
         at_risk |= r->at_risk;
