@@ -140,6 +140,7 @@ char *meeting_smtp_address(const struct mapi_propset *row, const char **field)
 HRESULT meeting_read_smtp_address(const struct mapi_propset *row, char **out, const char **field)
 {
     char *address, *type = NULL;
+    HRESULT hr = S_OK;
 
     *out = NULL;
     *field = "PR_SMTP_ADDRESS";
@@ -160,12 +161,12 @@ HRESULT meeting_read_smtp_address(const struct mapi_propset *row, char **out, co
     if (address && type && !strcasecmp(type, "EX"))
     {
         /* as Exchange 2003 resolves it through Active Directory */
-        *out = directory_lookup(address);
+        hr = directory_read(address, out);
         *field = "the directory's address for PR_EMAIL_ADDRESS";
     }
     free(type);
     free(address);
-    return S_OK;
+    return hr == E_OUTOFMEMORY ? hr : S_OK;
 }
 
 /* The first field of PidTagPrimarySendAccount's 0x01-separated fields that
@@ -225,7 +226,7 @@ HRESULT meeting_read_sender(const struct mapi_message *message, char **name, cha
     for (i = 2; i < ARRAYSIZE(address_tags) && !*address && SUCCEEDED(hr); i++)
     {
         if (FAILED(hr = meeting_read_string(&message->props, address_tags[i].tag, &value))) break;
-        if (value && *value == '/' && (*address = directory_lookup(value)))
+        if (value && *value == '/' && (hr = directory_read(value, address)) == S_OK)
             *field = i == 2 ? "the directory's address for PR_SENT_REPRESENTING_EMAIL_ADDRESS"
                             : "the directory's address for PR_SENDER_EMAIL_ADDRESS";
         free(value);

@@ -67,8 +67,7 @@ HRESULT meeting_read_smtp_address(const struct mapi_propset *row, char **out, co
  * the address came from.  Returns FALSE when no address was found. */
 BOOL meeting_sender(const struct mapi_message *message, char **name, char **address, const char **field);
 /* The same, telling no address (S_FALSE) from a failed allocation
- * (E_OUTOFMEMORY, both NULL); S_OK with *ADDRESS set.  (A directory lookup
- * that ran out of memory still reads as no entry.) */
+ * (E_OUTOFMEMORY, both NULL); S_OK with *ADDRESS set. */
 HRESULT meeting_read_sender(const struct mapi_message *message, char **name, char **address, const char **field);
 
 /* Checks that every address MESSAGE would be sent to or from (each row's

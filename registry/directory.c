@@ -56,24 +56,26 @@ HRESULT directory_add(const char *dn, const char *address, char error[DIRECTORY_
     return S_OK;
 }
 
-char *directory_lookup(const char *dn)
+HRESULT directory_read(const char *dn, char **address)
 {
     WCHAR *name = to_wide(dn), data[ENTRY_MAX];
     DWORD size = sizeof(data) - sizeof(WCHAR), type;
-    char *address = NULL;
+    HRESULT hr = S_FALSE;
     HKEY key;
 
-    if (name && RegOpenKeyExW(HKEY_LOCAL_MACHINE, KEY_W, 0, KEY_QUERY_VALUE | KEY_WOW64_64KEY, &key) == ERROR_SUCCESS)
+    *address = NULL;
+    if (!name) return E_OUTOFMEMORY;
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, KEY_W, 0, KEY_QUERY_VALUE | KEY_WOW64_64KEY, &key) == ERROR_SUCCESS)
     {
         if (RegQueryValueExW(key, name, NULL, &type, (BYTE *)data, &size) == ERROR_SUCCESS && type == REG_SZ)
         {
             data[size / sizeof(WCHAR)] = 0;
-            if (data[0]) address = to_utf8(data);
+            if (data[0]) hr = (*address = to_utf8(data)) ? S_OK : E_OUTOFMEMORY;
         }
         RegCloseKey(key);
     }
     free(name);
-    return address;
+    return hr;
 }
 
 ULONG directory_each(void (*visit)(const char *dn, const char *address, void *context), void *context)

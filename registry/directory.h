@@ -24,9 +24,10 @@
  * HRESULT of the failing write, described in ERROR. */
 HRESULT directory_add(const char *dn, const char *address, char error[DIRECTORY_ERROR_SIZE]);
 
-/* The SMTP address of DN as new UTF-8 (caller frees); NULL when the
- * directory has no such entry (or none at all). */
-char *directory_lookup(const char *dn);
+/* The SMTP address of DN as new UTF-8 in *ADDRESS (caller frees): S_OK;
+ * S_FALSE (*ADDRESS NULL) when the directory has no such entry (or none at
+ * all); E_OUTOFMEMORY. */
+HRESULT directory_read(const char *dn, char **address);
 
 /* Calls VISIT for each entry, in the registry's order; returns how many. */
 ULONG directory_each(void (*visit)(const char *dn, const char *address, void *context), void *context);

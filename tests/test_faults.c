@@ -33,6 +33,7 @@
 #include "queuereport.h"
 #include "scanpage.h"
 #include "strbuf.h"
+#include "directory.h"
 #include "gate.h"
 #include "hostfs.h"
 #include "server.h"
@@ -294,7 +295,9 @@ static void conversion_survives_every_failed_allocation(void **state)
 }
 
 /* A request with an id too short for an instance date and two attendees
- * at risk, the later name first. */
+ * at risk, the later name first: Zed an Exchange (EX) row that the
+ * directory resolves. */
+#define ZED_DN "/o=Tailspin/ou=Exchange Administrative Group/cn=Recipients/cn=zed"
 static const char short_id_request[] =
     "[message]\n"
     "PR_MESSAGE_CLASS = \"IPM.Schedule.Meeting.Request\"\n"
@@ -304,7 +307,8 @@ static const char short_id_request[] =
     "PidLidAppointmentStartWhole = 2023-01-06T03:00:00Z\n"
     "PidLidAppointmentEndWhole = 2023-01-06T04:00:00Z\n"
     "[recipient]\n"
-    "PR_SMTP_ADDRESS = \"zed@tailspin.example\"\n"
+    "PR_ADDRTYPE = \"EX\"\n"
+    "PR_EMAIL_ADDRESS = \"" ZED_DN "\"\n"
     "PR_RECIPIENT_TRACKSTATUS = 3\n"
     "PR_RECIPIENT_TRACKSTATUS_TIME = 1601-01-01T00:00:00Z\n"
     "[recipient]\n"
@@ -356,7 +360,9 @@ static void the_scan_survives_every_failed_allocation(void **state)
 
     make_series(&messages[0]);
     if (FAILED(msgtext_parse(short_id_request, "request", &messages[1], error))) fail_msg("%s", error);
+    assert_int_equal(directory_add(ZED_DN, "zed@tailspin.example", error), S_OK);
     every_call_fails_once(FAULT_ALLOCATION, "scan of three items", scan_three, messages);
+    RegDeleteKeyValueW(HKEY_LOCAL_MACHINE, L"" DIRECTORY_KEY, L"" ZED_DN);
     mapi_message_clear(&messages[0]);
     mapi_message_clear(&messages[1]);
 }
