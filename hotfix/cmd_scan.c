@@ -249,12 +249,6 @@ static void print_domains(const struct scan_names *domains)
     if (!domains->count) printf("-");
 }
 
-static const char *const status_words[] = {
-    [SCAN_CONVERTS] = "converts on both paths",
-    [SCAN_NEEDS_FIX] = "converts only with the fix",
-    [SCAN_FAILS_BOTH] = "fails with the fix too",
-    [SCAN_INVALID] = "cannot be converted",
-};
 
 /* The meetings worth naming of records [FIRST, END), one organizer's. */
 static void print_meetings(const struct scan_record *first, const struct scan_record *end)
@@ -275,7 +269,7 @@ static void print_meetings(const struct scan_record *first, const struct scan_re
             at_risk |= r->at_risk;
             if (r->status > worst) worst = r->status;
         }
-        printf("  \"%s\": %s; %s; %d item%s\n", scan_meeting_subject(meeting, next), status_words[worst],
+        printf("  \"%s\": %s; %s; %d item%s\n", scan_meeting_subject(meeting, next), scan_status_words(worst),
                at_risk ? "AT RISK with this gate" : "converts with this gate", (int)(next - meeting),
                next - meeting == 1 ? "" : "s");
         printf("    series %s\n", meeting->series);

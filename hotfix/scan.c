@@ -29,6 +29,12 @@ static const char *const status_names[] = {
     [SCAN_FAILS_BOTH] = "fails-both",
     [SCAN_INVALID] = "invalid",
 };
+static const char *const status_words[] = {
+    [SCAN_CONVERTS] = "converts on both paths",
+    [SCAN_NEEDS_FIX] = "converts only with the fix",
+    [SCAN_FAILS_BOTH] = "fails with the fix too",
+    [SCAN_INVALID] = "cannot be converted",
+};
 static const char *const risk_names[] = {
     [SCAN_TIME_SENTINEL] = "1601-sentinel",
     [SCAN_TIME_BEFORE_1899] = "before-1899",
@@ -43,6 +49,11 @@ const char *scan_kind_name(enum scan_kind kind)
 const char *scan_status_name(enum scan_status status)
 {
     return status_names[status];
+}
+
+const char *scan_status_words(enum scan_status status)
+{
+    return status_words[status];
 }
 
 const char *scan_risk_name(enum scan_time_risk risk)

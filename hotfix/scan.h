@@ -90,6 +90,10 @@ ULONGLONG scan_time_distance(ULONGLONG t);
 const char *scan_kind_name(enum scan_kind kind);
 const char *scan_status_name(enum scan_status status);
 const char *scan_risk_name(enum scan_time_risk risk);
+/* A status in words, as the text report and the page say it: "converts on
+ * both paths", "converts only with the fix", "fails with the fix too",
+ * "cannot be converted". */
+const char *scan_status_words(enum scan_status status);
 
 /* The report over many items (DESIGN.md §9): each meeting item kept as a
  * record; sorted, the records stand grouped by organizer, then by series

@@ -165,12 +165,6 @@ static BOOL list_worst(const struct scan_report *report, struct strbuf *page)
     return TRUE;
 }
 
-static const char *const status_words[] = {
-    [SCAN_CONVERTS] = "converts on both paths",
-    [SCAN_NEEDS_FIX] = "converts only with the fix",
-    [SCAN_FAILS_BOTH] = "fails with the fix too",
-    [SCAN_INVALID] = "cannot be converted",
-};
 
 /* One row of the meetings table: [FIRST, END) is one meeting. */
 static BOOL list_meeting(struct strbuf *page, const struct scan_record *first, const struct scan_record *end)
@@ -195,7 +189,7 @@ static BOOL list_meeting(struct strbuf *page, const struct scan_record *first, c
     htmlpage_text(page, first->organizer);
     strbuf_puts(page, "</td><td>");
     htmlpage_text(page, scan_meeting_subject(first, end));
-    strbuf_printf(page, "</td><td>%s</td><td>%s</td><td class=\"n\">%d</td><td>", status_words[worst],
+    strbuf_printf(page, "</td><td>%s</td><td>%s</td><td class=\"n\">%d</td><td>", scan_status_words(worst),
                   at_risk ? "yes" : "no", (int)(end - first));
     for (i = 0; i < t.attendees.count; i++)
     {
