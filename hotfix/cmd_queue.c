@@ -11,7 +11,6 @@
 #include "cli.h"
 #include "coverage.h"
 #include "errmsg.h"
-#include "htmlpage.h"
 #include "queue.h"
 #include "queuereport.h"
 #include "serverdir.h"
@@ -358,24 +357,22 @@ static int action_open(struct queue *queue, struct queue_args *a)
 static int action_report(struct queue *queue, struct queue_args *a)
 {
     struct queuereport_figures figures;
-    struct strbuf page = {0};
     char error[QUEUE_ERROR_SIZE], *path = a->output ? NULL : serverdir_path(queue->server, SERVER_REPORT, NULL);
     const char *output = a->output ? a->output : path;
     int ret = EXIT_ERROR;
 
     if (!output) cli_message(MSG_FAILED, "report", ERRMSG_OOM);
-    else if (FAILED(queuereport_build(queue, &page, &figures, error)) || FAILED(htmlpage_write(output, &page, error)))
+    else if (FAILED(queuereport_write(queue, output, &figures, error)))
         cli_message(MSG_FAILED, "report", error);
     else
     {
         printf("wrote %s: %u message%s in %u row%s, %u mark%s, %u change%s of FixRecipientTrackStatusTime, %lu bytes\n",
                output, figures.messages, figures.messages == 1 ? "" : "s", figures.rows, figures.rows == 1 ? "" : "s",
                figures.marks, figures.marks == 1 ? "" : "s", figures.toggles, figures.toggles == 1 ? "" : "s",
-               (unsigned long)page.size);
+               (unsigned long)figures.bytes);
         if (figures.left_out) printf("left out of the picture: %u marks or rows (the page says which)\n", figures.left_out);
         ret = EXIT_OK;
     }
-    strbuf_free(&page);
     free(path);
     return ret;
 }

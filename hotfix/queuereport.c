@@ -722,3 +722,16 @@ oom:
     queue_entries_free(entries, count);
     return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
 }
+
+HRESULT queuereport_write(struct queue *queue, const char *path, struct queuereport_figures *figures,
+                          char error[QUEUE_ERROR_SIZE])
+{
+    struct strbuf page = {0};
+    HRESULT hr;
+
+    if (SUCCEEDED(hr = queuereport_build(queue, &page, figures, error)) &&
+        SUCCEEDED(hr = htmlpage_write(path, &page, error)))
+        figures->bytes = page.size;
+    strbuf_free(&page);
+    return hr;
+}

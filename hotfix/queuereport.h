@@ -33,12 +33,18 @@ struct queuereport_figures
     ULONG rows, marks;       /* drawn */
     ULONG toggles;           /* changes of FixRecipientTrackStatusTime seen */
     ULONG left_out;          /* marks and rows not drawn */
+    size_t bytes;            /* the page's size */
 };
 
 /* The page of QUEUE (read, not locked: a run may go on) into PAGE.  S_OK;
  * E_OUTOFMEMORY, or the failure to list the queue, ERROR saying what.  A
  * message whose history cannot be read is drawn without marks, and says so. */
 HRESULT queuereport_build(struct queue *queue, struct strbuf *page, struct queuereport_figures *figures,
+                          char error[QUEUE_ERROR_SIZE]);
+
+/* The page of QUEUE written as PATH atomically (htmlpage_write).  S_OK, or
+ * the failure to build or write it, ERROR saying what. */
+HRESULT queuereport_write(struct queue *queue, const char *path, struct queuereport_figures *figures,
                           char error[QUEUE_ERROR_SIZE]);
 
 #endif

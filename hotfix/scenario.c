@@ -12,7 +12,6 @@
 #include "errmsg.h"
 #include "eventlog.h"
 #include "gate.h"
-#include "htmlpage.h"
 #include "hostfs.h"
 #include "imipreply.h"
 #include "meeting.h"
@@ -469,16 +468,13 @@ static BOOL file_contains(const char *path, const char *text)
 static HRESULT write_report(struct story *s, struct strbuf *evidence)
 {
     struct queuereport_figures figures;
-    struct strbuf page = {0};
     char *path = serverdir_path(s->dir, SERVER_REPORT, NULL);
     HRESULT hr;
 
     if (!path) hr = errmsg_format(s->error, E_OUTOFMEMORY, ERRMSG_OOM);
-    else if (SUCCEEDED(hr = queuereport_build(&s->queue, &page, &figures, s->error)) &&
-             SUCCEEDED(hr = htmlpage_write(path, &page, s->error)))
+    else if (SUCCEEDED(hr = queuereport_write(&s->queue, path, &figures, s->error)))
         strbuf_printf(evidence, "the queue as a picture: %s (%u marks%s)\n", path, figures.marks,
                       figures.toggles ? ", the toggle line where the run saw the value change" : "");
-    strbuf_free(&page);
     free(path);
     return hr;
 }
