@@ -147,11 +147,10 @@ static void the_worst_time_is_the_farthest_out(void **state)
 }
 
 /* The sample update (Olivia to Adam, track time 1601) with each line of
- * EDITS[2k] replaced by EDITS[2k+1] (NULL: removed), evaluated into ITEM. */
-static void evaluate_edited(const char *const *edits, size_t count, struct scan_item *item)
+ * EDITS[2k] replaced by EDITS[2k+1] (NULL: removed), as MESSAGE. */
+static void parse_edited(const char *const *edits, size_t count, struct mapi_message *message)
 {
     char text[8192], error[ERRMSG_SIZE], *at;
-    struct mapi_message message;
     FILE *in = fopen(SAMPLE, "rb");
     size_t size, k;
 
@@ -166,7 +165,15 @@ static void evaluate_edited(const char *const *edits, size_t count, struct scan_
         memmove(at + new, at + old, strlen(at + old) + 1);
         if (new) memcpy(at, edits[k + 1], new);
     }
-    if (FAILED(msgtext_parse(text, "edited", &message, error))) fail_msg("%s", error);
+    if (FAILED(msgtext_parse(text, "edited", message, error))) fail_msg("%s", error);
+}
+
+/* The edited sample evaluated into ITEM. */
+static void evaluate_edited(const char *const *edits, size_t count, struct scan_item *item)
+{
+    struct mapi_message message;
+
+    parse_edited(edits, count, &message);
     assert_int_equal(scan_item_evaluate(&message, "edited.msg", T2007, item), S_OK);
     mapi_message_clear(&message);
 }
@@ -231,17 +238,9 @@ static void an_item_is_judged_from_its_id_rows_and_organizer(void **state)
         static const char *const no_id[] = {
             "PidLidGlobalObjectId = 040000008200e00074c5b7101a82e0080000000000a1c7a3f9d3c7010000000000000000100000009d1f7a5e3c2b4a1d8e6f0a1b2c3d4e5f\n",
             NULL};
-        char text[8192], error[ERRMSG_SIZE];
         struct mapi_message message;
-        FILE *in = fopen(SAMPLE, "rb");
-        size_t size = fread(text, 1, sizeof(text) - 1, in);
-        char *at;
 
-        fclose(in);
-        text[size] = 0;
-        at = strstr(text, no_id[0]);
-        memmove(at, at + strlen(no_id[0]), strlen(at + strlen(no_id[0])) + 1);
-        if (FAILED(msgtext_parse(text, "no id", &message, error))) fail_msg("%s", error);
+        parse_edited(no_id, 2, &message);
         assert_non_null(mapi_propset_obtain_lid(&message.props, LID_GLOBAL_OBJECT_ID));
         assert_int_equal(scan_item_evaluate(&message, "no-id.msg", T2007, &item), S_OK);
         assert_null(item.series);
