@@ -251,11 +251,6 @@ HRESULT meeting_read_sender(const struct mapi_message *message, char **name, cha
     return *address ? S_OK : S_FALSE;
 }
 
-BOOL meeting_sender(const struct mapi_message *message, char **name, char **address, const char **field)
-{
-    return meeting_read_sender(message, name, address, field) == S_OK;
-}
-
 /* the most of a refused address an error shows (a long one is cut, "...") */
 #define SHOWN_MAX 160
 
@@ -269,7 +264,9 @@ HRESULT meeting_check_addresses(const struct mapi_message *message, char error[E
     /* errmsg_format shows the values' control characters as escapes */
     for (i = 0; i < message->recipient_count && hr == S_OK; i++)
     {
-        if (!(address = meeting_smtp_address(&message->recipients[i], &field))) continue;
+        if (FAILED(meeting_read_smtp_address(&message->recipients[i], &address, &field)))
+            return errmsg_format(error, E_OUTOFMEMORY, "recipient %u: " ERRMSG_OOM, i + 1);
+        if (!address) continue;
         if (!address_is_mailbox(address, &why))
         {
             name = meeting_get_string(&message->recipients[i], PR_DISPLAY_NAME);
@@ -281,7 +278,10 @@ HRESULT meeting_check_addresses(const struct mapi_message *message, char error[E
         free(address);
     }
     if (FAILED(hr)) return hr;
-    if (meeting_sender(message, &name, &address, &field) && !address_is_mailbox(address, &why))
+    if ((hr = meeting_read_sender(message, &name, &address, &field)) == E_OUTOFMEMORY)
+        return errmsg_format(error, hr, "sender: " ERRMSG_OOM);
+    hr = S_OK;
+    if (address && !address_is_mailbox(address, &why))
         hr = errmsg_format(error, E_INVALIDARG, "sender: %s '%.*s%s' is not an RFC 5321 mailbox: %s", field, SHOWN_MAX,
                            address, strlen(address) > SHOWN_MAX ? "..." : "", why);
     free(name);

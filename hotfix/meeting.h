@@ -64,10 +64,8 @@ HRESULT meeting_read_smtp_address(const struct mapi_propset *row, char **out, co
  * EX sender through the directory; *NAME from PR_SENT_REPRESENTING_NAME,
  * else PR_SENDER_NAME (a "Name <addr>" value gives its name and its
  * addr-spec).  Both new UTF-8 (caller frees) or NULL; *FIELD names where
- * the address came from.  Returns FALSE when no address was found. */
-BOOL meeting_sender(const struct mapi_message *message, char **name, char **address, const char **field);
-/* The same, telling no address (S_FALSE) from a failed allocation
- * (E_OUTOFMEMORY, both NULL); S_OK with *ADDRESS set. */
+ * the address came from.  S_OK with *ADDRESS set; S_FALSE when no address
+ * was found; E_OUTOFMEMORY (both NULL) when an allocation failed. */
 HRESULT meeting_read_sender(const struct mapi_message *message, char **name, char **address, const char **field);
 
 /* Checks that every address MESSAGE would be sent to or from (each row's
