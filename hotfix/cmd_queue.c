@@ -160,51 +160,91 @@ static void print_json_entry(const struct queue_entry *e)
     printf("}\n");
 }
 
+/* Says on stderr that E (of QUEUE) is set aside, and why. */
+static HRESULT warn_corrupt(void *queue, struct queue_entry *e, char *error)
+{
+    char text[QUEUE_ERROR_SIZE + 128];
+
+    (void)error;
+    snprintf(text, sizeof(text), "message %s is set aside in %s/corrupt and never attempted: %s", e->id,
+             ((struct queue *)queue)->dir, e->last_error);
+    cli_message(MSG_WARNING, text);
+    return S_OK;
+}
+
+/* What queue list prints, a line (or a JSON object) a message. */
+struct list_printer
+{
+    struct queue *queue;
+    enum cli_format format;
+    struct strbuf sender, recipients, subject;
+    struct strbuf lines; /* written out a buffer at a time, not a line */
+};
+
+static void flush_lines(struct strbuf *lines)
+{
+    if (lines->size) fwrite(lines->data, 1, lines->size, stdout);
+    fflush(stdout);
+    strbuf_clear(lines);
+}
+
+static HRESULT print_entry(void *ctx, struct queue_entry *e, char *error)
+{
+    struct list_printer *p = ctx;
+    char next[SYSTIME_ISO_SIZE] = "-", hresult[16] = "-";
+
+    /* one found damaged now is said on stderr too, after the lines before it */
+    if (e->state == QUEUE_CORRUPT)
+    {
+        flush_lines(&p->lines);
+        warn_corrupt(p->queue, e, error);
+    }
+    if (p->format == CLI_FORMAT_JSON)
+    {
+        print_json_entry(e);
+        return S_OK;
+    }
+    if (e->state == QUEUE_QUEUED) systime_format_iso(e->next_retry, next);
+    if (FAILED(e->last_hresult)) snprintf(hresult, sizeof(hresult), "%#x", (unsigned)e->last_hresult);
+    if (e->state == QUEUE_CORRUPT) snprintf(hresult, sizeof(hresult), "set aside: ");
+    /* the message's own text, its control characters as escapes */
+    strbuf_clear(&p->sender), strbuf_clear(&p->recipients), strbuf_clear(&p->subject);
+    strbuf_puts_escaped(&p->sender, e->sender);
+    strbuf_puts_escaped(&p->recipients, e->recipients);
+    strbuf_puts_escaped(&p->subject, e->subject);
+    strbuf_printf(&p->lines, "%-8s  %-9s  %-8u  %-20s  %-24s  %-24s  %-28s  %s%s%s\n", e->id, queue_state_name(e->state),
+                  e->attempts, next, p->sender.data ? p->sender.data : "", p->recipients.data ? p->recipients.data : "",
+                  p->subject.data ? p->subject.data : "", hresult,
+                  !FAILED(e->last_hresult)              ? ""
+                  : e->last_hresult == QUEUE_E_DEFERRED ? " "
+                                                        : " Unable to open for delivery: ",
+                  e->last_error);
+    if (p->lines.failed) return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
+    if (p->lines.size >= 64 * 1024) flush_lines(&p->lines);
+    return S_OK;
+}
+
+/* Every message, read and printed one at a time. */
 static int queue_list_print(struct queue *queue, enum cli_format format)
 {
-    struct strbuf sender = {0}, recipients = {0}, subject = {0};
-    struct queue_entry *entries;
+    struct list_printer printer = {queue, format, {0}, {0}, {0}, {0}};
     char error[QUEUE_ERROR_SIZE];
-    ULONG count, i;
+    HRESULT hr;
 
-    if (FAILED(queue_list(queue, &entries, &count, error)))
+    if (format == CLI_FORMAT_TEXT)
+        printf("%-8s  %-9s  %-8s  %-20s  %-24s  %-24s  %-28s  %s\n", "ID", "STATE", "ATTEMPTS", "NEXT RETRY", "SENDER",
+               "RECIPIENTS", "SUBJECT", "LAST ERROR");
+    hr = queue_for_each(queue, QUEUE_ALL_STATES, print_entry, &printer, error);
+    flush_lines(&printer.lines);
+    strbuf_free(&printer.sender);
+    strbuf_free(&printer.recipients);
+    strbuf_free(&printer.subject);
+    strbuf_free(&printer.lines);
+    if (FAILED(hr))
     {
         cli_message(MSG_FAILED, "queue list", error);
         return EXIT_ERROR;
     }
-    if (format == CLI_FORMAT_TEXT)
-        printf("%-8s  %-9s  %-8s  %-20s  %-24s  %-24s  %-28s  %s\n", "ID", "STATE", "ATTEMPTS", "NEXT RETRY", "SENDER",
-               "RECIPIENTS", "SUBJECT", "LAST ERROR");
-    for (i = 0; i < count; i++)
-    {
-        const struct queue_entry *e = &entries[i];
-        char next[SYSTIME_ISO_SIZE] = "-", hresult[16] = "-";
-
-        if (e->state == QUEUE_QUEUED) systime_format_iso(e->next_retry, next);
-        if (FAILED(e->last_hresult)) snprintf(hresult, sizeof(hresult), "%#x", (unsigned)e->last_hresult);
-        if (e->state == QUEUE_CORRUPT) snprintf(hresult, sizeof(hresult), "set aside: ");
-        if (format == CLI_FORMAT_JSON)
-            print_json_entry(e);
-        else
-        {
-            /* the message's own text, its control characters as escapes */
-            strbuf_clear(&sender), strbuf_clear(&recipients), strbuf_clear(&subject);
-            strbuf_puts_escaped(&sender, e->sender);
-            strbuf_puts_escaped(&recipients, e->recipients);
-            strbuf_puts_escaped(&subject, e->subject);
-            printf("%-8s  %-9s  %-8u  %-20s  %-24s  %-24s  %-28s  %s%s%s\n", e->id, queue_state_name(e->state), e->attempts,
-                   next, sender.data ? sender.data : "", recipients.data ? recipients.data : "",
-                   subject.data ? subject.data : "", hresult,
-                   !FAILED(e->last_hresult)           ? ""
-                   : e->last_hresult == QUEUE_E_DEFERRED ? " "
-                                                         : " Unable to open for delivery: ",
-                   e->last_error);
-        }
-    }
-    strbuf_free(&sender);
-    strbuf_free(&recipients);
-    strbuf_free(&subject);
-    queue_entries_free(entries, count);
     return EXIT_OK;
 }
 
@@ -272,9 +312,8 @@ static int action_submit(struct queue *queue, struct queue_args *a)
 
 static int action_run(struct queue *queue, struct queue_args *a)
 {
-    struct queue_entry *entries;
     char error[QUEUE_ERROR_SIZE];
-    ULONG count, j, n[QUEUE_STATE_COUNT] = {0};
+    ULONG n[QUEUE_STATE_COUNT];
     struct strbuf lines = {0};
     HRESULT hr = queue_run(queue, &a->policy, a->now, a->until, print_report, &lines, error);
 
@@ -285,13 +324,11 @@ static int action_run(struct queue *queue, struct queue_args *a)
         cli_message(MSG_FAILED, "run", error);
         return EXIT_ERROR;
     }
-    if (SUCCEEDED(queue_list(queue, &entries, &count, error)))
+    if (SUCCEEDED(queue_count(queue, n, error)))
     {
-        for (j = 0; j < count; j++) n[entries[j].state]++;
         printf("%u queued, %u delivered, %u expired", n[QUEUE_QUEUED], n[QUEUE_DELIVERED], n[QUEUE_EXPIRED]);
         if (n[QUEUE_CORRUPT]) printf(", %u set aside as corrupt", n[QUEUE_CORRUPT]);
         printf("\n");
-        queue_entries_free(entries, count);
     }
     return EXIT_OK;
 }
@@ -401,22 +438,12 @@ static int action_delete(struct queue *queue, struct queue_args *a)
     return change_one("delete", queue_delete(queue, a->operands[0], error), "deleted", a->operands[0], error);
 }
 
-/* Says on stderr which messages are set aside as corrupt, and why. */
+/* Says on stderr which messages are set aside in QUEUE/corrupt, and why. */
 static void warn_set_aside(struct queue *queue)
 {
-    struct queue_entry *entries;
-    char error[QUEUE_ERROR_SIZE], text[QUEUE_ERROR_SIZE + 128];
-    ULONG count, i;
+    char error[QUEUE_ERROR_SIZE];
 
-    if (FAILED(queue_list(queue, &entries, &count, error))) return;
-    for (i = 0; i < count; i++)
-    {
-        if (entries[i].state != QUEUE_CORRUPT) continue;
-        snprintf(text, sizeof(text), "message %s is set aside in %s/corrupt and never attempted: %s", entries[i].id,
-                 queue->dir, entries[i].last_error);
-        cli_message(MSG_WARNING, text);
-    }
-    queue_entries_free(entries, count);
+    queue_for_each(queue, 1u << QUEUE_CORRUPT, warn_corrupt, queue, error);
 }
 
 enum
@@ -604,7 +631,8 @@ int cmd_queue(int argc, char **argv)
             queue.step_ctx = &hooks;
         }
         ret = actions[action].run(&queue, &a);
-        warn_set_aside(&queue);
+        /* queue list says them as it lists them */
+        if (actions[action].run != action_list) warn_set_aside(&queue);
     }
     queue_close(&queue);
 done:

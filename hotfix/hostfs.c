@@ -38,10 +38,11 @@ HRESULT hostfs_error(int error)
     }
 }
 
-/* Folders Wine has resolved, most recent first: a batch resolves the same
+/* Folders resolved, most recently used first: a batch resolves the same
  * one or two folders for every file, and Wine's lookup costs a dozen
- * system calls.  A folder removed since is found missing by the host call
- * that uses it. */
+ * system calls; a folder of a cached parent is found with one stat, and
+ * kept too (the parent, used again at once, stays near the front).  A
+ * folder removed since is found missing by the host call that uses it. */
 #define FOLDER_CACHE_SIZE 8
 static struct
 {
@@ -65,10 +66,38 @@ static char *cached_folder(const char *folder, BOOL *oom)
         if (!strcmp(folder_cache[i].folder, folder))
         {
             if (!(host = strdup(folder_cache[i].host))) *oom = TRUE;
+            if (i)
+            {
+                char *key = folder_cache[i].folder, *value = folder_cache[i].host;
+                memmove(&folder_cache[1], &folder_cache[0], i * sizeof(folder_cache[0]));
+                folder_cache[0].folder = key;
+                folder_cache[0].host = value;
+            }
             break;
         }
     LeaveCriticalSection(&folder_cache_lock);
     return host;
+}
+
+/* Keeps FOLDER's host path HOST at the front of the cache (nothing when
+ * out of memory: the cache only saves time). */
+static void cache_folder(const char *folder, const char *host)
+{
+    char *key = strdup(folder), *value = strdup(host);
+
+    if (!key || !value)
+    {
+        free(key);
+        free(value);
+        return;
+    }
+    EnterCriticalSection(&folder_cache_lock);
+    free(folder_cache[FOLDER_CACHE_SIZE - 1].folder);
+    free(folder_cache[FOLDER_CACHE_SIZE - 1].host);
+    memmove(&folder_cache[1], &folder_cache[0], (FOLDER_CACHE_SIZE - 1) * sizeof(folder_cache[0]));
+    folder_cache[0].folder = key;
+    folder_cache[0].host = value;
+    LeaveCriticalSection(&folder_cache_lock);
 }
 
 /* FOLDER ("a/b/c/") as a folder of a cached parent ("a/b/"), named as given,
@@ -112,8 +141,12 @@ static char *resolve_folder(const char *folder, BOOL *oom)
     char *unix_folder, *host;
     size_t length;
 
-    /* a derived one stays out of the cache: the parents stay in */
-    if ((host = cached_folder(folder, oom)) || *oom || (host = child_of_cached(folder, oom)) || *oom) return host;
+    if ((host = cached_folder(folder, oom)) || *oom) return host;
+    if ((host = child_of_cached(folder, oom)) || *oom)
+    {
+        if (host) cache_folder(folder, host);
+        return host;
+    }
     if (!hostfs_widen(folder, wfolder, MAX_PATH) ||
         !(unix_folder = wine_get_unix_file_name(wfolder)))
         return NULL;
@@ -121,25 +154,7 @@ static char *resolve_folder(const char *folder, BOOL *oom)
     if (length > 1 && unix_folder[length - 1] == '/') unix_folder[--length] = 0;
     if (!(host = strdup(unix_folder))) *oom = TRUE;
     HeapFree(GetProcessHeap(), 0, unix_folder);
-    EnterCriticalSection(&folder_cache_lock);
-    if (host)
-    {
-        char *key = strdup(folder), *value = strdup(host);
-        if (key && value)
-        {
-            free(folder_cache[FOLDER_CACHE_SIZE - 1].folder);
-            free(folder_cache[FOLDER_CACHE_SIZE - 1].host);
-            memmove(&folder_cache[1], &folder_cache[0], (FOLDER_CACHE_SIZE - 1) * sizeof(folder_cache[0]));
-            folder_cache[0].folder = key;
-            folder_cache[0].host = value;
-        }
-        else
-        {
-            free(key);
-            free(value);
-        }
-    }
-    LeaveCriticalSection(&folder_cache_lock);
+    if (host) cache_folder(folder, host);
     return host;
 }
 
@@ -233,6 +248,44 @@ HRESULT hostfs_for_each(const char *folder, BOOL folders,
         oom = TRUE;
     free(host);
     return oom ? E_OUTOFMEMORY : S_OK;
+}
+
+HRESULT hostfs_read_text(const char *path, size_t max, char **text)
+{
+    struct stat st;
+    size_t done = 0;
+    char *host;
+    HRESULT hr;
+    int fd;
+
+    *text = NULL;
+    if (FAILED(hr = hostfs_resolve(path, &host)))
+        return hr == E_OUTOFMEMORY ? hr : HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND);
+    fd = open(host, O_RDONLY | O_CLOEXEC);
+    free(host);
+    if (fd < 0) return errno == ENOENT ? HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) : errno == ENOMEM ? E_OUTOFMEMORY : E_FAIL;
+    if (fstat(fd, &st) || !S_ISREG(st.st_mode) || (ULONGLONG)st.st_size > max) hr = E_FAIL;
+    else if (!(*text = malloc((size_t)st.st_size + 1))) hr = E_OUTOFMEMORY;
+    else
+    {
+        /* the size it had: a file that grows meanwhile is read as it was */
+        while (done < (size_t)st.st_size)
+        {
+            ssize_t got = read(fd, *text + done, (size_t)st.st_size - done);
+            if (got < 0 && errno == EINTR) continue;
+            if (got < 0) hr = E_FAIL;
+            if (got <= 0) break;
+            done += (size_t)got;
+        }
+        (*text)[done] = 0;
+    }
+    close(fd);
+    if (FAILED(hr))
+    {
+        free(*text);
+        *text = NULL;
+    }
+    return hr;
 }
 
 HRESULT hostfs_read_file(const char *path, ULONGLONG max, HGLOBAL *memory, ULONGLONG *size)
@@ -435,6 +488,32 @@ BOOL hostfs_exists(const char *path)
     exists = !lstat(host, &st);
     free(host);
     return exists;
+}
+
+BOOL hostfs_is_folder(const char *path)
+{
+    struct stat st;
+    char *host;
+    BOOL folder;
+
+    if (FAILED(hostfs_resolve(path, &host))) return FALSE;
+    folder = !lstat(host, &st) && S_ISDIR(st.st_mode);
+    free(host);
+    return folder;
+}
+
+HRESULT hostfs_file_size(const char *path, ULONGLONG *size)
+{
+    struct stat st;
+    char *host;
+    HRESULT hr;
+
+    *size = 0;
+    if (FAILED(hr = hostfs_resolve(path, &host))) return hr;
+    if (stat(host, &st)) hr = hostfs_error(errno);
+    else *size = (ULONGLONG)st.st_size;
+    free(host);
+    return hr;
 }
 
 HRESULT hostfs_lock(const char *path, int *fd)

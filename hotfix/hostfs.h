@@ -66,6 +66,11 @@ FILE *hostfs_fopen_read(const char *path);
  * ERROR_READ_FAULT on a short read, else the Win32 error of the failure. */
 HRESULT hostfs_read_file(const char *path, ULONGLONG max, HGLOBAL *memory, ULONGLONG *size);
 
+/* Reads the whole file PATH into *TEXT (NUL-terminated; caller frees) with
+ * one read: S_OK; HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND); E_OUTOFMEMORY;
+ * E_FAIL for a read error, something not a file, or a file over MAX bytes. */
+HRESULT hostfs_read_text(const char *path, size_t max, char **text);
+
 /* Writes all SIZE bytes of DATA to the host file descriptor FD, again
  * after a short write or EINTR.  0 or an errno. */
 int hostfs_write_all(int fd, const void *data, size_t size);
@@ -98,6 +103,12 @@ HRESULT hostfs_make_folders(const char *path);
 
 /* Whether PATH exists. */
 BOOL hostfs_exists(const char *path);
+
+/* TRUE when PATH is a folder itself (a link to one is not). */
+BOOL hostfs_is_folder(const char *path);
+
+/* The size of file PATH in *SIZE: S_OK, or the failure. */
+HRESULT hostfs_file_size(const char *path, ULONGLONG *size);
 
 /* Takes the kernel's exclusive lock (flock) on file PATH, created when
  * missing, into *FD: it holds across Wine prefixes and wineservers, which

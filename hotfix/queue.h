@@ -187,10 +187,31 @@ HRESULT queue_submit_prepare(struct queue *queue, const char *path, ULONGLONG no
 HRESULT queue_submit_commit(struct queue *queue, void (*queued)(void *context, const char *id), void *context,
                             char error[QUEUE_ERROR_SIZE]);
 
-/* Reads every message of the queue, in id order.  A message whose state
- * cannot be read is listed as QUEUE_CORRUPT with the reason in last_error,
- * and, when QUEUE holds the lock, moved to QUEUE/corrupt/ID first: one bad
- * entry never stops the others.  *ENTRIES: caller frees with
+/* Called for each message a listing reads, ENTRY filled from its state
+ * file; a visitor that keeps ENTRY takes it whole and leaves it zeroed.
+ * S_OK goes on, S_FALSE stops the listing, a failure (ERROR saying it)
+ * stops it and is returned. */
+typedef HRESULT (*queue_visit_fn)(void *ctx, struct queue_entry *entry, char error[QUEUE_ERROR_SIZE]);
+
+/* A mask of states: one bit per state (1u << QUEUE_QUEUED ...). */
+#define QUEUE_ALL_STATES ((1u << QUEUE_STATE_COUNT) - 1)
+
+/* Visits every message of the queue in a state of STATES, in id order (the
+ * queue's own ids by number, then any other name a state folder holds),
+ * reading one at a time: its memory is half a byte an id, whatever the
+ * queue holds.  A message whose state cannot be read is visited as
+ * QUEUE_CORRUPT, set aside first as queue_list says.  S_OK or the failure. */
+HRESULT queue_for_each(struct queue *queue, unsigned states, queue_visit_fn visit, void *ctx,
+                       char error[QUEUE_ERROR_SIZE]);
+
+/* How many messages each state holds, from the folders' names alone (no
+ * state file read). */
+HRESULT queue_count(struct queue *queue, ULONG counts[QUEUE_STATE_COUNT], char error[QUEUE_ERROR_SIZE]);
+
+/* Reads every message of the queue, in id order (as queue_for_each).  A
+ * message whose state cannot be read is listed as QUEUE_CORRUPT with the
+ * reason in last_error, and, when QUEUE holds the lock, moved to
+ * QUEUE/corrupt/ID first: one bad entry never stops the others.  *ENTRIES: caller frees with
  * queue_entries_free.  Returns S_OK or the failure (out of memory). */
 HRESULT queue_list(struct queue *queue, struct queue_entry **entries, ULONG *count, char error[QUEUE_ERROR_SIZE]);
 void queue_entries_free(struct queue_entry *entries, ULONG count);

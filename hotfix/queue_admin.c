@@ -36,7 +36,7 @@ HRESULT queue_open_message(struct queue *queue, const char *id, const struct que
     HRESULT hr;
 
     *mime = NULL;
-    if (FAILED(hr = qlist_find(queue, ALL_STATES, id, &e, error))) return hr;
+    if (FAILED(hr = qlist_find(queue, QUEUE_ALL_STATES, id, &e, error))) return hr;
     if (e.state == QUEUE_CORRUPT)
     {
         hr = errmsg_format(error, HRESULT_FROM_WIN32(ERROR_FILE_CORRUPT), "message %s is set aside in %s/%s: %s", id, queue->dir,
@@ -72,7 +72,7 @@ HRESULT queue_delete(struct queue *queue, const char *id, char error[QUEUE_ERROR
     char *folder = NULL, *incoming = NULL, *gone = NULL;
     HRESULT hr;
 
-    if (FAILED(hr = qlist_find(queue, ALL_STATES, id, &e, error))) return hr;
+    if (FAILED(hr = qlist_find(queue, QUEUE_ALL_STATES, id, &e, error))) return hr;
     /* out of every state in one rename, then emptied; a leftover is cleared
      * at the next open */
     if (!(folder = qstore_entry_folder(queue, e.state, id)) || !(incoming = strbuf_path(queue->dir, INCOMING, NULL)) ||

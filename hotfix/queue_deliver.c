@@ -281,39 +281,54 @@ BOOL qdeliver_record_is_ours(const char *path, const struct queue_entry *e)
     return ours;
 }
 
-/* E converted now from its queued copy in FOLDER, read once a run (kept
- * while there is room, else read again): the gate is still read and
- * EcGetMime still called at every attempt. */
+/* E, the message of the run's current slot, converted now from its queued
+ * copy in FOLDER, read once a run while the cache has room (else at each
+ * attempt): the gate is still read and EcGetMime still called at every
+ * attempt. */
 HRESULT qdeliver_convert_cached(struct run *run, const char *folder, const struct queue_entry *e, ULONGLONG now,
                               char **mime, char *error)
 {
-    struct run_cached *slot = &run->cache[e - run->entries];
+    struct run_slot *slot = &run->slots[run->current];
     struct mapi_message once;
+    ULONGLONG bytes = 0;
+    char *path;
     HRESULT hr;
 
     *mime = NULL;
-    if (!slot->loaded && run->cached < RUN_CACHE_MAX)
-    {
-        if (FAILED(hr = read_queued(folder, e, &slot->message, error))) return hr;
-        slot->loaded = TRUE;
-        run->cached++;
-    }
-    if (slot->loaded)
-        return convert_read(&slot->message, e, run->policy, &run->keys.reader, now, mime, &run->fix_seen,
-                            run->value_seen, error);
+    if (slot->cached)
+        return convert_read(&run->cache[slot->cached - 1].message, e, run->policy, &run->keys.reader, now, mime,
+                            &run->fix_seen, run->value_seen, error);
     if (FAILED(hr = read_queued(folder, e, &once, error))) return hr;
     hr = convert_read(&once, e, run->policy, &run->keys.reader, now, mime, &run->fix_seen, run->value_seen, error);
-    mapi_message_clear(&once);
+    /* kept while there is room; a copy not kept is read again next time */
+    if ((path = strbuf_path(folder, MESSAGE_FILE, NULL)) && SUCCEEDED(hostfs_file_size(path, &bytes)) &&
+        run->cache_bytes + bytes <= RUN_CACHE_BYTES &&
+        grow_for_one(&run->cache, &run->cache_capacity, run->cache_count, sizeof(*run->cache), 64))
+    {
+        struct run_cached *kept = &run->cache[run->cache_count++];
+        kept->slot = run->current;
+        kept->bytes = bytes;
+        kept->message = once;
+        run->cache_bytes += bytes;
+        slot->cached = run->cache_count;
+    }
+    else
+        mapi_message_clear(&once);
+    free(path);
     return hr;
 }
 
-/* Drops the copy of E the run kept: E has left queued/. */
-void qdeliver_forget(struct run *run, const struct queue_entry *e)
+void qdeliver_forget(struct run *run, ULONG slot)
 {
-    struct run_cached *slot = &run->cache[e - run->entries];
+    struct run_slot *s = &run->slots[slot];
+    struct run_cached *kept;
 
-    if (!slot->loaded) return;
-    mapi_message_clear(&slot->message);
-    slot->loaded = FALSE;
-    run->cached--;
+    if (!s->cached) return;
+    kept = &run->cache[s->cached - 1];
+    mapi_message_clear(&kept->message);
+    run->cache_bytes -= kept->bytes;
+    /* the last one takes its place */
+    *kept = run->cache[--run->cache_count];
+    if (kept != &run->cache[run->cache_count]) run->slots[kept->slot].cached = s->cached;
+    s->cached = 0;
 }

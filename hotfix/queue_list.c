@@ -1,6 +1,8 @@
 /*
- * queue_list: listing the queue: each message's state read, damaged ones set aside
- * as corrupt, one entry per id.
+ * queue_list: listing the queue: the ids of every state folder read by name
+ * (an id map), then each message's state read one at a time, damaged ones set
+ * aside as corrupt, one entry per id.  Nothing of a message is kept once it is
+ * visited: a listing's memory is the id map, half a byte an id.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,35 +11,154 @@
 #include <string.h>
 
 #include <windows.h>
-#include <ntsecapi.h>
 #include <wine/debug.h>
 
-#include "atomicfile.h"
-#include "dsn.h"
 #include "errmsg.h"
-#include "eventlog.h"
-#include "gate.h"
 #include "grow.h"
 #include "hostfs.h"
-#include "meeting.h"
-#include "mimeenc.h"
-#include "msgfile.h"
 #include "queue_private.h"
-#include "smtp.h"
 #include "strbuf.h"
-#include "systime.h"
 
 WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
 
-struct listing
+/* ids a page of the map holds: 4 bits each, 32 KB a page */
+#define ID_PAGE 65536
+
+/* A name in a state folder that is not one of the queue's own ids. */
+struct other_id
 {
-    struct queue *queue;
-    struct queue_entry *entries;
-    ULONG count, capacity;
-    enum queue_state state;
-    HRESULT hr;
-    char *error;
+    char id[QUEUE_ID_SIZE];
+    unsigned mask;
 };
+
+/* The ids the state folders hold, read by name only: for each id a mask of
+ * the folders that hold it (a bit per state).  The queue's own ids ("%08u")
+ * are kept in pages made as ids need them; any other name apart, by name. */
+struct id_map
+{
+    unsigned char **pages;
+    ULONG page_count;
+    struct other_id *others;
+    ULONG other_count, other_capacity;
+    unsigned bit; /* the folder being read */
+    BOOL oom;
+};
+
+/* TRUE with *NUMBER when NAME is an id the queue gives ("%08u"). */
+static BOOL own_id(const char *name, ULONG *number)
+{
+    char again[QUEUE_ID_SIZE];
+    unsigned long long value = 0;
+    const char *p;
+
+    for (p = name; *p >= '0' && *p <= '9' && value <= 0xffffffffull; p++) value = value * 10 + (ULONG)(*p - '0');
+    if (*p || p == name || value > 0xffffffffull) return FALSE;
+    snprintf(again, sizeof(again), "%08u", (ULONG)value);
+    *number = (ULONG)value;
+    return !strcmp(again, name);
+}
+
+static unsigned map_mask(const struct id_map *map, ULONG number)
+{
+    const unsigned char *page = number / ID_PAGE < map->page_count ? map->pages[number / ID_PAGE] : NULL;
+
+    return page ? (page[number % ID_PAGE / 2] >> (number % 2 * 4)) & 0xf : 0;
+}
+
+static void map_add(void *ctx, const char *folder, const char *name)
+{
+    struct id_map *map = ctx;
+    ULONG number, i;
+
+    (void)folder;
+    if (map->oom || strlen(name) >= QUEUE_ID_SIZE) return;
+    if (own_id(name, &number))
+    {
+        ULONG index = number / ID_PAGE;
+        if (index >= map->page_count)
+        {
+            unsigned char **pages = realloc(map->pages, (index + 1) * sizeof(*pages));
+            if (!pages)
+            {
+                map->oom = TRUE;
+                return;
+            }
+            memset(pages + map->page_count, 0, (index + 1 - map->page_count) * sizeof(*pages));
+            map->pages = pages;
+            map->page_count = index + 1;
+        }
+        if (!map->pages[index] && !(map->pages[index] = calloc(ID_PAGE / 2, 1)))
+        {
+            map->oom = TRUE;
+            return;
+        }
+        map->pages[index][number % ID_PAGE / 2] |= map->bit << (number % 2 * 4);
+        return;
+    }
+    for (i = 0; i < map->other_count; i++)
+        if (!strcmp(map->others[i].id, name))
+        {
+            map->others[i].mask |= map->bit;
+            return;
+        }
+    if (!grow_for_one(&map->others, &map->other_capacity, map->other_count, sizeof(*map->others), 8))
+    {
+        map->oom = TRUE;
+        return;
+    }
+    strcpy(map->others[map->other_count].id, name);
+    map->others[map->other_count++].mask = map->bit;
+}
+
+static void map_free(struct id_map *map)
+{
+    ULONG i;
+
+    for (i = 0; i < map->page_count; i++) free(map->pages[i]);
+    free(map->pages);
+    free(map->others);
+}
+
+static int compare_others(const void *a, const void *b)
+{
+    return strcmp(((const struct other_id *)a)->id, ((const struct other_id *)b)->id);
+}
+
+/* Reads the names of every state folder into MAP.  A folder unread is
+ * messages unlisted: never a shorter list. */
+static HRESULT map_read(struct queue *queue, struct id_map *map, char *error)
+{
+    int i;
+
+    memset(map, 0, sizeof(*map));
+    for (i = 0; i < QUEUE_STATE_COUNT && !map->oom; i++)
+    {
+        char *folder = strbuf_path(queue->dir, state_folders[i], NULL);
+        map->bit = 1u << i;
+        if (!folder || FAILED(qstore_for_each_folder(folder, map_add, map))) map->oom = TRUE;
+        free(folder);
+    }
+    if (map->oom)
+    {
+        map_free(map);
+        memset(map, 0, sizeof(*map));
+        return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
+    }
+    qsort(map->others, map->other_count, sizeof(*map->others), compare_others);
+    return S_OK;
+}
+
+/* The state a message whose folders are MASK is in: the one furthest along.
+ * A message only ever moves forward (queued, then delivered, expired or
+ * corrupt), so a copy in an earlier folder was left behind (or moved on
+ * while the names were read) and is neither listed nor attempted. */
+static enum queue_state latest_state(unsigned mask)
+{
+    int state = QUEUE_STATE_COUNT - 1;
+
+    while (state > 0 && !(mask & 1u << state)) state--;
+    return (enum queue_state)state;
+}
 
 /* Lists E, in FOLDER, as corrupt because of REASON; with the lock, first
  * moves it to QUEUE/corrupt/ID with REASON written beside it. */
@@ -62,154 +183,205 @@ static HRESULT set_aside(struct queue *queue, const char *folder, struct queue_e
     return hr;
 }
 
-/* TRUE when message ID also stands in a folder after STATE: the copy in
- * STATE was left behind and is neither listed nor attempted. */
-static BOOL went_further(const struct queue *queue, enum queue_state state, const char *id)
+/* The first state after STATE whose folder holds message ID, or
+ * QUEUE_STATE_COUNT. */
+static int later_state(const struct queue *queue, int state, const char *id, BOOL *oom)
 {
-    BOOL found = FALSE;
+    while (++state < QUEUE_STATE_COUNT)
+    {
+        char *path = qstore_entry_folder(queue, (enum queue_state)state, id);
+        BOOL found = path && hostfs_is_folder(path);
+        *oom |= !path;
+        free(path);
+        if (found) break;
+    }
+    return state;
+}
+
+HRESULT qlist_load(struct queue *queue, enum queue_state state, const char *id, struct queue_entry *e, char *error)
+{
+    char *path, reason[QUEUE_ERROR_SIZE];
+    BOOL oom = FALSE;
+    HRESULT hr;
     int later;
 
-    for (later = state + 1; later < QUEUE_STATE_COUNT && !found; later++)
+    for (;;)
     {
-        char *path = strbuf_path(queue->dir, state_folders[later], id);
-        found = path && hostfs_exists(path);
-        free(path);
+        memset(e, 0, sizeof(*e));
+        strcpy(e->id, id);
+        e->state = state;
+        if (!(path = qstore_entry_folder(queue, state, id))) hr = E_OUTOFMEMORY;
+        else if (state == QUEUE_CORRUPT)
+            hr = qstore_load_reason(path, e);
+        else if ((hr = qstore_load_state(path, e, reason)) != S_OK && hr != E_OUTOFMEMORY)
+        {
+            /* moved on since its name was read (a run delivered it): read
+             * where it went */
+            if (!hostfs_is_folder(path) && (later = later_state(queue, state, id, &oom)) < QUEUE_STATE_COUNT)
+            {
+                queue_entry_clear(e);
+                free(path);
+                state = (enum queue_state)later;
+                continue;
+            }
+            hr = oom ? E_OUTOFMEMORY : set_aside(queue, path, e, reason);
+        }
+        break;
     }
-    if (found) WINE_WARN("%s in %s is a copy left behind\n", id, state_folders[state]);
-    return found;
+    free(path);
+    if (FAILED(hr))
+    {
+        queue_entry_clear(e);
+        errmsg_format(error, hr, ERRMSG_OOM);
+    }
+    return hr;
 }
 
-static void add_listed(void *ctx, const char *folder, const char *name)
+/* Loads message ID (its folders MASK of the map) and visits it when the
+ * state it is in is one of WANTED. */
+static HRESULT visit_one(struct queue *queue, const char *id, unsigned mask, unsigned wanted, queue_visit_fn visit,
+                         void *ctx, char *error)
 {
-    struct listing *l = ctx;
-    struct queue_entry *e;
-    char *path, reason[QUEUE_ERROR_SIZE];
+    const enum queue_state state = latest_state(mask);
+    struct queue_entry e;
     HRESULT hr;
 
-    if (FAILED(l->hr) || strlen(name) >= QUEUE_ID_SIZE) return;
-    if (went_further(l->queue, l->state, name)) return;
-    if (!grow_for_one(&l->entries, &l->capacity, l->count, sizeof(*l->entries), 32))
-    {
-        l->hr = errmsg_format(l->error, E_OUTOFMEMORY, ERRMSG_OOM);
-        return;
-    }
-    e = &l->entries[l->count];
-    memset(e, 0, sizeof(*e));
-    strcpy(e->id, name);
-    e->state = l->state;
-    if (!(path = strbuf_path(folder, name, NULL)))
-    {
-        l->hr = errmsg_format(l->error, E_OUTOFMEMORY, ERRMSG_OOM);
-        return;
-    }
-    if (l->state == QUEUE_CORRUPT)
-        l->hr = qstore_load_reason(path, e);
-    else if ((hr = qstore_load_state(path, e, reason)) != S_OK && hr != E_OUTOFMEMORY)
-        l->hr = set_aside(l->queue, path, e, reason);
-    else
-        l->hr = hr;
-    free(path);
-    if (FAILED(l->hr))
-    {
-        errmsg_format(l->error, l->hr, ERRMSG_OOM);
-        queue_entry_clear(e);
-    }
-    else
-        l->count++;
+    if (!mask || !(wanted & 1u << state)) return S_OK;
+    if (mask & ((1u << state) - 1)) WINE_WARN("%s in %s is also in an earlier folder: a copy left behind\n", id, state_folders[state]);
+    if (FAILED(hr = qlist_load(queue, state, id, &e, error))) return hr;
+    /* a queued message found damaged is corrupt now, as the listing says */
+    if (wanted & 1u << e.state) hr = visit(ctx, &e, error);
+    queue_entry_clear(&e);
+    return hr;
 }
 
-/* By id, and for one id by state, in the order a message moves. */
-static int compare_entries(const void *a, const void *b)
+HRESULT qlist_each(struct queue *queue, unsigned mask, const char *after, queue_visit_fn visit, void *ctx, char *error)
 {
-    const struct queue_entry *x = a, *y = b;
-    int order = strcmp(x->id, y->id);
+    struct id_map map;
+    ULONGLONG number = 0;
+    ULONG start_number, i = 0;
+    BOOL start_other = FALSE;
+    HRESULT hr;
 
-    return order ? order : (int)x->state - (int)y->state;
-}
-
-/* Keeps one entry per id, the one furthest along.  A message only ever
- * moves forward (queued, then delivered, expired or corrupt) and the
- * folders are read in that order, so a listing taken while a run moves
- * messages sees each at least once, and the copy seen twice is the one it
- * left; an id that really stands in two folders is listed where it went
- * last, and the copy left behind is never attempted. */
-static ULONG keep_latest(struct queue_entry *entries, ULONG count)
-{
-    ULONG i, kept = 0;
-
-    for (i = 0; i < count; i++)
+    if (FAILED(hr = map_read(queue, &map, error))) return hr;
+    /* where to take up again: after id AFTER in the order of the listing */
+    if (after && own_id(after, &start_number)) number = start_number + 1ull;
+    else if (after)
     {
-        if (i + 1 < count && !strcmp(entries[i].id, entries[i + 1].id))
+        start_other = TRUE;
+        while (i < map.other_count && strcmp(map.others[i].id, after) <= 0) i++;
+    }
+    if (!start_other)
+    {
+        for (; number < map.page_count * (ULONGLONG)ID_PAGE && hr == S_OK; number++)
         {
-            WINE_WARN("%s is in both %s and %s\n", entries[i].id, state_folders[entries[i].state],
-                      state_folders[entries[i + 1].state]);
-            queue_entry_clear(&entries[i]);
+            char id[QUEUE_ID_SIZE];
+            unsigned folders;
+
+            if (!map.pages[number / ID_PAGE])
+            {
+                number += ID_PAGE - 1 - number % ID_PAGE;
+                continue;
+            }
+            if (!(folders = map_mask(&map, (ULONG)number))) continue;
+            snprintf(id, sizeof(id), "%08u", (ULONG)number);
+            hr = visit_one(queue, id, folders, mask, visit, ctx, error);
+        }
+    }
+    for (; i < map.other_count && hr == S_OK; i++)
+        hr = visit_one(queue, map.others[i].id, map.others[i].mask, mask, visit, ctx, error);
+    map_free(&map);
+    return FAILED(hr) ? hr : S_OK;
+}
+
+HRESULT queue_count(struct queue *queue, ULONG counts[QUEUE_STATE_COUNT], char error[QUEUE_ERROR_SIZE])
+{
+    struct id_map map;
+    ULONGLONG number;
+    ULONG i;
+    HRESULT hr;
+
+    memset(counts, 0, QUEUE_STATE_COUNT * sizeof(*counts));
+    if (FAILED(hr = map_read(queue, &map, error))) return hr;
+    for (number = 0; number < map.page_count * (ULONGLONG)ID_PAGE; number++)
+    {
+        unsigned folders;
+        if (!map.pages[number / ID_PAGE])
+        {
+            number += ID_PAGE - 1;
             continue;
         }
-        entries[kept++] = entries[i];
+        if ((folders = map_mask(&map, (ULONG)number))) counts[latest_state(folders)]++;
     }
-    return kept;
+    for (i = 0; i < map.other_count; i++) counts[latest_state(map.others[i].mask)]++;
+    map_free(&map);
+    return S_OK;
 }
 
-/* Lists the messages in the states of MASK (bit per state). */
-HRESULT qlist_states(struct queue *queue, unsigned mask, struct queue_entry **entries, ULONG *count, char *error)
+struct collected
 {
-    struct listing l = {queue, NULL, 0, 0, QUEUE_QUEUED, S_OK, error};
-    int i;
+    struct queue_entry *entries;
+    ULONG count, capacity;
+};
 
-    for (i = 0; i < QUEUE_STATE_COUNT && SUCCEEDED(l.hr); i++)
-    {
-        char *folder;
-        if (!(mask & 1u << i)) continue;
-        if (!(folder = strbuf_path(queue->dir, state_folders[i], NULL)))
-        {
-            l.hr = errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
-            break;
-        }
-        l.state = (enum queue_state)i;
-        /* a folder unread is messages unlisted: never a shorter list */
-        if (FAILED(qstore_for_each_folder(folder, add_listed, &l)) && SUCCEEDED(l.hr))
-            l.hr = errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
-        free(folder);
-    }
-    if (FAILED(l.hr))
-    {
-        queue_entries_free(l.entries, l.count);
-        return l.hr;
-    }
-    qsort(l.entries, l.count, sizeof(*l.entries), compare_entries);
-    *entries = l.entries;
-    *count = keep_latest(l.entries, l.count);
+static HRESULT collect(void *ctx, struct queue_entry *e, char *error)
+{
+    struct collected *c = ctx;
+
+    if (!grow_for_one(&c->entries, &c->capacity, c->count, sizeof(*c->entries), 32))
+        return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
+    c->entries[c->count++] = *e;
+    memset(e, 0, sizeof(*e));
     return S_OK;
 }
 
 HRESULT queue_list(struct queue *queue, struct queue_entry **entries, ULONG *count, char error[QUEUE_ERROR_SIZE])
 {
-    return qlist_states(queue, ALL_STATES, entries, count, error);
+    struct collected c = {NULL, 0, 0};
+    HRESULT hr = qlist_each(queue, QUEUE_ALL_STATES, NULL, collect, &c, error);
+
+    if (FAILED(hr))
+    {
+        queue_entries_free(c.entries, c.count);
+        return hr;
+    }
+    *entries = c.entries;
+    *count = c.count;
+    return S_OK;
+}
+
+HRESULT queue_for_each(struct queue *queue, unsigned states, queue_visit_fn visit, void *ctx,
+                       char error[QUEUE_ERROR_SIZE])
+{
+    return qlist_each(queue, states, NULL, visit, ctx, error);
 }
 
 /* Finds message ID in the states of MASK; fills E. */
 HRESULT qlist_find(struct queue *queue, unsigned mask, const char *id, struct queue_entry *e, char *error)
 {
-    struct queue_entry *entries;
-    ULONG count, i;
-    HRESULT hr = qlist_states(queue, mask, &entries, &count, error);
+    unsigned folders = 0;
+    int state;
 
-    if (FAILED(hr)) return hr;
-    for (i = 0; i < count; i++)
+    memset(e, 0, sizeof(*e));
+    /* a name a state folder could hold: no path, no "." or ".." */
+    if (*id && strlen(id) < QUEUE_ID_SIZE && !strpbrk(id, "/\\") && strcmp(id, ".") && strcmp(id, ".."))
+        for (state = 0; state < QUEUE_STATE_COUNT; state++)
+        {
+            char *path = qstore_entry_folder(queue, (enum queue_state)state, id);
+            if (!path) return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
+            if (hostfs_is_folder(path)) folders |= 1u << state;
+            free(path);
+        }
+    if (folders && mask & 1u << latest_state(folders))
     {
-        if (strcmp(entries[i].id, id)) continue;
-        *e = entries[i];
-        memset(&entries[i], 0, sizeof(entries[i]));
-        queue_entries_free(entries, count);
-        return S_OK;
+        HRESULT hr = qlist_load(queue, latest_state(folders), id, e, error);
+        if (FAILED(hr) || mask & 1u << e->state) return hr;
+        queue_entry_clear(e);
     }
-    queue_entries_free(entries, count);
     return errmsg_format(error, HRESULT_FROM_WIN32(ERROR_NOT_FOUND), "no message '%s' in the queue '%s'", id, queue->dir);
 }
 
 HRESULT queue_find(struct queue *queue, const char *id, struct queue_entry *entry, char error[QUEUE_ERROR_SIZE])
 {
-    memset(entry, 0, sizeof(*entry));
-    return qlist_find(queue, ALL_STATES, id, entry, error);
+    return qlist_find(queue, QUEUE_ALL_STATES, id, entry, error);
 }

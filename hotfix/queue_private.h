@@ -29,6 +29,9 @@
 #define MESSAGE_FILE "message.msg"
 #define STATE_FILE "state"
 #define HISTORY_FILE "history"
+/* there while a process holds the lock: found by the next one, it says the
+ * holder was killed and left temp files */
+#define OPEN_MARK "open"
 /* where submissions and deletions pass through; cleared at every open */
 #define INCOMING "incoming"
 /* a state file larger than this is damaged, not a message's state */
@@ -55,8 +58,6 @@ static const char *const state_folders[QUEUE_STATE_COUNT] = {"queued", "delivere
 /* the first line of every message the queue delivers: its id and token */
 #define TOKEN_HEADER "X-Trackfix-Queue-Id: "
 #define TOKEN_BYTES 8
-/* a mask of states for list_states and find_entry: one bit per state */
-#define ALL_STATES ((1u << QUEUE_STATE_COUNT) - 1)
 
 #define FIELD(key, kind, member, required) {key, QUEUE_FIELD_##kind, offsetof(struct queue_entry, member), required}
 
@@ -67,16 +68,38 @@ static const char *const state_folders[QUEUE_STATE_COUNT] = {"queued", "delivere
 /* the files a run flushes together at most (the rest of a pass follows):
  * a syncfs costs some 10 ms whatever it flushes */
 #define RUN_BATCH 1024
-/* messages a run keeps read at once (some 7 KB each parsed: the 50,000
- * stuck messages of the 100,000 bench hold about 330 MB) */
-#define RUN_CACHE_MAX 100000
+/* the .msg bytes of the queued copies a run keeps read between attempts
+ * (their parsed copies take less): past it a copy is read at each attempt */
+#define RUN_CACHE_BYTES (16u * 1024 * 1024)
+/* the queued messages a run schedules at once (32 bytes each): a larger
+ * queue is run in rounds of this many, in id order */
+#define RUN_SLOTS_MAX (512u * 1024)
+/* the due time of a message that has left queued/ */
+#define RUN_DONE (~0ULL)
 
-/* A queued copy as a run read it. */
+/* A queued message as the run schedules it. */
+struct run_slot
+{
+    char id[QUEUE_ID_SIZE];
+    ULONGLONG due;       /* when it is next due (RUN_DONE: no longer queued) */
+    ULONG cached;        /* 1 + its index in the run's cache; 0: not kept */
+    BOOL record_checked; /* looked for a delivery record left by a run that died */
+};
+
+/* A message read for this pass, kept until the pass's commit: the commit's
+ * lines, events and moves point into it. */
+struct run_live
+{
+    ULONG slot;
+    struct queue_entry *entry;
+};
+
+/* A queued copy kept read. */
 struct run_cached
 {
-    BOOL loaded;
+    ULONG slot;
+    ULONGLONG bytes; /* of its .msg */
     struct mapi_message message;
-    BOOL record_checked; /* looked for a delivery record left by a run that died */
 };
 
 /* A delivery to the drop folder, moved on once its record and its state are
@@ -115,11 +138,18 @@ struct run
     ULONG move_count, move_capacity;
     struct run_line *lines;
     ULONG line_count, line_capacity;
-    /* each queued copy read once a run, kept while its message is queued
-     * (up to RUN_CACHE_MAX of them; past that read at each attempt) */
-    const struct queue_entry *entries;
+    /* the round's queued messages, in id order */
+    struct run_slot *slots;
+    ULONG slot_count, slot_capacity;
+    ULONG current;   /* the slot of the message being attempted */
+    ULONGLONG start; /* the clock of each round's first pass */
+    /* the messages read since the last commit */
+    struct run_live *live;
+    ULONG live_count, live_capacity;
+    /* queued copies kept read: up to RUN_CACHE_BYTES of .msg */
     struct run_cached *cache;
-    ULONG cached;
+    ULONG cache_count, cache_capacity;
+    ULONGLONG cache_bytes;
     /* what the attempt being made saw of the gate, for its history */
     enum queue_fix_seen fix_seen;
     char value_seen[QUEUE_VALUE_SIZE];
@@ -181,8 +211,14 @@ HRESULT qstore_set_result(struct queue_entry *e, HRESULT result, const char *tex
 
 /* queue_list.c */
 
-/* Lists the messages in the states of MASK (bit per state). */
-HRESULT qlist_states(struct queue *queue, unsigned mask, struct queue_entry **entries, ULONG *count, char *error);
+/* Visits, as queue_for_each does, the messages in the states of MASK (bit
+ * per state), from the one after id AFTER in the listing's order (NULL:
+ * from the first). */
+HRESULT qlist_each(struct queue *queue, unsigned mask, const char *after, queue_visit_fn visit, void *ctx, char *error);
+
+/* Reads message ID of STATE into E; a state that cannot be read sets the
+ * message aside (E then QUEUE_CORRUPT).  S_OK or E_OUTOFMEMORY. */
+HRESULT qlist_load(struct queue *queue, enum queue_state state, const char *id, struct queue_entry *e, char *error);
 
 /* Finds message ID in the states of MASK; fills E. */
 HRESULT qlist_find(struct queue *queue, unsigned mask, const char *id, struct queue_entry *e, char *error);
@@ -252,14 +288,15 @@ HRESULT qdeliver_smtp(struct run *run, struct queue_entry *e, const char *mime, 
  * made anew) is not; for an entry from before tokens, the name decides. */
 BOOL qdeliver_record_is_ours(const char *path, const struct queue_entry *e);
 
-/* E converted now from its queued copy in FOLDER, read once a run (kept
- * while there is room, else read again): the gate is still read and
- * EcGetMime still called at every attempt. */
+/* E, the message of the run's current slot, converted now from its queued
+ * copy in FOLDER, read once a run while the cache has room (else at each
+ * attempt): the gate is still read and EcGetMime still called at every
+ * attempt. */
 HRESULT qdeliver_convert_cached(struct run *run, const char *folder, const struct queue_entry *e, ULONGLONG now,
                               char **mime, char *error);
 
-/* Drops the copy of E the run kept: E has left queued/. */
-void qdeliver_forget(struct run *run, const struct queue_entry *e);
+/* Drops the copy the run kept of the message of SLOT: it has left queued/. */
+void qdeliver_forget(struct run *run, ULONG slot);
 
 /* queue_history.c */
 

@@ -95,7 +95,6 @@ static HRESULT move_delivered(struct run *run)
         if (FAILED(hr = qstore_move_folder(run->queue, m->from, m->to, run->error))) return hr;
         m->moved = TRUE;
         m->entry->state = QUEUE_DELIVERED;
-        qdeliver_forget(run, m->entry);
     }
     if (FAILED(hr = sync_named_folder(run, run->queue->dir, state_folders[QUEUE_QUEUED]))) return hr;
     return sync_named_folder(run, run->queue->dir, state_folders[QUEUE_DELIVERED]);
@@ -185,12 +184,6 @@ HRESULT qrun_defer_state(struct run *run, const char *folder, const struct queue
     return hr;
 }
 
-/* A long pass commits as it goes. */
-static HRESULT commit_if_full(struct run *run)
-{
-    return run->states.count >= RUN_BATCH ? commit_pass(run) : S_OK;
-}
-
 /* Every recipient refused for good over SMTP, each told in an NDR: the
  * message ends among the expired, not retried. */
 static HRESULT refused_for_good(struct run *run, struct queue_entry *e, const char *folder, ULONGLONG now)
@@ -205,7 +198,6 @@ static HRESULT refused_for_good(struct run *run, struct queue_entry *e, const ch
              SUCCEEDED(hr = qstore_move_folder(run->queue, folder, failed, run->error)))
     {
         e->state = QUEUE_EXPIRED;
-        qdeliver_forget(run, e);
         qrun_say(run, now, e, "attempt %u: refused for every recipient; not retried", e->attempts);
     }
     free(failed);
@@ -227,7 +219,6 @@ static HRESULT sent(struct run *run, struct queue_entry *e, const char *folder, 
              SUCCEEDED(hr = qstore_move_folder(run->queue, folder, target, run->error)))
     {
         e->state = QUEUE_DELIVERED;
-        qdeliver_forget(run, e);
         qrun_say(run, now, e, !redo ? "attempt %u: delivered to %s over SMTP, copy in %s" : "attempt %u: delivered to %s",
                  e->attempts, !redo ? run->policy->smtp_server : written, written);
     }
@@ -258,7 +249,7 @@ static HRESULT failed(struct run *run, struct queue_entry *e, const char *folder
     else
         qrun_say(run, now, e, "attempt %u: %s; next retry %s", e->attempts, reason, next);
     if (event_327 && FAILED(hr = qnotify_event_327(run, e, now, result))) return hr;
-    return commit_if_full(run);
+    return S_OK;
 }
 
 /* One delivery attempt of E at NOW: converted (and sent, with an SMTP
@@ -286,7 +277,7 @@ static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
     }
     /* a record appears only when a run delivers, and this run moves on
      * what it delivers: one look a run is enough */
-    if (!run->cache[e - run->entries].record_checked && (redo = qdeliver_record_is_ours(written, e)))
+    if (!run->slots[run->current].record_checked && (redo = qdeliver_record_is_ours(written, e)))
     {
         /* if the run died before saving the state too, count that attempt,
          * made when it was due */
@@ -298,7 +289,7 @@ static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
     }
     else
     {
-        run->cache[e - run->entries].record_checked = TRUE;
+        run->slots[run->current].record_checked = TRUE;
         result = qdeliver_convert_cached(run, folder, e, now, &mime, reason);
         e->attempts++;
         e->last_attempt = now;
@@ -312,8 +303,8 @@ static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
     if (FAILED(result)) hr = failed(run, e, folder, result, reason, mime != NULL, now);
     else if (none_accepted) hr = refused_for_good(run, e, folder, now);
     else if (smtp) hr = sent(run, e, folder, target, records, name, mime, redo, now);
-    else if (SUCCEEDED(hr = qdeliver_defer(run, e, folder, target, records, name, mime, redo, now)))
-        hr = commit_if_full(run);
+    else
+        hr = qdeliver_defer(run, e, folder, target, records, name, mime, redo, now);
 done:
     free(folder);
     free(mime);
@@ -334,7 +325,6 @@ static HRESULT expire(struct run *run, struct queue_entry *e, ULONGLONG now)
              SUCCEEDED(hr = qstore_move_folder(run->queue, folder, target, run->error)))
     {
         e->state = QUEUE_EXPIRED;
-        qdeliver_forget(run, e);
     }
     free(folder);
     free(target);
@@ -364,14 +354,120 @@ static HRESULT process(struct run *run, struct queue_entry *e, ULONGLONG now)
     return S_OK;
 }
 
+/* The commit of what the pass did so far, then each message read for it
+ * settled: its slot due again when it stays queued, done (its kept copy
+ * dropped) when it left; the messages freed. */
+static HRESULT commit_and_settle(struct run *run)
+{
+    HRESULT hr = commit_pass(run);
+    ULONG i;
+
+    for (i = 0; i < run->live_count; i++)
+    {
+        struct queue_entry *e = run->live[i].entry;
+        struct run_slot *slot = &run->slots[run->live[i].slot];
+
+        if (e->state == QUEUE_QUEUED) slot->due = queue_policy_next_due(run->policy, e);
+        else
+        {
+            slot->due = RUN_DONE;
+            qdeliver_forget(run, run->live[i].slot);
+        }
+        queue_entry_clear(e);
+        free(e);
+    }
+    run->live_count = 0;
+    return hr;
+}
+
+/* Does what is due at NOW for E, the message of slot INDEX (taken: it
+ * stays read until the pass commits, then settle frees it). */
+static HRESULT process_slot(struct run *run, ULONG index, struct queue_entry *e, ULONGLONG now)
+{
+    HRESULT hr = S_OK;
+
+    if (!grow_for_one(&run->live, &run->live_capacity, run->live_count, sizeof(*run->live), 64))
+    {
+        queue_entry_clear(e);
+        free(e);
+        return errmsg_format(run->error, E_OUTOFMEMORY, ERRMSG_OOM);
+    }
+    run->live[run->live_count].slot = index;
+    run->live[run->live_count++].entry = e;
+    /* a state found damaged has set the message aside: nothing is due */
+    if (e->state == QUEUE_QUEUED)
+    {
+        run->current = index;
+        hr = process(run, e, now);
+    }
+    /* a long pass commits as it goes */
+    if (SUCCEEDED(hr) && (run->states.count >= RUN_BATCH || run->live_count >= RUN_BATCH)) hr = commit_and_settle(run);
+    return hr;
+}
+
+/* A queued message the listing read: scheduled, and what is due for it at
+ * the round's start done (the round's first pass); S_FALSE once the round
+ * is full. */
+static HRESULT schedule(void *ctx, struct queue_entry *e, char *error)
+{
+    struct run *run = ctx;
+    struct queue_entry *taken;
+    struct run_slot *slot;
+
+    if (run->slot_count == RUN_SLOTS_MAX) return S_FALSE;
+    if (!grow_for_one(&run->slots, &run->slot_capacity, run->slot_count, sizeof(*run->slots), 1024) ||
+        !(taken = malloc(sizeof(*taken))))
+        return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
+    slot = &run->slots[run->slot_count++];
+    memset(slot, 0, sizeof(*slot));
+    strcpy(slot->id, e->id);
+    slot->due = queue_policy_next_due(run->policy, e);
+    *taken = *e;
+    memset(e, 0, sizeof(*e));
+    return process_slot(run, run->slot_count - 1, taken, run->start);
+}
+
+/* The round's passes after its first (the listing's), each at the next
+ * time something is due, up to UNTIL. */
+static HRESULT run_round(struct run *run, ULONGLONG until)
+{
+    ULONGLONG clock = run->start;
+    HRESULT hr;
+    ULONG i;
+
+    for (;;)
+    {
+        ULONGLONG next = RUN_DONE;
+
+        if (FAILED(hr = commit_and_settle(run))) return hr;
+        for (i = 0; i < run->slot_count; i++)
+            if (run->slots[i].due < next) next = run->slots[i].due;
+        /* the clock only moves forward, and only as far as UNTIL */
+        if (next == RUN_DONE || next > until) return S_OK;
+        clock = next > clock ? next : clock + 1;
+        for (i = 0; i < run->slot_count; i++)
+        {
+            struct queue_entry *e;
+
+            if (run->slots[i].due > clock) continue;
+            if (!(e = malloc(sizeof(*e)))) return errmsg_format(run->error, E_OUTOFMEMORY, ERRMSG_OOM);
+            if (FAILED(hr = qlist_load(run->queue, QUEUE_QUEUED, run->slots[i].id, e, run->error)))
+            {
+                free(e);
+                return hr;
+            }
+            if (FAILED(hr = process_slot(run, i, e, clock))) return hr;
+        }
+    }
+}
+
 HRESULT queue_run(struct queue *queue, const struct queue_policy *policy, ULONGLONG now, ULONGLONG until,
                   queue_report_fn report, void *ctx, char error[QUEUE_ERROR_SIZE])
 {
     struct run run;
-    struct queue_entry *entries = NULL;
-    ULONG count = 0, i;
-    ULONGLONG clock = now;
+    char after[QUEUE_ID_SIZE] = "";
     HRESULT hr;
+    ULONG i;
 
     memset(&run, 0, sizeof(run));
     run.queue = queue;
@@ -386,52 +482,35 @@ HRESULT queue_run(struct queue *queue, const struct queue_policy *policy, ULONGL
     run.states.keep_spares = TRUE;
     /* a message is attempted once a pass, and its record and state differ */
     run.states.names_unique = TRUE;
+    run.start = now;
     gate_keys_init(&run.keys);
-    if (FAILED(hr = qlist_states(queue, 1u << QUEUE_QUEUED, &entries, &count, error))) return hr;
-    run.entries = entries;
-    if (count && !(run.cache = calloc(count, sizeof(*run.cache))))
+    /* rounds of up to RUN_SLOTS_MAX queued messages, in id order */
+    do
     {
-        queue_entries_free(entries, count);
-        return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
-    }
-    for (;;)
-    {
-        ULONGLONG next = ~0ULL;
-
-        for (i = 0; i < count; i++)
-        {
-            if (entries[i].state != QUEUE_QUEUED) continue;
-            if (FAILED(hr = process(&run, &entries[i], clock))) goto done;
-        }
-        if (FAILED(hr = commit_pass(&run))) goto done;
-        for (i = 0; i < count; i++)
-        {
-            ULONGLONG due;
-            if (entries[i].state != QUEUE_QUEUED) continue;
-            due = queue_policy_next_due(policy, &entries[i]);
-            if (due < next) next = due;
-        }
-        /* the clock only moves forward, and only as far as UNTIL */
-        if (next == ~0ULL || next > until) break;
-        clock = next > clock ? next : clock + 1;
-    }
-done:
+        run.slot_count = 0;
+        if (FAILED(hr = qlist_each(queue, 1u << QUEUE_QUEUED, *after ? after : NULL, schedule, &run, error)) ||
+            !run.slot_count)
+            break;
+        strcpy(after, run.slots[run.slot_count - 1].id);
+        hr = run_round(&run, until);
+        for (i = 0; i < run.slot_count; i++) qdeliver_forget(&run, i);
+    } while (SUCCEEDED(hr) && run.slot_count == RUN_SLOTS_MAX);
     /* what the pass did before a failure is kept, and said; the failure is told */
     if (FAILED(hr))
     {
         char first[QUEUE_ERROR_SIZE];
         memcpy(first, error, QUEUE_ERROR_SIZE);
-        commit_pass(&run);
+        commit_and_settle(&run);
         memcpy(error, first, QUEUE_ERROR_SIZE);
     }
+    for (i = 0; i < run.slot_count; i++) qdeliver_forget(&run, i);
     atomicfile_batch_free(&run.states);
     free(run.events);
     free(run.lines);
     free(run.moves);
-    gate_keys_close(&run.keys);
-    for (i = 0; i < count; i++)
-        if (run.cache[i].loaded) mapi_message_clear(&run.cache[i].message);
+    free(run.live);
     free(run.cache);
-    queue_entries_free(entries, count);
+    free(run.slots);
+    gate_keys_close(&run.keys);
     return hr;
 }

@@ -121,6 +121,26 @@ static void clear_temp(void *ctx, const char *folder, const char *name)
     free(path);
 }
 
+/* Removes the temp files a process killed while it held the lock left:
+ * in every message's folder, the drop and sent folders, the mailboxes. */
+static void clear_temp_files(struct queue *queue)
+{
+    char *path;
+    int i;
+
+    for (i = 0; i < QUEUE_STATE_COUNT; i++)
+    {
+        if ((path = strbuf_path(queue->dir, state_folders[i], NULL))) qstore_for_each_folder(path, clear_temp, NULL);
+        free(path);
+    }
+    if ((path = serverdir_path(queue->server, SERVER_DROP, NULL))) qstore_remove_files(path, ".tmp");
+    free(path);
+    if ((path = serverdir_path(queue->server, SERVER_SENT, NULL))) qstore_remove_files(path, ".tmp");
+    free(path);
+    if ((path = serverdir_path(queue->server, SERVER_MAILBOXES, NULL))) qstore_for_each_folder(path, clear_temp, NULL);
+    free(path);
+}
+
 /* queue_open's work; on failure QUEUE holds what it had made so far. */
 static HRESULT open_queue(const char *dir, BOOL lock, struct queue *queue, char *error)
 {
@@ -163,22 +183,18 @@ static HRESULT open_queue(const char *dir, BOOL lock, struct queue *queue, char 
     }
     free(path);
 
-    /* what a killed run left half-done: submissions, deletions, temp files */
+    /* what a killed run left half-done: submissions, deletions (cleared at
+     * every open), and temp files: looked for in every message's folder
+     * only when the last holder of the lock did not close the queue */
     if ((path = strbuf_path(dir, INCOMING, NULL))) qstore_for_each_folder(path, clear_incoming, NULL);
     free(path);
-    for (i = 0; i < QUEUE_STATE_COUNT; i++)
-    {
-        if ((path = strbuf_path(dir, state_folders[i], NULL))) qstore_for_each_folder(path, clear_temp, NULL);
-        free(path);
-    }
-    if ((path = serverdir_path(queue->server, SERVER_DROP, NULL))) qstore_remove_files(path, ".tmp");
+    if (!(path = strbuf_path(dir, OPEN_MARK, NULL))) return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
+    if (hostfs_exists(path)) clear_temp_files(queue);
+    hr = qstore_write_atomic(path, "held\n", 5, error);
     free(path);
-    if ((path = serverdir_path(queue->server, SERVER_SENT, NULL))) qstore_remove_files(path, ".tmp");
-    free(path);
-    if ((path = serverdir_path(queue->server, SERVER_MAILBOXES, NULL))) qstore_for_each_folder(path, clear_temp, NULL);
-    free(path);
-    return S_OK;
+    return hr;
 }
+
 
 HRESULT queue_open(const char *dir, BOOL lock, struct queue *queue, char error[QUEUE_ERROR_SIZE])
 {
@@ -201,7 +217,14 @@ void queue_close(struct queue *queue)
         free(queue->pending[i].target);
     }
     free(queue->pending);
-    if (queue->lock != INVALID_HANDLE_VALUE) qsubmit_release_ids(queue);
+    if (queue->lock != INVALID_HANDLE_VALUE)
+    {
+        char *mark = strbuf_path(queue->dir, OPEN_MARK, NULL);
+        qsubmit_release_ids(queue);
+        /* closed whole: the next open need not look for temp files */
+        if (mark) hostfs_remove(mark);
+        free(mark);
+    }
     hostfs_unlock(queue->host_lock);
     if (queue->lock != INVALID_HANDLE_VALUE) CloseHandle(queue->lock);
     free(queue->dir);
@@ -344,24 +367,6 @@ HRESULT qstore_save_state(struct queue *queue, const char *folder, const struct 
     return hr;
 }
 
-/* Reads the whole file PATH (host path) into *TEXT, NUL-terminated; caller
- * frees.  S_OK, ERROR_FILE_NOT_FOUND, E_OUTOFMEMORY, or E_FAIL for a read
- * error or a file over STATE_MAX_SIZE. */
-static HRESULT read_whole(const char *path, char **text)
-{
-    struct strbuf sb = {0};
-    FILE *in = hostfs_fopen_read(path);
-    HRESULT hr;
-
-    *text = NULL;
-    if (!in) return errno == ENOMEM ? E_OUTOFMEMORY : HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND);
-    hr = strbuf_read(&sb, in, STATE_MAX_SIZE);
-    fclose(in);
-    if (SUCCEEDED(hr) && !(*text = strbuf_detach(&sb))) hr = E_OUTOFMEMORY;
-    strbuf_free(&sb);
-    return hr;
-}
-
 /* Sets every text field of E that is NULL to "": a message read from an
  * older state file, or set aside, has them all. */
 HRESULT qstore_fill_texts(struct queue_entry *e)
@@ -387,7 +392,7 @@ HRESULT qstore_load_state(const char *folder, struct queue_entry *e, char *error
     size_t i;
 
     if (!path) return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
-    if (FAILED(hr = read_whole(path, &text)))
+    if (FAILED(hr = hostfs_read_text(path, STATE_MAX_SIZE, &text)))
     {
         if (hr == HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND)) errmsg_format(error, hr, "'%s': no state file", folder);
         else if (hr == E_OUTOFMEMORY) errmsg_format(error, hr, ERRMSG_OOM);
@@ -427,7 +432,7 @@ HRESULT qstore_load_reason(const char *folder, struct queue_entry *e)
 
     e->state = QUEUE_CORRUPT;
     if (!path) return E_OUTOFMEMORY;
-    if (SUCCEEDED(read_whole(path, &text))) e->last_error = text;
+    if (SUCCEEDED(hostfs_read_text(path, STATE_MAX_SIZE, &text))) e->last_error = text;
     free(path);
     return qstore_fill_texts(e);
 }
