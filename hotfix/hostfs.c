@@ -250,28 +250,40 @@ HRESULT hostfs_for_each(const char *folder, BOOL folders,
     return oom ? E_OUTOFMEMORY : S_OK;
 }
 
-HRESULT hostfs_read_text(const char *path, size_t max, char **text)
+/* hostfs_read_text's reading of the file open as FD (closed here; -1: the
+ * open failed, errno says why). */
+static HRESULT read_text_fd(int fd, size_t max, char **text)
 {
     struct stat st;
     size_t done = 0;
-    char *host;
-    HRESULT hr;
-    int fd;
+    HRESULT hr = S_OK;
+    char first[4096];
+    ssize_t got;
 
     *text = NULL;
-    if (FAILED(hr = hostfs_resolve(path, &host)))
-        return hr == E_OUTOFMEMORY ? hr : HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND);
-    fd = open(host, O_RDONLY | O_CLOEXEC);
-    free(host);
     if (fd < 0) return errno == ENOENT ? HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) : errno == ENOMEM ? E_OUTOFMEMORY : E_FAIL;
-    if (fstat(fd, &st) || !S_ISREG(st.st_mode) || (ULONGLONG)st.st_size > max) hr = E_FAIL;
+    /* a small file (a message's state) in one read, without asking its size */
+    while ((got = read(fd, first, sizeof(first))) < 0 && errno == EINTR) continue;
+    if (got >= 0 && (size_t)got < sizeof(first) && (size_t)got <= max)
+    {
+        if ((*text = malloc((size_t)got + 1)))
+        {
+            memcpy(*text, first, (size_t)got);
+            (*text)[got] = 0;
+        }
+        close(fd);
+        return *text ? S_OK : E_OUTOFMEMORY;
+    }
+    /* a folder fails its read; a larger file is read whole from the start */
+    if (got < 0 || lseek(fd, 0, SEEK_SET)) hr = E_FAIL;
+    else if (fstat(fd, &st) || !S_ISREG(st.st_mode) || (ULONGLONG)st.st_size > max) hr = E_FAIL;
     else if (!(*text = malloc((size_t)st.st_size + 1))) hr = E_OUTOFMEMORY;
     else
     {
         /* the size it had: a file that grows meanwhile is read as it was */
         while (done < (size_t)st.st_size)
         {
-            ssize_t got = read(fd, *text + done, (size_t)st.st_size - done);
+            got = read(fd, *text + done, (size_t)st.st_size - done);
             if (got < 0 && errno == EINTR) continue;
             if (got < 0) hr = E_FAIL;
             if (got <= 0) break;
@@ -286,6 +298,42 @@ HRESULT hostfs_read_text(const char *path, size_t max, char **text)
         *text = NULL;
     }
     return hr;
+}
+
+HRESULT hostfs_read_text(const char *path, size_t max, char **text)
+{
+    char *host;
+    HRESULT hr;
+    int fd;
+
+    *text = NULL;
+    if (FAILED(hr = hostfs_resolve(path, &host)))
+        return hr == E_OUTOFMEMORY ? hr : HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND);
+    /* not blocking: a pipe or device of that name is refused, not waited on */
+    fd = open(host, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    free(host);
+    return read_text_fd(fd, max, text);
+}
+
+int hostfs_open_folder(const char *path)
+{
+    char *host;
+    int fd;
+
+    if (FAILED(hostfs_resolve(path, &host))) return -1;
+    fd = open(host, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    free(host);
+    return fd;
+}
+
+void hostfs_close_folder(int folder)
+{
+    if (folder >= 0) close(folder);
+}
+
+HRESULT hostfs_read_text_at(int folder, const char *name, size_t max, char **text)
+{
+    return read_text_fd(openat(folder, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC), max, text);
 }
 
 HRESULT hostfs_read_file(const char *path, ULONGLONG max, HGLOBAL *memory, ULONGLONG *size)

@@ -71,6 +71,15 @@ HRESULT hostfs_read_file(const char *path, ULONGLONG max, HGLOBAL *memory, ULONG
  * E_FAIL for a read error, something not a file, or a file over MAX bytes. */
 HRESULT hostfs_read_text(const char *path, size_t max, char **text);
 
+/* Folder PATH held open, to read files under it by a name relative to it
+ * (its own path not looked up again): the handle, or -1 when it cannot be
+ * opened.  Close it with hostfs_close_folder. */
+int hostfs_open_folder(const char *path);
+void hostfs_close_folder(int folder);
+
+/* hostfs_read_text of NAME (host separators, exact case) in FOLDER. */
+HRESULT hostfs_read_text_at(int folder, const char *name, size_t max, char **text);
+
 /* Writes all SIZE bytes of DATA to the host file descriptor FD, again
  * after a short write or EINTR.  0 or an errno. */
 int hostfs_write_all(int fd, const void *data, size_t size);

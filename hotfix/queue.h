@@ -118,6 +118,7 @@ struct queue
     char *server;   /* the folder that holds QUEUE */
     HANDLE lock;    /* INVALID_HANDLE_VALUE when not locked */
     int host_lock;  /* the same file's kernel lock (hostfs_lock); -1 when not locked */
+    int folder_fds[QUEUE_STATE_COUNT]; /* each state folder held open to read states in (-1: not yet) */
     ULONG steps;    /* durable steps taken (a file written and flushed, a rename) */
     queue_step_fn on_step; /* told after each durable step; NULL: nobody */
     void *step_ctx;

@@ -213,7 +213,7 @@ HRESULT qlist_load(struct queue *queue, enum queue_state state, const char *id, 
         if (!(path = qstore_entry_folder(queue, state, id))) hr = E_OUTOFMEMORY;
         else if (state == QUEUE_CORRUPT)
             hr = qstore_load_reason(path, e);
-        else if ((hr = qstore_load_state(path, e, reason)) != S_OK && hr != E_OUTOFMEMORY)
+        else if ((hr = qstore_load_state_of(queue, state, path, e, reason)) != S_OK && hr != E_OUTOFMEMORY)
         {
             /* moved on since its name was read (a run delivered it): read
              * where it went */

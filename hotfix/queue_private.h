@@ -191,6 +191,11 @@ HRESULT qstore_fill_texts(struct queue_entry *e);
  * message's state, ERROR saying why. */
 HRESULT qstore_load_state(const char *folder, struct queue_entry *e, char *error);
 
+/* qstore_load_state of E (its id set) in STATE, whose FOLDER that is, read
+ * through the state folder QUEUE holds open. */
+HRESULT qstore_load_state_of(struct queue *queue, enum queue_state state, const char *folder, struct queue_entry *e,
+                             char *error);
+
 /* Reads why corrupt message E in FOLDER was set aside into its last_error. */
 HRESULT qstore_load_reason(const char *folder, struct queue_entry *e);
 

@@ -152,6 +152,7 @@ static HRESULT open_queue(const char *dir, BOOL lock, struct queue *queue, char 
     memset(queue, 0, sizeof(*queue));
     queue->lock = INVALID_HANDLE_VALUE;
     queue->host_lock = -1;
+    for (i = 0; i < QUEUE_STATE_COUNT; i++) queue->folder_fds[i] = -1;
     if (!(queue->dir = strdup(dir)) || !(queue->server = serverdir_of_queue(dir)))
         return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
 
@@ -227,11 +228,13 @@ void queue_close(struct queue *queue)
     }
     hostfs_unlock(queue->host_lock);
     if (queue->lock != INVALID_HANDLE_VALUE) CloseHandle(queue->lock);
+    for (i = 0; i < QUEUE_STATE_COUNT; i++) hostfs_close_folder(queue->folder_fds[i]);
     free(queue->dir);
     free(queue->server);
     memset(queue, 0, sizeof(*queue));
     queue->lock = INVALID_HANDLE_VALUE;
     queue->host_lock = -1;
+    for (i = 0; i < QUEUE_STATE_COUNT; i++) queue->folder_fds[i] = -1;
 }
 
 /* Entries. */
@@ -381,18 +384,21 @@ HRESULT qstore_fill_texts(struct queue_entry *e)
     return S_OK;
 }
 
-/* Reads the state file of FOLDER into E (id and state set by the caller).
- * S_OK; E_OUTOFMEMORY; any other failure means the file is not a
- * message's state, ERROR saying why. */
-HRESULT qstore_load_state(const char *folder, struct queue_entry *e, char *error)
+/* E's state file FOLDER/state read as TEXT (read: its HRESULT) parsed
+ * into E; as qstore_load_state. */
+static HRESULT parse_state(const char *folder, HRESULT read, char *text, struct queue_entry *e, char *error)
 {
-    char *path = strbuf_path(folder, STATE_FILE, NULL), *text = NULL, *line, *next;
+    char *path = strbuf_path(folder, STATE_FILE, NULL), *line, *next;
     unsigned seen = 0;
-    HRESULT hr;
+    HRESULT hr = read;
     size_t i;
 
-    if (!path) return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
-    if (FAILED(hr = hostfs_read_text(path, STATE_MAX_SIZE, &text)))
+    if (!path)
+    {
+        free(text);
+        return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
+    }
+    if (FAILED(hr))
     {
         if (hr == HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND)) errmsg_format(error, hr, "'%s': no state file", folder);
         else if (hr == E_OUTOFMEMORY) errmsg_format(error, hr, ERRMSG_OOM);
@@ -423,6 +429,37 @@ HRESULT qstore_load_state(const char *folder, struct queue_entry *e, char *error
     free(text);
     free(path);
     return hr;
+}
+
+HRESULT qstore_load_state(const char *folder, struct queue_entry *e, char *error)
+{
+    char *path = strbuf_path(folder, STATE_FILE, NULL), *text = NULL;
+    HRESULT hr = path ? hostfs_read_text(path, STATE_MAX_SIZE, &text) : E_OUTOFMEMORY;
+
+    free(path);
+    return parse_state(folder, hr, text, e, error);
+}
+
+HRESULT qstore_load_state_of(struct queue *queue, enum queue_state state, const char *folder, struct queue_entry *e,
+                             char *error)
+{
+    char name[QUEUE_ID_SIZE + sizeof("/" STATE_FILE)], *text = NULL;
+    HRESULT hr = HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND);
+
+    /* the state folder held open (-1: not yet tried, -2: it failed): the
+     * message's file found by its name in it */
+    if (queue->folder_fds[state] == -1)
+    {
+        char *path = strbuf_path(queue->dir, state_folders[state], NULL);
+        int fd = path ? hostfs_open_folder(path) : -1;
+        queue->folder_fds[state] = fd >= 0 ? fd : -2;
+        free(path);
+    }
+    snprintf(name, sizeof(name), "%s/" STATE_FILE, e->id);
+    if (queue->folder_fds[state] >= 0) hr = hostfs_read_text_at(queue->folder_fds[state], name, STATE_MAX_SIZE, &text);
+    /* not there by that name (another case, a folder not opened): as Windows finds it */
+    if (hr == HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND)) return qstore_load_state(folder, e, error);
+    return parse_state(folder, hr, text, e, error);
 }
 
 /* Reads why corrupt message E in FOLDER was set aside into its last_error. */

@@ -14,7 +14,8 @@
 # Results go to $BUILD/test-results/: NAME.log (everything the test
 # printed) and NAME.xml (JUnit: cmocka's own XML for a unit test, one test
 # case for a script; tests/junit.py), then one summary line
-# "N passed, N failed".  Exit 0 only when every test passed.
+# "N passed, N failed", and the five slowest tests.  Exit 0 only when every
+# test passed.
 # Wants WINEPREFIX, BUILD and the rest of make's test environment.
 set -u
 : "${BUILD:?run through make test}"
@@ -49,6 +50,8 @@ run_one() {
     seconds=$((ms / 1000)).$(printf %03d $((ms % 1000)))
     /usr/bin/python3 "$TOP/tests/junit.py" "$([ "${t##*.}" = exe ] && echo unit || echo script)" \
         "$name" "$status" "$seconds" "$results/$name.log" "$results/$name.xml"
+    # one short line: lanes append to the file at once without mixing
+    printf '%s %s\n' "$seconds" "$name" >> "$results/.times"
     if [ "$status" = 0 ]; then
         printf 'PASS  %-18s %6.1f s  (lane %s)\n' "$name" "$seconds" "$lane"
     else
@@ -97,5 +100,8 @@ for pid in "${pids[@]}"; do wait "$pid"; done
 rm -rf "$results/.taken"
 /usr/bin/python3 "$TOP/tests/junit.py" summary "$results"
 status=$?
+# where the time went: the five slowest tests
+echo "slowest: $(sort -rn "$results/.times" | head -n 5 | awk '{ printf "%s%s %.1f s", NR > 1 ? ", " : "", $2, $1 }')"
+rm -f "$results/.times"
 echo "($(($(date +%s) - start)) s; JUnit XML and logs in $results)"
 exit $status
