@@ -1,8 +1,8 @@
 /*
- * msgfile: MS-OXMSG on ole32 structured storage, read (the writer is
- * msgfile_write.c; the layout both know: msgfile_format.h).
+ * msgfile: MS-OXMSG read from a compound file (cfb.c; the writer, on ole32
+ * structured storage, is msgfile_write.c; the layout both know:
+ * msgfile_format.h).
  */
-#define COBJMACROS
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,10 +10,9 @@
 #include <string.h>
 
 #include <windows.h>
-#include <objbase.h>
 #include <wine/debug.h>
 
-#include "cfbcheck.h"
+#include "cfb.h"
 #include "errmsg.h"
 #include "hostfs.h"
 #include "msgfile.h"
@@ -25,6 +24,7 @@ WINE_DEFAULT_DEBUG_CHANNEL(trackfix);
 struct reader
 {
     const char *path;
+    const struct cfb *file;
     ULONGLONG limit; /* no stream may be larger than the file */
     char *error;
     struct mapi_name *names; /* by named property index */
@@ -40,60 +40,26 @@ static DWORD get_le32(const BYTE *p)
 }
 
 
-/* Reads stream NAME of STG whole into *DATA (caller frees) and *SIZE.
- * S_FALSE when it does not exist (*DATA NULL), E_FAIL when it is larger than
- * the file or shorter than it says.  WHERE names the storage for errors. */
-static HRESULT read_stream(struct reader *r, IStorage *stg, const char *where, const char *name, BYTE **data,
-                           ULONG *size)
+/* Reads stream NAME of storage STG whole into *DATA (caller frees) and
+ * *SIZE.  S_FALSE when it does not exist (*DATA NULL), E_FAIL when it is
+ * larger than the file.  WHERE names the storage for errors. */
+static HRESULT read_stream(struct reader *r, ULONG stg, const char *where, const char *name, BYTE **data, ULONG *size)
 {
-    WCHAR wname[64];
-    IStream *stream = NULL;
-    STATSTG stat;
-    ULONG got = 0;
-    HRESULT hr;
+    ULONG entry = cfb_find(r->file, stg, name);
 
     *data = NULL;
     *size = 0;
-    hostfs_widen(name, wname, ARRAYSIZE(wname));
-    hr = IStorage_OpenStream(stg, wname, NULL, STGM_READ | STGM_SHARE_EXCLUSIVE, 0, &stream);
-    if (hr == STG_E_FILENOTFOUND) return S_FALSE;
-    if (FAILED(hr)) return errmsg_about(r->error, hr, r->path, "%s%s: cannot open stream (%#x)", where, name, (unsigned)hr);
-    if (FAILED(hr = IStream_Stat(stream, &stat, STATFLAG_NONAME)))
-    {
-        errmsg_about(r->error, hr, r->path, "%s%s: cannot stat stream (%#x)", where, name, (unsigned)hr);
-        goto done;
-    }
-    if (stat.cbSize.QuadPart > r->limit)
-    {
-        hr = errmsg_about(r->error, E_FAIL, r->path, "%s%s: stream claims %llu bytes, more than the file holds", where, name,
-                  (unsigned long long)stat.cbSize.QuadPart);
-        goto done;
-    }
-    *size = (ULONG)stat.cbSize.QuadPart;
-    if (*size && !(*data = malloc(*size)))
-    {
-        hr = errmsg_about(r->error, E_OUTOFMEMORY, r->path, "%s%s: out of memory", where, name);
-        goto done;
-    }
-    hr = *size ? IStream_Read(stream, *data, *size, &got) : S_OK;
-    if (SUCCEEDED(hr) && got != *size)
-        hr = errmsg_about(r->error, E_FAIL, r->path, "%s%s: truncated stream: %u of %u bytes", where, name, got, *size);
-    else if (FAILED(hr))
-        errmsg_about(r->error, hr, r->path, "%s%s: cannot read stream (%#x)", where, name, (unsigned)hr);
-    else
-        hr = S_OK;
-done:
-    if (FAILED(hr))
-    {
-        free(*data);
-        *data = NULL;
-    }
-    IStream_Release(stream);
-    return hr;
+    if (entry == CFB_NONE || cfb_type(r->file, entry) != CFB_TYPE_STREAM) return S_FALSE;
+    if (FAILED(cfb_read(r->file, entry, data, size)))
+        return errmsg_about(r->error, E_OUTOFMEMORY, r->path, "%s%s: out of memory", where, name);
+    if (*size <= r->limit) return S_OK;
+    free(*data);
+    *data = NULL;
+    return errmsg_about(r->error, E_FAIL, r->path, "%s%s: stream claims %u bytes, more than the file holds", where, name, *size);
 }
 
 /* Reads a variable-size value of PROP (entry size DECLARED) from STG. */
-static HRESULT read_variable(struct reader *r, IStorage *stg, const char *where, struct mapi_prop *prop,
+static HRESULT read_variable(struct reader *r, ULONG stg, const char *where, struct mapi_prop *prop,
                              ULONG declared)
 {
     ULONG type = PROP_TYPE(prop->tag), base = type & ~MV_FLAG, size, i, count, stride, terminator;
@@ -212,7 +178,7 @@ static HRESULT check_unique(struct reader *r, const char *where, const struct ma
 }
 
 /* Reads the property stream of STG (HEADER bytes of header) into SET. */
-static HRESULT read_props(struct reader *r, IStorage *stg, const char *where, ULONG header,
+static HRESULT read_props(struct reader *r, ULONG stg, const char *where, ULONG header,
                           struct mapi_propset *set)
 {
     BYTE *data = NULL;
@@ -325,19 +291,14 @@ static HRESULT check_names_unique(struct reader *r)
 }
 
 /* Reads the named property map of the root storage into R->names. */
-static HRESULT read_names(struct reader *r, IStorage *root)
+static HRESULT read_names(struct reader *r)
 {
     static const char where[] = NAMEID_STORAGE "/";
     struct name_streams n = {0};
-    ULONG i;
-    IStorage *stg = NULL;
-    WCHAR wname[64];
+    ULONG i, stg = cfb_find(r->file, CFB_ROOT, NAMEID_STORAGE);
     HRESULT hr;
 
-    hostfs_widen(NAMEID_STORAGE, wname, ARRAYSIZE(wname));
-    hr = IStorage_OpenStorage(root, wname, NULL, STGM_READ | STGM_SHARE_EXCLUSIVE, NULL, 0, &stg);
-    if (hr == STG_E_FILENOTFOUND) return S_OK; /* no named properties */
-    if (FAILED(hr)) return errmsg_about(r->error, hr, r->path, "%s: cannot open storage (%#x)", NAMEID_STORAGE, (unsigned)hr);
+    if (stg == CFB_NONE || cfb_type(r->file, stg) != CFB_TYPE_STORAGE) return S_OK; /* no named properties */
 
     if (FAILED(hr = read_stream(r, stg, where, "__substg1.0_00020102", &n.guids, &n.guids_size)) ||
         FAILED(hr = read_stream(r, stg, where, "__substg1.0_00030102", &n.entries, &n.entries_size)) ||
@@ -415,7 +376,6 @@ static HRESULT read_names(struct reader *r, IStorage *root)
     hr = check_names_unique(r);
 done:
     free_name_streams(&n);
-    IStorage_Release(stg);
     return hr;
 }
 
@@ -435,110 +395,98 @@ static BOOL append_number(ULONG **list, ULONG *count, ULONG *capacity, ULONG num
 
 /* Lists the recipient and the attachment storage numbers of STG (sorted,
  * caller frees both). */
-static HRESULT list_storages(struct reader *r, IStorage *stg, const char *where, ULONG **recips, ULONG *recip_count,
+static HRESULT list_storages(struct reader *r, ULONG stg, const char *where, ULONG **recips, ULONG *recip_count,
                              ULONG **attachs, ULONG *attach_count)
 {
-    IEnumSTATSTG *enumerator = NULL;
-    STATSTG stat;
-    ULONG recip_capacity = 0, attach_capacity = 0;
+    ULONG recip_capacity = 0, attach_capacity = 0, *children, count, i;
     HRESULT hr = S_OK;
 
     *recips = *attachs = NULL;
     *recip_count = *attach_count = 0;
-    if (FAILED(hr = IStorage_EnumElements(stg, 0, NULL, 0, &enumerator)))
-        return errmsg_about(r->error, hr, r->path, "%scannot list the storage (%#x)", where, (unsigned)hr);
-    while (SUCCEEDED(hr) && IEnumSTATSTG_Next(enumerator, 1, &stat, NULL) == S_OK)
+    if (FAILED(cfb_children(r->file, stg, &children, &count)))
+        return errmsg_about(r->error, E_OUTOFMEMORY, r->path, "%s" ERRMSG_OOM, where);
+    for (i = 0; i < count && SUCCEEDED(hr); i++)
     {
+        WCHAR wname[CFB_NAME_SIZE];
         char name[64] = "";
         BOOL ok = TRUE;
 
-        WideCharToMultiByte(CP_UTF8, 0, stat.pwcsName, -1, name, sizeof(name) - 1, NULL, NULL);
-        CoTaskMemFree(stat.pwcsName);
-        if (stat.type != STGTY_STORAGE) continue;
+        if (cfb_type(r->file, children[i]) != CFB_TYPE_STORAGE) continue;
+        cfb_name(r->file, children[i], wname);
+        WideCharToMultiByte(CP_UTF8, 0, wname, -1, name, sizeof(name) - 1, NULL, NULL);
         if (!strncmp(name, ATTACH_PREFIX, strlen(ATTACH_PREFIX)))
             ok = append_number(attachs, attach_count, &attach_capacity, strtoul(name + strlen(ATTACH_PREFIX), NULL, 16));
         else if (!strncmp(name, RECIP_PREFIX, strlen(RECIP_PREFIX)))
             ok = append_number(recips, recip_count, &recip_capacity, strtoul(name + strlen(RECIP_PREFIX), NULL, 16));
         if (!ok) hr = errmsg_about(r->error, E_OUTOFMEMORY, r->path, ERRMSG_OOM);
     }
-    IEnumSTATSTG_Release(enumerator);
+    free(children);
     if (FAILED(hr)) return hr;
     qsort(*recips, *recip_count, sizeof(**recips), compare_ulong);
     qsort(*attachs, *attach_count, sizeof(**attachs), compare_ulong);
     return S_OK;
 }
 
-/* Opens storage NAME of STG for reading; WHERE names STG for errors. */
-static HRESULT open_storage(struct reader *r, IStorage *stg, const char *where, const char *name, IStorage **out)
+/* Storage NAME of STG in *OUT; WHERE names STG for errors. */
+static HRESULT open_storage(struct reader *r, ULONG stg, const char *where, const char *name, ULONG *out)
 {
-    WCHAR wname[64];
-    HRESULT hr;
-
-    hostfs_widen(name, wname, ARRAYSIZE(wname));
-    hr = IStorage_OpenStorage(stg, wname, NULL, STGM_READ | STGM_SHARE_EXCLUSIVE, NULL, 0, out);
-    if (FAILED(hr)) errmsg_about(r->error, hr, r->path, "%s%s: cannot open storage (%#x)", where, name, (unsigned)hr);
-    return hr;
+    *out = cfb_find(r->file, stg, name);
+    if (*out != CFB_NONE && cfb_type(r->file, *out) == CFB_TYPE_STORAGE) return S_OK;
+    return errmsg_about(r->error, STG_E_FILENOTFOUND, r->path, "%s%s: cannot open storage (%#x)", where, name,
+                        (unsigned)STG_E_FILENOTFOUND);
 }
 
 /* Reads STG whole, as it is, into *OUT (an OLE object's storage). */
-static HRESULT read_storage_tree(struct reader *r, IStorage *stg, const char *where, int depth, struct mapi_storage **out)
+static HRESULT read_storage_tree(struct reader *r, ULONG stg, const char *where, int depth, struct mapi_storage **out)
 {
     struct mapi_storage *tree = calloc(1, sizeof(*tree));
-    IEnumSTATSTG *enumerator = NULL;
-    STATSTG stat;
-    HRESULT hr;
+    ULONG *children = NULL, count = 0, i;
+    HRESULT hr = S_OK;
 
     *out = tree;
     if (!tree) return errmsg_about(r->error, E_OUTOFMEMORY, r->path, ERRMSG_OOM);
     if (depth > EMBED_DEPTH_MAX) return errmsg_about(r->error, E_FAIL, r->path, "%sstorages nested too deep", where);
-    if (SUCCEEDED(hr = IStorage_Stat(stg, &stat, STATFLAG_NONAME))) tree->clsid = stat.clsid;
-    if (FAILED(hr) || FAILED(hr = IStorage_EnumElements(stg, 0, NULL, 0, &enumerator)))
-        return errmsg_about(r->error, hr, r->path, "%scannot list the storage (%#x)", where, (unsigned)hr);
-    while (SUCCEEDED(hr) && IEnumSTATSTG_Next(enumerator, 1, &stat, NULL) == S_OK)
+    cfb_clsid(r->file, stg, &tree->clsid);
+    if (FAILED(cfb_children(r->file, stg, &children, &count))) return errmsg_about(r->error, E_OUTOFMEMORY, r->path, ERRMSG_OOM);
+    for (i = 0; i < count && SUCCEEDED(hr); i++)
     {
-        struct mapi_storage_item *grown = realloc(tree->items, (tree->count + 1) * sizeof(*grown)), *item;
+        struct mapi_storage_item *grown, *item;
+        int type = cfb_type(r->file, children[i]);
         char name[128] = "", inner[512];
 
-        if (!grown)
+        if (type != CFB_TYPE_STORAGE && type != CFB_TYPE_STREAM) continue;
+        if (!(grown = realloc(tree->items, (tree->count + 1) * sizeof(*grown))))
         {
-            CoTaskMemFree(stat.pwcsName);
             hr = errmsg_about(r->error, E_OUTOFMEMORY, r->path, ERRMSG_OOM);
             break;
         }
         tree->items = grown;
         item = memset(&grown[tree->count++], 0, sizeof(*item));
-        lstrcpynW(item->name, stat.pwcsName, ARRAYSIZE(item->name));
-        CoTaskMemFree(stat.pwcsName);
+        cfb_name(r->file, children[i], item->name);
         WideCharToMultiByte(CP_UTF8, 0, item->name, -1, name, sizeof(name) - 1, NULL, NULL);
-        if (stat.type == STGTY_STORAGE)
+        if (type == CFB_TYPE_STORAGE)
         {
-            IStorage *sub;
             snprintf(inner, sizeof(inner), "%.400s%.64s/", where, name);
-            if (FAILED(hr = open_storage(r, stg, where, name, &sub))) break;
-            hr = read_storage_tree(r, sub, inner, depth + 1, &item->storage);
-            IStorage_Release(sub);
+            hr = read_storage_tree(r, children[i], inner, depth + 1, &item->storage);
         }
-        else if (stat.type == STGTY_STREAM)
-        {
-            hr = read_stream(r, stg, where, name, &item->stream.data, &item->stream.size);
-            if (hr == S_FALSE) hr = errmsg_about(r->error, E_FAIL, r->path, "%s%s: listed but cannot be opened", where, name);
-        }
+        else if (FAILED(cfb_read(r->file, children[i], &item->stream.data, &item->stream.size)))
+            hr = errmsg_about(r->error, E_OUTOFMEMORY, r->path, ERRMSG_OOM);
     }
-    IEnumSTATSTG_Release(enumerator);
+    free(children);
     return hr;
 }
 
-static HRESULT read_message(struct reader *r, IStorage *stg, const char *where, ULONG header, int depth,
+static HRESULT read_message(struct reader *r, ULONG stg, const char *where, ULONG header, int depth,
                             struct mapi_message *message);
 
 /* Reads attachment storage STG into ATTACHMENT: its properties, then its
  * object: an embedded message (afEmbeddedMessage), or any other storage
  * kept as it is. */
-static HRESULT read_attachment(struct reader *r, IStorage *stg, const char *where, int depth,
+static HRESULT read_attachment(struct reader *r, ULONG stg, const char *where, int depth,
                                struct mapi_attachment *attachment)
 {
     char inner[512];
-    IStorage *object;
+    ULONG object;
     LONG method = 0;
     HRESULT hr;
 
@@ -554,13 +502,12 @@ static HRESULT read_attachment(struct reader *r, IStorage *stg, const char *wher
     else if (!(attachment->message = calloc(1, sizeof(*attachment->message))))
         hr = errmsg_about(r->error, E_OUTOFMEMORY, r->path, ERRMSG_OOM);
     else hr = read_message(r, object, inner, EMBEDDED_HEADER_SIZE, depth + 1, attachment->message);
-    IStorage_Release(object);
     return hr;
 }
 
 /* Reads the message in STG (the root, or an embedded message's storage):
  * its properties (HEADER bytes of header), recipients and attachments. */
-static HRESULT read_message(struct reader *r, IStorage *stg, const char *where, ULONG header, int depth,
+static HRESULT read_message(struct reader *r, ULONG stg, const char *where, ULONG header, int depth,
                             struct mapi_message *message)
 {
     ULONG *recips = NULL, *attachs = NULL, recip_count = 0, attach_count = 0, i;
@@ -572,7 +519,7 @@ static HRESULT read_message(struct reader *r, IStorage *stg, const char *where, 
     {
         BOOL is_recip = i < recip_count;
         char name[64], inner[512];
-        IStorage *sub = NULL;
+        ULONG sub;
         struct mapi_propset *row = NULL;
         struct mapi_attachment *attachment = NULL;
 
@@ -584,7 +531,6 @@ static HRESULT read_message(struct reader *r, IStorage *stg, const char *where, 
             hr = errmsg_about(r->error, E_OUTOFMEMORY, r->path, ERRMSG_OOM);
         else if (row) hr = read_props(r, sub, inner, ROW_HEADER_SIZE, row);
         else hr = read_attachment(r, sub, inner, depth, attachment);
-        IStorage_Release(sub);
     }
 done:
     free(recips);
@@ -592,19 +538,16 @@ done:
     return hr;
 }
 
-/* Reads PATH into memory, checks its structure (cfbcheck), and opens it
- * as a storage on that memory: one read, and ole32 never sees a file that
- * could make it loop.  *SIZE: the file's size. */
-static HRESULT open_checked(const char *path, IStorage **root, ULONGLONG *size, char *error)
+/* Reads PATH into memory (*MEMORY, caller frees) and opens it as a compound
+ * file (*FILE): one read, every chain checked first.  *SIZE: the file's
+ * size. */
+static HRESULT open_checked(const char *path, HGLOBAL *memory, struct cfb **file, ULONGLONG *size, char *error)
 {
-    char check_error[CFBCHECK_ERROR_SIZE];
-    ILockBytes *bytes = NULL;
-    HGLOBAL memory = NULL;
-    BYTE *data;
+    char check_error[CFB_ERROR_SIZE];
     HRESULT hr;
 
-    *root = NULL;
-    if (FAILED(hr = hostfs_read_file(path, MSG_FILE_MAX, &memory, size)))
+    *file = NULL;
+    if (FAILED(hr = hostfs_read_file(path, MSG_FILE_MAX, memory, size)))
     {
         char words[256];
         if (hr == HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) || hr == HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND))
@@ -615,39 +558,36 @@ static HRESULT open_checked(const char *path, IStorage **root, ULONGLONG *size, 
         if (hr == E_OUTOFMEMORY) return errmsg_about(error, hr, path, ERRMSG_OOM);
         return errmsg_about(error, hr, path, "cannot open: %s", errmsg_describe(hr, words, sizeof(words)));
     }
-    data = GlobalLock(memory);
-    hr = cfbcheck_data(data, (size_t)*size, check_error);
-    GlobalUnlock(memory);
+    hr = cfb_open(GlobalLock(*memory), (size_t)*size, file, check_error);
     if (hr == STG_E_FILEALREADYEXISTS) hr = errmsg_about(error, hr, path, "not a compound file");
     else if (hr == E_OUTOFMEMORY) errmsg_about(error, hr, path, ERRMSG_OOM);
     else if (FAILED(hr)) errmsg_about(error, hr, path, "damaged compound file: %s", check_error);
-    else if (FAILED(hr = CreateILockBytesOnHGlobal(memory, TRUE, &bytes)))
-        errmsg_about(error, hr, path, ERRMSG_OOM);
-    else
-    {
-        memory = NULL; /* the lock bytes own it now */
-        hr = StgOpenStorageOnILockBytes(bytes, NULL, STGM_READ | STGM_SHARE_DENY_WRITE, NULL, 0, root);
-        if (FAILED(hr)) errmsg_about(error, hr, path, "cannot open as a compound file (%#x)", (unsigned)hr);
-        ILockBytes_Release(bytes);
-    }
-    if (memory) GlobalFree(memory);
     return hr;
 }
 
 HRESULT msgfile_read(const char *path, struct mapi_message *message, char error[MSGFILE_ERROR_SIZE])
 {
-    struct reader r = {path, 0, error, NULL, NULL, 0};
-    IStorage *root = NULL;
+    struct reader r = {path, NULL, 0, error, NULL, NULL, 0};
+    struct cfb *file = NULL;
+    HGLOBAL memory = NULL;
     HRESULT hr;
     ULONG i;
 
     memset(message, 0, sizeof(*message));
-    if (FAILED(hr = open_checked(path, &root, &r.limit, error))) return hr;
-    if (SUCCEEDED(hr = read_names(&r, root))) hr = read_message(&r, root, "", TOP_HEADER_SIZE, 0, message);
+    if (SUCCEEDED(hr = open_checked(path, &memory, &file, &r.limit, error)))
+    {
+        r.file = file;
+        if (SUCCEEDED(hr = read_names(&r))) hr = read_message(&r, CFB_ROOT, "", TOP_HEADER_SIZE, 0, message);
+    }
     for (i = 0; r.names && i < r.name_count; i++) free(r.names[i].string);
     free(r.names);
     free(r.name_set);
-    IStorage_Release(root);
+    cfb_close(file);
+    if (memory)
+    {
+        GlobalUnlock(memory);
+        GlobalFree(memory);
+    }
     if (FAILED(hr)) mapi_message_clear(message);
     return hr;
 }

@@ -101,7 +101,7 @@ rm -rf "$results/.taken"
 /usr/bin/python3 "$TOP/tests/junit.py" summary "$results"
 status=$?
 # where the time went: the five slowest tests
-echo "slowest: $(sort -rn "$results/.times" | head -n 5 | awk '{ printf "%s%s %.1f s", NR > 1 ? ", " : "", $2, $1 }')"
+echo "slowest: $(sort -rn "$results/.times" | head -n 5 | awk '{ printf "%s%s %.1f s", (NR > 1 ? ", " : ""), $2, $1 }')"
 rm -f "$results/.times"
 echo "($(($(date +%s) - start)) s; JUnit XML and logs in $results)"
 exit $status
