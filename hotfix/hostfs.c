@@ -421,7 +421,7 @@ HRESULT hostfs_write_file(const char *path, const void *data, size_t size)
     return error ? hostfs_error(error) : S_OK;
 }
 
-HRESULT hostfs_append_line(const char *path, const char *line, size_t size, BOOL flush)
+HRESULT hostfs_append_line(const char *path, const char *line, size_t size, BOOL flush, BOOL whole)
 {
     char *host, last = '\n';
     HRESULT hr;
@@ -431,7 +431,7 @@ HRESULT hostfs_append_line(const char *path, const char *line, size_t size, BOOL
     if ((fd = open(host, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0666)) < 0) error = errno;
     else
     {
-        off_t end = lseek(fd, 0, SEEK_END);
+        off_t end = whole ? 0 : lseek(fd, 0, SEEK_END);
         error = end < 0 ? errno : 0;
         if (!error && end > 0 && pread(fd, &last, 1, end - 1) != 1) error = errno ? errno : EIO;
         if (!error && last != '\n') error = hostfs_write_all(fd, "\n", 1);

@@ -92,9 +92,10 @@ HRESULT hostfs_write_file(const char *path, const void *data, size_t size);
 /* Appends the SIZE bytes of LINE (which ends with a line break) to file
  * PATH, created when missing; when the file does not end with a line break
  * (a crash cut its last line) one comes first, so that the cut line stays
- * cut and LINE whole.  With FLUSH, flushed to disk before it returns.
- * S_OK or the Win32 error of the failure. */
-HRESULT hostfs_append_line(const char *path, const char *line, size_t size, BOOL flush);
+ * cut and LINE whole.  WHOLE: the caller knows the file ends whole (its
+ * own last append succeeded), and it is not looked at.  With FLUSH,
+ * flushed to disk before it returns.  S_OK or the Win32 error. */
+HRESULT hostfs_append_line(const char *path, const char *line, size_t size, BOOL flush, BOOL whole);
 
 /* Flushes to disk everything written to the file system that holds PATH
  * (one syncfs); S_OK or the Win32 error. */

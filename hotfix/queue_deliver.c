@@ -291,7 +291,7 @@ HRESULT qdeliver_convert_cached(struct run *run, const char *folder, const struc
     struct run_slot *slot = &run->slots[run->current];
     struct mapi_message once;
     ULONGLONG bytes = 0;
-    char *path;
+    char *path = NULL;
     HRESULT hr;
 
     *mime = NULL;
@@ -301,8 +301,8 @@ HRESULT qdeliver_convert_cached(struct run *run, const char *folder, const struc
     if (FAILED(hr = read_queued(folder, e, &once, error))) return hr;
     hr = convert_read(&once, e, run->policy, &run->keys.reader, now, mime, &run->fix_seen, run->value_seen, error);
     /* kept while there is room; a copy not kept is read again next time */
-    if ((path = strbuf_path(folder, MESSAGE_FILE, NULL)) && SUCCEEDED(hostfs_file_size(path, &bytes)) &&
-        run->cache_bytes + bytes <= RUN_CACHE_BYTES &&
+    if (run->cache_bytes < RUN_CACHE_BYTES && (path = strbuf_path(folder, MESSAGE_FILE, NULL)) &&
+        SUCCEEDED(hostfs_file_size(path, &bytes)) && run->cache_bytes + bytes <= RUN_CACHE_BYTES &&
         grow_for_one(&run->cache, &run->cache_capacity, run->cache_count, sizeof(*run->cache), 64))
     {
         struct run_cached *kept = &run->cache[run->cache_count++];

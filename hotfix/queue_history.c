@@ -62,10 +62,16 @@ HRESULT qhistory_append(struct run *run, const char *folder, const struct queue_
     }
     strbuf_puts(&line, event_327 ? "\t327\t.\n" : "\t-\t.\n");
     if (!path || line.failed) hr = errmsg_format(run->error, E_OUTOFMEMORY, ERRMSG_OOM);
-    else if (FAILED(hr = hostfs_append_line(path, line.data, line.size, flush)))
+    else
     {
-        char words[256];
-        errmsg_format(run->error, hr, "cannot append to '%s': %s", path, errmsg_describe(hr, words, sizeof(words)));
+        /* once this run has appended to it whole, its last line is known whole */
+        BOOL *whole = &run->slots[run->current].history_whole;
+        if (FAILED(hr = hostfs_append_line(path, line.data, line.size, flush, *whole)))
+        {
+            char words[256];
+            errmsg_format(run->error, hr, "cannot append to '%s': %s", path, errmsg_describe(hr, words, sizeof(words)));
+        }
+        *whole = SUCCEEDED(hr);
     }
     strbuf_free(&line);
     free(path);

@@ -84,6 +84,7 @@ struct run_slot
     ULONGLONG due;       /* when it is next due (RUN_DONE: no longer queued) */
     ULONG cached;        /* 1 + its index in the run's cache; 0: not kept */
     BOOL record_checked; /* looked for a delivery record left by a run that died */
+    BOOL history_whole;  /* its history ends with a whole line: this run appended to it */
 };
 
 /* A message read for this pass, kept until the pass's commit: the commit's

@@ -11,7 +11,8 @@
 #                     npm into build/node (skipped, saying so, without node
 #                     and npm); and cat of every byte (the floor)
 #   queue scale       BENCH_QUEUE_SIZES messages submitted and run over
-#                     --until=+1h with the fix off (half stuck, half delivered);
+#                     --until=+1h with the fix off (half stuck, half delivered),
+#                     then listed: seconds and peak memory of each step;
 #                     beside it a private Postfix (scripts/postfix-private.sh)
 #                     taking the same number of messages of the same size
 #                     from smtp-source over SMTP on 127.0.0.1, queueing them
@@ -209,6 +210,12 @@ EOF
         sample "queue_$size.messages_per_s" "$(rate "$size" "$total")"
         sample "queue_$size.us_per_message" "$(awk -v n="$size" -v s="$total" 'BEGIN { printf "%.0f", s * 1e6 / n }')"
         sample "queue_$size.peak_mb" "$(awk -v a="$submit_kb" -v b="$peak_kb" 'BEGIN { printf "%.1f", (a > b ? a : b) / 1024 }')"
+        sample "queue_$size.run_peak_mb" "$(awk -v k="$peak_kb" 'BEGIN { printf "%.1f", k / 1024 }')"
+        # the whole queue listed, a line a message (half queued, half delivered)
+        measure "$TRACKFIX" queue --queue="$work/server/queue" list
+        [ "$(wc -l < "$work/last.out")" = $((size + 1)) ] || { say "queue list: $(wc -l < "$work/last.out") lines"; exit 1; }
+        sample "queue_$size.list_seconds" "$elapsed"
+        sample "queue_$size.list_peak_mb" "$(awk -v k="$peak_kb" 'BEGIN { printf "%.1f", k / 1024 }')"
         # the queue as a picture: the page written, then loaded by Chromium
         measure "$TRACKFIX" queue --queue="$work/server/queue" report -o "$work/report.html"
         sample "report_$size.seconds" "$elapsed"
