@@ -326,25 +326,29 @@ struct name_search
 {
     const struct cfb *file;
     const char *name;
+    size_t length;
     ULONG found;
 };
 
+/* Compares the entry's name in place: its length first, then each
+ * character without case. */
 static BOOL match_name(void *ctx, ULONG entry)
 {
     struct name_search *search = ctx;
-    WCHAR name[CFB_NAME_SIZE];
-    ULONG i;
+    const BYTE *e = entry_of(search->file, entry);
+    size_t i;
 
-    cfb_name(search->file, entry, name);
-    for (i = 0; name[i] && search->name[i] && upper(name[i]) == upper((BYTE)search->name[i]); i++) continue;
-    if (name[i] || search->name[i] || !cfb_type(search->file, entry)) return TRUE;
+    /* the length counts the terminator, in bytes */
+    if ((size_t)(e[0x40] | e[0x41] << 8) != (search->length + 1) * 2 || !e[0x42]) return TRUE;
+    for (i = 0; i < search->length; i++)
+        if (upper(e[i * 2] | e[i * 2 + 1] << 8) != upper((BYTE)search->name[i])) return TRUE;
     search->found = entry;
     return FALSE;
 }
 
 ULONG cfb_find(const struct cfb *c, ULONG storage, const char *name)
 {
-    struct name_search search = {c, name, CFB_NONE};
+    struct name_search search = {c, name, strlen(name), CFB_NONE};
 
     walk_siblings(c, le32(entry_of(c, storage) + 0x4C), match_name, &search);
     return search.found;
