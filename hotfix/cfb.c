@@ -346,10 +346,37 @@ static BOOL match_name(void *ctx, ULONG entry)
     return FALSE;
 }
 
+/* MS-CFB's order of names (2.6.4): the shorter first, then character by
+ * character in upper case.  Below zero when ENTRY's name comes before
+ * NAME (LENGTH characters). */
+static int compare_name(const struct cfb *c, ULONG entry, const char *name, size_t length)
+{
+    const BYTE *e = entry_of(c, entry);
+    size_t bytes = e[0x40] | e[0x41] << 8, chars = bytes ? bytes / 2 - 1 : 0, i;
+
+    if (chars != length) return chars < length ? -1 : 1;
+    for (i = 0; i < length; i++)
+    {
+        WCHAR a = upper(e[i * 2] | e[i * 2 + 1] << 8), b = upper((BYTE)name[i]);
+        if (a != b) return a < b ? -1 : 1;
+    }
+    return 0;
+}
+
 ULONG cfb_find(const struct cfb *c, ULONG storage, const char *name)
 {
     struct name_search search = {c, name, strlen(name), CFB_NONE};
+    ULONG node = le32(entry_of(c, storage) + 0x4C), steps = 0;
 
+    /* down the tree as its order says: a storage of 100,000 recipients is
+     * some 17 steps; the tree was checked, so each step is a new entry */
+    while (node != NOSTREAM && steps++ < c->count)
+    {
+        int order = compare_name(c, node, name, search.length);
+        if (!order) return entry_of(c, node)[0x42] ? node : CFB_NONE;
+        node = le32(entry_of(c, node) + (order > 0 ? 0x44 : 0x48));
+    }
+    /* a tree its writer did not keep in order: every entry looked at */
     walk_siblings(c, le32(entry_of(c, storage) + 0x4C), match_name, &search);
     return search.found;
 }
