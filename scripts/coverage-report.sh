@@ -29,12 +29,16 @@ from gcovr.__main__ import main
 sys.argv[0] = "gcovr"
 sys.exit(main())' "$@"
 }
+# The counters are looked for in the build's objects only: by default gcovr
+# also searches all of --root, and the Wine prefix under build/ holds a
+# link to / (dosdevices/z:), through which it read every .gcda file of the
+# machine (another clone's among them).
 gcovr --root "$TOP" --object-directory "$build/obj" --filter 'hotfix/' --filter 'registry/' \
     --html-details "$report/index.html" --html-title "trackfix coverage (make test)" \
     --json-summary "$report/summary.json" --json-summary-pretty \
-    --txt "$report/lines.txt" > /dev/null
+    --txt "$report/lines.txt" "$build/obj" > /dev/null
 gcovr --root "$TOP" --object-directory "$build/obj" --filter 'hotfix/' --filter 'registry/' \
-    --branches --txt "$report/branches.txt" > /dev/null
+    --branches --txt "$report/branches.txt" "$build/obj" > /dev/null
 # The files wanted whole are judged by gcov's own branch records (gcov -b
 # -t): gcovr 5.2's per-line detail of some files is off by lines here.
 /usr/bin/python3 - "$report/summary.json" "$build/obj" "$TOP/scripts/coverage-exclusions.txt" \
