@@ -301,8 +301,9 @@ HRESULT qdeliver_convert_cached(struct run *run, const char *folder, const struc
     if (FAILED(hr = read_queued(folder, e, &once, error))) return hr;
     hr = convert_read(&once, e, run->policy, &run->keys.reader, now, mime, &run->fix_seen, run->value_seen, error);
     /* kept while there is room; a copy not kept is read again next time */
-    if (run->cache_bytes < RUN_CACHE_BYTES && (path = strbuf_path(folder, MESSAGE_FILE, NULL)) &&
-        SUCCEEDED(hostfs_file_size(path, &bytes)) && run->cache_bytes + bytes <= RUN_CACHE_BYTES &&
+    if (!run->cache_full && (path = strbuf_path(folder, MESSAGE_FILE, NULL)) &&
+        SUCCEEDED(hostfs_file_size(path, &bytes)) &&
+        !(run->cache_full = run->cache_bytes + bytes > RUN_CACHE_BYTES) &&
         grow_for_one(&run->cache, &run->cache_capacity, run->cache_count, sizeof(*run->cache), 64))
     {
         struct run_cached *kept = &run->cache[run->cache_count++];
@@ -327,6 +328,7 @@ void qdeliver_forget(struct run *run, ULONG slot)
     kept = &run->cache[s->cached - 1];
     mapi_message_clear(&kept->message);
     run->cache_bytes -= kept->bytes;
+    run->cache_full = FALSE;
     /* the last one takes its place */
     *kept = run->cache[--run->cache_count];
     if (kept != &run->cache[run->cache_count]) run->slots[kept->slot].cached = s->cached;

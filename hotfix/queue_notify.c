@@ -119,8 +119,12 @@ BOOL qnotify_logs_327(struct run *run)
 {
     struct gate_dword level;
 
-    gate_read_dword(&run->keys.reader, REG_ITEM_STORE_DRIVER_LEVEL, &level);
-    return level.valid && level.value >= EVENTLOG_LEVEL_MAXIMUM;
+    if (run->level == LEVEL_UNREAD)
+    {
+        gate_read_dword(&run->keys.reader, REG_ITEM_STORE_DRIVER_LEVEL, &level);
+        run->level = level.valid && level.value >= EVENTLOG_LEVEL_MAXIMUM ? LEVEL_LOGS_327 : LEVEL_BELOW_MAXIMUM;
+    }
+    return run->level == LEVEL_LOGS_327;
 }
 
 HRESULT qnotify_event_327(struct run *run, const struct queue_entry *e, ULONGLONG now, HRESULT failure)

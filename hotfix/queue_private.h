@@ -130,6 +130,9 @@ struct run
     void *ctx;
     char *error;
     struct gate_keys keys; /* the registry, read at every attempt through keys kept open */
+    /* the Exchange Store Driver's diagnostics level: read once for the
+     * attempts committed together (commit_pass forgets it) */
+    enum { LEVEL_UNREAD, LEVEL_BELOW_MAXIMUM, LEVEL_LOGS_327 } level;
     /* group commit: the pass's new states of messages that stay queued and
      * its events 327, flushed together at the end of the pass, then its lines */
     struct atomicfile_batch states;
@@ -151,6 +154,7 @@ struct run
     struct run_cached *cache;
     ULONG cache_count, cache_capacity;
     ULONGLONG cache_bytes;
+    BOOL cache_full; /* a copy did not fit: none is sized again until one leaves */
     /* what the attempt being made saw of the gate, for its history */
     enum queue_fix_seen fix_seen;
     char value_seen[QUEUE_VALUE_SIZE];
@@ -258,7 +262,8 @@ HRESULT qnotify_report(struct run *run, struct queue_entry *e, enum dsn_action a
 HRESULT qnotify_all(struct run *run, struct queue_entry *e, enum dsn_action action, ULONGLONG now);
 
 /* Whether a failed conversion is logged as event 327 now: the 'Exchange
- * Store Driver' diagnostics level is 5 or more. */
+ * Store Driver' diagnostics level is 5 or more, as read for the attempts
+ * the next commit saves (an administrator's change counts from there). */
 BOOL qnotify_logs_327(struct run *run);
 
 /* Event 327 for E's failed conversion (the caller asked qnotify_logs_327):

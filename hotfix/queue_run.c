@@ -152,6 +152,7 @@ static HRESULT commit_pass(struct run *run)
         free(run->moves[i].to);
     }
     run->line_count = run->event_count = run->move_count = 0;
+    run->level = LEVEL_UNREAD;
     free(log);
     return hr;
 }

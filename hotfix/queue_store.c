@@ -263,8 +263,13 @@ void queue_field_format(const struct queue_entry *e, const struct queue_field *f
     switch (field->kind)
     {
     case QUEUE_FIELD_TEXT:
-        for (value = *FIELD_AT(e, field, char *const); value && *value; value++)
-            strbuf_add(out, *value == '\r' || *value == '\n' ? " " : value, 1);
+        /* a line break becomes a space */
+        for (value = *FIELD_AT(e, field, char *const); value && *value;)
+        {
+            size_t run = strcspn(value, "\r\n");
+            strbuf_add(out, run ? value : " ", run ? run : 1);
+            value += run ? run : 1;
+        }
         break;
     case QUEUE_FIELD_TIME:
         if (*FIELD_AT(e, field, const ULONGLONG))
@@ -348,7 +353,8 @@ void qstore_format_state(const struct queue_entry *e, struct strbuf *sb)
 
     for (i = 0; i < queue_field_count; i++)
     {
-        strbuf_printf(sb, "%s=", queue_fields[i].key);
+        strbuf_puts(sb, queue_fields[i].key);
+        strbuf_add(sb, "=", 1);
         queue_field_format(e, &queue_fields[i], sb);
         strbuf_puts(sb, "\n");
     }

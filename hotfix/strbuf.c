@@ -44,16 +44,22 @@ void strbuf_puts(struct strbuf *sb, const char *text)
 
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
 {
+    size_t room = sb->failed ? 0 : sb->capacity - sb->size;
     va_list args;
     int len;
 
+    /* formatted once when it fits in the room left, else measured first */
     va_start(args, fmt);
-    len = vsnprintf(NULL, 0, fmt, args);
+    len = vsnprintf(room ? sb->data + sb->size : NULL, room, fmt, args);
     va_end(args);
-    if (len < 0 || !reserve(sb, (size_t)len)) return;
-    va_start(args, fmt);
-    vsnprintf(sb->data + sb->size, (size_t)len + 1, fmt, args);
-    va_end(args);
+    if (len < 0) return;
+    if ((size_t)len >= room)
+    {
+        if (!reserve(sb, (size_t)len)) return;
+        va_start(args, fmt);
+        vsnprintf(sb->data + sb->size, (size_t)len + 1, fmt, args);
+        va_end(args);
+    }
     sb->size += (size_t)len;
 }
 
@@ -128,8 +134,18 @@ HRESULT strbuf_read(struct strbuf *sb, FILE *in, size_t max)
 
 char *strbuf_path(const char *a, const char *b, const char *c)
 {
-    struct strbuf sb = {0};
+    size_t a_len = strlen(a), b_len = strlen(b), c_len = c ? strlen(c) + 1 : 0;
+    char *path = malloc(a_len + 1 + b_len + c_len + 1);
 
-    strbuf_printf(&sb, c ? "%s/%s/%s" : "%s/%s", a, b, c);
-    return strbuf_detach(&sb);
+    if (!path) return NULL;
+    memcpy(path, a, a_len);
+    path[a_len] = '/';
+    memcpy(path + a_len + 1, b, b_len);
+    if (c)
+    {
+        path[a_len + 1 + b_len] = '/';
+        memcpy(path + a_len + 2 + b_len, c, c_len - 1);
+    }
+    path[a_len + 1 + b_len + c_len] = 0;
+    return path;
 }
