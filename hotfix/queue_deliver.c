@@ -303,7 +303,7 @@ HRESULT qdeliver_convert_cached(struct run *run, const char *folder, const struc
     /* kept while there is room; a copy not kept is read again next time */
     if (!run->cache_full && (path = strbuf_path(folder, MESSAGE_FILE, NULL)) &&
         SUCCEEDED(hostfs_file_size(path, &bytes)) &&
-        !(run->cache_full = run->cache_bytes + bytes > RUN_CACHE_BYTES) &&
+        !(run->cache_full = run->cache_bytes + bytes > run->policy->kept_copies_bytes) &&
         grow_for_one(&run->cache, &run->cache_capacity, run->cache_count, sizeof(*run->cache), 64))
     {
         struct run_cached *kept = &run->cache[run->cache_count++];

@@ -65,13 +65,13 @@ HRESULT qhistory_append(struct run *run, const char *folder, const struct queue_
     else
     {
         /* once this run has appended to it whole, its last line is known whole */
-        BOOL *whole = &run->slots[run->current].history_whole;
-        if (FAILED(hr = hostfs_append_line(path, line.data, line.size, flush, *whole)))
+        struct run_slot *slot = &run->slots[run->current];
+        if (FAILED(hr = hostfs_append_line(path, line.data, line.size, flush, slot->history_whole)))
         {
             char words[256];
             errmsg_format(run->error, hr, "cannot append to '%s': %s", path, errmsg_describe(hr, words, sizeof(words)));
         }
-        *whole = SUCCEEDED(hr);
+        slot->history_whole = SUCCEEDED(hr);
     }
     strbuf_free(&line);
     free(path);

@@ -38,6 +38,9 @@ void queue_policy_default(struct queue_policy *policy)
     policy->delay_minutes = QUEUE_DELAY_MINUTES;
     policy->expire_minutes = QUEUE_EXPIRE_MINUTES;
     policy->fix = -1;
+    /* a run's peak stays under 64 MB at any queue size */
+    policy->kept_states_bytes = 16u * 1024 * 1024;
+    policy->kept_copies_bytes = 16u * 1024 * 1024;
 }
 
 ULONGLONG queue_policy_expiry(const struct queue_policy *p, const struct queue_entry *e)

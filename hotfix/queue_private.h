@@ -68,10 +68,7 @@ static const char *const state_folders[QUEUE_STATE_COUNT] = {"queued", "delivere
 /* the files a run flushes together at most (the rest of a pass follows):
  * a syncfs costs some 10 ms whatever it flushes */
 #define RUN_BATCH 1024
-/* the .msg bytes of the queued copies a run keeps read between attempts
- * (their parsed copies take less): past it a copy is read at each attempt */
-#define RUN_CACHE_BYTES (16u * 1024 * 1024)
-/* the queued messages a run schedules at once (32 bytes each): a larger
+/* the queued messages a run schedules at once (40 bytes each): a larger
  * queue is run in rounds of this many, in id order */
 #define RUN_SLOTS_MAX (512u * 1024)
 /* the due time of a message that has left queued/ */
@@ -81,10 +78,11 @@ static const char *const state_folders[QUEUE_STATE_COUNT] = {"queued", "delivere
 struct run_slot
 {
     char id[QUEUE_ID_SIZE];
-    ULONGLONG due;       /* when it is next due (RUN_DONE: no longer queued) */
-    ULONG cached;        /* 1 + its index in the run's cache; 0: not kept */
-    BOOL record_checked; /* looked for a delivery record left by a run that died */
-    BOOL history_whole;  /* its history ends with a whole line: this run appended to it */
+    ULONGLONG due;             /* when it is next due (RUN_DONE: no longer queued) */
+    struct queue_entry *kept;  /* its state as last saved, kept read between passes; NULL: read when due */
+    ULONG cached;              /* 1 + its index in the run's cache; 0: not kept */
+    BYTE record_checked;       /* looked for a delivery record left by a run that died */
+    BYTE history_whole;        /* its history ends with a whole line: this run appended to it */
 };
 
 /* A message read for this pass, kept until the pass's commit: the commit's
@@ -150,10 +148,11 @@ struct run
     /* the messages read since the last commit */
     struct run_live *live;
     ULONG live_count, live_capacity;
-    /* queued copies kept read: up to RUN_CACHE_BYTES of .msg */
+    /* queued copies kept read: up to the policy's kept_copies_bytes of .msg */
     struct run_cached *cache;
     ULONG cache_count, cache_capacity;
     ULONGLONG cache_bytes;
+    ULONGLONG kept_bytes; /* of the states kept read (the policy's kept_states_bytes) */
     BOOL cache_full; /* a copy did not fit: none is sized again until one leaves */
     /* what the attempt being made saw of the gate, for its history */
     enum queue_fix_seen fix_seen;
@@ -183,6 +182,9 @@ HRESULT qstore_write_atomic(const char *path, const char *data, DWORD size, char
 
 /* E's state file as text into SB. */
 void qstore_format_state(const struct queue_entry *e, struct strbuf *sb);
+
+/* The memory E takes, its texts and their allocations counted. */
+size_t qstore_entry_bytes(const struct queue_entry *e);
 
 /* Writes E's state file into FOLDER atomically. */
 HRESULT qstore_save_state(struct queue *queue, const char *folder, const struct queue_entry *e, char *error);

@@ -355,9 +355,24 @@ static HRESULT process(struct run *run, struct queue_entry *e, ULONGLONG now)
     return S_OK;
 }
 
+/* Slot INDEX's message no longer read: its kept copy and its kept state
+ * dropped. */
+static void forget_slot(struct run *run, ULONG index)
+{
+    struct run_slot *slot = &run->slots[index];
+
+    qdeliver_forget(run, index);
+    if (!slot->kept) return;
+    run->kept_bytes -= qstore_entry_bytes(slot->kept);
+    queue_entry_clear(slot->kept);
+    free(slot->kept);
+    slot->kept = NULL;
+}
+
 /* The commit of what the pass did so far, then each message read for it
- * settled: its slot due again when it stays queued, done (its kept copy
- * dropped) when it left; the messages freed. */
+ * settled: its slot due again when it stays queued, its state kept read
+ * while the policy's kept_states_bytes allow (else freed, and read again when due); done,
+ * its read copy dropped, when it left. */
 static HRESULT commit_and_settle(struct run *run)
 {
     HRESULT hr = commit_pass(run);
@@ -368,7 +383,19 @@ static HRESULT commit_and_settle(struct run *run)
         struct queue_entry *e = run->live[i].entry;
         struct run_slot *slot = &run->slots[run->live[i].slot];
 
-        if (e->state == QUEUE_QUEUED) slot->due = queue_policy_next_due(run->policy, e);
+        if (e->state == QUEUE_QUEUED)
+        {
+            size_t bytes = qstore_entry_bytes(e);
+
+            slot->due = queue_policy_next_due(run->policy, e);
+            /* a failed commit ends the run: nothing is kept past it */
+            if (SUCCEEDED(hr) && run->kept_bytes + bytes <= run->policy->kept_states_bytes)
+            {
+                slot->kept = e;
+                run->kept_bytes += bytes;
+                continue;
+            }
+        }
         else
         {
             slot->due = RUN_DONE;
@@ -379,6 +406,15 @@ static HRESULT commit_and_settle(struct run *run)
     }
     run->live_count = 0;
     return hr;
+}
+
+/* The round done: every message it read forgotten, its slots emptied. */
+static void forget_round(struct run *run)
+{
+    ULONG i;
+
+    for (i = 0; i < run->slot_count; i++) forget_slot(run, i);
+    run->slot_count = 0;
 }
 
 /* Does what is due at NOW for E, the message of slot INDEX (taken: it
@@ -451,8 +487,15 @@ static HRESULT run_round(struct run *run, ULONGLONG until)
             struct queue_entry *e;
 
             if (run->slots[i].due > clock) continue;
-            if (!(e = malloc(sizeof(*e)))) return errmsg_format(run->error, E_OUTOFMEMORY, ERRMSG_OOM);
-            if (FAILED(hr = qlist_load(run->queue, QUEUE_QUEUED, run->slots[i].id, e, run->error)))
+            /* the state this run saved last, kept or read from its file */
+            if ((e = run->slots[i].kept))
+            {
+                run->kept_bytes -= qstore_entry_bytes(e);
+                run->slots[i].kept = NULL;
+            }
+            else if (!(e = malloc(sizeof(*e))))
+                return errmsg_format(run->error, E_OUTOFMEMORY, ERRMSG_OOM);
+            else if (FAILED(hr = qlist_load(run->queue, QUEUE_QUEUED, run->slots[i].id, e, run->error)))
             {
                 free(e);
                 return hr;
@@ -467,8 +510,8 @@ HRESULT queue_run(struct queue *queue, const struct queue_policy *policy, ULONGL
 {
     struct run run;
     char after[QUEUE_ID_SIZE] = "";
+    BOOL full;
     HRESULT hr;
-    ULONG i;
 
     memset(&run, 0, sizeof(run));
     run.queue = queue;
@@ -488,23 +531,23 @@ HRESULT queue_run(struct queue *queue, const struct queue_policy *policy, ULONGL
     /* rounds of up to RUN_SLOTS_MAX queued messages, in id order */
     do
     {
-        run.slot_count = 0;
-        if (FAILED(hr = qlist_each(queue, 1u << QUEUE_QUEUED, *after ? after : NULL, schedule, &run, error)) ||
-            !run.slot_count)
-            break;
-        strcpy(after, run.slots[run.slot_count - 1].id);
-        hr = run_round(&run, until);
-        for (i = 0; i < run.slot_count; i++) qdeliver_forget(&run, i);
-    } while (SUCCEEDED(hr) && run.slot_count == RUN_SLOTS_MAX);
-    /* what the pass did before a failure is kept, and said; the failure is told */
-    if (FAILED(hr))
-    {
-        char first[QUEUE_ERROR_SIZE];
-        memcpy(first, error, QUEUE_ERROR_SIZE);
-        commit_and_settle(&run);
-        memcpy(error, first, QUEUE_ERROR_SIZE);
-    }
-    for (i = 0; i < run.slot_count; i++) qdeliver_forget(&run, i);
+        hr = qlist_each(queue, 1u << QUEUE_QUEUED, *after ? after : NULL, schedule, &run, error);
+        if (SUCCEEDED(hr) && run.slot_count)
+        {
+            strcpy(after, run.slots[run.slot_count - 1].id);
+            hr = run_round(&run, until);
+        }
+        full = SUCCEEDED(hr) && run.slot_count == RUN_SLOTS_MAX;
+        /* what the pass did before a failure is kept, and said; the failure is told */
+        if (FAILED(hr))
+        {
+            char first[QUEUE_ERROR_SIZE];
+            memcpy(first, error, QUEUE_ERROR_SIZE);
+            commit_and_settle(&run);
+            memcpy(error, first, QUEUE_ERROR_SIZE);
+        }
+        forget_round(&run);
+    } while (full);
     atomicfile_batch_free(&run.states);
     free(run.events);
     free(run.lines);

@@ -346,6 +346,18 @@ HRESULT qstore_write_atomic(const char *path, const char *data, DWORD size, char
     return hr;
 }
 
+size_t qstore_entry_bytes(const struct queue_entry *e)
+{
+    size_t i, bytes = sizeof(*e);
+    const char *text;
+
+    /* each text a heap block: its bytes and some 16 of the allocator's */
+    for (i = 0; i < queue_field_count; i++)
+        if (queue_fields[i].kind == QUEUE_FIELD_TEXT && (text = *FIELD_AT(e, &queue_fields[i], char *const)))
+            bytes += strlen(text) + 1 + 16;
+    return bytes;
+}
+
 /* E's state file as text into SB. */
 void qstore_format_state(const struct queue_entry *e, struct strbuf *sb)
 {

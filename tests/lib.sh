@@ -9,6 +9,9 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TRACKFIX="$BUILD/trackfix.exe"
 failures=0
 out= err= rc=
+# where run and trackfix keep a program's output while it runs: one folder
+# a test, made once (the helpers start no process of their own)
+LIB_TMP=$(mktemp -d "$BUILD/lib.XXXXXX")
 
 KEY_PARAMS='HKLM\SYSTEM\CurrentControlSet\Services\MSExchangeIS\ParametersSystem'
 KEY_DIAG='HKLM\SYSTEM\CurrentControlSet\Services\MSExchangeTransport\Diagnostics'
@@ -28,19 +31,17 @@ wine() {
 # itself never exits 1 without saying why on stderr).  It is run once more,
 # and the test's log says so.
 run() {
-    local tmp attempt
-    tmp=$(mktemp -d)
+    local attempt
     for attempt in 1 2; do
-        "$@" >"$tmp/out" 2>"$tmp/err"
+        "$@" >"$LIB_TMP/out" 2>"$LIB_TMP/err"
         rc=$?
-        [ "$rc" = 1 ] && [ ! -s "$tmp/out" ] && [ ! -s "$tmp/err" ] && [ "$attempt" = 1 ] || break
+        [ "$rc" = 1 ] && [ ! -s "$LIB_TMP/out" ] && [ ! -s "$LIB_TMP/err" ] && [ "$attempt" = 1 ] || break
         case "$1" in *.exe | wine) ;; *) break ;; esac
         echo "note: '$*' exited 1 with no output, as Wine does when it fails to start a program; running it again" >&2
         sleep 0.2
     done
-    out=$(cat "$tmp/out")
-    err=$(cat "$tmp/err")
-    rm -rf "$tmp"
+    out=$(<"$LIB_TMP/out")
+    err=$(<"$LIB_TMP/err")
 }
 
 # trackfix ARGS...: the program, for a step a test only needs done (its
@@ -48,8 +49,7 @@ run() {
 # Wine failed to start it (status 1, nothing on stderr).  Not for a process
 # a test kills: this shell function stands between the two.
 trackfix() {
-    local err rc
-    err=$(mktemp)
+    local err=$LIB_TMP/trackfix.err rc
     "$TRACKFIX" "$@" 2>"$err"
     rc=$?
     if [ "$rc" = 1 ] && [ ! -s "$err" ]; then
@@ -58,8 +58,7 @@ trackfix() {
         "$TRACKFIX" "$@" 2>"$err"
         rc=$?
     fi
-    cat "$err" >&2
-    rm -f "$err"
+    [ -s "$err" ] && cat "$err" >&2
     return "$rc"
 }
 
@@ -135,6 +134,7 @@ reset_registry() {
 }
 
 finish() {
+    rm -rf "$LIB_TMP"
     if [ "$failures" -ne 0 ]; then
         echo "$failures check(s) failed" >&2
         exit 1

@@ -82,7 +82,9 @@ static void remember(void *ctx, ULONGLONG when, const struct queue_entry *entry,
         snprintf(r->lines[r->count++], sizeof(r->lines[0]), "%u %s", (unsigned)((when - r->start) / MINUTE), kind);
 }
 
-static void the_schedule_follows_the_policy(void **state)
+/* A message that fails every time, run a day under the test's policy with
+ * KEPT_BYTES of states and of copies kept read between passes. */
+static void run_the_schedule(ULONG kept_bytes)
 {
     /* retries after 5, then every 20 minutes; delay notice at 60; expiry at 120 */
     static const char *const expected[] = {"0 attempt", "5 attempt", "25 attempt", "45 attempt", "60 still",
@@ -92,7 +94,6 @@ static void the_schedule_follows_the_policy(void **state)
     struct record record = {{{0}}, 0, 0};
     char error[QUEUE_ERROR_SIZE], id[QUEUE_ID_SIZE];
     size_t i;
-    (void)state;
 
     record.start = t0();
     queue_policy_default(&policy);
@@ -102,6 +103,7 @@ static void the_schedule_follows_the_policy(void **state)
     policy.delay_minutes = 60;
     policy.expire_minutes = 120;
     policy.fix = 0; /* legacy: the 1601 track time fails every time */
+    policy.kept_states_bytes = policy.kept_copies_bytes = kept_bytes;
     assert_int_equal(queue_open(QUEUE_DIR, TRUE, &queue, error), S_OK);
     assert_int_equal(queue_submit(&queue, MESSAGE, t0(), id, error), S_OK);
     assert_string_equal(id, "00000001");
@@ -110,6 +112,19 @@ static void the_schedule_follows_the_policy(void **state)
     for (i = 0; i < ARRAYSIZE(expected) && i < (size_t)record.count; i++)
         assert_string_equal(record.lines[i], expected[i]);
     assert_int_equal(record.count, ARRAYSIZE(expected));
+}
+
+static void the_schedule_follows_the_policy(void **state)
+{
+    (void)state;
+    run_the_schedule(16u * 1024 * 1024);
+}
+
+/* nothing kept read: each pass reads the state and the copy from disk */
+static void the_schedule_is_the_same_read_from_disk_at_every_pass(void **state)
+{
+    (void)state;
+    run_the_schedule(0);
 }
 
 /* Appends TEXT to the history of queued message ID as a run would have. */
@@ -367,6 +382,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(the_schedule_follows_the_policy, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_schedule_is_the_same_read_from_disk_at_every_pass, setup, teardown),
         cmocka_unit_test(the_default_schedule_is_exchange_2003s),
         cmocka_unit_test(the_schedule_is_pinned_to_the_tick),
         cmocka_unit_test(the_server_folder_is_the_queues_parent_in_every_path_form),
