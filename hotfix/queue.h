@@ -159,7 +159,7 @@ void queue_close(struct queue *queue);
 
 /* Fills POLICY with the Exchange 2003 defaults: 10, 10, 10 then every 15
  * minutes; delay notification at 12 hours; expiry at 2 days; the gate;
- * 16 MB of states and 16 MB of copies kept read. */
+ * 16 MB of states and 8 MB of copies kept read. */
 void queue_policy_default(struct queue_policy *policy);
 
 /* The schedule of message E under P (queue_policy.c): when E expires
