@@ -65,6 +65,21 @@ static unsigned map_mask(const struct id_map *map, ULONG number)
     return page ? (page[number % ID_PAGE / 2] >> (number % 2 * 4)) & 0xf : 0;
 }
 
+/* The first own id from *NUMBER on that some folder holds: TRUE with
+ * *NUMBER and its FOLDERS; FALSE past the last.  A page never made is
+ * passed over whole. */
+static BOOL map_next(const struct id_map *map, ULONGLONG *number, unsigned *folders)
+{
+    for (; *number < map->page_count * (ULONGLONG)ID_PAGE; (*number)++)
+    {
+        if (!map->pages[*number / ID_PAGE])
+            *number += ID_PAGE - 1 - *number % ID_PAGE;
+        else if ((*folders = map_mask(map, (ULONG)*number)))
+            return TRUE;
+    }
+    return FALSE;
+}
+
 static void map_add(void *ctx, const char *folder, const char *name)
 {
     struct id_map *map = ctx;
@@ -261,6 +276,7 @@ HRESULT qlist_each(struct queue *queue, unsigned mask, const char *after, queue_
     ULONGLONG number = 0;
     ULONG start_number, i = 0;
     BOOL start_other = FALSE;
+    unsigned folders;
     HRESULT hr;
 
     if (FAILED(hr = map_read(queue, &map, error))) return hr;
@@ -271,22 +287,12 @@ HRESULT qlist_each(struct queue *queue, unsigned mask, const char *after, queue_
         start_other = TRUE;
         while (i < map.other_count && strcmp(map.others[i].id, after) <= 0) i++;
     }
-    if (!start_other)
+    for (; !start_other && hr == S_OK && map_next(&map, &number, &folders); number++)
     {
-        for (; number < map.page_count * (ULONGLONG)ID_PAGE && hr == S_OK; number++)
-        {
-            char id[QUEUE_ID_SIZE];
-            unsigned folders;
+        char id[QUEUE_ID_SIZE];
 
-            if (!map.pages[number / ID_PAGE])
-            {
-                number += ID_PAGE - 1 - number % ID_PAGE;
-                continue;
-            }
-            if (!(folders = map_mask(&map, (ULONG)number))) continue;
-            snprintf(id, sizeof(id), "%08u", (ULONG)number);
-            hr = visit_one(queue, id, folders, mask, visit, ctx, error);
-        }
+        snprintf(id, sizeof(id), "%08u", (ULONG)number);
+        hr = visit_one(queue, id, folders, mask, visit, ctx, error);
     }
     for (; i < map.other_count && hr == S_OK; i++)
         hr = visit_one(queue, map.others[i].id, map.others[i].mask, mask, visit, ctx, error);
@@ -298,21 +304,13 @@ HRESULT queue_count(struct queue *queue, ULONG counts[QUEUE_STATE_COUNT], char e
 {
     struct id_map map;
     ULONGLONG number;
+    unsigned folders;
     ULONG i;
     HRESULT hr;
 
     memset(counts, 0, QUEUE_STATE_COUNT * sizeof(*counts));
     if (FAILED(hr = map_read(queue, &map, error))) return hr;
-    for (number = 0; number < map.page_count * (ULONGLONG)ID_PAGE; number++)
-    {
-        unsigned folders;
-        if (!map.pages[number / ID_PAGE])
-        {
-            number += ID_PAGE - 1;
-            continue;
-        }
-        if ((folders = map_mask(&map, (ULONG)number))) counts[latest_state(folders)]++;
-    }
+    for (number = 0; map_next(&map, &number, &folders); number++) counts[latest_state(folders)]++;
     for (i = 0; i < map.other_count; i++) counts[latest_state(map.others[i].mask)]++;
     map_free(&map);
     return S_OK;
