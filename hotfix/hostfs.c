@@ -347,7 +347,9 @@ HRESULT hostfs_read_file(const char *path, ULONGLONG max, HGLOBAL *memory, ULONG
     *memory = NULL;
     *size = 0;
     if (FAILED(hr = hostfs_resolve(path, &host))) return hr;
-    fd = open(host, O_RDONLY | O_CLOEXEC);
+    /* not blocking: a pipe of that name is refused (not a regular file),
+     * not waited on for a writer that never comes */
+    fd = open(host, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     free(host);
     if (fd < 0 && errno == ENOENT)
     {
@@ -356,7 +358,7 @@ HRESULT hostfs_read_file(const char *path, ULONGLONG max, HGLOBAL *memory, ULONG
         char *found;
         if (hostfs_widen(path, wpath, MAX_PATH) && (found = wine_get_unix_file_name(wpath)))
         {
-            fd = open(found, O_RDONLY | O_CLOEXEC);
+            fd = open(found, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
             HeapFree(GetProcessHeap(), 0, found);
         }
         else

@@ -136,6 +136,11 @@ run "$TRACKFIX" msg dump "$work/nothing.msg" "$work/request-1601.msg"
 expect_rc 2
 expect_err "cannot read '$work/nothing.msg': no such file"
 expect_out 'PR_SUBJECT = "Updated: Project review"'
+# a pipe named as a message is refused at once, never waited on
+mkfifo "$work/pipe.msg"
+run timeout 30 "$TRACKFIX" msg dump "$work/pipe.msg"
+expect_rc 2
+expect_err "cannot read '$work/pipe.msg': larger than 268435456 bytes, or not a regular file"
 printf '[message]\nPR_SUBJECT = "unterminated\n' > "$work/bad.txt"
 run "$TRACKFIX" msg new "$work/bad.txt" -o "$work/bad.msg"
 expect_rc 2

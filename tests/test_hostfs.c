@@ -173,6 +173,91 @@ struct seen
     int count;
 };
 
+/* Writes SIZE bytes of 'a' to the host file PATH. */
+static void spit_letters(const char *path, size_t size)
+{
+    char *data = malloc(size);
+    FILE *out;
+
+    assert_non_null(data);
+    memset(data, 'a', size);
+    assert_non_null(out = fopen(path, "wb"));
+    assert_int_equal(fwrite(data, 1, size, out), size);
+    fclose(out);
+    free(data);
+}
+
+/* The two whole-file readers: a small file in one read, a larger one by
+ * its size, each whole; a folder, a pipe, a file over the limit and a
+ * missing one refused, each as its contract says. */
+static void the_readers_take_a_whole_regular_file_or_refuse(void **state)
+{
+    char *text = (char *)1;
+    HGLOBAL memory;
+    ULONGLONG size;
+    size_t i;
+    (void)state;
+
+    spit_letters(TEST_DIR "/small", 10);
+    assert_int_equal(hostfs_read_text(TEST_DIR "/small", 100, &text), S_OK);
+    assert_string_equal(text, "aaaaaaaaaa");
+    free(text);
+    /* past the one read's 4,096 bytes: read again from the start, whole */
+    spit_letters(TEST_DIR "/large", 10000);
+    assert_int_equal(hostfs_read_text(TEST_DIR "/large", 10000, &text), S_OK);
+    assert_int_equal(strlen(text), 10000);
+    for (i = 0; i < 10000; i++) assert_int_equal(text[i], 'a');
+    free(text);
+    assert_int_equal(hostfs_read_text(TEST_DIR "/large", 9999, &text), E_FAIL);
+    assert_null(text);
+    assert_int_equal(hostfs_read_text(TEST_DIR "/small", 9, &text), E_FAIL);
+    assert_null(text);
+    assert_int_equal(mkdir(TEST_DIR "/folder", 0777), 0);
+    assert_int_equal(hostfs_read_text(TEST_DIR "/folder", 100, &text), E_FAIL);
+    assert_int_equal(hostfs_read_text(TEST_DIR "/none", 100, &text), HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND));
+    /* a pipe with no writer is not waited on */
+    assert_int_equal(mkfifo(TEST_DIR "/pipe", 0666), 0);
+    assert_int_equal(hostfs_read_text(TEST_DIR "/pipe", 100, &text), S_OK);
+    assert_string_equal(text, "");
+    free(text);
+
+    assert_int_equal(hostfs_read_file(TEST_DIR "/large", 10000, &memory, &size), S_OK);
+    assert_int_equal(size, 10000);
+    assert_int_equal(((const char *)GlobalLock(memory))[9999], 'a');
+    GlobalUnlock(memory);
+    GlobalFree(memory);
+    assert_int_equal(hostfs_read_file(TEST_DIR "/large", 9999, &memory, &size), E_INVALIDARG);
+    assert_null(memory);
+    assert_int_equal(hostfs_read_file(TEST_DIR "/folder", 100, &memory, &size), E_INVALIDARG);
+    assert_int_equal(hostfs_read_file(TEST_DIR "/pipe", 100, &memory, &size), E_INVALIDARG);
+    assert_int_equal(hostfs_read_file(TEST_DIR "/none", 100, &memory, &size), HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND));
+    assert_int_equal(hostfs_file_size(TEST_DIR "/large", &size), S_OK);
+    assert_int_equal(size, 10000);
+    assert_int_not_equal(hostfs_file_size(TEST_DIR "/none", &size), S_OK);
+}
+
+/* make_folders: a chain made, an existing folder kept, a file in the way
+ * refused; the lock refused to a second taker. */
+static void folders_are_made_where_no_file_is_in_the_way_and_a_lock_has_one_holder(void **state)
+{
+    int first, second;
+    (void)state;
+
+    assert_int_equal(hostfs_make_folders(TEST_DIR "/a/b/c"), S_OK);
+    assert_true(hostfs_is_folder(TEST_DIR "/a/b/c"));
+    assert_int_equal(hostfs_make_folders(TEST_DIR "/a/b/c/"), S_OK);
+    spit_letters(TEST_DIR "/a/file", 1);
+    assert_int_equal(hostfs_make_folders(TEST_DIR "/a/file"), HRESULT_FROM_WIN32(ERROR_DIRECTORY));
+    assert_false(hostfs_is_folder(TEST_DIR "/a/file"));
+    assert_int_not_equal(hostfs_make_folders(TEST_DIR "/a/file/under"), S_OK);
+
+    assert_int_equal(hostfs_lock(TEST_DIR "/lock", &first), S_OK);
+    assert_int_equal(hostfs_lock(TEST_DIR "/lock", &second), HRESULT_FROM_WIN32(ERROR_SHARING_VIOLATION));
+    hostfs_unlock(first);
+    assert_int_equal(hostfs_lock(TEST_DIR "/lock", &second), S_OK);
+    hostfs_unlock(second);
+}
+
 static void remember_name(void *ctx, const char *folder, const char *name)
 {
     struct seen *seen = ctx;
@@ -220,6 +305,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(an_atomic_write_replaces_whole_or_leaves_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(a_spare_batch_rewrites_in_place, setup, teardown),
         cmocka_unit_test_setup_teardown(for_each_tells_folders_from_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_readers_take_a_whole_regular_file_or_refuse, setup, teardown),
+        cmocka_unit_test_setup_teardown(folders_are_made_where_no_file_is_in_the_way_and_a_lock_has_one_holder, setup,
+                                        teardown),
     };
     return leakcheck_at_exit(cmocka_run_group_tests_name("hostfs", tests, NULL, NULL));
 }
