@@ -216,6 +216,19 @@ HRESULT hostfs_remove(const char *path)
     return hr;
 }
 
+/* The HRESULT of a read that failed with ERROR: a folder read as a file
+ * is not what the caller asked for (E_INVALIDARG); an I/O error is the
+ * disk's (ERROR_READ_FAULT), not the file's. */
+static HRESULT read_error(int error)
+{
+    HRESULT hr;
+
+    if (error == ENOENT) return HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND);
+    if (error == EISDIR) return E_INVALIDARG;
+    hr = hostfs_error(error);
+    return hr == HRESULT_FROM_WIN32(ERROR_WRITE_FAULT) ? HRESULT_FROM_WIN32(ERROR_READ_FAULT) : hr;
+}
+
 HRESULT hostfs_for_each(const char *folder, BOOL folders,
                         void (*visit)(void *ctx, const char *folder, const char *name), void *ctx)
 {
@@ -223,6 +236,7 @@ HRESULT hostfs_for_each(const char *folder, BOOL folders,
     char *named = malloc(length + 2), *host;
     struct dirent *entry;
     BOOL oom = FALSE;
+    HRESULT hr = S_OK;
     DIR *dir;
 
     if (!named) return E_OUTOFMEMORY;
@@ -233,7 +247,7 @@ HRESULT hostfs_for_each(const char *folder, BOOL folders,
     if (!host) return oom ? E_OUTOFMEMORY : S_OK;
     if ((dir = opendir(host)))
     {
-        while ((entry = readdir(dir)))
+        for (errno = 0; (entry = readdir(dir)); errno = 0)
         {
             BOOL is_folder = entry->d_type == DT_DIR;
             struct stat st;
@@ -242,12 +256,13 @@ HRESULT hostfs_for_each(const char *folder, BOOL folders,
             if (entry->d_type == DT_UNKNOWN) is_folder = !fstatat(dirfd(dir), entry->d_name, &st, 0) && S_ISDIR(st.st_mode);
             if (is_folder == !!folders) visit(ctx, folder, entry->d_name);
         }
+        hr = errno ? read_error(errno) : S_OK;
         closedir(dir);
     }
-    else if (errno == ENOMEM)
-        oom = TRUE;
+    else if (errno != ENOENT)
+        hr = read_error(errno);
     free(host);
-    return oom ? E_OUTOFMEMORY : S_OK;
+    return hr;
 }
 
 /* hostfs_read_text's reading of the file open as FD (closed here; -1: the
@@ -261,7 +276,7 @@ static HRESULT read_text_fd(int fd, size_t max, char **text)
     ssize_t got;
 
     *text = NULL;
-    if (fd < 0) return errno == ENOENT ? HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) : errno == ENOMEM ? E_OUTOFMEMORY : E_FAIL;
+    if (fd < 0) return read_error(errno);
     /* a small file (a message's state) in one read, without asking its size */
     while ((got = read(fd, first, sizeof(first))) < 0 && errno == EINTR) continue;
     if (got >= 0 && (size_t)got < sizeof(first) && (size_t)got <= max)
@@ -275,8 +290,8 @@ static HRESULT read_text_fd(int fd, size_t max, char **text)
         return *text ? S_OK : E_OUTOFMEMORY;
     }
     /* a folder fails its read; a larger file is read whole from the start */
-    if (got < 0 || lseek(fd, 0, SEEK_SET)) hr = E_FAIL;
-    else if (fstat(fd, &st) || !S_ISREG(st.st_mode) || (ULONGLONG)st.st_size > max) hr = E_FAIL;
+    if (got < 0 || lseek(fd, 0, SEEK_SET) || fstat(fd, &st)) hr = read_error(errno);
+    else if (!S_ISREG(st.st_mode) || (ULONGLONG)st.st_size > max) hr = E_INVALIDARG;
     else if (!(*text = malloc((size_t)st.st_size + 1))) hr = E_OUTOFMEMORY;
     else
     {
@@ -285,7 +300,7 @@ static HRESULT read_text_fd(int fd, size_t max, char **text)
         {
             got = read(fd, *text + done, (size_t)st.st_size - done);
             if (got < 0 && errno == EINTR) continue;
-            if (got < 0) hr = E_FAIL;
+            if (got < 0) hr = read_error(errno);
             if (got <= 0) break;
             done += (size_t)got;
         }
@@ -364,8 +379,9 @@ HRESULT hostfs_read_file(const char *path, ULONGLONG max, HGLOBAL *memory, ULONG
         else
             errno = ENOENT;
     }
-    if (fd < 0) return errno == ENOENT ? HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) : hostfs_error(errno);
-    if (fstat(fd, &st) || !S_ISREG(st.st_mode) || (ULONGLONG)st.st_size > max) hr = E_INVALIDARG;
+    if (fd < 0) return read_error(errno);
+    if (fstat(fd, &st)) hr = read_error(errno);
+    else if (!S_ISREG(st.st_mode) || (ULONGLONG)st.st_size > max) hr = E_INVALIDARG;
     else if (!(*memory = GlobalAlloc(GMEM_MOVEABLE, (SIZE_T)st.st_size + 1)) || !(data = GlobalLock(*memory)))
         hr = E_OUTOFMEMORY;
     else

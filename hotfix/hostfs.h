@@ -47,8 +47,9 @@ BOOL hostfs_widen(const char *utf8, WCHAR *out, int size);
  * entry (!FOLDERS) of FOLDER but "." and "..", read by the host in one
  * pass, NAME as the host spells it: a queue of 100,000 messages is walked
  * with a few system calls per folder instead of Wine's dozens.  Nothing is
- * called when FOLDER does not exist.  S_OK, or E_OUTOFMEMORY when the
- * folder could not be read for want of memory (nothing visited). */
+ * called when FOLDER does not exist.  S_OK; E_OUTOFMEMORY; else the error
+ * that stopped the reading of the folder (ERROR_READ_FAULT for an I/O
+ * error), some entries perhaps visited. */
 HRESULT hostfs_for_each(const char *folder, BOOL folders,
                         void (*visit)(void *ctx, const char *folder, const char *name), void *ctx);
 
@@ -63,12 +64,15 @@ FILE *hostfs_fopen_read(const char *path);
  * GlobalFree), *SIZE its size: one open, one fstat, reads, through the host.
  * Fails with ERROR_FILE_NOT_FOUND or ERROR_PATH_NOT_FOUND when it is not
  * there, E_INVALIDARG when it is larger than MAX or no regular file,
- * ERROR_READ_FAULT on a short read, else the Win32 error of the failure. */
+ * ERROR_READ_FAULT on an I/O error or a short read, else the Win32 error
+ * of the failure. */
 HRESULT hostfs_read_file(const char *path, ULONGLONG max, HGLOBAL *memory, ULONGLONG *size);
 
 /* Reads the whole file PATH into *TEXT (NUL-terminated; caller frees) with
  * one read: S_OK; HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND); E_OUTOFMEMORY;
- * E_FAIL for a read error, something not a file, or a file over MAX bytes. */
+ * E_INVALIDARG for something not a file or a file over MAX bytes (what is
+ * there is not what was asked for); ERROR_READ_FAULT for an I/O error (the
+ * disk failed, not the file), else the Win32 error of the failure. */
 HRESULT hostfs_read_text(const char *path, size_t max, char **text);
 
 /* Folder PATH held open, to read files under it by a name relative to it

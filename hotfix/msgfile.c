@@ -554,9 +554,8 @@ static HRESULT open_checked(const char *path, HGLOBAL *memory, struct cfb **file
             return errmsg_about(error, hr, path, "no such file");
         if (hr == E_INVALIDARG)
             return errmsg_about(error, hr, path, "larger than %u bytes, or not a regular file", MSG_FILE_MAX);
-        if (hr == HRESULT_FROM_WIN32(ERROR_READ_FAULT)) return errmsg_about(error, hr, path, "short read");
         if (hr == E_OUTOFMEMORY) return errmsg_about(error, hr, path, ERRMSG_OOM);
-        return errmsg_about(error, hr, path, "cannot open: %s", errmsg_describe(hr, words, sizeof(words)));
+        return errmsg_about(error, hr, path, "cannot be read: %s", errmsg_describe(hr, words, sizeof(words)));
     }
     hr = cfb_open(GlobalLock(*memory), (size_t)*size, file, check_error);
     if (hr == STG_E_FILEALREADYEXISTS) hr = errmsg_about(error, hr, path, "not a compound file");

@@ -143,21 +143,27 @@ static int compare_others(const void *a, const void *b)
  * messages unlisted: never a shorter list. */
 static HRESULT map_read(struct queue *queue, struct id_map *map, char *error)
 {
+    char words[256];
     int i;
 
+    HRESULT hr = S_OK;
+
     memset(map, 0, sizeof(*map));
-    for (i = 0; i < QUEUE_STATE_COUNT && !map->oom; i++)
+    for (i = 0; i < QUEUE_STATE_COUNT && !map->oom && SUCCEEDED(hr); i++)
     {
         char *folder = strbuf_path(queue->dir, state_folders[i], NULL);
         map->bit = 1u << i;
-        if (!folder || FAILED(qstore_for_each_folder(folder, map_add, map))) map->oom = TRUE;
+        if (!folder) map->oom = TRUE;
+        else if ((hr = qstore_for_each_folder(folder, map_add, map)) == E_OUTOFMEMORY) map->oom = TRUE;
+        else if (FAILED(hr)) errmsg_format(error, hr, "cannot read the folder '%s': %s", folder,
+                                           errmsg_describe(hr, words, sizeof(words)));
         free(folder);
     }
-    if (map->oom)
+    if (map->oom || FAILED(hr))
     {
         map_free(map);
         memset(map, 0, sizeof(*map));
-        return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
+        return FAILED(hr) && hr != E_OUTOFMEMORY ? hr : errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
     }
     qsort(map->others, map->other_count, sizeof(*map->others), compare_others);
     return S_OK;
@@ -228,7 +234,8 @@ HRESULT qlist_load(struct queue *queue, enum queue_state state, const char *id, 
         if (!(path = qstore_entry_folder(queue, state, id))) hr = E_OUTOFMEMORY;
         else if (state == QUEUE_CORRUPT)
             hr = qstore_load_reason(path, e);
-        else if ((hr = qstore_load_state_of(queue, state, path, e, reason)) != S_OK && hr != E_OUTOFMEMORY)
+        else if ((hr = qstore_load_state_of(queue, state, path, e, reason)) == E_INVALIDARG ||
+                 hr == HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND))
         {
             /* moved on since its name was read (a run delivered it): read
              * where it went */
@@ -246,8 +253,11 @@ HRESULT qlist_load(struct queue *queue, enum queue_state state, const char *id, 
     free(path);
     if (FAILED(hr))
     {
+        /* out of memory, or a state the disk would not give: the message
+         * stays where it is */
         queue_entry_clear(e);
-        errmsg_format(error, hr, ERRMSG_OOM);
+        if (hr == E_OUTOFMEMORY) errmsg_format(error, hr, ERRMSG_OOM);
+        else errmsg_format(error, hr, "%s", reason);
     }
     return hr;
 }

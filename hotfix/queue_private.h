@@ -171,7 +171,7 @@ HRESULT qstore_make_folders(const char *path, char *error);
 /* Deletes every file in FOLDER whose name ends with SUFFIX. */
 void qstore_remove_files(const char *folder, const char *suffix);
 
-/* Calls VISIT for each subfolder name of FOLDER; S_OK or E_OUTOFMEMORY. */
+/* Calls VISIT for each subfolder name of FOLDER: as hostfs_for_each. */
 HRESULT qstore_for_each_folder(const char *folder, void (*visit)(void *ctx, const char *folder, const char *name),
                                void *ctx);
 
@@ -195,8 +195,10 @@ HRESULT qstore_save_state(struct queue *queue, const char *folder, const struct 
 HRESULT qstore_fill_texts(struct queue_entry *e);
 
 /* Reads the state file of FOLDER into E (id and state set by the caller).
- * S_OK; E_OUTOFMEMORY; any other failure means the file is not a
- * message's state, ERROR saying why. */
+ * S_OK; E_OUTOFMEMORY; ERROR_FILE_NOT_FOUND or E_INVALIDARG when the
+ * file is not a message's state (missing, no regular file, too large, a
+ * field bad or missing); any other failure is the disk's (an I/O error),
+ * and says nothing of the file.  ERROR says why. */
 HRESULT qstore_load_state(const char *folder, struct queue_entry *e, char *error);
 
 /* qstore_load_state of E (its id set) in STATE, whose FOLDER that is, read

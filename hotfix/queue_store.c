@@ -406,7 +406,7 @@ HRESULT qstore_fill_texts(struct queue_entry *e)
  * into E; as qstore_load_state. */
 static HRESULT parse_state(const char *folder, HRESULT read, char *text, struct queue_entry *e, char *error)
 {
-    char *path = strbuf_path(folder, STATE_FILE, NULL), *line, *next;
+    char *path = strbuf_path(folder, STATE_FILE, NULL), *line, *next, words[256];
     unsigned seen = 0;
     HRESULT hr = read;
     size_t i;
@@ -420,7 +420,8 @@ static HRESULT parse_state(const char *folder, HRESULT read, char *text, struct 
     {
         if (hr == HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND)) errmsg_format(error, hr, "'%s': no state file", folder);
         else if (hr == E_OUTOFMEMORY) errmsg_format(error, hr, ERRMSG_OOM);
-        else errmsg_format(error, hr, "'%s': cannot be read, or larger than %u bytes", path, STATE_MAX_SIZE);
+        else if (hr == E_INVALIDARG) errmsg_format(error, hr, "'%s': not a regular file, or larger than %u bytes", path, STATE_MAX_SIZE);
+        else errmsg_format(error, hr, "'%s': cannot be read: %s", path, errmsg_describe(hr, words, sizeof(words)));
         free(path);
         return hr;
     }

@@ -57,25 +57,31 @@ static HRESULT allocate_id(struct queue *queue, char id[QUEUE_ID_SIZE], char *er
         ULONG max = 0;
         FILE *in;
 
-        /* an id missed for want of memory could be given twice: none is */
+        /* an id missed (for want of memory, for a disk that would not
+         * read) could be given twice: none is */
         if ((in = hostfs_fopen_read(path)))
         {
             if (fgets(text, sizeof(text), in)) queue->next_id = (ULONG)strtoul(text, NULL, 10);
+            if (ferror(in)) hr = HRESULT_FROM_WIN32(ERROR_READ_FAULT);
             fclose(in);
         }
-        else if (errno == ENOMEM)
-            hr = E_OUTOFMEMORY;
-        for (i = 0; i < QUEUE_STATE_COUNT && hr != E_OUTOFMEMORY; i++)
+        else if (errno != ENOENT)
+            hr = errno == ENOMEM ? E_OUTOFMEMORY : HRESULT_FROM_WIN32(ERROR_READ_FAULT);
+        for (i = 0; i < QUEUE_STATE_COUNT && SUCCEEDED(hr); i++)
         {
             char *states = strbuf_path(queue->dir, state_folders[i], NULL);
-            if (!states || FAILED(qstore_for_each_folder(states, max_id, &max))) hr = E_OUTOFMEMORY;
+            hr = states ? qstore_for_each_folder(states, max_id, &max) : E_OUTOFMEMORY;
             free(states);
         }
-        if (hr == E_OUTOFMEMORY)
+        if (FAILED(hr))
         {
+            char words[256];
             queue->next_id = 0;
+            if (hr == E_OUTOFMEMORY) errmsg_format(error, hr, ERRMSG_OOM);
+            else errmsg_format(error, hr, "cannot read the queue's ids ('%s' and its folders): %s", path,
+                               errmsg_describe(hr, words, sizeof(words)));
             free(path);
-            return errmsg_format(error, hr, ERRMSG_OOM);
+            return hr;
         }
         if (queue->next_id <= max) queue->next_id = max + 1;
     }

@@ -2,10 +2,14 @@
  * Faults at every call, as SQLite tests out-of-memory and I/O errors: the
  * N-th call of one kind made by trackfix's own code fails (the linker
  * routes them through the wrappers below), for every N a whole operation
- * makes.  Three kinds:
+ * makes.  Four kinds:
  *   allocations  malloc, calloc, realloc, strdup return NULL
  *   file I/O     write, fsync, syncfs, rename, renameat2 fail with EIO
- *                (every write, flush and rename of hostfs and atomicfile)
+ *                (every write, flush and rename of hostfs and atomicfile),
+ *                WriteFile and FlushFileBuffers (the event log's)
+ *   file reads   open, openat, fopen, opendir, read, pread, lseek, fstat
+ *                fail with EIO, CreateFileW, ReadFile, GetFileSizeEx with
+ *                ERROR_READ_FAULT (every open and read of the host's files)
  *   registry     RegOpenKeyExW, RegQueryValueExW fail with access denied
  * The operations: a conversion of a series with exceptions, a reply
  * applied to one instance (the exception made), a .msg written and read
@@ -17,10 +21,15 @@
  * whole); and under the memory check (make check) nothing leaks.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <windows.h>
 
@@ -50,12 +59,27 @@ int __real_fsync(int fd);
 int __real_syncfs(int fd);
 int __real_rename(const char *from, const char *to);
 int __real_renameat2(int from_dir, const char *from, int to_dir, const char *to, unsigned flags);
+BOOL WINAPI __real_WriteFile(HANDLE file, const void *data, DWORD size, DWORD *written, OVERLAPPED *overlapped);
+BOOL WINAPI __real_FlushFileBuffers(HANDLE file);
+int __real_open(const char *path, int flags, ...);
+int __real_openat(int dir, const char *path, int flags, ...);
+FILE *__real_fopen(const char *path, const char *mode);
+DIR *__real_opendir(const char *path);
+ssize_t __real_read(int fd, void *data, size_t size);
+ssize_t __real_pread(int fd, void *data, size_t size, off_t offset);
+off_t __real_lseek(int fd, off_t offset, int whence);
+int __real_fstat(int fd, struct stat *st);
+HANDLE WINAPI __real_CreateFileW(const WCHAR *name, DWORD access, DWORD sharing, SECURITY_ATTRIBUTES *security,
+                                 DWORD creation, DWORD attributes, HANDLE template);
+BOOL WINAPI __real_ReadFile(HANDLE file, void *data, DWORD size, DWORD *got, OVERLAPPED *overlapped);
+BOOL WINAPI __real_GetFileSizeEx(HANDLE file, LARGE_INTEGER *size);
 LSTATUS WINAPI __real_RegOpenKeyExW(HKEY key, const WCHAR *name, DWORD options, REGSAM access, HKEY *result);
 LSTATUS WINAPI __real_RegQueryValueExW(HKEY key, const WCHAR *name, DWORD *reserved, DWORD *type, BYTE *data,
                                        DWORD *size);
 
-enum fault_kind { FAULT_ALLOCATION, FAULT_IO, FAULT_REGISTRY };
-static const char *const fault_names[] = {"allocations", "file writes, flushes and renames", "registry calls"};
+enum fault_kind { FAULT_ALLOCATION, FAULT_IO, FAULT_READ, FAULT_REGISTRY };
+static const char *const fault_names[] = {"allocations", "file writes, flushes and renames", "file opens and reads",
+                                          "registry calls"};
 
 /* The kind under test; its calls counted, the FAIL_AT-th failing (0: count
  * only); the other kinds pass through. */
@@ -117,6 +141,96 @@ int __wrap_rename(const char *from, const char *to)
 int __wrap_renameat2(int from_dir, const char *from, int to_dir, const char *to, unsigned flags)
 {
     return fails(FAULT_IO) ? io_error() : __real_renameat2(from_dir, from, to_dir, to, flags);
+}
+
+BOOL WINAPI __wrap_WriteFile(HANDLE file, const void *data, DWORD size, DWORD *written, OVERLAPPED *overlapped)
+{
+    if (!fails(FAULT_IO)) return __real_WriteFile(file, data, size, written, overlapped);
+    SetLastError(ERROR_WRITE_FAULT);
+    return FALSE;
+}
+
+BOOL WINAPI __wrap_FlushFileBuffers(HANDLE file)
+{
+    if (!fails(FAULT_IO)) return __real_FlushFileBuffers(file);
+    SetLastError(ERROR_WRITE_FAULT);
+    return FALSE;
+}
+
+/* open and openat take a mode after the flags with O_CREAT (trackfix
+ * makes no O_TMPFILE files). */
+int __wrap_open(const char *path, int flags, ...)
+{
+    mode_t mode = 0;
+    va_list args;
+
+    va_start(args, flags);
+    if (flags & O_CREAT) mode = va_arg(args, mode_t);
+    va_end(args);
+    return fails(FAULT_READ) ? io_error() : __real_open(path, flags, mode);
+}
+
+int __wrap_openat(int dir, const char *path, int flags, ...)
+{
+    mode_t mode = 0;
+    va_list args;
+
+    va_start(args, flags);
+    if (flags & O_CREAT) mode = va_arg(args, mode_t);
+    va_end(args);
+    return fails(FAULT_READ) ? io_error() : __real_openat(dir, path, flags, mode);
+}
+
+FILE *__wrap_fopen(const char *path, const char *mode)
+{
+    return fails(FAULT_READ) ? (io_error(), NULL) : __real_fopen(path, mode);
+}
+
+DIR *__wrap_opendir(const char *path)
+{
+    return fails(FAULT_READ) ? (io_error(), NULL) : __real_opendir(path);
+}
+
+ssize_t __wrap_read(int fd, void *data, size_t size)
+{
+    return fails(FAULT_READ) ? io_error() : __real_read(fd, data, size);
+}
+
+ssize_t __wrap_pread(int fd, void *data, size_t size, off_t offset)
+{
+    return fails(FAULT_READ) ? io_error() : __real_pread(fd, data, size, offset);
+}
+
+off_t __wrap_lseek(int fd, off_t offset, int whence)
+{
+    return fails(FAULT_READ) ? io_error() : __real_lseek(fd, offset, whence);
+}
+
+int __wrap_fstat(int fd, struct stat *st)
+{
+    return fails(FAULT_READ) ? io_error() : __real_fstat(fd, st);
+}
+
+HANDLE WINAPI __wrap_CreateFileW(const WCHAR *name, DWORD access, DWORD sharing, SECURITY_ATTRIBUTES *security,
+                                 DWORD creation, DWORD attributes, HANDLE template)
+{
+    if (!fails(FAULT_READ)) return __real_CreateFileW(name, access, sharing, security, creation, attributes, template);
+    SetLastError(ERROR_READ_FAULT);
+    return INVALID_HANDLE_VALUE;
+}
+
+BOOL WINAPI __wrap_ReadFile(HANDLE file, void *data, DWORD size, DWORD *got, OVERLAPPED *overlapped)
+{
+    if (!fails(FAULT_READ)) return __real_ReadFile(file, data, size, got, overlapped);
+    SetLastError(ERROR_READ_FAULT);
+    return FALSE;
+}
+
+BOOL WINAPI __wrap_GetFileSizeEx(HANDLE file, LARGE_INTEGER *size)
+{
+    if (!fails(FAULT_READ)) return __real_GetFileSizeEx(file, size);
+    SetLastError(ERROR_READ_FAULT);
+    return FALSE;
 }
 
 LSTATUS WINAPI __wrap_RegOpenKeyExW(HKEY key, const WCHAR *name, DWORD options, REGSAM access, HKEY *result)
@@ -422,15 +536,17 @@ static HRESULT write_and_read(void *ctx, char *error, char **output)
     const struct mapi_message *message = ctx;
     struct mapi_message back;
     HRESULT hr = msgfile_write(FAULT_MSG, message, error);
-    LONG saved = fail_at;
+    LONG saved = fail_at, counted = calls;
     char read_error[MSGFILE_ERROR_SIZE];
 
-    /* whatever happened, the file on disk reads whole */
+    /* whatever happened, the file on disk reads whole (the check neither
+     * failed nor counted) */
     fail_at = 0;
     if (FAILED(msgfile_read(FAULT_MSG, &back, read_error)))
         return errmsg_format(error, E_FAIL, "the file is not whole after '%s': %s", error, read_error);
     mapi_message_clear(&back);
     fail_at = saved;
+    calls = counted;
     if (SUCCEEDED(hr))
     {
         hr = msgfile_read(FAULT_MSG, &back, error);
@@ -462,6 +578,7 @@ static void a_msg_written_and_read_survives_every_fault(void **state)
     assert_int_equal(msgfile_write(FAULT_MSG, &series, error), S_OK);
     every_call_fails_once(FAULT_ALLOCATION, "msg write and read", write_and_read, &series);
     every_call_fails_once(FAULT_IO, "msg write and read", write_and_read, &series);
+    every_call_fails_once(FAULT_READ, "msg write and read", write_and_read, &series);
     mapi_message_clear(&series);
     DeleteFileA(FAULT_MSG);
 }
@@ -580,7 +697,9 @@ static HRESULT submit_and_run(void *ctx, char *error, char **output)
             hr = queue_run(&queue, &policy, T_SUBMIT, until, ignore_line, NULL, error);
         queue_close(&queue);
     }
-    /* the accounting after the fault: a clean run finishes the job */
+    /* the accounting after the fault: a clean run finishes the job (its
+     * calls not counted) */
+    counted = calls;
     fail_at = 0;
     {
         struct queue again;
@@ -593,23 +712,33 @@ static HRESULT submit_and_run(void *ctx, char *error, char **output)
     }
     *output = queue_picture();
     fail_at = saved;
+    calls = counted;
     /* a submission that failed leaves nothing; one that went in is delivered */
     if (FAILED(hr) && strstr(*output, "queued")) fail_msg("a message stayed queued after the clean run:\n%s", *output);
     return hr;
 }
 
-/* The page of the queue left in the fault folder. */
+/* The page of the queue left in the fault folder.  A history that cannot
+ * be read is said on the page, in the message's row ("no history: ..."),
+ * and the rest drawn: that counts as the error said. */
 static HRESULT report_page(void *ctx, char *error, char **output)
 {
     struct queuereport_figures figures;
     struct strbuf page = {0};
     struct queue queue;
+    const char *said;
     HRESULT hr;
 
     (void)ctx;
     if (FAILED(hr = queue_open(fault_queue, FALSE, &queue, error))) return hr;
     if (SUCCEEDED(hr = queuereport_build(&queue, &page, &figures, error)) && !(*output = strbuf_detach(&page)))
         hr = errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
+    if (SUCCEEDED(hr) && (said = strstr(*output, "no history: cannot read the history")))
+    {
+        hr = errmsg_format(error, HRESULT_FROM_WIN32(ERROR_READ_FAULT), "the page says: %.120s", said);
+        free(*output);
+        *output = NULL;
+    }
     strbuf_free(&page);
     queue_close(&queue);
     return hr;
@@ -646,6 +775,7 @@ static void the_pages_survive_every_failed_allocation(void **state)
     under_test = FAULT_ALLOCATION;
     free(output);
     every_call_fails_once(FAULT_ALLOCATION, "queue report", report_page, NULL);
+    every_call_fails_once(FAULT_READ, "queue report", report_page, NULL);
     hostfs_remove_tree(fault_server);
     DeleteFileA(FAULT_MSG);
 
@@ -680,6 +810,7 @@ static void the_queue_survives_every_fault(void **state)
     mapi_message_clear(&series);
     every_call_fails_once(FAULT_ALLOCATION, "queue submit and run", submit_and_run, &on);
     every_call_fails_once(FAULT_IO, "queue submit and run", submit_and_run, &on);
+    every_call_fails_once(FAULT_READ, "queue submit and run", submit_and_run, &on);
     /* through the gate: the registry says the fix is on, but for the call
      * that fails, which reads as off (a failed attempt, retried) */
     assert_int_equal(server_init(7638, 5, server_error), S_OK);
@@ -688,6 +819,7 @@ static void the_queue_survives_every_fault(void **state)
     every_call_fails_once(FAULT_REGISTRY, "queue submit and run through the gate", submit_and_run, &gate);
     every_call_fails_once(FAULT_ALLOCATION, "queue submit and run to the NDR", submit_and_run, &off);
     every_call_fails_once(FAULT_IO, "queue submit and run to the NDR", submit_and_run, &off);
+    every_call_fails_once(FAULT_READ, "queue submit and run to the NDR", submit_and_run, &off);
     hostfs_remove_tree(fault_server);
     DeleteFileA(FAULT_MSG);
 }
