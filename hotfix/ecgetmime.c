@@ -164,7 +164,9 @@ static HRESULT read_rows(struct conversion *c, const struct mapi_message *m, str
         mapi_prop_get_long(mapi_propset_find(row, PR_RECIPIENT_TYPE), &p->type);
         p->has_status = mapi_prop_get_long(mapi_propset_find(row, PR_RECIPIENT_TRACKSTATUS), &p->status);
         p->has_time = mapi_prop_get_systime(mapi_propset_find(row, PR_RECIPIENT_TRACKSTATUS_TIME), &p->time);
-        if (!(p->address = meeting_smtp_address(row, &field)) && p != organizer)
+        if (FAILED(meeting_read_smtp_address(row, &p->address, &field)))
+            return errmsg_about(c->error, E_OUTOFMEMORY, c->name, ERRMSG_OOM);
+        if (!p->address && p != organizer)
         {
             char *type = meeting_get_string(row, PR_ADDRTYPE), *dn = meeting_get_string(row, PR_EMAIL_ADDRESS);
             HRESULT hr = type && dn && !strcasecmp(type, "EX")

@@ -466,8 +466,10 @@ static int open_any(const char *path, int *fd)
 {
     char *host;
 
+    HRESULT hr;
+
     *fd = -1;
-    if (FAILED(hostfs_resolve(path, &host))) return ENOENT;
+    if (FAILED(hr = hostfs_resolve(path, &host))) return hr == E_OUTOFMEMORY ? ENOMEM : ENOENT;
     *fd = open(host, O_RDONLY | O_CLOEXEC);
     free(host);
     return *fd < 0 ? errno : 0;

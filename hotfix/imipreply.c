@@ -430,7 +430,7 @@ static HRESULT parse_mime(const char *text, size_t size, int depth, const char *
     if (depth > MIME_DEPTH_MAX) return errmsg_about(error, E_INVALIDARG, source, "MIME parts nested too deep");
     split_part(text, size, &header_size, &body, &body_size);
     /* an absent or empty Content-Type means text/plain (RFC 2045 5.2) */
-    if (!get_header(text, header_size, "Content-Type", &type) || !type.size)
+    if ((!get_header(text, header_size, "Content-Type", &type) || !type.size) && !type.failed)
     {
         strbuf_free(&type);
         strbuf_puts(&type, "text/plain");
@@ -442,7 +442,12 @@ static HRESULT parse_mime(const char *text, size_t size, int depth, const char *
         char delimiter[256];
         const char *p, *end = body + body_size, *part = NULL;
 
-        if (!get_param(type.data, "boundary", &param) || param.failed || !param.size || param.size > 200)
+        if (get_param(type.data, "boundary", &param) && param.failed)
+        {
+            hr = E_OUTOFMEMORY;
+            goto done;
+        }
+        if (!param.size || param.size > 200)
         {
             hr = errmsg_about(error, E_INVALIDARG, source, "a multipart part without a usable boundary");
             goto done;
@@ -472,12 +477,14 @@ static HRESULT parse_mime(const char *text, size_t size, int depth, const char *
     if (strncasecmp(type.data, "text/calendar", 13)) goto done;
 
     get_header(text, header_size, "Content-Transfer-Encoding", &encoding);
+    if (encoding.failed) { hr = E_OUTOFMEMORY; goto done; }
     if (encoding.size && !strncasecmp(encoding.data, "base64", 6)) mimeenc_decode_base64(body, body_size, &raw);
     else if (encoding.size && !strncasecmp(encoding.data, "quoted-printable", 16))
         mimeenc_decode_quoted_printable(body, body_size, &raw);
     else
         strbuf_add(&raw, body, body_size);
-    if (!get_param(type.data, "charset", &param) || !param.size)
+    /* none given: UTF-8; one that could not be copied is not "none" */
+    if ((!get_param(type.data, "charset", &param) || !param.size) && !param.failed)
     {
         strbuf_free(&param);
         strbuf_puts(&param, "utf-8");

@@ -129,14 +129,6 @@ static HRESULT take_addr_spec(char *value, char **out)
     return hr;
 }
 
-char *meeting_smtp_address(const struct mapi_propset *row, const char **field)
-{
-    char *address;
-
-    meeting_read_smtp_address(row, &address, field);
-    return address;
-}
-
 HRESULT meeting_read_smtp_address(const struct mapi_propset *row, char **out, const char **field)
 {
     char *address, *type = NULL;

@@ -46,15 +46,12 @@ char *meeting_uid(const struct mapi_prop *goid);
  * same file always gets the same id and two meetings two. */
 void meeting_generate_goid(const struct mapi_message *message, BYTE goid[MEETING_GOID_SIZE]);
 
-/* The SMTP address of recipient row ROW: PR_SMTP_ADDRESS, else
- * PR_EMAIL_ADDRESS when its PR_ADDRTYPE is SMTP or it holds an '@', else,
- * for an EX row, its legacyExchangeDN looked up in the simulated server's
- * directory (directory.h).  *FIELD names where it came from.  Caller frees; NULL
- * when none resolves.  The address is not checked: meeting_check_addresses
- * does that. */
-char *meeting_smtp_address(const struct mapi_propset *row, const char **field);
-/* The same, telling no address (S_OK, *OUT NULL) from a failed allocation
- * (E_OUTOFMEMORY). */
+/* The SMTP address of recipient row ROW into *OUT (caller frees):
+ * PR_SMTP_ADDRESS, else PR_EMAIL_ADDRESS when its PR_ADDRTYPE is SMTP or it
+ * holds an '@', else, for an EX row, its legacyExchangeDN looked up in the
+ * simulated server's directory (directory.h).  *FIELD names where it came
+ * from.  S_OK with *OUT NULL when none resolves; E_OUTOFMEMORY.  The
+ * address is not checked: meeting_check_addresses does that. */
 HRESULT meeting_read_smtp_address(const struct mapi_propset *row, char **out, const char **field);
 
 /* The sender of MESSAGE as the organizer: *ADDRESS from

@@ -282,7 +282,7 @@ HRESULT queue_submit_commit(struct queue *queue, void (*queued)(void *context, c
                             char error[QUEUE_ERROR_SIZE])
 {
     char *queued_folder = strbuf_path(queue->dir, state_folders[QUEUE_QUEUED], NULL), words[256];
-    HRESULT hr = S_OK;
+    HRESULT hr = S_OK, synced;
     ULONG i;
 
     if (!queue->pending_count)
@@ -311,8 +311,9 @@ HRESULT queue_submit_commit(struct queue *queue, void (*queued)(void *context, c
     }
     queue->pending_count = 0;
     /* the moves themselves durable */
-    if (queued_folder && FAILED(hostfs_sync_folder(queued_folder)) && SUCCEEDED(hr))
-        hr = errmsg_format(error, E_FAIL, "cannot flush the folder '%s' to disk", queued_folder);
+    if (queued_folder && FAILED(synced = hostfs_sync_folder(queued_folder)) && SUCCEEDED(hr))
+        hr = errmsg_format(error, synced, "cannot flush the folder '%s' to disk: %s", queued_folder,
+                           errmsg_describe(synced, words, sizeof(words)));
     free(queued_folder);
     return hr;
 }

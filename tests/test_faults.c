@@ -266,7 +266,7 @@ static BOOL says_out_of_memory(const char *text)
 static void every_call_fails_once(enum fault_kind kind, const char *what, operation_fn operation, void *ctx)
 {
     char error[ERRMSG_SIZE], *expected = NULL, *output;
-    LONG total, n, failed = 0, misnamed = 0;
+    LONG total, n, failed = 0;
     HRESULT hr;
 
     under_test = kind;
@@ -285,11 +285,14 @@ static void every_call_fails_once(enum fault_kind kind, const char *what, operat
         fail_at = 0;
         if (FAILED(hr))
         {
-            /* a clear error: said, and for E_OUTOFMEMORY said so */
+            /* a clear error: said, and for E_OUTOFMEMORY said so; a failed
+             * allocation is never passed off as something else (no such
+             * value, a bad file, no address) */
             failed++;
             if (!error[0] || (hr == E_OUTOFMEMORY && !says_out_of_memory(error)) || strstr(error, "not applied"))
                 fail_msg("%s, call %d of %d: %#x with '%s'", what, n, total, (unsigned)hr, error);
-            if (kind == FAULT_ALLOCATION && hr != E_OUTOFMEMORY) misnamed++;
+            if (kind == FAULT_ALLOCATION && hr != E_OUTOFMEMORY)
+                fail_msg("%s, allocation %d of %d failed, reported as %#x '%s'", what, n, total, (unsigned)hr, error);
         }
         else if (strcmp(output ? output : "", expected ? expected : ""))
             fail_msg("%s, call %d of %d failed unseen: the output differs:\n%s\nexpected:\n%s", what, n, total,
@@ -299,7 +302,7 @@ static void every_call_fails_once(enum fault_kind kind, const char *what, operat
     free(expected);
     under_test = FAULT_ALLOCATION;
     print_message("%s: %d %s, each failed once: %d runs failed with an error", what, total, fault_names[kind], failed);
-    if (kind == FAULT_ALLOCATION) print_message(" (%d of them not named out of memory)", misnamed);
+    if (kind == FAULT_ALLOCATION) print_message(", each said as out of memory");
     print_message(", the rest did without it, their output the same\n");
 }
 
@@ -525,6 +528,90 @@ static void a_reply_to_one_instance_survives_every_failed_allocation(void **stat
 {
     (void)state;
     every_call_fails_once(FAULT_ALLOCATION, "reply to one instance, then convert", reply, NULL);
+}
+
+/* The series' attendee Adam delegates to Dora by mail (S_FALSE: MAPI
+ * keeps no delegated status), then Dora accepts, her name in ISO-8859-1
+ * quoted-printable inside a multipart message: her row is added. */
+#define DELEGATION_EML "test_faults-delegation.eml"
+#define DELEGATE_EML "test_faults-delegate.eml"
+#define SERIES_UID "040000008200E00074C5B7101A82E00800000000404F1AC33622D901000000000000000010000000417B5EFFCF8AF14DB668B9BA15609337"
+static const char delegation_eml[] =
+    "From: Adam Attendee <adam@fabrikam.example>\r\nSubject: Delegated: Friday Lunch\r\n"
+    "Content-Type: multipart/mixed; boundary=\"outer\"\r\n\r\n"
+    "--outer\r\nContent-Type: multipart/alternative;\r\n boundary=inner\r\n\r\n"
+    "--inner\r\nContent-Type: text/plain\r\n\r\nDora will go.\r\n"
+    "--inner\r\nContent-Type: text/calendar; method=REPLY; charset=utf-8\r\n\r\n"
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\n"
+    "UID:" SERIES_UID "\r\nSEQUENCE:0\r\nDTSTAMP:20230105T101500Z\r\n"
+    "ATTENDEE;PARTSTAT=DELEGATED;DELEGATED-TO=\"mailto:dora@fabrikam.example\":mailto:adam@fabrikam.example\r\n"
+    "ATTENDEE;PARTSTAT=NEEDS-ACTION;CN=Dora:mailto:dora@fabrikam.example\r\n"
+    "END:VEVENT\r\nEND:VCALENDAR\r\n--inner--\r\n--outer--\r\n";
+static const char delegate_eml[] =
+    "From: dora@fabrikam.example\nContent-Type: multipart/mixed; boundary=b1\n\n"
+    "--b1\nContent-Type: text/calendar; charset=iso-8859-1; method=REPLY\n"
+    "Content-Transfer-Encoding: quoted-printable\n\n"
+    "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:x\nMETHOD:REPLY\nBEGIN:VEVENT\nUID:" SERIES_UID "\nSEQUENCE:0\n"
+    "DTSTAMP:20230105T111500Z\nATTENDEE;PARTSTAT=3DACCEPTED;CN=3DDor=E1 Delegate;DELEGATED-FROM=3D\"mailto:adam@fab=\n"
+    "rikam.example\":mailto:dora@fabrikam.example\nEND:VEVENT\nEND:VCALENDAR\n--b1--\n";
+
+/* Reads the delegation and the delegate's answer from their files and
+ * applies them to a fresh copy of the series, then converts it; the
+ * delegation's message is part of the output. */
+static HRESULT delegation(void *ctx, char *error, char **output)
+{
+    struct imip_reply r;
+    struct imip_change change;
+    struct mapi_message series;
+    struct convert_case c;
+    char said[ERRMSG_SIZE] = "";
+    HRESULT hr;
+
+    (void)ctx;
+    fail_at = -fail_at; /* the copy of the series is not under test */
+    make_series(&series);
+    fail_at = -fail_at;
+    if (SUCCEEDED(hr = imipreply_read(DELEGATION_EML, &r, error)))
+    {
+        hr = imipreply_apply(&series, &r, &change, error);
+        if (hr == S_OK) hr = errmsg_format(error, E_FAIL, "a delegation recorded");
+        if (hr == S_FALSE) strcpy(said, error);
+        imipreply_clear(&r);
+    }
+    if (hr == S_FALSE && SUCCEEDED(hr = imipreply_read(DELEGATE_EML, &r, error)))
+    {
+        hr = imipreply_apply(&series, &r, &change, error);
+        if (hr == S_FALSE) hr = errmsg_format(error, E_FAIL, "not applied: %s", error);
+        if (hr == S_OK && !change.added) hr = errmsg_format(error, E_FAIL, "no row added");
+        imipreply_clear(&r);
+    }
+    if (hr == S_OK)
+    {
+        struct strbuf out = {0};
+        char *mime = NULL;
+        c.message = series;
+        c.path = SYSTIME_PATH_CLAMPED;
+        if (SUCCEEDED(hr = convert(&c, error, &mime)) &&
+            (strbuf_printf(&out, "%s\n%s", said, mime), !(*output = strbuf_detach(&out))))
+            hr = errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
+        strbuf_free(&out);
+        free(mime);
+    }
+    mapi_message_clear(&series);
+    return hr;
+}
+
+static void a_delegation_by_mail_survives_every_fault(void **state)
+{
+    (void)state;
+
+    assert_int_equal(hostfs_write_file(DELEGATION_EML, delegation_eml, strlen(delegation_eml)), S_OK);
+    assert_int_equal(hostfs_write_file(DELEGATE_EML, delegate_eml, strlen(delegate_eml)), S_OK);
+    every_call_fails_once(FAULT_ALLOCATION, "a delegation and the delegate's answer by mail, then convert", delegation,
+                          NULL);
+    every_call_fails_once(FAULT_READ, "a delegation and the delegate's answer by mail, then convert", delegation, NULL);
+    DeleteFileA(DELEGATION_EML);
+    DeleteFileA(DELEGATE_EML);
 }
 
 #define FAULT_MSG "test_faults.msg"
@@ -830,6 +917,7 @@ int main(void)
         cmocka_unit_test(conversion_survives_every_failed_allocation),
         cmocka_unit_test(the_scan_survives_every_failed_allocation),
         cmocka_unit_test(a_reply_to_one_instance_survives_every_failed_allocation),
+        cmocka_unit_test(a_delegation_by_mail_survives_every_fault),
         cmocka_unit_test(a_msg_written_and_read_survives_every_fault),
         cmocka_unit_test(the_queue_survives_every_fault),
         cmocka_unit_test(the_pages_survive_every_failed_allocation),
