@@ -492,7 +492,8 @@ static HRESULT parse_name(struct parser *p, const char *s, struct mapi_prop *pro
     else
     {
         prop->name.lid = strtoul(s, &end, 16);
-        if (strncmp(s, "0x", 2) || end == s + 2) return parse_fail(p, "bad named property LID: expected 0xLLLL");
+        /* "0x" alone: strtoul takes the 0 and stops at the x */
+        if (strncmp(s, "0x", 2) || hex_digit(s[2]) < 0) return parse_fail(p, "bad named property LID: expected 0xLLLL");
         s = end;
     }
     prop->named = TRUE;

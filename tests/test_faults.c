@@ -48,6 +48,7 @@
 #include "server.h"
 #include "systime.h"
 #include "recur.h"
+#include "sample_text.h"
 #include "scan.h"
 
 void *__real_malloc(size_t size);
@@ -650,6 +651,20 @@ static HRESULT write_and_read(void *ctx, char *error, char **output)
     return hr;
 }
 
+/* The sample of every value type read from its text, then written and
+ * read back as write_and_read does. */
+static HRESULT text_written_and_read(void *ctx, char *error, char **output)
+{
+    struct mapi_message message;
+    HRESULT hr = msgtext_parse(sample_text, "sample", &message, error);
+
+    (void)ctx;
+    if (FAILED(hr)) return hr;
+    hr = write_and_read(&message, error, output);
+    mapi_message_clear(&message);
+    return hr;
+}
+
 static void a_msg_written_and_read_survives_every_fault(void **state)
 {
     struct mapi_message series;
@@ -667,6 +682,8 @@ static void a_msg_written_and_read_survives_every_fault(void **state)
     every_call_fails_once(FAULT_IO, "msg write and read", write_and_read, &series);
     every_call_fails_once(FAULT_READ, "msg write and read", write_and_read, &series);
     mapi_message_clear(&series);
+    every_call_fails_once(FAULT_ALLOCATION, "text of every type, then msg write and read", text_written_and_read, NULL);
+    every_call_fails_once(FAULT_IO, "text of every type, then msg write and read", text_written_and_read, NULL);
     DeleteFileA(FAULT_MSG);
 }
 

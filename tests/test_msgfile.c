@@ -14,40 +14,9 @@
 #include "cmocka_wine.h"
 #include "msgfile.h"
 #include "msgtext.h"
+#include "sample_text.h"
 
 #define TEST_MSG "test_msgfile.msg"
-
-static const char sample_text[] =
-    "[message]\n"
-    "PR_MESSAGE_CLASS = \"IPM.Schedule.Meeting.Request\"\n"
-    "PR_SUBJECT = \"Caf\xc3\xa9 \\\"review\\\"\\r\\n\"\n"
-    "PR_MESSAGE_FLAGS = -5\n"
-    "PR_RTF_IN_SYNC = true\n"
-    "0x00360002 = -2\n"
-    "0x10800014 = -9000000000\n"
-    "0x00390005 = 0.10000000000000001\n"
-    "PR_INTERNET_CPID = 65001\n"
-    "0x0E1E001E = \"ANSI \\xe9t\\xe9\"\n"
-    "PR_RECORD_KEY = 00ff10\n"
-    "0x0E590048 = {6ED8DA90-450B-101B-98DA-00AA003F1305}\n"
-    "0x6000101F = [\"a\", \"\", \"c\"]\n"
-    "PidLidGlobalObjectId = 040000008200e00074c5b7101a82e008\n"
-    "PidLidAppointmentStartWhole = 2007-08-10T14:00:00Z\n"
-    "PidLidLocation = \"Room 2\"\n"
-    "PidNameKeywords = [\"x\", \"y\"]\n"
-    "named:{00020329-0000-0000-C000-000000000046}:\"x-trackfix-note\":PT_MV_UNICODE = [\"z\"]\n"
-    "PidLidAppointmentSubType = false\n"
-    "named:{00062008-0000-0000-C000-000000000046}:0x8580:PT_MV_BINARY = [01, , 0203]\n"
-    "\n"
-    "[recipient]\n"
-    "PR_DISPLAY_NAME = \"Adam Attendee\"\n"
-    "PR_RECIPIENT_TYPE = 1\n"
-    "PR_RECIPIENT_TRACKSTATUS = 3\n"
-    "PR_RECIPIENT_TRACKSTATUS_TIME = 1601-01-01T00:00:00Z\n"
-    "\n"
-    "[recipient]\n"
-    "PR_DISPLAY_NAME = \"\"\n"
-    "PidLidLocation = \"per row\"\n";
 
 /* Formats MESSAGE into a new string; caller frees. */
 static char *format_message(const struct mapi_message *message)
@@ -111,6 +80,32 @@ static const struct bad_text bad_texts[] = {
     {__LINE__, "[message]\n0x0E1F000B = yes\n", "expected true or false"},
     {__LINE__, "[message]\nnamed:{nope}:0x1:PT_LONG = 1\n", "bad named property"},
     {__LINE__, "[message]\n[message]\n", "[message] must come once"},
+    {__LINE__, "[recipient]\n", "t:1: [recipient] before [message]"},
+    {__LINE__, "[message]\nPR_SUBJECT = x\n", "expected a string in double quotes"},
+    {__LINE__, "[message]\nPR_SUBJECT = \"\\xg0\"\n", "bad \\x escape"},
+    {__LINE__, "[message]\nPR_SUBJECT = \"a\" b\n", "text after the closing quote"},
+    {__LINE__, "[message]\n0x6000101F = \"a\"\n", "expected a list in [ ]"},
+    {__LINE__, "[message]\n0x6000101F = [\"a\" \"b\"]\n", "expected ', ' or ']' in the list"},
+    {__LINE__, "[message]\n0x6000101F = [\"a\"] x\n", "text after the list"},
+    {__LINE__, "[message]\n0x60001102 = [0g]\n", "expected pairs of hex digits"},
+    {__LINE__, "[message]\nPR_RECIPIENT_TYPE = \n", "expected an integer"},
+    {__LINE__, "[message]\n0x00360002 = 32768\n", "expected an integer from -32768 to 32767"},
+    {__LINE__, "[message]\n0x0036000A = 5\n", "expected an error code as 0xXXXXXXXX"},
+    {__LINE__, "[message]\n0x0036000A = 0x5z\n", "expected an error code as 0xXXXXXXXX"},
+    {__LINE__, "[message]\n0x00390005 = 1.5x\n", "expected a number"},
+    {__LINE__, "[message]\n0x00390004 = \n", "expected a number"},
+    {__LINE__, "[message]\nPR_CLIENT_SUBMIT_TIME = 2007-13-01T00:00:00Z\n", "expected an ISO-8601 UTC time"},
+    {__LINE__, "[message]\n0x0E590048 = {nope}\n", "expected a {GUID}"},
+    {__LINE__, "[message]\nPR_RECORD_KEY = 00ff1\n", "expected pairs of hex digits"},
+    {__LINE__, "[message]\nPR_SUBJECT:PT_NOPE = \"x\"\n", "bad type 'PT_NOPE' after the property name 'PR_SUBJECT'"},
+    {__LINE__, "[message]\nPR_NOPE:PT_STRING8 = \"x\"\n", "unknown property name 'PR_NOPE'"},
+    {__LINE__, "[message]\n0x0037 = 1\n", "bad property tag '0x0037': expected 0xPPPPTTTT"},
+    {__LINE__, "[message]\nnamed:{00020329-0000-0000-C000-000000000046}:\"x\\q\":PT_LONG = 1\n", "unknown escape"},
+    {__LINE__, "[message]\nnamed:{00020329-0000-0000-C000-000000000046}:0x:PT_LONG = 1\n", "bad named property LID"},
+    {__LINE__, "[message]\nnamed:{00020329-0000-0000-C000-000000000046}:12:PT_LONG = 1\n", "bad named property LID"},
+    {__LINE__, "[message]\nnamed:{00020329-0000-0000-C000-000000000046}:0x1;PT_LONG = 1\n", "bad named property type"},
+    {__LINE__, "[message]\nnamed:{00020329-0000-0000-C000-000000000046}:0x1:PT_NOPE = 1\n", "bad named property type 'PT_NOPE'"},
+    {__LINE__, "[message]\nnamed:{00020329-0000-0000-C000-000000000046}0x1:PT_LONG = 1\n", "bad named property: expected named:{GUID}:"},
 };
 
 static void bad_text_is_refused_with_its_line(void **state)
