@@ -12,7 +12,10 @@
 #include "unfold.h"
 #include "msgfile.h"
 #include "msgtext.h"
+#include "gate.h"
 #include "queue.h"
+#include "queuereport.h"
+#include "strbuf.h"
 #include "server.h"
 #include "serverdir.h"
 #include "systime.h"
@@ -284,6 +287,51 @@ static void ids_are_never_reused_and_retry_delete_open_work(void **state)
     queue_close(&queue);
 }
 
+/* A queue past QUEUEREPORT_GROUP_ABOVE messages, stuck with the value off
+ * (through the gate) and then delivered once it is set on, the run going
+ * on: its page draws one row a history, lists each row's ids as ranges,
+ * marks the switch seen to change, and counts a folder that is no
+ * message's (a name the queue never gives) as set aside. */
+static void a_large_queue_is_drawn_a_row_a_history(void **state)
+{
+    enum { COUNT = QUEUEREPORT_GROUP_ABOVE + 5 };
+    char error[QUEUE_ERROR_SIZE], server_error[SERVER_TEXT_SIZE], id[QUEUE_ID_SIZE];
+    struct queuereport_figures figures;
+    struct queue_policy policy;
+    struct strbuf page = {0};
+    struct queue queue;
+    ULONG i;
+    (void)state;
+
+    assert_int_equal(server_install_hotfix(gate_reader_registry(), "20070801", server_error), S_OK);
+    assert_int_equal(server_set_fix_value(0, server_error), S_OK);
+    queue_policy_default(&policy);
+    policy.fix = -1; /* the gate's */
+    assert_int_equal(queue_open(QUEUE_DIR, TRUE, &queue, error), S_OK);
+    for (i = 0; i < COUNT; i++) assert_int_equal(queue_submit_prepare(&queue, MESSAGE, t0(), id, error), S_OK);
+    assert_int_equal(queue_submit_commit(&queue, NULL, NULL, error), S_OK);
+    /* one message held back: a history of its own */
+    assert_int_equal(queue_retry(&queue, "00000100", t0() + 5 * MINUTE, error), S_OK);
+    assert_int_equal(CreateDirectoryA(QUEUE_DIR "/queued/notes", NULL), TRUE);
+    /* each first attempt fails; the retries after the switch deliver */
+    assert_int_equal(queue_run(&queue, &policy, t0(), t0() + 4 * MINUTE, NULL, NULL, error), S_OK);
+    assert_int_equal(server_set_fix_value(1, server_error), S_OK);
+    assert_int_equal(queue_run(&queue, &policy, t0() + 4 * MINUTE, t0() + 15 * MINUTE, NULL, NULL, error), S_OK);
+
+    assert_int_equal(queuereport_build(&queue, &page, &figures, error), S_OK);
+    assert_false(page.failed);
+    assert_int_equal(figures.messages, COUNT + 1);
+    assert_int_equal(figures.corrupt, 1);
+    assert_int_equal(figures.rows, 2);
+    assert_int_equal(figures.toggles, 1);
+    assert_non_null(strstr(page.data, "FixRecipientTrackStatusTime seen to change 1 time."));
+    assert_non_null(strstr(page.data, "205 messages in 2 rows"));
+    assert_non_null(strstr(page.data, "00000001&ndash;00000099, 00000101&ndash;00000205"));
+    strbuf_free(&page);
+    queue_close(&queue);
+    assert_int_equal(server_set_fix_value(0, server_error), S_OK);
+}
+
 #define T0 128305152000000000ULL /* 2007-08-02T08:00:00Z, submitted */
 
 /* The schedule at each bound, to the 100 ns tick: Exchange 2003's retry
@@ -389,6 +437,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_second_run_is_refused_while_one_holds_the_lock, setup, teardown),
         cmocka_unit_test_setup_teardown(the_history_keeps_what_the_state_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(ids_are_never_reused_and_retry_delete_open_work, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_large_queue_is_drawn_a_row_a_history, setup, teardown),
     };
     return leakcheck_at_exit(cmocka_run_group_tests_name("queue", tests, NULL, NULL));
 }
