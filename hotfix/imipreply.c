@@ -535,11 +535,20 @@ HRESULT imipreply_read(const char *path, struct imip_reply *reply, char error[IM
     hostfs_widen(path, wpath, MAX_PATH);
     file = CreateFileW(wpath, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
     if (file == INVALID_HANDLE_VALUE)
-        return errmsg_about(error, HRESULT_FROM_WIN32(GetLastError()), path, "cannot open (error %u)", GetLastError());
-    if (!GetFileSizeEx(file, &size) || size.QuadPart > REPLY_MAX)
+    {
+        DWORD why = GetLastError();
+        return errmsg_about(error, HRESULT_FROM_WIN32(why), path, "cannot open (error %u)", why);
+    }
+    if (!GetFileSizeEx(file, &size))
+    {
+        DWORD why = GetLastError();
+        CloseHandle(file);
+        return errmsg_about(error, HRESULT_FROM_WIN32(why), path, "cannot read its size (error %u)", why);
+    }
+    if (size.QuadPart > REPLY_MAX)
     {
         CloseHandle(file);
-        return errmsg_about(error, E_INVALIDARG, path, "larger than %u bytes, or its size is unknown", REPLY_MAX);
+        return errmsg_about(error, E_INVALIDARG, path, "larger than %u bytes", REPLY_MAX);
     }
     if (!(text = malloc((size_t)size.QuadPart + 1)))
     {
@@ -555,7 +564,6 @@ HRESULT imipreply_read(const char *path, struct imip_reply *reply, char error[IM
     return hr;
 }
 
-/* The 0-based row of MEETING whose SMTP address is ADDRESS (any case), or -1. */
 /* The 0-based row of MEETING whose address is ADDRESS, -1 for none, or
  * -2 when an allocation failed. */
 static LONG row_of(const struct mapi_message *meeting, const char *address)

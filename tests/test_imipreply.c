@@ -80,6 +80,39 @@ static const struct parse_row parse_rows[] = {
      NULL, 0, FALSE, 0, "not valid iCalendar: No value for ORGANIZER property"},
     {__LINE__, "METHOD:REPLY\r\n", "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@x\r\n", "B@D LINE\r\n", E_INVALIDARG, NULL,
      0, FALSE, 0, "not valid iCalendar: Got a data line"},
+    /* the addresses a reply names must be mailboxes */
+    {__LINE__, "METHOD:REPLY\r\n", "ATTENDEE;PARTSTAT=ACCEPTED:mailto:\r\n", "", IMIPREPLY_E_UNUSABLE, NULL, 0, FALSE,
+     0, "the ATTENDEE has no address"},
+    {__LINE__, "METHOD:REPLY\r\n", "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@x\r\n", "ORGANIZER:mailto:not a mailbox\r\n",
+     IMIPREPLY_E_UNUSABLE, NULL, 0, FALSE, 0, "the ORGANIZER address 'not a mailbox' is not an RFC 5321 mailbox"},
+    {__LINE__, "METHOD:REPLY\r\n", "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@x\r\n", "ORGANIZER:mailto:olivia@contoso.example\r\n",
+     S_OK, "a@x", 3, FALSE, 0, ""},
+    {__LINE__, "METHOD:REPLY\r\n", "ATTENDEE;PARTSTAT=ACCEPTED;DELEGATED-FROM=\"mailto:a b\":mailto:d@x\r\n", "",
+     IMIPREPLY_E_UNUSABLE, NULL, 0, FALSE, 0, "the DELEGATED-FROM address 'a b' is not an RFC 5321 mailbox"},
+    {__LINE__, "METHOD:REPLY\r\n",
+     "ATTENDEE;PARTSTAT=DELEGATED;DELEGATED-TO=\"mailto:d x\":mailto:a@x\r\nATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:d x\r\n", "",
+     IMIPREPLY_E_UNUSABLE, NULL, 0, FALSE, 0, "the delegate's ATTENDEE address 'd x' is not an RFC 5321 mailbox"},
+    /* the delegate first, the delegator second: read the same */
+    {__LINE__, "METHOD:REPLY\r\n",
+     "ATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:d@x\r\nATTENDEE;PARTSTAT=DELEGATED;DELEGATED-TO=\"mailto:d@x\":mailto:a@x\r\n", "",
+     S_OK, "a@x", 0, FALSE, 0, ""},
+    /* the first critical change counts; the organizer's is read too */
+    {__LINE__, "METHOD:REPLY\r\n", "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@x\r\n",
+     "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE:20070801T101500Z\r\nX-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE:nonsense\r\n"
+     "X-MICROSOFT-CDO-OWNER-CRITICAL-CHANGE:20070801T090000Z\r\nX-OTHER:1\r\n", S_OK, "a@x", 3, TRUE, REPLY_TIME, ""},
+    {__LINE__, "METHOD:REPLY\r\n", "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@x\r\n",
+     "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE:20070801T101500\r\n", IMIPREPLY_E_UNUSABLE, NULL, 0, FALSE, 0,
+     "'20070801T101500' is not a UTC DATE-TIME"},
+    {__LINE__, "METHOD:REPLY\r\n", "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@x\r\n",
+     "X-MICROSOFT-CDO-OWNER-CRITICAL-CHANGE:2007-08-01\r\n", IMIPREPLY_E_UNUSABLE, NULL, 0, FALSE, 0,
+     "X-MICROSOFT-CDO-OWNER-CRITICAL-CHANGE '2007-08-01' is not a UTC DATE-TIME"},
+    /* RECURRENCE-ID: a date, a floating time, a time out of FILETIME's range */
+    {__LINE__, "METHOD:REPLY\r\n", "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@x\r\n", "RECURRENCE-ID;VALUE=DATE:20070810\r\n",
+     S_OK, "a@x", 3, FALSE, 0, ""},
+    {__LINE__, "METHOD:REPLY\r\n", "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@x\r\n", "RECURRENCE-ID:20070810T140000\r\n",
+     S_OK, "a@x", 3, FALSE, 0, ""},
+    {__LINE__, "METHOD:REPLY\r\n", "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@x\r\n", "RECURRENCE-ID:15000810T140000Z\r\n",
+     IMIPREPLY_E_UNUSABLE, NULL, 0, FALSE, 0, "RECURRENCE-ID '15000810T140000Z' is out of range"},
 };
 
 static void parses_replies_and_refuses_with_the_reason(void **state)
@@ -234,6 +267,74 @@ static void reads_calendar_parts_of_messages_in_every_encoding(void **state)
     assert_non_null(strstr(error, "neither iCalendar nor a message with a text/calendar part"));
     assert_int_equal(imipreply_parse(bad_charset, strlen(bad_charset), "c.eml", &reply, error), E_INVALIDARG);
     assert_non_null(strstr(error, "charset 'x-nonesuch', which is unknown"));
+}
+
+/* MIME shapes at their edges: a byte order mark, nesting past the limit,
+ * boundaries that cannot be, a charset alias, text that is not in its
+ * charset. */
+static void mime_edges_are_read_or_refused_saying_why(void **state)
+{
+#define CAL "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\n" \
+            "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@x\r\nUID:u1\r\nDTSTAMP:20070801T101500Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+#define NEST(b, inner) "Content-Type: multipart/mixed; boundary=" b "\r\n\r\n--" b "\r\n" inner "\r\n--" b "--\r\n"
+    static const struct
+    {
+        int line;
+        const char *text;
+        HRESULT hr;
+        const char *error;
+    } rows[] = {
+        {__LINE__, "\xef\xbb\xbf" CAL, S_OK, ""},
+        {__LINE__, "Content-Type: text/calendar;\r\n\tcharset=utf8;\r\n method=REPLY\r\n\r\n" CAL, S_OK, ""},
+        /* the calendar at depth 8, then 9 */
+        {__LINE__, NEST("b1", NEST("b2", NEST("b3", NEST("b4", NEST("b5", NEST("b6", NEST("b7", NEST("b8",
+             "Content-Type: text/calendar\r\n\r\n" CAL)))))))), S_OK, ""},
+        {__LINE__, NEST("b1", NEST("b2", NEST("b3", NEST("b4", NEST("b5", NEST("b6", NEST("b7", NEST("b8", NEST("b9",
+             "Content-Type: text/calendar\r\n\r\n" CAL))))))))), E_INVALIDARG, "MIME parts nested too deep"},
+        {__LINE__, "Content-Type: multipart/mixed; boundary=\"\"\r\n\r\n--\r\n", E_INVALIDARG,
+         "a multipart part without a usable boundary"},
+        {__LINE__, "Content-Type: multipart/mixed\r\n\r\n--b\r\n", E_INVALIDARG, "a multipart part without a usable boundary"},
+        {__LINE__,
+         "Content-Type: multipart/mixed; boundary=0123456789012345678901234567890123456789012345678901234567890123456789"
+         "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"
+         "0123456789012345678901234567890123456789\r\n\r\n", E_INVALIDARG, "a multipart part without a usable boundary"},
+        /* a part that never closes still counts */
+        {__LINE__, "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/calendar\n\n" CAL "--b\n", S_OK, ""},
+        {__LINE__, "Content-Type: text/calendar; charset=utf-16le\r\n\r\nB", E_INVALIDARG,
+         "the text/calendar part is not valid utf-16le"},
+    };
+    size_t i;
+    (void)state;
+
+    for (i = 0; i < ARRAYSIZE(rows); i++)
+    {
+        struct imip_reply reply;
+        char error[IMIPREPLY_ERROR_SIZE] = "";
+        HRESULT hr = imipreply_parse(rows[i].text, strlen(rows[i].text), "m.eml", &reply, error);
+
+        if (hr != rows[i].hr) print_error("hr %#x: %s\n", (unsigned)hr, error);
+        _assert_int_equal(hr, rows[i].hr, __FILE__, rows[i].line);
+        if (FAILED(hr) && !strstr(error, rows[i].error)) print_error("error '%s'\n", error), _fail(__FILE__, rows[i].line);
+        if (SUCCEEDED(hr)) _assert_string_equal(reply.uid, "u1", __FILE__, rows[i].line);
+        imipreply_clear(&reply);
+    }
+#undef NEST
+#undef CAL
+}
+
+/* What imipreply_read says of a file it cannot read whole. */
+static void unreadable_reply_files_are_refused_saying_why(void **state)
+{
+    struct imip_reply reply;
+    char error[IMIPREPLY_ERROR_SIZE] = "";
+    (void)state;
+
+    assert_true(FAILED(imipreply_read("test_imipreply-none.ics", &reply, error)));
+    assert_non_null(strstr(error, "'test_imipreply-none.ics': cannot open"));
+    assert_int_equal(CreateDirectoryA("test_imipreply-folder.ics", NULL), TRUE);
+    assert_true(FAILED(imipreply_read("test_imipreply-folder.ics", &reply, error)));
+    assert_non_null(strstr(error, "'test_imipreply-folder.ics': "));
+    RemoveDirectoryA("test_imipreply-folder.ics");
 }
 
 struct corpus_row
@@ -450,6 +551,8 @@ int main(void)
         cmocka_unit_test(what_libical_passed_over_is_kept),
         cmocka_unit_test(delegations_and_delegates_answers_are_read),
         cmocka_unit_test(reads_calendar_parts_of_messages_in_every_encoding),
+        cmocka_unit_test(mime_edges_are_read_or_refused_saying_why),
+        cmocka_unit_test(unreadable_reply_files_are_refused_saying_why),
         cmocka_unit_test(corpus_calendars_are_refused_with_their_reason),
         cmocka_unit_test(applies_to_the_attendee_row_and_only_to_this_meeting),
         cmocka_unit_test(out_of_date_replies_are_not_recorded),
