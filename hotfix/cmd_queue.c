@@ -408,6 +408,13 @@ static int action_report(struct queue *queue, struct queue_args *a)
                figures.marks, figures.marks == 1 ? "" : "s", figures.toggles, figures.toggles == 1 ? "" : "s",
                (unsigned long)figures.bytes);
         if (figures.left_out) printf("left out of the picture: %u marks or rows (the page says which)\n", figures.left_out);
+        if (figures.unread)
+        {
+            char text[128];
+            snprintf(text, sizeof(text), "the history of %u message%s could not be read: drawn without marks "
+                     "(the page says why)", figures.unread, figures.unread == 1 ? "" : "s");
+            cli_message(MSG_WARNING, text);
+        }
         ret = EXIT_OK;
     }
     free(path);

@@ -649,6 +649,7 @@ HRESULT queuereport_build(struct queue *queue, struct strbuf *page, struct queue
         if ((hr = queue_history(queue, &entries[i], &m->events, &m->event_count, history_error)) == E_OUTOFMEMORY)
             goto oom;
         if (FAILED(hr) && !(m->history_error = strdup(history_error))) goto oom;
+        if (FAILED(hr)) figures->unread++;
         r.message_count++;
     }
     figures->messages = count;

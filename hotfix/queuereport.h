@@ -33,6 +33,7 @@ struct queuereport_figures
     ULONG rows, marks;       /* drawn */
     ULONG toggles;           /* changes of FixRecipientTrackStatusTime seen */
     ULONG left_out;          /* marks and rows not drawn */
+    ULONG unread;            /* messages whose history could not be read */
     size_t bytes;            /* the page's size */
 };
 

@@ -26,7 +26,8 @@
 #include "systime.h"
 
 
-/* marks a folder this module may empty again */
+/* The largest mail file or event log the story reads for its evidence. */
+#define EVIDENCE_MAX (64u * 1024 * 1024)
 /* what the queue log shows of a long run: its first and last lines */
 #define LOG_HEAD 5
 #define LOG_TAIL 3
@@ -129,36 +130,59 @@ static ULONGLONG when(const char *iso)
     return t;
 }
 
-/* DIR from nothing: created, or emptied when an earlier scenario made it. */
-/* Counts an entry of a folder (CTX: the count). */
+/* Counts an entry of a folder but the scenario's marker (CTX: the count). */
 static void count_entry(void *ctx, const char *folder, const char *name)
 {
     (void)folder;
-    (void)name;
-    ++*(ULONG *)ctx;
+    if (strcmp(name, serverdir_name(SERVER_SCENARIO_MARK))) ++*(ULONG *)ctx;
 }
 
+/* Removes FOLDER/NAME, and all it holds, but the scenario's marker (CTX
+ * non-NULL for a folder). */
+static void remove_entry(void *ctx, const char *folder, const char *name)
+{
+    char *path;
+
+    if (!strcmp(name, serverdir_name(SERVER_SCENARIO_MARK)) || !(path = strbuf_path(folder, name, NULL))) return;
+    if (ctx) hostfs_remove_tree(path);
+    else hostfs_remove(path);
+    free(path);
+}
+
+/* DIR from nothing: created, or emptied when an earlier scenario made it.
+ * The marker is written first and removed never, so that a story stopped
+ * anywhere (a fault, a kill) leaves a folder the next one empties. */
 static HRESULT prepare_folder(struct story *s)
 {
     char *marker = serverdir_path(s->dir, SERVER_SCENARIO_MARK, NULL), *queue = NULL;
     ULONG entries = 0;
     HRESULT hr = S_OK;
+    BOOL marked;
     size_t i;
 
     if (!marker) return errmsg_format(s->error, E_OUTOFMEMORY, ERRMSG_OOM);
-    if (hostfs_exists(marker)) hostfs_remove_tree(s->dir);
+    if ((marked = hostfs_exists(marker)))
+    {
+        hostfs_for_each(s->dir, TRUE, remove_entry, s);
+        hostfs_for_each(s->dir, FALSE, remove_entry, NULL);
+    }
     hostfs_for_each(s->dir, FALSE, count_entry, &entries);
     hostfs_for_each(s->dir, TRUE, count_entry, &entries);
-    if (entries)
+    if (entries && marked)
+        hr = errmsg_format(s->error, HRESULT_FROM_WIN32(ERROR_DIR_NOT_EMPTY),
+                           "'%s': what an earlier scenario left there cannot all be removed", s->dir);
+    else if (entries)
         hr = errmsg_format(s->error, HRESULT_FROM_WIN32(ERROR_DIR_NOT_EMPTY),
                            "'%s' holds files that no earlier scenario made; give an empty or new folder with --dir",
                            s->dir);
-    /* the queue creates the rest of the path; the marker goes in first */
     else if (!(queue = serverdir_path(s->dir, SERVER_QUEUE, NULL)))
         hr = errmsg_format(s->error, E_OUTOFMEMORY, ERRMSG_OOM);
-    else if (SUCCEEDED(hr = queue_open(queue, TRUE, &s->queue, s->error)) &&
-             FAILED(hr = atomicfile_write(marker, "trackfix scenario\n", 18)))
+    else if (FAILED(hr = hostfs_make_folders(s->dir)))
+        errmsg_format(s->error, hr, "cannot create '%s'", s->dir);
+    else if (FAILED(hr = atomicfile_write(marker, "trackfix scenario\n", 18)))
         errmsg_format(s->error, hr, "cannot write '%s'", marker);
+    else
+        hr = queue_open(queue, TRUE, &s->queue, s->error);
     /* the organizer's mailbox files and what Exchange 2007 sends back */
     for (i = 0; i < 2 && SUCCEEDED(hr); i++)
     {
@@ -190,9 +214,14 @@ static HRESULT provision(struct story *s)
     strbuf_printf(&evidence,
                   "HKLM\\SOFTWARE\\Microsoft\\Exchange\\Setup: MsiProductMajor 6, MsiProductMinor 5, MsiBuildMajor %u\n"
                   "KB938650 installed: %s; FixRecipientTrackStatusTime: %s; fix active: %s\n"
-                  "MSExchangeTransport diagnostics, Exchange Store Driver: %s (Maximum)\n"
+                  "MSExchangeTransport diagnostics, Exchange Store Driver: %s%s\n"
                   "server folder: %s",
-                  REG_BUILD_EXCHANGE_2003_SP2, gate.installed ? "yes" : "no", gate.fix.found, gate.active ? "yes" : "no", level.found, s->dir);
+                  REG_BUILD_EXCHANGE_2003_SP2, gate.installed ? "yes" : "no", gate.fix.found, gate.active ? "yes" : "no", level.found,
+                  level.valid && level.value == EVENTLOG_LEVEL_MAXIMUM ? " (Maximum)" : "", s->dir);
+    /* a value written but not read back: said, as the store would log it */
+    if (gate.warning[0] || level.warning[0])
+        strbuf_printf(&evidence, "\nwarning: %s%s%s", gate.warning, gate.warning[0] && level.warning[0] ? "; " : "",
+                      level.warning);
     tell(s, "An Exchange Server 2003 SP2 server is provisioned in the Wine prefix", &evidence);
     return S_OK;
 }
@@ -260,17 +289,45 @@ static HRESULT run_queue(struct story *s, ULONGLONG from, ULONGLONG until)
     return queue_run(&s->queue, &s->policy, from, until, collect, s, s->error);
 }
 
-/* Appends the unfolded line of FILE that starts with PREFIX (iCalendar
- * folding undone), or "(not found)". */
-static void quote_line(struct strbuf *evidence, const char *file, const char *prefix)
+/* Reads PATH (a mail file, the event log) whole for the story's evidence
+ * into *TEXT (caller frees): S_OK; S_FALSE, *TEXT NULL, when it is not
+ * there; else the failure, said in S->error (a file there that cannot be
+ * read is not one that is missing). */
+static HRESULT read_evidence(struct story *s, const char *path, char **text)
 {
-    FILE *in = hostfs_fopen_read(file);
+    HRESULT hr = path ? hostfs_read_text(path, EVIDENCE_MAX, text) : E_OUTOFMEMORY;
+    char words[256];
+
+    if (!path) *text = NULL;
+    if (hr == HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND)) return S_FALSE;
+    if (hr == E_OUTOFMEMORY) return errmsg_format(s->error, hr, ERRMSG_OOM);
+    if (FAILED(hr)) errmsg_format(s->error, hr, "cannot read '%s': %s", path, errmsg_describe(hr, words, sizeof(words)));
+    return hr;
+}
+
+/* The next line of *TEXT into LINE (its end and a CR cut), advancing
+ * *TEXT; FALSE at the end. */
+static BOOL next_line(const char **text, char line[1024])
+{
+    size_t length;
+
+    if (!*text || !**text) return FALSE;
+    length = strcspn(*text, "\n");
+    snprintf(line, 1024, "%.*s", (int)length, *text);
+    line[strcspn(line, "\r")] = 0;
+    *text += length + ((*text)[length] == '\n');
+    return TRUE;
+}
+
+/* Appends the unfolded line of TEXT (a file read whole; NULL: none) that
+ * starts with PREFIX (iCalendar folding undone), or "(not found)". */
+static void quote_line(struct strbuf *evidence, const char *text, const char *prefix)
+{
     char line[1024];
     BOOL found = FALSE;
 
-    while (in && fgets(line, sizeof(line), in))
+    while (next_line(&text, line))
     {
-        line[strcspn(line, "\r\n")] = 0;
         if (found && line[0] == ' ') strbuf_puts(evidence, line + 1);
         else if (found) break;
         else if (!strncmp(line, prefix, strlen(prefix)))
@@ -279,7 +336,6 @@ static void quote_line(struct strbuf *evidence, const char *file, const char *pr
             found = TRUE;
         }
     }
-    if (in) fclose(in);
     strbuf_puts(evidence, found ? "\n" : "(not found)\n");
 }
 
@@ -301,7 +357,7 @@ static HRESULT request_and_reply(struct story *s, char **meeting_path)
     struct imip_change change;
     struct strbuf evidence = {0}, ics = {0};
     char error[IMIPREPLY_ERROR_SIZE], id[QUEUE_ID_SIZE], *request_path = NULL, *reply_path = NULL, *uid = NULL;
-    char *drop = serverdir_path(s->dir, SERVER_DROP, "00000001.eml");
+    char *drop = serverdir_path(s->dir, SERVER_DROP, "00000001.eml"), *delivered = NULL;
     char time_text[SYSTIME_ISO_SIZE];
     HRESULT hr;
 
@@ -327,7 +383,8 @@ static HRESULT request_and_reply(struct story *s, char **meeting_path)
         goto done;
     strbuf_printf(&evidence, "organizer's meeting: %s; request: %s\n", *meeting_path, request_path);
     take_log(s, &evidence);
-    quote_line(&evidence, drop, "ATTENDEE");
+    if (FAILED(hr = read_evidence(s, drop, &delivered))) goto done;
+    quote_line(&evidence, delivered, "ATTENDEE");
     tell(s, "The organizer sends a meeting request to an Exchange 2007 user; it converts and is delivered", &evidence);
 
     /* the Exchange 2007 acceptance: METHOD:REPLY without the critical change */
@@ -378,6 +435,7 @@ done:
     free(reply_path);
     free(uid);
     free(drop);
+    free(delivered);
     return hr;
 }
 
@@ -445,22 +503,20 @@ static void show_stuck(struct story *s, struct strbuf *evidence, const char *id)
     free(log);
 }
 
-static BOOL file_contains(const char *path, const char *text)
+/* Whether TEXT (a file read whole; NULL: none) holds WANTED on a line,
+ * or across one fold. */
+static BOOL file_contains(const char *text, const char *wanted)
 {
-    FILE *in = hostfs_fopen_read(path);
     char line[1024], previous[1024] = "";
     BOOL found = FALSE;
 
-    while (in && !found && fgets(line, sizeof(line), in))
+    while (!found && next_line(&text, line))
     {
         char joined[2048];
-        line[strcspn(line, "\r\n")] = 0;
-        /* across one fold too */
         snprintf(joined, sizeof(joined), "%s%s", previous, line[0] == ' ' ? line + 1 : line);
-        found = strstr(line, text) || strstr(joined, text);
+        found = strstr(line, wanted) || strstr(joined, wanted);
         snprintf(previous, sizeof(previous), "%s", line);
     }
-    if (in) fclose(in);
     return found;
 }
 
@@ -473,8 +529,9 @@ static HRESULT write_report(struct story *s, struct strbuf *evidence)
 
     if (!path) hr = errmsg_format(s->error, E_OUTOFMEMORY, ERRMSG_OOM);
     else if (SUCCEEDED(hr = queuereport_write(&s->queue, path, &figures, s->error)))
-        strbuf_printf(evidence, "the queue as a picture: %s (%u marks%s)\n", path, figures.marks,
-                      figures.toggles ? ", the toggle line where the run saw the value change" : "");
+        strbuf_printf(evidence, "the queue as a picture: %s (%u marks%s%s)\n", path, figures.marks,
+                      figures.toggles ? ", the toggle line where the run saw the value change" : "",
+                      figures.unread ? "; a history could not be read, its row has no marks" : "");
     free(path);
     return hr;
 }
@@ -521,45 +578,49 @@ static HRESULT play_queue(struct story *s, BOOL *as_the_article_says)
     if (FAILED(hr = run_queue(s, s->mode == SCENARIO_ON ? t1 : stuck, expiry))) return hr;
     take_log(s, &evidence);
 
-    for (i = 0; i < ARRAYSIZE(ids); i++)
+    for (i = 0; i < ARRAYSIZE(ids) && SUCCEEDED(hr); i++)
     {
         struct queue_entry e;
-        char name[32], *file = NULL;
+        char name[32], *file, *text = NULL, *log = NULL;
         if (FAILED(hr = queue_find(&s->queue, ids[i], &e, s->error))) return hr;
         describe_entry(&evidence, &e);
-        if (s->mode == SCENARIO_OFF)
+        snprintf(name, sizeof(name), s->mode == SCENARIO_OFF ? "%s.ndr.eml" : "%s.eml", e.id);
+        file = s->mode == SCENARIO_OFF ? serverdir_mailbox(s->dir, "olivia@contoso.example", name)
+                                       : serverdir_path(s->dir, SERVER_DROP, name);
+        if (FAILED(hr = read_evidence(s, file, &text))) {}
+        else if (s->mode == SCENARIO_OFF)
         {
-            snprintf(name, sizeof(name), "%s.ndr.eml", e.id);
-            file = serverdir_mailbox(s->dir, "olivia@contoso.example", name);
-            char *log = serverdir_path(s->dir, SERVER_EVENTLOG, NULL);
-            if (e.state != QUEUE_EXPIRED || !file || !file_contains(file, "Status: 4.4.7") || !log ||
-                !file_contains(log, "\tExchange Store Driver\t327\t"))
+            char *log_path = serverdir_path(s->dir, SERVER_EVENTLOG, NULL);
+            if (SUCCEEDED(hr = read_evidence(s, log_path, &log)) &&
+                (e.state != QUEUE_EXPIRED || !file_contains(text, "Status: 4.4.7") ||
+                 !file_contains(log, "\tExchange Store Driver\t327\t")))
                 *as_the_article_says = FALSE;
-            else
+            else if (SUCCEEDED(hr))
             {
                 strbuf_printf(&evidence, "NDR %s:\n", file);
-                quote_line(&evidence, file, "Date:");
-                quote_line(&evidence, file, "Status:");
-                quote_line(&evidence, file, "Could not deliver");
+                quote_line(&evidence, text, "Date:");
+                quote_line(&evidence, text, "Status:");
+                quote_line(&evidence, text, "Could not deliver");
             }
-            free(log);
+            free(log_path);
         }
+        else if (e.state != QUEUE_DELIVERED || !file_contains(text, "X-REPLYTIME=18991230T000000Z") ||
+                 (s->mode == SCENARIO_TOGGLE && e.last_attempt != t1 + DELIVERED_MINUTES * SYSTIME_TICKS_PER_MINUTE))
+            *as_the_article_says = FALSE;
         else
         {
-            snprintf(name, sizeof(name), "%s.eml", e.id);
-            file = serverdir_path(s->dir, SERVER_DROP, name);
-            if (e.state != QUEUE_DELIVERED || !file ||
-                !file_contains(file, "X-REPLYTIME=18991230T000000Z") ||
-                (s->mode == SCENARIO_TOGGLE && e.last_attempt != t1 + DELIVERED_MINUTES * SYSTIME_TICKS_PER_MINUTE))
-                *as_the_article_says = FALSE;
-            else
-            {
-                strbuf_printf(&evidence, "delivered %s, its attendee:\n", file);
-                quote_line(&evidence, file, "ATTENDEE");
-            }
+            strbuf_printf(&evidence, "delivered %s, its attendee:\n", file);
+            quote_line(&evidence, text, "ATTENDEE");
         }
+        free(text);
+        free(log);
         free(file);
         queue_entry_clear(&e);
+    }
+    if (FAILED(hr))
+    {
+        strbuf_free(&evidence);
+        return hr;
     }
     if (FAILED(hr = write_report(s, &evidence))) return hr;
     tell(s, s->mode == SCENARIO_OFF ? "Two days later the queue gives up: the sender gets an NDR 4.4.7"
