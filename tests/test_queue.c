@@ -332,6 +332,58 @@ static void a_large_queue_is_drawn_a_row_a_history(void **state)
     assert_int_equal(server_set_fix_value(0, server_error), S_OK);
 }
 
+/* Folders of names the queue never gives (not eight digits, or past
+ * 4294967295) are listed apart, after its own ids, and counted; without
+ * a state they list as set aside; a copy left behind in an earlier
+ * folder is not listed twice; names that are no folder's are not found. */
+static void names_the_queue_never_gives_are_listed_apart(void **state)
+{
+    static const char *const folders[] = {QUEUE_DIR "/queued/notes", QUEUE_DIR "/queued/99999999999",
+                                          QUEUE_DIR "/queued/7", QUEUE_DIR "/delivered/notes",
+                                          QUEUE_DIR "/queued/abc", QUEUE_DIR "/delivered/00000002"};
+    static const char *const not_ids[] = {"", ".", "..", "a/b", "a\\b", "000000001234567890123456789012345678901234567890"};
+    char error[QUEUE_ERROR_SIZE], id[QUEUE_ID_SIZE];
+    ULONG counts[QUEUE_STATE_COUNT], count, i;
+    struct queue_entry *entries, e;
+    struct queue queue;
+    (void)state;
+
+    assert_int_equal(queue_open(QUEUE_DIR, TRUE, &queue, error), S_OK);
+    assert_int_equal(queue_submit(&queue, MESSAGE, t0(), id, error), S_OK);
+    assert_int_equal(queue_submit(&queue, MESSAGE, t0(), id, error), S_OK);
+    queue_close(&queue);
+    for (i = 0; i < ARRAYSIZE(folders); i++) assert_int_equal(CreateDirectoryA(folders[i], NULL), TRUE);
+
+    /* read without the lock: nothing moved */
+    assert_int_equal(queue_open(QUEUE_DIR, FALSE, &queue, error), S_OK);
+    assert_int_equal(queue_count(&queue, counts, error), S_OK);
+    assert_int_equal(counts[QUEUE_QUEUED], 4); /* 00000001, 7, 99999999999, abc */
+    assert_int_equal(counts[QUEUE_DELIVERED], 2); /* 00000002 (its queued copy left behind), notes */
+    assert_int_equal(queue_list(&queue, &entries, &count, error), S_OK);
+    assert_int_equal(count, 6);
+    assert_string_equal(entries[0].id, "00000001");
+    assert_int_equal(entries[0].state, QUEUE_QUEUED);
+    assert_string_equal(entries[1].id, "00000002");
+    assert_int_equal(entries[1].state, QUEUE_CORRUPT); /* the delivered folder has no state */
+    assert_string_equal(entries[2].id, "7");
+    assert_string_equal(entries[3].id, "99999999999");
+    assert_string_equal(entries[4].id, "abc");
+    assert_string_equal(entries[5].id, "notes");
+    for (i = 2; i < count; i++) assert_int_equal(entries[i].state, QUEUE_CORRUPT);
+    assert_non_null(strstr(entries[5].last_error, "no state file"));
+    queue_entries_free(entries, count);
+
+    assert_int_equal(queue_find(&queue, "notes", &e, error), S_OK);
+    assert_int_equal(e.state, QUEUE_CORRUPT);
+    queue_entry_clear(&e);
+    for (i = 0; i < ARRAYSIZE(not_ids); i++)
+    {
+        assert_int_equal(queue_find(&queue, not_ids[i], &e, error), HRESULT_FROM_WIN32(ERROR_NOT_FOUND));
+        assert_non_null(strstr(error, "no message"));
+    }
+    queue_close(&queue);
+}
+
 #define T0 128305152000000000ULL /* 2007-08-02T08:00:00Z, submitted */
 
 /* The schedule at each bound, to the 100 ns tick: Exchange 2003's retry
@@ -438,6 +490,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(the_history_keeps_what_the_state_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(ids_are_never_reused_and_retry_delete_open_work, setup, teardown),
         cmocka_unit_test_setup_teardown(a_large_queue_is_drawn_a_row_a_history, setup, teardown),
+        cmocka_unit_test_setup_teardown(names_the_queue_never_gives_are_listed_apart, setup, teardown),
     };
     return leakcheck_at_exit(cmocka_run_group_tests_name("queue", tests, NULL, NULL));
 }
