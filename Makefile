@@ -131,7 +131,8 @@ $(BUILD)/test_%.exe: $(OBJDIR)/tests/test_%.o $(LIB_OBJS)
 # The fault test: every allocation, file write, flush and rename, and
 # registry read of trackfix's own code goes through the test's wrappers,
 # which fail the N-th one (tests/test_faults.c).
-FAULT_WRAPS := $(foreach f,malloc calloc realloc strdup write fsync syncfs rename renameat2 WriteFile FlushFileBuffers \
+FAULT_WRAPS := $(foreach f,malloc calloc realloc strdup write fsync syncfs rename renameat2 close unlink mkdir ftruncate \
+	WriteFile FlushFileBuffers \
 	open openat fopen opendir read pread lseek fstat CreateFileW ReadFile GetFileSizeEx RegOpenKeyExW RegQueryValueExW,-Wl,--wrap=$(f))
 $(BUILD)/test_faults.exe: LDFLAGS += $(FAULT_WRAPS)
 

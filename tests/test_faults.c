@@ -2,11 +2,15 @@
  * Faults at every call, as SQLite tests out-of-memory and I/O errors: the
  * N-th call of one kind made by trackfix's own code fails (the linker
  * routes them through the wrappers below), for every N a whole operation
- * makes.  Four kinds:
+ * makes.  Five kinds:
  *   allocations  malloc, calloc, realloc, strdup return NULL
- *   file I/O     write, fsync, syncfs, rename, renameat2 fail with EIO
- *                (every write, flush and rename of hostfs and atomicfile),
- *                WriteFile and FlushFileBuffers (the event log's)
+ *   file I/O     write, fsync, syncfs, rename, renameat2, close, unlink,
+ *                mkdir, ftruncate fail with EIO (every write, flush, rename,
+ *                removal and new folder of hostfs and atomicfile; a failed
+ *                close still closes, as Linux's does), WriteFile and
+ *                FlushFileBuffers (the event log's)
+ *   interrupts   read and write fail with EINTR, as when a signal comes:
+ *                every run must do without it, its output the same
  *   file reads   open, openat, fopen, opendir, read, pread, lseek, fstat
  *                fail with EIO, CreateFileW, ReadFile, GetFileSizeEx with
  *                ERROR_READ_FAULT (every open and read of the host's files)
@@ -61,6 +65,10 @@ int __real_fsync(int fd);
 int __real_syncfs(int fd);
 int __real_rename(const char *from, const char *to);
 int __real_renameat2(int from_dir, const char *from, int to_dir, const char *to, unsigned flags);
+int __real_close(int fd);
+int __real_unlink(const char *path);
+int __real_mkdir(const char *path, mode_t mode);
+int __real_ftruncate(int fd, off_t size);
 BOOL WINAPI __real_WriteFile(HANDLE file, const void *data, DWORD size, DWORD *written, OVERLAPPED *overlapped);
 BOOL WINAPI __real_FlushFileBuffers(HANDLE file);
 int __real_open(const char *path, int flags, ...);
@@ -79,9 +87,9 @@ LSTATUS WINAPI __real_RegOpenKeyExW(HKEY key, const WCHAR *name, DWORD options, 
 LSTATUS WINAPI __real_RegQueryValueExW(HKEY key, const WCHAR *name, DWORD *reserved, DWORD *type, BYTE *data,
                                        DWORD *size);
 
-enum fault_kind { FAULT_ALLOCATION, FAULT_IO, FAULT_READ, FAULT_REGISTRY };
+enum fault_kind { FAULT_ALLOCATION, FAULT_IO, FAULT_READ, FAULT_INTERRUPT, FAULT_REGISTRY };
 static const char *const fault_names[] = {"allocations", "file writes, flushes and renames", "file opens and reads",
-                                          "registry calls"};
+                                          "reads and writes interrupted", "registry calls"};
 
 /* The kind under test; its calls counted, the FAIL_AT-th failing (0: count
  * only); the other kinds pass through. */
@@ -120,9 +128,38 @@ static int io_error(void)
     return -1;
 }
 
+/* A call a signal interrupted before it did anything. */
+static int interrupted(void)
+{
+    errno = EINTR;
+    return -1;
+}
+
 ssize_t __wrap_write(int fd, const void *data, size_t size)
 {
+    if (fails(FAULT_INTERRUPT)) return interrupted();
     return fails(FAULT_IO) ? io_error() : __real_write(fd, data, size);
+}
+
+int __wrap_close(int fd)
+{
+    int result = __real_close(fd);
+    return fails(FAULT_IO) ? io_error() : result;
+}
+
+int __wrap_unlink(const char *path)
+{
+    return fails(FAULT_IO) ? io_error() : __real_unlink(path);
+}
+
+int __wrap_mkdir(const char *path, mode_t mode)
+{
+    return fails(FAULT_IO) ? io_error() : __real_mkdir(path, mode);
+}
+
+int __wrap_ftruncate(int fd, off_t size)
+{
+    return fails(FAULT_IO) ? io_error() : __real_ftruncate(fd, size);
 }
 
 int __wrap_fsync(int fd)
@@ -195,6 +232,7 @@ DIR *__wrap_opendir(const char *path)
 
 ssize_t __wrap_read(int fd, void *data, size_t size)
 {
+    if (fails(FAULT_INTERRUPT)) return interrupted();
     return fails(FAULT_READ) ? io_error() : __real_read(fd, data, size);
 }
 
@@ -285,6 +323,8 @@ static void every_call_fails_once(enum fault_kind kind, const char *what, operat
         fail_at = n;
         hr = operation(ctx, error, &output);
         fail_at = 0;
+        if (FAILED(hr) && kind == FAULT_INTERRUPT)
+            fail_msg("%s, call %d of %d interrupted: failed with %#x '%s'", what, n, total, (unsigned)hr, error);
         if (FAILED(hr))
         {
             /* a clear error: said, and for E_OUTOFMEMORY said so; a failed
@@ -681,6 +721,7 @@ static void a_msg_written_and_read_survives_every_fault(void **state)
     assert_int_equal(msgfile_write(FAULT_MSG, &series, error), S_OK);
     every_call_fails_once(FAULT_ALLOCATION, "msg write and read", write_and_read, &series);
     every_call_fails_once(FAULT_IO, "msg write and read", write_and_read, &series);
+    every_call_fails_once(FAULT_INTERRUPT, "msg write and read", write_and_read, &series);
     every_call_fails_once(FAULT_READ, "msg write and read", write_and_read, &series);
     mapi_message_clear(&series);
     every_call_fails_once(FAULT_ALLOCATION, "text of every type, then msg write and read", text_written_and_read, NULL);
@@ -915,6 +956,7 @@ static void the_queue_survives_every_fault(void **state)
     mapi_message_clear(&series);
     every_call_fails_once(FAULT_ALLOCATION, "queue submit and run", submit_and_run, &on);
     every_call_fails_once(FAULT_IO, "queue submit and run", submit_and_run, &on);
+    every_call_fails_once(FAULT_INTERRUPT, "queue submit and run", submit_and_run, &on);
     every_call_fails_once(FAULT_READ, "queue submit and run", submit_and_run, &on);
     /* through the gate: the registry says the fix is on, but for the call
      * that fails, which reads as off (a failed attempt, retried) */
@@ -962,6 +1004,7 @@ static void the_story_survives_every_fault(void **state)
     (void)state;
     choose_fault_server();
     every_call_fails_once(FAULT_IO, "the KB story, fix on", story, NULL);
+    every_call_fails_once(FAULT_INTERRUPT, "the KB story, fix on", story, NULL);
     every_call_fails_once(FAULT_READ, "the KB story, fix on", story, NULL);
     /* not the registry: a read that fails in a run is a value seen
      * "unreadable", which the story's picture draws as a change of the
