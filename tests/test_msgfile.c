@@ -340,6 +340,70 @@ static void looping_and_truncated_compound_files_are_refused(void **state)
     DeleteFileA(path);
 }
 
+static void put_le32(BYTE *p, ULONG value)
+{
+    p[0] = (BYTE)value, p[1] = (BYTE)(value >> 8), p[2] = (BYTE)(value >> 16), p[3] = (BYTE)(value >> 24);
+}
+
+/* A header field of a whole .msg (one of 130 sectors and more, its largest
+ * stream in the FAT) set out of its range: each is refused, naming what. */
+static void header_fields_out_of_range_are_refused(void **state)
+{
+    static const struct
+    {
+        int line;
+        ULONG offset; /* into the header; 0x10000 + n: into the root's directory entry */
+        ULONG value;
+        long size;    /* the file cut to this many bytes; 0: whole */
+        const char *what;
+    } rows[] = {
+        {__LINE__, 0x1E, 10, 0, "sector shift 10 is neither 9 nor 12"},
+        {__LINE__, 0x1E, 12, 2048, "shorter than one sector"},
+        {__LINE__, 0x2C, 0x7FFFFFFF, 0, "the header declares 2147483647 FAT sectors in a file of"},
+        {__LINE__, 0x2C, 110, 0, "the DIFAT chain breaks after 109 of 110 FAT sectors"},
+        {__LINE__, 0x4C, 0x00FFFFFF, 0, "FAT sector 16777215 lies outside the file"},
+        {__LINE__, 0x30, 0xFFFFFFFE, 0, "no directory"},
+        {__LINE__, 0x30, 0x00FFFFFF, 0, "the directory: the chain leads to sector 16777215, outside the"},
+        {__LINE__, 0x3C, 0x00FFFFFF, 0, "the mini FAT: the chain leads to sector 16777215"},
+        {__LINE__, 0x10042, 1, 0, "the first directory entry is not the root"},
+        {__LINE__, 0x10074, 0x00FFFFFF, 0, "the mini stream: the chain leads to sector 16777215"},
+    };
+    static const char path[] = "header.msg";
+    char error[MSGFILE_ERROR_SIZE], *text = malloc(200000), *p = text;
+    struct mapi_message message;
+    BYTE *data;
+    long size;
+    size_t i;
+    int k;
+    (void)state;
+
+    p += sprintf(p, "[message]\nPR_SUBJECT = \"big\"\nPR_RTF_COMPRESSED = ");
+    for (k = 0; k < 66000; k++) p += sprintf(p, "%02x", k & 0xff);
+    strcpy(p, "\n");
+    if (FAILED(msgtext_parse(text, "big", &message, error))) fail_msg("%s", error);
+    free(text);
+    if (FAILED(msgfile_write(path, &message, error))) fail_msg("%s", error);
+    mapi_message_clear(&message);
+    data = slurp(path, &size);
+    assert_true(size > 131 * 512);
+    assert_int_equal(data[0x1E], 9);
+    for (i = 0; i < ARRAYSIZE(rows); i++)
+    {
+        BYTE *patched = malloc(size), *field;
+        memcpy(patched, data, size);
+        field = rows[i].offset & 0x10000 ? patched + 512 + le32(patched + 0x30) * 512 + (rows[i].offset & 0xffff)
+                                         : patched + rows[i].offset;
+        /* the sector shift's low byte, the entry's one-byte type */
+        if (rows[i].offset == 0x1E || rows[i].offset == 0x10042) *field = (BYTE)rows[i].value;
+        else put_le32(field, rows[i].value);
+        spit(path, patched, rows[i].size ? rows[i].size : size);
+        free(patched);
+        expect_read_error(rows[i].line, path, STG_E_DOCFILECORRUPT, rows[i].what);
+    }
+    free(data);
+    DeleteFileA(path);
+}
+
 /* MESSAGE with its attachments, their objects and embedded messages, as
  * text (msgtext for each property set, a line per stream of an object);
  * caller frees. */
@@ -459,6 +523,7 @@ int main(void)
         cmocka_unit_test(bad_text_is_refused_with_its_line),
         cmocka_unit_test(malformed_files_get_an_error_naming_file_and_stream),
         cmocka_unit_test(looping_and_truncated_compound_files_are_refused),
+        cmocka_unit_test(header_fields_out_of_range_are_refused),
         cmocka_unit_test(attachments_and_embedded_messages_round_trip),
         cmocka_unit_test(ole_objects_are_kept_as_they_are),
     };
