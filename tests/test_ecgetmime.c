@@ -513,6 +513,57 @@ static void a_cancellation_made_from_a_meeting_is_prefixed_raised_and_free(void 
 
 /* Line ends in a subject, a name and a location stay inside their value:
  * no header, property or component of their own. */
+/* The meeting's other details each to the line CDO writes for it: the
+ * importance, the sensitivity, the owner's appointment id, no response
+ * asked for, the intended status (one out of range: the busy status), a
+ * reminder with a negative delta (15 minutes), the creation and change
+ * times, and the Thread-Topic from the conversation topic or the subject
+ * without its prefix. */
+static const struct
+{
+    int line;
+    const char *extra, *wanted;
+} detail_rows[] = {
+    {__LINE__, "PidTagImportance = 2\n", "\r\nPRIORITY:1\r\n"},
+    {__LINE__, "PidTagImportance = 0\n", "\r\nPRIORITY:9\r\n"},
+    {__LINE__, "PidTagImportance = 7\n", "\r\nX-MICROSOFT-CDO-IMPORTANCE:1\r\n"},
+    {__LINE__, "PidTagSensitivity = 1\n", "\r\nCLASS:PERSONAL\r\n"},
+    {__LINE__, "PidTagSensitivity = 2\n", "\r\nCLASS:PRIVATE\r\n"},
+    {__LINE__, "PidTagSensitivity = 3\n", "\r\nCLASS:CONFIDENTIAL\r\n"},
+    {__LINE__, "PidTagOwnerAppointmentId = 42\n", "\r\nX-MICROSOFT-CDO-OWNERAPPTID:42\r\n"},
+    {__LINE__, "PidTagResponseRequested = false\n", ";RSVP=FALSE;"},
+    {__LINE__, "PidLidBusyStatus = 1\nPidLidIntendedBusyStatus = 9\n", "\r\nX-MICROSOFT-CDO-INTENDEDSTATUS:TENTATIVE\r\n"},
+    {__LINE__, "PidLidBusyStatus = 0\n", "\r\nTRANSP:TRANSPARENT\r\n"},
+    {__LINE__, "PidLidBusyStatus = 3\n", "\r\nX-MICROSOFT-CDO-BUSYSTATUS:OOF\r\n"},
+    {__LINE__, "PidLidReminderSet = true\nPidLidReminderDelta = -5\n", "\r\nTRIGGER;RELATED=START:-PT00H15M00S\r\n"},
+    {__LINE__, "PidTagCreationTime = 2007-08-01T08:00:00Z\n", "\r\nCREATED:20070801T080000Z\r\n"},
+    {__LINE__, "PidTagLastModificationTime = 2007-08-01T08:30:00Z\n", "\r\nLAST-MODIFIED:20070801T083000Z\r\n"},
+    {__LINE__, "PidTagConversationTopic = \"Quarterly\"\n", "\r\nThread-Topic: Quarterly\r\n"},
+    {__LINE__, "PidTagSubjectPrefix = \"FW: \"\nPR_SUBJECT = \"FW: Plan\"\n", "\r\nThread-Topic: Plan\r\n"},
+};
+
+static void each_detail_gives_the_line_cdo_writes(void **state)
+{
+    size_t i;
+    (void)state;
+
+    for (i = 0; i < ARRAYSIZE(detail_rows); i++)
+    {
+        struct mapi_message message;
+        struct ecgetmime_result result = {0};
+        char error[ECGETMIME_ERROR_SIZE], *unfolded;
+
+        make_meeting(&message, detail_rows[i].extra, "2007-08-01T10:15:00Z");
+        if (FAILED(convert(&message, SYSTIME_PATH_CLAMPED, FALSE, &result, error))) fail_msg("%s", error);
+        unfolded = unfold(result.mime);
+        if (!strstr(unfolded, detail_rows[i].wanted))
+            print_error("no '%s' in:\n%s\n", detail_rows[i].wanted, unfolded), _fail(__FILE__, detail_rows[i].line);
+        free(unfolded);
+        free(result.mime);
+        mapi_message_clear(&message);
+    }
+}
+
 static void line_ends_in_strings_stay_inside_their_value(void **state)
 {
     struct mapi_message message;
@@ -556,6 +607,7 @@ int main(void)
         cmocka_unit_test(exchange_items_convert_with_their_smtp_addresses_and_a_generated_uid),
         cmocka_unit_test(a_cancellation_made_from_a_meeting_is_prefixed_raised_and_free),
         cmocka_unit_test(line_ends_in_strings_stay_inside_their_value),
+        cmocka_unit_test(each_detail_gives_the_line_cdo_writes),
     };
     return leakcheck_at_exit(cmocka_run_group_tests_name("ecgetmime", tests, NULL, NULL));
 }
