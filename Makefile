@@ -128,6 +128,9 @@ $(BUILD)/test_%.exe: $(OBJDIR)/tests/test_%.o $(LIB_OBJS)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS:-municode=) -o $@ $^ $(LIBS) $(TESTLIBS)
 
+# The verbs' test runs them in its process: the CLI's modules but its main.
+$(BUILD)/test_cli.exe: $(filter-out $(OBJDIR)/hotfix/trackfix.o,$(CLI_OBJS))
+
 # The fault test: every allocation, file write, flush and rename, and
 # registry read of trackfix's own code goes through the test's wrappers,
 # which fail the N-th one (tests/test_faults.c).

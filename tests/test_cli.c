@@ -1,0 +1,212 @@
+/*
+ * The verbs that manage the simulated server (hotfix, server, time,
+ * eventlog) run in this process as trackfix runs them, each command line
+ * with its exit code and what it prints: every action, its refusals and
+ * its usage errors.  The end-to-end tests start trackfix for the verbs
+ * that convert and queue; these verbs' many small cases cost a Wine start
+ * each there.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <windows.h>
+
+#include "cmocka_wine.h"
+#include "cli.h"
+#include "directory.h"
+#include "exitcode.h"
+#include "server.h"
+
+/* Unit tests run in build/ */
+#define OUT_FILE "test_cli.out"
+#define EVENT_LOG "test_cli-eventlog.log"
+
+typedef int (*verb_fn)(int argc, char **argv);
+
+/* Runs VERB with the words of LINE (split at spaces) as trackfix would,
+ * its stdout and stderr together into *PRINTED (caller frees); the exit
+ * code. */
+static int run(verb_fn verb, const char *line, char **printed)
+{
+    char copy[512], *argv[32], *save = NULL, *word;
+    int argc = 0, saved_out, saved_err, fd, ret;
+    FILE *in;
+    long size;
+
+    snprintf(copy, sizeof(copy), "%s", line);
+    for (word = strtok_r(copy, " ", &save); word && argc < 31; word = strtok_r(NULL, " ", &save)) argv[argc++] = word;
+    argv[argc] = NULL;
+    fflush(stdout);
+    fflush(stderr);
+    saved_out = dup(1);
+    saved_err = dup(2);
+    fd = open(OUT_FILE, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    assert_true(fd >= 0);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    close(fd);
+    ret = verb(argc, argv);
+    fflush(stdout);
+    fflush(stderr);
+    dup2(saved_out, 1);
+    dup2(saved_err, 2);
+    close(saved_out);
+    close(saved_err);
+    in = fopen(OUT_FILE, "rb");
+    assert_non_null(in);
+    fseek(in, 0, SEEK_END);
+    size = ftell(in);
+    fseek(in, 0, SEEK_SET);
+    *printed = calloc(1, size + 1);
+    assert_int_equal(fread(*printed, 1, size, in), (size_t)size);
+    fclose(in);
+    return ret;
+}
+
+struct verb_row
+{
+    int line;
+    verb_fn verb;
+    const char *command;
+    int status;
+    const char *printed; /* a part of what it prints */
+};
+
+static void check_rows(const struct verb_row *rows, size_t count)
+{
+    size_t i;
+
+    for (i = 0; i < count; i++)
+    {
+        char *printed;
+        int status = run(rows[i].verb, rows[i].command, &printed);
+
+        if (status != rows[i].status || !strstr(printed, rows[i].printed))
+        {
+            print_error("'%s': status %d, printed:\n%s\n", rows[i].command, status, printed);
+            _fail(__FILE__, rows[i].line);
+        }
+        free(printed);
+    }
+    DeleteFileA(OUT_FILE);
+}
+
+/* The hotfix's life: refused before SP2, installed, enabled, disabled,
+ * uninstalled twice; its status at each step; usage errors. */
+static void the_hotfix_verb_installs_enables_and_refuses(void **state)
+{
+    static const struct verb_row rows[] = {
+        {__LINE__, cmd_server, "server init --build=6944", EXIT_OK, "build 6944) provisioned"},
+        {__LINE__, cmd_hotfix, "hotfix install", EXIT_ERROR, "hotfix install refused: KB938650 requires"},
+        {__LINE__, cmd_server, "server init --diagnostics=3", EXIT_OK, "build 7638) provisioned; 'Exchange Store Driver' diagnostics level 3"},
+        {__LINE__, cmd_hotfix, "hotfix uninstall", EXIT_OK, "KB938650 was not installed"},
+        {__LINE__, cmd_hotfix, "hotfix status", EXIT_OK, "KB938650 installed: no"},
+        {__LINE__, cmd_hotfix, "hotfix install", EXIT_OK, "KB938650 installed; create FixRecipientTrackStatusTime"},
+        {__LINE__, cmd_hotfix, "hotfix status", EXIT_OK, "FixRecipientTrackStatusTime: REG_DWORD 0\nfix active: no"},
+        {__LINE__, cmd_hotfix, "hotfix enable", EXIT_OK, "FixRecipientTrackStatusTime = 1"},
+        {__LINE__, cmd_hotfix, "hotfix status", EXIT_OK, "FixRecipientTrackStatusTime: REG_DWORD 1\nfix active: yes"},
+        {__LINE__, cmd_time, "time --fix=auto 0", EXIT_OK, "0 1601-01-01T00:00:00Z clamped 18991230T000000Z"},
+        {__LINE__, cmd_hotfix, "hotfix disable", EXIT_OK, "FixRecipientTrackStatusTime = 0"},
+        {__LINE__, cmd_time, "time --fix=auto 0", EXIT_CONVERT, "0 1601-01-01T00:00:00Z legacy 0x80004005"},
+        {__LINE__, cmd_hotfix, "hotfix uninstall", EXIT_OK, "KB938650 uninstalled"},
+        {__LINE__, cmd_hotfix, "hotfix", EXIT_USAGE, "hotfix: missing one of status, install, uninstall, enable, disable"},
+        {__LINE__, cmd_hotfix, "hotfix enabel", EXIT_USAGE, "hotfix: unknown action 'enabel'; did you mean 'enable'?"},
+        {__LINE__, cmd_hotfix, "hotfix status extra", EXIT_USAGE, "unexpected argument 'extra'"},
+        {__LINE__, cmd_hotfix, "hotfix --help", EXIT_OK, "usage: trackfix hotfix status|install|uninstall|enable|disable"},
+    };
+    char error[SERVER_TEXT_SIZE];
+    (void)state;
+
+    /* from no hotfix and the value 0, whatever an earlier test left */
+    assert_true(SUCCEEDED(server_uninstall_hotfix(error)));
+    assert_int_equal(server_set_fix_value(0, error), S_OK);
+    check_rows(rows, ARRAYSIZE(rows));
+}
+
+/* server init and directory: each action, each refusal. */
+static void the_server_verb_provisions_and_keeps_the_directory(void **state)
+{
+    static const struct verb_row rows[] = {
+        {__LINE__, cmd_server, "server init", EXIT_OK, "build 7638) provisioned; 'Exchange Store Driver' diagnostics level 5"},
+        {__LINE__, cmd_server, "server directory list", EXIT_OK, "the directory is empty"},
+        {__LINE__, cmd_server, "server directory add /o=Tailspin/cn=Recipients/cn=zed zed@tailspin.example", EXIT_OK,
+         "/o=Tailspin/cn=Recipients/cn=zed -> zed@tailspin.example"},
+        {__LINE__, cmd_server, "server directory list", EXIT_OK, "/o=Tailspin/cn=Recipients/cn=zed -> zed@tailspin.example"},
+        {__LINE__, cmd_server, "server directory add /o=T/cn=x not-a-mailbox", EXIT_USAGE,
+         "server directory add failed: 'not-a-mailbox' is not an RFC 5321 mailbox"},
+        {__LINE__, cmd_server, "server directory", EXIT_USAGE, "server directory: missing 'add DN ADDRESS' or 'list'"},
+        {__LINE__, cmd_server, "server directory list --build=7638", EXIT_USAGE, "--build does not apply to 'server directory'"},
+        {__LINE__, cmd_server, "server directory list --diagnostics=5", EXIT_USAGE, "--diagnostics does not apply to 'server directory'"},
+        {__LINE__, cmd_server, "server", EXIT_USAGE, "server: missing 'init' or 'directory'"},
+        {__LINE__, cmd_server, "server init --build=many", EXIT_USAGE, "bad value in '--build=many'"},
+        {__LINE__, cmd_server, "server init --frob", EXIT_USAGE, "server: unknown option '--frob'"},
+        {__LINE__, cmd_server, "server init --buidl=1", EXIT_USAGE, "did you mean '--build'?"},
+    };
+    (void)state;
+
+    /* from an empty directory, whatever an earlier test left */
+    RegDeleteTreeA(HKEY_LOCAL_MACHINE, DIRECTORY_KEY);
+    check_rows(rows, ARRAYSIZE(rows));
+    RegDeleteTreeA(HKEY_LOCAL_MACHINE, DIRECTORY_KEY);
+}
+
+/* time: both paths forced, JSON, values it cannot parse. */
+static void the_time_verb_converts_each_value(void **state)
+{
+    static const struct verb_row rows[] = {
+        {__LINE__, cmd_time, "time --fix=on 0x0 --format=json", EXIT_OK,
+         "{\"filetime\":0,\"iso\":\"1601-01-01T00:00:00Z\",\"path\":\"clamped\",\"converted\":true,\"datetime\":\"18991230T000000Z\"}"},
+        {__LINE__, cmd_time, "time --fix=off 0 --format=json", EXIT_CONVERT, "\"converted\":false,\"hresult\":\"0x80004005\"}"},
+        {__LINE__, cmd_time, "time --fix=off 2007-08-01T10:15:00Z", EXIT_OK, "legacy 20070801T101500Z"},
+        {__LINE__, cmd_time, "time", EXIT_USAGE, "time: missing VALUE"},
+        {__LINE__, cmd_time, "time yesterday", EXIT_USAGE, "cannot parse 'yesterday' as a time"},
+        {__LINE__, cmd_time, "time --fix=maybe 0", EXIT_USAGE, "bad value in '--fix=maybe'"},
+        {__LINE__, cmd_time, "time --format=xml 0", EXIT_USAGE, "bad value in '--format=xml'"},
+    };
+    (void)state;
+    check_rows(rows, ARRAYSIZE(rows));
+}
+
+/* eventlog: a log read whole and from a time on, a log that is not there. */
+static void the_eventlog_verb_prints_and_filters(void **state)
+{
+    static const char log[] =
+        "2007-08-03T14:00:00Z\tWarning\tMSExchangeTransport\tExchange Store Driver\t327\tfirst\n"
+        "2007-08-03T14:10:00Z\tWarning\tMSExchangeTransport\tExchange Store Driver\t327\tsecond\n";
+    static const struct verb_row rows[] = {
+        {__LINE__, cmd_eventlog, "eventlog --log=" EVENT_LOG, EXIT_OK, "first"},
+        {__LINE__, cmd_eventlog, "eventlog --log=test_cli-none.log", EXIT_USAGE,
+         "cannot read 'test_cli-none.log': no such event log"},
+        {__LINE__, cmd_eventlog, "eventlog --log=" EVENT_LOG " --since=tomorrow", EXIT_USAGE,
+         "bad value in '--since=tomorrow'"},
+        {__LINE__, cmd_eventlog, "eventlog extra", EXIT_USAGE, "unexpected argument 'extra'"},
+    };
+    FILE *out = fopen(EVENT_LOG, "wb");
+    char *printed;
+    (void)state;
+
+    assert_non_null(out);
+    fputs(log, out);
+    fclose(out);
+    check_rows(rows, ARRAYSIZE(rows));
+    assert_int_equal(run(cmd_eventlog, "eventlog --log=" EVENT_LOG " --since=2007-08-03T14:05:00Z", &printed), EXIT_OK);
+    assert_null(strstr(printed, "first"));
+    assert_non_null(strstr(printed, "second"));
+    free(printed);
+    DeleteFileA(EVENT_LOG);
+    DeleteFileA(OUT_FILE);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(the_hotfix_verb_installs_enables_and_refuses),
+        cmocka_unit_test(the_server_verb_provisions_and_keeps_the_directory),
+        cmocka_unit_test(the_time_verb_converts_each_value),
+        cmocka_unit_test(the_eventlog_verb_prints_and_filters),
+    };
+    return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}
