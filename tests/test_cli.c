@@ -18,6 +18,8 @@
 #include "cli.h"
 #include "directory.h"
 #include "exitcode.h"
+#include "msgfile.h"
+#include "msgtext.h"
 #include "server.h"
 
 /* Unit tests run in build/ */
@@ -200,6 +202,71 @@ static void the_eventlog_verb_prints_and_filters(void **state)
     DeleteFileA(OUT_FILE);
 }
 
+/* queue: each action through the command line, on a message that goes to
+ * the NDR with the run's own schedule, and the usage of each. */
+#define Q "--queue=test_cli-server/queue "
+#define NOW "--now=2007-08-03T14:00:00Z"
+static void the_queue_verb_takes_each_action_and_refuses_the_rest(void **state)
+{
+    static const struct verb_row rows[] = {
+        {__LINE__, cmd_queue, "queue " Q "list", EXIT_OK, "ID        STATE"},
+        {__LINE__, cmd_queue, "queue " Q "submit " NOW " test_cli-update.msg test_cli-none.msg", EXIT_USAGE,
+         "submit failed: cannot read 'test_cli-none.msg': no such file"},
+        {__LINE__, cmd_queue, "queue " Q "open 00000001 " NOW, EXIT_CONVERT, "message 00000001: not attempted yet"},
+        {__LINE__, cmd_queue, "queue " Q "run " NOW " --until=+2h --fix=off --retry=20,30 --delay=45 --expire=90",
+         EXIT_OK, "0 queued, 0 delivered, 1 expired"},
+        {__LINE__, cmd_queue, "queue " Q "open 00000001 --fix=off " NOW, EXIT_CONVERT,
+         "message 00000001: 2007-08-03T14:45:00Z delay notification after 2 attempts"},
+        {__LINE__, cmd_queue, "queue " Q "open 00000001 --fix=off " NOW, EXIT_CONVERT,
+         "message 00000001: 2007-08-03T15:30:00Z expired, NDR 4.4.7 after 4 attempts"},
+        {__LINE__, cmd_queue, "queue " Q "open 00000001 --fix=off " NOW, EXIT_CONVERT,
+         "attempt 1 at 2007-08-03T14:00:00Z: failed 0x80004005, event 327, fix off"},
+        {__LINE__, cmd_queue, "queue " Q "open 00000001 --fix=on " NOW, EXIT_OK, "Content-Type: text/calendar"},
+        {__LINE__, cmd_queue, "queue " Q "list --format=json", EXIT_OK, "{\"id\":\"00000001\",\"state\":\"expired\""},
+        {__LINE__, cmd_queue, "queue " Q "list --format=json", EXIT_OK, "\"delay_notified\":true"},
+        {__LINE__, cmd_queue, "queue " Q "report -o test_cli-report.html", EXIT_OK, "wrote test_cli-report.html: 1 message in 1 row"},
+        {__LINE__, cmd_queue, "queue " Q "retry 00000009", EXIT_USAGE, "no message '00000009'"},
+        {__LINE__, cmd_queue, "queue " Q "open 00000009", EXIT_USAGE, "open failed: no message '00000009'"},
+        {__LINE__, cmd_queue, "queue " Q "delete 00000001", EXIT_OK, ""},
+        {__LINE__, cmd_queue, "queue " Q "run " NOW, EXIT_OK, "0 queued, 0 delivered, 0 expired"},
+        {__LINE__, cmd_queue, "queue " Q "lst", EXIT_USAGE, "queue: unknown action 'lst'; did you mean 'list'?"},
+        {__LINE__, cmd_queue, "queue " Q, EXIT_USAGE, "queue: missing one of submit, run, list, open, retry, delete, report"},
+        {__LINE__, cmd_queue, "queue " Q "list " NOW, EXIT_USAGE, "--now does not apply to 'queue list'"},
+        {__LINE__, cmd_queue, "queue " Q "open", EXIT_USAGE, "open: missing one message ID"},
+        {__LINE__, cmd_queue, "queue " Q "list extra", EXIT_USAGE, "list: unknown option 'extra'"},
+        {__LINE__, cmd_queue, "queue " Q "run --retry=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17", EXIT_USAGE, "bad value in '--retry=1,2,3"},
+        {__LINE__, cmd_queue, "queue " Q "run --retry=5 --delay=0 --expire=9", EXIT_USAGE, "bad value in '--delay=0'"},
+        {__LINE__, cmd_queue, "queue " Q "run " NOW " --until=+5w", EXIT_USAGE, "'--until=+5w'"},
+        {__LINE__, cmd_queue, "queue " Q "run " NOW " --until=2007-08-03T15:00:00Z --smtp=host:99999", EXIT_USAGE,
+         "bad value in '--smtp=host:99999'"},
+        {__LINE__, cmd_queue, "queue " Q "run --smtp=:25", EXIT_USAGE, "HOST or HOST:PORT (no host)"},
+    };
+    char error[SERVER_TEXT_SIZE];
+    struct mapi_message message;
+    char *text;
+    FILE *in = fopen(TEST_SOURCE_DIR "/data/update-1601.txt", "rb");
+    long size;
+    (void)state;
+
+    system("rm -rf test_cli-server");
+    assert_non_null(in);
+    fseek(in, 0, SEEK_END);
+    size = ftell(in);
+    fseek(in, 0, SEEK_SET);
+    text = calloc(1, size + 1);
+    assert_int_equal(fread(text, 1, size, in), (size_t)size);
+    fclose(in);
+    if (FAILED(msgtext_parse(text, "update", &message, error))) fail_msg("%s", error);
+    free(text);
+    if (FAILED(msgfile_write("test_cli-update.msg", &message, error))) fail_msg("%s", error);
+    mapi_message_clear(&message);
+    assert_int_equal(server_init(7638, 5, error), S_OK);
+    check_rows(rows, ARRAYSIZE(rows));
+    system("rm -rf test_cli-server");
+    DeleteFileA("test_cli-update.msg");
+    DeleteFileA("test_cli-report.html");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -207,6 +274,7 @@ int main(void)
         cmocka_unit_test(the_server_verb_provisions_and_keeps_the_directory),
         cmocka_unit_test(the_time_verb_converts_each_value),
         cmocka_unit_test(the_eventlog_verb_prints_and_filters),
+        cmocka_unit_test(the_queue_verb_takes_each_action_and_refuses_the_rest),
     };
     return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }
