@@ -202,6 +202,77 @@ static void the_eventlog_verb_prints_and_filters(void **state)
     DeleteFileA(OUT_FILE);
 }
 
+#define UPDATE_TEXT TEST_SOURCE_DIR "/data/update-1601.txt"
+
+/* test_cli-update.msg: the update of the KB's story, its attendee's track
+ * time 1601-01-01. */
+static void make_update_msg(void)
+{
+    char error[MSGFILE_ERROR_SIZE], *text;
+    struct mapi_message message;
+    FILE *in = fopen(UPDATE_TEXT, "rb");
+    long size;
+
+    assert_non_null(in);
+    fseek(in, 0, SEEK_END);
+    size = ftell(in);
+    fseek(in, 0, SEEK_SET);
+    text = calloc(1, size + 1);
+    assert_int_equal(fread(text, 1, size, in), (size_t)size);
+    fclose(in);
+    if (FAILED(msgtext_parse(text, "update", &message, error))) fail_msg("%s", error);
+    free(text);
+    if (FAILED(msgfile_write("test_cli-update.msg", &message, error))) fail_msg("%s", error);
+    mapi_message_clear(&message);
+}
+
+/* msg: dump, series (a real Outlook series with an exception, and an item
+ * that is none) and new, of one file or a folder, and their refusals. */
+static void the_msg_verb_dumps_lists_and_writes(void **state)
+{
+    static const struct verb_row rows[] = {
+        {__LINE__, cmd_msg, "msg dump test_cli-update.msg", EXIT_OK, "PR_MESSAGE_CLASS = \"IPM.Schedule.Meeting.Request\""},
+        {__LINE__, cmd_msg, "msg dump test_cli-update.msg test_cli-none.msg", EXIT_USAGE, "# file: test_cli-none.msg"},
+        {__LINE__, cmd_msg, "msg dump", EXIT_USAGE, "msg dump: missing"},
+        {__LINE__, cmd_msg, "msg dump test_cli-update.msg -o x.txt", EXIT_USAGE, "-o does not apply to 'msg dump'"},
+        {__LINE__, cmd_msg, "msg series -o x.txt test_cli-update.msg", EXIT_USAGE, "-o does not apply to 'msg series'"},
+        {__LINE__, cmd_msg, "msg series test_cli-update.msg", EXIT_OK, "not recurring: no PidLidAppointmentRecur"},
+        {__LINE__, cmd_msg, "msg series test_cli-update.msg test_cli-friday.msg", EXIT_OK, "# file: test_cli-friday.msg"},
+        {__LINE__, cmd_msg, "msg series test_cli-friday.msg", EXIT_OK, " replaces "},
+        {__LINE__, cmd_msg, "msg series test_cli-none.msg", EXIT_USAGE, "cannot read 'test_cli-none.msg': no such file"},
+        {__LINE__, cmd_msg, "msg series", EXIT_USAGE, "msg series: missing FILE.msg"},
+        {__LINE__, cmd_msg, "msg new " UPDATE_TEXT, EXIT_USAGE, "msg new: missing TEXT -o FILE.msg"},
+        {__LINE__, cmd_msg, "msg new -o test_cli-out.msg", EXIT_USAGE, "msg new: missing TEXT -o FILE.msg"},
+        {__LINE__, cmd_msg, "msg new test_cli-none.txt -o test_cli-out.msg", EXIT_USAGE,
+         "'test_cli-none.txt': no such file, unreadable, or over 64 MiB"},
+        {__LINE__, cmd_msg, "msg new test_cli-texts/bad.txt -o test_cli-out.msg", EXIT_USAGE, "bad.txt:1: property before the [message] section"},
+        {__LINE__, cmd_msg, "msg new " UPDATE_TEXT " -o test_cli-out.msg", EXIT_OK, ""},
+        {__LINE__, cmd_msg, "msg dump test_cli-out.msg", EXIT_OK, "PR_RECIPIENT_TRACKSTATUS_TIME = 1601-01-01T00:00:00Z"},
+        {__LINE__, cmd_msg, "msg new test_cli-texts -o test_cli-outdir", EXIT_USAGE, "bad.txt:1: property before the [message] section"},
+        {__LINE__, cmd_msg, "msg dump test_cli-outdir/good.msg", EXIT_OK, "PR_SUBJECT = \"good\""},
+        {__LINE__, cmd_msg, "msg new test_cli-outdir -o test_cli-outdir2", EXIT_USAGE, "the folders given hold no *.txt"},
+        {__LINE__, cmd_msg, "msg", EXIT_USAGE, "msg: missing 'dump', 'new' or 'series'"},
+    };
+    FILE *out;
+    (void)state;
+
+    system("rm -rf test_cli-texts test_cli-outdir test_cli-outdir2");
+    make_update_msg();
+    assert_true(CopyFileA(TEST_SOURCE_DIR "/corpus/msg/Friday Lunch.msg", "test_cli-friday.msg", FALSE));
+    assert_true(CreateDirectoryA("test_cli-texts", NULL));
+    assert_non_null(out = fopen("test_cli-texts/good.txt", "wb"));
+    fputs("[message]\nPR_SUBJECT = \"good\"\n", out);
+    fclose(out);
+    assert_non_null(out = fopen("test_cli-texts/bad.txt", "wb"));
+    fputs("PR_SUBJECT = \"before\"\n", out);
+    fclose(out);
+    check_rows(rows, ARRAYSIZE(rows));
+    system("rm -rf test_cli-texts test_cli-outdir test_cli-outdir2");
+    DeleteFileA("test_cli-update.msg");
+    DeleteFileA("test_cli-friday.msg");
+    DeleteFileA("test_cli-out.msg");
+}
+
 /* queue: each action through the command line, on a message that goes to
  * the NDR with the run's own schedule, and the usage of each. */
 #define Q "--queue=test_cli-server/queue "
@@ -242,24 +313,10 @@ static void the_queue_verb_takes_each_action_and_refuses_the_rest(void **state)
         {__LINE__, cmd_queue, "queue " Q "run --smtp=:25", EXIT_USAGE, "HOST or HOST:PORT (no host)"},
     };
     char error[SERVER_TEXT_SIZE];
-    struct mapi_message message;
-    char *text;
-    FILE *in = fopen(TEST_SOURCE_DIR "/data/update-1601.txt", "rb");
-    long size;
     (void)state;
 
     system("rm -rf test_cli-server");
-    assert_non_null(in);
-    fseek(in, 0, SEEK_END);
-    size = ftell(in);
-    fseek(in, 0, SEEK_SET);
-    text = calloc(1, size + 1);
-    assert_int_equal(fread(text, 1, size, in), (size_t)size);
-    fclose(in);
-    if (FAILED(msgtext_parse(text, "update", &message, error))) fail_msg("%s", error);
-    free(text);
-    if (FAILED(msgfile_write("test_cli-update.msg", &message, error))) fail_msg("%s", error);
-    mapi_message_clear(&message);
+    make_update_msg();
     assert_int_equal(server_init(7638, 5, error), S_OK);
     check_rows(rows, ARRAYSIZE(rows));
     system("rm -rf test_cli-server");
@@ -275,6 +332,7 @@ int main(void)
         cmocka_unit_test(the_time_verb_converts_each_value),
         cmocka_unit_test(the_eventlog_verb_prints_and_filters),
         cmocka_unit_test(the_queue_verb_takes_each_action_and_refuses_the_rest),
+        cmocka_unit_test(the_msg_verb_dumps_lists_and_writes),
     };
     return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }
