@@ -28,43 +28,60 @@
 
 typedef int (*verb_fn)(int argc, char **argv);
 
-/* Runs VERB with the words of LINE (split at spaces) as trackfix would,
- * its stdout and stderr together into *PRINTED (caller frees); the exit
- * code. */
-static int run(verb_fn verb, const char *line, char **printed)
+/* What the process prints from here to capture_end, stdout and stderr
+ * together; SAVED keeps the two as they were. */
+static void capture_begin(int saved[2])
 {
-    char copy[512], *argv[32], *save = NULL, *word;
-    int argc = 0, saved_out, saved_err, fd, ret;
-    FILE *in;
-    long size;
+    int fd;
 
-    snprintf(copy, sizeof(copy), "%s", line);
-    for (word = strtok_r(copy, " ", &save); word && argc < 31; word = strtok_r(NULL, " ", &save)) argv[argc++] = word;
-    argv[argc] = NULL;
     fflush(stdout);
     fflush(stderr);
-    saved_out = dup(1);
-    saved_err = dup(2);
+    saved[0] = dup(1);
+    saved[1] = dup(2);
     fd = open(OUT_FILE, O_WRONLY | O_CREAT | O_TRUNC, 0666);
     assert_true(fd >= 0);
     dup2(fd, 1);
     dup2(fd, 2);
     close(fd);
-    ret = verb(argc, argv);
+}
+
+/* The text printed since capture_begin (caller frees). */
+static char *capture_end(int saved[2])
+{
+    char *printed;
+    FILE *in;
+    long size;
+
     fflush(stdout);
     fflush(stderr);
-    dup2(saved_out, 1);
-    dup2(saved_err, 2);
-    close(saved_out);
-    close(saved_err);
+    dup2(saved[0], 1);
+    dup2(saved[1], 2);
+    close(saved[0]);
+    close(saved[1]);
     in = fopen(OUT_FILE, "rb");
     assert_non_null(in);
     fseek(in, 0, SEEK_END);
     size = ftell(in);
     fseek(in, 0, SEEK_SET);
-    *printed = calloc(1, size + 1);
-    assert_int_equal(fread(*printed, 1, size, in), (size_t)size);
+    printed = calloc(1, size + 1);
+    assert_int_equal(fread(printed, 1, size, in), (size_t)size);
     fclose(in);
+    return printed;
+}
+
+/* Runs VERB with the words of LINE (split at spaces) as trackfix would,
+ * what it prints into *PRINTED (caller frees); the exit code. */
+static int run(verb_fn verb, const char *line, char **printed)
+{
+    char copy[512], *argv[32], *save = NULL, *word;
+    int argc = 0, saved[2], ret;
+
+    snprintf(copy, sizeof(copy), "%s", line);
+    for (word = strtok_r(copy, " ", &save); word && argc < 31; word = strtok_r(NULL, " ", &save)) argv[argc++] = word;
+    argv[argc] = NULL;
+    capture_begin(saved);
+    ret = verb(argc, argv);
+    *printed = capture_end(saved);
     return ret;
 }
 
@@ -324,6 +341,90 @@ static void the_queue_verb_takes_each_action_and_refuses_the_rest(void **state)
     DeleteFileA("test_cli-report.html");
 }
 
+/* The helpers the verbs share: JSON strings with every escape, no near
+ * name for a word too long to compare, the server folder from the
+ * environment, the progress line (forced on: stderr is no terminal here),
+ * a folder that cannot be made, a folder's files in order, subfolders
+ * after. */
+static void the_shared_helpers_escape_suggest_and_draw(void **state)
+{
+    static const char *const names[] = {"list", "run"};
+    struct cli_progress progress;
+    struct cli_paths paths = {0};
+    char *printed, *path;
+    int saved[2];
+    FILE *out;
+    (void)state;
+
+    capture_begin(saved);
+    cli_print_json_string("q\"b\\n\nc\x01");
+    printed = capture_end(saved);
+    assert_string_equal(printed, "\"q\\\"b\\\\n\\nc\\u0001\"");
+    free(printed);
+
+    assert_string_equal(cli_nearest("lst", names, 2), "list");
+    assert_null(cli_nearest("a-word-of-more-than-sixty-three-characters-is-never-near-any-name", names, 2));
+
+    unsetenv(CLI_SERVER_ENV);
+    path = cli_server_path("queue");
+    assert_string_equal(path, CLI_SERVER_DEFAULT "/queue");
+    free(path);
+    setenv(CLI_SERVER_ENV, "elsewhere", 1);
+    path = cli_server_path(NULL);
+    assert_string_equal(path, "elsewhere");
+    free(path);
+    unsetenv(CLI_SERVER_ENV);
+
+    cli_progress_start(&progress, 10, "messages");
+    assert_false(progress.shown);
+    progress.shown = TRUE;
+    capture_begin(saved);
+    cli_progress_update(&progress, 3); /* too soon after the start: not drawn */
+    progress.drawn -= 1000;
+    cli_progress_update(&progress, 4);
+    cli_progress_update(&progress, 10);
+    printed = capture_end(saved);
+    assert_null(strstr(printed, "3 of 10"));
+    assert_non_null(strstr(printed, "\rtrackfix: 4 of 10 messages, "));
+    assert_non_null(strstr(printed, "\rtrackfix: 10 of 10 messages, "));
+    assert_non_null(strstr(printed, " done in "));
+    free(printed);
+
+    assert_non_null(out = fopen("test_cli-file", "wb"));
+    fclose(out);
+    capture_begin(saved);
+    assert_false(cli_ensure_folder("test_cli-file"));
+    printed = capture_end(saved);
+    assert_non_null(strstr(printed, "'test_cli-file': not a folder that can be created"));
+    free(printed);
+    DeleteFileA("test_cli-file");
+
+    system("rm -rf test_cli-tree");
+    assert_true(CreateDirectoryA("test_cli-tree", NULL));
+    assert_true(CreateDirectoryA("test_cli-tree/sub", NULL));
+    assert_non_null(out = fopen("test_cli-tree/b.msg", "wb"));
+    fclose(out);
+    assert_non_null(out = fopen("test_cli-tree/a.MSG", "wb"));
+    fclose(out);
+    assert_non_null(out = fopen("test_cli-tree/notes.txt", "wb"));
+    fclose(out);
+    assert_non_null(out = fopen("test_cli-tree/sub/c.msg", "wb"));
+    fclose(out);
+    assert_true(cli_paths_add(&paths, "test_cli-tree", ".msg", TRUE));
+    assert_true(cli_paths_add(&paths, "test_cli-none", ".msg", FALSE));
+    assert_int_equal(paths.count, 4);
+    assert_string_equal(paths.paths[0], "test_cli-tree/a.MSG");
+    assert_string_equal(paths.paths[1], "test_cli-tree/b.msg");
+    assert_string_equal(paths.paths[2], "test_cli-tree/sub/c.msg");
+    assert_string_equal(paths.paths[3], "test_cli-none");
+    cli_paths_free(&paths);
+    assert_true(cli_paths_add(&paths, "test_cli-tree", ".msg", FALSE));
+    assert_int_equal(paths.count, 2);
+    cli_paths_free(&paths);
+    system("rm -rf test_cli-tree");
+    DeleteFileA(OUT_FILE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -333,6 +434,7 @@ int main(void)
         cmocka_unit_test(the_eventlog_verb_prints_and_filters),
         cmocka_unit_test(the_queue_verb_takes_each_action_and_refuses_the_rest),
         cmocka_unit_test(the_msg_verb_dumps_lists_and_writes),
+        cmocka_unit_test(the_shared_helpers_escape_suggest_and_draw),
     };
     return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }
