@@ -180,6 +180,19 @@ static void the_history_keeps_what_the_state_counts(void **state)
      * line of another kind of file */
     append_history(id, "2\t2007-08-03T14:11:00Z\tfailed\t0x80004005\ton\tREG_DWORD 1\t327\t.\n");
     append_history(id, "3\t2007-08-03T14:20:00Z\tdelivered\t0\ton\tREG_DWORD 1\t-\t.\n");
+    /* lines no run writes, each wrong in one field: passed over */
+    append_history(id, "x2\t2007-08-03T14:13:00Z\tfailed\t0x80004005\ton\tv\t327\t.\n"
+                       "99999999999\t2007-08-03T14:13:00Z\tfailed\t0x80004005\ton\tv\t327\t.\n"
+                       "\t2007-08-03T14:13:00Z\tfailed\t0x80004005\ton\tv\t327\t.\n"
+                       "2\t14:13\tfailed\t0x80004005\ton\tv\t327\t.\n"
+                       "2\t2007-08-03\tfailed\t0x80004005\ton\tv\t327\t.\n"
+                       "2\t2007-08-03T14:13:00Z\texploded\t0x80004005\ton\tv\t327\t.\n"
+                       "2\t2007-08-03T14:13:00Z\tfailed\t80004005x\ton\tv\t327\t.\n"
+                       "2\t2007-08-03T14:13:00Z\tfailed\t80004005\ton\tv\t327\t.\n"
+                       "2\t2007-08-03T14:13:00Z\tfailed\t0x80004005\tmaybe\tv\t327\t.\n"
+                       "2\t2007-08-03T14:13:00Z\tfailed\t0x80004005\ton\tv\t328\t.\n"
+                       "2\t2007-08-03T14:13:00Z\tfailed\t0x80004005\ton\tv\t327\t,\n"
+                       "2\t2007-08-03T14:13:00Z\tfailed\t0x80004005\ton\tv\t327\t.\textra\n");
     append_history(id, "garbage\n2\t2007-08-03T14:12:00Z\tfailed\t0x80004005\ton\tREG_DW");
     assert_int_equal(queue_history(&queue, &entry, &events, &count, error), S_OK);
     assert_int_equal(count, 2);
