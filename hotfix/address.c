@@ -98,7 +98,6 @@ BOOL address_is_mailbox(const char *text, const char **why)
                  : text[0] == '"' ? "the quoted local part is followed by something other than '@'"
                                   : "the local part holds a character RFC 5321 does not allow outside quotes";
     else if (local > ADDRESS_LOCAL_MAX) reason = "the local part is over 64 characters";
-    else if (strlen(text + local + 1) > ADDRESS_DOMAIN_MAX) reason = "the domain is over 255 characters";
     else ok = is_domain(text + local + 1, &reason);
     if (why) *why = reason;
     return ok;
@@ -115,9 +114,10 @@ HRESULT address_read_name_addr(const char *text, char **address, char **name)
     /* nothing after the angle-addr but spaces */
     for (end = close + 1; *end == ' ' || *end == '\t'; end++) ;
     if (*end) return S_FALSE;
-    /* the display name: no other angle bracket, no control character */
+    /* the display name: no other angle bracket, no control character but
+     * the tab of folding white space */
     for (end = text; end < open; end++)
-        if (*end == '<' || *end == '>' || (unsigned char)*end < 0x20 || *end == 0x7F) return S_FALSE;
+        if (*end == '<' || *end == '>' || ((unsigned char)*end < 0x20 && *end != '\t') || *end == 0x7F) return S_FALSE;
     if (!(*address = strndup(open + 1, close - open - 1))) return E_OUTOFMEMORY;
     if (!address_is_mailbox(*address, NULL))
     {

@@ -9,10 +9,9 @@
 
 #include <windef.h>
 
-/* RFC 5321 4.5.3.1: 64 octets of local part, 255 of domain, 254 in all
- * (a path of 256 with its brackets) */
+/* RFC 5321 4.5.3.1: 64 octets of local part, 254 in all (a path of 256
+ * with its brackets), which keeps the domain within its own 255 */
 #define ADDRESS_LOCAL_MAX 64
-#define ADDRESS_DOMAIN_MAX 255
 #define ADDRESS_MAX 254
 
 /* Whether TEXT is an RFC 5321 Mailbox (4.1.2): a Dot-string or a

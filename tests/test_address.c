@@ -60,6 +60,13 @@ static const struct mailbox_row mailbox_rows[] = {
     {__LINE__, "a@x.example, b@y.example", FALSE, "letter, digit"},
     {__LINE__, "Test <test@gmail.com>", FALSE, "outside quotes"},
     {__LINE__, "r\xc3\xa9my@x.example", FALSE, "outside quotes"},
+    {__LINE__, "\"a\\\tb\"@x.example", FALSE, "quoted local part holds"},
+    {__LINE__, "\"a\xc3\xa9\"@x.example", FALSE, "quoted local part holds"},
+    {__LINE__, "\"ab\"x@x.example", FALSE, "quoted local part is followed by something other than '@'"},
+    {__LINE__, "a.@x.example", FALSE, "empty dot-separated piece"},
+    {__LINE__, "a@[192.0.2.1\\]", FALSE, "the address literal holds a character"},
+    {__LINE__, "a@[192.0.2 .1]", FALSE, "the address literal holds a character"},
+    {__LINE__, "a@[192.0.2.1]x", FALSE, "not one bracketed value"},
 };
 
 static void mailboxes_are_what_rfc_5321_allows(void **state)
@@ -111,6 +118,13 @@ static const struct name_addr_row name_addr_rows[] = {
     {__LINE__, "Adam <adam@fabrikam.example> x", NULL, NULL},
     {__LINE__, "Adam <not a mailbox>", NULL, NULL},
     {__LINE__, "Adam <adam@fabrikam.example>\r\nBcc: <evil@attacker.example>", NULL, NULL},
+    {__LINE__, "\t\"Adam\"\t<adam@fabrikam.example>", "adam@fabrikam.example", "Adam"},
+    {__LINE__, "\"Adam\"<adam@fabrikam.example>\t", "adam@fabrikam.example", "Adam"},
+    {__LINE__, " \t <adam@fabrikam.example>", "adam@fabrikam.example", NULL},
+    {__LINE__, "Adam <adam@fabrikam.example", NULL, NULL},
+    {__LINE__, "A>dam <adam@fabrikam.example>", NULL, NULL},
+    {__LINE__, "Ad\x7f" "am <adam@fabrikam.example>", NULL, NULL},
+    {__LINE__, "Ad\x01" "am <adam@fabrikam.example>", NULL, NULL},
 };
 
 static void a_name_addr_gives_its_address_and_name(void **state)

@@ -92,6 +92,24 @@ static void quoted_printable_round_trips_and_keeps_lines_short(void **state)
     }
 }
 
+/* What other writers send: base64 with the alphabet's last two letters
+ * and characters outside it (skipped), quoted-printable with soft breaks
+ * after LF or CRLF, lower-case hex, and an '=' that escapes nothing. */
+static void decoders_take_what_other_writers_send(void **state)
+{
+    struct strbuf out = {0};
+    (void)state;
+
+    mimeenc_decode_base64("+/+/~{}|abcd", 12, &out);
+    assert_int_equal(out.size, 6);
+    assert_memory_equal(out.data, "\xfb\xff\xbf\x69\xb7\x1d", 6);
+    strbuf_free(&out);
+    mimeenc_decode_quoted_printable("a=\nb=\r\nc=3d=3D=ZZ=4=", 20, &out);
+    assert_int_equal(out.size, 11);
+    assert_memory_equal(out.data, "abc===ZZ=4=", 11);
+    strbuf_free(&out);
+}
+
 static void header_words_are_rfc2047_and_never_split_a_character(void **state)
 {
     /* 40 two-byte characters: 80 bytes, more than one encoded word holds */
@@ -249,6 +267,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(base64_matches_rfc4648_both_ways),
+        cmocka_unit_test(decoders_take_what_other_writers_send),
         cmocka_unit_test(quoted_printable_round_trips_and_keeps_lines_short),
         cmocka_unit_test(header_words_are_rfc2047_and_never_split_a_character),
         cmocka_unit_test(headers_fold_within_rfc_limits),
