@@ -524,8 +524,8 @@ HRESULT hostfs_make_folders(const char *path)
     struct stat st;
     HRESULT hr;
 
-    /* "a/b/" names the folder "a/b" */
-    while (length > 1 && (path[length - 1] == '/' || path[length - 1] == '\\')) length--;
+    /* "a/b/" names the folder "a/b"; "Q:\\" stays a drive's root */
+    while (length > 1 && (path[length - 1] == '/' || path[length - 1] == '\\') && path[length - 2] != ':') length--;
     if (!(trimmed = strndup(path, length))) return E_OUTOFMEMORY;
     hr = hostfs_resolve(trimmed, &host);
     if (hr == HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND) && SUCCEEDED(hr = make_parent(trimmed)))

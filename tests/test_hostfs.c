@@ -3,6 +3,7 @@
  * path a program path names, and what rename, remove and write do when the
  * name is taken or missing.  In a folder under build/.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -296,10 +297,76 @@ static void for_each_tells_folders_from_files(void **state)
     assert_int_equal(folders.count, 2);
 }
 
+/* Each host error as the Win32 error a caller tells apart. */
+static void host_errors_map_to_their_win32_errors(void **state)
+{
+    /* not static: HRESULT_FROM_WIN32 is a function in Wine's headers */
+    const struct
+    {
+        int error;
+        HRESULT hr;
+    } rows[] = {
+        {ENOENT, HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND)},  {EEXIST, HRESULT_FROM_WIN32(ERROR_ALREADY_EXISTS)},
+        {ENOTEMPTY, HRESULT_FROM_WIN32(ERROR_ALREADY_EXISTS)}, {EACCES, HRESULT_FROM_WIN32(ERROR_ACCESS_DENIED)},
+        {EPERM, HRESULT_FROM_WIN32(ERROR_ACCESS_DENIED)},    {EISDIR, HRESULT_FROM_WIN32(ERROR_ACCESS_DENIED)},
+        {EROFS, HRESULT_FROM_WIN32(ERROR_WRITE_PROTECT)},    {ENOSPC, HRESULT_FROM_WIN32(ERROR_DISK_FULL)},
+        {EDQUOT, HRESULT_FROM_WIN32(ERROR_DISK_FULL)},       {ENAMETOOLONG, HRESULT_FROM_WIN32(ERROR_FILENAME_EXCED_RANGE)},
+        {ENOMEM, E_OUTOFMEMORY},                             {ENOTDIR, HRESULT_FROM_WIN32(ERROR_DIRECTORY)},
+        {EXDEV, HRESULT_FROM_WIN32(ERROR_NOT_SAME_DEVICE)},  {EIO, HRESULT_FROM_WIN32(ERROR_WRITE_FAULT)},
+    };
+    size_t i;
+    (void)state;
+
+    for (i = 0; i < ARRAYSIZE(rows); i++) assert_int_equal(hostfs_error(rows[i].error), rows[i].hr);
+}
+
+/* Paths at their edges: too long, through a missing folder, with
+ * backslashes and final separators, a drive alone, another case. */
+static void paths_at_their_edges_are_found_or_refused(void **state)
+{
+    char long_path[MAX_PATH + 16], *host = NULL, *text = NULL;
+    HGLOBAL memory;
+    ULONGLONG size;
+    WCHAR wide[8];
+    FILE *out;
+    (void)state;
+
+    /* a folder of MAX_PATH characters, then a name */
+    memset(long_path, 'a', sizeof(long_path) - 1);
+    long_path[sizeof(long_path) - 1] = 0;
+    long_path[MAX_PATH] = '/';
+    assert_int_equal(hostfs_resolve(long_path, &host), HRESULT_FROM_WIN32(ERROR_FILENAME_EXCED_RANGE));
+    assert_false(hostfs_widen(long_path, wide, ARRAYSIZE(wide)));
+    assert_false(hostfs_exists(TEST_DIR "/none/file"));
+    assert_int_equal(hostfs_read_text(TEST_DIR "/none/file", 100, &text), HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND));
+
+    assert_int_equal(hostfs_make_folders(TEST_DIR "\\Made\\in\\steps\\"), S_OK);
+    assert_true(hostfs_is_folder(TEST_DIR "/Made/in/steps"));
+    /* the same folders named in another case: found, not made again */
+    assert_int_equal(hostfs_make_folders(TEST_DIR "/made/IN/Steps/"), S_OK);
+    assert_int_equal(system("test $(find " TEST_DIR " -type d | wc -l) = 4"), 0);
+    /* a drive the prefix does not have: nothing made, not even "./Q:" */
+    assert_int_equal(hostfs_make_folders("Q:\\sub"), HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND));
+    assert_true(FAILED(hostfs_make_folders("Q:\\\\sub")));
+    assert_true(FAILED(hostfs_make_folders("Q:\\")));
+    assert_false(hostfs_exists("Q:"));
+
+    assert_non_null(out = fopen(TEST_DIR "/Made/in/Case.txt", "wb"));
+    fputs("case", out);
+    fclose(out);
+    assert_int_equal(hostfs_read_file(TEST_DIR "/made/IN/case.TXT", 100, &memory, &size), S_OK);
+    assert_int_equal(size, 4);
+    GlobalFree(memory);
+    assert_int_equal(hostfs_remove(TEST_DIR "/none/file"), S_OK);
+    free(host);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(relative_drive_and_other_case_paths_name_one_file, setup, teardown),
+        cmocka_unit_test(host_errors_map_to_their_win32_errors),
+        cmocka_unit_test_setup_teardown(paths_at_their_edges_are_found_or_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(a_missing_folder_or_an_empty_name_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(rename_never_replaces_and_remove_forgives_a_missing_file, setup, teardown),
         cmocka_unit_test_setup_teardown(an_atomic_write_replaces_whole_or_leaves_nothing, setup, teardown),
