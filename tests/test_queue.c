@@ -13,6 +13,7 @@
 #include "msgfile.h"
 #include "msgtext.h"
 #include "gate.h"
+#include "hostfs.h"
 #include "queue.h"
 #include "queuereport.h"
 #include "strbuf.h"
@@ -397,6 +398,72 @@ static void names_the_queue_never_gives_are_listed_apart(void **state)
     queue_close(&queue);
 }
 
+/* A state with one field wrong is damage, set aside naming the field; a
+ * field of a later version is passed over; CRLF line ends read the same. */
+static void damaged_states_are_set_aside_naming_the_field(void **state)
+{
+    static const struct
+    {
+        int line;
+        const char *key;      /* the line of this field ... */
+        const char *replaced; /* ... replaced by this one ("": removed) */
+        const char *reason;   /* NULL: still queued */
+    } rows[] = {
+        {__LINE__, "attempts=", "attempts=abc", "bad value for attempts: 'abc'"},
+        {__LINE__, "attempts=", "attempts=99999999999", "bad value for attempts"},
+        {__LINE__, "attempts=", "attempts=", "bad value for attempts"},
+        {__LINE__, "next_retry=", "next_retry=2007-08-03", "bad value for next_retry"},
+        {__LINE__, "next_retry=", "next_retry=10000-01-01T00:00:00Z", "bad value for next_retry"},
+        {__LINE__, "delay_notified=", "delay_notified=maybe", "bad value for delay_notified"},
+        {__LINE__, "last_hresult=", "last_hresult=zz", "bad value for last_hresult"},
+        {__LINE__, "subject=", "", "no subject field"},
+        {__LINE__, "subject=", "subject=x\nfuture_field=1\nno equals sign here", NULL},
+    };
+    char error[QUEUE_ERROR_SIZE], id[QUEUE_ID_SIZE], *original, *text;
+    const char *path = QUEUE_DIR "/queued/00000001/state";
+    struct queue queue;
+    struct queue_entry e;
+    size_t i;
+    (void)state;
+
+    assert_int_equal(queue_open(QUEUE_DIR, TRUE, &queue, error), S_OK);
+    assert_int_equal(queue_submit(&queue, MESSAGE, t0(), id, error), S_OK);
+    queue_close(&queue);
+    assert_int_equal(hostfs_read_text(path, 65536, &original), S_OK);
+    /* read without the lock: found damaged, not moved */
+    assert_int_equal(queue_open(QUEUE_DIR, FALSE, &queue, error), S_OK);
+    for (i = 0; i < ARRAYSIZE(rows); i++)
+    {
+        const char *start = strstr(original, rows[i].key), *end = start ? strchr(start, '\n') + 1 : NULL;
+        struct strbuf changed = {0};
+
+        _assert_true(start != NULL, rows[i].key, __FILE__, rows[i].line);
+        strbuf_add(&changed, original, start - original);
+        if (*rows[i].replaced) strbuf_printf(&changed, "%s\n", rows[i].replaced);
+        strbuf_puts(&changed, end);
+        assert_int_equal(hostfs_write_file(path, changed.data, changed.size), S_OK);
+        strbuf_free(&changed);
+        _assert_int_equal(queue_find(&queue, "00000001", &e, error), S_OK, __FILE__, rows[i].line);
+        if (!rows[i].reason) _assert_int_equal(e.state, QUEUE_QUEUED, __FILE__, rows[i].line);
+        else if (e.state != QUEUE_CORRUPT || !strstr(e.last_error, rows[i].reason))
+            print_error("state %d, '%s'\n", e.state, e.last_error), _fail(__FILE__, rows[i].line);
+        queue_entry_clear(&e);
+    }
+    /* the whole state with CRLF line ends */
+    {
+        struct strbuf crlf = {0};
+        for (text = original; *text; text++) strbuf_puts(&crlf, *text == '\n' ? "\r\n" : (char[]){*text, 0});
+        assert_int_equal(hostfs_write_file(path, crlf.data, crlf.size), S_OK);
+        strbuf_free(&crlf);
+    }
+    assert_int_equal(queue_find(&queue, "00000001", &e, error), S_OK);
+    assert_int_equal(e.state, QUEUE_QUEUED);
+    assert_string_equal(e.sender, "olivia@contoso.example");
+    queue_entry_clear(&e);
+    queue_close(&queue);
+    free(original);
+}
+
 #define T0 128305152000000000ULL /* 2007-08-02T08:00:00Z, submitted */
 
 /* The schedule at each bound, to the 100 ns tick: Exchange 2003's retry
@@ -504,6 +571,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(ids_are_never_reused_and_retry_delete_open_work, setup, teardown),
         cmocka_unit_test_setup_teardown(a_large_queue_is_drawn_a_row_a_history, setup, teardown),
         cmocka_unit_test_setup_teardown(names_the_queue_never_gives_are_listed_apart, setup, teardown),
+        cmocka_unit_test_setup_teardown(damaged_states_are_set_aside_naming_the_field, setup, teardown),
     };
     return leakcheck_at_exit(cmocka_run_group_tests_name("queue", tests, NULL, NULL));
 }
