@@ -181,7 +181,7 @@ test: test-deps $(TEST_PROGRAMS)
 # trackfix's code and its canary fails (README, Wine versions).
 check: check-deps $(TEST_PROGRAMS)
 	$(Q)$(if $(filter 1,$(NO_MEMCHECK)),echo "make check: the memory check is left out (NO_MEMCHECK=1)";)
-	$(Q)$(RUN_TESTS) $(if $(filter 1,$(NO_MEMCHECK)),$(filter-out scripts/memcheck.sh,$(CHECK_TESTS)),$(CHECK_TESTS)) \
+	$(Q)TRACKFIX_FAULTS_ALL=1 $(RUN_TESTS) $(if $(filter 1,$(NO_MEMCHECK)),$(filter-out scripts/memcheck.sh,$(CHECK_TESTS)),$(CHECK_TESTS)) \
 	    $(E2E_TESTS) $(UNIT_TESTS)
 
 # make test again under Debian 13's Wine 10.0, in a root file system of its

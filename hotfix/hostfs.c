@@ -558,16 +558,16 @@ BOOL hostfs_exists(const char *path)
     return exists;
 }
 
-BOOL hostfs_is_folder(const char *path)
+HRESULT hostfs_check_folder(const char *path)
 {
     struct stat st;
     char *host;
-    BOOL folder;
+    HRESULT hr;
 
-    if (FAILED(hostfs_resolve(path, &host))) return FALSE;
-    folder = !lstat(host, &st) && S_ISDIR(st.st_mode);
+    if (FAILED(hr = hostfs_resolve(path, &host))) return hr == E_OUTOFMEMORY ? hr : S_FALSE;
+    hr = !lstat(host, &st) && S_ISDIR(st.st_mode) ? S_OK : S_FALSE;
     free(host);
-    return folder;
+    return hr;
 }
 
 HRESULT hostfs_file_size(const char *path, ULONGLONG *size)
@@ -631,21 +631,43 @@ BOOL hostfs_widen(const char *utf8, WCHAR *out, int size)
     return FALSE;
 }
 
-/* Removes FOLDER/NAME, a file, or a folder with all it holds (CTX: folders). */
+/* What remove_entry removes (folders or the rest), what it keeps, and
+ * whether it ran out of memory. */
+struct removal
+{
+    BOOL folders, oom;
+    const char *keep;
+};
+
+/* Removes FOLDER/NAME, a file, or a folder with all it holds (CTX: a
+ * struct removal), but the name it keeps. */
 static void remove_entry(void *ctx, const char *folder, const char *name)
 {
-    char *path = strbuf_path(folder, name, NULL);
+    struct removal *removal = ctx;
+    char *path;
 
-    if (path && ctx) hostfs_remove_tree(path);
-    else if (path) hostfs_remove(path);
+    if (removal->keep && !strcmp(name, removal->keep)) return;
+    if (!(path = strbuf_path(folder, name, NULL))) removal->oom = TRUE;
+    else if (removal->folders) removal->oom |= hostfs_remove_tree(path) == E_OUTOFMEMORY;
+    else removal->oom |= hostfs_remove(path) == E_OUTOFMEMORY;
     free(path);
 }
 
-void hostfs_remove_tree(const char *path)
+HRESULT hostfs_empty_folder(const char *path, const char *keep)
+{
+    struct removal folders = {TRUE, FALSE, keep}, files = {FALSE, FALSE, keep};
+
+    if (hostfs_for_each(path, TRUE, remove_entry, &folders) == E_OUTOFMEMORY ||
+        hostfs_for_each(path, FALSE, remove_entry, &files) == E_OUTOFMEMORY || files.oom || folders.oom)
+        return E_OUTOFMEMORY;
+    return S_OK;
+}
+
+HRESULT hostfs_remove_tree(const char *path)
 {
     WCHAR wpath[MAX_PATH];
 
-    hostfs_for_each(path, FALSE, remove_entry, NULL);
-    hostfs_for_each(path, TRUE, remove_entry, (void *)path);
+    if (FAILED(hostfs_empty_folder(path, NULL))) return E_OUTOFMEMORY;
     if (hostfs_widen(path, wpath, MAX_PATH)) RemoveDirectoryW(wpath);
+    return S_OK;
 }

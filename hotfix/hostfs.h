@@ -36,8 +36,14 @@ HRESULT hostfs_rename(const char *from, const char *to);
 /* Deletes the file PATH; S_OK when it was not there. */
 HRESULT hostfs_remove(const char *path);
 
-/* Deletes the folder PATH and all it holds (nothing when it is not there). */
-void hostfs_remove_tree(const char *path);
+/* Deletes the folder PATH and all it holds (nothing when it is not there),
+ * as far as it can: E_OUTOFMEMORY when an allocation failed on the way (a
+ * part may be left), else S_OK. */
+HRESULT hostfs_remove_tree(const char *path);
+
+/* Deletes all folder PATH holds but the entry named KEEP (NULL: none), as
+ * hostfs_remove_tree does. */
+HRESULT hostfs_empty_folder(const char *path, const char *keep);
 
 /* UTF8 as UTF-16 into OUT (SIZE characters); FALSE, OUT empty, when it
  * does not fit or is not UTF-8. */
@@ -118,8 +124,9 @@ HRESULT hostfs_make_folders(const char *path);
 /* Whether PATH exists. */
 BOOL hostfs_exists(const char *path);
 
-/* TRUE when PATH is a folder itself (a link to one is not). */
-BOOL hostfs_is_folder(const char *path);
+/* S_OK when PATH is a folder itself (a link to one is not), S_FALSE when
+ * it is not or is not there, E_OUTOFMEMORY when that cannot be told. */
+HRESULT hostfs_check_folder(const char *path);
 
 /* The size of file PATH in *SIZE: S_OK, or the failure. */
 HRESULT hostfs_file_size(const char *path, ULONGLONG *size);

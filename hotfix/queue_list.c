@@ -211,10 +211,10 @@ static int later_state(const struct queue *queue, int state, const char *id, BOO
     while (++state < QUEUE_STATE_COUNT)
     {
         char *path = qstore_entry_folder(queue, (enum queue_state)state, id);
-        BOOL found = path && hostfs_is_folder(path);
-        *oom |= !path;
+        HRESULT found = path ? hostfs_check_folder(path) : E_OUTOFMEMORY;
+        *oom |= found == E_OUTOFMEMORY;
         free(path);
-        if (found) break;
+        if (found == S_OK) break;
     }
     return state;
 }
@@ -239,7 +239,9 @@ HRESULT qlist_load(struct queue *queue, enum queue_state state, const char *id, 
         {
             /* moved on since its name was read (a run delivered it): read
              * where it went */
-            if (!hostfs_is_folder(path) && (later = later_state(queue, state, id, &oom)) < QUEUE_STATE_COUNT)
+            HRESULT there = hostfs_check_folder(path);
+            oom |= there == E_OUTOFMEMORY;
+            if (there == S_FALSE && (later = later_state(queue, state, id, &oom)) < QUEUE_STATE_COUNT)
             {
                 queue_entry_clear(e);
                 free(path);
@@ -376,9 +378,10 @@ HRESULT qlist_find(struct queue *queue, unsigned mask, const char *id, struct qu
         for (state = 0; state < QUEUE_STATE_COUNT; state++)
         {
             char *path = qstore_entry_folder(queue, (enum queue_state)state, id);
-            if (!path) return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
-            if (hostfs_is_folder(path)) folders |= 1u << state;
+            HRESULT there = path ? hostfs_check_folder(path) : E_OUTOFMEMORY;
             free(path);
+            if (there == E_OUTOFMEMORY) return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
+            if (there == S_OK) folders |= 1u << state;
         }
     if (folders && mask & 1u << latest_state(folders))
     {

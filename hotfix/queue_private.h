@@ -141,6 +141,7 @@ struct run
     ULONG move_count, move_capacity;
     struct run_line *lines;
     ULONG line_count, line_capacity;
+    BOOL line_lost;              /* a line could not be kept: the commit fails, out of memory */
     /* the round's queued messages, in id order */
     struct run_slot *slots;
     ULONG slot_count, slot_capacity;

@@ -39,11 +39,18 @@ void qrun_keep_line(struct run *run, ULONGLONG when, const struct queue_entry *e
 {
     struct run_line *line;
 
-    if (!run->report ||
-        !grow_for_one(&run->lines, &run->line_capacity, run->line_count, sizeof(*run->lines), 64))
+    if (!run->report) return;
+    if (!grow_for_one(&run->lines, &run->line_capacity, run->line_count, sizeof(*run->lines), 64))
+    {
+        run->line_lost = TRUE;
         return;
+    }
     line = &run->lines[run->line_count];
-    if (!(line->text = strdup(text))) return;
+    if (!(line->text = strdup(text)))
+    {
+        run->line_lost = TRUE;
+        return;
+    }
     line->when = when;
     line->entry = e;
     line->event = event;
@@ -146,6 +153,9 @@ static HRESULT commit_pass(struct run *run)
         free(line->text);
     }
     if (run->line_count && run->report) run->report(run->ctx, 0, NULL, NULL);
+    /* what was done is on disk; what it said is not all there */
+    if (run->line_lost && SUCCEEDED(hr)) hr = errmsg_format(run->error, E_OUTOFMEMORY, "the run's report: " ERRMSG_OOM);
+    run->line_lost = FALSE;
     for (i = 0; i < run->move_count; i++)
     {
         free(run->moves[i].from);

@@ -116,10 +116,16 @@ struct story
 };
 
 
-static void tell(struct story *s, const char *title, struct strbuf *evidence)
+/* Narrates the next step, TITLE and EVIDENCE (freed here): S_OK, or
+ * E_OUTOFMEMORY, said, when the evidence could not be put together (a
+ * step is never told without it). */
+static HRESULT tell(struct story *s, const char *title, struct strbuf *evidence)
 {
-    s->narrate(s->ctx, ++s->step, title, evidence->data ? evidence->data : "");
+    HRESULT hr = evidence->failed ? errmsg_format(s->error, E_OUTOFMEMORY, ERRMSG_OOM) : S_OK;
+
+    if (SUCCEEDED(hr)) s->narrate(s->ctx, ++s->step, title, evidence->data ? evidence->data : "");
     strbuf_free(evidence);
+    return hr;
 }
 
 static ULONGLONG when(const char *iso)
@@ -130,23 +136,21 @@ static ULONGLONG when(const char *iso)
     return t;
 }
 
+/* Says in S->error that DOING PATH failed with HR ("cannot write 'x':
+ * why"); HR. */
+static HRESULT cannot(struct story *s, HRESULT hr, const char *doing, const char *path)
+{
+    char words[256];
+
+    if (hr == E_OUTOFMEMORY) return errmsg_format(s->error, hr, ERRMSG_OOM);
+    return errmsg_format(s->error, hr, "cannot %s '%s': %s", doing, path, errmsg_describe(hr, words, sizeof(words)));
+}
+
 /* Counts an entry of a folder but the scenario's marker (CTX: the count). */
 static void count_entry(void *ctx, const char *folder, const char *name)
 {
     (void)folder;
     if (strcmp(name, serverdir_name(SERVER_SCENARIO_MARK))) ++*(ULONG *)ctx;
-}
-
-/* Removes FOLDER/NAME, and all it holds, but the scenario's marker (CTX
- * non-NULL for a folder). */
-static void remove_entry(void *ctx, const char *folder, const char *name)
-{
-    char *path;
-
-    if (!strcmp(name, serverdir_name(SERVER_SCENARIO_MARK)) || !(path = strbuf_path(folder, name, NULL))) return;
-    if (ctx) hostfs_remove_tree(path);
-    else hostfs_remove(path);
-    free(path);
 }
 
 /* DIR from nothing: created, or emptied when an earlier scenario made it.
@@ -155,20 +159,26 @@ static void remove_entry(void *ctx, const char *folder, const char *name)
 static HRESULT prepare_folder(struct story *s)
 {
     char *marker = serverdir_path(s->dir, SERVER_SCENARIO_MARK, NULL), *queue = NULL;
+    ULONGLONG size;
     ULONG entries = 0;
-    HRESULT hr = S_OK;
-    BOOL marked;
+    HRESULT hr = marker ? hostfs_file_size(marker, &size) : E_OUTOFMEMORY;
+    BOOL marked = SUCCEEDED(hr);
     size_t i;
 
-    if (!marker) return errmsg_format(s->error, E_OUTOFMEMORY, ERRMSG_OOM);
-    if ((marked = hostfs_exists(marker)))
+    /* the marker there, or not: anything else is no answer */
+    if (hr == E_OUTOFMEMORY)
     {
-        hostfs_for_each(s->dir, TRUE, remove_entry, s);
-        hostfs_for_each(s->dir, FALSE, remove_entry, NULL);
+        free(marker);
+        return errmsg_format(s->error, hr, ERRMSG_OOM);
     }
-    hostfs_for_each(s->dir, FALSE, count_entry, &entries);
-    hostfs_for_each(s->dir, TRUE, count_entry, &entries);
-    if (entries && marked)
+    hr = S_OK;
+    if (marked) hr = hostfs_empty_folder(s->dir, serverdir_name(SERVER_SCENARIO_MARK));
+    if (SUCCEEDED(hr) && (hostfs_for_each(s->dir, FALSE, count_entry, &entries) == E_OUTOFMEMORY ||
+                          hostfs_for_each(s->dir, TRUE, count_entry, &entries) == E_OUTOFMEMORY))
+        hr = E_OUTOFMEMORY;
+    if (hr == E_OUTOFMEMORY)
+        errmsg_format(s->error, hr, ERRMSG_OOM);
+    else if (entries && marked)
         hr = errmsg_format(s->error, HRESULT_FROM_WIN32(ERROR_DIR_NOT_EMPTY),
                            "'%s': what an earlier scenario left there cannot all be removed", s->dir);
     else if (entries)
@@ -178,9 +188,9 @@ static HRESULT prepare_folder(struct story *s)
     else if (!(queue = serverdir_path(s->dir, SERVER_QUEUE, NULL)))
         hr = errmsg_format(s->error, E_OUTOFMEMORY, ERRMSG_OOM);
     else if (FAILED(hr = hostfs_make_folders(s->dir)))
-        errmsg_format(s->error, hr, "cannot create '%s'", s->dir);
+        cannot(s, hr, "create", s->dir);
     else if (FAILED(hr = atomicfile_write(marker, "trackfix scenario\n", 18)))
-        errmsg_format(s->error, hr, "cannot write '%s'", marker);
+        cannot(s, hr, "write", marker);
     else
         hr = queue_open(queue, TRUE, &s->queue, s->error);
     /* the organizer's mailbox files and what Exchange 2007 sends back */
@@ -189,7 +199,7 @@ static HRESULT prepare_folder(struct story *s)
         char *folder = serverdir_path(s->dir, i ? SERVER_EXCHANGE2007 : SERVER_ORGANIZER, NULL);
 
         if (!folder) hr = errmsg_format(s->error, E_OUTOFMEMORY, ERRMSG_OOM);
-        else if (FAILED(hr = hostfs_make_folders(folder))) errmsg_format(s->error, hr, "cannot create '%s'", folder);
+        else if (FAILED(hr = hostfs_make_folders(folder))) cannot(s, hr, "create", folder);
         free(folder);
     }
     free(queue);
@@ -222,8 +232,7 @@ static HRESULT provision(struct story *s)
     if (gate.warning[0] || level.warning[0])
         strbuf_printf(&evidence, "\nwarning: %s%s%s", gate.warning, gate.warning[0] && level.warning[0] ? "; " : "",
                       level.warning);
-    tell(s, "An Exchange Server 2003 SP2 server is provisioned in the Wine prefix", &evidence);
-    return S_OK;
+    return tell(s, "An Exchange Server 2003 SP2 server is provisioned in the Wine prefix", &evidence);
 }
 
 /* Writes MESSAGE with SENDING's class, subject, times, place and sequence
@@ -280,6 +289,8 @@ static void take_log(struct story *s, struct strbuf *evidence)
             strbuf_printf(evidence, "... %u more lines like these ...\n", s->log_lines - LOG_HEAD - LOG_TAIL);
         p += len;
     }
+    /* a log line the run could not keep: the evidence is not whole */
+    if (s->log.failed) evidence->failed = TRUE;
     strbuf_free(&s->log);
     s->log_lines = 0;
 }
@@ -296,13 +307,10 @@ static HRESULT run_queue(struct story *s, ULONGLONG from, ULONGLONG until)
 static HRESULT read_evidence(struct story *s, const char *path, char **text)
 {
     HRESULT hr = path ? hostfs_read_text(path, EVIDENCE_MAX, text) : E_OUTOFMEMORY;
-    char words[256];
 
     if (!path) *text = NULL;
     if (hr == HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND)) return S_FALSE;
-    if (hr == E_OUTOFMEMORY) return errmsg_format(s->error, hr, ERRMSG_OOM);
-    if (FAILED(hr)) errmsg_format(s->error, hr, "cannot read '%s': %s", path, errmsg_describe(hr, words, sizeof(words)));
-    return hr;
+    return FAILED(hr) ? cannot(s, hr, "read", path) : hr;
 }
 
 /* The next line of *TEXT into LINE (its end and a CR cut), advancing
@@ -385,7 +393,9 @@ static HRESULT request_and_reply(struct story *s, char **meeting_path)
     take_log(s, &evidence);
     if (FAILED(hr = read_evidence(s, drop, &delivered))) goto done;
     quote_line(&evidence, delivered, "ATTENDEE");
-    tell(s, "The organizer sends a meeting request to an Exchange 2007 user; it converts and is delivered", &evidence);
+    if (FAILED(hr = tell(s, "The organizer sends a meeting request to an Exchange 2007 user; it converts and is delivered",
+                         &evidence)))
+        goto done;
 
     /* the Exchange 2007 acceptance: METHOD:REPLY without the critical change */
     uid = meeting_uid(mapi_propset_find_lid(&meeting.props, LID_GLOBAL_OBJECT_ID));
@@ -399,7 +409,7 @@ static HRESULT request_and_reply(struct story *s, char **meeting_path)
                   uid ? uid : "");
     if (!uid || !reply_path || ics.failed) hr = errmsg_format(s->error, E_OUTOFMEMORY, ERRMSG_OOM);
     else if (FAILED(hr = atomicfile_write(reply_path, ics.data, (DWORD)ics.size)))
-        errmsg_format(s->error, hr, "cannot write '%s'", reply_path);
+        cannot(s, hr, "write", reply_path);
     if (FAILED(hr)) goto done;
     if (FAILED(hr = imipreply_read(reply_path, &reply, error)))
     {
@@ -426,8 +436,8 @@ static HRESULT request_and_reply(struct story *s, char **meeting_path)
                       "  PR_RECIPIENT_TRACKSTATUS_TIME = %s (FILETIME 0x%016llX)\n",
                       reply_path, *meeting_path, change.row, status, time_text, (unsigned long long)stored);
     }
-    tell(s, "The Exchange 2007 user accepts; the reply lacks the critical-change time, so 1601-01-01 is stored",
-         &evidence);
+    hr = tell(s, "The Exchange 2007 user accepts; the reply lacks the critical-change time, so 1601-01-01 is stored",
+              &evidence);
 done:
     mapi_message_clear(&meeting);
     strbuf_free(&ics);
@@ -460,8 +470,7 @@ static HRESULT send_changes(struct story *s, const char *meeting_path)
         free(path);
         if (FAILED(hr)) return hr;
     }
-    tell(s, "The organizer sends an update and a cancellation of the meeting", &evidence);
-    return S_OK;
+    return tell(s, "The organizer sends an update and a cancellation of the meeting", &evidence);
 }
 
 /* Evidence that a message is stuck: the viewer line, open, event 327. */
@@ -560,8 +569,9 @@ static HRESULT play_queue(struct story *s, BOOL *as_the_article_says)
         if (FAILED(hr = run_queue(s, t1, stuck))) return hr;
         take_log(s, &evidence);
         show_stuck(s, &evidence, ids[0]);
-        tell(s, "Fix off: EcGetMime fails with E_FAIL; the update and the cancellation sit in the SMTP retry queue",
-             &evidence);
+        if (FAILED(hr = tell(s, "Fix off: EcGetMime fails with E_FAIL; the update and the cancellation sit in the SMTP "
+                                "retry queue", &evidence)))
+            return hr;
     }
     if (s->mode == SCENARIO_TOGGLE)
     {
@@ -573,7 +583,7 @@ static HRESULT play_queue(struct story *s, BOOL *as_the_article_says)
                       "FixRecipientTrackStatusTime = %s; fix active: %s\n"
                       "nothing restarts: the queue run goes on and reads the value at its next attempt\n",
                       gate.fix.found, gate.active ? "yes" : "no");
-        tell(s, "The administrator enables the fix while the queue is running", &evidence);
+        if (FAILED(hr = tell(s, "The administrator enables the fix while the queue is running", &evidence))) return hr;
     }
     if (FAILED(hr = run_queue(s, s->mode == SCENARIO_ON ? t1 : stuck, expiry))) return hr;
     take_log(s, &evidence);
@@ -623,11 +633,10 @@ static HRESULT play_queue(struct story *s, BOOL *as_the_article_says)
         return hr;
     }
     if (FAILED(hr = write_report(s, &evidence))) return hr;
-    tell(s, s->mode == SCENARIO_OFF ? "Two days later the queue gives up: the sender gets an NDR 4.4.7"
-         : s->mode == SCENARIO_ON   ? "Fix on: the track time converts clamped, 18991230T000000Z, and both are delivered"
-                                    : "At the next retry after the change both are delivered, the track time clamped",
-         &evidence);
-    return S_OK;
+    return tell(s, s->mode == SCENARIO_OFF ? "Two days later the queue gives up: the sender gets an NDR 4.4.7"
+                : s->mode == SCENARIO_ON ? "Fix on: the track time converts clamped, 18991230T000000Z, and both are delivered"
+                                         : "At the next retry after the change both are delivered, the track time clamped",
+                &evidence);
 }
 
 HRESULT scenario_play(const char *dir, enum scenario_mode mode, scenario_narrate_fn narrate, void *ctx,

@@ -245,11 +245,11 @@ static void folders_are_made_where_no_file_is_in_the_way_and_a_lock_has_one_hold
     (void)state;
 
     assert_int_equal(hostfs_make_folders(TEST_DIR "/a/b/c"), S_OK);
-    assert_true(hostfs_is_folder(TEST_DIR "/a/b/c"));
+    assert_int_equal(hostfs_check_folder(TEST_DIR "/a/b/c"), S_OK);
     assert_int_equal(hostfs_make_folders(TEST_DIR "/a/b/c/"), S_OK);
     spit_letters(TEST_DIR "/a/file", 1);
     assert_int_equal(hostfs_make_folders(TEST_DIR "/a/file"), HRESULT_FROM_WIN32(ERROR_DIRECTORY));
-    assert_false(hostfs_is_folder(TEST_DIR "/a/file"));
+    assert_int_equal(hostfs_check_folder(TEST_DIR "/a/file"), S_FALSE);
     assert_int_not_equal(hostfs_make_folders(TEST_DIR "/a/file/under"), S_OK);
 
     assert_int_equal(hostfs_lock(TEST_DIR "/lock", &first), S_OK);
@@ -341,7 +341,7 @@ static void paths_at_their_edges_are_found_or_refused(void **state)
     assert_int_equal(hostfs_read_text(TEST_DIR "/none/file", 100, &text), HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND));
 
     assert_int_equal(hostfs_make_folders(TEST_DIR "\\Made\\in\\steps\\"), S_OK);
-    assert_true(hostfs_is_folder(TEST_DIR "/Made/in/steps"));
+    assert_int_equal(hostfs_check_folder(TEST_DIR "/Made/in/steps"), S_OK);
     /* the same folders named in another case: found, not made again */
     assert_int_equal(hostfs_make_folders(TEST_DIR "/made/IN/Steps/"), S_OK);
     assert_int_equal(system("test $(find " TEST_DIR " -type d | wc -l) = 4"), 0);
