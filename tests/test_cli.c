@@ -21,6 +21,7 @@
 #include "msgfile.h"
 #include "msgtext.h"
 #include "server.h"
+#include "textmsg.h"
 
 /* Unit tests run in build/ */
 #define OUT_FILE "test_cli.out"
@@ -225,22 +226,7 @@ static void the_eventlog_verb_prints_and_filters(void **state)
  * time 1601-01-01. */
 static void make_update_msg(void)
 {
-    char error[MSGFILE_ERROR_SIZE], *text;
-    struct mapi_message message;
-    FILE *in = fopen(UPDATE_TEXT, "rb");
-    long size;
-
-    assert_non_null(in);
-    fseek(in, 0, SEEK_END);
-    size = ftell(in);
-    fseek(in, 0, SEEK_SET);
-    text = calloc(1, size + 1);
-    assert_int_equal(fread(text, 1, size, in), (size_t)size);
-    fclose(in);
-    if (FAILED(msgtext_parse(text, "update", &message, error))) fail_msg("%s", error);
-    free(text);
-    if (FAILED(msgfile_write("test_cli-update.msg", &message, error))) fail_msg("%s", error);
-    mapi_message_clear(&message);
+    textmsg_write(UPDATE_TEXT, "test_cli-update.msg");
 }
 
 /* msg: dump, series (a real Outlook series with an exception, and an item

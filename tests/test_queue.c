@@ -20,6 +20,7 @@
 #include "server.h"
 #include "serverdir.h"
 #include "systime.h"
+#include "textmsg.h"
 
 /* Unit tests run in build/ */
 #define SAMPLE TEST_SOURCE_DIR "/data/update-1601.txt"
@@ -38,24 +39,11 @@ static ULONGLONG t0(void)
 /* A fresh queue folder, the sample as a .msg, diagnostics level 0. */
 static int setup(void **state)
 {
-    char error[MSGFILE_ERROR_SIZE], server_error[SERVER_TEXT_SIZE], *text;
-    struct mapi_message message;
-    FILE *in = fopen(SAMPLE, "rb");
-    long size;
+    char server_error[SERVER_TEXT_SIZE];
 
     (void)state;
     system("rm -rf test_queue-server");
-    assert_non_null(in);
-    fseek(in, 0, SEEK_END);
-    size = ftell(in);
-    fseek(in, 0, SEEK_SET);
-    text = calloc(1, size + 1);
-    assert_int_equal(fread(text, 1, size, in), (size_t)size);
-    fclose(in);
-    if (FAILED(msgtext_parse(text, SAMPLE, &message, error))) fail_msg("%s", error);
-    free(text);
-    if (FAILED(msgfile_write(MESSAGE, &message, error))) fail_msg("%s", error);
-    mapi_message_clear(&message);
+    textmsg_write(SAMPLE, MESSAGE);
     assert_int_equal(server_init(7638, 0, server_error), S_OK);
     return 0;
 }
