@@ -136,7 +136,8 @@ $(BUILD)/test_cli.exe: $(filter-out $(OBJDIR)/hotfix/trackfix.o,$(CLI_OBJS))
 # which fail the N-th one (tests/test_faults.c).
 FAULT_WRAPS := $(foreach f,malloc calloc realloc strdup write fsync syncfs rename renameat2 close unlink mkdir ftruncate \
 	WriteFile FlushFileBuffers \
-	open openat fopen opendir read pread lseek fstat CreateFileW ReadFile GetFileSizeEx RegOpenKeyExW RegQueryValueExW,-Wl,--wrap=$(f))
+	open openat fopen opendir read pread lseek fstat CreateFileW ReadFile GetFileSizeEx RegOpenKeyExW RegQueryValueExW \
+	RegEnumValueW RegCreateKeyExW RegSetValueExW RegDeleteTreeW,-Wl,--wrap=$(f))
 $(BUILD)/test_faults.exe: LDFLAGS += $(FAULT_WRAPS)
 
 # Benchmark drivers (make bench): library code, no cmocka.

@@ -11,6 +11,7 @@
 #include "address.h"
 #include "cli.h"
 #include "directory.h"
+#include "errmsg.h"
 #include "eventlog.h"
 #include "server.h"
 
@@ -54,7 +55,13 @@ static int server_directory(char **args, int count)
 
     if (count == 1 && !strcmp(args[0], "list"))
     {
-        if (!directory_each(print_entry, NULL)) printf("the directory is empty\n");
+        ULONG count;
+        if (FAILED(hr = directory_each(print_entry, NULL, &count)))
+        {
+            cli_message(MSG_FAILED, "server directory list", errmsg_describe(hr, error, sizeof(error)));
+            return EXIT_ERROR;
+        }
+        if (!count) printf("the directory is empty\n");
         return EXIT_OK;
     }
     if (count != 3 || strcmp(args[0], "add"))

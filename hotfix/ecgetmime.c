@@ -139,6 +139,7 @@ static HRESULT read_rows(struct conversion *c, const struct mapi_message *m, str
 {
     BOOL have_organizer = FALSE;
     const char *field;
+    HRESULT hr;
     ULONG i;
 
     if (m->recipient_count && !(*attendees = calloc(m->recipient_count, sizeof(**attendees))))
@@ -164,12 +165,13 @@ static HRESULT read_rows(struct conversion *c, const struct mapi_message *m, str
         mapi_prop_get_long(mapi_propset_find(row, PR_RECIPIENT_TYPE), &p->type);
         p->has_status = mapi_prop_get_long(mapi_propset_find(row, PR_RECIPIENT_TRACKSTATUS), &p->status);
         p->has_time = mapi_prop_get_systime(mapi_propset_find(row, PR_RECIPIENT_TRACKSTATUS_TIME), &p->time);
-        if (FAILED(meeting_read_smtp_address(row, &p->address, &field)))
-            return errmsg_about(c->error, E_OUTOFMEMORY, c->name, ERRMSG_OOM);
+        if (FAILED(hr = meeting_read_smtp_address(row, &p->address, &field)))
+            return errmsg_about(c->error, hr, c->name, "recipient %u: %s", p->row,
+                                hr == E_OUTOFMEMORY ? ERRMSG_OOM : "its directory entry cannot be read");
         if (!p->address && p != organizer)
         {
             char *type = meeting_get_string(row, PR_ADDRTYPE), *dn = meeting_get_string(row, PR_EMAIL_ADDRESS);
-            HRESULT hr = type && dn && !strcasecmp(type, "EX")
+            hr = type && dn && !strcasecmp(type, "EX")
                              ? errmsg_about(c->error, E_INVALIDARG, c->name, "recipient %u '%s' has no SMTP address: its EX address '%s' resolves to none in "
                                     "the file (no PR_SMTP_ADDRESS) nor in the directory (HKLM\\" DIRECTORY_KEY
                                     "; add it with 'trackfix server directory add DN ADDRESS')",

@@ -158,7 +158,7 @@ HRESULT meeting_read_smtp_address(const struct mapi_propset *row, char **out, co
     }
     free(type);
     free(address);
-    return hr == E_OUTOFMEMORY ? hr : S_OK;
+    return FAILED(hr) ? hr : S_OK;
 }
 
 /* The first field of PidTagPrimarySendAccount's 0x01-separated fields that
@@ -256,8 +256,9 @@ HRESULT meeting_check_addresses(const struct mapi_message *message, char error[E
     /* errmsg_format shows the values' control characters as escapes */
     for (i = 0; i < message->recipient_count && hr == S_OK; i++)
     {
-        if (FAILED(meeting_read_smtp_address(&message->recipients[i], &address, &field)))
-            return errmsg_format(error, E_OUTOFMEMORY, "recipient %u: " ERRMSG_OOM, i + 1);
+        if (FAILED(hr = meeting_read_smtp_address(&message->recipients[i], &address, &field)))
+            return errmsg_format(error, hr, "recipient %u: %s", i + 1,
+                                 hr == E_OUTOFMEMORY ? ERRMSG_OOM : "its directory entry cannot be read");
         if (!address) continue;
         if (!address_is_mailbox(address, &why))
         {

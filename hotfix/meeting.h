@@ -50,8 +50,9 @@ void meeting_generate_goid(const struct mapi_message *message, BYTE goid[MEETING
  * PR_SMTP_ADDRESS, else PR_EMAIL_ADDRESS when its PR_ADDRTYPE is SMTP or it
  * holds an '@', else, for an EX row, its legacyExchangeDN looked up in the
  * simulated server's directory (directory.h).  *FIELD names where it came
- * from.  S_OK with *OUT NULL when none resolves; E_OUTOFMEMORY.  The
- * address is not checked: meeting_check_addresses does that. */
+ * from.  S_OK with *OUT NULL when none resolves; E_OUTOFMEMORY; the
+ * error of a directory that would not answer.  The address is not
+ * checked: meeting_check_addresses does that. */
 HRESULT meeting_read_smtp_address(const struct mapi_propset *row, char **out, const char **field);
 
 /* The sender of MESSAGE as the organizer: *ADDRESS from

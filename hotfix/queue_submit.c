@@ -156,8 +156,8 @@ static HRESULT describe(const struct mapi_message *message, const char *path, st
         {
             LONG flags = 0;
             mapi_prop_get_long(mapi_propset_find(&message->recipients[i], PR_RECIPIENT_FLAGS), &flags);
-            if (flags & RECIP_ORGANIZER && FAILED(meeting_read_smtp_address(&message->recipients[i], &e->sender, &field)))
-                return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
+            if (flags & RECIP_ORGANIZER && FAILED(hr = meeting_read_smtp_address(&message->recipients[i], &e->sender, &field)))
+                return errmsg_format(error, hr, "%s", hr == E_OUTOFMEMORY ? ERRMSG_OOM : "the organizer's directory entry cannot be read");
         }
         if (!e->sender) e->sender = strdup("postmaster");
     }
@@ -170,10 +170,11 @@ static HRESULT describe(const struct mapi_message *message, const char *path, st
         mapi_prop_get_long(mapi_propset_find(&message->recipients[i], PR_RECIPIENT_TYPE), &type);
         if (flags & RECIP_ORGANIZER) continue;
         /* a recipient lost to a failed allocation would never be delivered to */
-        if (FAILED(meeting_read_smtp_address(&message->recipients[i], &address, &field)))
+        if (FAILED(hr = meeting_read_smtp_address(&message->recipients[i], &address, &field)))
         {
             strbuf_free(&recipients), strbuf_free(&to), strbuf_free(&cc);
-            return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
+            return errmsg_format(error, hr, "recipient %u: %s", i + 1,
+                                 hr == E_OUTOFMEMORY ? ERRMSG_OOM : "its directory entry cannot be read");
         }
         if (!address) continue;
         strbuf_printf(&recipients, "%s%s", recipients.size ? ", " : "", address);

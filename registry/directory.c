@@ -50,6 +50,7 @@ HRESULT directory_add(const char *dn, const char *address, char error[DIRECTORY_
     }
     free(name);
     free(data);
+    if (status == ERROR_OUTOFMEMORY) return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
     if (status != ERROR_SUCCESS)
         return errmsg_format(error, HRESULT_FROM_WIN32(status), "cannot write HKLM\\%s\\%s (error %d)", DIRECTORY_KEY,
                              dn, status);
@@ -61,13 +62,16 @@ HRESULT directory_read(const char *dn, char **address)
     WCHAR *name = to_wide(dn), data[ENTRY_MAX];
     DWORD size = sizeof(data) - sizeof(WCHAR), type;
     HRESULT hr = S_FALSE;
+    LSTATUS status;
     HKEY key;
 
     *address = NULL;
     if (!name) return E_OUTOFMEMORY;
-    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, KEY_W, 0, KEY_QUERY_VALUE | KEY_WOW64_64KEY, &key) == ERROR_SUCCESS)
+    status = RegOpenKeyExW(HKEY_LOCAL_MACHINE, KEY_W, 0, KEY_QUERY_VALUE | KEY_WOW64_64KEY, &key);
+    if (status == ERROR_SUCCESS)
     {
-        if (RegQueryValueExW(key, name, NULL, &type, (BYTE *)data, &size) == ERROR_SUCCESS && type == REG_SZ)
+        status = RegQueryValueExW(key, name, NULL, &type, (BYTE *)data, &size);
+        if (status == ERROR_SUCCESS && type == REG_SZ)
         {
             data[size / sizeof(WCHAR)] = 0;
             if (data[0]) hr = (*address = to_utf8(data)) ? S_OK : E_OUTOFMEMORY;
@@ -75,36 +79,46 @@ HRESULT directory_read(const char *dn, char **address)
         RegCloseKey(key);
     }
     free(name);
+    /* no directory, no such entry: S_FALSE; a registry that would not
+     * answer is no answer */
+    if (status != ERROR_SUCCESS && status != ERROR_FILE_NOT_FOUND) hr = HRESULT_FROM_WIN32(status);
     return hr;
 }
 
-ULONG directory_each(void (*visit)(const char *dn, const char *address, void *context), void *context)
+HRESULT directory_each(void (*visit)(const char *dn, const char *address, void *context), void *context, ULONG *count)
 {
     WCHAR name[ENTRY_MAX], data[ENTRY_MAX];
     DWORD index, name_size, data_size, type;
-    ULONG count = 0;
+    HRESULT hr = S_OK;
+    LSTATUS status;
     HKEY key;
 
-    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, KEY_W, 0, KEY_READ | KEY_WOW64_64KEY, &key) != ERROR_SUCCESS) return 0;
-    for (index = 0;; index++)
+    *count = 0;
+    status = RegOpenKeyExW(HKEY_LOCAL_MACHINE, KEY_W, 0, KEY_READ | KEY_WOW64_64KEY, &key);
+    if (status == ERROR_FILE_NOT_FOUND) return S_OK;
+    if (status != ERROR_SUCCESS) return HRESULT_FROM_WIN32(status);
+    for (index = 0; SUCCEEDED(hr); index++)
     {
         char *dn, *address;
 
         name_size = ARRAYSIZE(name);
         data_size = sizeof(data) - sizeof(WCHAR);
-        if (RegEnumValueW(key, index, name, &name_size, NULL, &type, (BYTE *)data, &data_size) != ERROR_SUCCESS) break;
-        if (type != REG_SZ) continue;
+        status = RegEnumValueW(key, index, name, &name_size, NULL, &type, (BYTE *)data, &data_size);
+        if (status == ERROR_NO_MORE_ITEMS) break;
+        if (status != ERROR_SUCCESS) hr = HRESULT_FROM_WIN32(status);
+        if (status != ERROR_SUCCESS || type != REG_SZ) continue;
         data[data_size / sizeof(WCHAR)] = 0;
         dn = to_utf8(name);
         address = to_utf8(data);
-        if (dn && address)
+        if (!dn || !address) hr = E_OUTOFMEMORY;
+        else
         {
             visit(dn, address, context);
-            count++;
+            ++*count;
         }
         free(dn);
         free(address);
     }
     RegCloseKey(key);
-    return count;
+    return hr;
 }

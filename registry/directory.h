@@ -26,10 +26,13 @@ HRESULT directory_add(const char *dn, const char *address, char error[DIRECTORY_
 
 /* The SMTP address of DN as new UTF-8 in *ADDRESS (caller frees): S_OK;
  * S_FALSE (*ADDRESS NULL) when the directory has no such entry (or none at
- * all); E_OUTOFMEMORY. */
+ * all); E_OUTOFMEMORY; the Win32 error of a registry that would not
+ * answer (access denied...). */
 HRESULT directory_read(const char *dn, char **address);
 
-/* Calls VISIT for each entry, in the registry's order; returns how many. */
-ULONG directory_each(void (*visit)(const char *dn, const char *address, void *context), void *context);
+/* Calls VISIT for each entry, in the registry's order, *COUNT of them:
+ * S_OK (no directory: none), E_OUTOFMEMORY, or the Win32 error of a
+ * registry that would not answer (the entries before it visited). */
+HRESULT directory_each(void (*visit)(const char *dn, const char *address, void *context), void *context, ULONG *count);
 
 #endif

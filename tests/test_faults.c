@@ -14,7 +14,9 @@
  *   file reads   open, openat, fopen, opendir, read, pread, lseek, fstat
  *                fail with EIO, CreateFileW, ReadFile, GetFileSizeEx with
  *                ERROR_READ_FAULT (every open and read of the host's files)
- *   registry     RegOpenKeyExW, RegQueryValueExW fail with access denied
+ *   registry     RegOpenKeyExW, RegQueryValueExW, RegEnumValueW,
+ *                RegCreateKeyExW, RegSetValueExW, RegDeleteTreeW fail with
+ *                access denied (every read and write of the registry)
  * The operations: a conversion of a series with exceptions, a reply
  * applied to one instance (the exception made), a .msg written and read
  * back, the queue's submit and an hour of run (through the gate, for the
@@ -83,6 +85,12 @@ HANDLE WINAPI __real_CreateFileW(const WCHAR *name, DWORD access, DWORD sharing,
                                  DWORD creation, DWORD attributes, HANDLE template);
 BOOL WINAPI __real_ReadFile(HANDLE file, void *data, DWORD size, DWORD *got, OVERLAPPED *overlapped);
 BOOL WINAPI __real_GetFileSizeEx(HANDLE file, LARGE_INTEGER *size);
+LSTATUS WINAPI __real_RegCreateKeyExW(HKEY key, const WCHAR *name, DWORD reserved, WCHAR *class_name, DWORD options,
+                                      REGSAM access, SECURITY_ATTRIBUTES *security, HKEY *result, DWORD *disposition);
+LSTATUS WINAPI __real_RegSetValueExW(HKEY key, const WCHAR *name, DWORD reserved, DWORD type, const BYTE *data, DWORD size);
+LSTATUS WINAPI __real_RegDeleteTreeW(HKEY key, const WCHAR *name);
+LSTATUS WINAPI __real_RegEnumValueW(HKEY key, DWORD index, WCHAR *name, DWORD *name_size, DWORD *reserved, DWORD *type,
+                                    BYTE *data, DWORD *size);
 LSTATUS WINAPI __real_RegOpenKeyExW(HKEY key, const WCHAR *name, DWORD options, REGSAM access, HKEY *result);
 LSTATUS WINAPI __real_RegQueryValueExW(HKEY key, const WCHAR *name, DWORD *reserved, DWORD *type, BYTE *data,
                                        DWORD *size);
@@ -271,6 +279,31 @@ BOOL WINAPI __wrap_GetFileSizeEx(HANDLE file, LARGE_INTEGER *size)
     if (!fails(FAULT_READ)) return __real_GetFileSizeEx(file, size);
     SetLastError(ERROR_READ_FAULT);
     return FALSE;
+}
+
+LSTATUS WINAPI __wrap_RegCreateKeyExW(HKEY key, const WCHAR *name, DWORD reserved, WCHAR *class_name, DWORD options,
+                                      REGSAM access, SECURITY_ATTRIBUTES *security, HKEY *result, DWORD *disposition)
+{
+    return fails(FAULT_REGISTRY) ? ERROR_ACCESS_DENIED
+                                 : __real_RegCreateKeyExW(key, name, reserved, class_name, options, access, security,
+                                                          result, disposition);
+}
+
+LSTATUS WINAPI __wrap_RegSetValueExW(HKEY key, const WCHAR *name, DWORD reserved, DWORD type, const BYTE *data, DWORD size)
+{
+    return fails(FAULT_REGISTRY) ? ERROR_ACCESS_DENIED : __real_RegSetValueExW(key, name, reserved, type, data, size);
+}
+
+LSTATUS WINAPI __wrap_RegDeleteTreeW(HKEY key, const WCHAR *name)
+{
+    return fails(FAULT_REGISTRY) ? ERROR_ACCESS_DENIED : __real_RegDeleteTreeW(key, name);
+}
+
+LSTATUS WINAPI __wrap_RegEnumValueW(HKEY key, DWORD index, WCHAR *name, DWORD *name_size, DWORD *reserved, DWORD *type,
+                                    BYTE *data, DWORD *size)
+{
+    return fails(FAULT_REGISTRY) ? ERROR_ACCESS_DENIED
+                                 : __real_RegEnumValueW(key, index, name, name_size, reserved, type, data, size);
 }
 
 LSTATUS WINAPI __wrap_RegOpenKeyExW(HKEY key, const WCHAR *name, DWORD options, REGSAM access, HKEY *result)
@@ -1016,6 +1049,55 @@ static void the_story_survives_every_fault(void **state)
     hostfs_remove_tree(fault_server);
 }
 
+static void count_entry(const char *dn, const char *address, void *context)
+{
+    (void)dn, (void)address;
+    ++*(ULONG *)context;
+}
+
+/* The simulated server provisioned as `server init`, `hotfix install` and
+ * `enable` and `server directory add` do it, then read back through the
+ * gate and the directory: what was read is the output; a value that could
+ * not be read back is said (the gate's warning). */
+static HRESULT provision(void *ctx, char *error, char **output)
+{
+    struct gate_status gate;
+    struct strbuf out = {0};
+    ULONG entries = 0, visited = 0;
+    char *address = NULL;
+    HRESULT hr;
+
+    (void)ctx;
+    if (FAILED(hr = server_init(7638, 5, error)) ||
+        FAILED(hr = server_install_hotfix(gate_reader_registry(), "20070801", error)) ||
+        FAILED(hr = server_set_fix_value(1, error)) || FAILED(hr = directory_add(ZED_DN, "zed@tailspin.example", error)))
+        return hr;
+    gate_read(gate_reader_registry(), &gate);
+    if (gate.warning[0]) return errmsg_format(error, E_FAIL, "the gate says: %s", gate.warning);
+    if (FAILED(hr = directory_read(ZED_DN, &address)))
+        return errmsg_format(error, hr, "the directory: %s", hr == E_OUTOFMEMORY ? ERRMSG_OOM : "cannot be read");
+    if (FAILED(hr = directory_each(count_entry, &visited, &entries)))
+        hr = errmsg_format(error, hr, "the directory's entries: %s", hr == E_OUTOFMEMORY ? ERRMSG_OOM : "cannot be read");
+    else if (strbuf_printf(&out, "fix active %d; %s; %u entries, %u visited\n", gate.active, address ? address : "(none)",
+                           entries, visited), !(*output = strbuf_detach(&out)))
+        hr = errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
+    strbuf_free(&out);
+    free(address);
+    return hr;
+}
+
+static void provisioning_survives_every_fault(void **state)
+{
+    char error[SERVER_TEXT_SIZE];
+    (void)state;
+
+    RegDeleteTreeA(HKEY_LOCAL_MACHINE, DIRECTORY_KEY);
+    every_call_fails_once(FAULT_REGISTRY, "provisioning, read back", provision, NULL);
+    every_call_fails_once(FAULT_ALLOCATION, "provisioning, read back", provision, NULL);
+    RegDeleteTreeA(HKEY_LOCAL_MACHINE, DIRECTORY_KEY);
+    assert_true(SUCCEEDED(server_uninstall_hotfix(error)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1027,6 +1109,7 @@ int main(void)
         cmocka_unit_test(the_queue_survives_every_fault),
         cmocka_unit_test(the_pages_survive_every_failed_allocation),
         cmocka_unit_test(the_story_survives_every_fault),
+        cmocka_unit_test(provisioning_survives_every_fault),
     };
     return leakcheck_at_exit(cmocka_run_group_tests_name("faults", tests, NULL, NULL));
 }
