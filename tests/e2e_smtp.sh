@@ -112,5 +112,27 @@ expect_out "attempt 3: SMTP server 127.0.0.1:9: cannot connect"
 run "$TRACKFIX" queue --queue="$work/server5/queue" list
 expect_out "00000001  queued     3"
 
+# A reply longer than a client keeps (RFC 5321 4.5.3.1.5 gives a line 512
+# octets; 400 lines of EHLO are past what smtp.c reads): the attempt
+# fails, said, and is retried.
+start_sink "$work/long" long-ehlo
+run "$TRACKFIX" queue --queue="$work/server6/queue" submit --now=$T0 "$work/update.msg"
+run "$TRACKFIX" queue --queue="$work/server6/queue" run --now=$T0 --fix=off --smtp=127.0.0.1:$port
+expect_rc 0
+expect_out "attempt 1: SMTP server 127.0.0.1:$port: reply to EHLO longer than"
+
+# A body line that starts with a dot is sent with the dot doubled (RFC
+# 5321 4.5.2) and arrives as written.
+sed 's/^PR_BODY = .*/PR_BODY = "first\\r\\n.hidden line\\r\\n..two dots\\r\\n.\\r\\nlast\\r\\n"/' \
+    "$TOP/tests/data/update-realtime.txt" > "$work/dots.txt"
+trackfix msg new "$work/dots.txt" -o "$work/dots.msg" || fail "msg new of the dotted body"
+start_sink "$work/dotted"
+run "$TRACKFIX" queue --queue="$work/server7/queue" submit --now=$T0 "$work/dots.msg"
+run "$TRACKFIX" queue --queue="$work/server7/queue" run --now=$T0 --fix=on --smtp=127.0.0.1:$port
+expect_out "attempt 1: delivered to 127.0.0.1:$port over SMTP"
+cmp -s <(tr -d '\r' < "$work/dotted/1.eml") <(tr -d '\r' < "$work/server7/sent/00000001.eml") ||
+    fail "a body with dotted lines did not arrive as sent"
+grep -q '^\.hidden line' <(tr -d '\r' < "$work/dotted/1.eml") || fail "the dotted line is not in what arrived"
+
 reset_registry
 finish

@@ -10,6 +10,7 @@ OUT/session.log, and its port to OUT/port once it listens.
       drop          close the connection right after the greeting
       greet421      greet with 421 4.3.2 and close
       stall         accept the connection and never answer
+      long-ehlo     answer EHLO with 400 lines of extensions (some 10 KB)
 Whatever the mode, RCPT TO for a local part starting "unknown" gets
 550 5.1.1 and one starting "busy" gets 451 4.2.1.
 Runs until killed.
@@ -55,7 +56,9 @@ class Session(socketserver.StreamRequestHandler):
             verb = line.decode("latin-1").strip()
             upper = verb.upper()
             self.log(verb)
-            if upper.startswith("EHLO") or upper.startswith("HELO"):
+            if upper.startswith("EHLO") and "long-ehlo" in MODES:
+                self.wfile.write("".join("250-X-EXTENSION-%03d\r\n" % i for i in range(400)).encode() + b"250 OK\r\n")
+            elif upper.startswith("EHLO") or upper.startswith("HELO"):
                 size = "250-SIZE %d\r\n" % LIMIT if LIMIT else ""
                 self.wfile.write(("250-sink.invalid\r\n%s250 8BITMIME\r\n" % size).encode())
             elif upper.startswith("MAIL FROM:"):
