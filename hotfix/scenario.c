@@ -113,10 +113,11 @@ struct story
     struct queue_policy policy;
     struct strbuf log; /* what the queue did, for the narration */
     ULONG log_lines;
+    struct strbuf evidence; /* of the step being played: told and emptied by tell, freed at the end whatever happened */
 };
 
 
-/* Narrates the next step, TITLE and EVIDENCE (freed here): S_OK, or
+/* Narrates the next step, TITLE and EVIDENCE (emptied here): S_OK, or
  * E_OUTOFMEMORY, said, when the evidence could not be put together (a
  * step is never told without it). */
 static HRESULT tell(struct story *s, const char *title, struct strbuf *evidence)
@@ -209,7 +210,7 @@ static HRESULT prepare_folder(struct story *s)
 
 static HRESULT provision(struct story *s)
 {
-    struct strbuf evidence = {0};
+    struct strbuf *const evidence = &s->evidence;
     char error[SERVER_TEXT_SIZE];
     struct gate_status gate;
     struct gate_dword level;
@@ -221,7 +222,7 @@ static HRESULT provision(struct story *s)
         return errmsg_format(s->error, hr, "%s", error);
     gate_read(gate_reader_registry(), &gate);
     gate_read_dword(gate_reader_registry(), REG_ITEM_STORE_DRIVER_LEVEL, &level);
-    strbuf_printf(&evidence,
+    strbuf_printf(evidence,
                   "HKLM\\SOFTWARE\\Microsoft\\Exchange\\Setup: MsiProductMajor 6, MsiProductMinor 5, MsiBuildMajor %u\n"
                   "KB938650 installed: %s; FixRecipientTrackStatusTime: %s; fix active: %s\n"
                   "MSExchangeTransport diagnostics, Exchange Store Driver: %s%s\n"
@@ -230,9 +231,9 @@ static HRESULT provision(struct story *s)
                   level.valid && level.value == EVENTLOG_LEVEL_MAXIMUM ? " (Maximum)" : "", s->dir);
     /* a value written but not read back: said, as the store would log it */
     if (gate.warning[0] || level.warning[0])
-        strbuf_printf(&evidence, "\nwarning: %s%s%s", gate.warning, gate.warning[0] && level.warning[0] ? "; " : "",
+        strbuf_printf(evidence, "\nwarning: %s%s%s", gate.warning, gate.warning[0] && level.warning[0] ? "; " : "",
                       level.warning);
-    return tell(s, "An Exchange Server 2003 SP2 server is provisioned in the Wine prefix", &evidence);
+    return tell(s, "An Exchange Server 2003 SP2 server is provisioned in the Wine prefix", evidence);
 }
 
 /* Writes MESSAGE with SENDING's class, subject, times, place and sequence
@@ -363,7 +364,8 @@ static HRESULT request_and_reply(struct story *s, char **meeting_path)
     struct mapi_message meeting;
     struct imip_reply reply;
     struct imip_change change;
-    struct strbuf evidence = {0}, ics = {0};
+    struct strbuf *const evidence = &s->evidence;
+    struct strbuf ics = {0};
     char error[IMIPREPLY_ERROR_SIZE], id[QUEUE_ID_SIZE], *request_path = NULL, *reply_path = NULL, *uid = NULL;
     char *drop = serverdir_path(s->dir, SERVER_DROP, "00000001.eml"), *delivered = NULL;
     char time_text[SYSTIME_ISO_SIZE];
@@ -389,12 +391,12 @@ static HRESULT request_and_reply(struct story *s, char **meeting_path)
     if (FAILED(hr = queue_submit(&s->queue, request_path, when(T_REQUEST), id, s->error)) ||
         FAILED(hr = run_queue(s, when(T_REQUEST), when(T_REQUEST))))
         goto done;
-    strbuf_printf(&evidence, "organizer's meeting: %s; request: %s\n", *meeting_path, request_path);
-    take_log(s, &evidence);
+    strbuf_printf(evidence, "organizer's meeting: %s; request: %s\n", *meeting_path, request_path);
+    take_log(s, evidence);
     if (FAILED(hr = read_evidence(s, drop, &delivered))) goto done;
-    quote_line(&evidence, delivered, "ATTENDEE");
+    quote_line(evidence, delivered, "ATTENDEE");
     if (FAILED(hr = tell(s, "The organizer sends a meeting request to an Exchange 2007 user; it converts and is delivered",
-                         &evidence)))
+                         evidence)))
         goto done;
 
     /* the Exchange 2007 acceptance: METHOD:REPLY without the critical change */
@@ -429,7 +431,7 @@ static HRESULT request_and_reply(struct story *s, char **meeting_path)
         mapi_prop_get_systime(mapi_propset_find(&meeting.recipients[change.row - 1], PR_RECIPIENT_TRACKSTATUS_TIME), &stored);
         mapi_prop_get_long(mapi_propset_find(&meeting.recipients[change.row - 1], PR_RECIPIENT_TRACKSTATUS), &status);
         systime_format_iso(stored, time_text);
-        strbuf_printf(&evidence,
+        strbuf_printf(evidence,
                       "reply: %s (METHOD:REPLY, PARTSTAT=ACCEPTED, no X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE)\n"
                       "applied to %s, recipient %u adam@fabrikam.example:\n"
                       "  PR_RECIPIENT_TRACKSTATUS = %d (respAccepted)\n"
@@ -437,7 +439,7 @@ static HRESULT request_and_reply(struct story *s, char **meeting_path)
                       reply_path, *meeting_path, change.row, status, time_text, (unsigned long long)stored);
     }
     hr = tell(s, "The Exchange 2007 user accepts; the reply lacks the critical-change time, so 1601-01-01 is stored",
-              &evidence);
+              evidence);
 done:
     mapi_message_clear(&meeting);
     strbuf_free(&ics);
@@ -453,7 +455,7 @@ done:
 static HRESULT send_changes(struct story *s, const char *meeting_path)
 {
     struct mapi_message meeting;
-    struct strbuf evidence = {0};
+    struct strbuf *const evidence = &s->evidence;
     char error[MSGFILE_ERROR_SIZE], id[QUEUE_ID_SIZE];
     HRESULT hr;
     size_t i;
@@ -465,12 +467,12 @@ static HRESULT send_changes(struct story *s, const char *meeting_path)
         hr = write_sending(s, &meeting, &sendings[i], when(T_UPDATE), &path);
         mapi_message_clear(&meeting);
         if (SUCCEEDED(hr) && SUCCEEDED(hr = queue_submit(&s->queue, path, when(T_UPDATE), id, s->error)))
-            strbuf_printf(&evidence, "%s (%s, sequence %d) queued as %s\n", path, sendings[i].message_class,
+            strbuf_printf(evidence, "%s (%s, sequence %d) queued as %s\n", path, sendings[i].message_class,
                           sendings[i].sequence, id);
         free(path);
         if (FAILED(hr)) return hr;
     }
-    return tell(s, "The organizer sends an update and a cancellation of the meeting", &evidence);
+    return tell(s, "The organizer sends an update and a cancellation of the meeting", evidence);
 }
 
 /* Evidence that a message is stuck: the viewer line, open, event 327. */
@@ -557,7 +559,7 @@ static HRESULT play_queue(struct story *s, BOOL *as_the_article_says)
     const ULONGLONG t1 = when(T_UPDATE), stuck = t1 + STUCK_MINUTES * SYSTIME_TICKS_PER_MINUTE;
     const ULONGLONG expiry = t1 + (ULONGLONG)QUEUE_EXPIRE_MINUTES * SYSTIME_TICKS_PER_MINUTE;
     static const char *const ids[] = {"00000002", "00000003"};
-    struct strbuf evidence = {0};
+    struct strbuf *const evidence = &s->evidence;
     char error[SERVER_TEXT_SIZE];
     HRESULT hr;
     size_t i;
@@ -567,10 +569,10 @@ static HRESULT play_queue(struct story *s, BOOL *as_the_article_says)
     {
         /* stuck: the first retries fail */
         if (FAILED(hr = run_queue(s, t1, stuck))) return hr;
-        take_log(s, &evidence);
-        show_stuck(s, &evidence, ids[0]);
+        take_log(s, evidence);
+        show_stuck(s, evidence, ids[0]);
         if (FAILED(hr = tell(s, "Fix off: EcGetMime fails with E_FAIL; the update and the cancellation sit in the SMTP "
-                                "retry queue", &evidence)))
+                                "retry queue", evidence)))
             return hr;
     }
     if (s->mode == SCENARIO_TOGGLE)
@@ -578,22 +580,22 @@ static HRESULT play_queue(struct story *s, BOOL *as_the_article_says)
         struct gate_status gate;
         if (FAILED(hr = server_set_fix_value(1, error))) return errmsg_format(s->error, hr, "%s", error);
         gate_read(gate_reader_registry(), &gate);
-        strbuf_printf(&evidence,
+        strbuf_printf(evidence,
                       "HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeIS\\ParametersSystem\\"
                       "FixRecipientTrackStatusTime = %s; fix active: %s\n"
                       "nothing restarts: the queue run goes on and reads the value at its next attempt\n",
                       gate.fix.found, gate.active ? "yes" : "no");
-        if (FAILED(hr = tell(s, "The administrator enables the fix while the queue is running", &evidence))) return hr;
+        if (FAILED(hr = tell(s, "The administrator enables the fix while the queue is running", evidence))) return hr;
     }
     if (FAILED(hr = run_queue(s, s->mode == SCENARIO_ON ? t1 : stuck, expiry))) return hr;
-    take_log(s, &evidence);
+    take_log(s, evidence);
 
     for (i = 0; i < ARRAYSIZE(ids) && SUCCEEDED(hr); i++)
     {
         struct queue_entry e;
         char name[32], *file, *text = NULL, *log = NULL;
         if (FAILED(hr = queue_find(&s->queue, ids[i], &e, s->error))) return hr;
-        describe_entry(&evidence, &e);
+        describe_entry(evidence, &e);
         snprintf(name, sizeof(name), s->mode == SCENARIO_OFF ? "%s.ndr.eml" : "%s.eml", e.id);
         file = s->mode == SCENARIO_OFF ? serverdir_mailbox(s->dir, "olivia@contoso.example", name)
                                        : serverdir_path(s->dir, SERVER_DROP, name);
@@ -607,10 +609,10 @@ static HRESULT play_queue(struct story *s, BOOL *as_the_article_says)
                 *as_the_article_says = FALSE;
             else if (SUCCEEDED(hr))
             {
-                strbuf_printf(&evidence, "NDR %s:\n", file);
-                quote_line(&evidence, text, "Date:");
-                quote_line(&evidence, text, "Status:");
-                quote_line(&evidence, text, "Could not deliver");
+                strbuf_printf(evidence, "NDR %s:\n", file);
+                quote_line(evidence, text, "Date:");
+                quote_line(evidence, text, "Status:");
+                quote_line(evidence, text, "Could not deliver");
             }
             free(log_path);
         }
@@ -619,8 +621,8 @@ static HRESULT play_queue(struct story *s, BOOL *as_the_article_says)
             *as_the_article_says = FALSE;
         else
         {
-            strbuf_printf(&evidence, "delivered %s, its attendee:\n", file);
-            quote_line(&evidence, text, "ATTENDEE");
+            strbuf_printf(evidence, "delivered %s, its attendee:\n", file);
+            quote_line(evidence, text, "ATTENDEE");
         }
         free(text);
         free(log);
@@ -629,14 +631,13 @@ static HRESULT play_queue(struct story *s, BOOL *as_the_article_says)
     }
     if (FAILED(hr))
     {
-        strbuf_free(&evidence);
         return hr;
     }
-    if (FAILED(hr = write_report(s, &evidence))) return hr;
+    if (FAILED(hr = write_report(s, evidence))) return hr;
     return tell(s, s->mode == SCENARIO_OFF ? "Two days later the queue gives up: the sender gets an NDR 4.4.7"
                 : s->mode == SCENARIO_ON ? "Fix on: the track time converts clamped, 18991230T000000Z, and both are delivered"
                                          : "At the next retry after the change both are delivered, the track time clamped",
-                &evidence);
+                evidence);
 }
 
 HRESULT scenario_play(const char *dir, enum scenario_mode mode, scenario_narrate_fn narrate, void *ctx,
@@ -663,6 +664,7 @@ HRESULT scenario_play(const char *dir, enum scenario_mode mode, scenario_narrate
         hr = play_queue(&s, &ok);
     free(meeting_path);
     strbuf_free(&s.log);
+    strbuf_free(&s.evidence);
     queue_close(&s.queue);
     if (FAILED(hr)) return hr;
     return ok ? S_OK : S_FALSE;
