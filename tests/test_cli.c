@@ -422,5 +422,5 @@ int main(void)
         cmocka_unit_test(the_msg_verb_dumps_lists_and_writes),
         cmocka_unit_test(the_shared_helpers_escape_suggest_and_draw),
     };
-    return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+    return leakcheck_at_exit(cmocka_run_group_tests_name("cli", tests, NULL, NULL));
 }
