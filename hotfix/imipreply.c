@@ -565,8 +565,9 @@ HRESULT imipreply_read(const char *path, struct imip_reply *reply, char error[IM
 }
 
 /* The 0-based row of MEETING whose address is ADDRESS, -1 for none, or
- * -2 when an allocation failed. */
-static LONG row_of(const struct mapi_message *meeting, const char *address)
+ * -2 when a row's address could not be read (*FAILURE says why: out of
+ * memory, a directory that would not answer). */
+static LONG row_of(const struct mapi_message *meeting, const char *address, HRESULT *failure)
 {
     ULONG i;
 
@@ -576,7 +577,7 @@ static LONG row_of(const struct mapi_message *meeting, const char *address)
         char *row_address;
         BOOL match;
 
-        if (FAILED(meeting_read_smtp_address(&meeting->recipients[i], &row_address, &field))) return -2;
+        if (FAILED(*failure = meeting_read_smtp_address(&meeting->recipients[i], &row_address, &field))) return -2;
         match = row_address && !strcasecmp(row_address, address);
         free(row_address);
         if (match) return (LONG)i;
@@ -662,8 +663,8 @@ static HRESULT target_of(struct mapi_message *meeting, const struct imip_reply *
     struct recur_instance *list = NULL;
     struct series series;
     ULONG minutes, count, i;
+    HRESULT hr, failure;
     LONG row;
-    HRESULT hr;
 
     *target = meeting;
     if (!reply->has_recurrence_id) return S_OK;
@@ -705,8 +706,9 @@ static HRESULT target_of(struct mapi_message *meeting, const struct imip_reply *
     change->instance_start = list[i].original_start;
     if ((*target = series_exception(meeting, series_to_utc(&series, list[i].original_start))))
         hr = S_OK;
-    else if ((row = row_of(meeting, reply->attendee)) == -2)
-        hr = errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
+    else if ((row = row_of(meeting, reply->attendee, &failure)) == -2)
+        hr = errmsg_format(error, failure, "%s",
+                           failure == E_OUTOFMEMORY ? ERRMSG_OOM : "a recipient's directory entry cannot be read");
     else if (row < 0)
         errmsg_format(error, S_FALSE, "no recipient of the meeting has the address %s", reply->attendee);
     else if (reply->delegate)
@@ -733,7 +735,7 @@ HRESULT imipreply_apply(struct mapi_message *meeting, const struct imip_reply *r
     BOOL same = (uid && !strcasecmp(uid, reply->uid)) || (clean && !strcasecmp(clean, reply->uid));
     struct mapi_message *rows;
     struct mapi_prop *status, *time;
-    HRESULT hr;
+    HRESULT hr, failure;
     LONG found, delegator = -1;
     ULONG i;
 
@@ -757,9 +759,11 @@ HRESULT imipreply_apply(struct mapi_message *meeting, const struct imip_reply *r
     free(uid);
     free(clean);
     if ((hr = target_of(meeting, reply, &rows, change, error)) != S_OK) return hr;
-    found = row_of(rows, reply->attendee);
-    if (found == -2 || (found == -1 && reply->delegated_from && (delegator = row_of(rows, reply->delegated_from)) == -2))
-        return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
+    found = row_of(rows, reply->attendee, &failure);
+    if (found == -2 ||
+        (found == -1 && reply->delegated_from && (delegator = row_of(rows, reply->delegated_from, &failure)) == -2))
+        return errmsg_format(error, failure, "%s",
+                             failure == E_OUTOFMEMORY ? ERRMSG_OOM : "a recipient's directory entry cannot be read");
     i = found < 0 ? rows->recipient_count : (ULONG)found;
     if (i < rows->recipient_count && reply->delegate)
     {

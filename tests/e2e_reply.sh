@@ -311,6 +311,19 @@ expect_rc 4
 expect_out "not applied $work/i06.ics: the instance of 2023-01-06T12:00 was deleted from the series: the reply is discarded"
 expect_out "not applied $work/i28.ics: no instance of the series starts at 2023-01-28T12:00"
 cmp -s "$work/series.msg" "$work/series-before.msg" || fail "a reply to no instance changed the meeting"
+# An instance that is none yet, answered by someone the meeting does not
+# have, or delegated: nothing made, nothing recorded.
+instance_reply "$work/i03.ics" ACCEPTED 'RECURRENCE-ID;TZID=Asia/Tokyo:20230203T120000'
+sed -i 's/mailto:adam@fabrikam.example/mailto:eve@fabrikam.example/' "$work/i03.ics"
+instance_reply "$work/i10.ics" DELEGATED 'RECURRENCE-ID;TZID=Asia/Tokyo:20230210T120000'
+sed -i 's/^ATTENDEE;PARTSTAT=DELEGATED;/ATTENDEE;PARTSTAT=DELEGATED;DELEGATED-TO="mailto:dora@fabrikam.example";/' "$work/i10.ics"
+printf 'ATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:dora@fabrikam.example\r\n' > "$work/dora-line"
+sed -i "/^DESCRIPTION:/r $work/dora-line" "$work/i10.ics"
+run "$TRACKFIX" reply "$work/series.msg" "$work/i03.ics" "$work/i10.ics"
+expect_rc 4
+expect_out "not applied $work/i03.ics: no recipient of the meeting has the address eve@fabrikam.example"
+expect_out "not applied $work/i10.ics: adam@fabrikam.example delegated the instance of 2023-02-10T12:00 to <dora@fabrikam.example>"
+cmp -s "$work/series.msg" "$work/series-before.msg" || fail "an unknown or delegating attendee's reply to an instance changed the meeting"
 sed 's/^SEQUENCE:0$/SEQUENCE:0\nRECURRENCE-ID:20150401T140000Z/' "$REPLIES/google-accepted.ics" > "$work/spot-instance.ics"
 run "$TRACKFIX" reply "$work/spot.msg" "$work/spot-instance.ics"
 expect_rc 4
