@@ -88,6 +88,15 @@ expect_out "attempt 1: refused for every recipient; not retried"
 tail -n 1 "$work/refusing/session.log" | grep -q '^QUIT$' || fail "no QUIT after the refusal: $(tail -n 3 "$work/refusing/session.log")"
 [ -e "$work/server3/eventlog.log" ] && fail "event 327 logged for an SMTP refusal"
 
+# A server that answers without RFC 3463 status codes (they are optional):
+# the NDR's status is the reply's class, 5.0.0.
+start_sink "$work/plain" plain-codes
+run "$TRACKFIX" queue --queue="$work/server8/queue" submit --now=$T0 "$work/update.msg"
+run "$TRACKFIX" queue --queue="$work/server8/queue" run --now=$T0 --fix=off --smtp=127.0.0.1:$port
+expect_out "attempt 1: 1 recipient refused for good (550 no such user here): NDR 5.0.0"
+grep -q '^Status: 5.0.0' "$work/server8/mailboxes/olivia@contoso.example/00000001.refused.1.eml" ||
+    fail "the NDR of a bare 550 does not say 5.0.0"
+
 # Too big for the server (SIZE declared, 552 5.3.4): refused for good at
 # once, not sent again and again.
 start_sink "$work/small" size-limit=1000

@@ -11,6 +11,7 @@ OUT/session.log, and its port to OUT/port once it listens.
       greet421      greet with 421 4.3.2 and close
       stall         accept the connection and never answer
       long-ehlo     answer EHLO with 400 lines of extensions (some 10 KB)
+      plain-codes   refuse every RCPT TO with a bare 550, no RFC 3463 status
 Whatever the mode, RCPT TO for a local part starting "unknown" gets
 550 5.1.1 and one starting "busy" gets 451 4.2.1.
 Runs until killed.
@@ -70,7 +71,9 @@ class Session(socketserver.StreamRequestHandler):
                 self.reply("250 OK")
             elif upper.startswith("RCPT TO:"):
                 local = upper[len("RCPT TO:<"):]
-                if REFUSE or local.startswith("UNKNOWN"):
+                if "plain-codes" in MODES:
+                    self.reply("550 no such user here")
+                elif REFUSE or local.startswith("UNKNOWN"):
                     self.reply("550 5.1.1 <%s>: Recipient address rejected: User unknown" % verb[9:-1])
                 elif local.startswith("BUSY"):
                     self.reply("451 4.2.1 <%s>: mailbox busy, try again later" % verb[9:-1])
@@ -101,6 +104,12 @@ class Session(socketserver.StreamRequestHandler):
 
 class Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # a client that gives up on a reply (long-ehlo) resets the line: not a fault of the sink
+        if sys.exc_info()[0] is ConnectionResetError:
+            return
+        super().handle_error(request, client_address)
 
 
 server = Server(("127.0.0.1", 0), Session)
