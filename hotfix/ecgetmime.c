@@ -166,8 +166,7 @@ static HRESULT read_rows(struct conversion *c, const struct mapi_message *m, str
         p->has_status = mapi_prop_get_long(mapi_propset_find(row, PR_RECIPIENT_TRACKSTATUS), &p->status);
         p->has_time = mapi_prop_get_systime(mapi_propset_find(row, PR_RECIPIENT_TRACKSTATUS_TIME), &p->time);
         if (FAILED(hr = meeting_read_smtp_address(row, &p->address, &field)))
-            return errmsg_about(c->error, hr, c->name, "recipient %u: %s", p->row,
-                                hr == E_OUTOFMEMORY ? ERRMSG_OOM : "its directory entry cannot be read");
+            return errmsg_about(c->error, hr, c->name, "recipient %u: %s", p->row, meeting_address_failure(hr));
         if (!p->address && p != organizer)
         {
             char *type = meeting_get_string(row, PR_ADDRTYPE), *dn = meeting_get_string(row, PR_EMAIL_ADDRESS);

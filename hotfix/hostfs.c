@@ -465,7 +465,6 @@ HRESULT hostfs_append_line(const char *path, const char *line, size_t size, BOOL
 static int open_any(const char *path, int *fd)
 {
     char *host;
-
     HRESULT hr;
 
     *fd = -1;

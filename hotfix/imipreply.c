@@ -707,8 +707,7 @@ static HRESULT target_of(struct mapi_message *meeting, const struct imip_reply *
     if ((*target = series_exception(meeting, series_to_utc(&series, list[i].original_start))))
         hr = S_OK;
     else if ((row = row_of(meeting, reply->attendee, &failure)) == -2)
-        hr = errmsg_format(error, failure, "%s",
-                           failure == E_OUTOFMEMORY ? ERRMSG_OOM : "a recipient's directory entry cannot be read");
+        hr = errmsg_format(error, failure, "a recipient: %s", meeting_address_failure(failure));
     else if (row < 0)
         errmsg_format(error, S_FALSE, "no recipient of the meeting has the address %s", reply->attendee);
     else if (reply->delegate)
@@ -762,8 +761,7 @@ HRESULT imipreply_apply(struct mapi_message *meeting, const struct imip_reply *r
     found = row_of(rows, reply->attendee, &failure);
     if (found == -2 ||
         (found == -1 && reply->delegated_from && (delegator = row_of(rows, reply->delegated_from, &failure)) == -2))
-        return errmsg_format(error, failure, "%s",
-                             failure == E_OUTOFMEMORY ? ERRMSG_OOM : "a recipient's directory entry cannot be read");
+        return errmsg_format(error, failure, "a recipient: %s", meeting_address_failure(failure));
     i = found < 0 ? rows->recipient_count : (ULONG)found;
     if (i < rows->recipient_count && reply->delegate)
     {

@@ -161,6 +161,11 @@ HRESULT meeting_read_smtp_address(const struct mapi_propset *row, char **out, co
     return FAILED(hr) ? hr : S_OK;
 }
 
+const char *meeting_address_failure(HRESULT hr)
+{
+    return hr == E_OUTOFMEMORY ? ERRMSG_OOM : "its directory entry cannot be read";
+}
+
 /* The first field of PidTagPrimarySendAccount's 0x01-separated fields that
  * holds an '@' (Outlook writes the account's SMTP address there), as new
  * UTF-8; NULL when none does. */
@@ -257,8 +262,7 @@ HRESULT meeting_check_addresses(const struct mapi_message *message, char error[E
     for (i = 0; i < message->recipient_count && hr == S_OK; i++)
     {
         if (FAILED(hr = meeting_read_smtp_address(&message->recipients[i], &address, &field)))
-            return errmsg_format(error, hr, "recipient %u: %s", i + 1,
-                                 hr == E_OUTOFMEMORY ? ERRMSG_OOM : "its directory entry cannot be read");
+            return errmsg_format(error, hr, "recipient %u: %s", i + 1, meeting_address_failure(hr));
         if (!address) continue;
         if (!address_is_mailbox(address, &why))
         {

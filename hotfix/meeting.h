@@ -54,6 +54,9 @@ void meeting_generate_goid(const struct mapi_message *message, BYTE goid[MEETING
  * error of a directory that would not answer.  The address is not
  * checked: meeting_check_addresses does that. */
 HRESULT meeting_read_smtp_address(const struct mapi_propset *row, char **out, const char **field);
+/* What a failure HR of meeting_read_smtp_address was, in words for an
+ * error message: "out of memory", or a directory that would not answer. */
+const char *meeting_address_failure(HRESULT hr);
 
 /* The sender of MESSAGE as the organizer: *ADDRESS from
  * PR_SENDER_SMTP_ADDRESS, PR_SENT_REPRESENTING_SMTP_ADDRESS,

@@ -144,9 +144,8 @@ static int compare_others(const void *a, const void *b)
 static HRESULT map_read(struct queue *queue, struct id_map *map, char *error)
 {
     char words[256];
-    int i;
-
     HRESULT hr = S_OK;
+    int i;
 
     memset(map, 0, sizeof(*map));
     for (i = 0; i < QUEUE_STATE_COUNT && !map->oom && SUCCEEDED(hr); i++)

@@ -40,17 +40,13 @@ void qrun_keep_line(struct run *run, ULONGLONG when, const struct queue_entry *e
     struct run_line *line;
 
     if (!run->report) return;
-    if (!grow_for_one(&run->lines, &run->line_capacity, run->line_count, sizeof(*run->lines), 64))
+    if (!grow_for_one(&run->lines, &run->line_capacity, run->line_count, sizeof(*run->lines), 64) ||
+        !(run->lines[run->line_count].text = strdup(text)))
     {
         run->line_lost = TRUE;
         return;
     }
     line = &run->lines[run->line_count];
-    if (!(line->text = strdup(text)))
-    {
-        run->line_lost = TRUE;
-        return;
-    }
     line->when = when;
     line->entry = e;
     line->event = event;

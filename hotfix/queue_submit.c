@@ -157,7 +157,7 @@ static HRESULT describe(const struct mapi_message *message, const char *path, st
             LONG flags = 0;
             mapi_prop_get_long(mapi_propset_find(&message->recipients[i], PR_RECIPIENT_FLAGS), &flags);
             if (flags & RECIP_ORGANIZER && FAILED(hr = meeting_read_smtp_address(&message->recipients[i], &e->sender, &field)))
-                return errmsg_format(error, hr, "%s", hr == E_OUTOFMEMORY ? ERRMSG_OOM : "the organizer's directory entry cannot be read");
+                return errmsg_format(error, hr, "the organizer: %s", meeting_address_failure(hr));
         }
         if (!e->sender) e->sender = strdup("postmaster");
     }
@@ -173,8 +173,7 @@ static HRESULT describe(const struct mapi_message *message, const char *path, st
         if (FAILED(hr = meeting_read_smtp_address(&message->recipients[i], &address, &field)))
         {
             strbuf_free(&recipients), strbuf_free(&to), strbuf_free(&cc);
-            return errmsg_format(error, hr, "recipient %u: %s", i + 1,
-                                 hr == E_OUTOFMEMORY ? ERRMSG_OOM : "its directory entry cannot be read");
+            return errmsg_format(error, hr, "recipient %u: %s", i + 1, meeting_address_failure(hr));
         }
         if (!address) continue;
         strbuf_printf(&recipients, "%s%s", recipients.size ? ", " : "", address);

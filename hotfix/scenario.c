@@ -117,15 +117,15 @@ struct story
 };
 
 
-/* Narrates the next step, TITLE and EVIDENCE (emptied here): S_OK, or
- * E_OUTOFMEMORY, said, when the evidence could not be put together (a
- * step is never told without it). */
-static HRESULT tell(struct story *s, const char *title, struct strbuf *evidence)
+/* Narrates the next step, TITLE and the story's evidence (emptied here):
+ * S_OK, or E_OUTOFMEMORY, said, when the evidence could not be put
+ * together (a step is never told without it). */
+static HRESULT tell(struct story *s, const char *title)
 {
-    HRESULT hr = evidence->failed ? errmsg_format(s->error, E_OUTOFMEMORY, ERRMSG_OOM) : S_OK;
+    HRESULT hr = s->evidence.failed ? errmsg_format(s->error, E_OUTOFMEMORY, ERRMSG_OOM) : S_OK;
 
-    if (SUCCEEDED(hr)) s->narrate(s->ctx, ++s->step, title, evidence->data ? evidence->data : "");
-    strbuf_free(evidence);
+    if (SUCCEEDED(hr)) s->narrate(s->ctx, ++s->step, title, s->evidence.data ? s->evidence.data : "");
+    strbuf_free(&s->evidence);
     return hr;
 }
 
@@ -233,7 +233,7 @@ static HRESULT provision(struct story *s)
     if (gate.warning[0] || level.warning[0])
         strbuf_printf(evidence, "\nwarning: %s%s%s", gate.warning, gate.warning[0] && level.warning[0] ? "; " : "",
                       level.warning);
-    return tell(s, "An Exchange Server 2003 SP2 server is provisioned in the Wine prefix", evidence);
+    return tell(s, "An Exchange Server 2003 SP2 server is provisioned in the Wine prefix");
 }
 
 /* Writes MESSAGE with SENDING's class, subject, times, place and sequence
@@ -395,8 +395,7 @@ static HRESULT request_and_reply(struct story *s, char **meeting_path)
     take_log(s, evidence);
     if (FAILED(hr = read_evidence(s, drop, &delivered))) goto done;
     quote_line(evidence, delivered, "ATTENDEE");
-    if (FAILED(hr = tell(s, "The organizer sends a meeting request to an Exchange 2007 user; it converts and is delivered",
-                         evidence)))
+    if (FAILED(hr = tell(s, "The organizer sends a meeting request to an Exchange 2007 user; it converts and is delivered")))
         goto done;
 
     /* the Exchange 2007 acceptance: METHOD:REPLY without the critical change */
@@ -438,8 +437,7 @@ static HRESULT request_and_reply(struct story *s, char **meeting_path)
                       "  PR_RECIPIENT_TRACKSTATUS_TIME = %s (FILETIME 0x%016llX)\n",
                       reply_path, *meeting_path, change.row, status, time_text, (unsigned long long)stored);
     }
-    hr = tell(s, "The Exchange 2007 user accepts; the reply lacks the critical-change time, so 1601-01-01 is stored",
-              evidence);
+    hr = tell(s, "The Exchange 2007 user accepts; the reply lacks the critical-change time, so 1601-01-01 is stored");
 done:
     mapi_message_clear(&meeting);
     strbuf_free(&ics);
@@ -472,7 +470,7 @@ static HRESULT send_changes(struct story *s, const char *meeting_path)
         free(path);
         if (FAILED(hr)) return hr;
     }
-    return tell(s, "The organizer sends an update and a cancellation of the meeting", evidence);
+    return tell(s, "The organizer sends an update and a cancellation of the meeting");
 }
 
 /* Evidence that a message is stuck: the viewer line, open, event 327. */
@@ -572,7 +570,7 @@ static HRESULT play_queue(struct story *s, BOOL *as_the_article_says)
         take_log(s, evidence);
         show_stuck(s, evidence, ids[0]);
         if (FAILED(hr = tell(s, "Fix off: EcGetMime fails with E_FAIL; the update and the cancellation sit in the SMTP "
-                                "retry queue", evidence)))
+                                "retry queue")))
             return hr;
     }
     if (s->mode == SCENARIO_TOGGLE)
@@ -585,7 +583,7 @@ static HRESULT play_queue(struct story *s, BOOL *as_the_article_says)
                       "FixRecipientTrackStatusTime = %s; fix active: %s\n"
                       "nothing restarts: the queue run goes on and reads the value at its next attempt\n",
                       gate.fix.found, gate.active ? "yes" : "no");
-        if (FAILED(hr = tell(s, "The administrator enables the fix while the queue is running", evidence))) return hr;
+        if (FAILED(hr = tell(s, "The administrator enables the fix while the queue is running"))) return hr;
     }
     if (FAILED(hr = run_queue(s, s->mode == SCENARIO_ON ? t1 : stuck, expiry))) return hr;
     take_log(s, evidence);
@@ -629,15 +627,10 @@ static HRESULT play_queue(struct story *s, BOOL *as_the_article_says)
         free(file);
         queue_entry_clear(&e);
     }
-    if (FAILED(hr))
-    {
-        return hr;
-    }
-    if (FAILED(hr = write_report(s, evidence))) return hr;
+    if (FAILED(hr) || FAILED(hr = write_report(s, evidence))) return hr;
     return tell(s, s->mode == SCENARIO_OFF ? "Two days later the queue gives up: the sender gets an NDR 4.4.7"
                 : s->mode == SCENARIO_ON ? "Fix on: the track time converts clamped, 18991230T000000Z, and both are delivered"
-                                         : "At the next retry after the change both are delivered, the track time clamped",
-                evidence);
+                                         : "At the next retry after the change both are delivered, the track time clamped");
 }
 
 HRESULT scenario_play(const char *dir, enum scenario_mode mode, scenario_narrate_fn narrate, void *ctx,
