@@ -131,14 +131,17 @@ $(BUILD)/test_%.exe: $(OBJDIR)/tests/test_%.o $(LIB_OBJS)
 # The verbs' test runs them in its process: the CLI's modules but its main.
 $(BUILD)/test_cli.exe: $(filter-out $(OBJDIR)/hotfix/trackfix.o,$(CLI_OBJS))
 
-# The fault test: every allocation, file write, flush and rename, and
-# registry read of trackfix's own code goes through the test's wrappers,
-# which fail the N-th one (tests/test_faults.c).
+# The fault tests: every allocation, file write, flush, rename and read,
+# and registry call of trackfix's own code goes through the wrappers of
+# tests/faults.c, which fail the N-th one; test_verbfaults runs the verbs
+# in its process, as test_cli does.
 FAULT_WRAPS := $(foreach f,malloc calloc realloc strdup write fsync syncfs rename renameat2 close unlink mkdir ftruncate \
 	WriteFile FlushFileBuffers \
 	open openat fopen opendir read pread lseek fstat CreateFileW ReadFile GetFileSizeEx RegOpenKeyExW RegQueryValueExW \
 	RegEnumValueW RegCreateKeyExW RegSetValueExW RegDeleteTreeW,-Wl,--wrap=$(f))
-$(BUILD)/test_faults.exe: LDFLAGS += $(FAULT_WRAPS)
+$(BUILD)/test_faults.exe $(BUILD)/test_verbfaults.exe: $(OBJDIR)/tests/faults.o
+$(BUILD)/test_faults.exe $(BUILD)/test_verbfaults.exe: LDFLAGS += $(FAULT_WRAPS)
+$(BUILD)/test_verbfaults.exe: $(filter-out $(OBJDIR)/hotfix/trackfix.o,$(CLI_OBJS))
 
 # Benchmark drivers (make bench): library code, no cmocka.
 $(BUILD)/bench_%.exe: $(OBJDIR)/tests/bench_%.o $(LIB_OBJS)

@@ -1,6 +1,7 @@
 /*
  * trackfix msg: dump .msg files as text, and write .msg files from text.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +42,7 @@ static const char usage_text[] =
     "time: 'START END', then 'replaces ORIGINAL' for a moved or changed one\n"
     "and its changed subject or location (the first 1000 of an endless series).\n"
     "\n"
-    "Exit status: 0 done, 2 usage error or unreadable input, 1 write failure.\n";
+    "Exit status: 0 done, 2 usage error or unreadable input, 1 out of memory or a write failure.\n";
 
 /* Prints each of the COUNT FILES as text; an exit code. */
 static int msg_dump(char **files, int count)
@@ -160,22 +161,30 @@ static int msg_series(char **files, int count)
     return ret;
 }
 
-/* Reads PATH ("-": stdin) whole into a new NUL-terminated buffer. */
-static char *read_text(const char *path)
+/* Reads PATH ("-": stdin) whole into *TEXT (NUL-terminated; caller
+ * frees); ERROR (MSGFILE_ERROR_SIZE bytes) says why it cannot. */
+static HRESULT read_text(const char *path, char **text, char *error)
 {
     FILE *in = strcmp(path, "-") ? hostfs_fopen_read(path) : stdin;
-    struct strbuf text = {0};
+    struct strbuf read = {0};
+    char words[256];
     HRESULT hr;
 
-    if (!in) return NULL;
-    hr = strbuf_read(&text, in, TEXT_MAX);
-    if (in != stdin) fclose(in);
-    if (FAILED(hr))
+    *text = NULL;
+    if (!in)
     {
-        strbuf_free(&text);
-        return NULL;
+        if ((hr = hostfs_error(errno)) == HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) ||
+            hr == HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND))
+            return errmsg_about(error, hr, path, "no such file");
+        return errmsg_about(error, hr, path, "cannot be read: %s", errmsg_describe(hr, words, sizeof(words)));
     }
-    return strbuf_detach(&text);
+    hr = strbuf_read(&read, in, TEXT_MAX);
+    if (in != stdin) fclose(in);
+    if (SUCCEEDED(hr) && !(*text = strbuf_detach(&read))) hr = E_OUTOFMEMORY;
+    strbuf_free(&read);
+    if (hr == E_OUTOFMEMORY) return errmsg_about(error, hr, path, ERRMSG_OOM);
+    if (FAILED(hr)) return errmsg_about(error, hr, path, "unreadable, or over 64 MiB");
+    return S_OK;
 }
 
 /* Writes the .msg OUTPUT from the text form in TEXT_PATH; an exit code. */
@@ -184,12 +193,12 @@ static int new_one(const char *text_path, const char *output)
     struct mapi_message message;
     char error[MSGFILE_ERROR_SIZE], *text;
     int ret = EXIT_OK;
+    HRESULT hr;
 
-    if (!(text = read_text(text_path)))
+    if (FAILED(hr = read_text(text_path, &text, error)))
     {
-        snprintf(error, sizeof(error), "'%s': no such file, unreadable, or over 64 MiB", text_path);
         cli_message(MSG_CANNOT_READ, error);
-        return EXIT_USAGE;
+        return hr == E_OUTOFMEMORY ? EXIT_ERROR : EXIT_USAGE;
     }
     if (FAILED(msgtext_parse(text, text_path, &message, error)))
     {

@@ -22,67 +22,23 @@
 #include "msgtext.h"
 #include "server.h"
 #include "textmsg.h"
+#include "verbrun.h"
 
 /* Unit tests run in build/ */
 #define OUT_FILE "test_cli.out"
 #define EVENT_LOG "test_cli-eventlog.log"
 
-typedef int (*verb_fn)(int argc, char **argv);
-
-/* What the process prints from here to capture_end, stdout and stderr
- * together; SAVED keeps the two as they were. */
-static void capture_begin(int saved[2])
-{
-    int fd;
-
-    fflush(stdout);
-    fflush(stderr);
-    saved[0] = dup(1);
-    saved[1] = dup(2);
-    fd = open(OUT_FILE, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    assert_true(fd >= 0);
-    dup2(fd, 1);
-    dup2(fd, 2);
-    close(fd);
-}
-
-/* The text printed since capture_begin (caller frees). */
-static char *capture_end(int saved[2])
-{
-    char *printed;
-    FILE *in;
-    long size;
-
-    fflush(stdout);
-    fflush(stderr);
-    dup2(saved[0], 1);
-    dup2(saved[1], 2);
-    close(saved[0]);
-    close(saved[1]);
-    in = fopen(OUT_FILE, "rb");
-    assert_non_null(in);
-    fseek(in, 0, SEEK_END);
-    size = ftell(in);
-    fseek(in, 0, SEEK_SET);
-    printed = calloc(1, size + 1);
-    assert_int_equal(fread(printed, 1, size, in), (size_t)size);
-    fclose(in);
-    return printed;
-}
-
-/* Runs VERB with the words of LINE (split at spaces) as trackfix would,
- * what it prints into *PRINTED (caller frees); the exit code. */
+/* Runs VERB with the words of LINE as trackfix would, what it prints into
+ * *PRINTED (caller frees); the exit code. */
 static int run(verb_fn verb, const char *line, char **printed)
 {
-    char copy[512], *argv[32], *save = NULL, *word;
-    int argc = 0, saved[2], ret;
+    char copy[VERBRUN_LINE_SIZE], *argv[VERBRUN_WORDS];
+    int argc = verbrun_split(line, copy, argv), saved[2], ret;
 
-    snprintf(copy, sizeof(copy), "%s", line);
-    for (word = strtok_r(copy, " ", &save); word && argc < 31; word = strtok_r(NULL, " ", &save)) argv[argc++] = word;
-    argv[argc] = NULL;
-    capture_begin(saved);
+    verbrun_capture_begin(OUT_FILE, OUT_FILE, saved);
     ret = verb(argc, argv);
-    *printed = capture_end(saved);
+    verbrun_capture_end(saved);
+    *printed = verbrun_read(OUT_FILE);
     return ret;
 }
 
@@ -247,7 +203,7 @@ static void the_msg_verb_dumps_lists_and_writes(void **state)
         {__LINE__, cmd_msg, "msg new " UPDATE_TEXT, EXIT_USAGE, "msg new: missing TEXT -o FILE.msg"},
         {__LINE__, cmd_msg, "msg new -o test_cli-out.msg", EXIT_USAGE, "msg new: missing TEXT -o FILE.msg"},
         {__LINE__, cmd_msg, "msg new test_cli-none.txt -o test_cli-out.msg", EXIT_USAGE,
-         "'test_cli-none.txt': no such file, unreadable, or over 64 MiB"},
+         "cannot read 'test_cli-none.txt': no such file"},
         {__LINE__, cmd_msg, "msg new test_cli-texts/bad.txt -o test_cli-out.msg", EXIT_USAGE, "bad.txt:1: property before the [message] section"},
         {__LINE__, cmd_msg, "msg new " UPDATE_TEXT " -o test_cli-out.msg", EXIT_OK, ""},
         {__LINE__, cmd_msg, "msg dump test_cli-out.msg", EXIT_OK, "PR_RECIPIENT_TRACKSTATUS_TIME = 1601-01-01T00:00:00Z"},
@@ -342,9 +298,10 @@ static void the_shared_helpers_escape_suggest_and_draw(void **state)
     FILE *out;
     (void)state;
 
-    capture_begin(saved);
+    verbrun_capture_begin(OUT_FILE, OUT_FILE, saved);
     cli_print_json_string("q\"b\\n\nc\x01");
-    printed = capture_end(saved);
+    verbrun_capture_end(saved);
+    printed = verbrun_read(OUT_FILE);
     assert_string_equal(printed, "\"q\\\"b\\\\n\\nc\\u0001\"");
     free(printed);
 
@@ -364,12 +321,13 @@ static void the_shared_helpers_escape_suggest_and_draw(void **state)
     cli_progress_start(&progress, 10, "messages");
     assert_false(progress.shown);
     progress.shown = TRUE;
-    capture_begin(saved);
+    verbrun_capture_begin(OUT_FILE, OUT_FILE, saved);
     cli_progress_update(&progress, 3); /* too soon after the start: not drawn */
     progress.drawn -= 1000;
     cli_progress_update(&progress, 4);
     cli_progress_update(&progress, 10);
-    printed = capture_end(saved);
+    verbrun_capture_end(saved);
+    printed = verbrun_read(OUT_FILE);
     assert_null(strstr(printed, "3 of 10"));
     assert_non_null(strstr(printed, "\rtrackfix: 4 of 10 messages, "));
     assert_non_null(strstr(printed, "\rtrackfix: 10 of 10 messages, "));
@@ -378,9 +336,10 @@ static void the_shared_helpers_escape_suggest_and_draw(void **state)
 
     assert_non_null(out = fopen("test_cli-file", "wb"));
     fclose(out);
-    capture_begin(saved);
+    verbrun_capture_begin(OUT_FILE, OUT_FILE, saved);
     assert_false(cli_ensure_folder("test_cli-file"));
-    printed = capture_end(saved);
+    verbrun_capture_end(saved);
+    printed = verbrun_read(OUT_FILE);
     assert_non_null(strstr(printed, "'test_cli-file': not a folder that can be created"));
     free(printed);
     DeleteFileA("test_cli-file");

@@ -1,0 +1,53 @@
+/*
+ * faults: the fault tests' wrappers and their harness, as SQLite tests
+ * out-of-memory and I/O errors.  A program linked with these and the
+ * linker's --wrap for each call below (FAULT_WRAPS in the Makefile) routes
+ * trackfix's own calls through them: the N-th call of the kind under test
+ * fails, the other kinds pass through.  Five kinds:
+ *   allocations  malloc, calloc, realloc, strdup return NULL
+ *   file I/O     write, fsync, syncfs, rename, renameat2, close, unlink,
+ *                mkdir, ftruncate fail with EIO (every write, flush, rename,
+ *                removal and new folder of hostfs and atomicfile; a failed
+ *                close still closes, as Linux's does), WriteFile and
+ *                FlushFileBuffers (the event log's)
+ *   interrupts   read and write fail with EINTR, as when a signal comes:
+ *                every run must do without it, its output the same
+ *   file reads   open, openat, fopen, opendir, read, pread, lseek, fstat
+ *                fail with EIO, CreateFileW, ReadFile, GetFileSizeEx with
+ *                ERROR_READ_FAULT (every open and read of the host's files)
+ *   registry     RegOpenKeyExW, RegQueryValueExW, RegEnumValueW,
+ *                RegCreateKeyExW, RegSetValueExW, RegDeleteTreeW fail with
+ *                access denied (every read and write of the registry)
+ */
+#ifndef TRACKFIX_TESTS_FAULTS_H
+#define TRACKFIX_TESTS_FAULTS_H
+
+#include <windows.h>
+
+enum fault_kind { FAULT_ALLOCATION, FAULT_IO, FAULT_READ, FAULT_INTERRUPT, FAULT_REGISTRY };
+
+/* An operation under test: its HRESULT, its error text (ERRMSG_SIZE
+ * bytes) and its output (caller frees). */
+typedef HRESULT (*operation_fn)(void *ctx, char *error, char **output);
+
+/* Counts the calls of KIND that OPERATION makes, then runs it once for
+ * each N with the N-th failing; the test fails unless each run ends in
+ * success with the output of the run without the fault, or in an error
+ * that is said (E_OUTOFMEMORY saying "out of memory" for an allocation),
+ * so that a failure never passes for an absent value.  Prints what it
+ * did, WHAT naming the operation. */
+void every_call_fails_once(enum fault_kind kind, const char *what, operation_fn operation, void *ctx);
+
+/* The test's own steps inside an operation: from fault_pause to
+ * fault_resume no call fails or is counted. */
+struct fault_pause
+{
+    LONG fail_at, calls;
+};
+void fault_pause(struct fault_pause *saved);
+void fault_resume(const struct fault_pause *saved);
+
+/* Whether TEXT says it ran out of memory, in any case. */
+BOOL says_out_of_memory(const char *text);
+
+#endif

@@ -1,0 +1,263 @@
+/*
+ * The verbs as a user runs them, under a fault at every call (faults.h):
+ * each command line runs in this process (verbrun.h) once for each N with
+ * the N-th allocation, file write, file read, interrupted call or registry
+ * call failing.  A run prints what the clean run printed, with its exit
+ * code and the file it writes, or it says the error (out of memory for an
+ * allocation) and leaves the file it writes whole or absent.  What the
+ * library's operations do under faults is test_faults'; this is the
+ * verbs' own reading of options, their files, their messages.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <windows.h>
+
+#include "cmocka_wine.h"
+#include "cli.h"
+#include "errmsg.h"
+#include "faults.h"
+#include "hostfs.h"
+#include "server.h"
+#include "strbuf.h"
+#include "textmsg.h"
+#include "verbrun.h"
+
+/* Unit tests run in build/; the work folder is in memory where it can be */
+#define OUT_FILE "test_verbfaults.out"
+#define ERR_FILE "test_verbfaults.err"
+static char work[64];
+
+/* "@" in TEXT stands for the work folder: the result in OUT (SIZE bytes). */
+static void at_work(const char *text, char *out, size_t size)
+{
+    size_t used = 0;
+
+    for (; *text && used + sizeof(work) + 1 < size; text++)
+        if (*text == '@') used += (size_t)snprintf(out + used, size - used, "%s", work);
+        else out[used++] = *text;
+    assert_true(!*text);
+    out[used] = 0;
+}
+
+/* Copies the test's source file SOURCE (under tests/) to @/NAME. */
+static void copy_in(const char *source, const char *name)
+{
+    char from[MAX_PATH], to[MAX_PATH], at[MAX_PATH];
+
+    snprintf(from, sizeof(from), "%s/%s", TEST_SOURCE_DIR, source);
+    snprintf(at, sizeof(at), "@/%s", name);
+    at_work(at, to, sizeof(to));
+    if (!CopyFileA(from, to, FALSE)) fail_msg("cannot copy %s to %s: %u", from, to, (unsigned)GetLastError());
+}
+
+/* One command line, the file it writes, and what a run must do before. */
+struct verb_case
+{
+    verb_fn verb;
+    const char *line;      /* the words after "trackfix", "@" the work folder */
+    const char *written;   /* the file it writes (@/...), or NULL */
+    void (*prepare)(void); /* the state each run starts from, or NULL */
+    /* text that, printed, says a failure the verb goes on after (a failed
+     * delivery attempt, retried): such a run counts as an error said */
+    const char *said;
+    char *clean; /* what the run without a fault gave */
+};
+
+/* A short text of FILE: its size and FNV-1a hash, or "absent". */
+static void describe_file(const char *file, struct strbuf *out)
+{
+    char path[MAX_PATH], *data = NULL;
+    size_t size = 0, i;
+    UINT hash = 2166136261u;
+    FILE *in;
+
+    at_work(file, path, sizeof(path));
+    if (!(in = fopen(path, "rb")))
+    {
+        strbuf_printf(out, "%s: absent\n", file);
+        return;
+    }
+    data = malloc(64 * 1024 * 1024);
+    assert_non_null(data);
+    size = fread(data, 1, 64 * 1024 * 1024, in);
+    fclose(in);
+    for (i = 0; i < size; i++) hash = (hash ^ (BYTE)data[i]) * 16777619u;
+    free(data);
+    strbuf_printf(out, "%s: %u bytes, %08x\n", file, (unsigned)size, hash);
+}
+
+/* TEXT without the time a run took ("0.001 seconds", "seconds":0.001),
+ * which differs from run to run. */
+static void without_timings(char *text)
+{
+    char *p, *digits, *end;
+
+    for (p = text; (p = strstr(p, "seconds")); p += strlen("seconds"))
+    {
+        if (p >= text + 2 && p[-1] == ' ')
+        {
+            for (digits = p - 1; digits > text && (isdigit((BYTE)digits[-1]) || digits[-1] == '.'); digits--) {}
+            memset(digits, '#', p - 1 - digits);
+        }
+        else if (!strncmp(p, "seconds\":", 9))
+        {
+            for (end = p + 9; isdigit((BYTE)*end) || *end == '.'; end++) *end = '#';
+        }
+    }
+}
+
+/* The lines of TEXT that CLEAN does not have, appended to SAID. */
+static void lines_not_in(const char *text, const char *clean, struct strbuf *said)
+{
+    const char *end;
+
+    for (; *text; text = *end ? end + 1 : end)
+    {
+        char line[ERRMSG_SIZE + 2];
+
+        end = text + strcspn(text, "\n");
+        snprintf(line, sizeof(line), "%.*s\n", (int)min((size_t)(end - text), (size_t)ERRMSG_SIZE - 1), text);
+        if (!strstr(clean, line)) strbuf_puts(said, line);
+    }
+}
+
+/* Runs the case CTX's command line: its output is its exit code, what it
+ * printed and the file it writes. */
+static HRESULT run_verb(void *ctx, char *error, char **output)
+{
+    struct verb_case *c = ctx;
+    char line[VERBRUN_LINE_SIZE], copy[VERBRUN_LINE_SIZE], *argv[VERBRUN_WORDS], *out, *err;
+    struct strbuf result = {0}, said = {0};
+    struct fault_pause paused;
+    int argc, saved[2], status;
+    HRESULT hr = S_OK;
+
+    /* the test's own steps neither fail nor count */
+    fault_pause(&paused);
+    if (c->prepare) c->prepare();
+    if (c->written)
+    {
+        char path[MAX_PATH];
+        at_work(c->written, path, sizeof(path));
+        DeleteFileA(path);
+    }
+    at_work(c->line, line, sizeof(line));
+    argc = verbrun_split(line, copy, argv);
+    verbrun_capture_begin(OUT_FILE, ERR_FILE, saved);
+    fault_resume(&paused);
+    status = c->verb(argc, argv);
+    fault_pause(&paused);
+    verbrun_capture_end(saved);
+    out = verbrun_read(OUT_FILE);
+    err = verbrun_read(ERR_FILE);
+    without_timings(out);
+    without_timings(err);
+    strbuf_printf(&result, "status %d\n%s--- stderr\n%s", status, out, err);
+    if (c->written) describe_file(c->written, &result);
+    assert_false(result.failed);
+    if (!c->clean) c->clean = strdup(result.data);
+    else if (strcmp(result.data, c->clean))
+    {
+        /* said (on stderr, or in a line of its own), or a wrong answer the
+         * harness names; the file it writes whole or absent */
+        strbuf_puts(&said, err);
+        lines_not_in(out, c->clean, &said);
+        assert_false(said.failed);
+        hr = says_out_of_memory(said.data) ? E_OUTOFMEMORY : E_FAIL;
+        if (hr == E_FAIL && !status && !(c->said && strstr(said.data, c->said)))
+            errmsg_format(error, hr, "exit 0, but otherwise:\n%s\nthan:\n%s", result.data, c->clean);
+        else snprintf(error, ERRMSG_SIZE, "%s", said.data);
+        if (c->written)
+        {
+            struct strbuf file = {0};
+            describe_file(c->written, &file);
+            if (!strstr(file.data, "absent") && !strstr(c->clean, file.data))
+                fail_msg("'%s' left %s half written (%s)", c->line, c->written, file.data);
+            strbuf_free(&file);
+        }
+    }
+    if (SUCCEEDED(hr)) *output = strbuf_detach(&result);
+    strbuf_free(&result);
+    strbuf_free(&said);
+    free(out);
+    free(err);
+    fault_resume(&paused);
+    return hr;
+}
+
+/* Runs CASES under each fault of KINDS (a bit per enum fault_kind). */
+static void every_case_under(struct verb_case *cases, size_t count, unsigned kinds)
+{
+    static const char *const kind_names[] = {"allocation", "write", "read", "interrupt", "registry"};
+    size_t i;
+    int kind;
+
+    for (i = 0; i < count; i++)
+        for (kind = FAULT_ALLOCATION; kind <= FAULT_REGISTRY; kind++)
+            if (kinds & (1u << kind))
+            {
+                char what[VERBRUN_LINE_SIZE + 32];
+                snprintf(what, sizeof(what), "trackfix %s (%s)", cases[i].line, kind_names[kind]);
+                cases[i].clean = NULL;
+                every_call_fails_once(kind, what, run_verb, &cases[i]);
+                free(cases[i].clean);
+            }
+}
+
+#define ALL_BUT_REGISTRY (1u << FAULT_ALLOCATION | 1u << FAULT_IO | 1u << FAULT_READ | 1u << FAULT_INTERRUPT)
+#define NOW "--now=2007-08-03T14:00:00Z"
+
+static void make_work(void)
+{
+    char path[MAX_PATH];
+
+    if (GetFileAttributesA("Z:\\dev\\shm") != INVALID_FILE_ATTRIBUTES)
+        snprintf(work, sizeof(work), "/dev/shm/test_verbfaults-%u", (unsigned)GetCurrentProcessId());
+    else snprintf(work, sizeof(work), "test_verbfaults-work");
+    hostfs_remove_tree(work);
+    assert_true(CreateDirectoryA(work, NULL));
+    at_work("@/out", path, sizeof(path));
+    assert_true(CreateDirectoryA(path, NULL));
+    at_work("@/update-1601.msg", path, sizeof(path));
+    textmsg_write(TEST_SOURCE_DIR "/data/update-1601.txt", path);
+    at_work("@/request-1601.msg", path, sizeof(path));
+    textmsg_write(TEST_SOURCE_DIR "/data/request-1601.txt", path);
+    copy_in("data/update-1601.txt", "update-1601.txt");
+    copy_in("corpus/msg/Lanch time  every friday  in 2023 chgs2.msg", "series.msg");
+    copy_in("data/reply-accepted.ics", "accepted.ics");
+    copy_in("data/reply-declined-qp.eml", "declined.eml");
+}
+
+static void convert_and_msg_verbs(void **state)
+{
+    static struct verb_case cases[] = {
+        {cmd_convert, "convert --fix=on " NOW " -o @/out @/update-1601.msg", "@/out/update-1601.eml", NULL, NULL, NULL},
+        {cmd_convert, "convert --fix=off --format=json " NOW " -o @/out @/update-1601.msg", "@/out/update-1601.eml", NULL, NULL,
+         NULL},
+        {cmd_convert, "convert --fix=on " NOW " -o @/out @/series.msg", "@/out/series.eml", NULL, NULL, NULL},
+        {cmd_msg, "msg dump @/series.msg", NULL, NULL, NULL, NULL},
+        {cmd_msg, "msg series @/series.msg", NULL, NULL, NULL, NULL},
+        {cmd_msg, "msg new @/update-1601.txt -o @/new.msg", "@/new.msg", NULL, NULL, NULL},
+    };
+    (void)state;
+
+    every_case_under(cases, ARRAYSIZE(cases), ALL_BUT_REGISTRY);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(convert_and_msg_verbs),
+    };
+    int ret;
+
+    make_work();
+    ret = cmocka_run_group_tests_name("verb faults", tests, NULL, NULL);
+    hostfs_remove_tree(work);
+    DeleteFileA(OUT_FILE);
+    DeleteFileA(ERR_FILE);
+    return leakcheck_at_exit(ret);
+}
