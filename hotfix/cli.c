@@ -42,17 +42,21 @@ static const char *const messages[] = {
 void cli_message(enum cli_msg id, ...)
 {
     struct strbuf shown = {0};
-    char text[4096];
+    char text[4096], *c;
     va_list args;
 
     va_start(args, id);
     vsnprintf(text, sizeof(text), messages[id], args);
     va_end(args);
     /* the one place messages reach stderr: a control character in a value
-     * (a subject, a name, a command-line argument) is shown as an escape */
+     * (a subject, a name, a command-line argument) is shown as an escape,
+     * or as '?' when there is no memory for the escapes */
     strbuf_puts_escaped(&shown, text);
+    if (shown.failed)
+        for (c = text; *c; c++)
+            if ((BYTE)*c < 0x20 || *c == 0x7f) *c = '?';
     fflush(stdout);
-    fprintf(stderr, "trackfix: %s\n", shown.data ? shown.data : "");
+    fprintf(stderr, "trackfix: %s\n", shown.failed ? text : shown.data ? shown.data : "");
     strbuf_free(&shown);
 }
 

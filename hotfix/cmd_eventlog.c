@@ -21,7 +21,9 @@ static const char usage_text[] =
     "MSExchangeTransport for each failed EcGetMime at diagnostics level 5), oldest\n"
     "first, as Event Viewer shows them.  FILE defaults to eventlog.log in the\n"
     "server folder, $TRACKFIX_SERVER (default: trackfix-server in the current\n"
-    "folder), beside the queue; --since keeps the events at or after TIME.\n";
+    "folder), beside the queue; --since keeps the events at or after TIME.\n"
+    "\n"
+    "Exit status: 0 done, 2 usage error or no such log, 1 the log cannot be read.\n";
 
 enum { OPT_LOG, OPT_SINCE };
 static const struct cli_option options[] = {
@@ -48,11 +50,13 @@ int cmd_eventlog(int argc, char **argv)
         ret = EXIT_ERROR;
         goto done;
     }
-    if (eventlog_print(log, parsed.time[OPT_SINCE], stdout) == S_FALSE)
+    if ((hr = eventlog_print(log, parsed.time[OPT_SINCE], stdout)) != S_OK)
     {
-        char text[MAX_PATH + 32];
-        snprintf(text, sizeof(text), "'%s': no such event log", log);
-        cli_message(MSG_CANNOT_READ, text);
+        char error[ERRMSG_SIZE], words[256];
+        if (hr == S_FALSE) errmsg_about(error, hr, log, "no such event log");
+        else errmsg_about(error, hr, log, "%s", hr == E_OUTOFMEMORY ? ERRMSG_OOM : errmsg_describe(hr, words, sizeof(words)));
+        cli_message(MSG_CANNOT_READ, error);
+        ret = hr == S_FALSE ? EXIT_USAGE : EXIT_ERROR;
         goto done;
     }
     ret = EXIT_OK;

@@ -124,44 +124,58 @@ static BOOL parse_retry(const char *text, struct queue_policy *policy)
 }
 
 /* The run's lines, gathered and written out once per group commit: the C
- * library of Wine writes a formatted line in several system calls. */
+ * library of Wine writes a formatted line in several system calls.  A line
+ * there is no memory to gather goes out at once, after those before it. */
 static void print_report(void *ctx, ULONGLONG when, const struct queue_entry *entry, const char *what)
 {
     struct strbuf *lines = ctx;
     char iso[SYSTIME_ISO_SIZE];
 
-    if (!entry)
+    if (entry)
     {
-        if (lines->size) fwrite(lines->data, 1, lines->size, stdout);
-        fflush(stdout);
-        strbuf_clear(lines);
-        return;
+        systime_format_iso(when, iso);
+        strbuf_printf(lines, "%s %s %s\n", iso, entry->id, what);
+        if (!lines->failed) return;
     }
-    systime_format_iso(when, iso);
-    strbuf_printf(lines, "%s %s %s\n", iso, entry->id, what);
+    if (lines->size) fwrite(lines->data, 1, lines->size, stdout);
+    if (lines->failed)
+    {
+        printf("%s %s %s\n", iso, entry->id, what);
+        strbuf_free(lines);
+    }
+    fflush(stdout);
+    strbuf_clear(lines);
 }
-
 
 /* One JSON object a message: its id, its state and every field of its
  * state file (queue_fields), numbers and yes/no as JSON numbers and
- * booleans. */
-static void print_json_entry(const struct queue_entry *e)
+ * booleans.  Nothing printed when out of memory. */
+static HRESULT print_json_entry(const struct queue_entry *e, char *error)
 {
+    struct strbuf value = {0};
     size_t i;
 
+    /* all the values at once first: the room they take is then there for
+     * each alone, and no object is printed half */
+    for (i = 0; i < queue_field_count; i++) queue_field_format(e, &queue_fields[i], &value);
+    if (value.failed)
+    {
+        strbuf_free(&value);
+        return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
+    }
     printf("{\"id\":\"%s\",\"state\":\"%s\"", e->id, queue_state_name(e->state));
     for (i = 0; i < queue_field_count; i++)
     {
-        struct strbuf value = {0};
-
+        strbuf_clear(&value);
         queue_field_format(e, &queue_fields[i], &value);
         printf(",\"%s\":", queue_fields[i].key);
-        if (queue_fields[i].kind == QUEUE_FIELD_COUNT) fputs(value.data ? value.data : "0", stdout);
-        else if (queue_fields[i].kind == QUEUE_FIELD_YES_NO) fputs(value.data && !strcmp(value.data, "yes") ? "true" : "false", stdout);
-        else cli_print_json_string(value.data ? value.data : "");
-        strbuf_free(&value);
+        if (queue_fields[i].kind == QUEUE_FIELD_COUNT) fputs(value.size ? value.data : "0", stdout);
+        else if (queue_fields[i].kind == QUEUE_FIELD_YES_NO) fputs(value.size && !strcmp(value.data, "yes") ? "true" : "false", stdout);
+        else cli_print_json_string(value.size ? value.data : "");
     }
     printf("}\n");
+    strbuf_free(&value);
+    return S_OK;
 }
 
 /* Says on stderr that E (of QUEUE) is set aside, and why. */
@@ -203,11 +217,7 @@ static HRESULT print_entry(void *ctx, struct queue_entry *e, char *error)
         flush_lines(&p->lines);
         warn_corrupt(p->queue, e, error);
     }
-    if (p->format == CLI_FORMAT_JSON)
-    {
-        print_json_entry(e);
-        return S_OK;
-    }
+    if (p->format == CLI_FORMAT_JSON) return print_json_entry(e, error);
     if (e->state == QUEUE_QUEUED) systime_format_iso(e->next_retry, next);
     if (FAILED(e->last_hresult)) snprintf(hresult, sizeof(hresult), "%#x", (unsigned)e->last_hresult);
     if (e->state == QUEUE_CORRUPT) snprintf(hresult, sizeof(hresult), "set aside: ");
@@ -216,6 +226,8 @@ static HRESULT print_entry(void *ctx, struct queue_entry *e, char *error)
     strbuf_puts_escaped(&p->sender, e->sender);
     strbuf_puts_escaped(&p->recipients, e->recipients);
     strbuf_puts_escaped(&p->subject, e->subject);
+    if (p->sender.failed || p->recipients.failed || p->subject.failed)
+        return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
     strbuf_printf(&p->lines, "%-8s  %-9s  %-8u  %-20s  %-24s  %-24s  %-28s  %s%s%s\n", e->id, queue_state_name(e->state),
                   e->attempts, next, p->sender.data ? p->sender.data : "", p->recipients.data ? p->recipients.data : "",
                   p->subject.data ? p->subject.data : "", hresult,
@@ -328,12 +340,14 @@ static int action_run(struct queue *queue, struct queue_args *a)
         cli_message(MSG_FAILED, "run", error);
         return EXIT_ERROR;
     }
-    if (SUCCEEDED(queue_count(queue, n, error)))
+    if (FAILED(queue_count(queue, n, error)))
     {
-        printf("%u queued, %u delivered, %u expired", n[QUEUE_QUEUED], n[QUEUE_DELIVERED], n[QUEUE_EXPIRED]);
-        if (n[QUEUE_CORRUPT]) printf(", %u set aside as corrupt", n[QUEUE_CORRUPT]);
-        printf("\n");
+        cli_message(MSG_FAILED, "run", error);
+        return EXIT_ERROR;
     }
+    printf("%u queued, %u delivered, %u expired", n[QUEUE_QUEUED], n[QUEUE_DELIVERED], n[QUEUE_EXPIRED]);
+    if (n[QUEUE_CORRUPT]) printf(", %u set aside as corrupt", n[QUEUE_CORRUPT]);
+    printf("\n");
     return EXIT_OK;
 }
 
@@ -342,8 +356,9 @@ static int action_list(struct queue *queue, struct queue_args *a)
     return queue_list_print(queue, a->format);
 }
 
-/* The history of message ID on stderr: a line per attempt and notice. */
-static void print_history(struct queue *queue, const char *id)
+/* The history of message ID on stderr: a line per attempt and notice.
+ * FALSE when it cannot be read (said). */
+static BOOL print_history(struct queue *queue, const char *id)
 {
     struct queue_event *events = NULL;
     struct queue_entry e;
@@ -351,9 +366,13 @@ static void print_history(struct queue *queue, const char *id)
     ULONG count = 0, i;
 
     memset(&e, 0, sizeof(e));
-    if (FAILED(queue_find(queue, id, &e, error))) return;
-    if (FAILED(queue_history(queue, &e, &events, &count, error))) cli_message(MSG_FAILED, "open", error);
-    else if (!count) fprintf(stderr, "message %s: not attempted yet\n", id);
+    if (FAILED(queue_find(queue, id, &e, error)) || FAILED(queue_history(queue, &e, &events, &count, error)))
+    {
+        cli_message(MSG_FAILED, "open", error);
+        queue_entry_clear(&e);
+        return FALSE;
+    }
+    if (!count) fprintf(stderr, "message %s: not attempted yet\n", id);
     for (i = 0; i < count; i++)
     {
         const struct queue_event *ev = &events[i];
@@ -369,15 +388,15 @@ static void print_history(struct queue *queue, const char *id)
     }
     free(events);
     queue_entry_clear(&e);
+    return TRUE;
 }
 
 static int action_open(struct queue *queue, struct queue_args *a)
 {
     char error[QUEUE_ERROR_SIZE], *mime = NULL;
     HRESULT hr = queue_open_message(queue, a->operands[0], &a->policy, a->now, &mime, error);
+    BOOL history = hr == HRESULT_FROM_WIN32(ERROR_NOT_FOUND) || print_history(queue, a->operands[0]);
     int ret = EXIT_OK;
-
-    if (hr != HRESULT_FROM_WIN32(ERROR_NOT_FOUND)) print_history(queue, a->operands[0]);
 
     if (hr == HRESULT_FROM_WIN32(ERROR_NOT_FOUND))
     {
@@ -392,7 +411,8 @@ static int action_open(struct queue *queue, struct queue_args *a)
     else
         fputs(mime, stdout);
     free(mime);
-    return ret;
+    /* a history that cannot be read fails the command, not the message */
+    return !history && ret == EXIT_OK ? EXIT_ERROR : ret;
 }
 
 static int action_report(struct queue *queue, struct queue_args *a)

@@ -1,6 +1,7 @@
 /*
  * eventlog: event 327 records, written and shown.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,8 +114,13 @@ HRESULT eventlog_print(const char *log_path, ULONGLONG since, FILE *out)
 {
     FILE *in = hostfs_fopen_read(log_path);
     char line[LINE_MAX_SIZE];
+    HRESULT hr;
 
-    if (!in) return S_FALSE;
+    if (!in)
+    {
+        hr = hostfs_error(errno);
+        return hr == HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) || hr == HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND) ? S_FALSE : hr;
+    }
     while (fgets(line, sizeof(line), in))
     {
         char *fields[6];
@@ -131,6 +137,7 @@ HRESULT eventlog_print(const char *log_path, ULONGLONG since, FILE *out)
                 fields[1], fields[2], fields[3], fields[4], st.wMonth, st.wDay, st.wYear,
                 st.wHour % 12 ? st.wHour % 12 : 12, st.wMinute, st.wSecond, st.wHour < 12 ? "AM" : "PM", fields[5]);
     }
+    hr = ferror(in) ? HRESULT_FROM_WIN32(ERROR_READ_FAULT) : S_OK;
     fclose(in);
-    return S_OK;
+    return hr;
 }

@@ -33,7 +33,8 @@ HRESULT eventlog_write_327(const char *log_path, const struct eventlog_327 *even
 
 /* Prints the records of LOG_PATH at or after SINCE to OUT in the layout of
  * Event Viewer's copied records.  Returns S_OK, S_FALSE when the log does
- * not exist (nothing printed), or the HRESULT of the read error. */
+ * not exist (nothing printed), or the HRESULT of the failed open or read
+ * (what was read before it printed). */
 HRESULT eventlog_print(const char *log_path, ULONGLONG since, FILE *out);
 
 #endif
