@@ -46,7 +46,8 @@ static const char usage_text[] =
     "Exit status: 0 all applied, 4 any not applied (a reply read but unusable:\n"
     "not METHOD:REPLY, no UID or ATTENDEE...; another meeting's UID; an unknown\n"
     "attendee; out of date), 2 usage error or input that cannot be read (not\n"
-    "iCalendar, no calendar part), 1 the meeting could not be written.\n";
+    "iCalendar, no calendar part), 1 the meeting could not be written, or out of\n"
+    "memory, or the directory could not be read.\n";
 
 
 static void format_time(BOOL has, ULONGLONG t, char out[SYSTIME_ISO_SIZE])
@@ -151,7 +152,7 @@ int cmd_reply(int argc, char **argv)
     const char *meeting_path;
     struct outcome *kept = NULL;
     BOOL dry_run, written;
-    int i, applied = 0, not_applied = 0, unreadable = 0, ret;
+    int i, applied = 0, not_applied = 0, unreadable = 0, failed = 0, ret;
     HRESULT hr = cli_parse("reply", usage_text, options, ARRAYSIZE(options), CLI_ANY, argc, argv, &parsed);
 
     if (hr != S_OK)
@@ -168,9 +169,10 @@ int cmd_reply(int argc, char **argv)
         goto done;
     }
     meeting_path = parsed.operands[0];
-    if (FAILED(msgfile_read(meeting_path, &meeting, read_error)))
+    if (FAILED(hr = msgfile_read(meeting_path, &meeting, read_error)))
     {
         cli_message(MSG_CANNOT_READ, read_error);
+        if (hr == E_OUTOFMEMORY) ret = EXIT_ERROR;
         goto done;
     }
     /* every reply is reported once the meeting is written, in the order
@@ -197,18 +199,24 @@ int cmd_reply(int argc, char **argv)
         if (FAILED(hr))
         {
             cli_message(MSG_CANNOT_READ, o->reason);
-            unreadable++;
+            if (hr == E_OUTOFMEMORY) failed++;
+            else unreadable++;
             continue;
         }
         if (parsed.given[OPT_VERBOSE]) report_passed_over(o->path, &o->reply);
         o->reason_key = "reason";
         hr = imipreply_apply(&meeting, &o->reply, &o->change, o->reason);
         if (hr == S_OK) o->applied = TRUE, applied++;
-        else if (FAILED(hr)) unreadable++;
-        else not_applied++;
+        else if (SUCCEEDED(hr)) not_applied++;
+        else
+        {
+            cli_message(MSG_FAILED, "reply", o->reason);
+            failed++;
+        }
     }
-    /* 2 for what could not be read, else 4 when any reply was not applied */
-    ret = unreadable ? EXIT_USAGE : not_applied ? EXIT_NOT_APPLIED : EXIT_OK;
+    /* 1 for a failure of trackfix's own (memory, the directory), 2 for what
+     * could not be read, else 4 when any reply was not applied */
+    ret = failed ? EXIT_ERROR : unreadable ? EXIT_USAGE : not_applied ? EXIT_NOT_APPLIED : EXIT_OK;
     written = !applied || dry_run || SUCCEEDED(msgfile_write(meeting_path, &meeting, read_error));
     if (!written)
     {
