@@ -21,8 +21,8 @@ static HRESULT shown_as(char error[ERRMSG_SIZE], HRESULT hr, const char *text)
      * once for every message, so none moves a terminal's cursor or starts
      * a line of a log, a state file or a report */
     strbuf_puts_escaped(&shown, text);
-    if (shown.data) snprintf(error, ERRMSG_SIZE, "%s", shown.data);
-    else
+    if (!shown.failed && shown.data) snprintf(error, ERRMSG_SIZE, "%s", shown.data);
+    else /* no memory for the escapes (what they hold is cut short) */
         for (i = 0; (error[i] = text[i]); i++)
             if ((unsigned char)error[i] < 0x20 || (unsigned char)error[i] >= 0x7F) error[i] = '?';
     strbuf_free(&shown);

@@ -437,7 +437,7 @@ static void choose_fault_server(void)
 {
     if (GetFileAttributesA("Z:\\dev\\shm") & FILE_ATTRIBUTE_DIRECTORY &&
         GetFileAttributesA("Z:\\dev\\shm") != INVALID_FILE_ATTRIBUTES)
-        snprintf(fault_server, sizeof(fault_server), "/dev/shm/trackfix-faults-%u", (unsigned)GetCurrentProcessId());
+        snprintf(fault_server, sizeof(fault_server), "/dev/shm/trackfix-faults-%08u", (unsigned)GetCurrentProcessId());
     else
         snprintf(fault_server, sizeof(fault_server), "test_faults-server");
     snprintf(fault_queue, sizeof(fault_queue), "%s/queue", fault_server);

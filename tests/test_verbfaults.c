@@ -26,7 +26,10 @@
 #include "verbrun.h"
 
 /* The work folder, in memory where it can be (else in build/, where unit
- * tests run), and the files there that take what a verb prints */
+ * tests run), and the files there that take what a verb prints.  Its name
+ * is as long in every run (the process id in 8 digits): where a string
+ * outgrows a buffer, and so which allocation is the N-th, does not change
+ * from run to run. */
 static char work[64], out_file[96], err_file[96], quiet_file[96];
 
 /* "@/" in TEXT stands for the work folder's: the result in OUT (SIZE
@@ -254,7 +257,7 @@ static void make_work(void)
     char path[MAX_PATH];
 
     if (GetFileAttributesA("Z:\\dev\\shm") != INVALID_FILE_ATTRIBUTES)
-        snprintf(work, sizeof(work), "/dev/shm/test_verbfaults-%u", (unsigned)GetCurrentProcessId());
+        snprintf(work, sizeof(work), "/dev/shm/test_verbfaults-%08u", (unsigned)GetCurrentProcessId());
     else snprintf(work, sizeof(work), "test_verbfaults-work");
     snprintf(out_file, sizeof(out_file), "%s/printed.out", work);
     snprintf(err_file, sizeof(err_file), "%s/printed.err", work);
