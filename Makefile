@@ -71,6 +71,10 @@ LONG_TESTS := scripts/memcheck.sh tests/check_limits.sh tests/check_time.sh test
 E2E_TESTS := $(filter $(LONG_TESTS),$(wildcard tests/e2e_*.sh)) $(filter-out $(LONG_TESTS),$(wildcard tests/e2e_*.sh))
 CHECK_TESTS := $(filter $(LONG_TESTS),scripts/memcheck.sh $(wildcard tests/check_*.sh)) \
                $(filter-out $(LONG_TESTS),$(wildcard tests/check_*.sh))
+# the unit tests that take seconds (every fault at every call), started
+# first beside the scripts
+LONG_UNIT_TESTS := $(BUILD)/test_faults.exe $(BUILD)/test_verbfaults.exe
+TEST_ORDER = $(LONG_UNIT_TESTS) $(E2E_TESTS) $(filter-out $(LONG_UNIT_TESTS),$(UNIT_TESTS))
 TEST_PROGRAMS := all $(UNIT_TESTS) $(BUILD)/hold_lock.exe $(BUILD)/fuzz.exe $(BUILD)/vgcanary.exe $(BUILD)/tzcheck.exe prefix
 
 .PHONY: all deps test-deps check-deps bench-deps coverage-deps test check check-wine10 memcheck fuzz demo docs man install bench coverage clean prefix
@@ -178,7 +182,7 @@ prefix: $(WINE_PREFIX)/system.reg
 RUN_TESTS = $(WINEENV) BUILD=$(abspath $(BUILD)) TEST_TIMEOUT=$(TEST_TIMEOUT) scripts/run-tests.sh
 
 test: test-deps $(TEST_PROGRAMS)
-	$(Q)$(RUN_TESTS) $(E2E_TESTS) $(UNIT_TESTS)
+	$(Q)$(RUN_TESTS) $(TEST_ORDER)
 
 # NO_MEMCHECK=1 leaves the memory check out, and says so: under Wine 10
 # valgrind's stack traces stop at malloc, so it cannot trace a block to
@@ -186,7 +190,7 @@ test: test-deps $(TEST_PROGRAMS)
 check: check-deps $(TEST_PROGRAMS)
 	$(Q)$(if $(filter 1,$(NO_MEMCHECK)),echo "make check: the memory check is left out (NO_MEMCHECK=1)";)
 	$(Q)TRACKFIX_FAULTS_ALL=1 $(RUN_TESTS) $(if $(filter 1,$(NO_MEMCHECK)),$(filter-out scripts/memcheck.sh,$(CHECK_TESTS)),$(CHECK_TESTS)) \
-	    $(E2E_TESTS) $(UNIT_TESTS)
+	    $(TEST_ORDER)
 
 # make test again under Debian 13's Wine 10.0, in a root file system of its
 # own made by mmdebstrap (build/wine10/rootfs, reused); needs root

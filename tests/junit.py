@@ -1,18 +1,18 @@
 #!/usr/bin/python3
 """JUnit XML for the test runner (scripts/run-tests.sh).
 
-  junit.py script NAME STATUS SECONDS LOG OUT.xml
-      writes OUT.xml: one test suite NAME holding one test case NAME, failed
-      when STATUS is not 0, with the FAIL lines of LOG (or its tail) as the
-      failure message and the whole LOG as system-out.
-  junit.py unit NAME STATUS SECONDS LOG OUT.xml
-      checks the XML that cmocka wrote to OUT.xml for the unit test program
-      NAME; when it is missing, incomplete, or passes although the program
-      exited with STATUS other than 0 (a crash after the last test, a
-      timeout), rewrites it as one failed test case saying so.
-  junit.py summary DIR
-      reads every DIR/*.xml and prints "N passed, N failed" and the name of
-      each failed case; exits 1 when any failed or when DIR holds no result.
+  junit.py summary DIR OUTCOMES
+      OUTCOMES has a line "KIND NAME STATUS SECONDS" a test, its log in
+      DIR/NAME.log.  For KIND script it writes DIR/NAME.xml: one test suite
+      NAME holding one test case NAME, failed when STATUS is not 0, with
+      the FAIL lines of the log (or its tail) as the failure message and the
+      whole log as system-out.  For KIND unit it checks the XML cmocka
+      wrote to DIR/NAME.xml; when it is missing, incomplete, or passes
+      although the program exited with STATUS other than 0 (a crash after
+      the last test, a timeout), it rewrites it as one failed test case
+      saying so.  Then it reads every DIR/*.xml and prints "N passed, N
+      failed" and the name of each failed case; exits 1 when any failed or
+      when DIR holds no result.
 """
 import glob
 import os
@@ -100,17 +100,23 @@ def summary(directory):
     return 1 if failed or bad or passed == 0 else 0
 
 
+def write_results(directory, outcomes):
+    with open(outcomes, encoding="utf-8") as lines:
+        for line in lines:
+            kind, name, status, seconds = line.split()
+            log_path, out = os.path.join(directory, name + ".log"), os.path.join(directory, name + ".xml")
+            if kind == "unit":
+                check_unit(name, int(status), float(seconds), log_path, out)
+            else:
+                log = read_log(log_path)
+                write_suite(out, name, [(name, float(seconds), failure_text(log, int(status)) if int(status) else None,
+                                         log)])
+
+
 def main(argv):
-    if len(argv) == 3 and argv[1] == "summary":
+    if len(argv) == 4 and argv[1] == "summary":
+        write_results(argv[2], argv[3])
         return summary(argv[2])
-    if len(argv) == 7 and argv[1] in ("script", "unit"):
-        kind, name, status, seconds, log_path, out = argv[1], argv[2], int(argv[3]), float(argv[4]), argv[5], argv[6]
-        if kind == "unit":
-            check_unit(name, status, seconds, log_path, out)
-        else:
-            log = read_log(log_path)
-            write_suite(out, name, [(name, seconds, failure_text(log, status) if status else None, log)])
-        return 0
     sys.stderr.write(__doc__)
     return 2
 
