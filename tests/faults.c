@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <execinfo.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -65,12 +66,37 @@ static const char *const fault_names[] = {"allocations", "file writes, flushes a
 static enum fault_kind under_test;
 static LONG calls, fail_at;
 
-#include <execinfo.h>
+/* While PATHS is set (a run that counts), the call path of each call: a
+ * hash of its innermost PATH_FRAMES return addresses, PATHS[N] the N-th
+ * call's; PATHS_SIZE entries allocated. */
+#define PATH_FRAMES 8
+static UINT64 *paths;
+static LONG paths_size;
+
+static void record_path(void)
+{
+    void *frames[PATH_FRAMES];
+    int count = backtrace(frames, PATH_FRAMES), i;
+    UINT64 hash = 14695981039346656037ull;
+
+    if (calls >= paths_size)
+    {
+        LONG size = max(2 * paths_size, 1024);
+        UINT64 *grown = __real_realloc(paths, (size_t)size * sizeof(*paths));
+        assert_non_null(grown);
+        paths = grown;
+        paths_size = size;
+    }
+    for (i = 0; i < count; i++) hash = (hash ^ (UINT64)(ULONG_PTR)frames[i]) * 1099511628211ull;
+    paths[calls] = hash;
+}
+
 static BOOL fails(enum fault_kind kind)
 {
-    BOOL f = kind == under_test && ++calls == fail_at;
-    if (f && getenv("FAULT_TRACE") && atoi(getenv("FAULT_TRACE")) == fail_at) { void *b[20]; int n = backtrace(b, 20); backtrace_symbols_fd(b, n, 3); }
-    return f;
+    if (kind != under_test) return FALSE;
+    ++calls;
+    if (paths) record_path();
+    return calls == fail_at;
 }
 
 void *__wrap_malloc(size_t size)
@@ -304,20 +330,38 @@ BOOL says_out_of_memory(const char *text)
     return FALSE;
 }
 
-void every_call_fails_once(enum fault_kind kind, const char *what, operation_fn operation, void *ctx)
+/* Whether HASH is among the COUNT of SEEN; adds it when not. */
+static BOOL seen_before(UINT64 *seen, LONG *count, UINT64 hash)
+{
+    LONG i;
+
+    for (i = 0; i < *count; i++)
+        if (seen[i] == hash) return TRUE;
+    seen[(*count)++] = hash;
+    return FALSE;
+}
+
+/* every_call_fails_once, or with DISTINCT the first call of each call
+ * path only. */
+static void fail_calls(enum fault_kind kind, const char *what, operation_fn operation, void *ctx, BOOL distinct)
 {
     char error[ERRMSG_SIZE], *expected = NULL, *output;
-    LONG total, n, failed = 0;
+    LONG total, n, failed = 0, tried = 0, seen_count = 0;
+    UINT64 *seen = NULL;
     HRESULT hr;
 
     under_test = kind;
     calls = fail_at = 0;
+    if (distinct) assert_non_null(paths = __real_calloc(paths_size = 1024, sizeof(*paths)));
     hr = operation(ctx, error, &expected);
     if (FAILED(hr)) fail_msg("%s without faults: %#x %s", what, (unsigned)hr, error);
     total = calls;
     assert_true(total > 0);
+    if (distinct) assert_non_null(seen = __real_calloc((size_t)total, sizeof(*seen)));
     for (n = 1; n <= total; n++)
     {
+        if (distinct && seen_before(seen, &seen_count, paths[n])) continue;
+        tried++;
         error[0] = 0;
         output = NULL;
         calls = 0;
@@ -343,9 +387,24 @@ void every_call_fails_once(enum fault_kind kind, const char *what, operation_fn 
         free(output);
     }
     free(expected);
+    free(seen);
+    free(paths);
+    paths = NULL;
+    paths_size = 0;
     under_test = FAULT_ALLOCATION;
-    print_message("%s: %d %s, each failed once: %d runs failed with an error", what, total, fault_names[kind], failed);
+    if (distinct) print_message("%s: %d %s on %d call paths, the first of each failed", what, total, fault_names[kind], tried);
+    else print_message("%s: %d %s, each failed once", what, total, fault_names[kind]);
+    print_message(": %d runs failed with an error", failed);
     if (kind == FAULT_ALLOCATION) print_message(", each said as out of memory");
     print_message(", the rest did without it, their output the same\n");
 }
 
+void every_call_fails_once(enum fault_kind kind, const char *what, operation_fn operation, void *ctx)
+{
+    fail_calls(kind, what, operation, ctx, getenv("TRACKFIX_FAULTS_PATHS") != NULL);
+}
+
+void first_call_of_each_path_fails(enum fault_kind kind, const char *what, operation_fn operation, void *ctx)
+{
+    fail_calls(kind, what, operation, ctx, TRUE);
+}

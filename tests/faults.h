@@ -31,12 +31,20 @@ enum fault_kind { FAULT_ALLOCATION, FAULT_IO, FAULT_READ, FAULT_INTERRUPT, FAULT
 typedef HRESULT (*operation_fn)(void *ctx, char *error, char **output);
 
 /* Counts the calls of KIND that OPERATION makes, then runs it once for
- * each N with the N-th failing; the test fails unless each run ends in
+ * each N with the N-th failing (under TRACKFIX_FAULTS_PATHS, as
+ * first_call_of_each_path_fails: the memory check's shorter run); the
+ * test fails unless each run ends in
  * success with the output of the run without the fault, or in an error
  * that is said (E_OUTOFMEMORY saying "out of memory" for an allocation),
  * so that a failure never passes for an absent value.  Prints what it
  * did, WHAT naming the operation. */
 void every_call_fails_once(enum fault_kind kind, const char *what, operation_fn operation, void *ctx);
+
+/* The same, but for the calls of one call path (the innermost 8 return
+ * addresses: the same line of code, reached the same way) only the first
+ * fails: an operation too long to run for every N, each handler of a
+ * failure still taken where it is reached first. */
+void first_call_of_each_path_fails(enum fault_kind kind, const char *what, operation_fn operation, void *ctx);
 
 /* The test's own steps inside an operation: from fault_pause to
  * fault_resume no call fails or is counted. */
