@@ -589,21 +589,18 @@ static LONG row_of(const struct mapi_message *meeting, const char *address, HRES
  * (MS-OXOCAL 2.2.4.10.7: recipient type 2, sendable), its name the CN. */
 static HRESULT add_delegate_row(struct mapi_message *meeting, const struct imip_reply *reply)
 {
-    ULONG rowid = meeting->recipient_count;
+    const struct mapi_put puts[] = {
+        {PR_ROWID, 0, meeting->recipient_count, NULL},
+        {PR_DISPLAY_NAME, 0, 0, reply->name ? reply->name : reply->attendee},
+        {PR_ADDRTYPE, 0, 0, "SMTP"},
+        {PR_EMAIL_ADDRESS, 0, 0, reply->attendee},
+        {PR_SMTP_ADDRESS, 0, 0, reply->attendee},
+        {PR_RECIPIENT_TYPE, 0, RECIP_CC, NULL},
+        {PR_RECIPIENT_FLAGS, 0, RECIP_SENDABLE, NULL},
+    };
     struct mapi_propset *row = mapi_message_add_recipient(meeting);
-    struct mapi_prop *p;
 
-    if (!row) return E_OUTOFMEMORY;
-    if (!(p = mapi_propset_obtain(row, PR_ROWID)) || FAILED(mapi_prop_set_long(p, (LONG)rowid)) ||
-        !(p = mapi_propset_obtain(row, PR_DISPLAY_NAME)) ||
-        FAILED(mapi_prop_set_utf8(p, reply->name ? reply->name : reply->attendee)) ||
-        !(p = mapi_propset_obtain(row, PR_ADDRTYPE)) || FAILED(mapi_prop_set_utf8(p, "SMTP")) ||
-        !(p = mapi_propset_obtain(row, PR_EMAIL_ADDRESS)) || FAILED(mapi_prop_set_utf8(p, reply->attendee)) ||
-        !(p = mapi_propset_obtain(row, PR_SMTP_ADDRESS)) || FAILED(mapi_prop_set_utf8(p, reply->attendee)) ||
-        !(p = mapi_propset_obtain(row, PR_RECIPIENT_TYPE)) || FAILED(mapi_prop_set_long(p, RECIP_CC)) ||
-        !(p = mapi_propset_obtain(row, PR_RECIPIENT_FLAGS)) || FAILED(mapi_prop_set_long(p, RECIP_SENDABLE)))
-        return E_OUTOFMEMORY;
-    return S_OK;
+    return row ? mapi_propset_put(row, puts, ARRAYSIZE(puts)) : E_OUTOFMEMORY;
 }
 
 /* Whether REPLY answers an older version of MEETING than the one ROW has
@@ -732,8 +729,11 @@ HRESULT imipreply_apply(struct mapi_message *meeting, const struct imip_reply *r
     const struct mapi_prop *clean_goid = mapi_propset_find_lid(&meeting->props, LID_CLEAN_GLOBAL_OBJECT_ID);
     char *uid = meeting_uid(goid), *clean = meeting_uid(clean_goid);
     BOOL same = (uid && !strcasecmp(uid, reply->uid)) || (clean && !strcasecmp(clean, reply->uid));
+    const struct mapi_put track[] = {
+        {PR_RECIPIENT_TRACKSTATUS, 0, (ULONG)reply->track_status, NULL},
+        {PR_RECIPIENT_TRACKSTATUS_TIME, 0, reply->track_time, NULL},
+    };
     struct mapi_message *rows;
-    struct mapi_prop *status, *time;
     HRESULT hr, failure;
     LONG found, delegator = -1;
     ULONG i;
@@ -794,15 +794,8 @@ HRESULT imipreply_apply(struct mapi_message *meeting, const struct imip_reply *r
         mapi_prop_get_long(mapi_propset_find(&rows->recipients[i], PR_RECIPIENT_TRACKSTATUS), &change->old_status);
     change->had_time = mapi_prop_get_systime(mapi_propset_find(&rows->recipients[i], PR_RECIPIENT_TRACKSTATUS_TIME),
                                              &change->old_time);
-    if (!(status = mapi_propset_obtain(&rows->recipients[i], PR_RECIPIENT_TRACKSTATUS)) ||
-        !(time = mapi_propset_obtain(&rows->recipients[i], PR_RECIPIENT_TRACKSTATUS_TIME)) ||
-        FAILED(hr = mapi_prop_set_long(status, reply->track_status)) ||
-        FAILED(hr = mapi_prop_set_systime(time, reply->track_time)))
-    {
-        hr = E_OUTOFMEMORY;
-        snprintf(error, IMIPREPLY_ERROR_SIZE, ERRMSG_OOM);
-        return hr;
-    }
+    if (FAILED(mapi_propset_put(&rows->recipients[i], track, ARRAYSIZE(track))))
+        return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
     WINE_TRACE("row %u: track status %d, time %s\n", change->row, reply->track_status,
                wine_dbgstr_longlong(reply->track_time));
     return S_OK;

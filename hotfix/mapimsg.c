@@ -372,6 +372,30 @@ struct mapi_prop *mapi_propset_obtain_lid(struct mapi_propset *set, enum mapi_li
     return prop;
 }
 
+HRESULT mapi_propset_put(struct mapi_propset *set, const struct mapi_put *puts, size_t count)
+{
+    HRESULT hr = S_OK;
+    size_t i;
+
+    for (i = 0; i < count && SUCCEEDED(hr); i++)
+    {
+        struct mapi_prop *prop = puts[i].tag ? mapi_propset_obtain(set, puts[i].tag) : mapi_propset_obtain_lid(set, puts[i].lid);
+
+        if (!prop) return E_OUTOFMEMORY;
+        switch (PROP_TYPE(prop->tag))
+        {
+        case PT_UNICODE: hr = mapi_prop_set_utf8(prop, puts[i].text); break;
+        case PT_SYSTIME: hr = mapi_prop_set_systime(prop, puts[i].value); break;
+        case PT_LONG: hr = mapi_prop_set_long(prop, (LONG)puts[i].value); break;
+        case PT_BOOLEAN:
+            memset(prop->fixed, 0, sizeof(prop->fixed));
+            prop->fixed[0] = puts[i].value != 0;
+            break;
+        }
+    }
+    return hr;
+}
+
 HRESULT mapi_prop_set_long(struct mapi_prop *prop, LONG value)
 {
     if (PROP_TYPE(prop->tag) != PT_LONG) return E_INVALIDARG;

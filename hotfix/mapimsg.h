@@ -253,6 +253,21 @@ struct mapi_prop *mapi_propset_obtain(struct mapi_propset *set, ULONG tag);
  * the table's type) when missing; NULL when out of memory. */
 struct mapi_prop *mapi_propset_obtain_lid(struct mapi_propset *set, enum mapi_lid_prop lid);
 
+/* One property for mapi_propset_put: by TAG, or when TAG is 0 the named
+ * property LID.  A PT_LONG, PT_BOOLEAN or PT_SYSTIME takes VALUE, a
+ * PT_UNICODE the UTF-8 TEXT; another type (PT_OBJECT) is only made. */
+struct mapi_put
+{
+    ULONG tag;
+    enum mapi_lid_prop lid;
+    ULONGLONG value;
+    const char *text;
+};
+
+/* Sets each of the COUNT PUTS in SET, in order, each added when missing.
+ * S_OK, or E_OUTOFMEMORY (SET then holds those set before it). */
+HRESULT mapi_propset_put(struct mapi_propset *set, const struct mapi_put *puts, size_t count);
+
 /* Setters: the property's type must be PT_LONG, PT_SYSTIME, PT_UNICODE
  * (from UTF-8) or PT_BINARY.  S_OK, E_INVALIDARG for another type,
  * E_OUTOFMEMORY. */

@@ -241,25 +241,21 @@ static HRESULT provision(struct story *s)
 static HRESULT write_sending(struct story *s, struct mapi_message *message, const struct sending *sending,
                              ULONGLONG sent, char **path)
 {
-    struct mapi_propset *p = &message->props;
+    const struct mapi_put puts[] = {
+        {PR_MESSAGE_CLASS, 0, 0, sending->message_class},
+        {PR_SUBJECT, 0, 0, sending->subject},
+        {PR_CLIENT_SUBMIT_TIME, 0, sent, NULL},
+        {0, LID_APPOINTMENT_START_WHOLE, when(sending->start), NULL},
+        {0, LID_APPOINTMENT_END_WHOLE, when(sending->end), NULL},
+        {0, LID_LOCATION, 0, sending->location},
+        {0, LID_APPOINTMENT_SEQUENCE, sending->sequence, NULL},
+        {0, LID_OWNER_CRITICAL_CHANGE, sent, NULL},
+    };
     char read_error[MSGFILE_ERROR_SIZE];
-    struct mapi_prop *prop;
     HRESULT hr = E_OUTOFMEMORY;
 
     *path = serverdir_path(s->dir, SERVER_ORGANIZER, sending->file);
-    if (*path && (prop = mapi_propset_obtain(p, PR_MESSAGE_CLASS)) &&
-        SUCCEEDED(mapi_prop_set_utf8(prop, sending->message_class)) && (prop = mapi_propset_obtain(p, PR_SUBJECT)) &&
-        SUCCEEDED(mapi_prop_set_utf8(prop, sending->subject)) &&
-        (prop = mapi_propset_obtain(p, PR_CLIENT_SUBMIT_TIME)) && SUCCEEDED(mapi_prop_set_systime(prop, sent)) &&
-        (prop = mapi_propset_obtain_lid(p, LID_APPOINTMENT_START_WHOLE)) &&
-        SUCCEEDED(mapi_prop_set_systime(prop, when(sending->start))) &&
-        (prop = mapi_propset_obtain_lid(p, LID_APPOINTMENT_END_WHOLE)) &&
-        SUCCEEDED(mapi_prop_set_systime(prop, when(sending->end))) && (prop = mapi_propset_obtain_lid(p, LID_LOCATION)) &&
-        SUCCEEDED(mapi_prop_set_utf8(prop, sending->location)) &&
-        (prop = mapi_propset_obtain_lid(p, LID_APPOINTMENT_SEQUENCE)) &&
-        SUCCEEDED(mapi_prop_set_long(prop, sending->sequence)) &&
-        (prop = mapi_propset_obtain_lid(p, LID_OWNER_CRITICAL_CHANGE)) && SUCCEEDED(mapi_prop_set_systime(prop, sent)))
-        hr = S_OK;
+    if (*path) hr = mapi_propset_put(&message->props, puts, ARRAYSIZE(puts));
     if (FAILED(hr)) return errmsg_format(s->error, hr, ERRMSG_OOM);
     if (FAILED(hr = msgfile_write(*path, message, read_error))) return errmsg_format(s->error, hr, "%s", read_error);
     return S_OK;

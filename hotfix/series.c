@@ -124,59 +124,40 @@ struct mapi_message *series_exception(const struct mapi_message *message, ULONGL
     return NULL;
 }
 
-/* Sets SET's property TAG (PT_LONG, PT_SYSTIME or PT_BOOLEAN) to VALUE. */
-static HRESULT set_fixed(struct mapi_propset *set, ULONG tag, ULONGLONG value)
-{
-    struct mapi_prop *prop = mapi_propset_obtain(set, tag);
-
-    if (!prop) return E_OUTOFMEMORY;
-    if (PROP_TYPE(tag) == PT_SYSTIME) return mapi_prop_set_systime(prop, value);
-    memset(prop->fixed, 0, sizeof(prop->fixed));
-    prop->fixed[0] = (BYTE)value;
-    return PROP_TYPE(tag) == PT_LONG ? mapi_prop_set_long(prop, (LONG)value) : S_OK;
-}
-
 /* The embedded message of an Exception Attachment for the instance at
  * START..END (local minutes) that replaces the one at ORIGINAL_START. */
 static HRESULT fill_exception(const struct mapi_message *message, const struct series *series, ULONG original_start,
                               ULONG start, ULONG end, struct mapi_attachment *a)
 {
     struct mapi_message *m = a->message;
-    struct mapi_prop *prop;
     ULONGLONG replace = series_to_utc(series, original_start);
     char *subject = meeting_get_string(&message->props, PR_SUBJECT);
-    HRESULT hr = S_OK;
-    ULONG i;
-
     /* the attachment (MS-OXOCAL 2.2.10.1): hidden, an exception, its times
      * local "as if UTC" but the replace time in UTC */
-    if (FAILED(set_fixed(&a->props, PR_ATTACH_METHOD, ATTACH_EMBEDDED_MSG)) ||
-        FAILED(set_fixed(&a->props, PR_ATTACHMENT_HIDDEN, TRUE)) ||
-        FAILED(set_fixed(&a->props, PR_ATTACHMENT_FLAGS, ATTACH_FLAG_EXCEPTION)) ||
-        FAILED(set_fixed(&a->props, PR_RENDERING_POSITION, 0xFFFFFFFF)) ||
-        FAILED(set_fixed(&a->props, PR_EXCEPTION_STARTTIME, start * TICKS_PER_MINUTE)) ||
-        FAILED(set_fixed(&a->props, PR_EXCEPTION_ENDTIME, end * TICKS_PER_MINUTE)) ||
-        FAILED(set_fixed(&a->props, PR_EXCEPTION_REPLACETIME, replace)) ||
-        !mapi_propset_obtain(&a->props, PR_ATTACH_DATA_OBJ) ||
-        !(prop = mapi_propset_obtain(&a->props, PR_DISPLAY_NAME)) ||
-        FAILED(mapi_prop_set_utf8(prop, subject ? subject : "")))
-        hr = E_OUTOFMEMORY;
+    const struct mapi_put attachment[] = {
+        {PR_ATTACH_METHOD, 0, ATTACH_EMBEDDED_MSG, NULL},
+        {PR_ATTACHMENT_HIDDEN, 0, TRUE, NULL},
+        {PR_ATTACHMENT_FLAGS, 0, ATTACH_FLAG_EXCEPTION, NULL},
+        {PR_RENDERING_POSITION, 0, 0xFFFFFFFF, NULL},
+        {PR_EXCEPTION_STARTTIME, 0, start * TICKS_PER_MINUTE, NULL},
+        {PR_EXCEPTION_ENDTIME, 0, end * TICKS_PER_MINUTE, NULL},
+        {PR_EXCEPTION_REPLACETIME, 0, replace, NULL},
+        {PR_ATTACH_DATA_OBJ, 0, 0, NULL},
+        {PR_DISPLAY_NAME, 0, 0, subject ? subject : ""},
+    };
     /* its message (2.2.10.2): the class, the subject, the instance's times,
      * and the series' recipient table, which the reply then changes */
-    if (SUCCEEDED(hr) &&
-        (!(prop = mapi_propset_obtain(&m->props, PR_MESSAGE_CLASS)) || FAILED(mapi_prop_set_utf8(prop, exception_class))))
-        hr = E_OUTOFMEMORY;
-    if (SUCCEEDED(hr) && (!(prop = mapi_propset_obtain(&m->props, PR_SUBJECT)) ||
-                          FAILED(mapi_prop_set_utf8(prop, subject ? subject : ""))))
-        hr = E_OUTOFMEMORY;
-    if (SUCCEEDED(hr) &&
-        (!(prop = mapi_propset_obtain_lid(&m->props, LID_APPOINTMENT_START_WHOLE)) ||
-         FAILED(mapi_prop_set_systime(prop, series_to_utc(series, start))) ||
-         !(prop = mapi_propset_obtain_lid(&m->props, LID_APPOINTMENT_END_WHOLE)) ||
-         FAILED(mapi_prop_set_systime(prop, series_to_utc(series, end))) ||
-         !(prop = mapi_propset_obtain_lid(&m->props, LID_EXCEPTION_REPLACE_TIME)) ||
-         FAILED(mapi_prop_set_systime(prop, replace))))
-        hr = E_OUTOFMEMORY;
+    const struct mapi_put embedded[] = {
+        {PR_MESSAGE_CLASS, 0, 0, exception_class},
+        {PR_SUBJECT, 0, 0, subject ? subject : ""},
+        {0, LID_APPOINTMENT_START_WHOLE, series_to_utc(series, start), NULL},
+        {0, LID_APPOINTMENT_END_WHOLE, series_to_utc(series, end), NULL},
+        {0, LID_EXCEPTION_REPLACE_TIME, replace, NULL},
+    };
+    HRESULT hr = mapi_propset_put(&a->props, attachment, ARRAYSIZE(attachment));
+    ULONG i;
+
+    if (SUCCEEDED(hr)) hr = mapi_propset_put(&m->props, embedded, ARRAYSIZE(embedded));
     for (i = 0; i < message->recipient_count && SUCCEEDED(hr); i++)
     {
         struct mapi_propset *row = mapi_message_add_recipient(m);
