@@ -281,6 +281,14 @@ static const struct failure_row failure_rows[] = {
     /* a meeting dated 1850 fails with the fix on as well */
     {__LINE__, "PidLidAppointmentStartWhole = 1850-08-10T14:00:00Z\n", "1601-01-01T00:00:00Z", SYSTIME_PATH_CLAMPED,
      E_FAIL, "PidLidAppointmentStartWhole 0x0117D70360223000 (1850-08-10T14:00:00Z) cannot be converted"},
+    /* so does every other time of the meeting EcGetMime converts: its end,
+     * its creation and its last change */
+    {__LINE__, "PidLidAppointmentEndWhole = 1850-08-10T15:00:00Z\n", "2007-08-01T10:15:00Z", SYSTIME_PATH_CLAMPED,
+     E_FAIL, "PidLidAppointmentEndWhole 0x"},
+    {__LINE__, "PidTagCreationTime = 1850-08-01T08:00:00Z\n", "2007-08-01T10:15:00Z", SYSTIME_PATH_CLAMPED, E_FAIL,
+     "PR_CREATION_TIME 0x"},
+    {__LINE__, "PidTagLastModificationTime = 1601-01-01T00:00:00Z\n", "2007-08-01T10:15:00Z", SYSTIME_PATH_CLAMPED,
+     E_FAIL, "PR_LAST_MODIFICATION_TIME 0x0000000000000000"},
 };
 
 static void failures_name_message_recipient_and_raw_value(void **state)
@@ -527,6 +535,7 @@ static const struct
     {__LINE__, "PidTagImportance = 2\n", "\r\nPRIORITY:1\r\n"},
     {__LINE__, "PidTagImportance = 0\n", "\r\nPRIORITY:9\r\n"},
     {__LINE__, "PidTagImportance = 7\n", "\r\nX-MICROSOFT-CDO-IMPORTANCE:1\r\n"},
+    {__LINE__, "PidTagImportance = -1\n", "\r\nX-MICROSOFT-CDO-IMPORTANCE:1\r\n"},
     {__LINE__, "PidTagSensitivity = 1\n", "\r\nCLASS:PERSONAL\r\n"},
     {__LINE__, "PidTagSensitivity = 2\n", "\r\nCLASS:PRIVATE\r\n"},
     {__LINE__, "PidTagSensitivity = 3\n", "\r\nCLASS:CONFIDENTIAL\r\n"},
@@ -535,11 +544,13 @@ static const struct
     {__LINE__, "PidLidBusyStatus = 1\nPidLidIntendedBusyStatus = 9\n", "\r\nX-MICROSOFT-CDO-INTENDEDSTATUS:TENTATIVE\r\n"},
     {__LINE__, "PidLidBusyStatus = 0\n", "\r\nTRANSP:TRANSPARENT\r\n"},
     {__LINE__, "PidLidBusyStatus = 3\n", "\r\nX-MICROSOFT-CDO-BUSYSTATUS:OOF\r\n"},
+    {__LINE__, "PidLidBusyStatus = -1\n", "\r\nX-MICROSOFT-CDO-BUSYSTATUS:BUSY\r\n"},
     {__LINE__, "PidLidReminderSet = true\nPidLidReminderDelta = -5\n", "\r\nTRIGGER;RELATED=START:-PT00H15M00S\r\n"},
     {__LINE__, "PidTagCreationTime = 2007-08-01T08:00:00Z\n", "\r\nCREATED:20070801T080000Z\r\n"},
     {__LINE__, "PidTagLastModificationTime = 2007-08-01T08:30:00Z\n", "\r\nLAST-MODIFIED:20070801T083000Z\r\n"},
     {__LINE__, "PidTagConversationTopic = \"Quarterly\"\n", "\r\nThread-Topic: Quarterly\r\n"},
     {__LINE__, "PidTagSubjectPrefix = \"FW: \"\nPR_SUBJECT = \"FW: Plan\"\n", "\r\nThread-Topic: Plan\r\n"},
+    {__LINE__, "PidTagSubjectPrefix = \"RE: \"\nPR_SUBJECT = \"FW: Plan\"\n", "\r\nThread-Topic: FW: Plan\r\n"},
 };
 
 static void each_detail_gives_the_line_cdo_writes(void **state)
