@@ -139,7 +139,7 @@ $(BUILD)/test_cli.exe: $(filter-out $(OBJDIR)/hotfix/trackfix.o,$(CLI_OBJS))
 # and registry call of trackfix's own code goes through the wrappers of
 # tests/faults.c, which fail the N-th one; test_verbfaults runs the verbs
 # in its process, as test_cli does.
-FAULT_WRAPS := $(foreach f,malloc calloc realloc strdup write fsync syncfs rename renameat2 close unlink mkdir ftruncate \
+FAULT_WRAPS := $(foreach f,malloc calloc realloc strdup strndup GlobalAlloc write fsync syncfs rename renameat2 close unlink mkdir ftruncate \
 	WriteFile FlushFileBuffers \
 	open openat fopen opendir read pread lseek fstat CreateFileW ReadFile GetFileSizeEx RegOpenKeyExW RegQueryValueExW \
 	RegEnumValueW RegCreateKeyExW RegSetValueExW RegDeleteTreeW,-Wl,--wrap=$(f))

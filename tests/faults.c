@@ -25,6 +25,8 @@ void *__real_malloc(size_t size);
 void *__real_calloc(size_t count, size_t size);
 void *__real_realloc(void *p, size_t size);
 char *__real_strdup(const char *s);
+char *__real_strndup(const char *s, size_t size);
+HGLOBAL WINAPI __real_GlobalAlloc(UINT flags, SIZE_T size);
 ssize_t __real_write(int fd, const void *data, size_t size);
 int __real_fsync(int fd);
 int __real_syncfs(int fd);
@@ -117,6 +119,18 @@ void *__wrap_realloc(void *p, size_t size)
 char *__wrap_strdup(const char *s)
 {
     return fails(FAULT_ALLOCATION) ? NULL : __real_strdup(s);
+}
+
+char *__wrap_strndup(const char *s, size_t size)
+{
+    return fails(FAULT_ALLOCATION) ? NULL : __real_strndup(s, size);
+}
+
+HGLOBAL WINAPI __wrap_GlobalAlloc(UINT flags, SIZE_T size)
+{
+    if (!fails(FAULT_ALLOCATION)) return __real_GlobalAlloc(flags, size);
+    SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+    return NULL;
 }
 
 /* A failed I/O call, as a disk that went bad. */

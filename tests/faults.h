@@ -4,7 +4,8 @@
  * linker's --wrap for each call below (FAULT_WRAPS in the Makefile) routes
  * trackfix's own calls through them: the N-th call of the kind under test
  * fails, the other kinds pass through.  Five kinds:
- *   allocations  malloc, calloc, realloc, strdup return NULL
+ *   allocations  malloc, calloc, realloc, strdup, strndup and GlobalAlloc return
+ *                NULL
  *   file I/O     write, fsync, syncfs, rename, renameat2, close, unlink,
  *                mkdir, ftruncate fail with EIO (every write, flush, rename,
  *                removal and new folder of hostfs and atomicfile; a failed
