@@ -174,8 +174,19 @@ int __wrap_ftruncate(int fd, off_t size)
     return fails(FAULT_IO) ? io_error() : __real_ftruncate(fd, size);
 }
 
+/* Set: the calls answer as a file system that has neither renameat2's
+ * flags nor a flush of a folder (EINVAL). */
+BOOL fault_plain_file_system;
+
 int __wrap_fsync(int fd)
 {
+    struct stat st;
+
+    if (fault_plain_file_system && !__real_fstat(fd, &st) && S_ISDIR(st.st_mode))
+    {
+        errno = EINVAL;
+        return -1;
+    }
     return fails(FAULT_IO) ? io_error() : __real_fsync(fd);
 }
 
@@ -191,6 +202,11 @@ int __wrap_rename(const char *from, const char *to)
 
 int __wrap_renameat2(int from_dir, const char *from, int to_dir, const char *to, unsigned flags)
 {
+    if (fault_plain_file_system && flags)
+    {
+        errno = EINVAL;
+        return -1;
+    }
     return fails(FAULT_IO) ? io_error() : __real_renameat2(from_dir, from, to_dir, to, flags);
 }
 

@@ -56,6 +56,11 @@ struct fault_pause
 void fault_pause(struct fault_pause *saved);
 void fault_resume(const struct fault_pause *saved);
 
+/* Set, the calls answer as a file system without renameat2's flags
+ * (RENAME_NOREPLACE, RENAME_EXCHANGE) and without a flush of a folder:
+ * EINVAL, as some network and FUSE file systems do. */
+extern BOOL fault_plain_file_system;
+
 /* Whether TEXT says it ran out of memory, in any case. */
 BOOL says_out_of_memory(const char *text);
 

@@ -694,6 +694,41 @@ static HRESULT story(void *ctx, char *error, char **output)
     return hr;
 }
 
+/* On a file system without renameat2's flags or folder flushes, a .msg
+ * and the queue's hour (submit, run, delivery, history) come out as they
+ * do elsewhere, and their writes still fail cleanly. */
+static void a_plain_file_system_gives_the_same_results(void **state)
+{
+    static struct queue_case on = {1, 0, 0, 0, 1};
+    struct mapi_message series;
+    char error[ERRMSG_SIZE], *elsewhere[2] = {NULL, NULL}, *plain[2] = {NULL, NULL};
+    int i;
+    (void)state;
+
+    choose_fault_server();
+    make_series(&series);
+    for (i = 0; i < 2; i++)
+    {
+        char *first = NULL;
+
+        /* written anew, then over the old file */
+        fault_plain_file_system = i == 1;
+        DeleteFileA(FAULT_MSG);
+        assert_int_equal(write_and_read(&series, error, &first), S_OK);
+        free(first);
+        assert_int_equal(write_and_read(&series, error, i ? &plain[0] : &elsewhere[0]), S_OK);
+        assert_int_equal(submit_and_run(&on, error, i ? &plain[1] : &elsewhere[1]), S_OK);
+    }
+    assert_string_equal(plain[0], elsewhere[0]);
+    assert_string_equal(plain[1], elsewhere[1]);
+    every_call_fails_once(FAULT_IO, "queue submit and run, plain file system", submit_and_run, &on);
+    fault_plain_file_system = FALSE;
+    for (i = 0; i < 2; i++) free(plain[i]), free(elsewhere[i]);
+    mapi_message_clear(&series);
+    hostfs_remove_tree(fault_server);
+    DeleteFileA(FAULT_MSG);
+}
+
 static void the_story_survives_every_fault(void **state)
 {
     (void)state;
@@ -770,6 +805,7 @@ int main(void)
         cmocka_unit_test(a_msg_written_and_read_survives_every_fault),
         cmocka_unit_test(the_queue_survives_every_fault),
         cmocka_unit_test(the_pages_survive_every_failed_allocation),
+        cmocka_unit_test(a_plain_file_system_gives_the_same_results),
         cmocka_unit_test(the_story_survives_every_fault),
         cmocka_unit_test(provisioning_survives_every_fault),
     };
