@@ -8,6 +8,8 @@
  * library's operations do under faults is test_faults'; this is the
  * verbs' own reading of options, their files, their messages.
  */
+/* winsock2.h must come before the C library's headers under Winelib */
+#include <winsock2.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -380,6 +382,105 @@ static void fresh_meeting(void)
     assert_true(CopyFileA(from, to, FALSE));
 }
 
+/* A mail server on a thread of the test, on a port of 127.0.0.1: it
+ * answers every command of an SMTP session with success and takes any
+ * message.  It allocates nothing and calls no wrapped function, so that
+ * the faults are trackfix's alone. */
+static SOCKET sink_listener = INVALID_SOCKET;
+static USHORT sink_port;
+
+static BOOL sink_say(SOCKET client, const char *reply)
+{
+    return send(client, reply, (int)strlen(reply), 0) == (int)strlen(reply);
+}
+
+/* One session: a line a command, the message after DATA up to its dot. */
+static void sink_session(SOCKET client)
+{
+    char buffer[8192];
+    int used = 0, got;
+    BOOL in_data = FALSE;
+
+    if (!sink_say(client, "220 sink ESMTP\r\n")) return;
+    while ((got = recv(client, buffer + used, sizeof(buffer) - 1 - used, 0)) > 0)
+    {
+        char *line = buffer, *end;
+
+        used += got;
+        buffer[used] = 0;
+        while ((end = strstr(line, "\r\n")))
+        {
+            *end = 0;
+            if (in_data)
+            {
+                if (!strcmp(line, ".")) in_data = FALSE, sink_say(client, "250 2.0.0 queued\r\n");
+            }
+            else if (!strncasecmp(line, "EHLO", 4)) sink_say(client, "250-sink\r\n250 8BITMIME\r\n");
+            else if (!strncasecmp(line, "DATA", 4)) in_data = TRUE, sink_say(client, "354 go on\r\n");
+            else if (!strncasecmp(line, "QUIT", 4))
+            {
+                sink_say(client, "221 2.0.0 bye\r\n");
+                return;
+            }
+            else sink_say(client, "250 2.0.0 ok\r\n");
+            line = end + 2;
+        }
+        used -= (int)(line - buffer);
+        memmove(buffer, line, used);
+        if (used == sizeof(buffer) - 1) used = 0; /* a line past the buffer: the message's, dropped */
+    }
+}
+
+static DWORD WINAPI sink_serve(void *unused)
+{
+    SOCKET client;
+
+    (void)unused;
+    while ((client = accept(sink_listener, NULL, NULL)) != INVALID_SOCKET)
+    {
+        sink_session(client);
+        closesocket(client);
+    }
+    return 0;
+}
+
+static void sink_start(void)
+{
+    struct sockaddr_in address;
+    int size = sizeof(address);
+    WSADATA wsa;
+    HANDLE thread;
+
+    assert_int_equal(WSAStartup(MAKEWORD(2, 2), &wsa), 0);
+    memset(&address, 0, sizeof(address));
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_true((sink_listener = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)) != INVALID_SOCKET);
+    assert_int_equal(bind(sink_listener, (struct sockaddr *)&address, sizeof(address)), 0);
+    assert_int_equal(listen(sink_listener, 4), 0);
+    assert_int_equal(getsockname(sink_listener, (struct sockaddr *)&address, &size), 0);
+    sink_port = ntohs(address.sin_port);
+    assert_non_null(thread = CreateThread(NULL, 0, sink_serve, NULL, 0, NULL));
+    CloseHandle(thread);
+}
+
+/* A delivery by SMTP: the queue's run hands the message to the sink, keeps
+ * its copy, and records the server's answer. */
+static void a_delivery_by_smtp(void **state)
+{
+    static char line[160];
+    static struct verb_case by_smtp = {.verb = cmd_queue, .line = line, .prepare = one_submitted,
+                                       .after = QUEUE "list", .said = ATTEMPT_FAILED};
+    (void)state;
+
+    sink_start();
+    snprintf(line, sizeof(line), QUEUE "run " NOW " --until=+1h --fix=on --smtp=127.0.0.1:%u", sink_port);
+    every_case_faulted(&by_smtp, 1);
+    closesocket(sink_listener);
+    WSACleanup();
+    no_server();
+}
+
 /* Replies applied to the organizer's meeting (rewritten once), and the
  * scan of a folder of meetings in each form it prints. */
 static void reply_and_scan_verbs(void **state)
@@ -444,6 +545,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(convert_and_msg_verbs),
         cmocka_unit_test(queue_verbs),
+        cmocka_unit_test(a_delivery_by_smtp),
         cmocka_unit_test(reply_and_scan_verbs),
         cmocka_unit_test(registry_verbs),
     };
