@@ -22,6 +22,8 @@
 #include "errmsg.h"
 #include "faults.h"
 #include "hostfs.h"
+#include "msgfile.h"
+#include "msgtext.h"
 #include "server.h"
 #include "strbuf.h"
 #include "textmsg.h"
@@ -257,6 +259,47 @@ static void every_case_faulted(struct verb_case *cases, size_t count)
 
 #define NOW "--now=2007-08-03T14:00:00Z"
 
+/* A request with neither sender nor subject nor store keys: its organizer
+ * known only by the row flagged so, an attendee and a Cc; and one without
+ * an organizer either, which the queue sends as the postmaster's. */
+static const char bare_text[] =
+    "[message]\n"
+    "PR_MESSAGE_CLASS = \"IPM.Schedule.Meeting.Request\"\n"
+    "PidLidGlobalObjectId = 040000008200e00074c5b7101a82e0080000000000a1c7a3f9d3c7010000000000000000100000009d1f7a5e3c2b4a1d8e6f0a1b2c3d4e5f\n"
+    "PidLidAppointmentStartWhole = 2007-08-10T09:00:00Z\n"
+    "PidLidAppointmentEndWhole = 2007-08-10T10:00:00Z\n"
+    "[recipient]\n"
+    "PR_DISPLAY_NAME = \"Olivia Organizer\"\n"
+    "PR_SMTP_ADDRESS = \"olivia@contoso.example\"\n"
+    "PR_RECIPIENT_TYPE = 1\n"
+    "PR_RECIPIENT_FLAGS = 3\n"
+    "[recipient]\n"
+    "PR_SMTP_ADDRESS = \"adam@fabrikam.example\"\n"
+    "PR_RECIPIENT_TYPE = 1\n"
+    "PR_RECIPIENT_FLAGS = 1\n"
+    "[recipient]\n"
+    "PR_SMTP_ADDRESS = \"cc@fabrikam.example\"\n"
+    "PR_RECIPIENT_TYPE = 2\n"
+    "PR_RECIPIENT_FLAGS = 1\n";
+
+/* Writes the text TEXT as the .msg @/NAME (the text with its first
+ * recipient section left out when WITHOUT_ORGANIZER). */
+static void write_text_msg(const char *text, BOOL without_organizer, const char *name)
+{
+    char at[MAX_PATH], path[MAX_PATH], error[MSGTEXT_ERROR_SIZE], *copy = strdup(text), *first, *second;
+    struct mapi_message message;
+
+    assert_non_null(copy);
+    if (without_organizer && (first = strstr(copy, "[recipient]")) && (second = strstr(first + 1, "[recipient]")))
+        memmove(first, second, strlen(second) + 1);
+    if (FAILED(msgtext_parse(copy, name, &message, error))) fail_msg("%s", error);
+    snprintf(at, sizeof(at), "@/%s", name);
+    at_work(at, path, sizeof(path));
+    if (FAILED(msgfile_write(path, &message, error))) fail_msg("%s", error);
+    mapi_message_clear(&message);
+    free(copy);
+}
+
 static void make_work(void)
 {
     char path[MAX_PATH];
@@ -279,6 +322,8 @@ static void make_work(void)
     copy_in("corpus/msg/Friday Lunch.msg", "series.msg");
     copy_in("data/reply-accepted.ics", "accepted.ics");
     copy_in("data/reply-declined-qp.eml", "declined.eml");
+    write_text_msg(bare_text, FALSE, "bare.msg");
+    write_text_msg(bare_text, TRUE, "orphan.msg");
 }
 
 static void convert_and_msg_verbs(void **state)
@@ -288,6 +333,9 @@ static void convert_and_msg_verbs(void **state)
         {.verb = cmd_convert, .line = "convert --fix=off --format=json " NOW " -o @/out @/update-1601.msg",
          .written = "@/out/update-1601.eml"},
         {.verb = cmd_convert, .line = "convert --fix=on " NOW " -o @/out @/series.msg", .written = "@/out/series.eml"},
+        {.verb = cmd_convert, .line = "convert --fix=on " NOW " -o @/out @/bare.msg", .written = "@/out/bare.eml"},
+        /* what cannot be read, said: the message with no memory for its escapes too */
+        {.verb = cmd_convert, .line = "convert " NOW " -o @/out @/no-such.msg", .kinds = 1u << FAULT_ALLOCATION},
         {.verb = cmd_msg, .line = "msg dump @/series.msg"},
         {.verb = cmd_msg, .line = "msg series @/series.msg"},
         {.verb = cmd_msg, .line = "msg new @/update-1601.txt -o @/new.msg", .written = "@/new.msg"},
@@ -337,6 +385,8 @@ static void queue_verbs(void **state)
 {
     static struct verb_case changing[] = {
         {.verb = cmd_queue, .line = SUBMIT_ONE, .prepare = no_server, .after = QUEUE "list"},
+        {.verb = cmd_queue, .line = QUEUE "submit " NOW " @/bare.msg @/orphan.msg", .prepare = no_server,
+         .after = QUEUE "list"},
         {.verb = cmd_queue, .line = QUEUE "run " NOW " --until=+1h --fix=on", .prepare = one_submitted,
          .after = QUEUE "list", .said = ATTEMPT_FAILED},
         {.verb = cmd_queue, .line = QUEUE "retry 00000001 --now=2007-08-03T15:00:00Z", .prepare = one_stuck_an_hour,
