@@ -106,6 +106,21 @@ static const struct bad_text bad_texts[] = {
     {__LINE__, "[message]\nnamed:{00020329-0000-0000-C000-000000000046}:0x1;PT_LONG = 1\n", "bad named property type"},
     {__LINE__, "[message]\nnamed:{00020329-0000-0000-C000-000000000046}:0x1:PT_NOPE = 1\n", "bad named property type 'PT_NOPE'"},
     {__LINE__, "[message]\nnamed:{00020329-0000-0000-C000-000000000046}0x1:PT_LONG = 1\n", "bad named property: expected named:{GUID}:"},
+    /* the other side of each range and form */
+    {__LINE__, "[message]\n0x00360002 = -32769\n", "expected an integer from -32768 to 32767"},
+    {__LINE__, "[message]\n0x0036000A = 0x\n", "expected an error code as 0xXXXXXXXX"},
+    {__LINE__, "[message]\n0x00390005 = x\n", "expected a number"},
+    {__LINE__, "[message]\n0x0E590048 = {00020329-0000-0000-C000-000000000046}x\n", "expected a {GUID}"},
+    {__LINE__, "[message]\n0x0E590048 = {00020329-0000-0000-C000-00000000004g}\n", "expected a {GUID}"},
+    {__LINE__, "[message]\n0x0E590048 = {00020329+0000-0000-C000-000000000046}\n", "expected a {GUID}"},
+    {__LINE__, "[message]\nPR_RECORD_KEY = 00ff]\n", "unexpected ']' in hex"},
+    {__LINE__, "[message]\nPR_SUBJECT = \"\\x0g\"\n", "bad \\x escape"},
+    {__LINE__, "[message]\nPR_SUBJECT:0x0099 = \"x\"\n", "bad type '0x0099' after the property name 'PR_SUBJECT'"},
+    {__LINE__, "[message]\nPR_SUBJECT_THAT_IS_FAR_LONGER_THAN_ANY_NAME_THE_TABLE_HAS_OR_EVER_WILL:PT_LONG = 1\n",
+     "unknown property name"},
+    {__LINE__, "[message]\n0x003700031 = 1\n", "bad property tag '0x003700031': expected 0xPPPPTTTT"},
+    {__LINE__, "[message]\nnamed:{00020329-0000-0000-C000-000000000046}:0x1:0x0099 = 1\n", "bad named property type '0x0099'"},
+    {__LINE__, "[message]\nPR_SUBJECT = \"a\"\nPR_SUBJECT = \"b\"\n", "PR_SUBJECT is given twice in this section, here and on line 2"},
 };
 
 static void bad_text_is_refused_with_its_line(void **state)

@@ -67,7 +67,8 @@ static inline void verbrun_capture_end(int saved[2])
     close(saved[1]);
 }
 
-/* The text of FILE (caller frees). */
+/* The text of FILE, read whole (caller frees); the test fails if it
+ * cannot be. */
 static inline char *verbrun_read(const char *file)
 {
     char *text;
