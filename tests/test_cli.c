@@ -146,12 +146,18 @@ static void the_time_verb_converts_each_value(void **state)
     check_rows(rows, ARRAYSIZE(rows));
 }
 
-/* eventlog: a log read whole and from a time on, a log that is not there. */
+/* eventlog: a log read whole and from a time on, a log that is not there;
+ * lines that are no record (not six fields, no time) passed over; times
+ * on Event Viewer's 12-hour clock. */
 static void the_eventlog_verb_prints_and_filters(void **state)
 {
     static const char log[] =
         "2007-08-03T14:00:00Z\tWarning\tMSExchangeTransport\tExchange Store Driver\t327\tfirst\n"
-        "2007-08-03T14:10:00Z\tWarning\tMSExchangeTransport\tExchange Store Driver\t327\tsecond\n";
+        "not a record\n"
+        "yesterday\tWarning\tMSExchangeTransport\tExchange Store Driver\t327\tno time\n"
+        "2007-08-03T14:10:00Z\tWarning\tMSExchangeTransport\tExchange Store Driver\t327\tsecond\n"
+        "2007-08-04T00:05:09Z\tWarning\tMSExchangeTransport\tExchange Store Driver\t327\tat midnight\n"
+        "2007-08-04T09:05:00Z\tWarning\tMSExchangeTransport\tExchange Store Driver\t327\tin the morning\n";
     static const struct verb_row rows[] = {
         {__LINE__, cmd_eventlog, "eventlog --log=" EVENT_LOG, EXIT_OK, "first"},
         {__LINE__, cmd_eventlog, "eventlog --log=test_cli-none.log", EXIT_USAGE,
@@ -170,7 +176,11 @@ static void the_eventlog_verb_prints_and_filters(void **state)
     check_rows(rows, ARRAYSIZE(rows));
     assert_int_equal(run(cmd_eventlog, "eventlog --log=" EVENT_LOG " --since=2007-08-03T14:05:00Z", &printed), EXIT_OK);
     assert_null(strstr(printed, "first"));
-    assert_non_null(strstr(printed, "second"));
+    assert_non_null(strstr(printed, "Time:\t\t2:10:00 PM\nUser:\t\tN/A\nComputer:\tEXCHANGE2003\nDescription:\nsecond\n"));
+    assert_non_null(strstr(printed, "Date:\t\t8/4/2007\nTime:\t\t12:05:09 AM\n"));
+    assert_non_null(strstr(printed, "Time:\t\t9:05:00 AM\n"));
+    assert_null(strstr(printed, "not a record"));
+    assert_null(strstr(printed, "no time"));
     free(printed);
     DeleteFileA(EVENT_LOG);
     DeleteFileA(OUT_FILE);
