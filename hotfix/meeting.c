@@ -166,11 +166,9 @@ const char *meeting_address_failure(HRESULT hr)
     return hr == E_OUTOFMEMORY ? ERRMSG_OOM : "its directory entry cannot be read";
 }
 
-/* The first field of PidTagPrimarySendAccount's 0x01-separated fields that
- * holds an '@' (Outlook writes the account's SMTP address there), as new
- * UTF-8; NULL when none does. */
-/* The first address in PidTagPrimarySendAccount into *ADDRESS (NULL: none).
- * S_OK or E_OUTOFMEMORY. */
+/* The first of PidTagPrimarySendAccount's 0x01-separated fields that holds
+ * an '@' (Outlook writes the account's SMTP address there) into *ADDRESS,
+ * new UTF-8 (NULL: none).  S_OK or E_OUTOFMEMORY. */
 static HRESULT read_send_account_address(const struct mapi_message *message, char **address)
 {
     char *account;
@@ -228,9 +226,13 @@ HRESULT meeting_read_sender(const struct mapi_message *message, char **name, cha
                             : "the directory's address for PR_SENDER_EMAIL_ADDRESS";
         free(value);
     }
+    /* the representing name, else (absent or empty) the sender's */
     if (SUCCEEDED(hr) && SUCCEEDED(hr = meeting_read_string(&message->props, PR_SENT_REPRESENTING_NAME, name)) &&
-        !*name)
+        (!*name || !**name))
+    {
+        free(*name);
         hr = meeting_read_string(&message->props, PR_SENDER_NAME, name);
+    }
     /* a name written "Name <addr>" is its display name */
     if (SUCCEEDED(hr) && *name && (hr = address_read_name_addr(*name, &inner, &display)) == S_OK)
     {
