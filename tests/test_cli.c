@@ -280,6 +280,17 @@ static void the_queue_verb_takes_each_action_and_refuses_the_rest(void **state)
         {__LINE__, cmd_queue, "queue " Q "run " NOW " --until=2007-08-03T15:00:00Z --smtp=host:99999", EXIT_USAGE,
          "bad value in '--smtp=host:99999'"},
         {__LINE__, cmd_queue, "queue " Q "run --smtp=:25", EXIT_USAGE, "HOST or HOST:PORT (no host)"},
+        /* each clock and interval the queue refuses, with what it says */
+        {__LINE__, cmd_queue, "queue " Q "run --now=2007-08-03 --until=+1h", EXIT_USAGE, "'--now=2007-08-03'"},
+        {__LINE__, cmd_queue, "queue " Q "run " NOW " --until=2007-08-03", EXIT_USAGE, "'--until=2007-08-03'"},
+        {__LINE__, cmd_queue, "queue " Q "run " NOW " --until=+h", EXIT_USAGE, "'--until=+h'"},
+        {__LINE__, cmd_queue, "queue " Q "run " NOW " --until=+5hh", EXIT_USAGE, "'--until=+5hh'"},
+        {__LINE__, cmd_queue, "queue " Q "run " NOW " --until=2007-08-03T13:00:00Z", EXIT_USAGE, "2007-08-03T13:00:00Z"},
+        {__LINE__, cmd_queue, "queue " Q "run --until=2007-08-03T13:00:00Z", EXIT_USAGE, "the real clock"},
+        {__LINE__, cmd_queue, "queue " Q "run " NOW " --expire=x", EXIT_USAGE, "bad value in '--expire=x'"},
+        {__LINE__, cmd_queue, "queue " Q "run " NOW " --delay=600000", EXIT_USAGE, "bad value in '--delay=600000'"},
+        {__LINE__, cmd_queue, "queue " Q "run " NOW " --delay=-5", EXIT_USAGE, "bad value in '--delay=-5'"},
+        {__LINE__, cmd_queue, "queue " Q "run " NOW " --delay=5x", EXIT_USAGE, "bad value in '--delay=5x'"},
     };
     char error[SERVER_TEXT_SIZE];
     (void)state;

@@ -558,6 +558,8 @@ static void reply_and_scan_verbs(void **state)
         {.verb = cmd_scan, .line = "scan --fix=on --format=json " NOW " @/scan/series", .kinds = FAULTS_OF_READING},
         {.verb = cmd_scan, .line = "scan --fix=off --format=csv --no-recursive " NOW " @/scan", .kinds = FAULTS_OF_READING},
         {.verb = cmd_scan, .line = "scan --fix=off --format=html " NOW " @/scan/update-1601.msg", .kinds = FAULTS_OF_READING},
+        {.verb = cmd_scan, .line = "scan --fix=off --format=html " NOW " @/scan", .kinds = FAULTS_OF_READING,
+         .long_run = TRUE},
     };
     /* two meetings, and a series in a folder under them */
     static const char *const scanned[] = {"update-1601.msg", "request-1601.msg", "series/series.msg"};
