@@ -64,6 +64,16 @@ expect_out "00000001 attempt 1: delivered"
 run "$TRACKFIX" covert "$work/update.msg"
 expect_rc 2
 expect_err "unknown command 'covert'; did you mean 'convert'?"
+# a word near none, no command at all, and help asked
+run "$TRACKFIX" frobnicate
+expect_rc 2
+expect_err "unknown command 'frobnicate'"
+run "$TRACKFIX"
+expect_rc 2
+expect_err "usage: trackfix COMMAND"
+run "$TRACKFIX" -h
+expect_rc 0
+expect_out "usage: trackfix COMMAND"
 run "$TRACKFIX" convert --fixx=on "$work/update.msg"
 expect_rc 2
 expect_err "convert: unknown option '--fixx=on'; did you mean '--fix'?"
