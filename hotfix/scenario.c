@@ -368,7 +368,11 @@ static HRESULT request_and_reply(struct story *s, char **meeting_path)
     HRESULT hr;
 
     *meeting_path = serverdir_path(s->dir, SERVER_ORGANIZER, "meeting.msg");
-    if (FAILED(hr = msgtext_parse(organizer_meeting, "scenario", &meeting, error))) return errmsg_format(s->error, hr, "%s", error);
+    if (FAILED(hr = msgtext_parse(organizer_meeting, "scenario", &meeting, error)))
+    {
+        errmsg_format(s->error, hr, "%s", error);
+        goto done;
+    }
     if (!*meeting_path || !drop || FAILED(hr = msgfile_write(*meeting_path, &meeting, error)) ||
         FAILED(hr = write_sending(s, &meeting, &request, when(T_REQUEST), &request_path)))
     {
