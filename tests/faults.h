@@ -40,6 +40,9 @@ typedef HRESULT (*operation_fn)(void *ctx, char *error, char **output);
  * so that a failure never passes for an absent value.  Prints what it
  * did, WHAT naming the operation. */
 void every_call_fails_once(enum fault_kind kind, const char *what, operation_fn operation, void *ctx);
+/* The calls are counted without a lock: an operation under faults runs on
+ * one thread (a conversion of one message, not a batch of several, which
+ * convert spreads over two threads). */
 
 /* The same, but for the calls of one call path (the innermost 8 return
  * addresses: the same line of code, reached the same way) only the first
