@@ -3,8 +3,9 @@
  * each command line runs in this process (verbrun.h) once for each N with
  * the N-th allocation, file write, file read, interrupted call or registry
  * call failing.  A run prints what the clean run printed, with its exit
- * code and the file it writes, or it says the error (out of memory for an
- * allocation) and leaves the file it writes whole or absent.  What the
+ * code, the file it writes and the state it leaves, or it says the error
+ * (out of memory for an allocation) and leaves the file it writes as it
+ * was or whole.  What the
  * library's operations do under faults is test_faults'; this is the
  * verbs' own reading of options, their files, their messages.
  */
@@ -85,8 +86,8 @@ struct verb_case
 /* A short text of FILE: its size and FNV-1a hash, or "absent". */
 static void describe_file(const char *file, struct strbuf *out)
 {
-    char path[MAX_PATH], *data = NULL;
-    size_t size = 0, i;
+    char path[MAX_PATH], chunk[65536];
+    size_t size = 0, got, i;
     UINT hash = 2166136261u;
     FILE *in;
 
@@ -96,12 +97,9 @@ static void describe_file(const char *file, struct strbuf *out)
         strbuf_printf(out, "%s: absent\n", file);
         return;
     }
-    data = malloc(64 * 1024 * 1024);
-    assert_non_null(data);
-    size = fread(data, 1, 64 * 1024 * 1024, in);
+    while ((got = fread(chunk, 1, sizeof(chunk), in)))
+        for (i = 0, size += got; i < got; i++) hash = (hash ^ (BYTE)chunk[i]) * 16777619u;
     fclose(in);
-    for (i = 0; i < size; i++) hash = (hash ^ (BYTE)data[i]) * 16777619u;
-    free(data);
     strbuf_printf(out, "%s: %u bytes, %08x\n", file, (unsigned)size, hash);
 }
 
