@@ -1,10 +1,9 @@
 /*
- * The verbs that manage the simulated server (hotfix, server, time,
- * eventlog) run in this process as trackfix runs them, each command line
- * with its exit code and what it prints: every action, its refusals and
- * its usage errors.  The end-to-end tests start trackfix for the verbs
- * that convert and queue; these verbs' many small cases cost a Wine start
- * each there.
+ * The verbs run in this process as trackfix runs them (verbrun.h), each
+ * command line with its exit code and what it prints: the server verbs
+ * (hotfix, server, time, eventlog), the queue's and msg's actions, the
+ * story told as JSON, their refusals and usage errors.  As end-to-end
+ * checks these many small cases would cost a Wine start each.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -91,6 +90,7 @@ static void the_hotfix_verb_installs_enables_and_refuses(void **state)
         {__LINE__, cmd_hotfix, "hotfix", EXIT_USAGE, "hotfix: missing one of status, install, uninstall, enable, disable"},
         {__LINE__, cmd_hotfix, "hotfix enabel", EXIT_USAGE, "hotfix: unknown action 'enabel'; did you mean 'enable'?"},
         {__LINE__, cmd_hotfix, "hotfix status extra", EXIT_USAGE, "unexpected argument 'extra'"},
+        {__LINE__, cmd_hotfix, "hotfix xyzzy", EXIT_USAGE, "hotfix: missing one of status, install, uninstall, enable, disable"},
         {__LINE__, cmd_hotfix, "hotfix --help", EXIT_OK, "usage: trackfix hotfix status|install|uninstall|enable|disable"},
     };
     char error[SERVER_TEXT_SIZE];
@@ -120,6 +120,11 @@ static void the_server_verb_provisions_and_keeps_the_directory(void **state)
         {__LINE__, cmd_server, "server init --build=many", EXIT_USAGE, "bad value in '--build=many'"},
         {__LINE__, cmd_server, "server init --frob", EXIT_USAGE, "server: unknown option '--frob'"},
         {__LINE__, cmd_server, "server init --buidl=1", EXIT_USAGE, "did you mean '--build'?"},
+        {__LINE__, cmd_server, "server directory add /o=T/cn=x", EXIT_USAGE, "server directory: missing 'add DN ADDRESS' or 'list'"},
+        {__LINE__, cmd_server, "server directory remove /o=T/cn=x x@y.example", EXIT_USAGE, "missing 'add DN ADDRESS' or 'list'"},
+        {__LINE__, cmd_server, "server directory list all", EXIT_USAGE, "missing 'add DN ADDRESS' or 'list'"},
+        {__LINE__, cmd_server, "server init now", EXIT_USAGE, "server: missing 'init' or 'directory'"},
+        {__LINE__, cmd_server, "server provision", EXIT_USAGE, "server: missing 'init' or 'directory'"},
     };
     (void)state;
 
@@ -181,6 +186,12 @@ static void the_eventlog_verb_prints_and_filters(void **state)
     assert_non_null(strstr(printed, "Time:\t\t9:05:00 AM\n"));
     assert_null(strstr(printed, "not a record"));
     assert_null(strstr(printed, "no time"));
+    free(printed);
+    /* no --log: the server folder's */
+    setenv(CLI_SERVER_ENV, "test_cli-nowhere", 1);
+    assert_int_equal(run(cmd_eventlog, "eventlog", &printed), EXIT_USAGE);
+    assert_non_null(strstr(printed, "cannot read 'test_cli-nowhere/eventlog.log': no such event log"));
+    unsetenv(CLI_SERVER_ENV);
     free(printed);
     DeleteFileA(EVENT_LOG);
     DeleteFileA(OUT_FILE);
@@ -391,6 +402,24 @@ static void the_shared_helpers_escape_suggest_and_draw(void **state)
     DeleteFileA(OUT_FILE);
 }
 
+/* The KB story in the server folder of the environment, told as JSON,
+ * and a mode that is none. */
+static void the_scenario_verb_tells_the_story_as_json(void **state)
+{
+    static const struct verb_row rows[] = {
+        {__LINE__, cmd_scenario, "scenario --fix=on --format=json", EXIT_OK,
+         "{\"result\":\"on\",\"as_the_article_says\":true}"},
+        {__LINE__, cmd_scenario, "scenario --fix=sometimes", EXIT_USAGE, "bad value in '--fix=sometimes'"},
+    };
+    (void)state;
+
+    system("rm -rf test_cli-story");
+    setenv(CLI_SERVER_ENV, "test_cli-story", 1);
+    check_rows(rows, ARRAYSIZE(rows));
+    unsetenv(CLI_SERVER_ENV);
+    system("rm -rf test_cli-story");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -401,6 +430,7 @@ int main(void)
         cmocka_unit_test(the_queue_verb_takes_each_action_and_refuses_the_rest),
         cmocka_unit_test(the_msg_verb_dumps_lists_and_writes),
         cmocka_unit_test(the_shared_helpers_escape_suggest_and_draw),
+        cmocka_unit_test(the_scenario_verb_tells_the_story_as_json),
     };
     return leakcheck_at_exit(cmocka_run_group_tests_name("cli", tests, NULL, NULL));
 }

@@ -522,6 +522,11 @@ static const struct
     {__LINE__, "Z:queue", "Z:"},
     {__LINE__, "/queue", "/"},
     {__LINE__, "/srv/queue", "/srv"},
+    /* a root alone, or nothing: the root, or the current folder */
+    {__LINE__, "/", "/"},
+    {__LINE__, "Z:\\", "Z:\\"},
+    {__LINE__, "Z:", "Z:"},
+    {__LINE__, "", "."},
 };
 
 static void the_server_folder_is_the_queues_parent_in_every_path_form(void **state)
