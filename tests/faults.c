@@ -68,10 +68,12 @@ static const char *const fault_names[] = {"allocations", "file writes, flushes a
 static enum fault_kind under_test;
 static LONG calls, fail_at;
 
-/* While PATHS is set (a run that counts), the call path of each call: a
- * hash of its innermost PATH_FRAMES return addresses, PATHS[N] the N-th
- * call's; PATHS_SIZE entries allocated. */
+/* While RECORDING (the run that counts, when only the first call of each
+ * path is to fail), the call path of each call: a hash of its innermost
+ * PATH_FRAMES return addresses, PATHS[N] the N-th call's; PATHS_SIZE
+ * entries allocated.  The runs that fail a call record nothing. */
 #define PATH_FRAMES 8
+static BOOL recording;
 static UINT64 *paths;
 static LONG paths_size;
 
@@ -97,7 +99,7 @@ static BOOL fails(enum fault_kind kind)
 {
     if (kind != under_test) return FALSE;
     ++calls;
-    if (paths) record_path();
+    if (recording) record_path();
     return calls == fail_at;
 }
 
@@ -382,8 +384,9 @@ static void fail_calls(enum fault_kind kind, const char *what, operation_fn oper
 
     under_test = kind;
     calls = fail_at = 0;
-    if (distinct) assert_non_null(paths = __real_calloc(paths_size = 1024, sizeof(*paths)));
+    recording = distinct;
     hr = operation(ctx, error, &expected);
+    recording = FALSE;
     if (FAILED(hr)) fail_msg("%s without faults: %#x %s", what, (unsigned)hr, error);
     total = calls;
     assert_true(total > 0);
