@@ -27,18 +27,11 @@
 #define OUT_FILE "test_cli.out"
 #define EVENT_LOG "test_cli-eventlog.log"
 
-/* Runs VERB with the words of LINE as trackfix would, what it prints into
- * *PRINTED (caller frees); the exit code. */
+/* Runs VERB with the words of LINE, what it prints into *PRINTED (caller
+ * frees); the exit code. */
 static int run(verb_fn verb, const char *line, char **printed)
 {
-    char copy[VERBRUN_LINE_SIZE], *argv[VERBRUN_WORDS];
-    int argc = verbrun_split(line, copy, argv), saved[2], ret;
-
-    verbrun_capture_begin(OUT_FILE, OUT_FILE, saved);
-    ret = verb(argc, argv);
-    verbrun_capture_end(saved);
-    *printed = verbrun_read(OUT_FILE);
-    return ret;
+    return verbrun_run(verb, line, OUT_FILE, printed);
 }
 
 struct verb_row

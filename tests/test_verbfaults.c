@@ -128,15 +128,12 @@ static void without_timings(char *text)
  * exits STATUS. */
 static char *quiet(verb_fn verb, const char *line, int status)
 {
-    char words[VERBRUN_LINE_SIZE], copy[VERBRUN_LINE_SIZE], *argv[VERBRUN_WORDS], *printed;
-    int saved[2], ret;
+    char words[VERBRUN_LINE_SIZE], *printed;
+    int ret;
 
     at_work(line, words, sizeof(words));
-    verbrun_capture_begin(quiet_file, quiet_file, saved);
-    ret = verb(verbrun_split(words, copy, argv), argv);
-    verbrun_capture_end(saved);
-    printed = verbrun_read(quiet_file);
-    if (ret != status) fail_msg("'%s': exit %d, not %d:\n%s", words, ret, status, printed);
+    if ((ret = verbrun_run(verb, words, quiet_file, &printed)) != status)
+        fail_msg("'%s': exit %d, not %d:\n%s", words, ret, status, printed);
     return printed;
 }
 

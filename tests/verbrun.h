@@ -85,4 +85,19 @@ static inline char *verbrun_read(const char *file)
     return text;
 }
 
+/* Runs VERB with the words of LINE as trackfix would, what it prints
+ * (stdout and stderr together) through FILE into *PRINTED (caller frees);
+ * the exit code. */
+static inline int verbrun_run(verb_fn verb, const char *line, const char *file, char **printed)
+{
+    char copy[VERBRUN_LINE_SIZE], *argv[VERBRUN_WORDS];
+    int argc = verbrun_split(line, copy, argv), saved[2], ret;
+
+    verbrun_capture_begin(file, file, saved);
+    ret = verb(argc, argv);
+    verbrun_capture_end(saved);
+    *printed = verbrun_read(file);
+    return ret;
+}
+
 #endif
