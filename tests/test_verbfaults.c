@@ -414,18 +414,19 @@ static void queue_verbs(void **state)
         {.verb = cmd_eventlog, .line = "eventlog --log=@/srv/eventlog.log",
          .kinds = 1u << FAULT_ALLOCATION | 1u << FAULT_READ},
     };
-    /* two messages to their NDR with the fix off: every one of its 1,700
-     * allocations takes some 4 s */
+    /* two messages with all their fields to their NDR with the fix off:
+     * every one of its 1,700 allocations takes some 4 s, make check's run;
+     * make test's is the run to the NDR of the bare ones above, by paths */
     static struct verb_case to_the_ndr = {
         .verb = cmd_queue, .line = QUEUE "run " NOW " --until=+3h --fix=off --retry=60 --delay=60 --expire=120",
-        .prepare = two_submitted, .after = QUEUE "list", .said = ATTEMPT_FAILED, .long_run = TRUE};
+        .prepare = two_submitted, .after = QUEUE "list", .said = ATTEMPT_FAILED};
     char error[SERVER_TEXT_SIZE];
     (void)state;
 
     /* event 327 logged: diagnostics at 5 */
     assert_int_equal(server_init(7638, 5, error), S_OK);
     every_case_faulted(changing, ARRAYSIZE(changing));
-    every_case_faulted(&to_the_ndr, 1);
+    if (getenv("TRACKFIX_FAULTS_ALL")) every_case_faulted(&to_the_ndr, 1);
     two_submitted();
     free(quiet(cmd_queue, STUCK_HOUR, EXIT_OK));
     every_case_faulted(reading, ARRAYSIZE(reading));
