@@ -84,9 +84,8 @@ for t in "$BUILD"/test_*.exe.so; do
     echo "memcheck: $name"
     # the systime properties over 20,000 values instead of 10^6; the fault
     # tests fail the first call of each call path, not every call (each
-    # handler of a failure checked for leaks where it is first reached:
-    # about 130 s under valgrind against some 200), every call being make
-    # check's own run of them
+    # handler of a failure checked for leaks where it is first reached),
+    # every call being make check's own run of them
     (cd "$BUILD" && unset TRACKFIX_FAULTS_ALL && TRACKFIX_FAULTS_PATHS=1 TRACKFIX_PROPERTY_RUNS=20000 \
         vg "$name" 0 "./$name.exe.so")
 done

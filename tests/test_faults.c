@@ -733,7 +733,7 @@ static void the_story_survives_every_fault(void **state)
 {
     (void)state;
     choose_fault_server();
-    /* its 1,880 allocations take some 15 s: make check's run; make test's
+    /* its 1,944 allocations take some 15 s: make check's run; make test's
      * fails the first of each call path */
     if (getenv("TRACKFIX_FAULTS_ALL")) every_call_fails_once(FAULT_ALLOCATION, "the KB story, fix on", story, NULL);
     else first_call_of_each_path_fails(FAULT_ALLOCATION, "the KB story, fix on", story, NULL);
