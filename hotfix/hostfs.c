@@ -229,21 +229,34 @@ static HRESULT read_error(int error)
     return hr == HRESULT_FROM_WIN32(ERROR_WRITE_FAULT) ? HRESULT_FROM_WIN32(ERROR_READ_FAULT) : hr;
 }
 
-HRESULT hostfs_for_each(const char *folder, BOOL folders,
-                        void (*visit)(void *ctx, const char *folder, const char *name), void *ctx)
+/* The host path of FOLDER, named with or without a final separator (new;
+ * caller frees); NULL when it has none, or with *OOM set. */
+static char *resolve_folder_named(const char *folder, BOOL *oom)
 {
     size_t length = strlen(folder);
     char *named = malloc(length + 2), *host;
+
+    if (!named)
+    {
+        *oom = TRUE;
+        return NULL;
+    }
+    /* the folder with a final separator, as resolve_folder keys it */
+    sprintf(named, "%s%s", folder, length && (folder[length - 1] == '/' || folder[length - 1] == '\\') ? "" : "/");
+    host = resolve_folder(named, oom);
+    free(named);
+    return host;
+}
+
+HRESULT hostfs_for_each(const char *folder, BOOL folders,
+                        void (*visit)(void *ctx, const char *folder, const char *name), void *ctx)
+{
     struct dirent *entry;
     BOOL oom = FALSE;
     HRESULT hr = S_OK;
+    char *host = resolve_folder_named(folder, &oom);
     DIR *dir;
 
-    if (!named) return E_OUTOFMEMORY;
-    /* the folder with a final separator, as resolve_folder keys it */
-    sprintf(named, "%s%s", folder, length && (folder[length - 1] == '/' || folder[length - 1] == '\\') ? "" : "/");
-    host = resolve_folder(named, &oom);
-    free(named);
     if (!host) return oom ? E_OUTOFMEMORY : S_OK;
     if ((dir = opendir(host)))
     {
@@ -664,9 +677,14 @@ HRESULT hostfs_empty_folder(const char *path, const char *keep)
 
 HRESULT hostfs_remove_tree(const char *path)
 {
-    WCHAR wpath[MAX_PATH];
+    BOOL oom = FALSE;
+    char *host;
 
     if (FAILED(hostfs_empty_folder(path, NULL))) return E_OUTOFMEMORY;
-    if (hostfs_widen(path, wpath, MAX_PATH)) RemoveDirectoryW(wpath);
-    return S_OK;
+    /* the folder found as hostfs_for_each found it, removed by the host:
+     * RemoveDirectoryW would look the path up again through Wine (two
+     * dozen system calls and three wineserver requests a folder) */
+    if ((host = resolve_folder_named(path, &oom))) rmdir(host);
+    free(host);
+    return oom ? E_OUTOFMEMORY : S_OK;
 }
