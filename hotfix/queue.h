@@ -17,8 +17,8 @@
  * the message folder, made after the files it promises (the .eml, the NDR)
  * are on disk under names fixed by the id, so a run killed at any point and
  * started again redoes at most a write of the same file: nothing is lost
- * and nothing is delivered twice.  QUEUE/lock, held open without sharing,
- * keeps a second run out.  The event log is SERVER/eventlog.log.
+ * and nothing is delivered twice.  QUEUE/lock, held with the kernel's lock
+ * (flock), keeps a second run out, from any Wine prefix.  The event log is SERVER/eventlog.log.
  */
 #ifndef TRACKFIX_QUEUE_H
 #define TRACKFIX_QUEUE_H
@@ -116,8 +116,7 @@ struct queue
 {
     char *dir;      /* QUEUE */
     char *server;   /* the folder that holds QUEUE */
-    HANDLE lock;    /* INVALID_HANDLE_VALUE when not locked */
-    int host_lock;  /* the same file's kernel lock (hostfs_lock); -1 when not locked */
+    int lock;       /* QUEUE/lock, open with the kernel's lock on it (hostfs_lock); -1 when not locked */
     int folder_fds[QUEUE_STATE_COUNT]; /* each state folder held open to read states in (-1: not yet) */
     ULONG steps;    /* durable steps taken (a file written and flushed, a rename) */
     queue_step_fn on_step; /* told after each durable step; NULL: nobody */

@@ -194,7 +194,7 @@ static HRESULT set_aside(struct queue *queue, const char *folder, struct queue_e
     strcpy(e->id, id);
     e->state = QUEUE_CORRUPT;
     if (!(e->last_error = strdup(reason)) || FAILED(qstore_fill_texts(e))) hr = E_OUTOFMEMORY;
-    if (SUCCEEDED(hr) && queue->lock != INVALID_HANDLE_VALUE && SUCCEEDED(qstore_move_folder(queue, folder, corrupt, error)) &&
+    if (SUCCEEDED(hr) && queue->lock >= 0 && SUCCEEDED(qstore_move_folder(queue, folder, corrupt, error)) &&
         (path = strbuf_path(corrupt, REASON_FILE, NULL)))
         qstore_write_atomic(path, reason, (DWORD)strlen(reason), error);
     WINE_WARN("%s set aside: %s\n", e->id, reason);

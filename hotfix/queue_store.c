@@ -144,14 +144,12 @@ static void clear_temp_files(struct queue *queue)
 /* queue_open's work; on failure QUEUE holds what it had made so far. */
 static HRESULT open_queue(const char *dir, BOOL lock, struct queue *queue, char *error)
 {
-    WCHAR wlock[MAX_PATH];
     char *path;
     HRESULT hr;
     int i;
 
     memset(queue, 0, sizeof(*queue));
-    queue->lock = INVALID_HANDLE_VALUE;
-    queue->host_lock = -1;
+    queue->lock = -1;
     for (i = 0; i < QUEUE_STATE_COUNT; i++) queue->folder_fds[i] = -1;
     if (!(queue->dir = strdup(dir)) || !(queue->server = serverdir_of_queue(dir)))
         return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
@@ -166,11 +164,10 @@ static HRESULT open_queue(const char *dir, BOOL lock, struct queue *queue, char 
     if (!lock) return S_OK;
 
     if (!(path = strbuf_path(dir, "lock", NULL))) return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
-    hostfs_widen(path, wlock, MAX_PATH);
-    /* two locks on one file: Wine's sharing mode for the runs of this
-     * prefix, the kernel's for those of any other prefix */
-    queue->lock = CreateFileW(wlock, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
-    hr = queue->lock == INVALID_HANDLE_VALUE ? HRESULT_FROM_WIN32(GetLastError()) : hostfs_lock(path, &queue->host_lock);
+    /* the kernel's lock keeps out the runs of this Wine prefix and of any
+     * other (Wine's sharing mode, which it once took too, only those of
+     * this prefix, for a dozen more system calls and wineserver requests) */
+    hr = hostfs_lock(path, &queue->lock);
     if (FAILED(hr))
     {
         char words[256];
@@ -218,7 +215,7 @@ void queue_close(struct queue *queue)
         free(queue->pending[i].target);
     }
     free(queue->pending);
-    if (queue->lock != INVALID_HANDLE_VALUE)
+    if (queue->lock >= 0)
     {
         char *mark = strbuf_path(queue->dir, OPEN_MARK, NULL);
         qsubmit_release_ids(queue);
@@ -226,14 +223,12 @@ void queue_close(struct queue *queue)
         if (mark) hostfs_remove(mark);
         free(mark);
     }
-    hostfs_unlock(queue->host_lock);
-    if (queue->lock != INVALID_HANDLE_VALUE) CloseHandle(queue->lock);
+    hostfs_unlock(queue->lock);
     for (i = 0; i < QUEUE_STATE_COUNT; i++) hostfs_close_folder(queue->folder_fds[i]);
     free(queue->dir);
     free(queue->server);
     memset(queue, 0, sizeof(*queue));
-    queue->lock = INVALID_HANDLE_VALUE;
-    queue->host_lock = -1;
+    queue->lock = -1;
     for (i = 0; i < QUEUE_STATE_COUNT; i++) queue->folder_fds[i] = -1;
 }
 

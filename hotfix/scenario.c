@@ -647,8 +647,7 @@ HRESULT scenario_play(const char *dir, enum scenario_mode mode, scenario_narrate
     s.narrate = narrate;
     s.ctx = ctx;
     s.error = error;
-    s.queue.lock = INVALID_HANDLE_VALUE;
-    s.queue.host_lock = -1;
+    s.queue.lock = -1;
     error[0] = 0;
     queue_policy_default(&s.policy);
 
