@@ -1,6 +1,6 @@
 /*
- * hold_lock: a test helper.  Holds FILE open without sharing, as a running
- * "trackfix queue run" holds its queue's lock, and meanwhile runs the
+ * hold_lock: a test helper.  Holds the kernel's lock (flock) on FILE, as a
+ * running "trackfix queue run" holds its queue's lock, and meanwhile runs the
  * command that follows (a Unix command line, through the shell), printing
  * "second run exited N".
  *
@@ -9,7 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <windows.h>
 
@@ -17,18 +21,16 @@ int main(int argc, char **argv)
 {
     char command[8192];
     size_t len = 0;
-    HANDLE lock;
-    int i, status;
+    int lock, i, status;
 
     if (argc < 3)
     {
         fprintf(stderr, "usage: hold_lock.exe FILE COMMAND [ARGS...]\n");
         return 2;
     }
-    lock = CreateFileA(argv[1], GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
-    if (lock == INVALID_HANDLE_VALUE)
+    if ((lock = open(argv[1], O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0 || flock(lock, LOCK_EX | LOCK_NB))
     {
-        fprintf(stderr, "hold_lock: cannot open %s (error %u)\n", argv[1], GetLastError());
+        fprintf(stderr, "hold_lock: cannot lock %s: %s\n", argv[1], strerror(errno));
         return 2;
     }
     /* each argument in single quotes for the shell */
@@ -48,6 +50,6 @@ int main(int argc, char **argv)
     fflush(stdout);
     status = system(command);
     printf("second run exited %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-    CloseHandle(lock);
+    close(lock);
     return 0;
 }
