@@ -134,8 +134,9 @@ HRESULT hostfs_file_size(const char *path, ULONGLONG *size);
 /* Takes the kernel's exclusive lock (flock) on file PATH, created when
  * missing, into *FD: it holds across Wine prefixes and wineservers, which
  * Win32 sharing modes do not, and the kernel drops it when the holder
- * dies, however.  Fails with ERROR_SHARING_VIOLATION when another process, or another open of the file,
- * holds it.  Release with hostfs_unlock. */
+ * dies, however.  Fails with ERROR_SHARING_VIOLATION when another process
+ * (or another open of the file in this one) holds it.  Release with
+ * hostfs_unlock. */
 HRESULT hostfs_lock(const char *path, int *fd);
 void hostfs_unlock(int fd);
 
