@@ -38,6 +38,7 @@ struct id_map
 {
     unsigned char **pages;
     ULONG page_count;
+    ULONGLONG end; /* past the highest own id held: where map_next stops */
     struct other_id *others;
     ULONG other_count, other_capacity;
     unsigned bit; /* the folder being read */
@@ -70,7 +71,7 @@ static unsigned map_mask(const struct id_map *map, ULONG number)
  * passed over whole. */
 static BOOL map_next(const struct id_map *map, ULONGLONG *number, unsigned *folders)
 {
-    for (; *number < map->page_count * (ULONGLONG)ID_PAGE; (*number)++)
+    for (; *number < map->end; (*number)++)
     {
         if (!map->pages[*number / ID_PAGE])
             *number += ID_PAGE - 1 - *number % ID_PAGE;
@@ -108,6 +109,7 @@ static void map_add(void *ctx, const char *folder, const char *name)
             return;
         }
         map->pages[index][number % ID_PAGE / 2] |= map->bit << (number % 2 * 4);
+        if (number >= map->end) map->end = number + 1ull;
         return;
     }
     for (i = 0; i < map->other_count; i++)
