@@ -367,19 +367,24 @@ static HRESULT request_and_reply(struct story *s, char **meeting_path)
     char time_text[SYSTIME_ISO_SIZE];
     HRESULT hr;
 
+    memset(&meeting, 0, sizeof(meeting));
     *meeting_path = serverdir_path(s->dir, SERVER_ORGANIZER, "meeting.msg");
+    if (!*meeting_path || !drop)
+    {
+        hr = errmsg_format(s->error, E_OUTOFMEMORY, ERRMSG_OOM);
+        goto done;
+    }
     if (FAILED(hr = msgtext_parse(organizer_meeting, "scenario", &meeting, error)))
     {
         errmsg_format(s->error, hr, "%s", error);
         goto done;
     }
-    if (!*meeting_path || !drop || FAILED(hr = msgfile_write(*meeting_path, &meeting, error)) ||
-        FAILED(hr = write_sending(s, &meeting, &request, when(T_REQUEST), &request_path)))
+    if (FAILED(hr = msgfile_write(*meeting_path, &meeting, error)))
     {
-        if (SUCCEEDED(hr)) hr = E_OUTOFMEMORY;
-        if (!s->error[0]) errmsg_format(s->error, hr, "%s", error);
+        errmsg_format(s->error, hr, "%s", error);
         goto done;
     }
+    if (FAILED(hr = write_sending(s, &meeting, &request, when(T_REQUEST), &request_path))) goto done;
     /* the request was made from the meeting: read back the organizer's
      * calendar item (IPM.Appointment) that the reply is applied to */
     mapi_message_clear(&meeting);
