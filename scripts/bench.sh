@@ -342,6 +342,10 @@ for size in sizes:
               (size, queue, postfix, queue / postfix))
     else:
         print("  trackfix queue of %6d %6.0f us/msg   Postfix: not measured" % (size, queue))
+# flat means the dearest size costs at most 1.5 times the cheapest a message
+costs = [median("queue_%d.us_per_message" % size) for size in sizes]
+if len(costs) > 1:
+    print("  queue cost a message, dearest size over cheapest: %.2f" % (max(costs) / min(costs)))
 print("written to %s" % out)
 EOF
 # what the steps wrote, removed now that nothing more is measured
