@@ -1,6 +1,6 @@
 /*
- * msgfile: MS-OXMSG read from a compound file (cfb.c; the writer, on ole32
- * structured storage, is msgfile_write.c; the layout both know:
+ * msgfile: MS-OXMSG read from a compound file (cfb.c; the writer, on
+ * cfbwrite.c, is msgfile_write.c; the layout both know:
  * msgfile_format.h).
  */
 #include <ctype.h>

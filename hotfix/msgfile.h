@@ -1,6 +1,6 @@
 /*
- * msgfile: Outlook .msg files (MS-OXMSG) read and written through ole32
- * structured storage (StgOpenStorage, IStorage, IStream).
+ * msgfile: Outlook .msg files (MS-OXMSG) read and written as compound
+ * files (cfb.c, cfbwrite.c).
  */
 #ifndef TRACKFIX_MSGFILE_H
 #define TRACKFIX_MSGFILE_H

@@ -2,20 +2,18 @@
  * msgfile_write: a message written as an Outlook .msg file (msgfile.h),
  * built in memory and put on disk atomically.
  */
-#define COBJMACROS
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <windows.h>
-#include <objbase.h>
 #include <wine/debug.h>
 
 #include "atomicfile.h"
+#include "cfbwrite.h"
 #include "errmsg.h"
 #include "hostfs.h"
-#include "memlockbytes.h"
 #include "msgfile.h"
 #include "msgfile_format.h"
 
@@ -32,6 +30,7 @@ static void put_le32(BYTE *p, DWORD v)
 
 struct writer
 {
+    struct cfb_writer file;
     const char *path;
     char *error;
     const struct mapi_name **names; /* distinct names; index = id - 0x8000 */
@@ -68,26 +67,37 @@ static HRESULT collect_names(struct writer *w, const struct mapi_propset *set)
     return S_OK;
 }
 
-static HRESULT write_stream(struct writer *w, IStorage *stg, const char *name, const void *data, ULONG size)
+/* Says why entry NAME could not be added (HR). */
+static HRESULT cannot_add(struct writer *w, HRESULT hr, const char *what, const char *name)
+{
+    if (hr == E_OUTOFMEMORY) return errmsg_about(w->error, hr, w->path, ERRMSG_OOM);
+    return errmsg_about(w->error, hr, w->path, "%s: cannot create %s (%#x)", name, what, (unsigned)hr);
+}
+
+/* Adds stream NAME (ASCII) of SIZE bytes of DATA to storage STG. */
+static HRESULT write_stream(struct writer *w, ULONG stg, const char *name, const void *data, ULONG size)
 {
     WCHAR wname[64];
-    IStream *stream = NULL;
-    ULONG written = 0;
     HRESULT hr;
 
     hostfs_widen(name, wname, ARRAYSIZE(wname));
-    hr = IStorage_CreateStream(stg, wname, STGM_CREATE | STGM_WRITE | STGM_SHARE_EXCLUSIVE, 0, 0, &stream);
-    if (FAILED(hr)) return errmsg_about(w->error, hr, w->path, "%s: cannot create stream (%#x)", name, (unsigned)hr);
-    hr = size ? IStream_Write(stream, data, size, &written) : S_OK;
-    IStream_Release(stream);
-    if (SUCCEEDED(hr) && written != size) hr = STG_E_WRITEFAULT;
-    if (FAILED(hr)) return errmsg_about(w->error, hr, w->path, "%s: short write (%u of %u bytes, %#x)", name, written, size,
-                                (unsigned)hr);
+    if (FAILED(hr = cfbw_add_stream(&w->file, stg, wname, data, size))) return cannot_add(w, hr, "stream", name);
+    return S_OK;
+}
+
+/* Adds storage NAME (ASCII) to storage STG, its index in *OUT. */
+static HRESULT create_storage(struct writer *w, ULONG stg, const char *name, ULONG *out)
+{
+    WCHAR wname[64];
+    HRESULT hr;
+
+    hostfs_widen(name, wname, ARRAYSIZE(wname));
+    if (FAILED(hr = cfbw_add_storage(&w->file, stg, wname, out))) return cannot_add(w, hr, "storage", name);
     return S_OK;
 }
 
 /* Writes VALUE as stream NAME, a string type with its terminator appended. */
-static HRESULT write_value(struct writer *w, IStorage *stg, const char *name, ULONG type,
+static HRESULT write_value(struct writer *w, ULONG stg, const char *name, ULONG type,
                            const struct mapi_value *value, ULONG *declared)
 {
     ULONG terminator = type == PT_UNICODE ? 2 : type == PT_STRING8 ? 1 : 0;
@@ -107,7 +117,7 @@ static ULONG name_index(const struct writer *w, const struct mapi_name *name)
 
 /* Writes SET into STG: its value streams and the property stream with a
  * header of HEADER (HEADER_SIZE bytes). */
-static HRESULT write_props(struct writer *w, IStorage *stg, const BYTE *header, ULONG header_size,
+static HRESULT write_props(struct writer *w, ULONG stg, const BYTE *header, ULONG header_size,
                            const struct mapi_propset *set)
 {
     ULONG size = header_size + set->count * ENTRY_SIZE, i, j;
@@ -185,12 +195,10 @@ static ULONG name_crc32(const BYTE *data, ULONG size)
 /* Writes the __nameid_version1.0 storage for W->names: GUIDs, entries,
  * strings, and the hash buckets __substg1.0_10XX0102 that Outlook looks
  * names up in (MS-OXMSG 2.2.3.1.4). */
-static HRESULT write_names(struct writer *w, IStorage *root)
+static HRESULT write_names(struct writer *w, ULONG root)
 {
     BYTE *guids = NULL, *entries = NULL, *strings = NULL, *buckets = NULL;
-    ULONG guid_count = 0, strings_size = 0, bucket_size[NAME_BUCKETS] = {0}, i, j;
-    IStorage *stg = NULL;
-    WCHAR wname[64];
+    ULONG guid_count = 0, strings_size = 0, bucket_size[NAME_BUCKETS] = {0}, i, j, stg;
     HRESULT hr = E_OUTOFMEMORY;
 
     for (i = 0; i < w->name_count; i++)
@@ -239,13 +247,7 @@ static HRESULT write_names(struct writer *w, IStorage *root)
         memcpy(buckets + ((size_t)bucket * (w->name_count + 1) + bucket_size[bucket]) * 8 + 4, entries + i * 8 + 4, 4);
         bucket_size[bucket]++;
     }
-    hostfs_widen(NAMEID_STORAGE, wname, ARRAYSIZE(wname));
-    hr = IStorage_CreateStorage(root, wname, STGM_CREATE | STGM_WRITE | STGM_SHARE_EXCLUSIVE, 0, 0, &stg);
-    if (FAILED(hr))
-    {
-        errmsg_about(w->error, hr, w->path, "%s: cannot create storage (%#x)", NAMEID_STORAGE, (unsigned)hr);
-        goto done;
-    }
+    if (FAILED(hr = create_storage(w, root, NAMEID_STORAGE, &stg))) goto done;
     if (SUCCEEDED(hr = write_stream(w, stg, "__substg1.0_00020102", guids, guid_count * 16)) &&
         SUCCEEDED(hr = write_stream(w, stg, "__substg1.0_00030102", entries, w->name_count * 8)))
         hr = write_stream(w, stg, "__substg1.0_00040102", strings, strings_size);
@@ -257,7 +259,6 @@ static HRESULT write_names(struct writer *w, IStorage *root)
         hr = write_stream(w, stg, name, buckets + (size_t)i * (w->name_count + 1) * 8, bucket_size[i] * 8);
     }
 done:
-    if (stg) IStorage_Release(stg);
     free(guids);
     free(entries);
     free(strings);
@@ -265,87 +266,53 @@ done:
     return hr;
 }
 
-/* Creates storage NAME in STG for writing. */
-static HRESULT create_storage(struct writer *w, IStorage *stg, const char *name, IStorage **out)
-{
-    WCHAR wname[64];
-    HRESULT hr;
-
-    hostfs_widen(name, wname, ARRAYSIZE(wname));
-    hr = IStorage_CreateStorage(stg, wname, STGM_CREATE | STGM_WRITE | STGM_SHARE_EXCLUSIVE, 0, 0, out);
-    if (FAILED(hr)) errmsg_about(w->error, hr, w->path, "%s: cannot create storage (%#x)", name, (unsigned)hr);
-    return hr;
-}
 
 /* Writes recipient row I of MESSAGE as its own storage of STG. */
-static HRESULT write_recipient(struct writer *w, IStorage *stg, const struct mapi_message *message, ULONG i)
+static HRESULT write_recipient(struct writer *w, ULONG stg, const struct mapi_message *message, ULONG i)
 {
     BYTE row[ROW_HEADER_SIZE] = {0};
     char name[64];
-    IStorage *sub = NULL;
+    ULONG sub;
     HRESULT hr;
 
     snprintf(name, sizeof(name), RECIP_PREFIX "%08X", i);
     if (FAILED(hr = create_storage(w, stg, name, &sub))) return hr;
-    hr = write_props(w, sub, row, sizeof(row), &message->recipients[i]);
-    IStorage_Release(sub);
-    return hr;
-}
-
-/* Writes the recipient rows FIRST..END-1, middle first, then each half the
- * same way.  ole32 keeps a storage's children in a binary tree and Wine's
- * does not rebalance it: rows created in name order make it a list, and
- * every later open by name walks all of it (10,000 rows took minutes to
- * write and 40 s to read).  Middle-first order keeps it log2(N) deep. */
-static HRESULT write_recipients(struct writer *w, IStorage *stg, const struct mapi_message *message, ULONG first,
-                                ULONG end)
-{
-    ULONG middle = first + (end - first) / 2;
-    HRESULT hr;
-
-    if (first >= end) return S_OK;
-    if (FAILED(hr = write_recipient(w, stg, message, middle))) return hr;
-    if (FAILED(hr = write_recipients(w, stg, message, first, middle))) return hr;
-    return write_recipients(w, stg, message, middle + 1, end);
+    return write_props(w, sub, row, sizeof(row), &message->recipients[i]);
 }
 
 /* Writes TREE into STG as it was read. */
-static HRESULT write_storage_tree(struct writer *w, IStorage *stg, const struct mapi_storage *tree)
+static HRESULT write_storage_tree(struct writer *w, ULONG stg, const struct mapi_storage *tree)
 {
-    HRESULT hr = IStorage_SetClass(stg, &tree->clsid);
+    HRESULT hr = S_OK;
     ULONG i;
 
-    if (FAILED(hr)) return errmsg_about(w->error, hr, w->path, "cannot set an attachment object's class (%#x)", (unsigned)hr);
+    cfbw_set_class(&w->file, stg, &tree->clsid);
     for (i = 0; i < tree->count && SUCCEEDED(hr); i++)
     {
         const struct mapi_storage_item *item = &tree->items[i];
         char name[128] = "";
-        IStorage *sub;
+        ULONG sub;
 
         WideCharToMultiByte(CP_UTF8, 0, item->name, -1, name, sizeof(name) - 1, NULL, NULL);
         if (!item->storage)
-        {
-            hr = write_stream(w, stg, name, item->stream.data, item->stream.size);
-            continue;
-        }
-        if (FAILED(hr = IStorage_CreateStorage(stg, item->name, STGM_CREATE | STGM_WRITE | STGM_SHARE_EXCLUSIVE, 0, 0, &sub)))
-            return errmsg_about(w->error, hr, w->path, "%s: cannot create storage (%#x)", name, (unsigned)hr);
-        hr = write_storage_tree(w, sub, item->storage);
-        IStorage_Release(sub);
+            hr = cfbw_add_stream(&w->file, stg, item->name, item->stream.data, item->stream.size);
+        else if (SUCCEEDED(hr = cfbw_add_storage(&w->file, stg, item->name, &sub)))
+            hr = write_storage_tree(w, sub, item->storage);
+        if (FAILED(hr) && !w->error[0]) return cannot_add(w, hr, item->storage ? "storage" : "stream", name);
     }
     return hr;
 }
 
-static HRESULT write_message(struct writer *w, IStorage *stg, const struct mapi_message *message, ULONG header);
+static HRESULT write_message(struct writer *w, ULONG stg, const struct mapi_message *message, ULONG header);
 
 /* Writes attachment I of MESSAGE as its own storage of STG, its object as
  * the storage __substg1.0_3701000D when it is a message or kept storage. */
-static HRESULT write_attachment(struct writer *w, IStorage *stg, const struct mapi_message *message, ULONG i)
+static HRESULT write_attachment(struct writer *w, ULONG stg, const struct mapi_message *message, ULONG i)
 {
     const struct mapi_attachment *attachment = &message->attachments[i];
     BYTE row[ROW_HEADER_SIZE] = {0};
     char name[64];
-    IStorage *sub = NULL, *object = NULL;
+    ULONG sub, object;
     HRESULT hr;
 
     snprintf(name, sizeof(name), ATTACH_PREFIX "%08X", i);
@@ -355,12 +322,8 @@ static HRESULT write_attachment(struct writer *w, IStorage *stg, const struct ma
     w->object_storage = FALSE;
     if (SUCCEEDED(hr) && (attachment->message || attachment->object) &&
         SUCCEEDED(hr = create_storage(w, sub, OBJECT_STORAGE, &object)))
-    {
         hr = attachment->message ? write_message(w, object, attachment->message, EMBEDDED_HEADER_SIZE)
                                  : write_storage_tree(w, object, attachment->object);
-        IStorage_Release(object);
-    }
-    IStorage_Release(sub);
     return hr;
 }
 
@@ -383,7 +346,7 @@ static HRESULT collect_message_names(struct writer *w, const struct mapi_message
 /* Writes MESSAGE into STG: the property stream with a HEADER-byte header
  * (reserved, next recipient id, next attachment id, recipient count,
  * attachment count: MS-OXMSG 2.4.1), the recipients, the attachments. */
-static HRESULT write_message(struct writer *w, IStorage *stg, const struct mapi_message *message, ULONG header)
+static HRESULT write_message(struct writer *w, ULONG stg, const struct mapi_message *message, ULONG header)
 {
     BYTE top[TOP_HEADER_SIZE] = {0};
     HRESULT hr;
@@ -394,51 +357,45 @@ static HRESULT write_message(struct writer *w, IStorage *stg, const struct mapi_
     put_le32(top + 16, message->recipient_count);
     put_le32(top + 20, message->attachment_count);
     if (FAILED(hr = write_props(w, stg, top, header, &message->props))) return hr;
-    if (FAILED(hr = write_recipients(w, stg, message, 0, message->recipient_count))) return hr;
+    for (i = 0; i < message->recipient_count; i++)
+        if (FAILED(hr = write_recipient(w, stg, message, i))) return hr;
     for (i = 0; i < message->attachment_count; i++)
         if (FAILED(hr = write_attachment(w, stg, message, i))) return hr;
     return S_OK;
 }
 
-/* Writes MESSAGE into the new compound file ROOT. */
-static HRESULT write_root(struct writer *w, IStorage *root, const struct mapi_message *message)
+/* Writes MESSAGE into W's file. */
+static HRESULT write_root(struct writer *w, const struct mapi_message *message)
 {
     HRESULT hr;
 
-    if (FAILED(hr = collect_message_names(w, message)) || FAILED(hr = write_names(w, root)) ||
-        FAILED(hr = write_message(w, root, message, TOP_HEADER_SIZE)))
+    if (FAILED(hr = collect_message_names(w, message)) || FAILED(hr = write_names(w, CFB_ROOT)))
         return hr;
-    return IStorage_Commit(root, STGC_DEFAULT);
+    return write_message(w, CFB_ROOT, message, TOP_HEADER_SIZE);
 }
 
 HRESULT msgfile_write(const char *path, const struct mapi_message *message, char error[MSGFILE_ERROR_SIZE])
 {
-    struct writer w = {path, error, NULL, 0, FALSE};
-    ILockBytes *bytes = NULL;
-    IStorage *root = NULL;
-    const BYTE *data;
-    ULONG size;
+    struct writer w = {{NULL, 0, 0}, path, error, NULL, 0, FALSE};
+    BYTE *data = NULL;
+    size_t size = 0;
     HRESULT hr;
 
+    error[0] = 0;
     /* built in memory, then written out whole: temp file, flush, rename */
-    if (FAILED(hr = memlockbytes_create(&bytes))) return errmsg_about(error, hr, path, ERRMSG_OOM);
-    hr = StgCreateDocfileOnILockBytes(bytes, STGM_CREATE | STGM_READWRITE | STGM_SHARE_EXCLUSIVE, 0, &root);
-    if (FAILED(hr))
+    if (FAILED(hr = cfbw_init(&w.file))) return errmsg_about(error, hr, path, ERRMSG_OOM);
+    if (SUCCEEDED(hr = write_root(&w, message)) && FAILED(hr = cfbw_finish(&w.file, &data, &size)))
     {
-        errmsg_about(error, hr, path, "cannot create a compound file (%#x)", (unsigned)hr);
-        goto done;
+        if (hr == E_OUTOFMEMORY) errmsg_about(error, hr, path, ERRMSG_OOM);
+        else errmsg_about(error, hr, path, "larger than a compound file holds (%#x)", (unsigned)hr);
     }
-    hr = write_root(&w, root, message);
-    IStorage_Release(root);
-    if (FAILED(hr)) goto done;
-    data = memlockbytes_data(bytes, &size);
-    if (FAILED(hr = atomicfile_write(path, data, size)))
+    if (SUCCEEDED(hr) && FAILED(hr = atomicfile_write(path, data, (DWORD)size)))
     {
         char words[256];
         errmsg_about(error, hr, path, "%s", errmsg_describe(hr, words, sizeof(words)));
     }
-done:
-    ILockBytes_Release(bytes);
+    free(data);
+    cfbw_free(&w.file);
     free(w.names);
     return hr;
 }
