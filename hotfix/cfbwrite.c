@@ -88,9 +88,12 @@ HRESULT cfbw_init(struct cfb_writer *w)
 {
     static const WCHAR root[] = {'R', 'o', 'o', 't', ' ', 'E', 'n', 't', 'r', 'y', 0};
     ULONG index;
+    HRESULT hr;
 
     memset(w, 0, sizeof(*w));
-    return add_entry(w, CFB_NONE, root, CFB_TYPE_ROOT, &index);
+    /* in no tree: black, as MS-CFB has the root */
+    if (SUCCEEDED(hr = add_entry(w, CFB_NONE, root, CFB_TYPE_ROOT, &index))) w->entries[index].color = COLOR_BLACK;
+    return hr;
 }
 
 void cfbw_free(struct cfb_writer *w)

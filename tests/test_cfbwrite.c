@@ -112,7 +112,44 @@ static void streams_and_storages_read_back(void **state)
     cfbw_free(&w);
 }
 
-/* 10,000 storages under one: each found down the tree, all listed. */
+/* Entry I of the file BYTES, whose directory runs through consecutive
+ * sectors, as cfbwrite lays it out. */
+static const BYTE *entry_at(const BYTE *bytes, ULONG i)
+{
+    ULONG first_dir = bytes[0x30] | bytes[0x31] << 8 | bytes[0x32] << 16 | (ULONG)bytes[0x33] << 24;
+
+    return bytes + 512 + (size_t)first_dir * 512 + (size_t)i * 128;
+}
+
+static ULONG field(const BYTE *entry, ULONG offset)
+{
+    return entry[offset] | entry[offset + 1] << 8 | entry[offset + 2] << 16 | (ULONG)entry[offset + 3] << 24;
+}
+
+/* The black height of the tree under NODE, checking that it is one: no
+ * red entry with a red child, as many black entries on every path.
+ * Counts the entries in *SEEN. */
+static ULONG black_height(const BYTE *bytes, ULONG node, ULONG *seen)
+{
+    const BYTE *e;
+    ULONG left, right;
+
+    if (node == CFB_NONE) return 1;
+    (*seen)++;
+    e = entry_at(bytes, node);
+    left = black_height(bytes, field(e, 0x44), seen);
+    right = black_height(bytes, field(e, 0x48), seen);
+    assert_int_equal(left, right);
+    if (!e[0x43])
+    {
+        if (field(e, 0x44) != CFB_NONE) assert_int_equal(entry_at(bytes, field(e, 0x44))[0x43], 1);
+        if (field(e, 0x48) != CFB_NONE) assert_int_equal(entry_at(bytes, field(e, 0x48))[0x43], 1);
+    }
+    return left + e[0x43];
+}
+
+/* 10,000 storages under one: each found down the tree, all listed, the
+ * tree a red-black one. */
 static void many_children_are_found_by_name(void **state)
 {
     struct cfb_writer w;
@@ -140,6 +177,18 @@ static void many_children_are_found_by_name(void **state)
         if ((row = cfb_find(file, CFB_ROOT, name)) == CFB_NONE) fail_msg("%s not found", name);
     }
     assert_int_equal(cfb_children(file, CFB_ROOT, &children, &count), S_OK);
+    assert_int_equal(count, 10000);
+    /* in the tree's order, the names ascend (cfb_children walks it) */
+    for (i = 0; i < count; i++)
+    {
+        WCHAR got[CFB_NAME_SIZE];
+        cfb_name(file, children[i], got);
+        snprintf(name, sizeof(name), "__recip_version1.0_#%08X", i);
+        widen(name, wname);
+        assert_memory_equal(got, wname, (strlen(name) + 1) * sizeof(WCHAR));
+    }
+    count = 0;
+    black_height(bytes, field(entry_at(bytes, CFB_ROOT), 0x4C), &count);
     assert_int_equal(count, 10000);
     free(children);
     cfb_close(file);
