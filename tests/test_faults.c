@@ -437,7 +437,10 @@ static void choose_fault_server(void)
 {
     if (GetFileAttributesA("Z:\\dev\\shm") & FILE_ATTRIBUTE_DIRECTORY &&
         GetFileAttributesA("Z:\\dev\\shm") != INVALID_FILE_ATTRIBUTES)
-        snprintf(fault_server, sizeof(fault_server), "/dev/shm/trackfix-faults-%08u", (unsigned)GetCurrentProcessId());
+        /* the host's process id: Wine's are a wineserver's own, and two
+         * runs of the tests on one machine (two lanes, two checkouts)
+         * would share a folder and its lock */
+        snprintf(fault_server, sizeof(fault_server), "/dev/shm/trackfix-faults-%08u", (unsigned)getpid());
     else
         snprintf(fault_server, sizeof(fault_server), "test_faults-server");
     snprintf(fault_queue, sizeof(fault_queue), "%s/queue", fault_server);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <windows.h>
 
@@ -303,7 +304,8 @@ static void make_work(void)
     char path[MAX_PATH];
 
     if (GetFileAttributesA("Z:\\dev\\shm") != INVALID_FILE_ATTRIBUTES)
-        snprintf(work, sizeof(work), "/dev/shm/test_verbfaults-%08u", (unsigned)GetCurrentProcessId());
+        /* the host's process id, unique on the machine (test_faults.c) */
+        snprintf(work, sizeof(work), "/dev/shm/test_verbfaults-%08u", (unsigned)getpid());
     else snprintf(work, sizeof(work), "test_verbfaults-work");
     snprintf(out_file, sizeof(out_file), "%s/printed.out", work);
     snprintf(err_file, sizeof(err_file), "%s/printed.err", work);
