@@ -294,8 +294,7 @@ void cfb_clsid(const struct cfb *c, ULONG entry, GUID *clsid)
     memcpy(clsid, entry_of(c, entry) + 0x50, sizeof(*clsid));
 }
 
-/* MS-CFB's name order ignores case: compared in upper case. */
-static WCHAR upper(WCHAR ch)
+WCHAR cfb_name_upper(WCHAR ch)
 {
     return ch >= 'a' && ch <= 'z' ? ch - 'a' + 'A' : ch;
 }
@@ -341,7 +340,7 @@ static BOOL match_name(void *ctx, ULONG entry)
     /* the length counts the terminator, in bytes */
     if ((size_t)(e[0x40] | e[0x41] << 8) != (search->length + 1) * 2 || !e[0x42]) return TRUE;
     for (i = 0; i < search->length; i++)
-        if (upper(e[i * 2] | e[i * 2 + 1] << 8) != upper((BYTE)search->name[i])) return TRUE;
+        if (cfb_name_upper(e[i * 2] | e[i * 2 + 1] << 8) != cfb_name_upper((BYTE)search->name[i])) return TRUE;
     search->found = entry;
     return FALSE;
 }
@@ -357,7 +356,7 @@ static int compare_name(const struct cfb *c, ULONG entry, const char *name, size
     if (chars != length) return chars < length ? -1 : 1;
     for (i = 0; i < length; i++)
     {
-        WCHAR a = upper(e[i * 2] | e[i * 2 + 1] << 8), b = upper((BYTE)name[i]);
+        WCHAR a = cfb_name_upper(e[i * 2] | e[i * 2 + 1] << 8), b = cfb_name_upper((BYTE)name[i]);
         if (a != b) return a < b ? -1 : 1;
     }
     return 0;

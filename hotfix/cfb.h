@@ -40,6 +40,11 @@ struct cfb;
 HRESULT cfb_open(const BYTE *data, size_t size, struct cfb **file, char error[CFB_ERROR_SIZE]);
 void cfb_close(struct cfb *file);
 
+/* A character of a name as MS-CFB's order of names (2.6.4) compares it:
+ * in upper case (ASCII's letters; the names .msg files use are ASCII).
+ * The reader and cfbwrite's trees agree through it. */
+WCHAR cfb_name_upper(WCHAR ch);
+
 /* The entry of storage STORAGE named NAME (ASCII, compared without case as
  * MS-CFB compares names), or CFB_NONE. */
 ULONG cfb_find(const struct cfb *file, ULONG storage, const char *name);

@@ -43,19 +43,17 @@ struct cfbw_entry
 };
 
 /* MS-CFB's order of names (2.6.4): the shorter first, then character by
- * character in upper case (cfb.c finds names the same way). */
-static WCHAR upper(WCHAR ch)
-{
-    return ch >= 'a' && ch <= 'z' ? ch - 'a' + 'A' : ch;
-}
-
+ * character as cfb.c finds them. */
 static int compare_entries(const struct cfbw_entry *a, const struct cfbw_entry *b)
 {
     ULONG i;
 
     if (a->name_chars != b->name_chars) return a->name_chars < b->name_chars ? -1 : 1;
     for (i = 0; i < a->name_chars; i++)
-        if (upper(a->name[i]) != upper(b->name[i])) return upper(a->name[i]) < upper(b->name[i]) ? -1 : 1;
+    {
+        WCHAR x = cfb_name_upper(a->name[i]), y = cfb_name_upper(b->name[i]);
+        if (x != y) return x < y ? -1 : 1;
+    }
     return 0;
 }
 
