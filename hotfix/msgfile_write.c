@@ -266,7 +266,6 @@ done:
     return hr;
 }
 
-
 /* Writes recipient row I of MESSAGE as its own storage of STG. */
 static HRESULT write_recipient(struct writer *w, ULONG stg, const struct mapi_message *message, ULONG i)
 {

@@ -18,7 +18,8 @@
  * are on disk under names fixed by the id, so a run killed at any point and
  * started again redoes at most a write of the same file: nothing is lost
  * and nothing is delivered twice.  QUEUE/lock, held with the kernel's lock
- * (flock), keeps a second run out, from any Wine prefix.  The event log is SERVER/eventlog.log.
+ * (flock), keeps a second run out, from any Wine prefix.  The event log is
+ * SERVER/eventlog.log.
  */
 #ifndef TRACKFIX_QUEUE_H
 #define TRACKFIX_QUEUE_H

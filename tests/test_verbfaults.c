@@ -5,9 +5,9 @@
  * call failing.  A run prints what the clean run printed, with its exit
  * code, the file it writes and the state it leaves, or it says the error
  * (out of memory for an allocation) and leaves the file it writes as it
- * was or whole.  What the
- * library's operations do under faults is test_faults'; this is the
- * verbs' own reading of options, their files, their messages.
+ * was or whole.  What the library's operations do under faults is
+ * test_faults'; this is the verbs' own reading of options, their files,
+ * their messages.
  */
 /* winsock2.h must come before the C library's headers under Winelib */
 #include <winsock2.h>
