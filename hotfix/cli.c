@@ -39,6 +39,16 @@ static const char *const messages[] = {
     [MSG_CANNOT_WRITE] = "cannot write %s",
 };
 
+void cli_buffer_stdout(void)
+{
+    /* Wine sets the C library's stdout unbuffered, a write system call for
+     * every fputs and putchar (490,000 for `msg dump` of the corpus); the
+     * buffer is our own because the one glibc keeps after that is a byte */
+    static char buffer[1 << 16];
+
+    if (!isatty(1)) setvbuf(stdout, buffer, _IOFBF, sizeof(buffer));
+}
+
 void cli_message(enum cli_msg id, ...)
 {
     struct strbuf shown = {0};

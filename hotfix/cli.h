@@ -174,4 +174,9 @@ enum cli_msg
  * arguments its table entry names. */
 void cli_message(enum cli_msg id, ...);
 
+/* Gives stdout a buffer when it is a file or a pipe, as a C program's
+ * stdout has; a terminal's stays as it is.  cli_message flushes stdout
+ * before it says anything on stderr, so the two keep their order. */
+void cli_buffer_stdout(void);
+
 #endif

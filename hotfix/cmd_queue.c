@@ -366,6 +366,7 @@ static BOOL print_history(struct queue *queue, const char *id)
     ULONG count = 0, i;
 
     memset(&e, 0, sizeof(e));
+    fflush(stdout); /* what stdout holds comes before the history */
     if (FAILED(queue_find(queue, id, &e, error)) || FAILED(queue_history(queue, &e, &events, &count, error)))
     {
         cli_message(MSG_FAILED, "open", error);

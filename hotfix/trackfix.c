@@ -96,6 +96,7 @@ int wmain(int argc, WCHAR **wargv)
     int ret = EXIT_USAGE;
     size_t i;
 
+    cli_buffer_stdout();
     if (!(argv = utf8_args(argc, wargv)))
     {
         fprintf(stderr, "trackfix: out of memory\n");

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
+
 typedef int (*verb_fn)(int argc, char **argv);
 
 #define VERBRUN_LINE_SIZE 1024
@@ -55,6 +57,7 @@ static inline void verbrun_capture_begin(const char *out, const char *err, int s
     }
     dup2(fd, 2);
     close(fd);
+    cli_buffer_stdout();
 }
 
 static inline void verbrun_capture_end(int saved[2])
