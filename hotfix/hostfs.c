@@ -43,7 +43,7 @@ HRESULT hostfs_error(int error)
  * system calls; a folder of a cached parent is found with one stat, and
  * kept too (the parent, used again at once, stays near the front).  A
  * folder removed since is found missing by the host call that uses it. */
-#define FOLDER_CACHE_SIZE 8
+#define FOLDER_CACHE_SIZE 32
 static struct
 {
     char *folder; /* as the program names it, separator included */

@@ -57,12 +57,13 @@ expect_rc 0
 # January, by date(1); "Friday Lunch" deleted the 6th and moved the 13th to
 # Monday the 9th, changed the 20th in place; "Lanch time" chgs1 and chgs2
 # deleted the 6th and moved the 13th to Thursday the 12th.
-fridays() { local i; for i in $(seq 0 51); do date -u -d "2023-01-06 +$((7 * i)) days" +%Y-%m-%dT12:00; done; }
-fridays > "$work/text/corpus-Lanch-time--every-friday--in-2023-org.expected"
+fridays=$work/fridays
+for i in $(seq 0 51); do echo "2023-01-06 +$((7 * i)) days"; done | date -u -f - +%Y-%m-%dT12:00 > "$fridays"
+cp "$fridays" "$work/text/corpus-Lanch-time--every-friday--in-2023-org.expected"
 { echo "2023-01-09T12:00 replaces 2023-01-13T12:00"; echo "2023-01-20T12:00 replaces 2023-01-20T12:00"
-  fridays | grep -v -e 2023-01-06 -e 2023-01-13 -e 2023-01-20; } > "$work/text/corpus-Friday-Lunch.expected"
+  grep -v -e 2023-01-06 -e 2023-01-13 -e 2023-01-20 "$fridays"; } > "$work/text/corpus-Friday-Lunch.expected"
 for n in 1 2; do
-    { echo "2023-01-12T12:00 replaces 2023-01-13T12:00"; fridays | grep -v -e 2023-01-06 -e 2023-01-13; } \
+    { echo "2023-01-12T12:00 replaces 2023-01-13T12:00"; grep -v -e 2023-01-06 -e 2023-01-13 "$fridays"; } \
         > "$work/text/corpus-Lanch-time--every-friday--in-2023-chgs$n.expected"
 done
 echo "2022-12-12T16:00" > "$work/text/corpus-A-weekly-1.expected"

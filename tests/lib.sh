@@ -77,7 +77,7 @@ start_sink() {
     /usr/bin/python3 "$TOP/tests/smtpsink.py" "$@" &
     sinks+=($!)
     local i
-    for i in $(seq 50); do [ -e "$1/port" ] && break; sleep 0.1; done
+    for i in $(seq 250); do [ -e "$1/port" ] && break; sleep 0.02; done
     port=$(cat "$1/port" 2> /dev/null) || fail "the SMTP sink did not start"
 }
 stop_sinks() {
