@@ -528,11 +528,57 @@ static BOOL has_case(const char *name)
     return FALSE;
 }
 
+/* The host path of the folder HOST (a host path whose last name is not
+ * there) names in another case, as Windows would find it (new; caller
+ * frees), or NULL; PATH is the same folder in the program's terms.  When
+ * the name and every entry beside it are ASCII and the name has no '~'
+ * (no short 8.3 name to match), Wine's case-insensitive match is ASCII's,
+ * and the host's one reading of the folder decides; else, or when the
+ * folder cannot be read, Wine looks the whole path up (two dozen system
+ * calls a folder on the way). */
+static char *folder_in_other_case(const char *host, const char *path)
+{
+    const char *slash = strrchr(host, '/'), *name = slash + 1, *c;
+    char *parent, *found = NULL, *unix_found;
+    BOOL ask_wine = strchr(name, '~') != NULL;
+    WCHAR wpath[MAX_PATH];
+    struct dirent *entry;
+    DIR *dir;
+
+    for (c = name; *c && !ask_wine; c++) ask_wine = (unsigned char)*c >= 0x80;
+    if (!ask_wine && (parent = strndup(host, slash == host ? 1 : (size_t)(slash - host))))
+    {
+        if ((dir = opendir(parent)))
+        {
+            for (errno = 0; !found && !ask_wine && (entry = readdir(dir)); errno = 0)
+            {
+                for (c = entry->d_name; *c && !ask_wine; c++) ask_wine = (unsigned char)*c >= 0x80;
+                if (!ask_wine && !strcasecmp(entry->d_name, name) &&
+                    (found = malloc(strlen(parent) + strlen(entry->d_name) + 2)))
+                    sprintf(found, "%s/%s", strcmp(parent, "/") ? parent : "", entry->d_name);
+            }
+            if (errno) ask_wine = TRUE;
+            closedir(dir);
+        }
+        else
+            ask_wine = TRUE;
+        free(parent);
+        if (!ask_wine) return found;
+        free(found);
+        found = NULL;
+    }
+    if (hostfs_widen(path, wpath, MAX_PATH) && (unix_found = wine_get_unix_file_name(wpath)))
+    {
+        found = strdup(unix_found);
+        HeapFree(GetProcessHeap(), 0, unix_found);
+    }
+    return found;
+}
+
 HRESULT hostfs_make_folders(const char *path)
 {
     size_t length = strlen(path);
     char *trimmed, *host = NULL, *found = NULL;
-    WCHAR wpath[MAX_PATH];
     struct stat st;
     HRESULT hr;
 
@@ -544,15 +590,15 @@ HRESULT hostfs_make_folders(const char *path)
         hr = hostfs_resolve(trimmed, &host);
     if (FAILED(hr) || (!stat(host, &st) && S_ISDIR(st.st_mode))) goto done;
     /* not there by this name: in another case, as Windows finds it? */
-    if (has_case(strrchr(host, '/') + 1) && hostfs_widen(trimmed, wpath, MAX_PATH) &&
-        (found = wine_get_unix_file_name(wpath)) && !stat(found, &st) && S_ISDIR(st.st_mode))
+    if (has_case(strrchr(host, '/') + 1) && (found = folder_in_other_case(host, trimmed)) && !stat(found, &st) &&
+        S_ISDIR(st.st_mode))
         goto done;
     if (!mkdir(host, 0777)) goto done;
     if (errno == ENOENT && SUCCEEDED(hr = make_parent(trimmed))) mkdir(host, 0777);
     if (SUCCEEDED(hr) && (stat(host, &st) || !S_ISDIR(st.st_mode)))
         hr = errno == ENOENT ? HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND) : HRESULT_FROM_WIN32(ERROR_DIRECTORY);
 done:
-    if (found) HeapFree(GetProcessHeap(), 0, found);
+    free(found);
     free(host);
     free(trimmed);
     return hr;

@@ -345,6 +345,15 @@ static void paths_at_their_edges_are_found_or_refused(void **state)
     /* the same folders named in another case: found, not made again */
     assert_int_equal(hostfs_make_folders(TEST_DIR "/made/IN/Steps/"), S_OK);
     assert_int_equal(system("test $(find " TEST_DIR " -type d | wc -l) = 4"), 0);
+    /* Wine decides where ASCII cannot: a name past ASCII ("Über" as
+     * "üBER"), one with a '~' (a short name's mark), and an ASCII name
+     * beside an entry past ASCII; found all the same */
+    assert_int_equal(hostfs_make_folders(TEST_DIR "/Made/\xc3\x9c" "ber"), S_OK);
+    assert_int_equal(hostfs_make_folders(TEST_DIR "/made/\xc3\xbc" "BER"), S_OK);
+    assert_int_equal(hostfs_make_folders(TEST_DIR "/Made/a~b"), S_OK);
+    assert_int_equal(hostfs_make_folders(TEST_DIR "/made/A~B"), S_OK);
+    assert_int_equal(hostfs_make_folders(TEST_DIR "/made/IN"), S_OK);
+    assert_int_equal(system("test $(find " TEST_DIR " -type d | wc -l) = 6"), 0);
     /* a drive the prefix does not have: nothing made, not even "./Q:" */
     assert_int_equal(hostfs_make_folders("Q:\\sub"), HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND));
     assert_true(FAILED(hostfs_make_folders("Q:\\\\sub")));
