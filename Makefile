@@ -75,7 +75,7 @@ CHECK_TESTS := $(filter $(LONG_TESTS),scripts/memcheck.sh $(wildcard tests/check
 # first beside the scripts
 LONG_UNIT_TESTS := $(BUILD)/test_faults.exe $(BUILD)/test_verbfaults.exe
 TEST_ORDER = $(LONG_UNIT_TESTS) $(E2E_TESTS) $(filter-out $(LONG_UNIT_TESTS),$(UNIT_TESTS))
-TEST_PROGRAMS := all $(UNIT_TESTS) $(BUILD)/hold_lock.exe $(BUILD)/fuzz.exe $(BUILD)/vgcanary.exe $(BUILD)/tzcheck.exe prefix
+TEST_PROGRAMS := all $(UNIT_TESTS) $(BUILD)/unit_suite.exe $(BUILD)/hold_lock.exe $(BUILD)/fuzz.exe $(BUILD)/vgcanary.exe $(BUILD)/tzcheck.exe prefix
 
 .PHONY: all deps test-deps check-deps bench-deps coverage-deps test check check-wine10 memcheck fuzz demo docs man install bench coverage clean prefix
 
@@ -147,6 +147,23 @@ $(BUILD)/test_faults.exe $(BUILD)/test_verbfaults.exe: $(OBJDIR)/tests/faults.o
 $(BUILD)/test_faults.exe $(BUILD)/test_verbfaults.exe: LDFLAGS += $(FAULT_WRAPS)
 $(BUILD)/test_verbfaults.exe: $(filter-out $(OBJDIR)/hotfix/trackfix.o,$(CLI_OBJS))
 
+# The memory check's one process for the small unit tests (valgrind's
+# start through Wine is some 2 s a process): each test's object with its
+# main renamed NAME_main, called in turn by tests/unit_suite.c.
+SUITE_TESTS := $(filter-out test_faults test_verbfaults,$(patsubst tests/%.c,%,$(wildcard tests/test_*.c)))
+$(OBJDIR)/suite/%.o: $(OBJDIR)/tests/%.o
+	@mkdir -p $(dir $@)
+	$(Q)objcopy --redefine-sym main=$*_main $< $@
+$(OBJDIR)/unit_suite.inc: Makefile $(wildcard tests/test_*.c)
+	@mkdir -p $(dir $@)
+	$(Q)printf 'X(%s)\n' $(SUITE_TESTS) > $@
+$(OBJDIR)/tests/unit_suite.o: $(OBJDIR)/unit_suite.inc
+$(OBJDIR)/tests/unit_suite.o: CFLAGS += -I$(OBJDIR)
+$(BUILD)/unit_suite.exe: $(OBJDIR)/tests/unit_suite.o $(SUITE_TESTS:%=$(OBJDIR)/suite/%.o) \
+                         $(filter-out $(OBJDIR)/hotfix/trackfix.o,$(CLI_OBJS)) $(LIB_OBJS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS:-municode=) -o $@ $(filter %.o,$^) $(LIBS) $(TESTLIBS)
+
 # Benchmark drivers (make bench): library code, no cmocka.
 $(BUILD)/bench_%.exe: $(OBJDIR)/tests/bench_%.o $(LIB_OBJS)
 	@$(if $(Q),echo "  LINK    $@")
@@ -199,7 +216,7 @@ check-wine10:
 	$(Q)scripts/wine10.sh $(abspath $(BUILD))/wine10/rootfs
 
 # The programs of make test under valgrind's memcheck (scripts/memcheck.sh).
-memcheck: test-deps all $(UNIT_TESTS) $(BUILD)/fuzz.exe $(BUILD)/vgcanary.exe prefix
+memcheck: test-deps all $(UNIT_TESTS) $(BUILD)/unit_suite.exe $(BUILD)/fuzz.exe $(BUILD)/vgcanary.exe prefix
 	$(Q)$(WINEENV) BUILD=$(abspath $(BUILD)) scripts/wine-session.sh scripts/memcheck.sh
 
 # FUZZ_N mutated inputs (default 100,000) in one process; what breaks

@@ -2,7 +2,8 @@
 # make memcheck (and make check): trackfix's programs under valgrind's
 # memcheck, through Wine, with zero errors and zero definite leaks allowed
 # in trackfix's own code (tests/vgcheck.py decides what is whose).  Runs:
-#   - every cmocka unit test (build/test_*.exe)
+#   - every cmocka unit test: the small ones in one process
+#     (build/unit_suite.exe), the two fault tests on their own
 #   - the whole story in one process: trackfix scenario --fix=toggle
 #   - convert (fix on and off), reply (.ics, base64 and quoted-printable
 #     .eml), msg dump of the third-party corpus, a recurring meeting of each
@@ -84,15 +85,17 @@ grep -q "InvalidWrite: .* at main (vgcanary.c" "$out/canary.txt" &&
     { echo "FAIL memcheck: the checker did not name the canary's errors" >&2; cat "$out/canary.txt" >&2; exit 1; }
 rm -f "$out"/xml/canary-*.xml
 
-for t in "$BUILD"/test_*.exe.so; do
-    name=$(basename "$t" .exe.so)
+# the small unit tests in one process (build/unit_suite.exe: valgrind's
+# start is some 2 s a process), the systime properties over 20,000 values
+# instead of 10^6
+echo "memcheck: the small unit tests in one process (unit_suite)"
+(cd "$BUILD" && TRACKFIX_PROPERTY_RUNS=20000 vg unit_suite 0 ./unit_suite.exe.so)
+# the fault tests fail the first call of each call path, not every call
+# (each handler of a failure checked for leaks where it is first reached),
+# every call being make check's own run of them
+for name in test_faults test_verbfaults; do
     echo "memcheck: $name"
-    # the systime properties over 20,000 values instead of 10^6; the fault
-    # tests fail the first call of each call path, not every call (each
-    # handler of a failure checked for leaks where it is first reached),
-    # every call being make check's own run of them
-    (cd "$BUILD" && unset TRACKFIX_FAULTS_ALL && TRACKFIX_FAULTS_PATHS=1 TRACKFIX_PROPERTY_RUNS=20000 \
-        vg "$name" 0 "./$name.exe.so")
+    (cd "$BUILD" && unset TRACKFIX_FAULTS_ALL && TRACKFIX_FAULTS_PATHS=1 vg "$name" 0 "./$name.exe.so")
 done
 
 TF="$BUILD/trackfix.exe.so"
