@@ -528,6 +528,14 @@ static BOOL has_case(const char *name)
     return FALSE;
 }
 
+/* TRUE when S has no byte past ASCII. */
+static BOOL is_ascii(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s >= 0x80) return FALSE;
+    return TRUE;
+}
+
 /* The host path of the folder HOST (a host path whose last name is not
  * there) names in another case, as Windows would find it (new; caller
  * frees), or NULL; PATH is the same folder in the program's terms.  When
@@ -538,23 +546,22 @@ static BOOL has_case(const char *name)
  * calls a folder on the way). */
 static char *folder_in_other_case(const char *host, const char *path)
 {
-    const char *slash = strrchr(host, '/'), *name = slash + 1, *c;
+    const char *slash = strrchr(host, '/'), *name = slash + 1;
     char *parent, *found = NULL, *unix_found;
-    BOOL ask_wine = strchr(name, '~') != NULL;
+    BOOL ask_wine = strchr(name, '~') || !is_ascii(name);
     WCHAR wpath[MAX_PATH];
     struct dirent *entry;
     DIR *dir;
 
-    for (c = name; *c && !ask_wine; c++) ask_wine = (unsigned char)*c >= 0x80;
     if (!ask_wine && (parent = strndup(host, slash == host ? 1 : (size_t)(slash - host))))
     {
         if ((dir = opendir(parent)))
         {
             for (errno = 0; !found && !ask_wine && (entry = readdir(dir)); errno = 0)
             {
-                for (c = entry->d_name; *c && !ask_wine; c++) ask_wine = (unsigned char)*c >= 0x80;
-                if (!ask_wine && !strcasecmp(entry->d_name, name) &&
-                    (found = malloc(strlen(parent) + strlen(entry->d_name) + 2)))
+                if (!is_ascii(entry->d_name)) ask_wine = TRUE;
+                else if (!strcasecmp(entry->d_name, name) &&
+                         (found = malloc(strlen(parent) + strlen(entry->d_name) + 2)))
                     sprintf(found, "%s/%s", strcmp(parent, "/") ? parent : "", entry->d_name);
             }
             if (errno) ask_wine = TRUE;
