@@ -149,8 +149,9 @@ $(BUILD)/test_verbfaults.exe: $(filter-out $(OBJDIR)/hotfix/trackfix.o,$(CLI_OBJ
 
 # The memory check's one process for the small unit tests (valgrind's
 # start through Wine is some 2 s a process): each test's object with its
-# main renamed NAME_main, called in turn by tests/unit_suite.c.
-SUITE_TESTS := $(filter-out test_faults test_verbfaults,$(patsubst tests/%.c,%,$(wildcard tests/test_*.c)))
+# main renamed NAME_main, called in turn by tests/unit_suite.c; the long
+# ones (the fault tests) run on their own, by call path.
+SUITE_TESTS := $(patsubst $(BUILD)/%.exe,%,$(filter-out $(LONG_UNIT_TESTS),$(UNIT_TESTS)))
 $(OBJDIR)/suite/%.o: $(OBJDIR)/tests/%.o
 	@mkdir -p $(dir $@)
 	$(Q)objcopy --redefine-sym main=$*_main $< $@
