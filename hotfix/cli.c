@@ -46,7 +46,8 @@ void cli_buffer_stdout(void)
      * buffer is our own because the one glibc keeps after that is a byte */
     static char buffer[1 << 16];
 
-    if (!isatty(1)) setvbuf(stdout, buffer, _IOFBF, sizeof(buffer));
+    if (isatty(1)) setvbuf(stdout, NULL, _IONBF, 0);
+    else setvbuf(stdout, buffer, _IOFBF, sizeof(buffer));
 }
 
 void cli_message(enum cli_msg id, ...)

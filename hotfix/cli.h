@@ -174,9 +174,11 @@ enum cli_msg
  * arguments its table entry names. */
 void cli_message(enum cli_msg id, ...);
 
-/* Gives stdout a buffer when it is a file or a pipe, as a C program's
- * stdout has; a terminal's stays as it is.  cli_message flushes stdout
- * before it says anything on stderr, so the two keep their order. */
+/* Sets stdout's buffering for where fd 1 goes now: a buffer for a file or
+ * a pipe, as a C program's stdout has, none for a terminal (as Wine sets
+ * it).  cli_message flushes stdout before it says anything on stderr, so
+ * the two keep their order.  Flush stdout before fd 1 is moved, then call
+ * this again. */
 void cli_buffer_stdout(void);
 
 #endif

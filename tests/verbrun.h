@@ -68,6 +68,7 @@ static inline void verbrun_capture_end(int saved[2])
     dup2(saved[1], 2);
     close(saved[0]);
     close(saved[1]);
+    cli_buffer_stdout();
 }
 
 /* The text of FILE, read whole (caller frees); the test fails if it
