@@ -59,30 +59,64 @@ static void pending_free(struct atomicfile_pending *p, BOOL remove_temp)
     free(p->temp);
 }
 
-HRESULT atomicfile_batch_write(struct atomicfile_batch *batch, const char *path, const void *data, DWORD size)
+static void batch_lock(struct atomicfile_batch *batch)
 {
-    struct atomicfile_pending *p;
-    HRESULT hr;
-    int fd, error;
+    if (batch->lock) EnterCriticalSection(batch->lock);
+}
+
+static void batch_unlock(struct atomicfile_batch *batch)
+{
+    if (batch->lock) LeaveCriticalSection(batch->lock);
+}
+
+/* Takes a place in the batch for PATH (its strings HOST, TEMP, which it
+ * owns from then on), naming TEMP; its index.  Under the batch's lock. */
+static ULONG reserve(struct atomicfile_batch *batch, char *path, char *host, char *temp)
+{
+    struct atomicfile_pending *p = &batch->items[batch->count];
     ULONG i;
 
-    if (!grow_for_one(&batch->items, &batch->capacity, batch->count, sizeof(*batch->items), 64)) return E_OUTOFMEMORY;
-    p = &batch->items[batch->count];
-    memset(p, 0, sizeof(*p));
-    if (FAILED(hr = hostfs_resolve(path, &p->host))) return hr;
-    if (!(p->path = strdup(path)) || !(p->temp = malloc(strlen(p->host) + 16)))
-    {
-        pending_free(p, FALSE);
-        return E_OUTOFMEMORY;
-    }
     /* NAME.tmp, as atomicfile_write names it (NAME.old, the spare, with
      * keep_spares); an output named twice in one batch keeps a second
      * temporary file, NAME.N.tmp, and the later wins */
-    sprintf(p->temp, batch->keep_spares ? "%s.old" : "%s.tmp", p->host);
+    sprintf(temp, batch->keep_spares ? "%s.old" : "%s.tmp", host);
     for (i = 0; i < batch->count && !batch->names_unique; i++)
-        if (!strcmp(batch->items[i].host, p->host)) sprintf(p->temp, "%s.%u.tmp", p->host, batch->count);
-    /* a spare is rewritten in place: no new file, its blocks reused */
-    if ((fd = open(p->temp, O_WRONLY | O_CREAT | (batch->keep_spares ? 0 : O_TRUNC) | O_CLOEXEC, 0666)) < 0)
+        if (batch->items[i].host && !strcmp(batch->items[i].host, host)) sprintf(temp, "%s.%u.tmp", host, batch->count);
+    p->path = path;
+    p->host = host;
+    p->temp = temp;
+    return batch->count++;
+}
+
+HRESULT atomicfile_batch_write(struct atomicfile_batch *batch, const char *path, const void *data, DWORD size)
+{
+    char *host, *copy = NULL, *temp = NULL;
+    HRESULT hr;
+    BOOL room;
+    int fd, error;
+    ULONG index;
+
+    if (FAILED(hr = hostfs_resolve(path, &host))) return hr;
+    if (!(copy = strdup(path)) || !(temp = malloc(strlen(host) + 16)))
+    {
+        free(copy);
+        free(host);
+        return E_OUTOFMEMORY;
+    }
+    batch_lock(batch);
+    if ((room = grow_for_one(&batch->items, &batch->capacity, batch->count, sizeof(*batch->items), 64)))
+        index = reserve(batch, copy, host, temp);
+    batch_unlock(batch);
+    if (!room)
+    {
+        free(copy);
+        free(host);
+        free(temp);
+        return E_OUTOFMEMORY;
+    }
+    /* outside the lock: TEMP is this write's alone.  A spare is rewritten
+     * in place: no new file, its blocks reused */
+    if ((fd = open(temp, O_WRONLY | O_CREAT | (batch->keep_spares ? 0 : O_TRUNC) | O_CLOEXEC, 0666)) < 0)
         error = errno;
     else
     {
@@ -90,14 +124,16 @@ HRESULT atomicfile_batch_write(struct atomicfile_batch *batch, const char *path,
         if (!error && batch->keep_spares && ftruncate(fd, size)) error = errno;
         if (close(fd) && !error) error = errno;
     }
+    batch_lock(batch);
     if (error)
     {
-        pending_free(p, TRUE);
-        return hostfs_error(error);
+        /* its place stays, empty: the commit passes over it */
+        pending_free(&batch->items[index], TRUE);
+        memset(&batch->items[index], 0, sizeof(batch->items[index]));
     }
-    batch->count++;
-    batch->bytes += size;
-    return S_OK;
+    else batch->bytes += size;
+    batch_unlock(batch);
+    return error ? hostfs_error(error) : S_OK;
 }
 
 /* Puts P's temporary file under its name: with SPARE, by exchanging the
@@ -142,19 +178,25 @@ HRESULT atomicfile_batch_commit(struct atomicfile_batch *batch,
     HRESULT first = S_OK, synced, hr;
     ULONG i, j;
 
-    if (!batch->count) return S_OK;
+    /* a write that failed left its place empty */
+    for (i = 0; i < batch->count && !batch->items[i].temp; i++) continue;
+    if (i == batch->count)
+    {
+        batch->count = 0;
+        return S_OK;
+    }
     /* one flush of the file system for every temporary file's data */
-    synced = sync_host_file_system(batch->items[0].temp);
-    for (i = 0; i < batch->count; i++)
+    synced = sync_host_file_system(batch->items[i].temp);
+    for (; i < batch->count; i++)
     {
         struct atomicfile_pending *p = &batch->items[i];
-
-        size_t length = strlen(p->host);
+        size_t length = p->host ? strlen(p->host) : 0;
         /* only NAME.old is a spare: a second write of NAME in the batch
          * (NAME.N.tmp) is renamed */
-        BOOL spare = batch->keep_spares && !strncmp(p->temp, p->host, length) && !strcmp(p->temp + length, ".old");
+        BOOL spare = p->temp && batch->keep_spares && !strncmp(p->temp, p->host, length) && !strcmp(p->temp + length, ".old");
         int error;
 
+        if (!p->temp) continue;
         hr = FAILED(synced) ? synced : (error = install(p, spare)) ? hostfs_error(error) : S_OK;
         if (FAILED(hr))
         {
@@ -166,15 +208,16 @@ HRESULT atomicfile_batch_commit(struct atomicfile_batch *batch,
     /* each folder once: its renames durable */
     for (i = 0; i < batch->count && !batch->names_unflushed; i++)
     {
-        const char *slash = strrchr(batch->items[i].host, '/');
-        size_t length = slash ? (size_t)(slash - batch->items[i].host) : 0;
+        const char *host = batch->items[i].host, *slash = host ? strrchr(host, '/') : NULL;
+        size_t length = slash ? (size_t)(slash - host) : 0;
         int error;
 
+        if (!host) continue;
         for (j = 0; j < i; j++)
-            if (!strncmp(batch->items[j].host, batch->items[i].host, length + 1) &&
+            if (batch->items[j].host && !strncmp(batch->items[j].host, host, length + 1) &&
                 !strchr(batch->items[j].host + length + 1, '/'))
                 break;
-        if (j == i && (error = sync_host_folder(batch->items[i].host)) && SUCCEEDED(first)) first = hostfs_error(error);
+        if (j == i && (error = sync_host_folder(host)) && SUCCEEDED(first)) first = hostfs_error(error);
     }
     for (i = 0; i < batch->count; i++)
     {

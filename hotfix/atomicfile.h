@@ -6,6 +6,7 @@
 #define TRACKFIX_ATOMICFILE_H
 
 #include <windef.h>
+#include <winbase.h>
 
 /* Writes SIZE bytes of DATA to PATH (UTF-8) atomically, PATH's folder
  * resolved by Wine and the two names made by the host (see hostfs.h).
@@ -35,12 +36,15 @@ struct atomicfile_batch
     BOOL names_unique;    /* the caller writes a name at most once a
                              commit: a write does not look through the
                              batch for its name (see below) */
+    CRITICAL_SECTION *lock; /* set where threads write at once: the list is
+                               kept under it, each file written outside it */
 };
 
 /* Writes SIZE bytes of DATA as PATH's temporary file, for the next commit.
  * S_OK, or the HRESULT of the failure (nothing is then left of it).  Each
  * write looks through the batch for its name (unless names_unique): keep
- * such batches to hundreds. */
+ * such batches to hundreds.  With LOCK set, threads may write at once; a
+ * commit or free still waits for every write to return. */
 HRESULT atomicfile_batch_write(struct atomicfile_batch *batch, const char *path, const void *data, DWORD size);
 
 /* Flushes and renames every file written since the last commit; calls

@@ -31,7 +31,7 @@ struct batch
     /* the window of messages the threads share: they take the next one */
     char **paths;
     LONG window_start, window_end, next;
-    CRITICAL_SECTION lock; /* the files, the job's track_path */
+    CRITICAL_SECTION lock; /* the files' list (each file is written outside it), the job's track_path */
 };
 
 /* DIR/<base name of PATH without .msg>.eml; caller frees. */
@@ -129,9 +129,7 @@ static void convert_one(struct batch *b, LONG i)
     hr = ecgetmime_convert(&message, path, &options, &result, error);
     if (SUCCEEDED(hr))
     {
-        EnterCriticalSection(&b->lock);
         hr = atomicfile_batch_write(&b->files, o->output, result.mime, (DWORD)strlen(result.mime));
-        LeaveCriticalSection(&b->lock);
         if (FAILED(hr))
         {
             char words[256];
@@ -168,6 +166,7 @@ HRESULT convertbatch_run(const struct convertbatch_job *job, char **paths, LONG 
 
     if (!b) return E_OUTOFMEMORY;
     InitializeCriticalSection(&b->lock);
+    b->files.lock = &b->lock;
     b->job_copy = *job;
     b->job = &b->job_copy;
     b->paths = paths;

@@ -168,6 +168,94 @@ static void a_spare_batch_rewrites_in_place(void **state)
     atomicfile_batch_free(&batch);
 }
 
+#define WRITERS 4
+#define WRITES 60 /* each, over 20 names: every name written 12 times */
+
+struct writer
+{
+    struct atomicfile_batch *batch;
+    int number;
+    int failures;
+};
+
+/* Writes WRITES files "n<k>" of the form "n<k> by <writer> <i>", and
+ * one into the way of a folder named "bad.tmp". */
+static DWORD WINAPI write_many(void *context)
+{
+    struct writer *w = context;
+    char path[64], text[64];
+    int i;
+
+    for (i = 0; i < WRITES; i++)
+    {
+        snprintf(path, sizeof(path), TEST_DIR "/n%02d", (i + w->number) % 20);
+        snprintf(text, sizeof(text), "n%02d by %d %d", (i + w->number) % 20, w->number, i);
+        if (FAILED(atomicfile_batch_write(w->batch, path, text, (DWORD)strlen(text)))) w->failures++;
+        if (i == WRITES / 2 && FAILED(atomicfile_batch_write(w->batch, TEST_DIR "/bad", "x", 1))) w->failures++;
+    }
+    return 0;
+}
+
+/* Threads writing into one batch at once, under its lock: every write
+ * gets its own temporary file (a name written twice: NAME.N.tmp), one
+ * that fails leaves nothing and an empty place the commit passes over,
+ * and after the commit each name holds one write whole and no temporary
+ * file is left. */
+static void threads_write_one_batch_at_once(void **state)
+{
+    CRITICAL_SECTION lock;
+    struct atomicfile_batch batch = {0};
+    struct writer writers[WRITERS];
+    HANDLE threads[WRITERS];
+    char path[64], text[64] = {0};
+    FILE *in;
+    int t, k;
+
+    (void)state;
+    InitializeCriticalSection(&lock);
+    batch.lock = &lock;
+    /* the temporary file of "bad" cannot be made */
+    assert_int_equal(mkdir(TEST_DIR "/bad.tmp", 0777), 0);
+    for (t = 0; t < WRITERS; t++)
+    {
+        writers[t] = (struct writer){&batch, t, 0};
+        assert_non_null(threads[t] = CreateThread(NULL, 0, write_many, &writers[t], 0, NULL));
+    }
+    assert_int_equal(WaitForMultipleObjects(WRITERS, threads, TRUE, 10000), WAIT_OBJECT_0);
+    for (t = 0; t < WRITERS; t++)
+    {
+        CloseHandle(threads[t]);
+        assert_int_equal(writers[t].failures, 1); /* "bad" alone */
+    }
+    assert_int_equal(batch.count, WRITERS * (WRITES + 1));
+    assert_int_equal(atomicfile_batch_commit(&batch, NULL, NULL), S_OK);
+    for (k = 0; k < 20; k++)
+    {
+        char want[8];
+        size_t length;
+
+        snprintf(path, sizeof(path), TEST_DIR "/n%02d", k);
+        snprintf(want, sizeof(want), "n%02d by ", k);
+        assert_non_null(in = fopen(path, "rb"));
+        length = fread(text, 1, sizeof(text) - 1, in);
+        fclose(in);
+        text[length] = 0;
+        assert_memory_equal(text, want, strlen(want));
+        assert_true(length >= strlen(want) + 3); /* "<writer> <i>" whole */
+    }
+    assert_false(hostfs_exists(TEST_DIR "/bad"));
+    assert_int_equal(system("test \"$(ls " TEST_DIR " | grep -v '^n[0-9][0-9]$' | tr '\\n' ' ')\" = 'bad.tmp '"), 0);
+
+    /* a batch whose every write failed commits nothing */
+    assert_int_equal(atomicfile_batch_write(&batch, TEST_DIR "/bad", "x", 1), HRESULT_FROM_WIN32(ERROR_ACCESS_DENIED));
+    assert_int_equal(batch.count, 1);
+    assert_int_equal(atomicfile_batch_commit(&batch, NULL, NULL), S_OK);
+    assert_int_equal(batch.count, 0);
+    assert_false(hostfs_exists(TEST_DIR "/bad"));
+    atomicfile_batch_free(&batch);
+    DeleteCriticalSection(&lock);
+}
+
 struct seen
 {
     char names[8][16];
@@ -380,6 +468,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(rename_never_replaces_and_remove_forgives_a_missing_file, setup, teardown),
         cmocka_unit_test_setup_teardown(an_atomic_write_replaces_whole_or_leaves_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(a_spare_batch_rewrites_in_place, setup, teardown),
+        cmocka_unit_test_setup_teardown(threads_write_one_batch_at_once, setup, teardown),
         cmocka_unit_test_setup_teardown(for_each_tells_folders_from_files, setup, teardown),
         cmocka_unit_test_setup_teardown(the_readers_take_a_whole_regular_file_or_refuse, setup, teardown),
         cmocka_unit_test_setup_teardown(folders_are_made_where_no_file_is_in_the_way_and_a_lock_has_one_holder, setup,
