@@ -28,9 +28,9 @@
 #   start-up          one `trackfix time` process with a warm wineserver
 #
 # Each figure is the median of BENCH_RUNS runs (default 3) with min and max;
-# the 100,000-message queue takes about 10 minutes a run, so the default
-# bench takes about 40 (BENCH_RUNS=1 or smaller BENCH_QUEUE_SIZES for a
-# quick look).  Runs inside one persistent wineserver session (make bench
+# the 100,000-message queue takes about 1.5 minutes a run and Postfix's
+# 2.3, so the default bench takes about 20 (BENCH_RUNS=1 or smaller
+# BENCH_QUEUE_SIZES for a quick look).  Runs inside one persistent wineserver session (make bench
 # uses scripts/wine-session.sh).
 set -euo pipefail
 : "${BUILD:?run through make bench}"
