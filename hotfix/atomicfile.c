@@ -69,8 +69,9 @@ static void batch_unlock(struct atomicfile_batch *batch)
     if (batch->lock) LeaveCriticalSection(batch->lock);
 }
 
-/* Takes a place in the batch for PATH (its strings HOST, TEMP, which it
- * owns from then on), naming TEMP; its index.  Under the batch's lock. */
+/* Takes a place in the batch for the write of PATH to HOST, owning the
+ * strings PATH, HOST and TEMP from then on, and names TEMP; returns the
+ * place's index.  Under the batch's lock. */
 static ULONG reserve(struct atomicfile_batch *batch, char *path, char *host, char *temp)
 {
     struct atomicfile_pending *p = &batch->items[batch->count];
@@ -190,13 +191,15 @@ HRESULT atomicfile_batch_commit(struct atomicfile_batch *batch,
     for (; i < batch->count; i++)
     {
         struct atomicfile_pending *p = &batch->items[i];
-        size_t length = p->host ? strlen(p->host) : 0;
-        /* only NAME.old is a spare: a second write of NAME in the batch
-         * (NAME.N.tmp) is renamed */
-        BOOL spare = p->temp && batch->keep_spares && !strncmp(p->temp, p->host, length) && !strcmp(p->temp + length, ".old");
+        size_t length;
+        BOOL spare;
         int error;
 
         if (!p->temp) continue;
+        /* only NAME.old is a spare: a second write of NAME in the batch
+         * (NAME.N.tmp) is renamed */
+        length = strlen(p->host);
+        spare = batch->keep_spares && !strncmp(p->temp, p->host, length) && !strcmp(p->temp + length, ".old");
         hr = FAILED(synced) ? synced : (error = install(p, spare)) ? hostfs_error(error) : S_OK;
         if (FAILED(hr))
         {
