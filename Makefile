@@ -13,7 +13,7 @@
 #   make install  PREFIX (default /usr/local): program, man page, completion
 #   make clean  remove build/
 # Test results (JUnit XML, logs): build/test-results/.
-# V=1 shows the commands.
+# V=1 shows the commands.  The build uses every core (make -j1: one job).
 
 BUILD   := build
 OBJDIR  := $(BUILD)/obj
@@ -38,6 +38,12 @@ RUNTIME_LIBS :=
 ifeq ($(COVERAGE),1)
 CFLAGS += -O0 -fprofile-arcs -ftest-coverage -fprofile-update=atomic -DWINE_NO_TRACE_MSGS -DTRACKFIX_COVERAGE
 RUNTIME_LIBS := -lgcov
+endif
+
+# The build uses every core unless the command line says how many jobs
+# (make -jN, or -j1 for a serial build); the test runner's lanes do the same.
+ifeq ($(filter -j%,$(MAKEFLAGS)),)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 1)
 endif
 
 # A test that runs longer than this has hung: it fails instead of stalling CI.
@@ -84,13 +90,15 @@ all: $(BUILD)/trackfix.exe
 deps:
 	$(Q)scripts/deps.sh build
 
-test-deps:
+# Each set after the build's: under make -j two apt-get runs would meet at
+# dpkg's lock.
+test-deps: deps
 	$(Q)scripts/deps.sh test
 
-check-deps:
+check-deps: deps
 	$(Q)scripts/deps.sh check
 
-bench-deps:
+bench-deps: deps
 	$(Q)scripts/deps.sh bench
 
 # Test programs find the test data through the source folder, whatever
@@ -259,7 +267,7 @@ coverage: coverage-deps
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/coverage COVERAGE=1 test; status=$$?; \
 	scripts/coverage-report.sh $(BUILD)/coverage && exit $$status
 
-coverage-deps:
+coverage-deps: deps
 	$(Q)scripts/deps.sh coverage
 
 # The story, then the impact scan of the server folder it made: the
