@@ -564,29 +564,40 @@ static HRESULT open_checked(const char *path, HGLOBAL *memory, struct cfb **file
     return hr;
 }
 
-HRESULT msgfile_read(const char *path, struct mapi_message *message, char error[MSGFILE_ERROR_SIZE])
+HRESULT msgfile_read_keep(const char *path, struct mapi_message *message, HGLOBAL *bytes, ULONGLONG *size,
+                          char error[MSGFILE_ERROR_SIZE])
 {
     struct reader r = {path, NULL, 0, error, NULL, NULL, 0};
     struct cfb *file = NULL;
     HGLOBAL memory = NULL;
+    ULONGLONG file_size = 0;
     HRESULT hr;
     ULONG i;
 
     memset(message, 0, sizeof(*message));
-    if (SUCCEEDED(hr = open_checked(path, &memory, &file, &r.limit, error)))
+    if (SUCCEEDED(hr = open_checked(path, &memory, &file, &file_size, error)))
     {
         r.file = file;
+        r.limit = file_size;
         if (SUCCEEDED(hr = read_names(&r))) hr = read_message(&r, CFB_ROOT, "", TOP_HEADER_SIZE, 0, message);
     }
     for (i = 0; r.names && i < r.name_count; i++) free(r.names[i].string);
     free(r.names);
     free(r.name_set);
     cfb_close(file);
-    if (memory)
+    if (memory) GlobalUnlock(memory);
+    if (SUCCEEDED(hr) && bytes)
     {
-        GlobalUnlock(memory);
-        GlobalFree(memory);
+        *bytes = memory;
+        *size = file_size;
     }
+    else if (memory)
+        GlobalFree(memory);
     if (FAILED(hr)) mapi_message_clear(message);
     return hr;
+}
+
+HRESULT msgfile_read(const char *path, struct mapi_message *message, char error[MSGFILE_ERROR_SIZE])
+{
+    return msgfile_read_keep(path, message, NULL, NULL, error);
 }

@@ -21,6 +21,11 @@
  * No allocation is larger than the file itself. */
 HRESULT msgfile_read(const char *path, struct mapi_message *message, char error[MSGFILE_ERROR_SIZE]);
 
+/* msgfile_read that also hands over, on success, the file's bytes as read
+ * and parsed: *BYTES (caller frees with GlobalFree), *SIZE. */
+HRESULT msgfile_read_keep(const char *path, struct mapi_message *message, HGLOBAL *bytes, ULONGLONG *size,
+                          char error[MSGFILE_ERROR_SIZE]);
+
 /* Writes MESSAGE to PATH as a .msg file: written to PATH.tmp, flushed, then
  * renamed over PATH.  Named properties get ids from 0x8000 in order of first
  * use, with the __nameid_version1.0 streams that map them.  Returns S_OK or

@@ -39,8 +39,6 @@
 /* a source key: the replica GUID, then a 6-byte big-endian global counter */
 #define SOURCE_KEY_SIZE 22
 
-/* the largest .msg the queue takes in (as msgfile reads) */
-#define QUEUE_MESSAGE_MAX (256u * 1024 * 1024)
 /* ids reserved in QUEUE/next-id at a time: one flushed write per this many
  * submissions; a crash skips the rest of a reserve, never reuses one */
 #define ID_RESERVE 256

@@ -222,7 +222,8 @@ HRESULT queue_submit_prepare(struct queue *queue, const char *path, ULONGLONG no
     HRESULT hr;
 
     memset(&e, 0, sizeof(e));
-    if (FAILED(hr = msgfile_read(path, &message, read_error)))
+    /* one read: the bytes parsed are the bytes copied into the queue */
+    if (FAILED(hr = msgfile_read_keep(path, &message, &source, &size, read_error)))
         return errmsg_format(error, hr == E_OUTOFMEMORY ? hr : E_INVALIDARG, "cannot read %s", read_error);
     hr = describe(&message, path, &e, error);
     mapi_message_clear(&message);
@@ -245,8 +246,7 @@ HRESULT queue_submit_prepare(struct queue *queue, const char *path, ULONGLONG no
         goto done;
     }
     if (FAILED(hr = qstore_make_folders(folder, error))) goto done;
-    if (FAILED(hr = hostfs_read_file(path, QUEUE_MESSAGE_MAX, &source, &size)) ||
-        FAILED(hr = hostfs_write_file(copy, GlobalLock(source), (size_t)size)))
+    if (FAILED(hr = hostfs_write_file(copy, GlobalLock(source), (size_t)size)))
     {
         char words[256];
         errmsg_format(error, hr, "cannot copy '%s' into the queue: %s", path, errmsg_describe(hr, words, sizeof(words)));
