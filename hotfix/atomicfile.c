@@ -91,21 +91,17 @@ static ULONG reserve(struct atomicfile_batch *batch, char *path, char *host, cha
 
 HRESULT atomicfile_batch_write(struct atomicfile_batch *batch, const char *path, const void *data, DWORD size)
 {
-    char *host, *copy = NULL, *temp = NULL;
+    char *host, *copy, *temp;
     HRESULT hr;
     BOOL room;
     int fd, error;
     ULONG index;
 
     if (FAILED(hr = hostfs_resolve(path, &host))) return hr;
-    if (!(copy = strdup(path)) || !(temp = malloc(strlen(host) + 16)))
-    {
-        free(copy);
-        free(host);
-        return E_OUTOFMEMORY;
-    }
+    copy = strdup(path);
+    temp = malloc(strlen(host) + 16);
     batch_lock(batch);
-    if ((room = grow_for_one(&batch->items, &batch->capacity, batch->count, sizeof(*batch->items), 64)))
+    if ((room = copy && temp && grow_for_one(&batch->items, &batch->capacity, batch->count, sizeof(*batch->items), 64)))
         index = reserve(batch, copy, host, temp);
     batch_unlock(batch);
     if (!room)
