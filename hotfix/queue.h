@@ -137,9 +137,9 @@ struct queue_policy
     int fix;                 /* -1 ask the gate at each attempt, 0 legacy, 1 clamped */
     const char *smtp_server; /* "host[:port]" to deliver over SMTP; NULL: the drop folder */
     /* what a run keeps read between passes, in bytes: the states of the
-     * messages due again (some 1 KB each) and their queued copies (the
-     * .msg's size); past either, a message's is read again when due */
-    ULONG kept_states_bytes, kept_copies_bytes;
+     * messages due again (some 1 KB each); past it, a message's state is
+     * read again when due */
+    ULONG kept_states_bytes;
 };
 
 /* Called for each thing a run does, with a line that says it, once it is on
@@ -159,7 +159,7 @@ void queue_close(struct queue *queue);
 
 /* Fills POLICY with the Exchange 2003 defaults: 10, 10, 10 then every 15
  * minutes; delay notification at 12 hours; expiry at 2 days; the gate;
- * 16 MB of states and 8 MB of copies kept read. */
+ * 16 MB of states kept read. */
 void queue_policy_default(struct queue_policy *policy);
 
 /* The schedule of message E under P (queue_policy.c): when E expires

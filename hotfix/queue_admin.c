@@ -32,7 +32,8 @@ HRESULT queue_open_message(struct queue *queue, const char *id, const struct que
                            char **mime, char error[QUEUE_ERROR_SIZE])
 {
     struct queue_entry e;
-    char *folder;
+    enum queue_fix_seen fix;
+    char *folder, value[QUEUE_VALUE_SIZE];
     HRESULT hr;
 
     *mime = NULL;
@@ -45,7 +46,7 @@ HRESULT queue_open_message(struct queue *queue, const char *id, const struct que
         return hr;
     }
     if (!(folder = qstore_entry_folder(queue, e.state, id))) hr = errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
-    else hr = qdeliver_convert_file(folder, &e, policy, now, mime, error);
+    else hr = qdeliver_convert_copy(folder, &e, policy, gate_reader_registry(), now, mime, &fix, value, error);
     free(folder);
     queue_entry_clear(&e);
     return hr;

@@ -97,18 +97,18 @@ static HRESULT convert_read(const struct mapi_message *message, const struct que
     return hr;
 }
 
-/* E's queued copy in FOLDER converted now (queue open). */
-HRESULT qdeliver_convert_file(const char *folder, const struct queue_entry *e, const struct queue_policy *policy,
-                               ULONGLONG now, char **mime, char *error)
+HRESULT qdeliver_convert_copy(const char *folder, const struct queue_entry *e, const struct queue_policy *policy,
+                              const struct gate_reader *registry, ULONGLONG now, char **mime, enum queue_fix_seen *fix,
+                              char value[QUEUE_VALUE_SIZE], char *error)
 {
     struct mapi_message message;
-    enum queue_fix_seen fix;
-    char value[QUEUE_VALUE_SIZE];
     HRESULT hr;
 
     *mime = NULL;
+    *fix = QUEUE_FIX_UNASKED;
+    value[0] = 0;
     if (FAILED(hr = read_queued(folder, e, &message, error))) return hr;
-    hr = convert_read(&message, e, policy, gate_reader_registry(), now, mime, &fix, value, error);
+    hr = convert_read(&message, e, policy, registry, now, mime, fix, value, error);
     mapi_message_clear(&message);
     return hr;
 }
@@ -279,58 +279,4 @@ BOOL qdeliver_record_is_ours(const char *path, const struct queue_entry *e)
         fclose(file);
     }
     return ours;
-}
-
-/* E, the message of the run's current slot, converted now from its queued
- * copy in FOLDER, read once a run while the cache has room (else at each
- * attempt): the gate is still read and EcGetMime still called at every
- * attempt. */
-HRESULT qdeliver_convert_cached(struct run *run, const char *folder, const struct queue_entry *e, ULONGLONG now,
-                              char **mime, char *error)
-{
-    struct run_slot *slot = &run->slots[run->current];
-    struct mapi_message once;
-    ULONGLONG bytes = 0;
-    char *path = NULL;
-    HRESULT hr;
-
-    *mime = NULL;
-    if (slot->cached)
-        return convert_read(&run->cache[slot->cached - 1].message, e, run->policy, &run->keys.reader, now, mime,
-                            &run->fix_seen, run->value_seen, error);
-    if (FAILED(hr = read_queued(folder, e, &once, error))) return hr;
-    hr = convert_read(&once, e, run->policy, &run->keys.reader, now, mime, &run->fix_seen, run->value_seen, error);
-    /* kept while there is room; a copy not kept is read again next time */
-    if (!run->cache_full && (path = strbuf_path(folder, MESSAGE_FILE, NULL)) &&
-        SUCCEEDED(hostfs_file_size(path, &bytes)) &&
-        !(run->cache_full = run->cache_bytes + bytes > run->policy->kept_copies_bytes) &&
-        grow_for_one(&run->cache, &run->cache_capacity, run->cache_count, sizeof(*run->cache), 64))
-    {
-        struct run_cached *kept = &run->cache[run->cache_count++];
-        kept->slot = run->current;
-        kept->bytes = bytes;
-        kept->message = once;
-        run->cache_bytes += bytes;
-        slot->cached = run->cache_count;
-    }
-    else
-        mapi_message_clear(&once);
-    free(path);
-    return hr;
-}
-
-void qdeliver_forget(struct run *run, ULONG slot)
-{
-    struct run_slot *s = &run->slots[slot];
-    struct run_cached *kept;
-
-    if (!s->cached) return;
-    kept = &run->cache[s->cached - 1];
-    mapi_message_clear(&kept->message);
-    run->cache_bytes -= kept->bytes;
-    run->cache_full = FALSE;
-    /* the last one takes its place */
-    *kept = run->cache[--run->cache_count];
-    if (kept != &run->cache[run->cache_count]) run->slots[kept->slot].cached = s->cached;
-    s->cached = 0;
 }

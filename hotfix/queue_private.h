@@ -79,7 +79,6 @@ struct run_slot
     char id[QUEUE_ID_SIZE];
     ULONGLONG due;             /* when it is next due (RUN_DONE: no longer queued) */
     struct queue_entry *kept;  /* its state as last saved, kept read between passes; NULL: read when due */
-    ULONG cached;              /* 1 + its index in the run's cache; 0: not kept */
     BYTE record_checked;       /* looked for a delivery record left by a run that died */
     BYTE history_whole;        /* its history ends with a whole line: this run appended to it */
 };
@@ -90,14 +89,6 @@ struct run_live
 {
     ULONG slot;
     struct queue_entry *entry;
-};
-
-/* A queued copy kept read. */
-struct run_cached
-{
-    ULONG slot;
-    ULONGLONG bytes; /* of its .msg */
-    struct mapi_message message;
 };
 
 /* A delivery to the drop folder, moved on once its record and its state are
@@ -148,12 +139,7 @@ struct run
     /* the messages read since the last commit */
     struct run_live *live;
     ULONG live_count, live_capacity;
-    /* queued copies kept read: up to the policy's kept_copies_bytes of .msg */
-    struct run_cached *cache;
-    ULONG cache_count, cache_capacity;
-    ULONGLONG cache_bytes;
     ULONGLONG kept_bytes; /* of the states kept read (the policy's kept_states_bytes) */
-    BOOL cache_full; /* a copy did not fit: none is sized again until one leaves */
     /* what the attempt being made saw of the gate, for its history */
     enum queue_fix_seen fix_seen;
     char value_seen[QUEUE_VALUE_SIZE];
@@ -276,9 +262,14 @@ HRESULT qnotify_event_327(struct run *run, const struct queue_entry *e, ULONGLON
 
 /* queue_deliver.c */
 
-/* E's queued copy in FOLDER converted now (queue open). */
-HRESULT qdeliver_convert_file(const char *folder, const struct queue_entry *e, const struct queue_policy *policy,
-                               ULONGLONG now, char **mime, char *error);
+/* E's queued copy in FOLDER read and converted now (a run's attempt,
+ * queue open), along POLICY's path or the gate's as REGISTRY reads it:
+ * *MIME marked with E's token (caller frees), what was seen of the gate
+ * into *FIX and VALUE, ERROR saying a failure.  The copy is read again at
+ * every attempt: kept parsed in memory, it saved nothing measurable. */
+HRESULT qdeliver_convert_copy(const char *folder, const struct queue_entry *e, const struct queue_policy *policy,
+                              const struct gate_reader *registry, ULONGLONG now, char **mime, enum queue_fix_seen *fix,
+                              char value[QUEUE_VALUE_SIZE], char *error);
 
 /* E converted to MIME, delivered to the drop folder RECORDS as NAME at the
  * end of the pass: the record (unless REDO: a run that died had written
@@ -302,16 +293,6 @@ HRESULT qdeliver_smtp(struct run *run, struct queue_entry *e, const char *mime, 
  * earlier queue in the same folder (ids start again when a queue folder is
  * made anew) is not; for an entry from before tokens, the name decides. */
 BOOL qdeliver_record_is_ours(const char *path, const struct queue_entry *e);
-
-/* E, the message of the run's current slot, converted now from its queued
- * copy in FOLDER, read once a run while the cache has room (else at each
- * attempt): the gate is still read and EcGetMime still called at every
- * attempt. */
-HRESULT qdeliver_convert_cached(struct run *run, const char *folder, const struct queue_entry *e, ULONGLONG now,
-                              char **mime, char *error);
-
-/* Drops the copy the run kept of the message of SLOT: it has left queued/. */
-void qdeliver_forget(struct run *run, ULONG slot);
 
 /* queue_history.c */
 

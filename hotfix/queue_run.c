@@ -297,7 +297,8 @@ static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
     else
     {
         run->slots[run->current].record_checked = TRUE;
-        result = qdeliver_convert_cached(run, folder, e, now, &mime, reason);
+        result = qdeliver_convert_copy(folder, e, run->policy, &run->keys.reader, now, &mime, &run->fix_seen,
+                                       run->value_seen, reason);
         e->attempts++;
         e->last_attempt = now;
         if (SUCCEEDED(result) && smtp &&
@@ -361,13 +362,11 @@ static HRESULT process(struct run *run, struct queue_entry *e, ULONGLONG now)
     return S_OK;
 }
 
-/* Slot INDEX's message no longer read: its kept copy and its kept state
- * dropped. */
+/* Slot INDEX's message no longer read: its kept state dropped. */
 static void forget_slot(struct run *run, ULONG index)
 {
     struct run_slot *slot = &run->slots[index];
 
-    qdeliver_forget(run, index);
     if (!slot->kept) return;
     run->kept_bytes -= qstore_entry_bytes(slot->kept);
     queue_entry_clear(slot->kept);
@@ -377,8 +376,8 @@ static void forget_slot(struct run *run, ULONG index)
 
 /* The commit of what the pass did so far, then each message read for it
  * settled: its slot due again when it stays queued, its state kept read
- * while the policy's kept_states_bytes allow (else freed, and read again when due); done,
- * its read copy dropped, when it left. */
+ * while the policy's kept_states_bytes allow (else freed, and read again
+ * when due), done when it left. */
 static HRESULT commit_and_settle(struct run *run)
 {
     HRESULT hr = commit_pass(run);
@@ -403,10 +402,7 @@ static HRESULT commit_and_settle(struct run *run)
             }
         }
         else
-        {
             slot->due = RUN_DONE;
-            qdeliver_forget(run, run->live[i].slot);
-        }
         queue_entry_clear(e);
         free(e);
     }
@@ -559,7 +555,6 @@ HRESULT queue_run(struct queue *queue, const struct queue_policy *policy, ULONGL
     free(run.lines);
     free(run.moves);
     free(run.live);
-    free(run.cache);
     free(run.slots);
     gate_keys_close(&run.keys);
     return hr;

@@ -75,7 +75,7 @@ static void remember(void *ctx, ULONGLONG when, const struct queue_entry *entry,
 }
 
 /* A message that fails every time, run a day under the test's policy with
- * KEPT_BYTES of states and of copies kept read between passes. */
+ * KEPT_BYTES of states kept read between passes. */
 static void run_the_schedule(ULONG kept_bytes)
 {
     /* retries after 5, then every 20 minutes; delay notice at 60; expiry at 120 */
@@ -95,7 +95,7 @@ static void run_the_schedule(ULONG kept_bytes)
     policy.delay_minutes = 60;
     policy.expire_minutes = 120;
     policy.fix = 0; /* legacy: the 1601 track time fails every time */
-    policy.kept_states_bytes = policy.kept_copies_bytes = kept_bytes;
+    policy.kept_states_bytes = kept_bytes;
     assert_int_equal(queue_open(QUEUE_DIR, TRUE, &queue, error), S_OK);
     assert_int_equal(queue_submit(&queue, MESSAGE, t0(), id, error), S_OK);
     assert_string_equal(id, "00000001");
@@ -112,7 +112,7 @@ static void the_schedule_follows_the_policy(void **state)
     run_the_schedule(16u * 1024 * 1024);
 }
 
-/* nothing kept read: each pass reads the state and the copy from disk */
+/* nothing kept read: each pass reads the state from disk */
 static void the_schedule_is_the_same_read_from_disk_at_every_pass(void **state)
 {
     (void)state;
