@@ -140,6 +140,10 @@ struct queue_policy
      * messages due again (some 1 KB each); past it, a message's state is
      * read again when due */
     ULONG kept_states_bytes;
+    /* a pass of many messages has their conversions made ahead on a thread
+     * of their own while this one writes and commits (the default); FALSE:
+     * each at its attempt, all on one thread */
+    BOOL convert_ahead;
 };
 
 /* Called for each thing a run does, with a line that says it, once it is on

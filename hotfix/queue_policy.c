@@ -40,6 +40,7 @@ void queue_policy_default(struct queue_policy *policy)
     policy->fix = -1;
     /* a run's peak stays under 64 MB at any queue size */
     policy->kept_states_bytes = 16u * 1024 * 1024;
+    policy->convert_ahead = TRUE;
 }
 
 ULONGLONG queue_policy_expiry(const struct queue_policy *p, const struct queue_entry *e)

@@ -11,6 +11,7 @@
  *   queue_run.c      the run loop and its group commit
  *   queue_admin.c    open, retry, delete
  *   queue_history.c  each message's history of attempts and notices
+ *   queue_ahead.c    the run's conversions made ahead, on a thread of their own
  */
 #ifndef TRACKFIX_QUEUE_PRIVATE_H
 #define TRACKFIX_QUEUE_PRIVATE_H
@@ -91,6 +92,26 @@ struct run_live
     struct queue_entry *entry;
 };
 
+/* the messages a run holds read before attempting them, their conversions
+ * made meanwhile on a thread of their own (queue_ahead.c) */
+#define RUN_AHEAD 64
+struct run_ahead;
+
+/* A message held for its attempt, and its conversion made ahead. */
+struct run_ahead_item
+{
+    ULONG slot;
+    struct queue_entry *entry; /* owned by whoever holds the item */
+    ULONGLONG now;             /* the attempt's time */
+    BOOL wanted;               /* an attempt is due: convert it ahead */
+    BOOL converted;            /* the conversion below was made; else the attempt makes it */
+    HRESULT result;
+    char *mime;
+    enum queue_fix_seen fix;
+    char value[QUEUE_VALUE_SIZE];
+    char reason[QUEUE_ERROR_SIZE];
+};
+
 /* A delivery to the drop folder, moved on once its record and its state are
  * on disk (commit_pass). */
 struct run_move
@@ -139,6 +160,7 @@ struct run
     /* the messages read since the last commit */
     struct run_live *live;
     ULONG live_count, live_capacity;
+    struct run_ahead *ahead; /* the messages held for their attempts (queue_ahead.c) */
     ULONGLONG kept_bytes; /* of the states kept read (the policy's kept_states_bytes) */
     /* what the attempt being made saw of the gate, for its history */
     enum queue_fix_seen fix_seen;
@@ -293,6 +315,36 @@ HRESULT qdeliver_smtp(struct run *run, struct queue_entry *e, const char *mime, 
  * earlier queue in the same folder (ids start again when a queue folder is
  * made anew) is not; for an entry from before tokens, the name decides. */
 BOOL qdeliver_record_is_ours(const char *path, const struct queue_entry *e);
+
+/* queue_ahead.c */
+
+/* Starts the conversions ahead of RUN; with THREAD, a pass that holds
+ * enough messages has them made on a thread of their own (else, or when
+ * the thread cannot start, each attempt converts as it comes: a small
+ * queue stays on one thread).  S_OK or E_OUTOFMEMORY. */
+HRESULT qahead_start(struct run *run, BOOL thread);
+
+/* How many messages are held (RUN_AHEAD at most). */
+ULONG qahead_held(const struct run *run);
+
+/* Holds E (read for slot SLOT, owned from now on) for an attempt at NOW;
+ * with WANTED, its conversion is made meanwhile.  Fewer than RUN_AHEAD
+ * must be held. */
+void qahead_hold(struct run *run, ULONG slot, struct queue_entry *e, ULONGLONG now, BOOL wanted);
+
+/* Takes the oldest message held into *ITEM (its entry the caller's), once
+ * its conversion, where wanted, is made.  One at least must be held. */
+void qahead_take(struct run *run, struct run_ahead_item *item);
+
+/* Frees ITEM's conversion. */
+void qahead_clear(struct run_ahead_item *item);
+
+/* Drops every message held: each conversion waited for, then freed with
+ * its entry. */
+void qahead_drop(struct run *run);
+
+/* Drops what is held and stops the thread. */
+void qahead_stop(struct run *run);
 
 /* queue_history.c */
 

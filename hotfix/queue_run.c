@@ -265,7 +265,7 @@ static HRESULT failed(struct run *run, struct queue_entry *e, const char *folder
  * SERVER/drop/ID.eml, or SERVER/sent/ID.eml over SMTP; a record already
  * there means a run died after delivering, and the message is only moved
  * on. */
-static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
+static HRESULT attempt(struct run *run, struct queue_entry *e, struct run_ahead_item *held, ULONGLONG now)
 {
     const char *smtp = run->policy->smtp_server;
     char *folder = qstore_entry_folder(run->queue, QUEUE_QUEUED, e->id), *mime = NULL, *written = NULL, *records = NULL;
@@ -297,8 +297,19 @@ static HRESULT attempt(struct run *run, struct queue_entry *e, ULONGLONG now)
     else
     {
         run->slots[run->current].record_checked = TRUE;
-        result = qdeliver_convert_copy(folder, e, run->policy, &run->keys.reader, now, &mime, &run->fix_seen,
-                                       run->value_seen, reason);
+        if (held->converted)
+        {
+            /* made ahead, from the same copy and the gate then */
+            result = held->result;
+            mime = held->mime;
+            held->mime = NULL;
+            run->fix_seen = held->fix;
+            memcpy(run->value_seen, held->value, sizeof(run->value_seen));
+            memcpy(reason, held->reason, sizeof(reason));
+        }
+        else
+            result = qdeliver_convert_copy(folder, e, run->policy, &run->keys.reader, now, &mime, &run->fix_seen,
+                                           run->value_seen, reason);
         e->attempts++;
         e->last_attempt = now;
         if (SUCCEEDED(result) && smtp &&
@@ -339,8 +350,15 @@ static HRESULT expire(struct run *run, struct queue_entry *e, ULONGLONG now)
     return hr;
 }
 
-/* Does what is due for E at NOW. */
-static HRESULT process(struct run *run, struct queue_entry *e, ULONGLONG now)
+/* Whether an attempt of E is due at NOW (as process finds it). */
+static BOOL attempt_due(const struct run *run, const struct queue_entry *e, ULONGLONG now)
+{
+    return e->state == QUEUE_QUEUED && now < queue_policy_expiry(run->policy, e) && e->next_retry <= now;
+}
+
+/* Does what is due for E at NOW; HELD holds its conversion when it was
+ * made ahead. */
+static HRESULT process(struct run *run, struct queue_entry *e, struct run_ahead_item *held, ULONGLONG now)
 {
     HRESULT hr;
 
@@ -358,7 +376,7 @@ static HRESULT process(struct run *run, struct queue_entry *e, ULONGLONG now)
         free(folder);
         if (FAILED(hr)) return hr;
     }
-    if (e->next_retry <= now) return attempt(run, e, now);
+    if (e->next_retry <= now) return attempt(run, e, held, now);
     return S_OK;
 }
 
@@ -419,28 +437,54 @@ static void forget_round(struct run *run)
     run->slot_count = 0;
 }
 
-/* Does what is due at NOW for E, the message of slot INDEX (taken: it
- * stays read until the pass commits, then settle frees it). */
-static HRESULT process_slot(struct run *run, ULONG index, struct queue_entry *e, ULONGLONG now)
+/* Does what is due for the oldest message held (it stays read until the
+ * pass commits, then settle frees it). */
+static HRESULT process_held(struct run *run)
 {
+    struct run_ahead_item held;
+    struct queue_entry *e;
     HRESULT hr = S_OK;
 
+    qahead_take(run, &held);
+    e = held.entry;
     if (!grow_for_one(&run->live, &run->live_capacity, run->live_count, sizeof(*run->live), 64))
     {
+        qahead_clear(&held);
         queue_entry_clear(e);
         free(e);
         return errmsg_format(run->error, E_OUTOFMEMORY, ERRMSG_OOM);
     }
-    run->live[run->live_count].slot = index;
+    run->live[run->live_count].slot = held.slot;
     run->live[run->live_count++].entry = e;
     /* a state found damaged has set the message aside: nothing is due */
     if (e->state == QUEUE_QUEUED)
     {
-        run->current = index;
-        hr = process(run, e, now);
+        run->current = held.slot;
+        hr = process(run, e, &held, held.now);
     }
+    qahead_clear(&held);
     /* a long pass commits as it goes */
     if (SUCCEEDED(hr) && (run->states.count >= RUN_BATCH || run->live_count >= RUN_BATCH)) hr = commit_and_settle(run);
+    return hr;
+}
+
+/* Every message held done: the end of a pass. */
+static HRESULT process_all_held(struct run *run)
+{
+    HRESULT hr = S_OK;
+
+    while (SUCCEEDED(hr) && qahead_held(run)) hr = process_held(run);
+    return hr;
+}
+
+/* E, the message of slot INDEX (taken), held for what is due for it at
+ * NOW while the messages before it are done; the oldest held is done
+ * first when RUN_AHEAD are. */
+static HRESULT process_slot(struct run *run, ULONG index, struct queue_entry *e, ULONGLONG now)
+{
+    HRESULT hr = qahead_held(run) == RUN_AHEAD ? process_held(run) : S_OK;
+
+    qahead_hold(run, index, e, now, attempt_due(run, e, now));
     return hr;
 }
 
@@ -478,7 +522,7 @@ static HRESULT run_round(struct run *run, ULONGLONG until)
     {
         ULONGLONG next = RUN_DONE;
 
-        if (FAILED(hr = commit_and_settle(run))) return hr;
+        if (FAILED(hr = process_all_held(run)) || FAILED(hr = commit_and_settle(run))) return hr;
         for (i = 0; i < run->slot_count; i++)
             if (run->slots[i].due < next) next = run->slots[i].due;
         /* the clock only moves forward, and only as far as UNTIL */
@@ -529,6 +573,7 @@ HRESULT queue_run(struct queue *queue, const struct queue_policy *policy, ULONGL
     /* a message is attempted once a pass, and its record and state differ */
     run.states.names_unique = TRUE;
     run.start = now;
+    if (FAILED(hr = qahead_start(&run, policy->convert_ahead))) return hr;
     gate_keys_init(&run.keys);
     /* rounds of up to RUN_SLOTS_MAX queued messages, in id order */
     do
@@ -545,11 +590,14 @@ HRESULT queue_run(struct queue *queue, const struct queue_policy *policy, ULONGL
         {
             char first[QUEUE_ERROR_SIZE];
             memcpy(first, error, QUEUE_ERROR_SIZE);
+            /* the messages held are not attempted */
+            qahead_drop(&run);
             commit_and_settle(&run);
             memcpy(error, first, QUEUE_ERROR_SIZE);
         }
         forget_round(&run);
     } while (full);
+    qahead_stop(&run);
     atomicfile_batch_free(&run.states);
     free(run.events);
     free(run.lines);

@@ -512,6 +512,8 @@ struct queue_case
 static void case_policy(const struct queue_case *c, struct queue_policy *policy)
 {
     queue_policy_default(policy);
+    /* one thread: the calls are counted without a lock (faults.h) */
+    policy->convert_ahead = FALSE;
     policy->fix = c->fix;
     if (c->retry) policy->retry_minutes[0] = c->retry, policy->retry_count = 1;
     if (c->delay) policy->delay_minutes = c->delay;

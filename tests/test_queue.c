@@ -119,6 +119,78 @@ static void the_schedule_is_the_same_read_from_disk_at_every_pass(void **state)
     run_the_schedule(0);
 }
 
+#define MIXED_COUNT 150 /* more than RUN_AHEAD messages held at once */
+
+struct mixed_record
+{
+    char lines[11 * MIXED_COUNT][48];
+    int count;
+};
+
+static void remember_mixed(void *ctx, ULONGLONG when, const struct queue_entry *entry, const char *what)
+{
+    struct mixed_record *r = ctx;
+    char words[2][24] = {"", ""};
+
+    (void)when;
+    if (!entry) return;
+    sscanf(what, "%*s %23s %23s", words[0], words[1]);
+    if (r->count < (int)ARRAYSIZE(r->lines))
+        snprintf(r->lines[r->count++], sizeof(r->lines[0]), "%s %s %s", entry->id, words[0], words[1]);
+}
+
+/* MIXED_COUNT messages, every third one that converts along the legacy
+ * path and the others that fail there, run two hours with CONVERT_AHEAD
+ * into *RECORD. */
+static void run_mixed(BOOL convert_ahead, struct mixed_record *record)
+{
+    char error[QUEUE_ERROR_SIZE], id[QUEUE_ID_SIZE];
+    struct queue_policy policy;
+    struct queue queue;
+    ULONG i;
+
+    system("rm -rf " QUEUE_DIR);
+    textmsg_write(TEST_SOURCE_DIR "/data/update-realtime.txt", "test_queue-realtime.msg");
+    queue_policy_default(&policy);
+    policy.fix = 0;
+    policy.convert_ahead = convert_ahead;
+    record->count = 0;
+    assert_int_equal(queue_open(QUEUE_DIR, TRUE, &queue, error), S_OK);
+    for (i = 0; i < MIXED_COUNT; i++)
+        assert_int_equal(queue_submit_prepare(&queue, i % 3 ? MESSAGE : "test_queue-realtime.msg", t0(), id, error), S_OK);
+    assert_int_equal(queue_submit_commit(&queue, NULL, NULL, error), S_OK);
+    assert_int_equal(queue_run(&queue, &policy, t0(), t0() + 2 * 60 * MINUTE, remember_mixed, record, error), S_OK);
+    queue_close(&queue);
+    DeleteFileA("test_queue-realtime.msg");
+}
+
+/* The conversions made ahead come back to their own messages, in order:
+ * the run says what a run on one thread says, line for line. */
+static void conversions_made_ahead_are_each_their_own_messages(void **state)
+{
+    static struct mixed_record ahead, one_thread;
+    int i, delivered = 0;
+    (void)state;
+
+    run_mixed(TRUE, &ahead);
+    run_mixed(FALSE, &one_thread);
+    assert_int_equal(ahead.count, one_thread.count);
+    for (i = 0; i < ahead.count; i++)
+    {
+        unsigned id;
+        char kind[24];
+
+        assert_string_equal(ahead.lines[i], one_thread.lines[i]);
+        assert_int_equal(sscanf(ahead.lines[i], "%u %*s %23s", &id, kind), 2);
+        /* ids from 1: 1, 4, 7... are the ones that convert */
+        assert_string_equal(kind, (id - 1) % 3 ? "EcGetMime" : "delivered");
+        delivered += (id - 1) % 3 == 0;
+    }
+    assert_int_equal(delivered, MIXED_COUNT / 3);
+    /* each failing one attempted at 0, 10, 20, 30, 45, 60, 75, 90, 105, 120 */
+    assert_int_equal(ahead.count, MIXED_COUNT / 3 + 10 * (MIXED_COUNT - MIXED_COUNT / 3));
+}
+
 /* Appends TEXT to the history of queued message ID as a run would have. */
 static void append_history(const char *id, const char *text)
 {
@@ -556,6 +628,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(the_schedule_follows_the_policy, setup, teardown),
         cmocka_unit_test_setup_teardown(the_schedule_is_the_same_read_from_disk_at_every_pass, setup, teardown),
+        cmocka_unit_test_setup_teardown(conversions_made_ahead_are_each_their_own_messages, setup, teardown),
         cmocka_unit_test(the_default_schedule_is_exchange_2003s),
         cmocka_unit_test(the_schedule_is_pinned_to_the_tick),
         cmocka_unit_test(the_server_folder_is_the_queues_parent_in_every_path_form),
