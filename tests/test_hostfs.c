@@ -179,7 +179,9 @@ struct writer
 };
 
 /* Writes WRITES files "n<k>" of the form "n<k> by <writer> <i>", and
- * one into the way of a folder named "bad.tmp". */
+ * one, "bad<writer>", into the way of a folder "bad<writer>.tmp" (a name
+ * of its own: another writer's "bad" still in its place would send this
+ * one to "bad.N.tmp", which can be made). */
 static DWORD WINAPI write_many(void *context)
 {
     struct writer *w = context;
@@ -191,7 +193,8 @@ static DWORD WINAPI write_many(void *context)
         snprintf(path, sizeof(path), TEST_DIR "/n%02d", (i + w->number) % 20);
         snprintf(text, sizeof(text), "n%02d by %d %d", (i + w->number) % 20, w->number, i);
         if (FAILED(atomicfile_batch_write(w->batch, path, text, (DWORD)strlen(text)))) w->failures++;
-        if (i == WRITES / 2 && FAILED(atomicfile_batch_write(w->batch, TEST_DIR "/bad", "x", 1))) w->failures++;
+        snprintf(path, sizeof(path), TEST_DIR "/bad%d", w->number);
+        if (i == WRITES / 2 && FAILED(atomicfile_batch_write(w->batch, path, "x", 1))) w->failures++;
     }
     return 0;
 }
@@ -220,10 +223,12 @@ static void threads_write_one_batch_at_once(void **state)
     assert_non_null(shared);
     InitializeCriticalSection(&shared->lock);
     shared->batch.lock = &shared->lock;
-    /* the temporary file of "bad" cannot be made */
+    /* the temporary files of "bad" and each "bad<writer>" cannot be made */
     assert_int_equal(mkdir(TEST_DIR "/bad.tmp", 0777), 0);
     for (t = 0; t < WRITERS; t++)
     {
+        snprintf(path, sizeof(path), TEST_DIR "/bad%d.tmp", t);
+        assert_int_equal(mkdir(path, 0777), 0);
         shared->writers[t] = (struct writer){&shared->batch, t, 0};
         assert_non_null(threads[t] = CreateThread(NULL, 0, write_many, &shared->writers[t], 0, NULL));
     }
@@ -231,7 +236,9 @@ static void threads_write_one_batch_at_once(void **state)
     for (t = 0; t < WRITERS; t++)
     {
         CloseHandle(threads[t]);
-        assert_int_equal(shared->writers[t].failures, 1); /* "bad" alone */
+        assert_int_equal(shared->writers[t].failures, 1); /* "bad<writer>" alone */
+        snprintf(path, sizeof(path), TEST_DIR "/bad%d", t);
+        assert_false(hostfs_exists(path));
     }
     assert_int_equal(shared->batch.count, WRITERS * (WRITES + 1));
     assert_int_equal(atomicfile_batch_commit(&shared->batch, NULL, NULL), S_OK);
@@ -249,8 +256,9 @@ static void threads_write_one_batch_at_once(void **state)
         assert_memory_equal(text, want, strlen(want));
         assert_true(length >= strlen(want) + 3); /* "<writer> <i>" whole */
     }
-    assert_false(hostfs_exists(TEST_DIR "/bad"));
-    assert_int_equal(system("test \"$(ls " TEST_DIR " | grep -v '^n[0-9][0-9]$' | tr '\\n' ' ')\" = 'bad.tmp '"), 0);
+    assert_int_equal(system("test \"$(ls " TEST_DIR " | grep -v '^n[0-9][0-9]$' | tr '\\n' ' ')\" = "
+                            "'bad.tmp bad0.tmp bad1.tmp bad2.tmp bad3.tmp '"),
+                     0);
 
     /* a batch whose every write failed commits nothing */
     assert_int_equal(atomicfile_batch_write(&shared->batch, TEST_DIR "/bad", "x", 1), HRESULT_FROM_WIN32(ERROR_ACCESS_DENIED));
