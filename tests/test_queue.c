@@ -123,7 +123,7 @@ static void the_schedule_is_the_same_read_from_disk_at_every_pass(void **state)
 
 struct mixed_record
 {
-    char lines[11 * MIXED_COUNT][48];
+    char lines[11 * MIXED_COUNT][64]; /* an id and two words of 23 */
     int count;
 };
 
