@@ -95,6 +95,7 @@ static DWORD WINAPI convert_ahead(void *context)
         {
             struct run_ahead_item *item = &ahead->items[ahead->done % RUN_AHEAD];
 
+            MemoryBarrier(); /* the item read only after the count that gives it */
             if (item->wanted) convert(ahead, item, &keys.reader);
             InterlockedIncrement(&ahead->done);
             if (now_of(&ahead->waiting))
@@ -179,6 +180,7 @@ void qahead_take(struct run *run, struct run_ahead_item *item)
         InterlockedExchange(&ahead->waiting, FALSE);
         ReleaseSRWLockExclusive(&ahead->lock);
     }
+    MemoryBarrier(); /* the answer read only after the count that gives it */
     *item = ahead->items[ahead->taken % RUN_AHEAD];
     ahead->taken++;
 }
