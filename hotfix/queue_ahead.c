@@ -195,7 +195,7 @@ void qahead_drop(struct run *run)
 {
     struct run_ahead_item item;
 
-    while (run->ahead && qahead_held(run))
+    while (qahead_held(run))
     {
         qahead_take(run, &item);
         qahead_clear(&item);
@@ -208,7 +208,6 @@ void qahead_stop(struct run *run)
 {
     struct run_ahead *ahead = run->ahead;
 
-    if (!ahead) return;
     qahead_drop(run);
     if (ahead->thread)
     {
