@@ -264,64 +264,34 @@ static int queue_list_print(struct queue *queue, enum cli_format format)
     return EXIT_OK;
 }
 
-/* Submissions share a flush this many at a time (queue_submit_commit). */
-#define SUBMIT_BATCH 256
-
-/* The files of the batch being submitted, printed as each is queued. */
-struct submit_batch
+static void print_queued(void *context, const char *path, const char *id)
 {
-    const char *paths[SUBMIT_BATCH];
-    ULONG count, printed;
-};
-
-static void print_queued(void *context, const char *id)
-{
-    struct submit_batch *batch = context;
-
-    printf("queued %s as %s\n", batch->paths[batch->printed++], id);
+    (void)context;
+    printf("queued %s as %s\n", path, id);
 }
 
-/* Commits the batch; FALSE (said) when it failed. */
-static BOOL commit_batch(struct queue *queue, struct submit_batch *batch)
+static void print_failed(void *context, const char *error)
 {
-    char error[QUEUE_ERROR_SIZE];
-    HRESULT hr = queue_submit_commit(queue, print_queued, batch, error);
-
-    batch->count = batch->printed = 0;
-    if (SUCCEEDED(hr)) return TRUE;
+    (void)context;
     cli_message(MSG_FAILED, "submit", error);
-    return FALSE;
 }
 
 static int action_submit(struct queue *queue, struct queue_args *a)
 {
     struct cli_paths files = {0};
-    struct submit_batch batch = {{0}, 0, 0};
-    char error[QUEUE_ERROR_SIZE], id[QUEUE_ID_SIZE];
     int i, ret = EXIT_OK;
+    HRESULT hr;
 
-    for (i = 0; i < a->operand_count && ret == EXIT_OK; i++)
+    for (i = 0; i < a->operand_count; i++)
     {
         if (cli_paths_add(&files, a->operands[i], ".msg", FALSE)) continue;
         cli_message(MSG_FAILED, "submit", ERRMSG_OOM);
-        ret = EXIT_ERROR;
+        cli_paths_free(&files);
+        return EXIT_ERROR;
     }
-    for (i = 0; i < files.count && ret != EXIT_ERROR; i++)
-    {
-        HRESULT hr = queue_submit_prepare(queue, files.paths[i], a->now, id, error);
-
-        if (SUCCEEDED(hr))
-        {
-            batch.paths[batch.count++] = files.paths[i];
-            if (batch.count == SUBMIT_BATCH && !commit_batch(queue, &batch)) ret = EXIT_ERROR;
-            continue;
-        }
-        cli_message(MSG_FAILED, "submit", error);
-        /* an unreadable file is passed over; a failed write stops it all */
+    /* an unreadable file is passed over; a failed write stops it all */
+    if (FAILED(hr = queue_submit_files(queue, files.paths, (ULONG)files.count, a->now, print_queued, print_failed, NULL)))
         ret = hr == E_INVALIDARG ? EXIT_USAGE : EXIT_ERROR;
-    }
-    /* what was prepared before a failed write is still queued */
-    if (batch.count && !commit_batch(queue, &batch)) ret = EXIT_ERROR;
     cli_paths_free(&files);
     return ret;
 }

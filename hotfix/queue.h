@@ -197,6 +197,20 @@ HRESULT queue_submit_prepare(struct queue *queue, const char *path, ULONGLONG no
 HRESULT queue_submit_commit(struct queue *queue, void (*queued)(void *context, const char *id), void *context,
                             char error[QUEUE_ERROR_SIZE]);
 
+/* Submits the COUNT .msg files of PATHS as queue_submit_prepare and
+ * queue_submit_commit would, QUEUE_SUBMIT_WINDOW at a time (ids in the
+ * order given), faster: a window's files are read and written on two
+ * threads while the one before is flushed on a third.  Calls QUEUED(CONTEXT,
+ * PATH, ID) for each file queued, in order, after its commit, and
+ * FAILED(CONTEXT, ERROR) for each failure, in order: a file it cannot read
+ * is passed over (E_INVALIDARG), any other failure stops it, what was
+ * prepared before it still committed.  Returns S_OK, E_INVALIDARG when a
+ * file was passed over, or the failure that stopped it. */
+#define QUEUE_SUBMIT_WINDOW 256
+HRESULT queue_submit_files(struct queue *queue, char **paths, ULONG count, ULONGLONG now,
+                           void (*queued)(void *context, const char *path, const char *id),
+                           void (*failed)(void *context, const char *error), void *context);
+
 /* Called for each message a listing reads, ENTRY filled from its state
  * file; a visitor that keeps ENTRY takes it whole and leaves it zeroed.
  * S_OK goes on, S_FALSE stops the listing, a failure (ERROR saying it)

@@ -191,6 +191,164 @@ static void conversions_made_ahead_are_each_their_own_messages(void **state)
     assert_int_equal(ahead.count, MIXED_COUNT / 3 + 10 * (MIXED_COUNT - MIXED_COUNT / 3));
 }
 
+/* What queue_submit_files said, in order. */
+#define FILES_COUNT 600
+struct files_record
+{
+    const char *queued_paths[FILES_COUNT];
+    char queued_ids[FILES_COUNT][QUEUE_ID_SIZE];
+    char failures[8][QUEUE_ERROR_SIZE];
+    int queued_count, failure_count;
+};
+
+static void record_queued(void *context, const char *path, const char *id)
+{
+    struct files_record *r = context;
+
+    assert_true(r->queued_count < FILES_COUNT);
+    r->queued_paths[r->queued_count] = path;
+    strcpy(r->queued_ids[r->queued_count++], id);
+}
+
+static void record_failed(void *context, const char *error)
+{
+    struct files_record *r = context;
+
+    assert_true(r->failure_count < 8);
+    snprintf(r->failures[r->failure_count++], QUEUE_ERROR_SIZE, "%s", error);
+}
+
+/* The whole of file PATH, NUL-terminated after *SIZE bytes. */
+static char *read_whole(const char *path, long *size)
+{
+    FILE *in = fopen(path, "rb");
+    char *data;
+
+    assert_non_null(in);
+    fseek(in, 0, SEEK_END);
+    *size = ftell(in);
+    rewind(in);
+    assert_non_null(data = malloc(*size + 1));
+    assert_int_equal(fread(data, 1, *size, in), *size);
+    data[*size] = 0;
+    fclose(in);
+    return data;
+}
+
+/* A file named like a .msg that is none. */
+#define NOT_A_MSG "test_queue-not-a.msg"
+static void write_not_a_msg(void)
+{
+    FILE *bad = fopen(NOT_A_MSG, "wb");
+
+    assert_non_null(bad);
+    fputs("no compound file", bad);
+    fclose(bad);
+}
+
+/* Three windows of files (two kinds of message, and three files that are
+ * no .msg, one in each window) on the threads: each file queued under the
+ * next id, in the order given, with its own bytes as its copy; each bad
+ * one said, in order, and passed over. */
+static void many_files_are_queued_in_order_each_with_its_own_copy(void **state)
+{
+    static struct files_record record;
+    static const char *const kinds[] = {MESSAGE, "test_queue-realtime.msg", NOT_A_MSG};
+    char *paths[FILES_COUNT], error[QUEUE_ERROR_SIZE], expected[QUEUE_ID_SIZE];
+    struct queue_entry *entries;
+    struct queue queue;
+    ULONG count, i;
+    int next = 0;
+    (void)state;
+
+    memset(&record, 0, sizeof(record));
+    textmsg_write(TEST_SOURCE_DIR "/data/update-realtime.txt", "test_queue-realtime.msg");
+    write_not_a_msg();
+    for (i = 0; i < FILES_COUNT; i++)
+        paths[i] = (char *)kinds[i == 5 || i == 300 || i == 599 ? 2 : i % 2];
+    assert_int_equal(queue_open(QUEUE_DIR, TRUE, &queue, error), S_OK);
+    assert_int_equal(queue_submit_files(&queue, paths, FILES_COUNT, t0(), record_queued, record_failed, &record),
+                     E_INVALIDARG);
+    assert_int_equal(record.failure_count, 3);
+    for (i = 0; i < 3; i++) assert_non_null(strstr(record.failures[i], NOT_A_MSG));
+    assert_int_equal(record.queued_count, FILES_COUNT - 3);
+    for (i = 0; i < FILES_COUNT; i++)
+    {
+        if (paths[i] == kinds[2]) continue;
+        snprintf(expected, sizeof(expected), "%08d", next + 1);
+        assert_string_equal(record.queued_ids[next], expected);
+        assert_ptr_equal(record.queued_paths[next], paths[i]);
+        next++;
+    }
+    /* on disk: each message's source, and its copy byte for byte */
+    assert_int_equal(queue_list(&queue, &entries, &count, error), S_OK);
+    assert_int_equal(count, FILES_COUNT - 3);
+    for (i = 0; i < count; i++)
+    {
+        char copy_path[256];
+        long copy_size, source_size;
+        char *copy, *source;
+
+        assert_int_equal(entries[i].state, QUEUE_QUEUED);
+        assert_string_equal(entries[i].id, record.queued_ids[i]);
+        assert_string_equal(entries[i].source, record.queued_paths[i]);
+        snprintf(copy_path, sizeof(copy_path), QUEUE_DIR "/queued/%s/message.msg", entries[i].id);
+        copy = read_whole(copy_path, &copy_size);
+        source = read_whole(entries[i].source, &source_size);
+        assert_int_equal(copy_size, source_size);
+        assert_memory_equal(copy, source, copy_size);
+        free(copy);
+        free(source);
+    }
+    queue_entries_free(entries, count);
+    queue_close(&queue);
+    DeleteFileA("test_queue-realtime.msg");
+    DeleteFileA(NOT_A_MSG);
+}
+
+/* A write that fails in the middle of a window on the threads stops the
+ * submission there, as one file after another would: the files before it
+ * queued, none after it (a bad one after it not even said), and the ids
+ * after it not used up. */
+static void a_failed_write_stops_the_files_after_it(void **state)
+{
+    static struct files_record record;
+    char *paths[100], error[QUEUE_ERROR_SIZE], id[QUEUE_ID_SIZE];
+    ULONG counts[QUEUE_STATE_COUNT], i;
+    struct queue queue;
+    FILE *blocker;
+    HRESULT hr;
+    (void)state;
+
+    memset(&record, 0, sizeof(record));
+    write_not_a_msg();
+    for (i = 0; i < ARRAYSIZE(paths); i++) paths[i] = (char *)(i == 60 ? NOT_A_MSG : MESSAGE);
+    assert_int_equal(queue_open(QUEUE_DIR, TRUE, &queue, error), S_OK);
+    /* a file where message 40's folder would be made */
+    assert_non_null(blocker = fopen(QUEUE_DIR "/incoming/00000040", "wb"));
+    fclose(blocker);
+    hr = queue_submit_files(&queue, paths, ARRAYSIZE(paths), t0(), record_queued, record_failed, &record);
+    assert_true(FAILED(hr) && hr != E_INVALIDARG);
+    assert_int_equal(record.failure_count, 1);
+    assert_non_null(strstr(record.failures[0], "00000040"));
+    assert_int_equal(record.queued_count, 39);
+    assert_string_equal(record.queued_ids[38], "00000039");
+    assert_int_equal(queue_count(&queue, counts, error), S_OK);
+    assert_int_equal(counts[QUEUE_QUEUED], 39);
+    /* nothing of the files after it left behind */
+    for (i = 41; i <= 100; i++)
+    {
+        char folder[64];
+        snprintf(folder, sizeof(folder), QUEUE_DIR "/incoming/%08u", (unsigned)i);
+        assert_int_equal(GetFileAttributesA(folder), INVALID_FILE_ATTRIBUTES);
+    }
+    DeleteFileA(QUEUE_DIR "/incoming/00000040");
+    assert_int_equal(queue_submit(&queue, MESSAGE, t0(), id, error), S_OK);
+    assert_string_equal(id, "00000041");
+    queue_close(&queue);
+    DeleteFileA(NOT_A_MSG);
+}
+
 /* Appends TEXT to the history of queued message ID as a run would have. */
 static void append_history(const char *id, const char *text)
 {
@@ -629,6 +787,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(the_schedule_follows_the_policy, setup, teardown),
         cmocka_unit_test_setup_teardown(the_schedule_is_the_same_read_from_disk_at_every_pass, setup, teardown),
         cmocka_unit_test_setup_teardown(conversions_made_ahead_are_each_their_own_messages, setup, teardown),
+        cmocka_unit_test_setup_teardown(many_files_are_queued_in_order_each_with_its_own_copy, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_failed_write_stops_the_files_after_it, setup, teardown),
         cmocka_unit_test(the_default_schedule_is_exchange_2003s),
         cmocka_unit_test(the_schedule_is_pinned_to_the_tick),
         cmocka_unit_test(the_server_folder_is_the_queues_parent_in_every_path_form),
