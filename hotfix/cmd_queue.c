@@ -264,10 +264,13 @@ static int queue_list_print(struct queue *queue, enum cli_format format)
     return EXIT_OK;
 }
 
+/* Each line once its message is queued, the lines of a commit written out
+ * when it ends: a crash loses at most those of the commit it cut. */
 static void print_queued(void *context, const char *path, const char *id)
 {
     (void)context;
-    printf("queued %s as %s\n", path, id);
+    if (path) printf("queued %s as %s\n", path, id);
+    else fflush(stdout);
 }
 
 static void print_failed(void *context, const char *error)

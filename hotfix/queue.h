@@ -201,7 +201,8 @@ HRESULT queue_submit_commit(struct queue *queue, void (*queued)(void *context, c
  * queue_submit_commit would, QUEUE_SUBMIT_WINDOW at a time (ids in the
  * order given), faster: a window's files are read and written on two
  * threads while the one before is flushed on a third.  Calls QUEUED(CONTEXT,
- * PATH, ID) for each file queued, in order, after its commit, and
+ * PATH, ID) for each file queued, in order, after its commit (then with
+ * PATH and ID NULL: a reporter that buffers writes its lines out), and
  * FAILED(CONTEXT, ERROR) for each failure, in order: a file it cannot read
  * is passed over (E_INVALIDARG), any other failure stops it, what was
  * prepared before it still committed.  Returns S_OK, E_INVALIDARG when a

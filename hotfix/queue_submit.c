@@ -482,6 +482,7 @@ static HRESULT finish_commit(struct queue *queue, struct submit_files *f, char *
     if (FAILED(f->flushed)) memcpy(error, f->flush_error, QUEUE_ERROR_SIZE);
     f->reported = 0;
     hr = move_prepared(queue, f->flushed, f->queued_folder, report_queued, f, error);
+    if (f->reported && f->queued) f->queued(f->context, NULL, NULL);
     f->prepared_count = 0;
     return hr;
 }

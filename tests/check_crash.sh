@@ -96,6 +96,37 @@ while :; do
     [ "$n" -le 20 ] || { fail "submit takes more than 20 steps"; break; }
 done
 
+# The same for 34 files, submitted on three threads (queue_submit_files):
+# after a crash at any step, each message queued is whole, and each said
+# to be queued is there.
+mkdir -p "$work/many"
+for i in $(seq -w 1 34); do cp "$work/update-realtime.msg" "$work/many/m$i.msg"; done
+n=1
+while :; do
+    rm -rf "$work/sub"
+    TRACKFIX_CRASH_AFTER=$n "$TRACKFIX" queue --queue="$work/sub/queue" submit --now=$T0 "$work/many" \
+        >"$work/many.out" 2>&1
+    first=$?
+    queued=$(find "$work/sub/queue/queued" -mindepth 1 -maxdepth 1 | wc -l)
+    for folder in "$work/sub/queue/queued"/*; do
+        [ -e "$folder" ] || continue
+        cmp -s "$folder/message.msg" "$work/update-realtime.msg" && [ -s "$folder/state" ] ||
+            fail "submit of 34, step $n: a half message in queued/ (${folder##*/})"
+    done
+    while read -r _ _ _ id; do
+        [ -d "$work/sub/queue/queued/$id" ] || fail "submit of 34, step $n: $id said to be queued, not there"
+    done < <(grep '^queued ' "$work/many.out")
+    if [ "$first" = 0 ]; then
+        [ "$queued" = 34 ] || fail "submit of 34 finished but $queued queued"
+        [ "$(grep -c '^queued ' "$work/many.out")" = 34 ] || fail "submit of 34 said $(grep -c '^queued ' "$work/many.out") queued"
+        break
+    fi
+    [ "$first" = 99 ] || fail "submit of 34, step $n: exit $first: $(cat "$work/many.out")"
+    n=$((n + 1))
+    [ "$n" -le 60 ] || { fail "submit of 34 takes more than 60 steps"; break; }
+done
+echo "submit of 34 crashed at each of $((n - 1)) steps"
+
 # Two runs at once: the second is refused while the first holds the lock.
 fresh "$work/lock"
 run "$BUILD/hold_lock.exe" "$work/lock/queue/lock" "$TRACKFIX" queue --queue="$work/lock/queue" run "${POLICY[@]}"

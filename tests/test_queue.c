@@ -198,13 +198,19 @@ struct files_record
     const char *queued_paths[FILES_COUNT];
     char queued_ids[FILES_COUNT][QUEUE_ID_SIZE];
     char failures[8][QUEUE_ERROR_SIZE];
-    int queued_count, failure_count;
+    int queued_count, failure_count, commits;
 };
 
 static void record_queued(void *context, const char *path, const char *id)
 {
     struct files_record *r = context;
 
+    if (!path)
+    {
+        /* the end of a commit's lines */
+        r->commits++;
+        return;
+    }
     assert_true(r->queued_count < FILES_COUNT);
     r->queued_paths[r->queued_count] = path;
     strcpy(r->queued_ids[r->queued_count++], id);
@@ -272,6 +278,7 @@ static void many_files_are_queued_in_order_each_with_its_own_copy(void **state)
     assert_int_equal(record.failure_count, 3);
     for (i = 0; i < 3; i++) assert_non_null(strstr(record.failures[i], NOT_A_MSG));
     assert_int_equal(record.queued_count, FILES_COUNT - 3);
+    assert_int_equal(record.commits, (FILES_COUNT + QUEUE_SUBMIT_WINDOW - 1) / QUEUE_SUBMIT_WINDOW);
     for (i = 0; i < FILES_COUNT; i++)
     {
         if (paths[i] == kinds[2]) continue;
