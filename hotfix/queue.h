@@ -200,13 +200,14 @@ HRESULT queue_submit_commit(struct queue *queue, void (*queued)(void *context, c
 /* Submits the COUNT .msg files of PATHS as queue_submit_prepare and
  * queue_submit_commit would, QUEUE_SUBMIT_WINDOW at a time (ids in the
  * order given), faster: a window's files are read and written on two
- * threads while the one before is flushed on a third.  Calls QUEUED(CONTEXT,
- * PATH, ID) for each file queued, in order, after its commit (then with
- * PATH and ID NULL: a reporter that buffers writes its lines out), and
- * FAILED(CONTEXT, ERROR) for each failure, in order: a file it cannot read
- * is passed over (E_INVALIDARG), any other failure stops it, what was
- * prepared before it still committed.  Returns S_OK, E_INVALIDARG when a
- * file was passed over, or the failure that stopped it. */
+ * threads while the one before is flushed on a third.  Needs the lock.
+ * Calls QUEUED(CONTEXT, PATH, ID) for each file queued, in order, after
+ * its commit (then with PATH and ID NULL: a reporter that buffers writes
+ * its lines out), and FAILED(CONTEXT, ERROR) for each failure, in order:
+ * a file it cannot read is passed over (E_INVALIDARG), any other failure
+ * stops it, what was prepared before it still committed.  Returns S_OK,
+ * E_INVALIDARG when a file was passed over, or the failure that stopped
+ * it. */
 #define QUEUE_SUBMIT_WINDOW 256
 HRESULT queue_submit_files(struct queue *queue, char **paths, ULONG count, ULONGLONG now,
                            void (*queued)(void *context, const char *path, const char *id),
