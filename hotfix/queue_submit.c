@@ -462,7 +462,7 @@ static void report_queued(void *context, const char *id)
 {
     struct submit_files *f = context;
 
-    if (f->queued) f->queued(f->context, f->prepared[f->reported++], id);
+    f->queued(f->context, f->prepared[f->reported++], id);
 }
 
 /* Ends the commit of the window before: waits for its flush, moves its
@@ -482,7 +482,7 @@ static HRESULT finish_commit(struct queue *queue, struct submit_files *f, char *
     if (FAILED(f->flushed)) memcpy(error, f->flush_error, QUEUE_ERROR_SIZE);
     f->reported = 0;
     hr = move_prepared(queue, f->flushed, f->queued_folder, report_queued, f, error);
-    if (f->reported && f->queued) f->queued(f->context, NULL, NULL);
+    if (f->reported) f->queued(f->context, NULL, NULL);
     f->prepared_count = 0;
     return hr;
 }

@@ -315,12 +315,12 @@ static void many_files_are_queued_in_order_each_with_its_own_copy(void **state)
 
 /* A write that fails in the middle of a window on the threads stops the
  * submission there, as one file after another would: the files before it
- * queued, none after it (a bad one after it not even said), and the ids
- * after it not used up. */
+ * queued, none after it (a bad one after it not even said, the next window
+ * not begun), and the ids after it not used up. */
 static void a_failed_write_stops_the_files_after_it(void **state)
 {
     static struct files_record record;
-    char *paths[100], error[QUEUE_ERROR_SIZE], id[QUEUE_ID_SIZE];
+    char *paths[300], error[QUEUE_ERROR_SIZE], id[QUEUE_ID_SIZE];
     ULONG counts[QUEUE_STATE_COUNT], i;
     struct queue queue;
     FILE *blocker;
@@ -342,8 +342,8 @@ static void a_failed_write_stops_the_files_after_it(void **state)
     assert_string_equal(record.queued_ids[38], "00000039");
     assert_int_equal(queue_count(&queue, counts, error), S_OK);
     assert_int_equal(counts[QUEUE_QUEUED], 39);
-    /* nothing of the files after it left behind */
-    for (i = 41; i <= 100; i++)
+    /* nothing of the files after it left behind, in its window or the next */
+    for (i = 41; i <= ARRAYSIZE(paths); i++)
     {
         char folder[64];
         snprintf(folder, sizeof(folder), QUEUE_DIR "/incoming/%08u", (unsigned)i);
@@ -354,6 +354,50 @@ static void a_failed_write_stops_the_files_after_it(void **state)
     assert_string_equal(id, "00000041");
     queue_close(&queue);
     DeleteFileA(NOT_A_MSG);
+}
+
+/* A folder where message 300 would be moved, made while the first window
+ * is reported: the second window's commit fails at its move. */
+static void record_queued_and_block(void *context, const char *path, const char *id)
+{
+    if (id && !strcmp(id, "00000001")) assert_true(CreateDirectoryA(QUEUE_DIR "/queued/00000300", NULL));
+    record_queued(context, path, id);
+}
+
+/* A commit that fails while the next window is read (three windows on the
+ * threads): the messages it moved before the failure stay queued, the
+ * rest of its window is removed, and the window after it never queued. */
+static void a_failed_commit_stops_the_windows_after_it(void **state)
+{
+    static struct files_record record;
+    char *paths[FILES_COUNT], error[QUEUE_ERROR_SIZE];
+    ULONG counts[QUEUE_STATE_COUNT], i;
+    struct queue queue;
+    HRESULT hr;
+    (void)state;
+
+    memset(&record, 0, sizeof(record));
+    for (i = 0; i < FILES_COUNT; i++) paths[i] = (char *)MESSAGE;
+    assert_int_equal(queue_open(QUEUE_DIR, TRUE, &queue, error), S_OK);
+    hr = queue_submit_files(&queue, paths, FILES_COUNT, t0(), record_queued_and_block, record_failed, &record);
+    assert_true(FAILED(hr) && hr != E_INVALIDARG);
+    assert_int_equal(record.failure_count, 1);
+    assert_non_null(strstr(record.failures[0], "00000300"));
+    assert_int_equal(record.queued_count, 299);
+    assert_string_equal(record.queued_ids[298], "00000299");
+    assert_int_equal(record.commits, 2);
+    /* the 299 and the folder in the way; nothing of the rest anywhere */
+    assert_int_equal(queue_count(&queue, counts, error), S_OK);
+    assert_int_equal(counts[QUEUE_QUEUED], 300);
+    for (i = 301; i <= FILES_COUNT; i++)
+    {
+        char folder[64];
+        snprintf(folder, sizeof(folder), QUEUE_DIR "/incoming/%08u", (unsigned)i);
+        assert_int_equal(GetFileAttributesA(folder), INVALID_FILE_ATTRIBUTES);
+        snprintf(folder, sizeof(folder), QUEUE_DIR "/queued/%08u", (unsigned)i);
+        assert_int_equal(GetFileAttributesA(folder), INVALID_FILE_ATTRIBUTES);
+    }
+    queue_close(&queue);
 }
 
 /* Appends TEXT to the history of queued message ID as a run would have. */
@@ -796,6 +840,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(conversions_made_ahead_are_each_their_own_messages, setup, teardown),
         cmocka_unit_test_setup_teardown(many_files_are_queued_in_order_each_with_its_own_copy, setup, teardown),
         cmocka_unit_test_setup_teardown(a_failed_write_stops_the_files_after_it, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_failed_commit_stops_the_windows_after_it, setup, teardown),
         cmocka_unit_test(the_default_schedule_is_exchange_2003s),
         cmocka_unit_test(the_schedule_is_pinned_to_the_tick),
         cmocka_unit_test(the_server_folder_is_the_queues_parent_in_every_path_form),
