@@ -126,6 +126,10 @@ struct queue
     ULONG reserved_id; /* QUEUE/next-id says this: ids below it are this process's to give */
     struct queue_pending *pending; /* submissions written in incoming/, not yet moved in */
     ULONG pending_count, pending_capacity;
+    /* the copies a window of queue_submit_files holds read at once, in
+     * bytes (QUEUE_SUBMIT_WINDOW_BYTES): the window ends at the file whose
+     * copy passes it */
+    ULONG submit_window_bytes;
 };
 
 /* How a run attempts deliveries. */
@@ -199,8 +203,9 @@ HRESULT queue_submit_commit(struct queue *queue, void (*queued)(void *context, c
 
 /* Submits the COUNT .msg files of PATHS as queue_submit_prepare and
  * queue_submit_commit would, QUEUE_SUBMIT_WINDOW at a time (ids in the
- * order given), faster: a window's files are read and written on two
- * threads while the one before is flushed on a third.  Needs the lock.
+ * order given, and fewer when their copies pass the queue's
+ * submit_window_bytes), faster: a window's files are read and written on
+ * two threads while the one before is flushed on a third.  Needs the lock.
  * Calls QUEUED(CONTEXT, PATH, ID) for each file queued, in order, after
  * its commit (then with PATH and ID NULL: a reporter that buffers writes
  * its lines out), and FAILED(CONTEXT, ERROR) for each failure, in order:
@@ -209,6 +214,7 @@ HRESULT queue_submit_commit(struct queue *queue, void (*queued)(void *context, c
  * E_INVALIDARG when a file was passed over, or the failure that stopped
  * it. */
 #define QUEUE_SUBMIT_WINDOW 256
+#define QUEUE_SUBMIT_WINDOW_BYTES (16u << 20)
 HRESULT queue_submit_files(struct queue *queue, char **paths, ULONG count, ULONGLONG now,
                            void (*queued)(void *context, const char *path, const char *id),
                            void (*failed)(void *context, const char *error), void *context);

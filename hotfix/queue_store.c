@@ -151,6 +151,7 @@ static HRESULT open_queue(const char *dir, BOOL lock, struct queue *queue, char 
     memset(queue, 0, sizeof(*queue));
     queue->lock = -1;
     for (i = 0; i < QUEUE_STATE_COUNT; i++) queue->folder_fds[i] = -1;
+    queue->submit_window_bytes = QUEUE_SUBMIT_WINDOW_BYTES;
     if (!(queue->dir = strdup(dir)) || !(queue->server = serverdir_of_queue(dir)))
         return errmsg_format(error, E_OUTOFMEMORY, ERRMSG_OOM);
 

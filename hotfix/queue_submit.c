@@ -403,6 +403,11 @@ struct submit_files
     struct submission items[QUEUE_SUBMIT_WINDOW];
     LONG count, next; /* the window's files, and the next a thread takes */
     BOOL writing;     /* the stage the threads are in: one (read) or two (write) */
+    /* reading ends before file END, once the copies read pass WINDOW_BYTES
+     * (a file read past it is read again in the next window) */
+    volatile LONG end;
+    LONGLONG bytes;
+    ULONG window_bytes;
     /* the flush of the window before */
     char *queue_dir, *queued_folder;
     BOOL flushing;   /* a window's commit started: its flush */
@@ -420,6 +425,14 @@ struct submit_files
  * a third: fewer share one thread, as queue_submit_prepare would. */
 #define SUBMIT_THREADED_FROM 32
 
+/* Ends the window's reading before file END, unless it ends sooner. */
+static void end_reading_at(struct submit_files *f, LONG end)
+{
+    LONG seen;
+
+    while ((seen = f->end) > end && InterlockedCompareExchange(&f->end, end, seen) != seen) continue;
+}
+
 /* One stage on this thread: takes the window's next file until none is left. */
 static DWORD WINAPI run_stage(void *context)
 {
@@ -429,8 +442,16 @@ static DWORD WINAPI run_stage(void *context)
     while ((i = InterlockedIncrement(&f->next) - 1) < f->count)
     {
         struct submission *s = &f->items[i];
-        if (!f->writing) s->hr = read_submission(s);
-        else if (s->folder) s->hr = write_submission(s);
+        if (f->writing)
+        {
+            if (s->folder) s->hr = write_submission(s);
+        }
+        else if (i < f->end)
+        {
+            s->hr = read_submission(s);
+            if (InterlockedExchangeAdd64(&f->bytes, (LONGLONG)s->size) + (LONGLONG)s->size > f->window_bytes)
+                end_reading_at(f, i + 1);
+        }
     }
     return 0;
 }
@@ -559,6 +580,7 @@ HRESULT queue_submit_files(struct queue *queue, char **paths, ULONG count, ULONG
     }
     f->queued = queued;
     f->context = context;
+    f->window_bytes = queue->submit_window_bytes;
     for (start = 0; start < count && SUCCEEDED(hr); start += (ULONG)f->count)
     {
         f->count = (LONG)min(QUEUE_SUBMIT_WINDOW, count - start);
@@ -567,7 +589,13 @@ HRESULT queue_submit_files(struct queue *queue, char **paths, ULONG count, ULONG
             memset(&f->items[i], 0, sizeof(f->items[i]));
             f->items[i].path = paths[start + i];
         }
+        f->end = f->count;
+        f->bytes = 0;
         stage(f, FALSE);
+        /* the window is the files before its end: those read past it are
+         * read again in the next */
+        for (i = f->end; i < f->count; i++) submission_clear(&f->items[i]);
+        f->count = f->end;
         if (FAILED(hr = finish_commit(queue, f, error)))
         {
             failed(context, error);

@@ -75,6 +75,24 @@ expect_out "(REQUEST, 100000 attendees, clamped track time)"
     fail "the last row's attendee is missing"
 rm -rf "$work/out" "$work/crowd.msg"
 
+# 48 files of 2 MB (a 1 MB body each) submitted at once: all queued, in
+# under 64 MB (a window of submissions holds 16 MB of copies read).
+/usr/bin/python3 - "$TOP/tests/data/update-realtime.txt" "$work/body.txt" <<'PY'
+import sys
+text = open(sys.argv[1]).read()
+old = 'PR_BODY = "The review moved to 14:00 in room 2.\\r\\n"'
+assert old in text
+open(sys.argv[2], "w").write(text.replace(old, 'PR_BODY = "' + "B" * (1024 * 1024) + '"'))
+PY
+trackfix msg new "$work/body.txt" -o "$work/body.msg" || fail "msg new of a 1 MB body"
+mkdir -p "$work/bodies"
+for i in $(seq -w 1 48); do cp "$work/body.msg" "$work/bodies/m$i.msg"; done
+peak "$TRACKFIX" queue --queue="$work/bodies-queue" submit --now=$NOW "$work/bodies"
+expect_rc 0
+[ "$(grep -c '^queued ' <<<"$out")" = 48 ] || fail "48 files of 2 MB: $(grep -c '^queued ' <<<"$out") queued"
+[ "$peak_mb" -lt 64 ] || fail "submission of 48 files of 2 MB: peak $peak_mb MB"
+rm -rf "$work/body.txt" "$work/body.msg" "$work/bodies" "$work/bodies-queue"
+
 # A reply with 10,000 attendees: refused (a reply answers for one), quickly
 # and in little memory.
 {

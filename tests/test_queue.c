@@ -252,53 +252,52 @@ static void write_not_a_msg(void)
     fclose(bad);
 }
 
-/* Three windows of files (two kinds of message, and three files that are
- * no .msg, one in each window) on the threads: each file queued under the
- * next id, in the order given, with its own bytes as its copy; each bad
- * one said, in order, and passed over. */
-static void many_files_are_queued_in_order_each_with_its_own_copy(void **state)
+/* COUNT files (up to FILES_COUNT: two kinds of message, and three files
+ * that are no .msg) submitted on the threads, the queue's windows holding
+ * WINDOW_BYTES of copies (0: as it opens): each file queued under the next
+ * id, in the order given, with its own bytes as its copy; each bad one
+ * said, in order, and passed over.  RECORD: what it said. */
+static void submit_mixed_files(ULONG count, ULONG window_bytes, struct files_record *record)
 {
-    static struct files_record record;
     static const char *const kinds[] = {MESSAGE, "test_queue-realtime.msg", NOT_A_MSG};
     char *paths[FILES_COUNT], error[QUEUE_ERROR_SIZE], expected[QUEUE_ID_SIZE];
     struct queue_entry *entries;
     struct queue queue;
-    ULONG count, i;
+    ULONG listed, i;
     int next = 0;
-    (void)state;
 
-    memset(&record, 0, sizeof(record));
+    memset(record, 0, sizeof(*record));
     textmsg_write(TEST_SOURCE_DIR "/data/update-realtime.txt", "test_queue-realtime.msg");
     write_not_a_msg();
-    for (i = 0; i < FILES_COUNT; i++)
-        paths[i] = (char *)kinds[i == 5 || i == 300 || i == 599 ? 2 : i % 2];
+    for (i = 0; i < count; i++)
+        paths[i] = (char *)kinds[i == 5 || i == count / 2 || i == count - 1 ? 2 : i % 2];
     assert_int_equal(queue_open(QUEUE_DIR, TRUE, &queue, error), S_OK);
-    assert_int_equal(queue_submit_files(&queue, paths, FILES_COUNT, t0(), record_queued, record_failed, &record),
+    if (window_bytes) queue.submit_window_bytes = window_bytes;
+    assert_int_equal(queue_submit_files(&queue, paths, count, t0(), record_queued, record_failed, record),
                      E_INVALIDARG);
-    assert_int_equal(record.failure_count, 3);
-    for (i = 0; i < 3; i++) assert_non_null(strstr(record.failures[i], NOT_A_MSG));
-    assert_int_equal(record.queued_count, FILES_COUNT - 3);
-    assert_int_equal(record.commits, (FILES_COUNT + QUEUE_SUBMIT_WINDOW - 1) / QUEUE_SUBMIT_WINDOW);
-    for (i = 0; i < FILES_COUNT; i++)
+    assert_int_equal(record->failure_count, 3);
+    for (i = 0; i < 3; i++) assert_non_null(strstr(record->failures[i], NOT_A_MSG));
+    assert_int_equal(record->queued_count, count - 3);
+    for (i = 0; i < count; i++)
     {
         if (paths[i] == kinds[2]) continue;
         snprintf(expected, sizeof(expected), "%08d", next + 1);
-        assert_string_equal(record.queued_ids[next], expected);
-        assert_ptr_equal(record.queued_paths[next], paths[i]);
+        assert_string_equal(record->queued_ids[next], expected);
+        assert_ptr_equal(record->queued_paths[next], paths[i]);
         next++;
     }
     /* on disk: each message's source, and its copy byte for byte */
-    assert_int_equal(queue_list(&queue, &entries, &count, error), S_OK);
-    assert_int_equal(count, FILES_COUNT - 3);
-    for (i = 0; i < count; i++)
+    assert_int_equal(queue_list(&queue, &entries, &listed, error), S_OK);
+    assert_int_equal(listed, count - 3);
+    for (i = 0; i < listed; i++)
     {
         char copy_path[256];
         long copy_size, source_size;
         char *copy, *source;
 
         assert_int_equal(entries[i].state, QUEUE_QUEUED);
-        assert_string_equal(entries[i].id, record.queued_ids[i]);
-        assert_string_equal(entries[i].source, record.queued_paths[i]);
+        assert_string_equal(entries[i].id, record->queued_ids[i]);
+        assert_string_equal(entries[i].source, record->queued_paths[i]);
         snprintf(copy_path, sizeof(copy_path), QUEUE_DIR "/queued/%s/message.msg", entries[i].id);
         copy = read_whole(copy_path, &copy_size);
         source = read_whole(entries[i].source, &source_size);
@@ -307,10 +306,37 @@ static void many_files_are_queued_in_order_each_with_its_own_copy(void **state)
         free(copy);
         free(source);
     }
-    queue_entries_free(entries, count);
+    queue_entries_free(entries, listed);
     queue_close(&queue);
     DeleteFileA("test_queue-realtime.msg");
     DeleteFileA(NOT_A_MSG);
+}
+
+/* Three windows of 256 files and fewer, a bad file in each. */
+static void many_files_are_queued_in_order_each_with_its_own_copy(void **state)
+{
+    static struct files_record record;
+    (void)state;
+
+    submit_mixed_files(FILES_COUNT, 0, &record);
+    assert_int_equal(record.commits, (FILES_COUNT + QUEUE_SUBMIT_WINDOW - 1) / QUEUE_SUBMIT_WINDOW);
+}
+
+/* Windows that may hold 16 copies' bytes end at the file that passes
+ * them, though both threads read at once: some 17 files a window (one
+ * more or two when the other thread read on), each file still queued
+ * once, in order, with its own copy. */
+static void a_window_holds_no_more_copies_than_the_queue_allows(void **state)
+{
+    static struct files_record record;
+    long size;
+    char *copy;
+    (void)state;
+
+    copy = read_whole(MESSAGE, &size);
+    free(copy);
+    submit_mixed_files(120, 16 * (ULONG)size, &record);
+    assert_in_range(record.commits, 120 / 19, 120 / 16 + 1);
 }
 
 /* A write that fails in the middle of a window on the threads stops the
@@ -839,6 +865,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(the_schedule_is_the_same_read_from_disk_at_every_pass, setup, teardown),
         cmocka_unit_test_setup_teardown(conversions_made_ahead_are_each_their_own_messages, setup, teardown),
         cmocka_unit_test_setup_teardown(many_files_are_queued_in_order_each_with_its_own_copy, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_window_holds_no_more_copies_than_the_queue_allows, setup, teardown),
         cmocka_unit_test_setup_teardown(a_failed_write_stops_the_files_after_it, setup, teardown),
         cmocka_unit_test_setup_teardown(a_failed_commit_stops_the_windows_after_it, setup, teardown),
         cmocka_unit_test(the_default_schedule_is_exchange_2003s),
