@@ -543,8 +543,11 @@ static HRESULT prepare_window(struct queue *queue, struct submit_files *f, ULONG
         struct submission *s = &f->items[i];
         if (FAILED(stop))
         {
-            if (s->folder && !first_unused) first_unused = (ULONG)strtoul(s->id, NULL, 10);
-            if (s->folder) hostfs_remove_tree(s->folder);
+            if (s->folder)
+            {
+                if (!first_unused) first_unused = (ULONG)strtoul(s->id, NULL, 10);
+                hostfs_remove_tree(s->folder);
+            }
             s->hr = S_FALSE;
         }
         else if (s->folder && SUCCEEDED(s->hr) && SUCCEEDED(s->hr = keep_submission(queue, s)))
